@@ -1,0 +1,28 @@
+// Picker: answers "which instance is under this pixel?" by reading one texel of the last
+// finished frame's pick-id image (every mesh pixel writes its instance id; ground, lines
+// and empty space write 0). It must not render or keep per-frame state.
+#pragma once
+
+#include <engine/GpuBuffer.h>
+
+#include <cstdint>
+#include <optional>
+
+namespace engine {
+
+class Device;
+class OffscreenTarget;
+
+class Picker {
+ public:
+  explicit Picker(const Device& dev);
+  // Pixel coordinates with the origin top-left. nullopt for no instance or outside the image.
+  // Waits for a one-shot copy; call it on clicks, not every frame.
+  std::optional<uint32_t> pick(const OffscreenTarget& target, int x, int y);
+
+ private:
+  const Device& dev_;
+  GpuBuffer readback_;
+};
+
+}  // namespace engine

@@ -1,0 +1,174 @@
+// Renderer: the engine's front door. It owns the device, the window and swapchain (when
+// windowed), the offscreen target every frame is drawn into, the pipelines, the meshes,
+// ImGui, picking and screenshots, and the two frames in flight. The app calls, per frame:
+//
+//   if (r.beginFrame()) {            // false while minimised: skip the frame
+//     r.setCamera(camera);
+//     r.drawInstances(mesh, spans);  // one draw per mesh kind and level of detail
+//     r.drawPolyline(points, width_m, colour);
+//     r.drawLabel(anchor, "text");
+//     ImGui::Begin(...); ... ImGui::End();
+//     r.endFrame();                  // records, submits, presents
+//   }
+//
+// It must not know what is drawn: no domain types, only meshes, instances, lines, labels.
+#pragma once
+
+#include <engine/Camera.h>
+#include <engine/Device.h>
+#include <engine/Instance.h>
+#include <engine/MeshPool.h>
+#include <engine/Screenshot.h>
+
+#include <glm/glm.hpp>
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace engine {
+
+class Window;
+class Swapchain;
+class OffscreenTarget;
+class PipelineSet;
+class ImGuiLayer;
+class Picker;
+struct FrameData;
+
+struct Lighting {
+  glm::vec3 direction{-0.45f, -1.0f, -0.35f};  // the way the light travels
+  glm::vec3 colour{1.0f, 0.97f, 0.90f};
+  float intensity = 0.85f;
+  glm::vec3 ambient{0.34f, 0.37f, 0.42f};
+  glm::vec3 fog_colour{0.70f, 0.77f, 0.85f};
+  float fog_density_per_m = 0.0006f;
+};
+
+struct GroundStyle {
+  bool visible = true;
+  glm::vec3 colour{0.52f, 0.55f, 0.50f};
+  float grid_darkening = 0.25f;  // 0: no grid
+  float half_size_m = 3000.0f;
+  float grid_spacing_m = 10.0f;
+  float grid_line_m = 0.12f;
+  float height_m = 0.0f;
+};
+
+struct RendererConfig {
+  uint32_t width = 1280, height = 720;
+  bool windowed = false;  // false: offscreen only (no display needed)
+  std::string title = "engine";
+  bool vsync = true;
+  DeviceConfig device;
+  // Below this projected size (pixels, bounding-sphere diameter) an instance is drawn as
+  // its mesh's bounding box.
+  float lod_min_pixels = 28.0f;
+  glm::vec3 clear_colour{0.70f, 0.77f, 0.85f};
+  Lighting lighting;
+  GroundStyle ground;
+};
+
+struct FrameStats {
+  double cpu_build_ms = 0.0;   // endFrame: culling, buffers, recording, submit
+  double gpu_ms = -1.0;        // the most recent finished frame (timestamps); -1: unknown
+  uint32_t draw_calls = 0;     // scene draws (ground, meshes, lines)
+  uint32_t imgui_draw_calls = 0;
+  uint32_t instances_submitted = 0;
+  uint32_t instances_full = 0;  // drawn with the full mesh
+  uint32_t instances_lod = 0;   // drawn as a box
+  uint32_t instances_culled = 0;
+  uint32_t labels = 0;
+};
+
+class Renderer {
+ public:
+  static constexpr uint32_t kFramesInFlight = 2;
+
+  explicit Renderer(const RendererConfig& cfg);
+  ~Renderer();
+  Renderer(const Renderer&) = delete;
+  Renderer& operator=(const Renderer&) = delete;
+
+  Device& device() { return *device_; }
+  MeshPool& meshes() { return *meshes_; }
+  Window* window() { return window_.get(); }  // null offscreen
+  VkExtent2D extent() const;
+  glm::vec2 viewport() const;
+
+  // [SECTION] the frame
+  bool beginFrame();
+  void setCamera(const Camera& cam) { camera_ = cam; }
+  const Camera& camera() const { return camera_; }
+  void setLighting(const Lighting& l) { cfg_.lighting = l; }
+  void setGround(const GroundStyle& g) { cfg_.ground = g; }
+  // The span's memory must stay valid until endFrame() returns.
+  void drawInstances(MeshId mesh, std::span<const Instance> instances);
+  void drawLine(glm::vec3 a, glm::vec3 b, float width_m, uint32_t colour);
+  // A ribbon width_m wide through the points, lying flat (its width is horizontal).
+  void drawPolyline(std::span<const glm::vec3> points, float width_m, uint32_t colour,
+                    bool closed = false);
+  // Text centred above the anchor's projection; hidden when the anchor is behind the eye.
+  void drawLabel(glm::vec3 anchor, const std::string& text, uint32_t colour = rgba8(1, 1, 1));
+  // Returns false when the frame was dropped (swapchain out of date; it is rebuilt).
+  bool endFrame();
+  const FrameStats& stats() const { return stats_; }
+  // Waits for all frames and collects their GPU timings.
+  void finish();
+
+  // [SECTION] size, picking, screenshots (all read the last finished frame)
+  void resize(uint32_t width, uint32_t height);
+  std::optional<uint32_t> pick(int x, int y);
+  RgbaImage screenshot();
+  bool saveScreenshot(const std::string& png_path);
+
+ private:
+  void recreateSwapchain();
+  void collectTimings(FrameData& f);
+  void ensureCapacity(FrameData& f, size_t instance_bytes, size_t line_bytes);
+  void fillUniforms(FrameData& f);
+  size_t buildInstances(FrameData& f, std::vector<std::array<uint32_t, 5>>& ranges);
+  void emitLabels();
+  void record(FrameData& f, const std::vector<std::array<uint32_t, 5>>& ranges, int image);
+
+  RendererConfig cfg_;
+  std::unique_ptr<Window> window_;
+  std::unique_ptr<Device> device_;
+  std::unique_ptr<Swapchain> swapchain_;
+  std::unique_ptr<OffscreenTarget> target_;
+  std::unique_ptr<PipelineSet> pipelines_;
+  std::unique_ptr<MeshPool> meshes_;
+  std::unique_ptr<ImGuiLayer> imgui_;
+  std::unique_ptr<Picker> picker_;
+  VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
+  std::unique_ptr<FrameData> frames_[kFramesInFlight];
+  uint32_t frame_index_ = 0;
+  uint64_t frame_number_ = 0;
+  bool in_frame_ = false;
+  bool has_frame_ = false;  // a finished frame exists in the target
+  bool swapchain_dirty_ = false;
+
+  Camera camera_;
+  struct Submission {
+    MeshId mesh;
+    std::span<const Instance> instances;
+  };
+  std::vector<Submission> submissions_;
+  struct LineVertex {
+    glm::vec3 pos;
+    uint32_t colour;
+  };
+  std::vector<LineVertex> line_vertices_;
+  struct Label {
+    glm::vec3 anchor;
+    std::string text;
+    uint32_t colour;
+  };
+  std::vector<Label> labels_;
+  FrameStats stats_;
+};
+
+}  // namespace engine

@@ -1,0 +1,148 @@
+// OffscreenTarget: images, render passes and framebuffers of the frame. No draws.
+#include <engine/OffscreenTarget.h>
+
+#include <engine/Device.h>
+#include <engine/VkCheck.h>
+
+namespace engine {
+
+OffscreenTarget::OffscreenTarget(const Device& dev, VkExtent2D extent) : dev_(dev), extent_(extent) {
+  createPasses();
+  createImages();
+}
+
+OffscreenTarget::~OffscreenTarget() {
+  destroyImages();
+  vkDestroyRenderPass(dev_.device(), scene_pass_, nullptr);
+  vkDestroyRenderPass(dev_.device(), overlay_pass_, nullptr);
+}
+
+void OffscreenTarget::resize(VkExtent2D extent) {
+  destroyImages();
+  extent_ = extent;
+  createImages();
+}
+
+void OffscreenTarget::createPasses() {
+  // Scene: clear colour, id and depth; colour stays an attachment for the overlay pass,
+  // ids end ready for picking copies.
+  VkAttachmentDescription att[3]{};
+  att[0].format = kColourFormat;
+  att[0].samples = VK_SAMPLE_COUNT_1_BIT;
+  att[0].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+  att[0].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+  att[0].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+  att[0].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+  att[0].initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+  att[0].finalLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+  att[1] = att[0];
+  att[1].format = kIdFormat;
+  att[1].finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+  att[2] = att[0];
+  att[2].format = kDepthFormat;
+  att[2].storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+  att[2].finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
+
+  VkAttachmentReference colour_refs[2] = {{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL},
+                                          {1, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL}};
+  VkAttachmentReference depth_ref{2, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
+  VkSubpassDescription sub{};
+  sub.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
+  sub.colorAttachmentCount = 2;
+  sub.pColorAttachments = colour_refs;
+  sub.pDepthStencilAttachment = &depth_ref;
+
+  // The images are shared by both frames in flight: the previous frame's copies out and
+  // attachment writes must finish before this frame writes them again.
+  VkSubpassDependency deps[2]{};
+  deps[0].srcSubpass = VK_SUBPASS_EXTERNAL;
+  deps[0].dstSubpass = 0;
+  deps[0].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT |
+                         VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+  deps[0].dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT |
+                         VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT;
+  deps[0].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT |
+                          VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT | VK_ACCESS_TRANSFER_READ_BIT;
+  deps[0].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT |
+                          VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT |
+                          VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_READ_BIT;
+  deps[1].srcSubpass = 0;
+  deps[1].dstSubpass = VK_SUBPASS_EXTERNAL;
+  deps[1].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+  deps[1].dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+  deps[1].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+  deps[1].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT |
+                          VK_ACCESS_TRANSFER_READ_BIT;
+
+  VkRenderPassCreateInfo ci{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
+  ci.attachmentCount = 3;
+  ci.pAttachments = att;
+  ci.subpassCount = 1;
+  ci.pSubpasses = &sub;
+  ci.dependencyCount = 2;
+  ci.pDependencies = deps;
+  VK_CHECK(vkCreateRenderPass(dev_.device(), &ci, nullptr, &scene_pass_));
+
+  // Overlay: load the scene's colour, draw labels and ImGui, end ready to be copied.
+  VkAttachmentDescription o = att[0];
+  o.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
+  o.initialLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+  o.finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+  VkSubpassDescription osub{};
+  osub.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
+  osub.colorAttachmentCount = 1;
+  osub.pColorAttachments = &colour_refs[0];
+  VkSubpassDependency odeps[2]{};
+  odeps[0].srcSubpass = VK_SUBPASS_EXTERNAL;
+  odeps[0].dstSubpass = 0;
+  odeps[0].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+  odeps[0].dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+  odeps[0].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+  odeps[0].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+  odeps[1].srcSubpass = 0;
+  odeps[1].dstSubpass = VK_SUBPASS_EXTERNAL;
+  odeps[1].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+  odeps[1].dstStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT;
+  odeps[1].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+  odeps[1].dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+  VkRenderPassCreateInfo oci{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
+  oci.attachmentCount = 1;
+  oci.pAttachments = &o;
+  oci.subpassCount = 1;
+  oci.pSubpasses = &osub;
+  oci.dependencyCount = 2;
+  oci.pDependencies = odeps;
+  VK_CHECK(vkCreateRenderPass(dev_.device(), &oci, nullptr, &overlay_pass_));
+}
+
+void OffscreenTarget::createImages() {
+  const VkImageUsageFlags attach_copy =
+      VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+  colour_ = GpuImage(dev_, extent_, kColourFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
+  ids_ = GpuImage(dev_, extent_, kIdFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
+  depth_ = GpuImage(dev_, extent_, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
+                    VK_IMAGE_ASPECT_DEPTH_BIT);
+  VkImageView views[3] = {colour_.view(), ids_.view(), depth_.view()};
+  VkFramebufferCreateInfo fi{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
+  fi.renderPass = scene_pass_;
+  fi.attachmentCount = 3;
+  fi.pAttachments = views;
+  fi.width = extent_.width;
+  fi.height = extent_.height;
+  fi.layers = 1;
+  VK_CHECK(vkCreateFramebuffer(dev_.device(), &fi, nullptr, &scene_fb_));
+  fi.renderPass = overlay_pass_;
+  fi.attachmentCount = 1;
+  VK_CHECK(vkCreateFramebuffer(dev_.device(), &fi, nullptr, &overlay_fb_));
+}
+
+void OffscreenTarget::destroyImages() {
+  vkDestroyFramebuffer(dev_.device(), scene_fb_, nullptr);
+  vkDestroyFramebuffer(dev_.device(), overlay_fb_, nullptr);
+  scene_fb_ = overlay_fb_ = VK_NULL_HANDLE;
+  colour_ = GpuImage();
+  ids_ = GpuImage();
+  depth_ = GpuImage();
+}
+
+}  // namespace engine

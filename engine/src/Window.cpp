@@ -1,0 +1,105 @@
+// Window: GLFW window + surface + resize flag. No rendering.
+#include <engine/Window.h>
+
+#include <engine/VkCheck.h>
+
+#define GLFW_INCLUDE_VULKAN
+#include <GLFW/glfw3.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace engine {
+
+void onFramebufferSize(GLFWwindow* w, int, int) {
+  static_cast<Window*>(glfwGetWindowUserPointer(w))->resized_ = true;
+}
+
+namespace {
+int g_glfw_users = 0;
+
+void glfwErrorPrinter(int code, const char* what) {
+  std::fprintf(stderr, "engine: GLFW error %d: %s\n", code, what);
+}
+
+void initGlfw() {
+  if (g_glfw_users++ == 0) {
+    glfwSetErrorCallback(glfwErrorPrinter);
+    if (!glfwInit()) {
+      g_glfw_users = 0;
+      throw std::runtime_error("engine: glfwInit failed (no display? set DISPLAY or run offscreen)");
+    }
+    if (!glfwVulkanSupported()) {
+      glfwTerminate();
+      g_glfw_users = 0;
+      throw std::runtime_error("engine: GLFW found no Vulkan loader");
+    }
+  }
+}
+}  // namespace
+
+std::vector<const char*> Window::requiredInstanceExtensions() {
+  initGlfw();
+  uint32_t n = 0;
+  const char** names = glfwGetRequiredInstanceExtensions(&n);
+  std::vector<const char*> out(names, names + n);
+  if (--g_glfw_users == 0) glfwTerminate();
+  return out;
+}
+
+Window::Window(uint32_t width, uint32_t height, const std::string& title) {
+  initGlfw();
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
+  glfwWindowHint(GLFW_RESIZABLE, GLFW_TRUE);
+  window_ = glfwCreateWindow(static_cast<int>(width), static_cast<int>(height), title.c_str(),
+                             nullptr, nullptr);
+  if (!window_) {
+    if (--g_glfw_users == 0) glfwTerminate();
+    throw std::runtime_error("engine: glfwCreateWindow failed");
+  }
+  glfwSetWindowUserPointer(window_, this);
+  glfwSetFramebufferSizeCallback(window_, onFramebufferSize);
+}
+
+Window::~Window() {
+  if (window_) glfwDestroyWindow(window_);
+  if (--g_glfw_users == 0) glfwTerminate();
+}
+
+void Window::createSurface(VkInstance instance) {
+  VK_CHECK(glfwCreateWindowSurface(instance, window_, nullptr, &surface_));
+}
+
+void Window::destroySurface(VkInstance instance) {
+  if (surface_) vkDestroySurfaceKHR(instance, surface_, nullptr);
+  surface_ = VK_NULL_HANDLE;
+}
+
+bool Window::shouldClose() const { return glfwWindowShouldClose(window_); }
+void Window::pollEvents() { glfwPollEvents(); }
+
+VkExtent2D Window::framebufferSize() const {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window_, &w, &h);
+  return {static_cast<uint32_t>(w), static_cast<uint32_t>(h)};
+}
+
+bool Window::minimised() const {
+  VkExtent2D e = framebufferSize();
+  return e.width == 0 || e.height == 0 || glfwGetWindowAttrib(window_, GLFW_ICONIFIED);
+}
+
+bool Window::takeResized() {
+  bool r = resized_;
+  resized_ = false;
+  return r;
+}
+
+void Window::setSize(uint32_t width, uint32_t height) {
+  glfwSetWindowSize(window_, static_cast<int>(width), static_cast<int>(height));
+}
+
+void Window::iconify() { glfwIconifyWindow(window_); }
+void Window::restore() { glfwRestoreWindow(window_); }
+
+}  // namespace engine
