@@ -1,0 +1,336 @@
+// Site file loader. See site_file.h. Reading goes through Field, which knows the JSON
+// path it stands at, so that each error can name the field it is about.
+#include "connectors/sitefile/site_file.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace connectors {
+namespace {
+
+using json = nlohmann::json;
+using twin::Distribution;
+
+struct Failure {
+  std::string field, why;
+};
+
+// A JSON value with its path; every accessor fails with the path when the file is wrong.
+struct Field {
+  const json& j;
+  std::string path;
+
+  [[noreturn]] void fail(const std::string& why) const { throw Failure{path, why}; }
+  static std::string type_name(const json& v) { return v.is_null() ? "nothing" : v.type_name(); }
+
+  Field at(const std::string& key) const {
+    if (!j.is_object()) fail("expected an object, found " + type_name(j));
+    auto it = j.find(key);
+    std::string p = path.empty() ? key : path + "." + key;
+    if (it == j.end()) throw Failure{p, "missing (required)"};
+    return Field{*it, p};
+  }
+  bool has(const std::string& key) const { return j.is_object() && j.contains(key); }
+  Field at(size_t i) const { return Field{j[i], path + "[" + std::to_string(i) + "]"}; }
+  size_t size() const {
+    if (!j.is_array()) fail("expected a list, found " + type_name(j));
+    return j.size();
+  }
+  std::string str() const {
+    if (!j.is_string()) fail("expected a string, found " + type_name(j));
+    return j.get<std::string>();
+  }
+  double num(double min = -1e300, double max = 1e300) const {
+    if (!j.is_number()) fail("expected a number, found " + type_name(j));
+    double v = j.get<double>();
+    if (!std::isfinite(v)) fail("not a finite number");
+    if (v < min) fail("must be at least " + fmt(min) + ", is " + fmt(v));
+    if (v > max) fail("must be at most " + fmt(max) + ", is " + fmt(v));
+    return v;
+  }
+  int integer(int min, int max) const {
+    double v = num(min, max);
+    if (v != std::floor(v)) fail("expected a whole number, is " + fmt(v));
+    return static_cast<int>(v);
+  }
+  bool boolean() const {
+    if (!j.is_boolean()) fail("expected true or false, found " + type_name(j));
+    return j.get<bool>();
+  }
+  glm::vec2 point() const {
+    if (!j.is_array() || j.size() != 2) fail("expected a point [x, y] in metres");
+    return {static_cast<float>(at(0).num()), static_cast<float>(at(1).num())};
+  }
+  std::vector<glm::vec2> points(size_t min_count) const {
+    std::vector<glm::vec2> out;
+    for (size_t i = 0; i < size(); ++i) out.push_back(at(i).point());
+    if (out.size() < min_count) fail("needs at least " + std::to_string(min_count) + " points");
+    return out;
+  }
+  template <class E>
+  E choice(std::initializer_list<std::pair<const char*, E>> options) const {
+    std::string v = str();
+    std::string names;
+    for (auto& [name, value] : options) {
+      if (v == name) return value;
+      names += (names.empty() ? "" : ", ") + std::string(name);
+    }
+    fail("\"" + v + "\" is not one of: " + names);
+  }
+  static std::string fmt(double v) {
+    std::ostringstream o;
+    o << v;
+    return o.str();
+  }
+};
+
+Distribution read_distribution(const Field& f) {
+  Distribution d;
+  d.kind = f.at("dist").choice<Distribution::Kind>({{"fixed", Distribution::Kind::Fixed},
+                                                     {"exponential", Distribution::Kind::Exponential},
+                                                     {"lognormal", Distribution::Kind::Lognormal},
+                                                     {"uniform", Distribution::Kind::Uniform}});
+  if (d.kind == Distribution::Kind::Uniform) {
+    d.min_s = f.at("min_s").num(0);
+    d.max_s = f.at("max_s").num(d.min_s);
+  } else {
+    d.mean_s = f.at("mean_s").num(0, 7 * 86400);
+  }
+  if (d.kind == Distribution::Kind::Lognormal) d.cv = f.at("cv").num(0, 10);
+  d.source = f.at("source").str();
+  if (d.source.empty()) f.at("source").fail("every assumed value needs a source note");
+  return d;
+}
+
+std::vector<double> read_mix(const Field& f, const twin::SiteSpec& site) {
+  if (!f.j.is_object()) f.fail("expected an object of goods class -> share");
+  std::vector<double> mix(site.goods.size(), 0.0);
+  double total = 0;
+  for (auto& [key, value] : f.j.items()) {
+    int g = site.goods_index(key);
+    Field share{value, f.path + "." + key};
+    if (g < 0) share.fail("no goods class \"" + key + "\" in goods");
+    mix[g] = share.num(0, 1);
+    total += mix[g];
+  }
+  if (total <= 0) f.fail("shares must add up to more than 0");
+  return mix;
+}
+
+twin::SiteSpec read_site(const Field& root, const std::string& file) {
+  twin::SiteSpec s;
+  s.source_file = file;
+  std::string format = root.at("format").str();
+  if (format != "gatetwin-site/1") root.at("format").fail("unknown format \"" + format + "\"; this build reads gatetwin-site/1");
+  s.id = root.at("id").str();
+  if (s.id.empty() || s.id.find_first_of("/#+ ") != std::string::npos)
+    root.at("id").fail("must be non-empty, without spaces or / # +");
+  s.name = root.at("name").str();
+  s.markers = root.at("markers").str();
+  s.border_line = root.at("border_line").points(2);
+
+  Field goods = root.at("goods");
+  for (size_t i = 0; i < goods.size(); ++i) {
+    Field g = goods.at(i);
+    twin::GoodsClass gc{g.at("id").str(), g.at("needs_quarantine").boolean(), g.at("reefer_share").num(0, 1)};
+    if (s.goods_index(gc.id) >= 0) g.at("id").fail("duplicate goods class \"" + gc.id + "\"");
+    s.goods.push_back(gc);
+  }
+  if (s.goods.empty()) goods.fail("at least one goods class is needed");
+
+  Field lanes = root.at("lanes");
+  for (size_t i = 0; i < lanes.size(); ++i) {
+    Field l = lanes.at(i);
+    twin::LaneSpec lane;
+    lane.id = l.at("id").str();
+    if (s.lane_index(lane.id) >= 0) l.at("id").fail("duplicate lane id \"" + lane.id + "\"");
+    lane.direction = l.at("direction").choice<twin::Direction>({{"export", twin::Direction::Export}, {"import", twin::Direction::Import}});
+    lane.kind = l.at("kind").choice<twin::LaneKind>({{"manned", twin::LaneKind::Manned}, {"unmanned", twin::LaneKind::Unmanned}});
+    lane.exists_today = l.at("today").boolean();
+    lane.polyline = l.at("polyline").points(2);
+    s.lanes.push_back(lane);
+  }
+  if (s.lanes.empty()) lanes.fail("at least one lane is needed");
+
+  Field cps = root.at("checkpoints");
+  for (size_t i = 0; i < cps.size(); ++i) {
+    Field c = cps.at(i);
+    twin::CheckpointSpec cp;
+    cp.id = c.at("id").str();
+    cp.kind = c.at("kind").choice<twin::CheckpointKind>({{"gate_in", twin::CheckpointKind::GateIn},
+                                                          {"scanner", twin::CheckpointKind::Scanner},
+                                                          {"booth", twin::CheckpointKind::Booth},
+                                                          {"inspection", twin::CheckpointKind::Inspection},
+                                                          {"quarantine", twin::CheckpointKind::Quarantine},
+                                                          {"release", twin::CheckpointKind::Release}});
+    if (s.checkpoint_index(cp.kind) >= 0) c.at("kind").fail(std::string("a second ") + twin::to_string(cp.kind) + " checkpoint; give the first more servers instead");
+    cp.servers = c.at("servers").integer(1, 1000);
+    cp.positions = c.at("positions").points(1);
+    if (cp.positions.size() != static_cast<size_t>(cp.servers))
+      c.at("positions").fail("needs one point per server (" + std::to_string(cp.servers) + "), has " + std::to_string(cp.positions.size()));
+    cp.service = read_distribution(c.at("service"));
+    s.checkpoints.push_back(cp);
+  }
+  for (auto k : {twin::CheckpointKind::GateIn, twin::CheckpointKind::Scanner})
+    if (s.checkpoint_index(k) < 0) cps.fail(std::string("a ") + twin::to_string(k) + " checkpoint is required (100% of shipments pass it)");
+
+  Field yards = root.at("yards");
+  for (size_t i = 0; i < yards.size(); ++i) {
+    Field y = yards.at(i);
+    twin::YardSpec yard;
+    yard.id = y.at("id").str();
+    yard.kind = y.at("kind").choice<twin::YardKind>({{"parking", twin::YardKind::Parking},
+                                                     {"transfer", twin::YardKind::Transfer},
+                                                     {"inspection", twin::YardKind::Inspection}});
+    yard.slots = y.at("slots").integer(0, 100000);
+    yard.reefer_slots = y.at("reefer_slots").integer(0, 100000);
+    if (yard.reefer_slots > yard.slots) y.at("reefer_slots").fail("more reefer slots than slots");
+    Field rect = y.at("rect");
+    if (rect.size() != 2) rect.fail("expected [[x0, y0], [x1, y1]]");
+    yard.min = rect.at(0).point();
+    yard.max = rect.at(1).point();
+    if (!(yard.max.x > yard.min.x && yard.max.y > yard.min.y)) rect.fail("the second corner must be above and right of the first");
+    s.yards.push_back(yard);
+  }
+
+  Field fleet = root.at("fleet");
+  s.fleet.guide_vehicles = fleet.at("guide_vehicles").integer(0, 10000);
+  s.fleet.depot = fleet.at("depot").point();
+  s.fleet.speed_mps = fleet.at("speed_mps").num(0.1, 50);
+  s.fleet.segment_length_m = fleet.at("segment_length_m").num(5, 10000);
+  s.fleet.load = read_distribution(fleet.at("load"));
+  s.fleet.source = fleet.at("source").str();
+  const bool has_unmanned = std::any_of(s.lanes.begin(), s.lanes.end(), [](auto& l) { return l.kind == twin::LaneKind::Unmanned; });
+  if (has_unmanned && s.yard_index(twin::YardKind::Transfer) < 0)
+    yards.fail("unmanned lanes need a transfer yard");
+
+  Field timing = root.at("timing");
+  s.timing.handover = read_distribution(timing.at("handover"));
+  s.timing.partner_confirm = read_distribution(timing.at("partner_confirm"));
+  s.timing.transfer = read_distribution(timing.at("transfer"));
+  s.timing.divert_exit = read_distribution(timing.at("divert_exit"));
+  s.timing.truck_speed_mps = timing.at("truck_speed_mps").num(0.1, 50);
+
+  Field arr = root.at("arrivals");
+  Field per_day = arr.at("per_day");
+  s.arrivals.per_day_today = per_day.at("today").num(0, 1e6);
+  s.arrivals.per_day_2027 = per_day.at("2027").num(0, 1e6);
+  s.arrivals.per_day_2030 = per_day.at("2030").num(0, 1e6);
+  s.arrivals.export_share = arr.at("export_share").num(0, 1);
+  Field hourly = arr.at("hourly_weight");
+  if (hourly.size() != 24) hourly.fail("needs 24 values, one per hour, has " + std::to_string(hourly.size()));
+  double wsum = 0;
+  for (size_t h = 0; h < 24; ++h) wsum += s.arrivals.hourly_weight[h] = hourly.at(h).num(0);
+  if (wsum <= 0) hourly.fail("at least one hour needs a weight above 0");
+  s.arrivals.export_goods_mix = read_mix(arr.at("export_goods_mix"), s);
+  s.arrivals.import_goods_mix = read_mix(arr.at("import_goods_mix"), s);
+  s.arrivals.source = arr.at("source").str();
+
+  Field rates = root.at("rates");
+  s.rates.green = rates.at("green").num(0, 1);
+  s.rates.yellow = rates.at("yellow").num(0, 1);
+  s.rates.red = rates.at("red").num(0, 1);
+  if (std::abs(s.rates.green + s.rates.yellow + s.rates.red - 1.0) > 1e-6)
+    rates.fail("green + yellow + red must add up to 1");
+  s.rates.own_declaration_missing = rates.at("own_declaration_missing").num(0, 1);
+  s.rates.partner_declaration_missing = rates.at("partner_declaration_missing").num(0, 1);
+  s.rates.partner_declaration_mismatch = rates.at("partner_declaration_mismatch").num(0, 1);
+  s.rates.quarantine_fail = rates.at("quarantine_fail").num(0, 1);
+  s.rates.inspection_fail = rates.at("inspection_fail").num(0, 1);
+  s.rates.unmanned_eligible = rates.at("unmanned_eligible").num(0, 1);
+  s.rates.source = rates.at("source").str();
+
+  Field targets = root.at("targets");
+  s.targets.per_day_2027_min = targets.at("2027").at(0).num(0);
+  s.targets.per_day_2027_max = targets.at("2027").at(1).num(0);
+  s.targets.per_day_2030_min = targets.at("2030").at(0).num(0);
+  s.targets.per_day_2030_max = targets.at("2030").at(1).num(0);
+  s.queue_alert_vehicles = root.at("queue_alert_vehicles").integer(0, 1000000);
+  s.declaration_lead_s = root.at("declaration_lead_s").num(0, 7 * 86400);
+  s.partner_delay_s = root.at("partner_delay_s").num(0, 7 * 86400);
+  twin::derive(s);
+  return s;
+}
+
+}  // namespace
+
+std::string SiteFileError::message() const {
+  return file + ": " + (field.empty() ? "" : field + ": ") + why;
+}
+
+SiteFileResult parse_site(const std::string& text, const std::string& file) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return SiteFileError{file, "", std::string("not valid JSON (byte ") + std::to_string(e.byte) + "): " + e.what()};
+  }
+  try {
+    return read_site(Field{j, ""}, file);
+  } catch (const Failure& f) {
+    return SiteFileError{file, f.field, f.why};
+  } catch (const json::exception& e) {
+    return SiteFileError{file, "", e.what()};
+  }
+}
+
+SiteFileResult load_site_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return SiteFileError{path, "", "cannot open the file (does it exist, and may this user read it?)"};
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > (16u << 20)) return SiteFileError{path, "", "larger than 16 MiB; not a site file"};
+  return parse_site(text.str(), path);
+}
+
+std::string default_sites_dir() {
+  if (const char* env = std::getenv("GATETWIN_SITES")) return env;
+#ifdef GATETWIN_SOURCE_DIR
+  return std::string(GATETWIN_SOURCE_DIR) + "/assets/sites";
+#else
+  return "assets/sites";
+#endif
+}
+
+std::vector<std::string> site_paths(const std::string& site, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  if (site == "all") {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.path().extension() == ".json") out.push_back(entry.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  for (size_t start = 0; start <= site.size();) {  // comma-separated ids or paths
+    size_t end = site.find(',', start);
+    if (end == std::string::npos) end = site.size();
+    std::string one = site.substr(start, end - start);
+    if (!one.empty()) out.push_back(one.find('/') != std::string::npos || one.ends_with(".json") ? one : dir + "/" + one + ".json");
+    start = end + 1;
+  }
+  return out;
+}
+
+std::variant<std::vector<twin::SiteSpec>, SiteFileError> load_sites(const std::string& site, const std::string& dir) {
+  std::vector<twin::SiteSpec> sites;
+  auto paths = site_paths(site, dir);
+  if (paths.empty()) return SiteFileError{dir, "", "no site files (*.json) found for \"" + site + "\""};
+  for (const std::string& path : paths) {
+    auto r = load_site_file(path);
+    if (auto* e = std::get_if<SiteFileError>(&r)) return *e;
+    sites.push_back(std::get<twin::SiteSpec>(std::move(r)));
+    for (size_t i = 0; i + 1 < sites.size(); ++i)
+      if (sites[i].id == sites.back().id) return SiteFileError{path, "id", "site id \"" + sites.back().id + "\" is used twice"};
+  }
+  if (sites.size() > 255) return SiteFileError{dir, "", "more than 255 sites"};
+  return sites;
+}
+
+}  // namespace connectors

@@ -1,0 +1,37 @@
+// Loads a site file (assets/sites/*.json, format in docs/site-format.md) into a
+// twin::SiteSpec. Every problem becomes an error naming the file, the field and why;
+// nothing here throws past its boundary or guesses a missing value.
+//
+// Supports: format "gatetwin-site/1".
+#pragma once
+#include "twin/site.h"
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace connectors {
+
+struct SiteFileError {
+  std::string file;
+  std::string field;   // JSON path, e.g. "lanes[2].direction"; empty for whole-file problems
+  std::string why;
+  std::string message() const;  // "file: field: why"
+};
+
+using SiteFileResult = std::variant<twin::SiteSpec, SiteFileError>;
+
+SiteFileResult load_site_file(const std::string& path);
+SiteFileResult parse_site(const std::string& text, const std::string& file_name);
+
+// Resolves a site id ("m1119") or a path to a site file; "all" gives every *.json in dir.
+std::vector<std::string> site_paths(const std::string& site_or_all, const std::string& sites_dir);
+
+// Loads "m1119", "m1119,m1088", "all" or paths; the first error stops it.
+std::variant<std::vector<twin::SiteSpec>, SiteFileError> load_sites(const std::string& site_or_all,
+                                                                    const std::string& sites_dir);
+
+// The directory of the shipped site files, found relative to the source tree or $GATETWIN_SITES.
+std::string default_sites_dir();
+
+}  // namespace connectors

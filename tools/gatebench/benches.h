@@ -1,0 +1,6 @@
+// The entry points of gatebench's subcommands, one per bench_*.cpp file.
+#pragma once
+
+namespace gatebench {
+int bench_core(int argc, char** argv);
+}  // namespace gatebench

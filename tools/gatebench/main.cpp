@@ -1,0 +1,38 @@
+// gatebench: Gate Twin's benchmarks. Each subcommand lives in its own bench_*.cpp and
+// prints numbers one can compare between runs. No pass/fail thresholds here: goals are
+// read by people from the printed figures.
+#include "benches.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace {
+struct Bench {
+  const char* name;
+  const char* what;
+  int (*run)(int argc, char** argv);
+};
+
+const Bench kBenches[] = {
+    {"core", "one simulated day of both sites at the upper 2030 targets", gatebench::bench_core},
+    // Other benches register here, one line each.
+};
+
+void usage() {
+  std::printf("usage: gatebench <bench> [options]\n\nbenches:\n");
+  for (const Bench& b : kBenches) std::printf("  %-10s %s\n", b.name, b.what);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    usage();
+    return argc < 2 ? 2 : 0;
+  }
+  for (const Bench& b : kBenches)
+    if (std::string(argv[1]) == b.name) return b.run(argc - 1, argv + 1);
+  std::fprintf(stderr, "gatebench: unknown bench '%s'\n", argv[1]);
+  usage();
+  return 2;
+}

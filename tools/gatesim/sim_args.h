@@ -1,0 +1,28 @@
+// gatesim's command line: the flags and their meaning. Parsing only; running is main.cpp.
+// The flags named in the issues (--site --load --days --hours --seed --json --csv) are
+// a contract for scripts: keep them.
+#pragma once
+#include "twin/site_plan.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+struct SimArgs {
+  std::string site = "all";
+  std::string load = "2030";
+  double hours = 24;
+  uint64_t seed = 7;
+  bool json = false;
+  bool csv = false;
+  bool progress = true;
+  bool check = false;            // check the scheduler invariants after every event
+  bool capacity_table = false;
+  std::string trace_path;        // one line per event
+  std::string sites_dir;
+  twin::LanePlan lanes = twin::LanePlan::Expanded;
+  twin::UnmannedPlan unmanned = twin::UnmannedPlan::On;
+};
+
+// Returns the arguments, or prints why not (or the help) and sets exit_code.
+std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code);

@@ -1,0 +1,64 @@
+// Private to twin/: the context the core's parts (clearance flow, scheduler, command
+// rules) share while folding one event. Not part of the core's public interface.
+#pragma once
+#include "twin/decision.h"
+#include "twin/site.h"
+#include "twin/state.h"
+
+#include <string>
+
+namespace twin::detail {
+
+struct Ctx {
+  const SiteSpec& spec;
+  SiteState& s;
+  WorldState& w;
+  Decisions& out;
+  uint8_t site;
+  uint64_t seq;
+
+  SimTime now() const { return w.now_ms; }
+  Shipment& ship(uint32_t idx) { return s.shipments[idx]; }
+  Decision& decide(DecisionKind kind, ShipmentId shipment = 0, uint16_t resource = 0, uint16_t unit = 0,
+                   int64_t value = 0, std::string text = {}) {
+    out.push_back(Decision{kind, site, shipment, resource, unit, value, seq, w.now_ms, std::move(text)});
+    return out.back();
+  }
+  void ignore(const std::string& reason) { w.ignored_by_reason[reason]++; s.counters.events_ignored++; }
+};
+
+// [clearance_flow.cpp] the path of a shipment through the checkpoints.
+void set_phase(Ctx& c, uint32_t idx, Phase phase, uint16_t where = kNone16);
+void advance(Ctx& c, uint32_t idx);
+void divert(Ctx& c, uint32_t idx, Outcome outcome, const std::string& why);
+void on_declaration(Ctx& c, const DeclarationFiled& e);
+void on_partner_declaration(Ctx& c, const PartnerDeclarationReceived& e);
+void on_vehicle_arrived(Ctx& c, const VehicleArrived& e);
+void on_step_completed(Ctx& c, const StepCompleted& e);
+void on_handover_completed(Ctx& c, const HandoverCompleted& e);
+void on_receipt_confirmed(Ctx& c, const PartnerReceiptConfirmed& e);
+void on_transfer_completed(Ctx& c, const TransferCompleted& e);
+void on_vehicle_left(Ctx& c, const VehicleLeft& e);
+void on_partner_link(Ctx& c, bool up);
+bool needs_quarantine(const Ctx& c, const Shipment& sh);
+bool is_terminal(Phase p);
+// Removes a shipment from whatever waiting queue holds it; true if it was waiting.
+bool pull_from_queue(Ctx& c, uint32_t idx);
+
+// [scheduler.cpp] assignment of checkpoints, lanes, yard slots and guide vehicles.
+void schedule(Ctx& c);
+bool truck_lane_usable(const Ctx& c, uint16_t lane, Direction d);
+bool guide_lane_usable(const Ctx& c, uint16_t lane, Direction d);
+int truck_lanes_usable(const Ctx& c, Direction d);
+void requeue_lane(Ctx& c, uint16_t lane);
+void on_guide_step_completed(Ctx& c, const GuideVehicleStepCompleted& e);
+void set_guide_phase(Ctx& c, uint16_t v, GuidePhase phase);
+void free_yard_slot(Ctx& c, Shipment& sh);
+void on_tick(Ctx& c);
+
+// [command_rules.cpp] operator commands and equipment health.
+void on_command(Ctx& c, const OperatorCommand& e);
+void set_equipment(Ctx& c, const EquipmentRef& eq, bool ok);
+bool equipment_valid(const Ctx& c, const EquipmentRef& eq);
+
+}  // namespace twin::detail

@@ -1,0 +1,197 @@
+// The core's state: everything that folding the events so far has produced. Plain data,
+// readable by panels and the renderer through const references; only the core writes it.
+#pragma once
+#include "twin/event.h"
+#include "twin/site.h"
+#include "twin/time.h"
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace twin {
+
+constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+// Where a shipment is in the clearance flow.
+enum class Phase : uint8_t {
+  Declared = 0,        // declaration filed, vehicle not yet here
+  QueuedCheckpoint,    // waiting at a checkpoint (checkpoint field says which)
+  AtCheckpoint,        // being served
+  WaitingPartnerData,  // at gate-in, partner link down: held, not guessed
+  QueuedLane,          // waiting for a manned lane (lane field)
+  OnLane,              // crossing on a manned lane
+  QueuedYardSlot,      // waiting for a transfer-yard slot
+  Transferring,        // container between truck and yard slot
+  InYard,              // container in a transfer-yard slot, waiting for a guide vehicle
+  AtPartnerYard,       // import container on the partner side, waiting for a guide vehicle
+  OnGuideVehicle,      // riding a guide vehicle
+  AwaitingReceipt,     // export crossed; partner to confirm receipt
+  Diverted,            // out of the smart flow, leaving via the holding area
+  Cleared,             // done: handed over (export) or released (import)
+  Left,                // a diverted / refused vehicle has left the area
+  Count
+};
+const char* to_string(Phase p);
+
+enum class Outcome : uint8_t { Open = 0, Cleared, Diverted, Refused };
+const char* to_string(Outcome o);
+
+struct PhaseChange {
+  SimTime time_ms;
+  Phase phase;
+  uint16_t where;  // checkpoint / lane / yard / vehicle index, kNone16 when not applicable
+};
+constexpr uint16_t kNone16 = 0xFFFF;
+
+struct Shipment {
+  ShipmentId id = 0;
+  Direction direction = Direction::Export;
+  uint16_t goods = 0;
+  bool reefer = false;
+  bool unmanned_eligible = true;
+  bool declared = false;           // our own declaration exists
+  bool partner_received = false;
+  bool partner_agrees = false;
+  std::string plate, container;
+
+  Phase phase = Phase::Declared;
+  Outcome outcome = Outcome::Open;
+  uint16_t checkpoint = kNone16;   // current checkpoint (queued or served)
+  uint16_t server = kNone16;
+  uint16_t lane = kNone16;
+  uint16_t yard = kNone16;
+  uint16_t slot = kNone16;
+  uint16_t vehicle = kNone16;      // guide vehicle carrying it
+  bool unmanned = false;           // crossing by guide vehicle
+
+  // Progress flags through the flow.
+  bool gate_in_done = false, scanned = false, check_done = false, quarantine_done = false;
+  bool crossed = false, released = false;
+  Channel channel = Channel::None;
+  bool forced_inspection = false;
+  bool held = false;
+  std::string divert_reason;
+
+  glm::vec2 reported_position{0};  // latest field position, if any
+  bool has_report = false;
+
+  SimTime arrived_ms = -1;         // entered the area (gate, border, or partner yard)
+  SimTime handed_over_ms = -1;     // export: crossed the border; import: released
+  SimTime queued_since_ms = -1;    // joined the current queue
+  SimTime done_ms = -1;            // cleared
+  std::vector<PhaseChange> history;
+};
+
+struct CheckpointServer {
+  uint32_t shipment = kNone;  // index into shipments
+  bool failed = false;
+  SimTime busy_since_ms = 0;
+};
+
+struct CheckpointState {
+  std::deque<uint32_t> queue;   // shipment indices, arrival order
+  std::vector<CheckpointServer> servers;
+  int64_t busy_ms = 0;          // summed service time
+  int64_t wait_ms_sum = 0;      // summed queue wait of served shipments
+  int64_t served = 0;
+  int64_t queue_sum = 0;        // queue length summed over ticks
+  int64_t queue_max = 0;
+};
+
+struct LaneState {
+  bool open = true;
+  Direction direction = Direction::Export;  // current direction (reversed if != spec)
+  bool reserved_unmanned = false;
+  bool barrier_failed = false;
+  std::deque<uint32_t> queue;      // trucks assigned, waiting
+  uint32_t on_lane = kNone;        // truck crossing now
+  std::vector<uint16_t> segment;   // guide vehicle per block section, kNone16 = free
+  int64_t busy_ms = 0;
+  int64_t crossings = 0;
+  SimTime busy_since_ms = 0;
+};
+
+struct YardState {
+  std::vector<uint32_t> slot;      // shipment index per slot, kNone = free
+  bool power_on = true;
+  int64_t occupied_sum = 0;        // occupied slots summed over ticks
+  int64_t occupied_max = 0;
+  int64_t reefer_unpowered_ticks = 0;  // reefer-container ticks without power
+};
+
+enum class GuidePhase : uint8_t { Idle = 0, Loading, Travelling, WaitingSegment, Unloading, Count };
+const char* to_string(GuidePhase p);
+
+struct GuideVehicle {
+  GuidePhase phase = GuidePhase::Idle;
+  bool at_home = true;             // VN side (depot) or partner side
+  bool failed = false;
+  bool step_done_while_failed = false;
+  uint32_t cargo = kNone;          // shipment index
+  uint16_t lane = kNone16;
+  int16_t segment = -1;            // current block section on lane, -1 off lane
+  SimTime phase_since_ms = 0;
+  int64_t busy_ms = 0;
+  int64_t trips = 0;
+  glm::vec2 reported_position{0};
+  bool has_report = false;
+};
+
+struct Counters {
+  std::array<int64_t, 2> cleared{};     // by direction
+  std::array<int64_t, 2> diverted{};
+  std::array<int64_t, 2> refused{};
+  std::array<int64_t, 2> arrived{};
+  int64_t commands_accepted = 0;
+  int64_t commands_refused = 0;
+  int64_t events_ignored = 0;
+  int64_t ticks = 0;
+  int64_t alerts = 0;
+};
+
+struct SiteState {
+  std::vector<Shipment> shipments;
+  std::unordered_map<ShipmentId, uint32_t> by_id;          // id -> index
+  std::unordered_map<std::string, uint32_t> by_container;  // declared, not yet arrived
+  std::vector<CheckpointState> checkpoints;
+  std::vector<LaneState> lanes;
+  std::vector<YardState> yards;
+  std::vector<GuideVehicle> fleet;
+  std::deque<uint32_t> yard_slot_queue;       // shipments waiting for a transfer slot
+  std::deque<uint32_t> export_yard_waiting;   // export containers in yard, waiting for a vehicle
+  std::deque<uint32_t> import_partner_waiting;// import containers at the partner yard
+  std::array<std::deque<uint32_t>, 2> lane_waiting;  // trucks with no usable lane yet, by direction
+  int priority_goods = -1;                    // goods class served first, -1 none
+  Counters counters;
+  std::vector<uint8_t> queue_alerted;         // per checkpoint, to alert once per crossing
+};
+
+// One operator command and what became of it: the audit trail inside the state.
+struct CommandRecord {
+  uint64_t seq = 0;
+  SimTime time_ms = 0;
+  uint8_t site = 0;
+  std::string actor;
+  Role role = Role::Viewer;
+  std::string reason;
+  Command command;
+  bool accepted = false;
+  std::string outcome;   // summary when accepted, why when refused
+};
+
+struct WorldState {
+  SimTime now_ms = 0;
+  uint64_t last_seq = 0;
+  bool partner_link_up = true;
+  std::vector<SiteState> sites;
+  std::map<std::string, int64_t> ignored_by_reason;   // ordered: part of the hash
+  std::vector<CommandRecord> commands;
+  uint64_t undeclared_next = 0x80000000u;
+};
+
+}  // namespace twin
