@@ -1,0 +1,156 @@
+// MeshBuilder: primitive shapes and the glTF writer. No knowledge of what is modelled.
+#include "MeshBuilder.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstring>
+
+namespace meshgen {
+namespace {
+
+std::string base64(const std::vector<uint8_t>& in) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
+    out += t[v >> 18];
+    out += t[(v >> 12) & 63];
+    out += t[(v >> 6) & 63];
+    out += t[v & 63];
+  }
+  if (i + 1 == in.size()) {
+    uint32_t v = in[i] << 16;
+    out += t[v >> 18];
+    out += t[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    uint32_t v = (in[i] << 16) | (in[i + 1] << 8);
+    out += t[v >> 18];
+    out += t[(v >> 12) & 63];
+    out += t[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+// Round to 1e-4 m so the text output does not depend on the last bits of float maths.
+float r4(float v) { return std::round(v * 10000.0f) / 10000.0f; }
+
+}  // namespace
+
+void MeshBuilder::tri(Vec3 a, Vec3 b, Vec3 c, Vec3 n, Vec3 colour) {
+  uint32_t base = static_cast<uint32_t>(pos_.size() / 3);
+  for (const Vec3& p : {a, b, c}) {
+    for (int k = 0; k < 3; ++k) {
+      pos_.push_back(r4(p[k]));
+      normal_.push_back(r4(n[k]));
+      colour_.push_back(colour[k]);
+    }
+  }
+  for (uint32_t i = 0; i < 3; ++i) indices_.push_back(base + i);
+}
+
+void MeshBuilder::quad(Vec3 a, Vec3 b, Vec3 c, Vec3 d, Vec3 n, Vec3 colour) {
+  uint32_t base = static_cast<uint32_t>(pos_.size() / 3);
+  for (const Vec3& p : {a, b, c, d}) {
+    for (int k = 0; k < 3; ++k) {
+      pos_.push_back(r4(p[k]));
+      normal_.push_back(r4(n[k]));
+      colour_.push_back(colour[k]);
+    }
+  }
+  for (uint32_t i : {0u, 1u, 2u, 0u, 2u, 3u}) indices_.push_back(base + i);
+}
+
+void MeshBuilder::box(Vec3 lo, Vec3 hi, Vec3 c) {
+  const float x0 = lo[0], y0 = lo[1], z0 = lo[2], x1 = hi[0], y1 = hi[1], z1 = hi[2];
+  quad({x1, y0, z1}, {x1, y0, z0}, {x1, y1, z0}, {x1, y1, z1}, {1, 0, 0}, c);    // +X
+  quad({x0, y0, z0}, {x0, y0, z1}, {x0, y1, z1}, {x0, y1, z0}, {-1, 0, 0}, c);   // -X
+  quad({x0, y1, z1}, {x1, y1, z1}, {x1, y1, z0}, {x0, y1, z0}, {0, 1, 0}, c);    // +Y
+  quad({x0, y0, z0}, {x1, y0, z0}, {x1, y0, z1}, {x0, y0, z1}, {0, -1, 0}, c);   // -Y
+  quad({x0, y0, z1}, {x1, y0, z1}, {x1, y1, z1}, {x0, y1, z1}, {0, 0, 1}, c);    // +Z
+  quad({x1, y0, z0}, {x0, y0, z0}, {x0, y1, z0}, {x1, y1, z0}, {0, 0, -1}, c);   // -Z
+}
+
+void MeshBuilder::cylinderZ(Vec3 c, float r, float hw, Vec3 colour, int n) {
+  const float pi2 = 6.28318530718f;
+  for (int i = 0; i < n; ++i) {
+    float a0 = pi2 * i / n, a1 = pi2 * (i + 1) / n, am = (a0 + a1) * 0.5f;
+    Vec3 p0{c[0] + r * std::cos(a0), c[1] + r * std::sin(a0), 0};
+    Vec3 p1{c[0] + r * std::cos(a1), c[1] + r * std::sin(a1), 0};
+    Vec3 nrm{std::cos(am), std::sin(am), 0};
+    float za = c[2] - hw, zb = c[2] + hw;
+    quad({p0[0], p0[1], za}, {p1[0], p1[1], za}, {p1[0], p1[1], zb}, {p0[0], p0[1], zb}, nrm, colour);
+    tri({c[0], c[1], zb}, {p0[0], p0[1], zb}, {p1[0], p1[1], zb}, {0, 0, 1}, colour);
+    tri({c[0], c[1], za}, {p1[0], p1[1], za}, {p0[0], p0[1], za}, {0, 0, -1}, colour);
+  }
+}
+
+void MeshBuilder::cylinderY(Vec3 c, float r, float h, Vec3 colour, int n) {
+  const float pi2 = 6.28318530718f;
+  for (int i = 0; i < n; ++i) {
+    // Counter-clockwise seen from +Y means decreasing angle in the XZ plane (x=cos, z=sin).
+    float a0 = -pi2 * i / n, a1 = -pi2 * (i + 1) / n, am = (a0 + a1) * 0.5f;
+    Vec3 p0{c[0] + r * std::cos(a0), 0, c[2] + r * std::sin(a0)};
+    Vec3 p1{c[0] + r * std::cos(a1), 0, c[2] + r * std::sin(a1)};
+    Vec3 nrm{std::cos(am), 0, std::sin(am)};
+    float ya = c[1], yb = c[1] + h;
+    quad({p0[0], ya, p0[2]}, {p1[0], ya, p1[2]}, {p1[0], yb, p1[2]}, {p0[0], yb, p0[2]}, nrm, colour);
+    tri({c[0], yb, c[2]}, {p0[0], yb, p0[2]}, {p1[0], yb, p1[2]}, {0, 1, 0}, colour);
+  }
+}
+
+std::string MeshBuilder::gltf(const std::string& name) const {
+  const size_t nv = pos_.size() / 3;
+  std::vector<uint8_t> bin;
+  auto append = [&](const void* p, size_t n) {
+    const uint8_t* b = static_cast<const uint8_t*>(p);
+    bin.insert(bin.end(), b, b + n);
+  };
+  size_t off_pos = 0;
+  append(pos_.data(), pos_.size() * 4);
+  size_t off_nrm = bin.size();
+  append(normal_.data(), normal_.size() * 4);
+  size_t off_col = bin.size();
+  append(colour_.data(), colour_.size() * 4);
+  size_t off_idx = bin.size();
+  append(indices_.data(), indices_.size() * 4);
+
+  float lo[3] = {1e30f, 1e30f, 1e30f}, hi[3] = {-1e30f, -1e30f, -1e30f};
+  for (size_t i = 0; i < nv; ++i)
+    for (int k = 0; k < 3; ++k) {
+      lo[k] = std::min(lo[k], pos_[i * 3 + k]);
+      hi[k] = std::max(hi[k], pos_[i * 3 + k]);
+    }
+  using nlohmann::json;
+  json j;
+  j["asset"] = {{"version", "2.0"}, {"generator", "gatetwin tools/meshgen"}};
+  j["scene"] = 0;
+  j["scenes"] = json::array({{{"nodes", {0}}}});
+  j["nodes"] = json::array({{{"name", name}, {"mesh", 0}}});
+  j["meshes"] = json::array({{{"name", name},
+                              {"primitives",
+                               json::array({{{"attributes", {{"POSITION", 0}, {"NORMAL", 1}, {"COLOR_0", 2}}},
+                                             {"indices", 3},
+                                             {"mode", 4}}})}}});
+  j["buffers"] = json::array(
+      {{{"byteLength", bin.size()}, {"uri", "data:application/octet-stream;base64," + base64(bin)}}});
+  j["bufferViews"] = json::array({
+      {{"buffer", 0}, {"byteOffset", off_pos}, {"byteLength", off_nrm - off_pos}, {"target", 34962}},
+      {{"buffer", 0}, {"byteOffset", off_nrm}, {"byteLength", off_col - off_nrm}, {"target", 34962}},
+      {{"buffer", 0}, {"byteOffset", off_col}, {"byteLength", off_idx - off_col}, {"target", 34962}},
+      {{"buffer", 0}, {"byteOffset", off_idx}, {"byteLength", bin.size() - off_idx}, {"target", 34963}},
+  });
+  j["accessors"] = json::array({
+      {{"bufferView", 0}, {"componentType", 5126}, {"count", nv}, {"type", "VEC3"},
+       {"min", {lo[0], lo[1], lo[2]}}, {"max", {hi[0], hi[1], hi[2]}}},
+      {{"bufferView", 1}, {"componentType", 5126}, {"count", nv}, {"type", "VEC3"}},
+      {{"bufferView", 2}, {"componentType", 5126}, {"count", nv}, {"type", "VEC3"}},
+      {{"bufferView", 3}, {"componentType", 5125}, {"count", indices_.size()}, {"type", "SCALAR"}},
+  });
+  return j.dump(1) + "\n";
+}
+
+}  // namespace meshgen
