@@ -14,12 +14,20 @@
 namespace engine {
 namespace {
 
-void flatten(const aiScene* scene, const aiNode* node, const aiMatrix4x4& parent,
-             std::vector<MeshVertex>& vs, std::vector<uint32_t>& is) {
+bool isMidLod(const aiNode* node) {
+  std::string n = node->mName.C_Str();
+  return n.size() >= 5 && n.compare(n.size() - 5, 5, ".lod1") == 0;
+}
+
+// Appends the triangles of node and its children; mid selects the ".lod1" subtrees
+// (true) or everything else (false).
+void flatten(const aiScene* scene, const aiNode* node, const aiMatrix4x4& parent, bool mid,
+             bool in_mid, std::vector<MeshVertex>& vs, std::vector<uint32_t>& is) {
+  in_mid = in_mid || isMidLod(node);
   aiMatrix4x4 m = parent * node->mTransformation;
   aiMatrix3x3 nm = aiMatrix3x3(m);
   nm.Inverse().Transpose();
-  for (unsigned k = 0; k < node->mNumMeshes; ++k) {
+  for (unsigned k = 0; k < node->mNumMeshes && in_mid == mid; ++k) {
     const aiMesh* mesh = scene->mMeshes[node->mMeshes[k]];
     aiColor4D mat_colour(0.8f, 0.8f, 0.8f, 1.0f);
     if (mesh->mMaterialIndex < scene->mNumMaterials)
@@ -38,7 +46,8 @@ void flatten(const aiScene* scene, const aiNode* node, const aiMatrix4x4& parent
       for (int i = 0; i < 3; ++i) is.push_back(base + face.mIndices[i]);
     }
   }
-  for (unsigned c = 0; c < node->mNumChildren; ++c) flatten(scene, node->mChildren[c], m, vs, is);
+  for (unsigned c = 0; c < node->mNumChildren; ++c)
+    flatten(scene, node->mChildren[c], m, mid, in_mid, vs, is);
 }
 
 // The bounding box as 24 vertices (flat normals) and 36 indices, in the mesh's mean colour.
@@ -61,25 +70,28 @@ void boxLod(glm::vec3 lo, glm::vec3 hi, glm::vec3 colour, std::vector<MeshVertex
 }  // namespace
 
 void MeshPool::readFile(const std::string& path, std::vector<MeshVertex>& vs,
-                        std::vector<uint32_t>& is) {
+                        std::vector<uint32_t>& is, std::vector<MeshVertex>* mid_vs,
+                        std::vector<uint32_t>* mid_is) {
   Assimp::Importer imp;
   const aiScene* scene = imp.ReadFile(
       path, aiProcess_Triangulate | aiProcess_JoinIdenticalVertices | aiProcess_GenNormals);
   if (!scene || !scene->mRootNode)
     throw std::runtime_error("engine: cannot load mesh '" + path + "': " + imp.GetErrorString());
-  flatten(scene, scene->mRootNode, aiMatrix4x4(), vs, is);
+  flatten(scene, scene->mRootNode, aiMatrix4x4(), false, false, vs, is);
+  if (mid_vs && mid_is) flatten(scene, scene->mRootNode, aiMatrix4x4(), true, false, *mid_vs, *mid_is);
   if (is.empty()) throw std::runtime_error("engine: mesh '" + path + "' has no triangles");
 }
 
 MeshId MeshPool::load(const std::string& path, const std::string& name) {
-  std::vector<MeshVertex> vs;
-  std::vector<uint32_t> is;
-  readFile(path, vs, is);
-  return add(name.empty() ? std::filesystem::path(path).stem().string() : name, vs, is);
+  std::vector<MeshVertex> vs, mvs;
+  std::vector<uint32_t> is, mis;
+  readFile(path, vs, is, &mvs, &mis);
+  return add(name.empty() ? std::filesystem::path(path).stem().string() : name, vs, is, mvs, mis);
 }
 
 MeshId MeshPool::add(const std::string& name, const std::vector<MeshVertex>& vs,
-                     const std::vector<uint32_t>& is) {
+                     const std::vector<uint32_t>& is, const std::vector<MeshVertex>& mvs,
+                     const std::vector<uint32_t>& mis) {
   if (vs.empty() || is.empty() || is.size() % 3)
     throw std::runtime_error("engine: mesh '" + name + "' is not a triangle list");
   Mesh m;
@@ -104,10 +116,18 @@ MeshId MeshPool::add(const std::string& name, const std::vector<MeshVertex>& vs,
     lod.index_count = static_cast<uint32_t>(i.size());
   };
   upload(m.lod[0], vs, is);
+  m.has_mid_lod = !mvs.empty() && !mis.empty() && mis.size() % 3 == 0;
+  if (m.has_mid_lod) {
+    upload(m.lod[1], mvs, mis);
+    m.mid_triangle_count = static_cast<uint32_t>(mis.size() / 3);
+  } else {
+    upload(m.lod[1], vs, is);
+    m.mid_triangle_count = m.triangle_count;
+  }
   std::vector<MeshVertex> bv;
   std::vector<uint32_t> bi;
   boxLod(m.bounds_min, m.bounds_max, colour_sum / float(vs.size()), bv, bi);
-  upload(m.lod[1], bv, bi);
+  upload(m.lod[2], bv, bi);
   meshes_.push_back(std::move(m));
   return static_cast<MeshId>(meshes_.size() - 1);
 }

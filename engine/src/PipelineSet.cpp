@@ -76,7 +76,7 @@ VkPipeline build(VkDevice dev, VkRenderPass pass, VkPipelineLayout layout, const
   VkPipelineColorBlendAttachmentState blend[2]{};
   blend[0].colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
                             VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
-  blend[1].colorWriteMask = VK_COLOR_COMPONENT_R_BIT;
+  blend[1] = blend[0];  // identical states: independentBlend is not required
   VkPipelineColorBlendStateCreateInfo cb{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
   cb.attachmentCount = 2;
   cb.pAttachments = blend;

@@ -253,78 +253,85 @@ void Renderer::fillUniforms(FrameData& f) {
   std::memcpy(f.uniforms.mapped(), &u, sizeof(u));
 }
 
-// Culls and sorts instances into the frame's instance buffer. For each mesh kind, the
-// visible full-detail instances fill its region from the front and the box-LOD instances
-// from the back, so each kind needs at most two draws. ranges: {mesh, first full, full count, first box, box count}.
-size_t Renderer::buildInstances(FrameData& f, std::vector<std::array<uint32_t, 5>>& ranges) {
-  std::vector<uint32_t> per_mesh(meshes_->size(), 0);
+// Culls instances and sorts them by level of detail into the frame's instance buffer, so
+// each mesh kind needs at most three draws whatever the count. Each kind gets a region of
+// twice its instance count: full detail fills the first half from the front, the middle
+// level from the back, boxes fill the second half from the front.
+// ranges: {mesh, first full, full, first mid, mid, first box, box}.
+size_t Renderer::buildInstances(FrameData& f, std::vector<std::array<uint32_t, 7>>& ranges) {
+  per_mesh_.assign(meshes_->size(), 0);
   size_t total = 0;
   for (const Submission& s : submissions_) {
-    per_mesh[s.mesh] += static_cast<uint32_t>(s.instances.size());
+    per_mesh_[s.mesh] += static_cast<uint32_t>(s.instances.size());
     total += s.instances.size();
   }
   stats_.instances_submitted = static_cast<uint32_t>(total);
-  ensureCapacity(f, total * sizeof(Instance), line_vertices_.size() * sizeof(LineVertex));
+  ensureCapacity(f, 2 * total * sizeof(Instance), line_vertices_.size() * sizeof(LineVertex));
+  stats_.instances_full = stats_.instances_mid = stats_.instances_lod = 0;
+  stats_.instances_culled = 0;
   if (total == 0) return 0;
 
   const glm::mat4 vp = camera_.viewProj(viewport());
-  glm::vec4 planes[6];
   auto row = [&](int i) { return glm::vec4(vp[0][i], vp[1][i], vp[2][i], vp[3][i]); };
-  planes[0] = row(3) + row(0);
-  planes[1] = row(3) - row(0);
-  planes[2] = row(3) + row(1);
-  planes[3] = row(3) - row(1);
-  planes[4] = row(2);           // near (depth 0..1)
-  planes[5] = row(3) - row(2);  // far
+  glm::vec4 planes[6] = {row(3) + row(0), row(3) - row(0), row(3) + row(1),
+                         row(3) - row(1), row(2) /* near, depth 0..1 */, row(3) - row(2)};
   for (glm::vec4& p : planes) p /= glm::length(glm::vec3(p));
   const glm::vec3 eye = camera_.eye();
-  // Distance beyond which a sphere of radius 1 projects smaller than lod_min_pixels.
-  const float lod_k = viewport().y / (std::tan(glm::radians(camera_.fovYDeg()) * 0.5f) *
-                                      std::max(cfg_.lod_min_pixels, 1.0f));
+  // A sphere of radius R at distance d spans about R * k / d pixels across, k below.
+  const float k = viewport().y / std::tan(glm::radians(camera_.fovYDeg()) * 0.5f);
+  const float detail_px = std::max(cfg_.lod_detail_pixels, cfg_.lod_min_pixels);
+  const float min_px = std::max(cfg_.lod_min_pixels, 0.0f);
 
   Instance* out = static_cast<Instance*>(f.instances.mapped());
   uint32_t base = 0;
-  uint32_t full_total = 0, lod_total = 0;
-  for (MeshId m = 0; m < per_mesh.size(); ++m) {
-    if (!per_mesh[m]) continue;
+  for (MeshId m = 0; m < per_mesh_.size(); ++m) {
+    const uint32_t n = per_mesh_[m];
+    if (!n) continue;
     const Mesh& mesh = meshes_->mesh(m);
-    const float lod_dist = mesh.radius_m * lod_k;
-    const float lod_dist2 = lod_dist * lod_dist;
-    uint32_t front = base, back = base + per_mesh[m];
+    // Squared distances (for a unit-scale instance) beyond which a level is too small.
+    const float full_d = mesh.radius_m * k / detail_px, box_d = mesh.radius_m * k / std::max(min_px, 1e-3f);
+    const float full_d2 = full_d * full_d, box_d2 = box_d * box_d;
+    uint32_t front = base, back = base + n, box = base + n;
     for (const Submission& s : submissions_) {
       if (s.mesh != m) continue;
       for (const Instance& in : s.instances) {
         if (in.flags & kInstanceHidden) continue;
         const glm::vec4 &r0 = in.rows[0], &r1 = in.rows[1], &r2 = in.rows[2];
-        glm::vec3 c(r0.x * mesh.centre.x + r0.y * mesh.centre.y + r0.z * mesh.centre.z + r0.w,
-                    r1.x * mesh.centre.x + r1.y * mesh.centre.y + r1.z * mesh.centre.z + r1.w,
-                    r2.x * mesh.centre.x + r2.y * mesh.centre.y + r2.z * mesh.centre.z + r2.w);
+        const glm::vec3& mc = mesh.centre;
+        glm::vec3 c(r0.x * mc.x + r0.y * mc.y + r0.z * mc.z + r0.w,
+                    r1.x * mc.x + r1.y * mc.y + r1.z * mc.z + r1.w,
+                    r2.x * mc.x + r2.y * mc.y + r2.z * mc.z + r2.w);
         float sx = r0.x * r0.x + r1.x * r1.x + r2.x * r2.x;
         float sy = r0.y * r0.y + r1.y * r1.y + r2.y * r2.y;
         float sz = r0.z * r0.z + r1.z * r1.z + r2.z * r2.z;
-        float scale = std::sqrt(std::max(sx, std::max(sy, sz)));
-        float radius = mesh.radius_m * scale;
+        float scale2 = std::max(sx, std::max(sy, sz));
+        float radius = mesh.radius_m * std::sqrt(scale2);
         bool visible = true;
         for (const glm::vec4& p : planes)
-          if (p.x * c.x + p.y * c.y + p.z * c.z + p.w < -radius) { visible = false; break; }
+          if (p.x * c.x + p.y * c.y + p.z * c.z + p.w < -radius) {
+            visible = false;
+            break;
+          }
         if (!visible) continue;
         glm::vec3 d = c - eye;
         float dist2 = glm::dot(d, d);
-        if (dist2 > lod_dist2 * scale * scale)
+        if (dist2 <= full_d2 * scale2)
+          out[front++] = in;
+        else if (dist2 <= box_d2 * scale2)
           out[--back] = in;
         else
-          out[front++] = in;
+          out[box++] = in;
       }
     }
-    uint32_t full = front - base, lod = base + per_mesh[m] - back;
-    ranges.push_back({m, base, full, back, lod});
-    full_total += full;
-    lod_total += lod;
-    base += per_mesh[m];
+    const uint32_t full = front - base, mid = base + n - back, boxes = box - (base + n);
+    ranges.push_back({m, base, full, back, mid, base + n, boxes});
+    stats_.instances_full += full;
+    stats_.instances_mid += mid;
+    stats_.instances_lod += boxes;
+    base += 2 * n;
   }
-  stats_.instances_full = full_total;
-  stats_.instances_lod = lod_total;
-  stats_.instances_culled = static_cast<uint32_t>(total) - full_total - lod_total;
+  stats_.instances_culled = static_cast<uint32_t>(total) - stats_.instances_full -
+                            stats_.instances_mid - stats_.instances_lod;
   return total;
 }
 
@@ -349,7 +356,7 @@ void Renderer::emitLabels() {
   }
 }
 
-void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 5>>& ranges, int image) {
+void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 7>>& ranges, int image) {
   VkCommandBuffer cmd = f.cmd;
   VK_CHECK(vkResetCommandPool(device_->device(), f.pool, 0));
   VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
@@ -386,11 +393,11 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 5>>& 
   }
   if (!ranges.empty()) {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->mesh());
-    for (const auto& [m, first, full, lod_first, lod] : ranges) {
+    for (const auto& [m, first_full, full, first_mid, mid, first_box, boxes] : ranges) {
       const Mesh& mesh = meshes_->mesh(m);
-      const uint32_t counts[2] = {full, lod};
-      const uint32_t firsts[2] = {first, lod_first};
-      for (int level = 0; level < 2; ++level) {
+      const uint32_t counts[3] = {full, mid, boxes};
+      const uint32_t firsts[3] = {first_full, first_mid, first_box};
+      for (int level = 0; level < 3; ++level) {
         if (!counts[level]) continue;
         const MeshLod& l = mesh.lod[level];
         VkBuffer vbs[2] = {l.vertices.buffer(), f.instances.buffer()};
@@ -474,7 +481,7 @@ bool Renderer::endFrame() {
     image = static_cast<int>(idx);
   }
 
-  std::vector<std::array<uint32_t, 5>> ranges;
+  std::vector<std::array<uint32_t, 7>> ranges;
   ranges.reserve(meshes_->size());
   buildInstances(f, ranges);
   if (!line_vertices_.empty())

@@ -3,4 +3,5 @@
 
 namespace gatebench {
 int bench_core(int argc, char** argv);
+int bench_render(int argc, char** argv);  // bench_render.cpp, only with the engine
 }  // namespace gatebench

@@ -16,6 +16,9 @@ struct Bench {
 
 const Bench kBenches[] = {
     {"core", "one simulated day of both sites at the upper 2030 targets", gatebench::bench_core},
+#ifdef GATEBENCH_HAS_RENDER
+    {"render", "engine frame cost for 1k/10k/100k vehicles, 1280x720 offscreen", gatebench::bench_render},
+#endif
     // Other benches register here, one line each.
 };
 

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -102,54 +103,55 @@ void MeshBuilder::cylinderY(Vec3 c, float r, float h, Vec3 colour, int n) {
   }
 }
 
-std::string MeshBuilder::gltf(const std::string& name) const {
-  const size_t nv = pos_.size() / 3;
-  std::vector<uint8_t> bin;
-  auto append = [&](const void* p, size_t n) {
-    const uint8_t* b = static_cast<const uint8_t*>(p);
-    bin.insert(bin.end(), b, b + n);
-  };
-  size_t off_pos = 0;
-  append(pos_.data(), pos_.size() * 4);
-  size_t off_nrm = bin.size();
-  append(normal_.data(), normal_.size() * 4);
-  size_t off_col = bin.size();
-  append(colour_.data(), colour_.size() * 4);
-  size_t off_idx = bin.size();
-  append(indices_.data(), indices_.size() * 4);
-
-  float lo[3] = {1e30f, 1e30f, 1e30f}, hi[3] = {-1e30f, -1e30f, -1e30f};
-  for (size_t i = 0; i < nv; ++i)
-    for (int k = 0; k < 3; ++k) {
-      lo[k] = std::min(lo[k], pos_[i * 3 + k]);
-      hi[k] = std::max(hi[k], pos_[i * 3 + k]);
-    }
+std::string MeshBuilder::gltf(const std::string& name, const MeshBuilder* lod1) const {
   using nlohmann::json;
+  std::vector<uint8_t> bin;
+  json nodes = json::array(), meshes = json::array(), views = json::array(),
+       accessors = json::array(), scene_nodes = json::array();
+  auto append = [&](const void* p, size_t n, int target) {
+    const uint8_t* b = static_cast<const uint8_t*>(p);
+    views.push_back({{"buffer", 0}, {"byteOffset", bin.size()}, {"byteLength", n}, {"target", target}});
+    bin.insert(bin.end(), b, b + n);
+    return views.size() - 1;
+  };
+  auto add = [&](const MeshBuilder& m, const std::string& node_name) {
+    const size_t nv = m.pos_.size() / 3;
+    float lo[3] = {1e30f, 1e30f, 1e30f}, hi[3] = {-1e30f, -1e30f, -1e30f};
+    for (size_t i = 0; i < nv; ++i)
+      for (int k = 0; k < 3; ++k) {
+        lo[k] = std::min(lo[k], m.pos_[i * 3 + k]);
+        hi[k] = std::max(hi[k], m.pos_[i * 3 + k]);
+      }
+    size_t a = accessors.size();
+    accessors.push_back({{"bufferView", append(m.pos_.data(), m.pos_.size() * 4, 34962)},
+                         {"componentType", 5126}, {"count", nv}, {"type", "VEC3"},
+                         {"min", {lo[0], lo[1], lo[2]}}, {"max", {hi[0], hi[1], hi[2]}}});
+    accessors.push_back({{"bufferView", append(m.normal_.data(), m.normal_.size() * 4, 34962)},
+                         {"componentType", 5126}, {"count", nv}, {"type", "VEC3"}});
+    accessors.push_back({{"bufferView", append(m.colour_.data(), m.colour_.size() * 4, 34962)},
+                         {"componentType", 5126}, {"count", nv}, {"type", "VEC3"}});
+    accessors.push_back({{"bufferView", append(m.indices_.data(), m.indices_.size() * 4, 34963)},
+                         {"componentType", 5125}, {"count", m.indices_.size()}, {"type", "SCALAR"}});
+    meshes.push_back({{"name", node_name},
+                      {"primitives", json::array({{{"attributes", {{"POSITION", a}, {"NORMAL", a + 1}, {"COLOR_0", a + 2}}},
+                                                   {"indices", a + 3},
+                                                   {"mode", 4}}})}});
+    scene_nodes.push_back(nodes.size());
+    nodes.push_back({{"name", node_name}, {"mesh", meshes.size() - 1}});
+  };
+  add(*this, name);
+  if (lod1) add(*lod1, name + ".lod1");
+
   json j;
   j["asset"] = {{"version", "2.0"}, {"generator", "gatetwin tools/meshgen"}};
   j["scene"] = 0;
-  j["scenes"] = json::array({{{"nodes", {0}}}});
-  j["nodes"] = json::array({{{"name", name}, {"mesh", 0}}});
-  j["meshes"] = json::array({{{"name", name},
-                              {"primitives",
-                               json::array({{{"attributes", {{"POSITION", 0}, {"NORMAL", 1}, {"COLOR_0", 2}}},
-                                             {"indices", 3},
-                                             {"mode", 4}}})}}});
+  j["scenes"] = json::array({{{"nodes", scene_nodes}}});
+  j["nodes"] = nodes;
+  j["meshes"] = meshes;
   j["buffers"] = json::array(
       {{{"byteLength", bin.size()}, {"uri", "data:application/octet-stream;base64," + base64(bin)}}});
-  j["bufferViews"] = json::array({
-      {{"buffer", 0}, {"byteOffset", off_pos}, {"byteLength", off_nrm - off_pos}, {"target", 34962}},
-      {{"buffer", 0}, {"byteOffset", off_nrm}, {"byteLength", off_col - off_nrm}, {"target", 34962}},
-      {{"buffer", 0}, {"byteOffset", off_col}, {"byteLength", off_idx - off_col}, {"target", 34962}},
-      {{"buffer", 0}, {"byteOffset", off_idx}, {"byteLength", bin.size() - off_idx}, {"target", 34963}},
-  });
-  j["accessors"] = json::array({
-      {{"bufferView", 0}, {"componentType", 5126}, {"count", nv}, {"type", "VEC3"},
-       {"min", {lo[0], lo[1], lo[2]}}, {"max", {hi[0], hi[1], hi[2]}}},
-      {{"bufferView", 1}, {"componentType", 5126}, {"count", nv}, {"type", "VEC3"}},
-      {{"bufferView", 2}, {"componentType", 5126}, {"count", nv}, {"type", "VEC3"}},
-      {{"bufferView", 3}, {"componentType", 5125}, {"count", indices_.size()}, {"type", "SCALAR"}},
-  });
+  j["bufferViews"] = views;
+  j["accessors"] = accessors;
   return j.dump(1) + "\n";
 }
 

@@ -21,8 +21,10 @@ class MeshBuilder {
   void cylinderY(Vec3 c, float radius, float height, Vec3 colour, int segments = 12);
 
   size_t triangles() const { return indices_.size() / 3; }
-  // The glTF document (one mesh, one primitive: POSITION, NORMAL, COLOR_0, uint32 indices).
-  std::string gltf(const std::string& name) const;
+  // The glTF document: one node and mesh for this builder (one primitive: POSITION, NORMAL,
+  // COLOR_0, uint32 indices) and, when given, a second node "<name>.lod1" with a simpler
+  // version the engine draws at middle distances.
+  std::string gltf(const std::string& name, const MeshBuilder* lod1 = nullptr) const;
 
  private:
   void quad(Vec3 a, Vec3 b, Vec3 c, Vec3 d, Vec3 n, Vec3 colour);

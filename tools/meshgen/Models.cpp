@@ -38,7 +38,14 @@ std::string truck() {
   m.box({4.6f, 1.25f, -1.0f}, {5.7f, 1.45f, 1.0f}, kSteel);             // fifth wheel
   for (float x : {-7.1f, -5.95f, -4.8f}) wheelsAt(m, x, 1.0f, r);       // trailer axles
   for (float x : {4.2f, 5.35f, 7.4f}) wheelsAt(m, x, 1.0f, r);          // tractor axles
-  return m.gltf("truck");
+  MeshBuilder s;  // middle distance: no ribs, wheels as blocks
+  s.box({-8.25f, 0.95f, -1.05f}, {6.2f, 1.25f, 1.05f}, kChassis);
+  s.box({-8.25f, 1.25f, -1.22f}, {3.95f, 3.85f, 1.22f}, kBody);
+  s.box({5.75f, 1.05f, -1.25f}, {8.25f, 3.95f, 1.25f}, kBody);
+  s.box({8.25f, 2.55f, -1.10f}, {8.30f, 3.55f, 1.10f}, kGlass);
+  s.box({-7.62f, 0.0f, -1.16f}, {-4.28f, 1.04f, 1.16f}, kTyre);
+  s.box({3.68f, 0.0f, -1.16f}, {7.92f, 1.04f, 1.16f}, kTyre);
+  return m.gltf("truck", &s);
 }
 
 // 40 ft reefer container (12.19 x 2.44 x 2.59 m) with its refrigeration unit at the +X end.
@@ -52,7 +59,10 @@ std::string reefer() {
   m.box({6.0f, 0.0f, -1.22f}, {6.095f, 2.59f, 1.22f}, kSteel);          // unit frame
   m.box({6.095f, 0.9f, -0.9f}, {6.13f, 2.2f, 0.9f}, kChassis);          // condenser grille
   m.box({6.095f, 0.2f, 0.95f}, {6.14f, 0.7f, 1.15f}, kAmber);           // control panel
-  return m.gltf("reefer");
+  MeshBuilder s;  // middle distance: body and unit
+  s.box({-6.095f, 0.0f, -1.22f}, {6.0f, 2.59f, 1.22f}, kBody);
+  s.box({6.0f, 0.0f, -1.22f}, {6.095f, 2.59f, 1.22f}, kSteel);
+  return m.gltf("reefer", &s);
 }
 
 // Unmanned guide vehicle: a low 3.0 x 1.6 m platform with a sensor mast and light bar.
@@ -65,7 +75,12 @@ std::string guideVehicle() {
   m.cylinderY({-0.9f, 0.75f, 0.0f}, 0.08f, 0.75f, kSteel);               // mast
   m.box({-1.2f, 1.5f, -0.5f}, {-0.6f, 1.62f, 0.5f}, kAmber);            // light bar
   for (float x : {-1.0f, 1.0f}) wheelsAt(m, x, 0.7f, r);
-  return m.gltf("guide_vehicle");
+  MeshBuilder s;  // middle distance: body, housing, light bar, wheels as a block
+  s.box({-1.5f, 0.22f, -0.8f}, {1.5f, 0.75f, 0.8f}, kBody);
+  s.box({0.9f, 0.75f, -0.6f}, {1.4f, 1.05f, 0.6f}, kChassis);
+  s.box({-1.2f, 1.5f, -0.5f}, {-0.6f, 1.62f, 0.5f}, kAmber);
+  s.box({-1.28f, 0.0f, -0.86f}, {1.28f, 0.5f, 0.86f}, kTyre);
+  return m.gltf("guide_vehicle", &s);
 }
 
 // Drive-through scanner portal: two columns and a beam, 7.2 m wide, 6.5 m high, lane along X.

@@ -36,8 +36,10 @@ struct Mesh {
   glm::vec3 bounds_min{0.0f}, bounds_max{0.0f};  // mesh space, metres
   glm::vec3 centre{0.0f};
   float radius_m = 0.0f;  // bounding sphere about centre
-  uint32_t triangle_count = 0;
-  MeshLod lod[2];  // 0: full, 1: bounding box
+  uint32_t triangle_count = 0;      // level 0
+  uint32_t mid_triangle_count = 0;  // level 1
+  bool has_mid_lod = false;         // the file had ".lod1" nodes
+  MeshLod lod[3];  // 0: full, 1: middle, 2: bounding box
 };
 
 class MeshPool {
@@ -47,15 +49,19 @@ class MeshPool {
   // Loads a file; throws std::runtime_error naming the file when Assimp cannot read it.
   MeshId load(const std::string& path, const std::string& name = "");
   // Adds a mesh from memory (triangle list).
+  // mid_*: the middle level of detail; empty to reuse the full mesh.
   MeshId add(const std::string& name, const std::vector<MeshVertex>& vertices,
-             const std::vector<uint32_t>& indices);
+             const std::vector<uint32_t>& indices, const std::vector<MeshVertex>& mid_vertices = {},
+             const std::vector<uint32_t>& mid_indices = {});
   std::optional<MeshId> find(const std::string& name) const;
   const Mesh& mesh(MeshId id) const { return meshes_.at(id); }
   size_t size() const { return meshes_.size(); }
 
-  // CPU side of a load, for tests and tools: the flattened vertices and indices.
+  // CPU side of a load, for tests and tools: the flattened vertices and indices of the
+  // full mesh and of the ".lod1" nodes (empty when the file has none).
   static void readFile(const std::string& path, std::vector<MeshVertex>& vertices,
-                       std::vector<uint32_t>& indices);
+                       std::vector<uint32_t>& indices, std::vector<MeshVertex>* mid_vertices = nullptr,
+                       std::vector<uint32_t>* mid_indices = nullptr);
 
  private:
   const Device& dev_;

@@ -64,8 +64,9 @@ struct RendererConfig {
   std::string title = "engine";
   bool vsync = true;
   DeviceConfig device;
-  // Below this projected size (pixels, bounding-sphere diameter) an instance is drawn as
-  // its mesh's bounding box.
+  // Level of detail by projected size (the bounding sphere's diameter in pixels): the full
+  // mesh above lod_detail_pixels, the middle level above lod_min_pixels, else the box.
+  float lod_detail_pixels = 160.0f;
   float lod_min_pixels = 28.0f;
   glm::vec3 clear_colour{0.70f, 0.77f, 0.85f};
   Lighting lighting;
@@ -79,6 +80,7 @@ struct FrameStats {
   uint32_t imgui_draw_calls = 0;
   uint32_t instances_submitted = 0;
   uint32_t instances_full = 0;  // drawn with the full mesh
+  uint32_t instances_mid = 0;   // drawn with the middle level of detail
   uint32_t instances_lod = 0;   // drawn as a box
   uint32_t instances_culled = 0;
   uint32_t labels = 0;
@@ -130,9 +132,9 @@ class Renderer {
   void collectTimings(FrameData& f);
   void ensureCapacity(FrameData& f, size_t instance_bytes, size_t line_bytes);
   void fillUniforms(FrameData& f);
-  size_t buildInstances(FrameData& f, std::vector<std::array<uint32_t, 5>>& ranges);
+  size_t buildInstances(FrameData& f, std::vector<std::array<uint32_t, 7>>& ranges);
   void emitLabels();
-  void record(FrameData& f, const std::vector<std::array<uint32_t, 5>>& ranges, int image);
+  void record(FrameData& f, const std::vector<std::array<uint32_t, 7>>& ranges, int image);
 
   RendererConfig cfg_;
   std::unique_ptr<Window> window_;
@@ -157,6 +159,7 @@ class Renderer {
     std::span<const Instance> instances;
   };
   std::vector<Submission> submissions_;
+  std::vector<uint32_t> per_mesh_;  // instance count per mesh kind this frame
   struct LineVertex {
     glm::vec3 pos;
     uint32_t colour;
