@@ -146,6 +146,7 @@ static void start_services(Ctx& c) {
       if (needs_bay) {  // physical inspection happens in a bay of the inspection yard
         int slot = free_slot(c, inspection_yard, c.ship(idx).reefer);
         if (slot < 0) break;
+        free_yard_slot(c, c.ship(idx));  // a container waiting in a transfer slot moves to the bay
         take_slot(c, idx, inspection_yard, slot);
       }
       cp.queue.erase(cp.queue.begin() + i);
