@@ -386,11 +386,6 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 7>>& 
   vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->layout(), 0, 1, &f.set,
                           0, nullptr);
   uint32_t draws = 0;
-  if (cfg_.ground.visible) {
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->ground());
-    vkCmdDraw(cmd, 6, 1, 0, 0);
-    ++draws;
-  }
   if (!ranges.empty()) {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->mesh());
     for (const auto& [m, first_full, full, first_mid, mid, first_box, boxes] : ranges) {
@@ -415,6 +410,13 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 7>>& 
     VkBuffer lb = f.lines.buffer();
     vkCmdBindVertexBuffers(cmd, 0, 1, &lb, &off);
     vkCmdDraw(cmd, static_cast<uint32_t>(line_vertices_.size()), 1, 0, 0);
+    ++draws;
+  }
+  // The ground goes last: the depth test then skips shading it under everything above it
+  // (lines win through their depth bias), which matters on CPU rasterisers.
+  if (cfg_.ground.visible) {
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->ground());
+    vkCmdDraw(cmd, 6, 1, 0, 0);
     ++draws;
   }
   vkCmdEndRenderPass(cmd);
