@@ -1,0 +1,490 @@
+// The MQTT payload codec. See event_json.h for what it supports and must not do.
+//
+// Index
+//   [SECTION] names and limits
+//   [SECTION] encoding events
+//   [SECTION] decoding: a reader that records the first problem
+//   [SECTION] decoding events
+//   [SECTION] decisions
+#include "connectors/codec/event_json.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <optional>
+
+namespace connectors {
+
+using nlohmann::json;
+using namespace twin;
+
+// [SECTION] names and limits ------------------------------------------------------------
+
+const char* to_string(RejectReason r) {
+  static const char* n[] = {"oversized",       "bad_topic",     "unknown_site", "malformed_json",
+                            "unsupported_version", "missing_field", "wrong_type", "bad_value",
+                            "string_too_long", "unknown_entity"};
+  return r < RejectReason::Count ? n[static_cast<int>(r)] : "?";
+}
+
+std::string DecodeError::message() const { return std::string(to_string(reason)) + ": " + detail; }
+
+std::string site_topic_prefix(const std::string& site_id) { return std::string(kTopicRoot) + "/" + site_id + "/"; }
+
+std::vector<std::string> site_subscriptions(const std::string& site_id) {
+  const std::string p = site_topic_prefix(site_id);
+  return {p + "event/+", p + "telemetry/+", p + "command"};
+}
+
+std::string health_topic() { return std::string(kTopicRoot) + "/twin/health"; }
+
+namespace {
+
+constexpr const char* kEquipmentKinds[] = {"checkpoint", "lane_barrier", "guide_vehicle"};
+
+std::string name_or_index(const std::string* id, size_t index) { return id ? *id : "#" + std::to_string(index); }
+
+std::string lane_name(const SiteSpec& s, size_t i) { return name_or_index(i < s.lanes.size() ? &s.lanes[i].id : nullptr, i); }
+std::string checkpoint_name(const SiteSpec& s, size_t i) {
+  return name_or_index(i < s.checkpoints.size() ? &s.checkpoints[i].id : nullptr, i);
+}
+std::string yard_name(const SiteSpec& s, size_t i) { return name_or_index(i < s.yards.size() ? &s.yards[i].id : nullptr, i); }
+std::string goods_name(const SiteSpec& s, size_t i) { return name_or_index(i < s.goods.size() ? &s.goods[i].id : nullptr, i); }
+std::string checkpoint_kind_name(const SiteSpec& s, CheckpointKind k) {
+  int i = s.checkpoint_index(k);
+  return i >= 0 ? s.checkpoints[i].id : std::string("#") + to_string(k);
+}
+
+// [SECTION] encoding events -------------------------------------------------------------
+
+json equipment_json(const SiteSpec& s, const EquipmentRef& r) {
+  json j;
+  j["kind"] = kEquipmentKinds[static_cast<int>(r.kind) % 3];
+  switch (r.kind) {
+    case EquipmentRef::Kind::CheckpointServer: j["checkpoint"] = checkpoint_name(s, r.index); j["server"] = r.server; break;
+    case EquipmentRef::Kind::LaneBarrier: j["lane"] = lane_name(s, r.index); break;
+    case EquipmentRef::Kind::GuideVehicle: j["vehicle"] = r.index; break;
+  }
+  return j;
+}
+
+json command_json(const SiteSpec& s, const Command& c) {
+  json j;
+  j["kind"] = to_string(c.kind);
+  switch (c.kind) {
+    case CommandKind::OpenLane: case CommandKind::CloseLane: case CommandKind::ReverseLane:
+    case CommandKind::ReserveLaneForUnmanned: case CommandKind::UnreserveLane:
+      j["lane"] = lane_name(s, c.lane); break;
+    case CommandKind::HoldVehicle: case CommandKind::ReleaseVehicle: case CommandKind::ForceInspection:
+      j["shipment"] = c.shipment; break;
+    case CommandKind::MarkEquipmentFailed: case CommandKind::MarkEquipmentRestored:
+      j["equipment"] = equipment_json(s, c.equipment); break;
+    case CommandKind::PrioritiseGoods: j["goods"] = goods_name(s, c.goods); break;
+    case CommandKind::ClearPriority: case CommandKind::Count: break;
+  }
+  return j;
+}
+
+// The topic's last part(s) for a body: event/<name>, telemetry/position or command.
+std::string topic_kind(const EventBody& b) {
+  if (std::holds_alternative<PositionReport>(b)) return "telemetry/position";
+  if (std::holds_alternative<OperatorCommand>(b)) return "command";
+  return std::string("event/") + event_name(b);
+}
+
+}  // namespace
+
+json event_to_json(const Event& e, const std::string& source, uint64_t source_seq, const std::vector<SiteSpec>& sites) {
+  static const SiteSpec kEmpty;
+  const SiteSpec& s = e.site < sites.size() ? sites[e.site] : kEmpty;
+  json j;
+  j["v"] = kSchemaVersion;
+  j["src"] = source;
+  j["seq"] = source_seq;
+  j["t_ms"] = e.time_ms;
+  std::visit(
+      [&](const auto& b) {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, DeclarationFiled>) {
+          j["shipment"] = b.shipment; j["direction"] = to_string(b.direction); j["goods"] = goods_name(s, b.goods);
+          j["reefer"] = b.reefer; j["unmanned_eligible"] = b.unmanned_eligible; j["plate"] = b.plate; j["container"] = b.container;
+        } else if constexpr (std::is_same_v<T, PartnerDeclarationReceived>) {
+          j["shipment"] = b.shipment; j["goods"] = goods_name(s, b.goods); j["plate"] = b.plate; j["container"] = b.container;
+        } else if constexpr (std::is_same_v<T, VehicleArrived>) {
+          j["direction"] = to_string(b.direction); j["plate"] = b.plate; j["container"] = b.container;
+        } else if constexpr (std::is_same_v<T, StepCompleted>) {
+          j["shipment"] = b.shipment; j["checkpoint"] = checkpoint_kind_name(s, b.checkpoint);
+          j["channel"] = to_string(b.channel); j["passed"] = b.passed;
+        } else if constexpr (std::is_same_v<T, HandoverCompleted> || std::is_same_v<T, PartnerReceiptConfirmed> ||
+                             std::is_same_v<T, TransferCompleted> || std::is_same_v<T, VehicleLeft>) {
+          j["shipment"] = b.shipment;
+        } else if constexpr (std::is_same_v<T, GuideVehicleStepCompleted>) {
+          j["vehicle"] = b.vehicle;
+        } else if constexpr (std::is_same_v<T, EquipmentStatus>) {
+          j["equipment"] = equipment_json(s, b.equipment); j["ok"] = b.ok;
+        } else if constexpr (std::is_same_v<T, PartnerLinkStatus>) {
+          j["up"] = b.up;
+        } else if constexpr (std::is_same_v<T, ReeferPower>) {
+          j["yard"] = yard_name(s, b.yard); j["on"] = b.on;
+        } else if constexpr (std::is_same_v<T, PositionReport>) {
+          j["entity"] = b.entity == EntityKind::Truck ? "truck" : "guide_vehicle";
+          j["id"] = b.id; j["x"] = b.position.x; j["y"] = b.position.y; j["heading_rad"] = b.heading_rad;
+        } else if constexpr (std::is_same_v<T, OperatorCommand>) {
+          j["actor"] = b.actor; j["role"] = to_string(b.role); j["reason"] = b.reason; j["command"] = command_json(s, b.command);
+        }
+      },
+      e.body);
+  return j;
+}
+
+EncodedMessage encode_event(const Event& e, const std::string& source, uint64_t source_seq, const std::vector<SiteSpec>& sites) {
+  EncodedMessage m;
+  const std::string site_id = e.site < sites.size() ? sites[e.site].id : "#" + std::to_string(e.site);
+  m.topic = site_topic_prefix(site_id) + topic_kind(e.body);
+  m.payload = event_to_json(e, source, source_seq, sites).dump();
+  m.qos = std::holds_alternative<PositionReport>(e.body) ? 0 : 1;
+  return m;
+}
+
+// [SECTION] decoding: a reader that records the first problem ----------------------------
+
+namespace {
+
+// Max nesting of arrays and objects, outside strings; stops early past the limit.
+int json_depth(std::string_view text) {
+  int depth = 0, max_depth = 0;
+  bool in_string = false, escape = false;
+  for (char ch : text) {
+    if (in_string) {
+      if (escape) escape = false;
+      else if (ch == '\\') escape = true;
+      else if (ch == '"') in_string = false;
+    } else if (ch == '"') in_string = true;
+    else if (ch == '{' || ch == '[') { if (++depth > max_depth) max_depth = depth; if (max_depth > kMaxJsonDepth) break; }
+    else if (ch == '}' || ch == ']') --depth;
+  }
+  return max_depth;
+}
+
+class Reader {
+ public:
+  Reader(const json& j, std::string where) : j_(j), where_(std::move(where)) {}
+  std::optional<DecodeError> error;
+
+  const json* field(const char* key) {
+    if (error) return nullptr;
+    auto it = j_.find(key);
+    if (it == j_.end()) return fail(RejectReason::MissingField, std::string("no \"") + key + "\"");
+    return &*it;
+  }
+  bool has(const char* key) const { return j_.contains(key); }
+
+  uint64_t u64(const char* key, uint64_t max = std::numeric_limits<uint64_t>::max()) {
+    const json* f = field(key);
+    if (!f) return 0;
+    if (f->is_number_integer() && !f->is_number_unsigned()) {
+      fail(RejectReason::BadValue, std::string("\"") + key + "\" must not be negative");
+      return 0;
+    }
+    if (!f->is_number_unsigned()) { fail(RejectReason::WrongType, std::string("\"") + key + "\" must be a whole number"); return 0; }
+    uint64_t v = f->get<uint64_t>();
+    if (v > max) { fail(RejectReason::BadValue, std::string("\"") + key + "\" is above " + std::to_string(max)); return 0; }
+    return v;
+  }
+  int64_t time_ms(const char* key) {
+    const json* f = field(key);
+    if (!f) return 0;
+    if (!f->is_number_integer()) { fail(RejectReason::WrongType, std::string("\"") + key + "\" must be whole milliseconds"); return 0; }
+    if (f->is_number_unsigned() ? f->get<uint64_t>() > static_cast<uint64_t>(kMaxTime_ms) : f->get<int64_t>() < 0) {
+      fail(RejectReason::BadValue, std::string("\"") + key + "\" must be between 0 and a century of milliseconds");
+      return 0;
+    }
+    return f->get<int64_t>();
+  }
+  bool boolean(const char* key) {
+    const json* f = field(key);
+    if (!f) return false;
+    if (!f->is_boolean()) { fail(RejectReason::WrongType, std::string("\"") + key + "\" must be true or false"); return false; }
+    return f->get<bool>();
+  }
+  double number(const char* key, double limit) {
+    const json* f = field(key);
+    if (!f) return 0;
+    if (!f->is_number()) { fail(RejectReason::WrongType, std::string("\"") + key + "\" must be a number"); return 0; }
+    double v = f->get<double>();
+    if (!std::isfinite(v) || std::fabs(v) > limit) {
+      fail(RejectReason::BadValue, std::string("\"") + key + "\" must be finite and within +-" + std::to_string(limit));
+      return 0;
+    }
+    return v;
+  }
+  std::string str(const char* key, size_t max_chars = kMaxIdChars) {
+    const json* f = field(key);
+    if (!f) return {};
+    if (!f->is_string()) { fail(RejectReason::WrongType, std::string("\"") + key + "\" must be a string"); return {}; }
+    const std::string& s = f->get_ref<const std::string&>();
+    if (s.size() > max_chars) {
+      fail(RejectReason::StringTooLong, std::string("\"") + key + "\" is " + std::to_string(s.size()) + " bytes, the limit is " +
+                                            std::to_string(max_chars));
+      return {};
+    }
+    return s;
+  }
+  // A string that must be one of names[0..n); returns its index.
+  int one_of(const char* key, const char* const* names, int n) {
+    std::string s = str(key);
+    if (error) return 0;
+    for (int i = 0; i < n; ++i)
+      if (s == names[i]) return i;
+    std::string all;
+    for (int i = 0; i < n; ++i) all += (i ? ", " : "") + std::string(names[i]);
+    fail(RejectReason::BadValue, std::string("\"") + key + "\" is \"" + s + "\", expected one of " + all);
+    return 0;
+  }
+  const json* object(const char* key) {
+    const json* f = field(key);
+    if (f && !f->is_object()) return fail(RejectReason::WrongType, std::string("\"") + key + "\" must be an object");
+    return f;
+  }
+  // An entity id looked up in a list of ids; returns its index.
+  template <class Vec>
+  uint16_t entity(const char* key, const Vec& list, const char* what) {
+    std::string s = str(key);
+    if (error) return 0;
+    for (size_t i = 0; i < list.size(); ++i)
+      if (list[i].id == s) return static_cast<uint16_t>(i);
+    fail(RejectReason::UnknownEntity, std::string(what) + " \"" + s + "\" is not in the site file");
+    return 0;
+  }
+  std::nullptr_t fail(RejectReason r, std::string why) {
+    if (!error) error = DecodeError{r, where_ + why};
+    return nullptr;
+  }
+
+ private:
+  const json& j_;
+  std::string where_;
+};
+
+constexpr const char* kDirections[] = {"export", "import"};
+constexpr const char* kChannels[] = {"none", "green", "yellow", "red"};
+constexpr const char* kRoles[] = {"viewer", "operator", "supervisor"};
+constexpr const char* kEntities[] = {"truck", "guide_vehicle"};
+
+uint16_t vehicle_index(Reader& r, const char* key, const SiteSpec& s) {
+  uint64_t v = r.u64(key, 0xFFFF);
+  if (!r.error && v >= static_cast<uint64_t>(s.fleet.guide_vehicles))
+    r.fail(RejectReason::UnknownEntity, "guide vehicle " + std::to_string(v) + " is not in the fleet of " +
+                                            std::to_string(s.fleet.guide_vehicles));
+  return static_cast<uint16_t>(v);
+}
+
+EquipmentRef read_equipment(const json& j, const SiteSpec& s, Reader& outer) {
+  Reader r(j, "equipment: ");
+  EquipmentRef e;
+  e.kind = static_cast<EquipmentRef::Kind>(r.one_of("kind", kEquipmentKinds, 3));
+  if (!r.error) switch (e.kind) {
+      case EquipmentRef::Kind::CheckpointServer:
+        e.index = r.entity("checkpoint", s.checkpoints, "checkpoint");
+        e.server = static_cast<uint16_t>(r.u64("server", 0xFFFF));
+        if (!r.error && e.server >= s.checkpoints[e.index].servers)
+          r.fail(RejectReason::UnknownEntity, "checkpoint \"" + s.checkpoints[e.index].id + "\" has no server " + std::to_string(e.server));
+        break;
+      case EquipmentRef::Kind::LaneBarrier: e.index = r.entity("lane", s.lanes, "lane"); break;
+      case EquipmentRef::Kind::GuideVehicle: e.index = vehicle_index(r, "vehicle", s); break;
+    }
+  if (r.error && !outer.error) outer.error = r.error;
+  return e;
+}
+
+Command read_command(const json& j, const SiteSpec& s, Reader& outer) {
+  Reader r(j, "command: ");
+  Command c;
+  static const char* kinds[static_cast<int>(CommandKind::Count)];
+  for (int i = 0; i < static_cast<int>(CommandKind::Count); ++i) kinds[i] = to_string(static_cast<CommandKind>(i));
+  c.kind = static_cast<CommandKind>(r.one_of("kind", kinds, static_cast<int>(CommandKind::Count)));
+  if (!r.error) switch (c.kind) {
+      case CommandKind::OpenLane: case CommandKind::CloseLane: case CommandKind::ReverseLane:
+      case CommandKind::ReserveLaneForUnmanned: case CommandKind::UnreserveLane:
+        c.lane = r.entity("lane", s.lanes, "lane"); break;
+      case CommandKind::HoldVehicle: case CommandKind::ReleaseVehicle: case CommandKind::ForceInspection:
+        c.shipment = static_cast<uint32_t>(r.u64("shipment", 0xFFFFFFFFu)); break;
+      case CommandKind::MarkEquipmentFailed: case CommandKind::MarkEquipmentRestored:
+        if (const json* eq = r.object("equipment")) c.equipment = read_equipment(*eq, s, r);
+        break;
+      case CommandKind::PrioritiseGoods: c.goods = r.entity("goods", s.goods, "goods class"); break;
+      case CommandKind::ClearPriority: case CommandKind::Count: break;
+    }
+  if (r.error && !outer.error) outer.error = r.error;
+  return c;
+}
+
+// [SECTION] decoding events -------------------------------------------------------------
+
+// Reads the body for a topic kind ("event/<name>", "telemetry/position", "command").
+std::optional<EventBody> read_body(const std::string& kind, Reader& r, const SiteSpec& s) {
+  auto shipment = [&] { return static_cast<ShipmentId>(r.u64("shipment", 0xFFFFFFFFu)); };
+  if (kind == "event/clock_tick") return ClockTick{};
+  if (kind == "event/declaration") {
+    DeclarationFiled b;
+    b.shipment = shipment();
+    b.direction = static_cast<Direction>(r.one_of("direction", kDirections, 2));
+    b.goods = r.entity("goods", s.goods, "goods class");
+    b.reefer = r.boolean("reefer");
+    b.unmanned_eligible = r.boolean("unmanned_eligible");
+    b.plate = r.str("plate");
+    b.container = r.str("container");
+    return b;
+  }
+  if (kind == "event/partner_declaration") {
+    PartnerDeclarationReceived b;
+    b.shipment = shipment();
+    b.goods = r.entity("goods", s.goods, "goods class");
+    b.plate = r.str("plate");
+    b.container = r.str("container");
+    return b;
+  }
+  if (kind == "event/vehicle_arrived") {
+    VehicleArrived b;
+    b.direction = static_cast<Direction>(r.one_of("direction", kDirections, 2));
+    b.plate = r.str("plate");
+    b.container = r.str("container");
+    return b;
+  }
+  if (kind == "event/step_completed") {
+    StepCompleted b;
+    b.shipment = shipment();
+    uint16_t cp = r.entity("checkpoint", s.checkpoints, "checkpoint");
+    if (!r.error) b.checkpoint = s.checkpoints[cp].kind;
+    b.channel = static_cast<Channel>(r.one_of("channel", kChannels, 4));
+    b.passed = r.boolean("passed");
+    return b;
+  }
+  if (kind == "event/handover_completed") return HandoverCompleted{shipment()};
+  if (kind == "event/receipt_confirmed") return PartnerReceiptConfirmed{shipment()};
+  if (kind == "event/transfer_completed") return TransferCompleted{shipment()};
+  if (kind == "event/vehicle_left") return VehicleLeft{shipment()};
+  if (kind == "event/guide_step_completed") return GuideVehicleStepCompleted{vehicle_index(r, "vehicle", s)};
+  if (kind == "event/equipment_status") {
+    EquipmentStatus b;
+    if (const json* eq = r.object("equipment")) b.equipment = read_equipment(*eq, s, r);
+    b.ok = r.boolean("ok");
+    return b;
+  }
+  if (kind == "event/partner_link") return PartnerLinkStatus{r.boolean("up")};
+  if (kind == "event/reefer_power") {
+    ReeferPower b;
+    b.yard = r.entity("yard", s.yards, "yard");
+    b.on = r.boolean("on");
+    return b;
+  }
+  if (kind == "telemetry/position") {
+    PositionReport b;
+    b.entity = static_cast<EntityKind>(r.one_of("entity", kEntities, 2));
+    if (!r.error && b.entity == EntityKind::GuideVehicle) b.id = vehicle_index(r, "id", s);
+    else b.id = static_cast<uint32_t>(r.u64("id", 0xFFFFFFFFu));
+    b.position.x = static_cast<float>(r.number("x", kMaxCoordinate_m));
+    b.position.y = static_cast<float>(r.number("y", kMaxCoordinate_m));
+    b.heading_rad = static_cast<float>(r.number("heading_rad", 100.0));
+    return b;
+  }
+  if (kind == "command") {
+    OperatorCommand b;
+    b.actor = r.str("actor");
+    if (!r.error && b.actor.empty()) r.fail(RejectReason::BadValue, "\"actor\" must name who asked (commands are attributable)");
+    b.role = static_cast<Role>(r.one_of("role", kRoles, 3));
+    b.reason = r.str("reason", kMaxTextChars);
+    if (const json* c = r.object("command")) b.command = read_command(*c, s, r);
+    return b;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+DecodeResult decode_message(std::string_view topic, std::string_view payload, const std::vector<SiteSpec>& sites) {
+  auto err = [](RejectReason r, std::string why) -> DecodeResult { return DecodeError{r, std::move(why)}; };
+  if (topic.size() > kMaxTopicBytes) return err(RejectReason::Oversized, "topic is " + std::to_string(topic.size()) + " bytes");
+  if (payload.size() > kMaxPayloadBytes)
+    return err(RejectReason::Oversized, "payload is " + std::to_string(payload.size()) + " bytes, the limit is " +
+                                            std::to_string(kMaxPayloadBytes));
+  // Topic: gatetwin/v1/<site>/<kind...>
+  const std::string root = std::string(kTopicRoot) + "/";
+  if (topic.substr(0, root.size()) != root) return err(RejectReason::BadTopic, "topic does not start with " + root);
+  std::string_view rest = topic.substr(root.size());
+  size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return err(RejectReason::BadTopic, "topic names no message kind after the site");
+  const std::string site_id(rest.substr(0, slash));
+  const std::string kind(rest.substr(slash + 1));
+  size_t site = 0;
+  while (site < sites.size() && sites[site].id != site_id) ++site;
+  if (site == sites.size()) return err(RejectReason::UnknownSite, "site \"" + site_id + "\" is not one of the twin's site files");
+  const SiteSpec& spec = sites[site];
+
+  if (json_depth(payload) > kMaxJsonDepth)
+    return err(RejectReason::MalformedJson, "JSON nested deeper than " + std::to_string(kMaxJsonDepth));
+  json j = json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return err(RejectReason::MalformedJson, "payload is not valid JSON");
+  if (!j.is_object()) return err(RejectReason::WrongType, "payload must be a JSON object");
+
+  Reader r(j, "");
+  FieldMessage m;
+  const json* v = r.field("v");
+  if (v && !(v->is_number_unsigned() && v->get<uint64_t>() == kSchemaVersion))
+    return err(RejectReason::UnsupportedVersion, "\"v\" must be " + std::to_string(kSchemaVersion));
+  m.source = r.str("src");
+  if (!r.error && m.source.empty()) r.fail(RejectReason::BadValue, "\"src\" must name the source");
+  m.source_seq = r.u64("seq");
+  if (!r.error && m.source_seq == 0) r.fail(RejectReason::BadValue, "\"seq\" starts at 1");
+  m.time_ms = r.time_ms("t_ms");
+  if (r.error) return *r.error;
+  std::optional<EventBody> body = read_body(kind, r, spec);
+  if (!body) return err(RejectReason::BadTopic, "unknown message kind \"" + kind + "\" (see docs/mqtt.md)");
+  if (r.error) return *r.error;
+  m.site = static_cast<uint8_t>(site);
+  m.body = std::move(*body);
+  m.cls = std::holds_alternative<PositionReport>(m.body) ? MessageClass::Telemetry : MessageClass::Ordered;
+  m.topic = std::string(topic);
+  return m;
+}
+
+// [SECTION] decisions --------------------------------------------------------------------
+
+json decision_to_json(const Decision& d, uint64_t twin_seq, const std::vector<SiteSpec>& sites) {
+  static const SiteSpec kEmpty;
+  const SiteSpec& s = d.site < sites.size() ? sites[d.site] : kEmpty;
+  json j;
+  j["v"] = kSchemaVersion;
+  j["src"] = "twin";
+  j["seq"] = twin_seq;
+  j["t_ms"] = d.time_ms;
+  j["kind"] = to_string(d.kind);
+  j["cause_seq"] = d.cause_seq;
+  if (d.shipment) j["shipment"] = d.shipment;
+  j["resource"] = d.resource;
+  j["unit"] = d.unit;
+  j["value"] = d.value;
+  if (!d.text.empty()) j["text"] = d.text;
+  switch (d.kind) {
+    case DecisionKind::ServiceStarted: j["checkpoint"] = checkpoint_name(s, d.resource); j["server"] = d.unit; break;
+    case DecisionKind::LaneAssigned: case DecisionKind::HandoverStarted: j["lane"] = lane_name(s, d.resource); break;
+    case DecisionKind::TransferStarted: j["yard"] = yard_name(s, d.resource); j["slot"] = d.unit; break;
+    case DecisionKind::GuideVehicleLoad: case DecisionKind::GuideVehicleUnload: j["vehicle"] = d.resource; break;
+    case DecisionKind::SegmentGranted: j["vehicle"] = d.resource; j["lane"] = lane_name(s, d.unit); j["segment"] = d.value; break;
+    case DecisionKind::CommandAccepted: case DecisionKind::CommandRefused: j["command_seq"] = d.value; break;
+    default: break;
+  }
+  return j;
+}
+
+EncodedMessage encode_decision(const Decision& d, uint64_t twin_seq, const std::vector<SiteSpec>& sites) {
+  EncodedMessage m;
+  const std::string site_id = d.site < sites.size() ? sites[d.site].id : "#" + std::to_string(d.site);
+  const bool result = d.kind == DecisionKind::CommandAccepted || d.kind == DecisionKind::CommandRefused;
+  m.topic = site_topic_prefix(site_id) + (result ? "twin/command_result" : "twin/decision");
+  m.payload = decision_to_json(d, twin_seq, sites).dump();
+  m.qos = 1;
+  return m;
+}
+
+}  // namespace connectors

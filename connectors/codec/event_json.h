@@ -1,0 +1,91 @@
+// The MQTT payload codec: twin::Event <-> topic + JSON payload, and the twin's own
+// outputs (decisions, command results) -> topic + JSON. Topic tree and payloads are
+// documented in docs/mqtt.md; names come from twin/names.cpp and the site files.
+// Decoding trusts nothing: every problem is a DecodeError with a typed reason and a
+// message a person can act on; nothing here throws past its boundary or guesses.
+// It must not sequence, queue or apply anything: that is the sequencer's and the core's.
+//
+// Supports: schema "v": 1 under gatetwin/v1/; every alternative of twin::EventBody;
+// entities named as in the site files (lane "E1", checkpoint "scanner", yard
+// "transfer", goods "fruit"); guide vehicles by fleet index; trucks by shipment id.
+// Does not support: binary payloads, batches of events in one message, MQTT 5 properties.
+#pragma once
+#include "connectors/codec/field_message.h"
+#include "twin/decision.h"
+#include "twin/event.h"
+#include "twin/site.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace connectors {
+
+constexpr int kSchemaVersion = 1;
+constexpr const char* kTopicRoot = "gatetwin/v1";
+constexpr size_t kMaxPayloadBytes = 16 * 1024;  // a real message is under 1 KiB
+constexpr size_t kMaxTopicBytes = 256;
+constexpr size_t kMaxIdChars = 64;              // ids, plates, containers, actor, source
+constexpr size_t kMaxTextChars = 512;           // a command's reason
+constexpr int kMaxJsonDepth = 8;
+constexpr double kMaxCoordinate_m = 1.0e6;      // positions are local metres
+constexpr int64_t kMaxTime_ms = 100LL * 366 * 24 * 3600 * 1000;  // a century of run time
+
+enum class RejectReason : uint8_t {
+  Oversized = 0,       // payload or topic longer than the limits above
+  BadTopic,            // not gatetwin/v1/<site>/<known kind>
+  UnknownSite,         // site id not in the twin's site files
+  MalformedJson,       // not JSON, or nested too deep
+  UnsupportedVersion,  // "v" is not kSchemaVersion
+  MissingField,
+  WrongType,
+  BadValue,            // negative time, NaN or out-of-range number, unknown enum name
+  StringTooLong,
+  UnknownEntity,       // lane / checkpoint / yard / goods id not in the site, vehicle index out of range
+  Count
+};
+const char* to_string(RejectReason r);
+
+struct DecodeError {
+  RejectReason reason = RejectReason::MalformedJson;
+  std::string detail;   // which field and why
+  std::string message() const;  // "<reason>: <detail>"
+};
+
+using DecodeResult = std::variant<FieldMessage, DecodeError>;
+
+struct EncodedMessage {
+  std::string topic;
+  std::string payload;
+  int qos = 1;
+  bool retain = false;
+};
+
+// gatetwin/v1/<site>/ for a site id.
+std::string site_topic_prefix(const std::string& site_id);
+// The subscriptions the twin makes for one site: event/+, telemetry/+, command.
+std::vector<std::string> site_subscriptions(const std::string& site_id);
+// gatetwin/v1/twin/health: the twin's own health, retained, QoS 0.
+std::string health_topic();
+
+// A field message for an event. source/source_seq are the sender's identity and counter.
+EncodedMessage encode_event(const twin::Event& e, const std::string& source, uint64_t source_seq,
+                            const std::vector<twin::SiteSpec>& sites);
+// The same as JSON, without the topic (for logs and tests).
+nlohmann::json event_to_json(const twin::Event& e, const std::string& source, uint64_t source_seq,
+                             const std::vector<twin::SiteSpec>& sites);
+
+// Decodes and validates one MQTT message against the twin's sites.
+DecodeResult decode_message(std::string_view topic, std::string_view payload, const std::vector<twin::SiteSpec>& sites);
+
+// One decision of the core as JSON; twin_seq is the twin's counter of published decisions.
+nlohmann::json decision_to_json(const twin::Decision& d, uint64_t twin_seq, const std::vector<twin::SiteSpec>& sites);
+// Topic + payload: command results (accepted / refused) go to .../twin/command_result,
+// every other decision to .../twin/decision. QoS 1.
+EncodedMessage encode_decision(const twin::Decision& d, uint64_t twin_seq, const std::vector<twin::SiteSpec>& sites);
+
+}  // namespace connectors

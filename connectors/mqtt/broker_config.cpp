@@ -1,0 +1,77 @@
+// Broker address and credentials. See broker_config.h.
+#include "connectors/mqtt/broker_config.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace connectors {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\r\n"), b = s.find_last_not_of(" \t\r\n");
+  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+}  // namespace
+
+std::map<std::string, std::string> mqtt_environment() {
+  std::map<std::string, std::string> env;
+  for (const char* k : {"GATETWIN_MQTT_USER", "GATETWIN_MQTT_PASSWORD"})
+    if (const char* v = std::getenv(k)) env[k] = v;
+  return env;
+}
+
+BrokerConfigResult make_broker_config(const std::string& uri, const std::string& client_id, const std::string& config_path,
+                                      const std::map<std::string, std::string>& env) {
+  BrokerConfig c;
+  c.uri = uri;
+  c.client_id = client_id;
+  const std::string scheme_end = "://";
+  size_t p = uri.find(scheme_end);
+  if (p == std::string::npos)
+    return BrokerConfigError{"broker \"" + uri + "\" is not a URI; write it as tcp://host:port (e.g. tcp://127.0.0.1:1883)"};
+  const std::string scheme = uri.substr(0, p);
+  if (scheme != "tcp" && scheme != "mqtt")
+    return BrokerConfigError{"broker scheme \"" + scheme + "\" is not supported; only tcp:// (plain MQTT 3.1.1) is"};
+  const std::string hostport = uri.substr(p + scheme_end.size());
+  size_t colon = hostport.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= hostport.size())
+    return BrokerConfigError{"broker \"" + uri + "\" needs a host and a port: tcp://host:port"};
+  for (size_t i = colon + 1; i < hostport.size(); ++i)
+    if (hostport[i] < '0' || hostport[i] > '9') return BrokerConfigError{"broker port in \"" + uri + "\" is not a number"};
+  long port = std::strtol(hostport.c_str() + colon + 1, nullptr, 10);
+  if (port <= 0 || port > 65535) return BrokerConfigError{"broker port in \"" + uri + "\" is outside 1-65535"};
+  if (scheme == "mqtt") c.uri = "tcp://" + hostport;
+
+  if (!config_path.empty()) {
+    std::ifstream in(config_path);
+    if (!in) return BrokerConfigError{"cannot read the MQTT config file " + config_path + " (check the path and permissions)"};
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      line = trim(line);
+      if (line.empty() || line[0] == '#') continue;
+      size_t eq = line.find('=');
+      if (eq == std::string::npos)
+        return BrokerConfigError{config_path + ":" + std::to_string(n) + ": expected key = value (keys: user, password, client_id)"};
+      std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+      if (key == "user") c.user = value;
+      else if (key == "password") c.password = value;
+      else if (key == "client_id") c.client_id = value;
+      else return BrokerConfigError{config_path + ":" + std::to_string(n) + ": unknown key \"" + key + "\" (keys: user, password, client_id)"};
+    }
+  } else {
+    if (auto it = env.find("GATETWIN_MQTT_USER"); it != env.end()) c.user = it->second;
+    if (auto it = env.find("GATETWIN_MQTT_PASSWORD"); it != env.end()) c.password = it->second;
+  }
+  if (c.client_id.empty() || c.client_id.size() > 64)
+    return BrokerConfigError{"the MQTT client id must be 1 to 64 characters"};
+  if (!c.password.empty() && c.user.empty())
+    return BrokerConfigError{"an MQTT password is set without a user; set GATETWIN_MQTT_USER or user = in the config file"};
+  return c;
+}
+
+}  // namespace connectors

@@ -1,0 +1,37 @@
+// Where the broker is and who we are to it: the URI, the client id and the credentials.
+// Credentials come from a config file (--mqtt-config) or the environment
+// (GATETWIN_MQTT_USER / GATETWIN_MQTT_PASSWORD), never from the command line, so they do
+// not show in `ps` or shell history. Parsing only: it must not connect to anything.
+//
+// Supports: tcp://host:port and mqtt://host:port URIs (plain TCP, MQTT 3.1.1).
+// Does not support: TLS (ssl://), websockets; both are refused with a typed error.
+#pragma once
+#include <map>
+#include <string>
+#include <variant>
+
+namespace connectors {
+
+struct BrokerConfig {
+  std::string uri;        // tcp://host:port
+  std::string client_id;  // fixed, so the broker keeps our session across reconnects
+  std::string user;       // empty: anonymous
+  std::string password;
+};
+
+struct BrokerConfigError {
+  std::string message;    // what is wrong and what to do
+};
+
+using BrokerConfigResult = std::variant<BrokerConfig, BrokerConfigError>;
+
+// Checks uri and client_id; fills user/password from the file at config_path (if not
+// empty) or else from env (the map stands for the process environment, for tests).
+// The file holds `key = value` lines (user, password, client_id), '#' comments.
+BrokerConfigResult make_broker_config(const std::string& uri, const std::string& client_id, const std::string& config_path,
+                                      const std::map<std::string, std::string>& env);
+
+// The process environment's GATETWIN_MQTT_USER and GATETWIN_MQTT_PASSWORD, when set.
+std::map<std::string, std::string> mqtt_environment();
+
+}  // namespace connectors

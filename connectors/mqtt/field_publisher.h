@@ -1,0 +1,49 @@
+// The field's side of MQTT for a simulated or replayed source: encodes twin events as
+// field messages (docs/mqtt.md) numbered with the source's own seq and publishes them,
+// QoS 1 for ordered messages and QoS 0 for positions, waiting whenever the in-flight
+// window is full (so "as fast as the broker takes" never overruns memory). Used by
+// gatesim --broker, the tests and gatebench. It must not run a core or read decisions.
+//
+// Supports: one source per publisher, persistent session, reconnect with back-off
+// (publishes made while disconnected are buffered, bounded, and sent after reconnect).
+#pragma once
+#include "connectors/codec/event_json.h"
+#include "connectors/mqtt/mqtt_client.h"
+#include "twin/event.h"
+#include "twin/site.h"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace connectors {
+
+struct FieldPublisherOptions {
+  BrokerConfig broker;
+  std::string source = "gatesim";   // "src" in every payload
+  int max_inflight = 1024;
+  std::chrono::milliseconds publish_wait{30000};  // longest wait for room before giving up
+};
+
+class FieldPublisher {
+ public:
+  FieldPublisher(const std::vector<twin::SiteSpec>& sites, FieldPublisherOptions options, MqttClient::LogHandler log);
+
+  // Connects; false if no connection within timeout (the client keeps retrying).
+  bool start(std::chrono::milliseconds timeout);
+  // Publishes e as message number source_seq of this source; waits while the window is full.
+  PublishStatus publish(const twin::Event& e, uint64_t source_seq);
+  PublishStatus publish(const EncodedMessage& m);
+  // Waits until every QoS 1 message is PUBACKed; then disconnects.
+  bool finish(std::chrono::milliseconds timeout);
+
+  MqttClientStats stats() const { return client_.stats(); }
+  const std::string& source() const { return options_.source; }
+
+ private:
+  const std::vector<twin::SiteSpec>& sites_;
+  FieldPublisherOptions options_;
+  MqttClient client_;
+};
+
+}  // namespace connectors

@@ -1,0 +1,192 @@
+// The broker connection and its supervisor. See mqtt_client.h for what it supports.
+//
+// Why our own reconnect loop instead of Paho's automatic reconnect: Paho retries in
+// whole seconds and does not retry a first connect that failed; ours backs off from
+// 100 ms, covers the first connect, and resubscribes on every connect in one place.
+#include "connectors/mqtt/mqtt_client.h"
+
+#include <mqtt/async_client.h>
+
+namespace connectors {
+
+const char* to_string(PublishStatus s) {
+  static const char* n[] = {"ok", "busy", "stopped", "failed"};
+  return n[static_cast<int>(s) & 3];
+}
+
+// Counts PUBACKs (QoS 1) and failures; wakes publishers waiting for room.
+class MqttClient::Listener : public mqtt::iaction_listener {
+ public:
+  Listener(MqttClient& c, bool qos1) : c_(c), qos1_(qos1) {}
+  void on_success(const mqtt::token&) override { done(true); }
+  void on_failure(const mqtt::token&) override { done(false); }
+
+ private:
+  void done(bool ok) {
+    (ok ? c_.delivered_ : c_.publish_failures_)++;
+    if (qos1_) {
+      std::lock_guard lock(c_.mu_);
+      c_.inflight_--;
+    }
+    c_.cv_.notify_all();
+  }
+  MqttClient& c_;
+  bool qos1_;
+};
+
+MqttClient::MqttClient(MqttClientOptions options, MessageHandler on_message, LogHandler log)
+    : options_(std::move(options)), on_message_(std::move(on_message)), log_(std::move(log)) {
+  mqtt::create_options create(MQTTVERSION_3_1_1);
+  create.set_send_while_disconnected(true, true);
+  create.set_max_buffered_messages(options_.max_offline_buffer);
+  create.set_delete_oldest_messages(false);
+  // No client-side file persistence: in-flight QoS 1 messages are kept in memory and
+  // resent after a reconnect; the broker's persistence covers a broker restart.
+  client_ = std::make_unique<mqtt::async_client>(options_.broker.uri, options_.broker.client_id, create, nullptr);
+  qos1_listener_ = std::make_unique<Listener>(*this, true);
+  qos0_listener_ = std::make_unique<Listener>(*this, false);
+  client_->set_message_callback([this](mqtt::const_message_ptr m) {
+    messages_in_++;
+    if (on_message_) on_message_(m->get_topic(), m->get_payload_str(), m->get_qos());
+  });
+  client_->set_connection_lost_handler([this](const std::string& cause) {
+    losses_++;
+    {
+      std::lock_guard lock(mu_);
+      connected_ = false;
+    }
+    cv_.notify_all();
+    this->log("mqtt: connection to " + options_.broker.uri + " lost" + (cause.empty() ? "" : ": " + cause) + "; reconnecting");
+  });
+}
+
+MqttClient::~MqttClient() { stop(); }
+
+void MqttClient::start() {
+  std::lock_guard lock(mu_);
+  if (started_) return;
+  started_ = true;
+  supervisor_ = std::thread([this] { supervise(); });
+}
+
+void MqttClient::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (supervisor_.joinable()) supervisor_.join();
+  try {
+    if (client_->is_connected()) client_->disconnect(std::chrono::milliseconds(500))->wait_for(std::chrono::seconds(2));
+  } catch (const mqtt::exception&) {
+  }
+  connected_ = false;
+}
+
+bool MqttClient::try_connect() {
+  mqtt::connect_options opts;
+  opts.set_clean_session(options_.clean_session);
+  opts.set_keep_alive_interval(options_.keep_alive_s);
+  opts.set_connect_timeout(options_.connect_timeout_s);
+  opts.set_automatic_reconnect(false);
+  opts.set_max_inflight(options_.max_inflight);
+  if (!options_.broker.user.empty()) {
+    opts.set_user_name(options_.broker.user);
+    opts.set_password(options_.broker.password);
+  }
+  if (!options_.will_topic.empty()) opts.set_will_message(mqtt::message(options_.will_topic, options_.will_payload, 0, true));
+  try {
+    auto tok = client_->connect(opts);
+    if (!tok->wait_for(std::chrono::seconds(options_.connect_timeout_s + 2))) return false;
+    for (const std::string& filter : options_.subscriptions)
+      if (!client_->subscribe(filter, 1)->wait_for(std::chrono::seconds(options_.connect_timeout_s + 2))) return false;
+    return true;
+  } catch (const mqtt::exception& e) {
+    if (connect_failures_ == 0 || connect_failures_ % 50 == 0)
+      log("mqtt: cannot connect to " + options_.broker.uri + ": " + e.what() + " (is the broker running? retrying with back-off)");
+    try {
+      if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(1));
+    } catch (const mqtt::exception&) {
+    }
+    return false;
+  }
+}
+
+void MqttClient::supervise() {
+  auto backoff = options_.backoff_min;
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    if (connected_) {
+      cv_.wait(lock, [&] { return stopping_ || !connected_; });
+      continue;
+    }
+    lock.unlock();
+    bool ok = try_connect();
+    lock.lock();
+    if (ok) {
+      connected_ = true;
+      connects_++;
+      backoff = options_.backoff_min;
+      cv_.notify_all();
+      if (connects_ == 1) log("mqtt: connected to " + options_.broker.uri + " as " + options_.broker.client_id);
+      else log("mqtt: reconnected to " + options_.broker.uri + " (connect " + std::to_string(connects_.load()) + "), resubscribed");
+    } else {
+      connect_failures_++;
+      cv_.wait_for(lock, backoff, [&] { return stopping_.load(); });
+      backoff = std::min(options_.backoff_max, backoff * 2);
+    }
+  }
+}
+
+bool MqttClient::wait_connected(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, timeout, [&] { return connected_.load() || stopping_.load(); }) && connected_;
+}
+
+bool MqttClient::wait_delivered(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, timeout, [&] { return inflight_ <= 0 || stopping_.load(); }) && inflight_ <= 0;
+}
+
+PublishStatus MqttClient::publish(const std::string& topic, const std::string& payload, int qos, bool retain,
+                                  std::chrono::milliseconds wait) {
+  if (stopping_) return PublishStatus::Stopped;
+  if (qos > 0) {
+    std::unique_lock lock(mu_);
+    if (!cv_.wait_for(lock, wait, [&] { return inflight_ < options_.max_inflight || stopping_.load(); })) return PublishStatus::Busy;
+    if (stopping_) return PublishStatus::Stopped;
+    inflight_++;
+  }
+  try {
+    auto msg = mqtt::make_message(topic, payload, qos, retain);
+    client_->publish(msg, nullptr, qos > 0 ? *qos1_listener_ : *qos0_listener_);
+    published_++;
+    return PublishStatus::Ok;
+  } catch (const mqtt::exception& e) {
+    if (qos > 0) {
+      std::lock_guard lock(mu_);
+      inflight_--;
+    }
+    publish_failures_++;
+    if (publish_failures_ == 1 || publish_failures_ % 1000 == 0)
+      log(std::string("mqtt: publish to ") + topic + " failed: " + e.what() + " (" + std::to_string(publish_failures_.load()) +
+          " failures so far)");
+    return PublishStatus::Failed;
+  }
+}
+
+MqttClientStats MqttClient::stats() const {
+  MqttClientStats s;
+  s.connects = connects_;
+  s.connect_failures = connect_failures_;
+  s.connection_losses = losses_;
+  s.messages_in = messages_in_;
+  s.published = published_;
+  s.delivered = delivered_;
+  s.publish_failures = publish_failures_;
+  s.inflight = inflight_;
+  return s;
+}
+
+}  // namespace connectors

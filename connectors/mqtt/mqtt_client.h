@@ -1,0 +1,104 @@
+// One connection to an MQTT broker, kept up by a supervisor thread: connect with
+// back-off, resubscribe after every (re)connect, persistent session (clean_session =
+// false, fixed client id), QoS 1 publishes with a bounded number in flight. Messages are
+// handed to a callback on the client library's thread. It must not decode, queue or
+// interpret payloads: that is TwinLink's (twin side) and FieldPublisher's (field side).
+//
+// Supports: MQTT 3.1.1 over plain TCP (Paho C++ 1.2 async client), QoS 0 and 1, a last
+// will, user/password. Does not support: TLS, MQTT 5 properties, QoS 2.
+#pragma once
+#include "connectors/mqtt/broker_config.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace mqtt { class async_client; }
+
+namespace connectors {
+
+struct MqttClientOptions {
+  BrokerConfig broker;
+  bool clean_session = false;
+  int keep_alive_s = 10;
+  int connect_timeout_s = 3;
+  std::vector<std::string> subscriptions;   // topic filters, subscribed at QoS 1
+  std::chrono::milliseconds backoff_min{100};
+  std::chrono::milliseconds backoff_max{5000};
+  int max_inflight = 1024;                  // QoS 1 publishes awaiting PUBACK
+  int max_offline_buffer = 100000;          // publishes held while disconnected
+  std::string will_topic;                   // empty: no will
+  std::string will_payload;
+};
+
+enum class PublishStatus : uint8_t { Ok = 0, Busy, Stopped, Failed };
+const char* to_string(PublishStatus s);
+
+struct MqttClientStats {
+  uint64_t connects = 0;            // successful connects, the first included
+  uint64_t connect_failures = 0;
+  uint64_t connection_losses = 0;
+  uint64_t messages_in = 0;
+  uint64_t published = 0;           // accepted by the client library
+  uint64_t delivered = 0;           // QoS 1 PUBACKed, QoS 0 written
+  uint64_t publish_failures = 0;
+  int64_t inflight = 0;
+};
+
+class MqttClient {
+ public:
+  using MessageHandler = std::function<void(const std::string& topic, const std::string& payload, int qos)>;
+  using LogHandler = std::function<void(const std::string& line)>;
+
+  MqttClient(MqttClientOptions options, MessageHandler on_message, LogHandler log);
+  ~MqttClient();
+  MqttClient(const MqttClient&) = delete;
+  MqttClient& operator=(const MqttClient&) = delete;
+
+  void start();   // starts the supervisor; returns at once
+  void stop();    // disconnects (sending nothing more) and joins; safe to call twice
+
+  bool connected() const { return connected_.load(); }
+  bool wait_connected(std::chrono::milliseconds timeout);
+  // Waits until no QoS 1 publish is in flight (all PUBACKed), up to timeout.
+  bool wait_delivered(std::chrono::milliseconds timeout);
+
+  // Publishes one message. While max_inflight QoS 1 messages await their PUBACK it waits
+  // up to `wait` (0: returns Busy at once): that is the back-pressure of "as fast as the
+  // broker takes". While disconnected, messages are buffered (up to max_offline_buffer)
+  // and sent after the reconnect.
+  PublishStatus publish(const std::string& topic, const std::string& payload, int qos, bool retain,
+                        std::chrono::milliseconds wait);
+
+  MqttClientStats stats() const;
+
+ private:
+  class Listener;
+  void supervise();
+  bool try_connect();
+  void log(const std::string& line) { if (log_) log_(line); }
+
+  MqttClientOptions options_;
+  MessageHandler on_message_;
+  LogHandler log_;
+  std::unique_ptr<mqtt::async_client> client_;
+  std::unique_ptr<Listener> qos1_listener_, qos0_listener_;
+  std::thread supervisor_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;        // connection state changes, stop, PUBACKs
+  std::atomic<bool> connected_{false};
+  std::atomic<bool> stopping_{false};
+  bool started_ = false;
+  std::atomic<uint64_t> connects_{0}, connect_failures_{0}, losses_{0}, messages_in_{0}, published_{0}, delivered_{0},
+      publish_failures_{0};
+  std::atomic<int64_t> inflight_{0};
+};
+
+}  // namespace connectors

@@ -1,0 +1,101 @@
+// The twin's MQTT link. See twin_link.h.
+#include "connectors/mqtt/twin_link.h"
+
+namespace connectors {
+
+namespace {
+
+MqttClientOptions client_options(const std::vector<twin::SiteSpec>& sites, const TwinLinkOptions& o) {
+  MqttClientOptions c;
+  c.broker = o.broker;
+  c.clean_session = false;
+  c.max_inflight = o.max_inflight;
+  for (const auto& s : sites)
+    for (auto& f : site_subscriptions(s.id)) c.subscriptions.push_back(f);
+  c.will_topic = health_topic();
+  c.will_payload = R"({"v":1,"src":"twin","status":"offline"})";
+  return c;
+}
+
+}  // namespace
+
+TwinLink::TwinLink(std::vector<twin::SiteSpec> sites, TwinLinkOptions options, MqttClient::LogHandler log)
+    : sites_(std::move(sites)),
+      options_(std::move(options)),
+      log_(std::move(log)),
+      queue_(options_.queue_capacity),
+      client_(client_options(sites_, options_), [this](const std::string& t, const std::string& p, int) { on_message(t, p); },
+              log_) {}
+
+TwinLink::~TwinLink() { stop(); }
+
+void TwinLink::start() { client_.start(); }
+
+void TwinLink::stop() {
+  queue_.close();  // a producer waiting for room must not hold up the client's shutdown
+  client_.stop();
+}
+
+void TwinLink::on_message(const std::string& topic, const std::string& payload) {
+  received_++;
+  DecodeResult r = decode_message(topic, payload, sites_);
+  if (auto* e = std::get_if<DecodeError>(&r)) {
+    uint64_t nth = ++rejected_[static_cast<size_t>(e->reason)];
+    rejected_total_++;
+    log_reject(topic, *e, nth);
+    return;
+  }
+  if (queue_.push(std::move(std::get<FieldMessage>(r)))) accepted_++;
+}
+
+void TwinLink::log_reject(const std::string& topic, const DecodeError& e, uint64_t nth) {
+  // The first 20 of each reason, then every 1000th: a flood must not flood the log.
+  if (!log_ || (nth > 20 && nth % 1000 != 0)) return;
+  std::string t = topic.size() > 120 ? topic.substr(0, 120) + "..." : topic;
+  log_("mqtt: rejected a message on " + t + ": " + e.message() + " (" + std::to_string(nth) + " so far for this reason)");
+}
+
+void TwinLink::publish_decisions(const twin::Decisions& decisions) {
+  if (!options_.publish_decisions) return;
+  std::lock_guard lock(outbox_mu_);
+  for (const twin::Decision& d : decisions) {
+    if (outbox_.size() >= options_.outbox_capacity) {
+      outbox_.pop_front();
+      outbox_dropped_++;
+    }
+    outbox_.push_back(encode_decision(d, ++decision_seq_, sites_));
+  }
+}
+
+void TwinLink::flush_outbox() {
+  std::lock_guard lock(outbox_mu_);
+  while (!outbox_.empty()) {
+    const EncodedMessage& m = outbox_.front();
+    PublishStatus s = client_.publish(m.topic, m.payload, m.qos, m.retain, std::chrono::milliseconds(0));
+    if (s == PublishStatus::Busy || s == PublishStatus::Stopped) break;  // try again next frame
+    if (s == PublishStatus::Ok) decisions_published_++;
+    else outbox_dropped_++;  // Failed: the client's offline buffer is full
+    outbox_.pop_front();
+  }
+}
+
+void TwinLink::publish_health(const std::string& json) { client_.publish(health_topic(), json, 0, true, std::chrono::milliseconds(0)); }
+
+TwinLinkStats TwinLink::stats() const {
+  TwinLinkStats s;
+  s.received = received_;
+  s.accepted = accepted_;
+  for (size_t i = 0; i < s.rejected.size(); ++i) s.rejected[i] = rejected_[i];
+  s.rejected_total = rejected_total_;
+  {
+    std::lock_guard lock(outbox_mu_);
+    s.decisions_published = decisions_published_;
+    s.outbox_dropped = outbox_dropped_;
+    s.outbox = outbox_.size();
+  }
+  s.queue = queue_.stats();
+  s.client = client_.stats();
+  return s;
+}
+
+}  // namespace connectors

@@ -1,0 +1,88 @@
+// The twin's side of MQTT: subscribes to every site's field topics, decodes each message
+// on the MQTT thread (rejects are counted by reason and logged with their topic, rate
+// limited), hands accepted ones to the bounded IngestQueue, and publishes the core's
+// decisions, command results and the twin's health. It must not sequence or apply
+// events (Sequencer and the frame loop do) and never blocks the core's thread: decisions
+// go through a bounded outbox flushed each frame.
+//
+// Supports: the topic tree of docs/mqtt.md (gatetwin/v1), QoS 1 subscriptions, a
+// retained health topic with a last will ("offline"). Does not support: TLS, MQTT 5.
+#pragma once
+#include "connectors/codec/event_json.h"
+#include "connectors/mqtt/ingest_queue.h"
+#include "connectors/mqtt/mqtt_client.h"
+#include "twin/decision.h"
+#include "twin/site.h"
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace connectors {
+
+struct TwinLinkOptions {
+  BrokerConfig broker;
+  size_t queue_capacity = 65536;     // IngestQueue
+  size_t outbox_capacity = 262144;   // decisions waiting to be handed to the client
+  int max_inflight = 4096;           // QoS 1 decisions awaiting PUBACK
+  bool publish_decisions = true;
+};
+
+struct TwinLinkStats {
+  uint64_t received = 0;                 // messages from the broker
+  uint64_t accepted = 0;                 // decoded and queued
+  std::array<uint64_t, static_cast<size_t>(RejectReason::Count)> rejected{};
+  uint64_t rejected_total = 0;
+  uint64_t decisions_published = 0;
+  uint64_t outbox_dropped = 0;           // decisions lost because the outbox was full
+  size_t outbox = 0;
+  IngestQueueStats queue;
+  MqttClientStats client;
+};
+
+class TwinLink {
+ public:
+  TwinLink(std::vector<twin::SiteSpec> sites, TwinLinkOptions options, MqttClient::LogHandler log);
+  ~TwinLink();
+
+  void start();
+  void stop();
+  bool wait_connected(std::chrono::milliseconds timeout) { return client_.wait_connected(timeout); }
+  bool connected() const { return client_.connected(); }
+
+  IngestQueue& queue() { return queue_; }
+
+  // Core thread: encodes decisions into the outbox, and hands the outbox to the client
+  // as far as the client's in-flight window allows. Never waits.
+  void publish_decisions(const twin::Decisions& decisions);
+  void flush_outbox();
+  // Core thread: the twin's health (JSON), retained, QoS 0.
+  void publish_health(const std::string& json);
+
+  TwinLinkStats stats() const;
+
+  // What the client calls for each message; public so tests can inject raw messages.
+  void on_message(const std::string& topic, const std::string& payload);
+
+ private:
+  void log_reject(const std::string& topic, const DecodeError& e, uint64_t nth);
+
+  const std::vector<twin::SiteSpec> sites_;
+  TwinLinkOptions options_;
+  MqttClient::LogHandler log_;
+  IngestQueue queue_;
+  MqttClient client_;
+  std::atomic<uint64_t> received_{0}, accepted_{0}, rejected_total_{0};
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::Count)> rejected_{};
+  // Core thread only.
+  std::deque<EncodedMessage> outbox_;
+  uint64_t decision_seq_ = 0, decisions_published_ = 0, outbox_dropped_ = 0;
+  mutable std::mutex outbox_mu_;  // guards the counters read by stats()
+};
+
+}  // namespace connectors
