@@ -533,6 +533,8 @@ bool Renderer::endFrame() {
   return true;
 }
 
+bool Renderer::uiWantsPointer() const { return ImGui::GetIO().WantCaptureMouse; }
+
 // [SECTION] size, picking, screenshots
 
 void Renderer::resize(uint32_t width, uint32_t height) {

@@ -15,6 +15,10 @@ void onFramebufferSize(GLFWwindow* w, int, int) {
   static_cast<Window*>(glfwGetWindowUserPointer(w))->resized_ = true;
 }
 
+void onScroll(GLFWwindow* w, double, double dy) {
+  static_cast<Window*>(glfwGetWindowUserPointer(w))->wheel_ += static_cast<float>(dy);
+}
+
 namespace {
 int g_glfw_users = 0;
 
@@ -59,6 +63,8 @@ Window::Window(uint32_t width, uint32_t height, const std::string& title) {
   }
   glfwSetWindowUserPointer(window_, this);
   glfwSetFramebufferSizeCallback(window_, onFramebufferSize);
+  // Installed before ImGui's GLFW backend, which chains to it.
+  glfwSetScrollCallback(window_, onScroll);
 }
 
 Window::~Window() {
@@ -93,6 +99,23 @@ bool Window::takeResized() {
   bool r = resized_;
   resized_ = false;
   return r;
+}
+
+PointerInput Window::pointer() {
+  PointerInput p;
+  double x = 0, y = 0;
+  glfwGetCursorPos(window_, &x, &y);
+  int ww = 0, wh = 0;
+  glfwGetWindowSize(window_, &ww, &wh);
+  VkExtent2D fb = framebufferSize();
+  float sx = ww > 0 ? float(fb.width) / float(ww) : 1.0f, sy = wh > 0 ? float(fb.height) / float(wh) : 1.0f;
+  p.cursor_px = {float(x) * sx, float(y) * sy};
+  p.left = glfwGetMouseButton(window_, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
+  p.right = glfwGetMouseButton(window_, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
+  p.middle = glfwGetMouseButton(window_, GLFW_MOUSE_BUTTON_MIDDLE) == GLFW_PRESS;
+  p.wheel = wheel_;
+  wheel_ = 0.0f;
+  return p;
 }
 
 void Window::setSize(uint32_t width, uint32_t height) {

@@ -2,6 +2,7 @@
 // ground points, orbit/zoom limits, pan directions, presets and their JSON. Pure CPU; no
 // Vulkan, never skips.
 #include <engine/Camera.h>
+#include <engine/CameraController.h>
 
 #include <catch2/catch.hpp>
 
@@ -153,4 +154,36 @@ TEST_CASE("camera: named presets", "[engine][camera]") {
   CHECK_FALSE(d.presetsFromJson("{not json"));
   CHECK_FALSE(d.presetsFromJson(R"({"x": {"target": [1, 2], "yaw_deg": 0, "pitch_deg": 10, "distance_m": 5}})"));
   CHECK(d.presets().size() == 2);
+}
+
+TEST_CASE("camera controller: drags orbit and pan, the wheel zooms", "[engine][camera]") {
+  engine::Camera c(CameraPose{{0, 0, 0}, 90.0f, 30.0f, 100.0f});
+  c.setFovYDeg(90.0f);
+  engine::CameraController ctl;
+  const glm::vec2 vp(1000, 500);
+  engine::PointerInput in;
+  in.cursor_px = {500, 250};
+  ctl.update(c, in, vp);  // first sample: no movement
+  CHECK(c.pose() == CameraPose{{0, 0, 0}, 90.0f, 30.0f, 100.0f});
+
+  in.left = true;
+  in.cursor_px = {600, 200};  // 100 px right, 50 px up
+  ctl.update(c, in, vp);
+  CHECK(c.pose().yaw_deg == Approx(60.0f));    // 90 - 100 * 0.3
+  CHECK(c.pose().pitch_deg == Approx(15.0f));  // 30 - 50 * 0.3
+
+  in.left = false;
+  in.right = true;
+  in.cursor_px = {700, 200};  // 100 px right at 100 m with a 90 degree lens: 0.4 m per px
+  ctl.update(c, in, vp);
+  // Yaw 60: the view's right is (cos 60, 0, -sin 60); the ground moves with the cursor, so
+  // the target moves 40 m to the left.
+  glm::vec3 t = c.pose().target;
+  CHECK(t.x == Approx(-40.0f * 0.5f).margin(1e-3));
+  CHECK(t.z == Approx(40.0f * std::sin(glm::radians(60.0f))).margin(1e-3));
+
+  in.right = false;
+  in.wheel = 2.0f;
+  ctl.update(c, in, vp);
+  CHECK(c.pose().distance_m == Approx(100.0f * 0.88f * 0.88f));
 }

@@ -118,6 +118,8 @@ class Renderer {
   // Returns false when the frame was dropped (swapchain out of date; it is rebuilt).
   bool endFrame();
   const FrameStats& stats() const { return stats_; }
+  // True while ImGui wants the mouse (over a window, dragging a slider): leave the camera be.
+  bool uiWantsPointer() const;
   // Waits for all frames and collects their GPU timings.
   void finish();
 

@@ -2,6 +2,8 @@
 // app and ImGui read. It must not render or own any Vulkan object besides the surface.
 #pragma once
 
+#include <engine/CameraController.h>
+
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
@@ -34,6 +36,8 @@ class Window {
   bool minimised() const;
   // True once after the framebuffer size changed.
   bool takeResized();
+  // Cursor, buttons and the wheel notches since the last call (framebuffer pixels).
+  PointerInput pointer();
   void setSize(uint32_t width, uint32_t height);
   void iconify();
   void restore();
@@ -42,7 +46,9 @@ class Window {
   GLFWwindow* window_ = nullptr;
   VkSurfaceKHR surface_ = VK_NULL_HANDLE;
   bool resized_ = false;
+  float wheel_ = 0.0f;
   friend void onFramebufferSize(GLFWwindow*, int, int);
+  friend void onScroll(GLFWwindow*, double, double);
 };
 
 }  // namespace engine
