@@ -170,13 +170,13 @@ StoreResult<std::unique_ptr<Recorder>> Recorder::open(const std::string& path, c
   if (!fresh)
     if (auto s = Schema::check(*db, options.quick_check_on_open); is_error(s)) return std::get<StoreError>(s);
 
-  auto mode = db->prepare("PRAGMA journal_mode = WAL");
-  if (auto* e = std::get_if<StoreError>(&mode)) return *e;
   {
+    auto mode = db->prepare("PRAGMA journal_mode = WAL");
+    if (auto* e = std::get_if<StoreError>(&mode)) return *e;
     Statement& m = std::get<Statement>(mode);
     if (m.step() != SQLITE_ROW || m.text(0) != "wal")
       return StoreError{StoreErrorCode::CannotOpen, path, "could not switch the file to WAL mode (a network file system?)"};
-  }
+  }  // finalized here: a live statement would block the migration's COMMIT
   if (auto s = db->exec("PRAGMA synchronous = NORMAL"); is_error(s)) return std::get<StoreError>(s);
   if (options.max_page_count > 0)
     if (auto s = db->exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count)); is_error(s))
