@@ -1,10 +1,13 @@
 // gatesim: runs the built-in simulator against the core for a number of simulated hours
 // and prints the KPIs (text, --json or --csv). The seed is always printed; the same
-// seed and flags give the same state hash.
+// seed and flags give the same state hash. With --broker it also publishes every
+// simulator event as a field message (docs/mqtt.md), paced by --speed, so a twin
+// listening on the broker folds the same events and reaches the same state hash.
 #include "capacity_table.h"
 #include "sim_args.h"
 
 #include "connectors/codec/kpi_json.h"
+#include "connectors/mqtt/field_publisher.h"
 #include "connectors/sitefile/site_file.h"
 #include "twin/kpi.h"
 #include "twin/run.h"
@@ -16,6 +19,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <thread>
 
 namespace {
 
@@ -65,10 +70,55 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  // Publishing: one field message per simulator event, numbered with the event's seq.
+  std::unique_ptr<connectors::FieldPublisher> publisher;
+  uint64_t published = 0;
+  bool publish_failed = false;
+  if (!args.broker.empty()) {
+    auto cfg = connectors::make_broker_config(args.broker, args.client_id, args.mqtt_config, connectors::mqtt_environment());
+    if (auto* err = std::get_if<connectors::BrokerConfigError>(&cfg)) {
+      std::fprintf(stderr, "gatesim: %s\n", err->message.c_str());
+      return 2;
+    }
+    connectors::FieldPublisherOptions po;
+    po.broker = std::get<connectors::BrokerConfig>(cfg);
+    po.source = args.source;
+    po.publish_wait = std::chrono::milliseconds(10000);
+    publisher = std::make_unique<connectors::FieldPublisher>(core.sites(), po, [](const std::string& line) {
+      std::fprintf(stderr, "gatesim: %s\n", line.c_str());
+    });
+    if (!publisher->start(std::chrono::seconds(10))) {
+      std::fprintf(stderr, "gatesim: no connection to %s within 10 s (is the broker running?)\n", args.broker.c_str());
+      return 4;
+    }
+  }
+  const auto pace_start = std::chrono::steady_clock::now();
+  auto publish = [&](const twin::Event& e) {
+    if (publish_failed) return;
+    if (args.speed > 0) {  // wall time this event is due at: simulated time / speed
+      auto due = pace_start + std::chrono::microseconds(static_cast<int64_t>(e.time_ms * 1000.0 / args.speed));
+      std::this_thread::sleep_until(due);
+    }
+    for (int tries = 0;; ++tries) {
+      connectors::PublishStatus st = publisher->publish(e, e.seq);
+      if (st == connectors::PublishStatus::Ok) break;
+      if (st == connectors::PublishStatus::Busy) {  // the broker is away; the client reconnects
+        std::fprintf(stderr, "gatesim: still waiting for the broker to take message %llu\n", static_cast<unsigned long long>(e.seq));
+        continue;
+      }
+      std::fprintf(stderr, "gatesim: publishing message %llu failed (%s); stopping publication\n",
+                   static_cast<unsigned long long>(e.seq), connectors::to_string(st));
+      publish_failed = true;
+      return;
+    }
+    ++published;
+  };
+
   std::vector<std::string> violations;
   twin::AfterEvent after;
-  if (trace.is_open() || args.check)
+  if (trace.is_open() || args.check || publisher)
     after = [&](const twin::Event& e, const twin::Decisions& d) {
+      if (publisher) publish(e);
       if (trace.is_open()) trace << twin::trace_line(e, d, core.sites()) << '\n';
       if (args.check && violations.empty()) {
         violations = core.check_invariants();
@@ -86,6 +136,15 @@ int main(int argc, char** argv) {
     if (bar) progress_bar(static_cast<double>(t) / end);
   }
   if (bar) std::fprintf(stderr, "\r%60s\r", "");
+  if (publisher) {
+    if (!publisher->finish(std::chrono::seconds(60))) {
+      std::fprintf(stderr, "gatesim: the broker did not acknowledge every message within 60 s\n");
+      publish_failed = true;
+    }
+    std::fprintf(stderr, "gatesim: published %llu messages to %s as source \"%s\" (seq 1..%llu)\n",
+                 static_cast<unsigned long long>(published), args.broker.c_str(), args.source.c_str(),
+                 static_cast<unsigned long long>(published));
+  }
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const std::string hash = connectors::hash_hex(core.state_hash());
 
@@ -97,6 +156,11 @@ int main(int argc, char** argv) {
     j["events"] = events;
     j["state_hash"] = hash;
     j["wall_s"] = wall_s;
+    if (publisher) {
+      j["published"] = published;
+      j["source"] = args.source;
+      j["broker"] = args.broker;
+    }
     j["sites"] = nlohmann::json::array();
     for (size_t i = 0; i < sites.size(); ++i) j["sites"].push_back(connectors::kpis_to_json(twin::compute_kpis(core, i, end)));
     if (!violations.empty()) j["invariant_violations"] = violations;
@@ -114,5 +178,6 @@ int main(int argc, char** argv) {
     std::printf("state hash %s\n", hash.c_str());
   }
   for (const auto& v : violations) std::fprintf(stderr, "gatesim: invariant violated %s\n", v.c_str());
-  return violations.empty() ? 0 : 3;
+  if (!violations.empty()) return 3;
+  return publish_failed ? 4 : 0;
 }

@@ -23,6 +23,16 @@ Simulates the smart border gate's freight roads and prints the KPIs.
   --trace FILE         write one line per event and its decisions (for diffing runs)
   --sites-dir DIR      where site files are (default: the shipped assets/sites, or $GATETWIN_SITES)
   --no-progress        no progress bar on a terminal
+
+Publishing to an MQTT broker (topics and payloads: docs/mqtt.md):
+  --broker URL         tcp://host:port: publish every simulator event of every site as a
+                       field message (source --source, seq = the simulator's event seq)
+  --speed S|max        simulated seconds per real second (default 1: real time);
+                       max = as fast as the broker acknowledges
+  --source ID          the "src" of the messages (default gatesim)
+  --client-id ID       MQTT client id (default gatesim-<source>); fixed so the session persists
+  --mqtt-config FILE   user / password / client_id as key = value lines; otherwise the
+                       environment's GATETWIN_MQTT_USER and GATETWIN_MQTT_PASSWORD
   -h, --help           this text
 )";
 
@@ -61,6 +71,15 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
       else if (f == "--hours") { if (!number(v, n) || n <= 0 || n > 366 * 24) return bad("--hours takes a number of hours above 0"); a.hours = n; }
       else if (f == "--seed") { char* end; a.seed = std::strtoull(v, &end, 10); if (*end) return bad("--seed takes a whole number"); }
       else if (f == "--trace") a.trace_path = v;
+      else if (f == "--broker") a.broker = v;
+      else if (f == "--mqtt-config") a.mqtt_config = v;
+      else if (f == "--source") { a.source = v; if (a.source.empty() || a.source.size() > 64) return bad("--source takes 1 to 64 characters"); }
+      else if (f == "--client-id") a.client_id = v;
+      else if (f == "--speed") {
+        if (std::string(v) == "max") a.speed = 0;
+        else if (!number(v, n) || n <= 0 || n > 1e7) return bad("--speed takes simulated seconds per real second above 0, or max");
+        else a.speed = n;
+      }
       else if (f == "--sites-dir") a.sites_dir = v;
       else if (f == "--lanes") { auto p = twin::parse_lane_plan(v); if (!p) return bad("--lanes takes expanded or today"); a.lanes = *p; }
       else if (f == "--unmanned") { auto p = twin::parse_unmanned_plan(v); if (!p) return bad("--unmanned takes on, off or as-manned"); a.unmanned = *p; }
@@ -68,6 +87,9 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
     }
   }
   if (a.json && a.csv) return bad("choose --json or --csv, not both");
+  if (a.broker.empty() && (!a.mqtt_config.empty() || !a.client_id.empty()))
+    return bad("--mqtt-config and --client-id need --broker");
+  if (a.client_id.empty()) a.client_id = "gatesim-" + a.source;
   exit_code = 0;
   return a;
 }

@@ -22,6 +22,13 @@ struct SimArgs {
   std::string sites_dir;
   twin::LanePlan lanes = twin::LanePlan::Expanded;
   twin::UnmannedPlan unmanned = twin::UnmannedPlan::On;
+  // Publishing to a broker (docs/mqtt.md). Credentials never come from the command line:
+  // --mqtt-config FILE or GATETWIN_MQTT_USER / GATETWIN_MQTT_PASSWORD.
+  std::string broker;            // tcp://host:port; empty: no publishing
+  std::string mqtt_config;
+  std::string source = "gatesim";  // "src" of every message
+  std::string client_id;         // default gatesim-<source>
+  double speed = 1;              // simulated seconds per real second; 0 = as fast as the broker takes
 };
 
 // Returns the arguments, or prints why not (or the help) and sets exit_code.

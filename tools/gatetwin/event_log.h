@@ -1,0 +1,17 @@
+// Where the frame loop writes what it folds: each event with the decisions the core made
+// for it, right after it is applied and before the frame publishes anything. An
+// interface so the frame loop does not depend on a storage library; the SQLite recorder
+// (connectors/store) sits behind it (RecordingLog). Implementations must not block for
+// long: they run on the core's thread.
+#pragma once
+#include "twin/decision.h"
+#include "twin/event.h"
+
+#include <string>
+
+class EventLog {
+ public:
+  virtual ~EventLog() = default;
+  // False when the event could not be taken (the implementation counts why).
+  virtual bool append(const twin::Event& e, const twin::Decisions& d) = 0;
+};

@@ -1,0 +1,31 @@
+// gatetwin's command line: the flags and their meaning. Parsing only; running is
+// headless_loop.cpp (and, later, the windowed app). Credentials are never flags: they
+// come from --mqtt-config FILE or GATETWIN_MQTT_USER / GATETWIN_MQTT_PASSWORD.
+#pragma once
+#include "twin/site_plan.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+struct TwinArgs {
+  bool headless = false;
+  std::string broker;              // tcp://host:port
+  std::string mqtt_config;
+  std::string client_id = "gatetwin";  // fixed: the broker keeps the session across restarts
+  std::string site = "all";
+  std::string sites_dir;
+  twin::LanePlan lanes = twin::LanePlan::Expanded;
+  twin::UnmannedPlan unmanned = twin::UnmannedPlan::On;
+  double run_for_s = 0;            // 0: until SIGINT / SIGTERM
+  uint64_t until_applied = 0;      // 0: no limit; else stop once this many events are applied
+  std::string stats_path;
+  std::string record_path;
+  int64_t gap_wait_ms = 2000;
+  size_t queue_capacity = 65536;
+  bool publish_decisions = true;
+  bool quiet = false;
+};
+
+// Returns the arguments, or prints why not (or the help) and sets exit_code.
+std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code);

@@ -1,0 +1,14 @@
+// The twin's counters as JSON: the --stats file at exit and the health topic each
+// second. Formatting only: it reads the link, sequencer, frame loop and core, changes none.
+#pragma once
+#include "frame_loop.h"
+
+#include "connectors/mqtt/sequencer.h"
+#include "connectors/mqtt/twin_link.h"
+#include "twin/core.h"
+
+#include <nlohmann/json.hpp>
+
+// link may be null (no broker). wall_s: how long the twin has run.
+nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLink* link, const connectors::Sequencer& sequencer,
+                               const FrameLoop& loop, double wall_s);
