@@ -19,6 +19,7 @@ const Bench kBenches[] = {
 #ifdef GATEBENCH_HAS_RENDER
     {"render", "engine frame cost for 1k/10k/100k vehicles, 1280x720 offscreen", gatebench::bench_render},
 #endif
+    {"store", "recorder events/s through the writer thread into SQLite, and bytes per event", gatebench::bench_store},
     // Other benches register here, one line each.
 };
 
