@@ -1,0 +1,96 @@
+// Tests the app's scene: both freight roads built from the shipped site files and a
+// seeded 2030 morning, turned into a draw list and rendered offscreen on lavapipe; the
+// picture must match tests/golden/app_both_sites.png within the engine's tolerance
+// (docs/engine.md). Also: picked ids lead back to the right vehicles, and with stale
+// telemetry nothing is drawn as moving.
+#include "EngineTestKit.h"
+#include "scene_builder.h"
+#include "view_presets.h"
+
+#include "connectors/sitefile/site_file.h"
+#include "twin/run.h"
+
+#include <catch2/catch.hpp>
+
+using namespace gatetwin;
+
+namespace {
+
+twin::Core morning_core(twin::SimTime until) {
+  auto loaded = connectors::load_sites("all", std::string(GATETWIN_SOURCE_DIR) + "/assets/sites");
+  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(loaded));
+  twin::Core core(std::get<std::vector<twin::SiteSpec>>(loaded));
+  twin::SimOptions opt;
+  opt.seed = 7;
+  for (const auto& s : core.sites()) opt.vehicles_per_day.push_back(s.arrivals.per_day_2030);
+  twin::Simulator sim(core.sites(), opt);
+  twin::run_until(core, sim, until);
+  return core;
+}
+
+void submit(engine::Renderer& r, const DrawList& dl, const std::vector<engine::MeshId>& meshes) {
+  for (size_t k = 0; k < dl.instances.size(); ++k) r.drawInstances(meshes[k], dl.instances[k]);
+  for (const Ribbon& rb : dl.ribbons) r.drawPolyline(rb.points, rb.width_m, rb.colour, rb.closed);
+  for (const Label& l : dl.labels) r.drawLabel(l.anchor, l.text, l.colour);
+}
+
+}  // namespace
+
+TEST_CASE("both freight roads render from core state and match the reference") {
+  twin::Core core = morning_core(10 * twin::kHour);
+  WorldLayout layout(core.sites().size());
+  auto views = standard_views({core.sites()[0].id, core.sites()[1].id}, layout);
+  auto both = find_view(views, "both");
+  REQUIRE(both);
+  SceneOptions opt;
+  opt.display_ms = core.state().now_ms + 500;
+  opt.show_site = both->show_site;
+  opt.lane_labels = both->lane_labels;
+  DrawList dl;
+  build_scene(core, layout, opt, dl);
+  CHECK(dl.of(MeshKind::Truck).size() + dl.of(MeshKind::Reefer).size() > 50);
+  CHECK(dl.of(MeshKind::GuideVehicle).size() == 12);
+  CHECK(dl.of(MeshKind::ScannerPortal).size() == 7);
+  CHECK(dl.ribbons.size() > 16);
+
+  engine::Renderer r(enginetest::testConfig(1280, 720));
+  std::vector<engine::MeshId> meshes;
+  for (int k = 0; k < static_cast<int>(MeshKind::Count); ++k)
+    meshes.push_back(r.meshes().load(std::string(GATETWIN_SOURCE_DIR) + "/assets/meshes/" +
+                                     mesh_file(static_cast<MeshKind>(k)) + ".gltf"));
+  engine::Camera cam(both->pose);
+  REQUIRE(r.beginFrame());
+  r.setCamera(cam);
+  submit(r, dl, meshes);
+  REQUIRE(r.endFrame());
+  r.finish();
+  auto img = r.screenshot();
+  auto cmp = enginetest::compareGolden(img, "app_both_sites");
+  INFO(cmp.message);
+  CHECK(cmp.ok);
+
+  SECTION("a picked vehicle is the vehicle drawn there") {
+    const auto& trucks = dl.of(MeshKind::Truck);
+    REQUIRE(!trucks.empty());
+    const engine::Instance& inst = trucks.front();
+    const PickTarget* t = dl.target(inst.id);
+    REQUIRE(t != nullptr);
+    CHECK(t->kind == PickKind::Shipment);
+    CHECK(t->index < core.state().sites[t->site].shipments.size());
+  }
+}
+
+TEST_CASE("with stale telemetry no vehicle is drawn moving") {
+  twin::Core core = morning_core(9 * twin::kHour);
+  WorldLayout layout(core.sites().size());
+  SceneOptions live;
+  live.display_ms = core.state().now_ms + 30 * twin::kSecond;
+  DrawList dl;
+  build_scene(core, layout, live, dl);
+  CHECK(dl.moving_vehicles > 0);
+  SceneOptions stale = live;
+  stale.motion = false;
+  build_scene(core, layout, stale, dl);
+  CHECK(dl.moving_vehicles == 0);
+  for (const auto& i : dl.of(MeshKind::GuideVehicle)) CHECK((i.flags & engine::kInstanceDim) != 0);
+}
