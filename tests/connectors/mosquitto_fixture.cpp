@@ -1,0 +1,130 @@
+// The private mosquitto broker of the MQTT tests. See mosquitto_fixture.h.
+#include "mosquitto_fixture.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace {
+
+const char* kMosquitto = "/usr/sbin/mosquitto";
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t n = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+}  // namespace
+
+bool MosquittoFixture::available() { return access(kMosquitto, X_OK) == 0; }
+
+MosquittoFixture::MosquittoFixture(bool persistence) : persistence_(persistence) {
+  char tmpl[] = "/tmp/gatetwin-mosquitto-XXXXXX";
+  dir_ = mkdtemp(tmpl);
+  port_ = free_port();
+}
+
+MosquittoFixture::~MosquittoFixture() {
+  stop();
+  std::string cmd = "rm -rf '" + dir_ + "'";
+  std::system(cmd.c_str());
+}
+
+bool MosquittoFixture::accepts() const {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port_));
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  close(fd);
+  return ok;
+}
+
+bool MosquittoFixture::start() {
+  const std::string conf = dir_ + "/mosquitto.conf";
+  {
+    std::ofstream c(conf);
+    c << "listener " << port_ << " 127.0.0.1\n"
+      << "allow_anonymous true\n"
+      << "max_queued_messages 0\n"        // never drop QoS 1 messages queued for a slow or absent twin
+      << "max_inflight_messages 0\n"
+      << "log_dest file " << dir_ << "/mosquitto.log\n"
+      << "log_type error\nlog_type warning\nlog_type notice\n";
+    if (persistence_)
+      c << "persistence true\npersistence_location " << dir_ << "/\nautosave_interval 1\n";
+    else
+      c << "persistence false\n";
+  }
+  pid_ = fork();
+  if (pid_ == 0) {
+    execl(kMosquitto, kMosquitto, "-c", conf.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 250; ++i) {
+    if (accepts()) return true;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+void MosquittoFixture::stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 250; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::string MosquittoFixture::log() const {
+  std::ifstream in(dir_ + "/mosquitto.log");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string run_command(const std::string& cmd, int* rc) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) {
+    if (rc) *rc = -1;
+    return out;
+  }
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = pclose(p);
+  if (rc) *rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
