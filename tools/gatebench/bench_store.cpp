@@ -7,6 +7,7 @@
 #include "connectors/codec/event_binary.h"
 #include "connectors/sitefile/site_file.h"
 #include "connectors/store/recorder.h"
+#include "connectors/store/recording_reader.h"
 #include "twin/run.h"
 
 #include <unistd.h>
@@ -155,6 +156,31 @@ int bench_store(int argc, char** argv) {
     std::printf("    transactions      %llu\n", static_cast<unsigned long long>(m.batches));
     std::printf("    file              %.1f MiB, %.1f bytes/event\n", m.file_bytes / 1048576.0,
                 static_cast<double>(m.file_bytes) / m.events);
+    if (with_decisions) {
+      // Reading it back: open (with PRAGMA quick_check) and decode every event.
+      const auto r0 = std::chrono::steady_clock::now();
+      auto reader = connectors::RecordingReader::open(path);
+      const auto r1 = std::chrono::steady_clock::now();
+      if (auto* e = std::get_if<connectors::StoreError>(&reader)) {
+        std::fprintf(stderr, "gatebench store: %s\n", e->message().c_str());
+        return 1;
+      }
+      uint64_t read = 0;
+      auto visited = std::get<std::unique_ptr<connectors::RecordingReader>>(reader)->for_each_event(
+          1, 0, [&](const connectors::StoreResult<twin::Event>& ev) {
+            read += std::holds_alternative<twin::Event>(ev);
+            return true;
+          });
+      const auto r2 = std::chrono::steady_clock::now();
+      if (std::holds_alternative<connectors::StoreError>(visited) || read != m.events) {
+        std::fprintf(stderr, "gatebench store: read back %llu of %llu events\n", static_cast<unsigned long long>(read),
+                     static_cast<unsigned long long>(m.events));
+        rc = 1;
+      }
+      std::printf("    read back         open + quick_check %.3f s, every event decoded %.3f s (%.0f events/s)\n",
+                  std::chrono::duration<double>(r1 - r0).count(), std::chrono::duration<double>(r2 - r1).count(),
+                  read / std::chrono::duration<double>(r2 - r1).count());
+    }
   }
   if (!keep) {
     std::error_code ec;
