@@ -116,6 +116,8 @@ StoreStatus Schema::check(Database& db, bool quick_check) {
     if (rc != SQLITE_DONE) {
       StoreError e = db.error(rc, "PRAGMA quick_check");
       if (e.code == StoreErrorCode::NotSqlite || e.code == StoreErrorCode::Sqlite) e.code = StoreErrorCode::Corrupt;
+      if (e.code == StoreErrorCode::Corrupt)
+        e.detail += "; restore the file from a copy (recordings are append-only, an older copy is a valid prefix)";
       return e;
     }
     if (!problems.empty())
