@@ -3,6 +3,7 @@
 // site file's distributions. See simulator.h for what it must not do.
 #include "twin/simulator.h"
 
+#include <algorithm>
 #include <cassert>
 #include <climits>
 #include <cstdio>
@@ -10,7 +11,11 @@
 namespace twin {
 
 Simulator::Simulator(const std::vector<SiteSpec>& sites, SimOptions options)
-    : sites_(sites), options_(std::move(options)), rng_(options_.seed) {
+    : sites_(sites),
+      options_(std::move(options)),
+      rng_(options_.seed),
+      arrival_rng_(options_.seed ^ 0xA77A1A55C0FFEE11ull),
+      step_rng_(0) {
   options_.vehicles_per_day.resize(sites_.size(), 0.0);
   for (uint8_t s = 0; s < sites_.size(); ++s)
     for (Direction d : {Direction::Export, Direction::Import}) {
@@ -63,12 +68,24 @@ SimTime Simulator::next_arrival_after(uint8_t s, Direction d, SimTime t) {
   for (double w : a.hourly_weight) weight_sum += w;
   const double per_day = options_.vehicles_per_day[s] * share;
   if (per_day <= 0 || weight_sum <= 0) return INT64_MAX;
-  double remaining = rng_.exponential(1.0);
+  Rng& rng = options_.common_random_numbers ? arrival_rng_ : rng_;
+  double remaining = rng.exponential(1.0);
   double now = static_cast<double>(t);
+  // A scenario's surge windows cut the hours further; without them this is the plain profile.
+  const bool varied = has_arrival_windows(s);
+  const auto& mix = d == Direction::Export ? a.export_goods_mix : a.import_goods_mix;
+  double mix_sum = 0;
+  for (double m : mix) mix_sum += m;
   for (int guard = 0; guard < 24 * 400; ++guard) {
     const int h = hour_of_day(static_cast<SimTime>(now));
-    const double rate_per_ms = per_day * a.hourly_weight[h] / weight_sum / static_cast<double>(kHour);
-    const double hour_end = static_cast<double>((static_cast<SimTime>(now) / kHour + 1) * kHour);
+    double rate_per_ms = per_day * a.hourly_weight[h] / weight_sum / static_cast<double>(kHour);
+    double hour_end = static_cast<double>((static_cast<SimTime>(now) / kHour + 1) * kHour);
+    if (varied && mix_sum > 0) {
+      double factor = 0;  // the direction's rate scales by its goods mix weighted by multiplier
+      for (size_t g = 0; g < mix.size(); ++g) factor += mix[g] * goods_multiplier(s, g, static_cast<SimTime>(now));
+      rate_per_ms *= factor / mix_sum;
+      hour_end = std::min(hour_end, next_window_edge(s, now));
+    }
     if (rate_per_ms > 0 && now + remaining / rate_per_ms <= hour_end) {
       SimTime next = static_cast<SimTime>(now + remaining / rate_per_ms);
       return next > t ? next : t + 1;
@@ -79,19 +96,84 @@ SimTime Simulator::next_arrival_after(uint8_t s, Direction d, SimTime t) {
   return INT64_MAX;
 }
 
+// [SECTION] scenario overrides --------------------------------------------------------
+// The windows are in gate time; the arrival process runs declaration_lead_s ahead of the
+// gate (a declaration is generated that long before its vehicle arrives), hence the lead.
+
+static SimTime lead_ms(const SiteSpec& spec) { return seconds(spec.declaration_lead_s); }
+
+bool Simulator::has_arrival_windows(uint8_t site) const {
+  for (const ArrivalWindow& w : options_.overrides.arrivals)
+    if (w.site == site) return true;
+  return false;
+}
+
+double Simulator::goods_multiplier(uint8_t site, size_t goods, SimTime t) const {
+  const SimTime gate = t + lead_ms(sites_[site]);
+  double m = 1;
+  for (const ArrivalWindow& w : options_.overrides.arrivals)
+    if (w.site == site && (w.goods < 0 || static_cast<size_t>(w.goods) == goods) && gate >= w.from_ms && gate < w.to_ms)
+      m *= w.multiplier;
+  return m;
+}
+
+double Simulator::next_window_edge(uint8_t site, double t) const {
+  const double lead = static_cast<double>(lead_ms(sites_[site]));
+  double edge = INT64_MAX;
+  for (const ArrivalWindow& w : options_.overrides.arrivals) {
+    if (w.site != site) continue;
+    for (SimTime e : {w.from_ms, w.to_ms})
+      if (static_cast<double>(e) - lead > t) edge = std::min(edge, static_cast<double>(e) - lead);
+  }
+  return edge;
+}
+
+double Simulator::mismatch_rate(uint8_t site, SimTime t) const {
+  const SimTime gate = t + lead_ms(sites_[site]);
+  double rate = sites_[site].rates.partner_declaration_mismatch;
+  for (const MismatchWindow& w : options_.overrides.mismatch)
+    if (w.site == site && gate >= w.from_ms && gate < w.to_ms) rate = w.rate;
+  return rate;
+}
+
+// splitmix64 finaliser: spreads a key over the seed space.
+static uint64_t mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+Rng& Simulator::stream_for(const Decision& d) {
+  if (!options_.common_random_numbers) return rng_;
+  uint64_t key = mix64(options_.seed ^ 0x5CE7A210D15EA5E5ull);
+  key = mix64(key ^ (static_cast<uint64_t>(d.site) << 56) ^ d.shipment);
+  key = mix64(key ^ (static_cast<uint64_t>(d.kind) << 32) ^ d.resource);
+  step_rng_ = Rng(key);
+  return step_rng_;
+}
+
 void Simulator::generate_shipment(const NextArrival& a, SimTime t) {
   const SiteSpec& spec = sites_[a.site];
   const ShipmentId id = next_shipment_++;
   const auto& mix = a.direction == Direction::Export ? spec.arrivals.export_goods_mix : spec.arrivals.import_goods_mix;
-  const uint16_t goods = static_cast<uint16_t>(rng_.pick(mix));
-  const bool reefer = goods < spec.goods.size() && rng_.chance(spec.goods[goods].reefer_share);
+  Rng& rng = options_.common_random_numbers ? arrival_rng_ : rng_;
+  uint16_t goods = 0;
+  if (has_arrival_windows(a.site)) {  // a surge shifts the mix towards its goods class
+    std::vector<double> weighted(mix);
+    for (size_t g = 0; g < weighted.size(); ++g) weighted[g] *= goods_multiplier(a.site, g, t);
+    goods = static_cast<uint16_t>(rng.pick(weighted));
+  } else {
+    goods = static_cast<uint16_t>(rng.pick(mix));
+  }
+  const bool reefer = goods < spec.goods.size() && rng.chance(spec.goods[goods].reefer_share);
   char plate[24], container[16];
   std::snprintf(plate, sizeof plate, a.direction == Direction::Export ? "12C-%05u" : "GXA-%05u", id % 100000);
   std::snprintf(container, sizeof container, "GTWU%07u", id % 10000000);
-  const bool own_missing = rng_.chance(spec.rates.own_declaration_missing);
-  const bool partner_missing = rng_.chance(spec.rates.partner_declaration_missing);
-  const bool mismatch = rng_.chance(spec.rates.partner_declaration_mismatch);
-  const bool eligible = rng_.chance(spec.rates.unmanned_eligible);
+  const bool own_missing = rng.chance(spec.rates.own_declaration_missing);
+  const bool partner_missing = rng.chance(spec.rates.partner_declaration_missing);
+  const bool mismatch = rng.chance(options_.overrides.mismatch.empty() ? spec.rates.partner_declaration_mismatch
+                                                                        : mismatch_rate(a.site, t));
+  const bool eligible = rng.chance(spec.rates.unmanned_eligible);
   if (!own_missing) {
     emit(t, a.site, DeclarationFiled{id, a.direction, goods, reefer, eligible, plate, container});
     if (!partner_missing) {
@@ -109,38 +191,39 @@ void Simulator::observe(const Decisions& decisions) {
     const SimTime t = d.time_ms;
     switch (d.kind) {
       case DecisionKind::ServiceStarted: {
+        Rng& rng = stream_for(d);
         const CheckpointSpec& cp = spec.checkpoints[d.resource];
         StepCompleted done{d.shipment, cp.kind};
-        const SimTime dur = sampled(cp.service);
+        const SimTime dur = sampled(rng, cp.service);
         if (cp.kind == CheckpointKind::Scanner) {
           const FlowRates& r = spec.rates;
-          size_t ch = rng_.pick({r.green, r.yellow, r.red});
+          size_t ch = rng.pick({r.green, r.yellow, r.red});
           done.channel = static_cast<Channel>(1 + ch);
         } else if (cp.kind == CheckpointKind::Quarantine) {
-          done.passed = !rng_.chance(spec.rates.quarantine_fail);
+          done.passed = !rng.chance(spec.rates.quarantine_fail);
         } else if (cp.kind == CheckpointKind::Inspection) {
-          done.passed = !rng_.chance(spec.rates.inspection_fail);
+          done.passed = !rng.chance(spec.rates.inspection_fail);
         }
         emit(t + dur, d.site, done);
         break;
       }
       case DecisionKind::HandoverStarted: {
         const double travel_s = spec.lanes[d.resource].length_m / spec.timing.truck_speed_mps;
-        emit(t + sampled(spec.timing.handover) + seconds(travel_s), d.site, HandoverCompleted{d.shipment});
+        emit(t + sampled(stream_for(d), spec.timing.handover) + seconds(travel_s), d.site, HandoverCompleted{d.shipment});
         break;
       }
       case DecisionKind::TransferStarted:
-        emit(t + sampled(spec.timing.transfer), d.site, TransferCompleted{d.shipment});
+        emit(t + sampled(stream_for(d), spec.timing.transfer), d.site, TransferCompleted{d.shipment});
         break;
       case DecisionKind::AwaitingPartner:
-        emit(t + sampled(spec.timing.partner_confirm), d.site, PartnerReceiptConfirmed{d.shipment});
+        emit(t + sampled(stream_for(d), spec.timing.partner_confirm), d.site, PartnerReceiptConfirmed{d.shipment});
         break;
       case DecisionKind::Diverted:
-        emit(t + sampled(spec.timing.divert_exit), d.site, VehicleLeft{d.shipment});
+        emit(t + sampled(stream_for(d), spec.timing.divert_exit), d.site, VehicleLeft{d.shipment});
         break;
       case DecisionKind::GuideVehicleLoad:
       case DecisionKind::GuideVehicleUnload:
-        emit(t + sampled(spec.fleet.load), d.site, GuideVehicleStepCompleted{d.resource});
+        emit(t + sampled(stream_for(d), spec.fleet.load), d.site, GuideVehicleStepCompleted{d.resource});
         break;
       case DecisionKind::SegmentGranted: {
         const LaneSpec& lane = spec.lanes[d.unit];

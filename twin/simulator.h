@@ -15,11 +15,37 @@
 
 namespace twin {
 
+// A scenario's changes to the simulator's inputs over time (twin/scenario.h makes them).
+// Windows are [from_ms, to_ms) in gate time: they apply to vehicles that arrive at the
+// gate (export) or the border (import) inside the window.
+struct ArrivalWindow {          // arrivals of one goods class (or all) multiplied
+  uint8_t site = 0;
+  int goods = -1;               // goods class index; -1: every class
+  SimTime from_ms = 0, to_ms = 0;
+  double multiplier = 1;        // overlapping windows multiply
+};
+struct MismatchWindow {         // share of partner declarations that disagree, replaced
+  uint8_t site = 0;
+  SimTime from_ms = 0, to_ms = 0;
+  double rate = 0;              // the last window that covers a time wins
+};
+struct SimOverrides {
+  std::vector<ArrivalWindow> arrivals;
+  std::vector<MismatchWindow> mismatch;
+  bool empty() const { return arrivals.empty() && mismatch.empty(); }
+};
+
 struct SimOptions {
   uint64_t seed = 7;
   std::vector<double> vehicles_per_day;  // per site, both directions together
   SimTime tick_ms = kMinute;             // clock tick period (queue sampling)
   SimTime start_ms = 0;
+  SimOverrides overrides;                // none by default: the plain profile of the site files
+  // Common random numbers: arrivals draw from their own stream, and every process time
+  // or outcome from a stream keyed by (site, shipment, step), so that a run with an
+  // operator's commands meets the same vehicles and the same process times as one
+  // without (scenario scores compare the two). Off by default: the one shared stream.
+  bool common_random_numbers = false;
 };
 
 class Simulator {
@@ -52,11 +78,20 @@ class Simulator {
   void emit(SimTime t, uint8_t site, EventBody body) { push(t, Event{0, t, site, std::move(body)}); }
   SimTime next_arrival_after(uint8_t site, Direction d, SimTime t);
   void generate_shipment(const NextArrival& a, SimTime t);
-  SimTime sampled(const Distribution& d) { return seconds(rng_.sample(d)); }
+  static SimTime sampled(Rng& r, const Distribution& d) { return seconds(r.sample(d)); }
+  // Scenario overrides (SimOptions::overrides); t is the arrival process's time.
+  bool has_arrival_windows(uint8_t site) const;
+  double goods_multiplier(uint8_t site, size_t goods, SimTime t) const;
+  double next_window_edge(uint8_t site, double t) const;
+  double mismatch_rate(uint8_t site, SimTime t) const;
+  // The stream a decision's draws come from (rng_ unless common_random_numbers).
+  Rng& stream_for(const Decision& d);
 
   const std::vector<SiteSpec>& sites_;
   SimOptions options_;
   Rng rng_;
+  Rng arrival_rng_;   // arrivals and declarations, with common_random_numbers
+  Rng step_rng_;      // re-seeded per decision, with common_random_numbers
   std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> queue_;
   uint64_t order_ = 0;
   uint64_t seq_ = 0;

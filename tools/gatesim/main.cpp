@@ -4,6 +4,7 @@
 // simulator event as a field message (docs/mqtt.md), paced by --speed, so a twin
 // listening on the broker folds the same events and reaches the same state hash.
 #include "capacity_table.h"
+#include "scenario_cmd.h"
 #include "sim_args.h"
 
 #include "connectors/codec/kpi_json.h"
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   auto parsed = parse_sim_args(argc, argv, code);
   if (!parsed) return code;
   const SimArgs& args = *parsed;
+  if (!args.scenario.empty()) return run_scenario_command(args);
 
   auto loaded = connectors::load_sites(args.site, args.sites_dir.empty() ? connectors::default_sites_dir() : args.sites_dir);
   if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {

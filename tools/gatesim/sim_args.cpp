@@ -22,6 +22,10 @@ Simulates the smart border gate's freight roads and prints the KPIs.
   --check              check the scheduler invariants after every event (slow)
   --trace FILE         write one line per event and its decisions (for diffing runs)
   --sites-dir DIR      where site files are (default: the shipped assets/sites, or $GATETWIN_SITES)
+  --scenario FILE      run a scenario (assets/scenarios/*.json) to its end, and with no
+                       intervention, and print both KPI summaries and the score
+                       (docs/scenarios.md); --seed overrides the file's seed
+  --with-model-answer  with --scenario: the session runs the scenario's model answer
   --no-progress        no progress bar on a terminal
 
 Publishing to an MQTT broker (topics and payloads: docs/mqtt.md):
@@ -61,6 +65,7 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
     else if (f == "--check") a.check = true;
     else if (f == "--no-progress") a.progress = false;
     else if (f == "--capacity-table") a.capacity_table = true;
+    else if (f == "--with-model-answer") a.with_model_answer = true;
     else {
       const char* v = value();
       if (!v) return bad(f + " needs a value");
@@ -69,7 +74,7 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
       else if (f == "--load") a.load = v;
       else if (f == "--days") { if (!number(v, n) || n <= 0 || n > 366) return bad("--days takes a number of days above 0, up to 366"); a.hours = n * 24; }
       else if (f == "--hours") { if (!number(v, n) || n <= 0 || n > 366 * 24) return bad("--hours takes a number of hours above 0"); a.hours = n; }
-      else if (f == "--seed") { char* end; a.seed = std::strtoull(v, &end, 10); if (*end) return bad("--seed takes a whole number"); }
+      else if (f == "--seed") { char* end; a.seed = std::strtoull(v, &end, 10); if (*end) return bad("--seed takes a whole number"); a.seed_given = true; }
       else if (f == "--trace") a.trace_path = v;
       else if (f == "--broker") a.broker = v;
       else if (f == "--mqtt-config") a.mqtt_config = v;
@@ -81,12 +86,15 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
         else a.speed = n;
       }
       else if (f == "--sites-dir") a.sites_dir = v;
+      else if (f == "--scenario") a.scenario = v;
       else if (f == "--lanes") { auto p = twin::parse_lane_plan(v); if (!p) return bad("--lanes takes expanded or today"); a.lanes = *p; }
       else if (f == "--unmanned") { auto p = twin::parse_unmanned_plan(v); if (!p) return bad("--unmanned takes on, off or as-manned"); a.unmanned = *p; }
       else return bad("unknown flag " + f);
     }
   }
   if (a.json && a.csv) return bad("choose --json or --csv, not both");
+  if (a.with_model_answer && a.scenario.empty()) return bad("--with-model-answer needs --scenario FILE");
+  if (!a.scenario.empty() && a.csv) return bad("--scenario prints text or --json, not --csv");
   if (a.broker.empty() && (!a.mqtt_config.empty() || !a.client_id.empty()))
     return bad("--mqtt-config and --client-id need --broker");
   if (a.client_id.empty()) a.client_id = "gatesim-" + a.source;

@@ -29,6 +29,10 @@ struct SimArgs {
   std::string source = "gatesim";  // "src" of every message
   std::string client_id;         // default gatesim-<source>
   double speed = 1;              // simulated seconds per real second; 0 = as fast as the broker takes
+  // Scenario runs (docs/scenarios.md): the file, and whether to run its model answer.
+  std::string scenario;
+  bool with_model_answer = false;
+  bool seed_given = false;       // --seed given: overrides a scenario file's seed
 };
 
 // Returns the arguments, or prints why not (or the help) and sets exit_code.

@@ -1,0 +1,166 @@
+// gatesim --scenario. See scenario_cmd.h.
+#include "scenario_cmd.h"
+
+#include "connectors/codec/kpi_json.h"
+#include "connectors/scenario/scenario_file.h"
+#include "connectors/sitefile/site_file.h"
+#include "twin/scenario_run.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+namespace {
+
+using connectors::format_time_of_day;
+
+std::string describe(const twin::Incident& in, const twin::SiteSpec& s) {
+  std::string what;
+  switch (in.kind) {
+    case twin::IncidentKind::EquipmentFailure: {
+      const auto& eq = in.equipment;
+      if (eq.kind == twin::EquipmentRef::Kind::CheckpointServer)
+        what = s.checkpoints[eq.index].id + " server " + std::to_string(eq.server + 1) + " fails";
+      else if (eq.kind == twin::EquipmentRef::Kind::LaneBarrier)
+        what = "barrier of lane " + s.lanes[eq.index].id + " fails";
+      else
+        what = "guide vehicle " + std::to_string(eq.index + 1) + " breaks down";
+      break;
+    }
+    case twin::IncidentKind::PartnerLinkDown: what = "link to the partner customs down"; break;
+    case twin::IncidentKind::ReeferPowerLoss: what = "reefer power off in " + s.yards[in.yard].id; break;
+    case twin::IncidentKind::Surge: {
+      char f[32];
+      std::snprintf(f, sizeof f, " x%g", in.factor);
+      what = (in.goods < 0 ? std::string("all") : s.goods[in.goods].id) + " arrivals" + f;
+      break;
+    }
+    case twin::IncidentKind::DeclarationMismatch: {
+      char f[48];
+      std::snprintf(f, sizeof f, "%.0f%% of partner declarations disagree", in.share * 100);
+      what = f;
+      break;
+    }
+    case twin::IncidentKind::Command: what = std::string("command ") + twin::to_string(in.command.command.kind); break;
+    case twin::IncidentKind::Count: break;
+  }
+  std::string when = format_time_of_day(in.at_ms);
+  if (in.until_ms != twin::kForever) when += "-" + format_time_of_day(in.until_ms);
+  return when + "  " + s.id + "  " + what;
+}
+
+std::string describe(const twin::ScheduledCommand& c, const twin::SiteSpec& s) {
+  const twin::Command& cmd = c.command.command;
+  std::string what = twin::to_string(cmd.kind);
+  using K = twin::CommandKind;
+  if (cmd.kind <= K::UnreserveLane) what += " " + s.lanes[cmd.lane].id;
+  if (cmd.kind == K::PrioritiseGoods) what += " " + s.goods[cmd.goods].id;
+  if (cmd.kind == K::HoldVehicle || cmd.kind == K::ReleaseVehicle || cmd.kind == K::ForceInspection)
+    what += " shipment " + std::to_string(cmd.shipment);
+  return format_time_of_day(c.at_ms) + "  " + s.id + "  " + what + "  (" + twin::to_string(c.command.role) + " " +
+         c.command.actor + ": " + c.command.reason + ")";
+}
+
+nlohmann::json kpis_json(const twin::ScenarioKpis& k) {
+  return {{"arrived", k.arrived},
+          {"cleared", k.cleared},
+          {"diverted_refused", k.diverted_refused},
+          {"in_flow", k.in_flow},
+          {"dwell_min_p95", k.dwell_min_p95},
+          {"perishable_dwell_min_p95", k.perishable_dwell_min_p95},
+          {"queue_max", k.queue_max},
+          {"reefer_unpowered_container_min", k.reefer_unpowered_container_min},
+          {"commands_accepted", k.commands_accepted},
+          {"commands_refused", k.commands_refused}};
+}
+
+}  // namespace
+
+int run_scenario_command(const SimArgs& args) {
+  const std::string sites_dir = args.sites_dir.empty() ? connectors::default_sites_dir() : args.sites_dir;
+  auto loaded = connectors::load_scenario_file(args.scenario, sites_dir);
+  if (auto* err = std::get_if<connectors::ScenarioFileError>(&loaded)) {
+    std::fprintf(stderr, "gatesim: %s\n", err->message().c_str());
+    return 1;
+  }
+  auto& ls = std::get<connectors::LoadedScenario>(loaded);
+  twin::Scenario sc = ls.scenario;
+  if (args.seed_given) sc.seed = args.seed;  // --seed overrides the file's seed
+  const auto wall_start = std::chrono::steady_clock::now();
+
+  std::vector<std::string> violations;
+  auto checker = [&](const twin::ScenarioRun& run, const char* which) {
+    return [&, which](const twin::Event& e, const twin::Decisions&) {
+      if (!violations.empty()) return;
+      violations = run.core().check_invariants();
+      for (auto& v : violations) v = std::string(which) + " run, after event " + std::to_string(e.seq) + ": " + v;
+    };
+  };
+  const twin::ScenarioMode mode = args.with_model_answer ? twin::ScenarioMode::ModelAnswer : twin::ScenarioMode::Session;
+  twin::ScenarioRun session(ls.sites, sc, mode);
+  session.run_to_end(args.check ? twin::AfterEvent(checker(session, "session")) : twin::AfterEvent{});
+  twin::ScenarioRun baseline(ls.sites, sc, twin::ScenarioMode::Session);
+  baseline.run_to_end(args.check ? twin::AfterEvent(checker(baseline, "baseline")) : twin::AfterEvent{});
+  const twin::ScenarioScore score = twin::score_against_baseline(session, baseline.kpis());
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const std::string session_hash = connectors::hash_hex(session.core().state_hash());
+  const std::string baseline_hash = connectors::hash_hex(baseline.core().state_hash());
+  const char* session_name = args.with_model_answer ? "model answer" : "as given";
+
+  if (args.json) {
+    nlohmann::json j;
+    j["scenario"] = sc.id;
+    j["title"] = sc.title;
+    j["file"] = args.scenario;
+    j["seed"] = sc.seed;
+    j["load"] = sc.load;
+    j["end"] = format_time_of_day(sc.end_ms);
+    j["session"] = session_name;
+    j["score"] = score.score;
+    j["verdict"] = score.verdict;
+    j["kpis"] = nlohmann::json::array();
+    for (const auto& k : score.kpis)
+      j["kpis"].push_back({{"id", k.id}, {"label", k.label}, {"unit", k.unit}, {"session", k.session},
+                           {"baseline", k.baseline}, {"improvement", k.improvement}, {"weight", k.weight},
+                           {"score", k.score}});
+    j["session_kpis"] = kpis_json(score.session);
+    j["baseline_kpis"] = kpis_json(score.baseline);
+    j["session_state_hash"] = session_hash;
+    j["baseline_state_hash"] = baseline_hash;
+    j["events"] = session.events() + baseline.events();
+    j["wall_s"] = wall_s;
+    j["sites"] = nlohmann::json::array();
+    for (size_t i = 0; i < ls.sites.size(); ++i)
+      j["sites"].push_back(connectors::kpis_to_json(twin::compute_kpis(session.core(), i, sc.end_ms)));
+    if (!violations.empty()) j["invariant_violations"] = violations;
+    std::cout << j.dump(2) << std::endl;
+  } else {
+    std::printf("gatesim  scenario %s  \"%s\"\n", sc.id.c_str(), sc.title.c_str());
+    std::printf("seed %llu  load %s  00:00-%s  %llu events in %.2f s\n\n", static_cast<unsigned long long>(sc.seed),
+                sc.load.c_str(), format_time_of_day(sc.end_ms).c_str(),
+                static_cast<unsigned long long>(session.events() + baseline.events()), wall_s);
+    std::string briefing = "  " + sc.briefing;
+    for (size_t at = briefing.find('\n'); at != std::string::npos; at = briefing.find('\n', at + 1)) briefing.insert(at + 1, "  ");
+    std::printf("briefing\n%s\n\nincidents\n", briefing.c_str());
+    for (const auto& in : sc.incidents) std::printf("  %s\n", describe(in, ls.sites[in.site]).c_str());
+    if (args.with_model_answer) {
+      std::printf("\nmodel answer\n");
+      for (const auto& c : sc.model_answer) std::printf("  %s\n", describe(c, ls.sites[c.site]).c_str());
+      if (sc.model_answer.empty()) std::printf("  (none in this scenario)\n");
+      if (!sc.model_answer_note.empty()) std::printf("  why: %s\n", sc.model_answer_note.c_str());
+    }
+    std::printf("\n%-42s %12s %12s %8s %6s %6s\n", "KPI", session_name, "baseline", "change", "score", "weight");
+    for (const auto& k : score.kpis)
+      std::printf("%-42s %12.1f %12.1f %+7.0f%% %6.0f %6.0f\n", (k.label + " (" + k.unit + ")").c_str(), k.session,
+                  k.baseline, k.improvement * 100, k.score, k.weight);
+    std::printf("(change: + is better, against max(baseline, floor))\n\n");
+    std::printf("commands accepted %lld  refused %lld\n", static_cast<long long>(score.session.commands_accepted),
+                static_cast<long long>(score.session.commands_refused));
+    std::printf("%s\n", score.verdict.c_str());
+    std::printf("state hash %s (%s)  %s (baseline)\n", session_hash.c_str(), session_name, baseline_hash.c_str());
+  }
+  for (const auto& v : violations) std::fprintf(stderr, "gatesim: invariant violated %s\n", v.c_str());
+  return violations.empty() ? 0 : 3;
+}

@@ -1,0 +1,63 @@
+// One run of a scenario: the core and the simulator set up from a Scenario, the
+// incidents scheduled, and (optionally) its model answer. A trainer's program advances
+// it, adds trainee commands at the current time, and at the end scores it against the
+// same scenario with no intervention. Pure: no clock, no I/O; pacing belongs to the caller.
+#pragma once
+#include "twin/core.h"
+#include "twin/run.h"
+#include "twin/scenario.h"
+#include "twin/scenario_score.h"
+#include "twin/simulator.h"
+
+#include <memory>
+#include <vector>
+
+namespace twin {
+
+enum class ScenarioMode : uint8_t {
+  Session = 0,     // incidents only; the trainee's commands come through command()
+  ModelAnswer,     // incidents and the scenario's model answer
+};
+
+class ScenarioRun {
+ public:
+  // sites: the scenario's sites, in its order, with its lane plan applied (the loader in
+  // connectors/scenario gives both). check_scenario() must have passed.
+  ScenarioRun(std::vector<SiteSpec> sites, Scenario scenario, ScenarioMode mode = ScenarioMode::Session);
+
+  // A trainee's command, folded at the current time (after the events already folded).
+  void command(uint8_t site, OperatorCommand command);
+  // A command at a later time (t >= now()).
+  void command_at(SimTime t, uint8_t site, OperatorCommand command);
+
+  // Folds every event up to t (clamped to the scenario's end); returns how many.
+  uint64_t advance_to(SimTime t, const AfterEvent& after = {});
+  uint64_t run_to_end(const AfterEvent& after = {}) { return advance_to(end_ms(), after); }
+
+  SimTime now() const { return now_ms_; }
+  SimTime end_ms() const { return scenario_.end_ms; }
+  bool finished() const { return now_ms_ >= scenario_.end_ms; }
+  uint64_t events() const { return events_; }
+
+  const Core& core() const { return *core_; }
+  const Scenario& scenario() const { return scenario_; }
+  ScenarioMode mode() const { return mode_; }
+  ScenarioKpis kpis() const { return scenario_kpis(*core_, now_ms_); }
+
+ private:
+  Scenario scenario_;
+  ScenarioMode mode_;
+  std::unique_ptr<Core> core_;       // owned by pointer: the simulator keeps a reference to its sites
+  std::unique_ptr<Simulator> sim_;
+  SimTime now_ms_ = 0;
+  uint64_t events_ = 0;
+};
+
+// The same scenario with no intervention, run to its end: what a session is scored against.
+ScenarioKpis baseline_kpis(const std::vector<SiteSpec>& sites, const Scenario& scenario);
+
+// Scores a session (normally finished: run_to_end()) against its baseline.
+ScenarioScore score_against_baseline(const ScenarioRun& session);
+ScenarioScore score_against_baseline(const ScenarioRun& session, const ScenarioKpis& baseline);
+
+}  // namespace twin
