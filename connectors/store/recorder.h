@@ -8,6 +8,9 @@
 // per Recorder (open a new Recorder for the next session in the same file), sessions
 // appended to an existing recording, a disk that fills up or fails (counted, retried,
 // bounded), SIGKILL (at most the last batch and the queue are lost; see docs/store.md).
+//
+// Change log:
+//   2026-11-25  first version: schema 1, codec 1.
 #pragma once
 #include "connectors/store/session.h"
 #include "connectors/store/snapshot.h"

@@ -520,6 +520,34 @@ TEST_CASE("sessions append to one file; a fork names its parent session and seq"
   CHECK(ok(reader->read_events(second)).size() == 1000);
 }
 
+TEST_CASE("a reader sees what a live recorder has committed, without disturbing it") {
+  TempDir dir;
+  const std::string path = dir.file("live.gtrec");
+  const auto& run = live_run();
+  SessionInfo info = sim_info();
+  info.source = SessionSource::Live;
+  auto opened = Recorder::open(path, info, fast_options());
+  auto& rec = ok(opened);
+  for (size_t i = 0; i < 3000; ++i) REQUIRE(rec->append(run.events[i], run.decisions[i]));
+  REQUIRE_FALSE(is_error(rec->flush()));
+  {
+    auto r = RecordingReader::open(path);
+    auto& reader = ok(r);
+    auto sessions = ok(reader->sessions());
+    REQUIRE(sessions.size() == 1);
+    CHECK(sessions[0].info.source == SessionSource::Live);
+    CHECK(sessions[0].ended_utc.empty());  // still recording
+    CHECK(ok(reader->read_events(rec->session())).size() == 3000);
+    // The recorder goes on while the reader is open.
+    for (size_t i = 3000; i < 4000; ++i) REQUIRE(rec->append(run.events[i], run.decisions[i]));
+    REQUIRE_FALSE(is_error(rec->flush()));
+    CHECK(ok(reader->read_events(rec->session())).size() == 4000);
+  }
+  REQUIRE_FALSE(is_error(rec->close()));
+  CHECK(rec->stats().committed_events == 4000);
+  CHECK(rec->stats().write_errors == 0);
+}
+
 TEST_CASE("the producer's mistakes are refused and counted, not written") {
   TempDir dir;
   auto opened = Recorder::open(dir.file("r.gtrec"), sim_info(), fast_options());
