@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +40,8 @@ bool MosquittoFixture::available() { return access(kMosquitto, X_OK) == 0; }
 MosquittoFixture::MosquittoFixture(bool persistence) : persistence_(persistence) {
   char tmpl[] = "/tmp/gatetwin-mosquitto-XXXXXX";
   dir_ = mkdtemp(tmpl);
+  // Run as root, mosquitto drops to the "mosquitto" user: it must be able to write here.
+  chmod(dir_.c_str(), 0777);
   port_ = free_port();
 }
 

@@ -1,0 +1,260 @@
+// Tests the MQTT live path end to end against a private mosquitto on a loopback port
+// (mosquitto_fixture): the real gatesim binary publishes a seeded hour and the twin
+// (TwinLink -> IngestQueue -> Sequencer -> FrameLoop -> Core, as gatetwin runs them)
+// ends in the in-process state hash; an independent client (mosquitto_pub) sends a
+// command, a position and a broken payload; the broker is restarted mid-stream and the
+// twin reconnects by itself with no QoS 1 message lost; the gatetwin binary writes its
+// stats. Skips itself when /usr/sbin/mosquitto or mosquitto_pub is missing.
+#include <catch2/catch.hpp>
+
+#include "mosquitto_fixture.h"
+
+#include "frame_loop.h"
+
+#include "connectors/codec/kpi_json.h"
+#include "connectors/mqtt/field_publisher.h"
+#include "connectors/mqtt/sequencer.h"
+#include "connectors/mqtt/twin_link.h"
+#include "connectors/sitefile/site_file.h"
+#include "twin/run.h"
+#include "twin/site_plan.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+using namespace connectors;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kGatesim = std::string(GATETWIN_BINARY_DIR) + "/tools/gatesim/gatesim";
+const std::string kGatetwin = std::string(GATETWIN_BINARY_DIR) + "/tools/gatetwin/gatetwin";
+
+bool have_tools() { return MosquittoFixture::available() && access("/usr/bin/mosquitto_pub", X_OK) == 0; }
+
+std::vector<twin::SiteSpec> all_sites() {
+  auto r = load_sites("all", default_sites_dir());
+  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
+  return std::get<std::vector<twin::SiteSpec>>(r);
+}
+
+// The in-process reference: the same hours, seed and load as gatesim's defaults.
+std::pair<uint64_t, std::string> in_process(double hours, uint64_t seed) {
+  auto sites = all_sites();
+  twin::SimOptions opt;
+  opt.seed = seed;
+  for (const auto& s : sites) opt.vehicles_per_day.push_back(*twin::load_per_day(s, "2030"));
+  twin::Core core(sites);
+  twin::Simulator sim(core.sites(), opt);
+  uint64_t n = twin::run_until(core, sim, static_cast<twin::SimTime>(hours * twin::kHour));
+  return {n, hash_hex(core.state_hash())};
+}
+
+// The twin as gatetwin --headless runs it, in-process so the test can look at its state.
+struct LiveTwin {
+  twin::Core core;
+  TwinLink link;
+  Sequencer sequencer;
+  FrameLoop loop;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+
+  static TwinLinkOptions options(const std::string& uri, const std::string& client_id) {
+    TwinLinkOptions o;
+    o.broker.uri = uri;
+    o.broker.client_id = client_id;
+    return o;
+  }
+  LiveTwin(const std::string& uri, const std::string& client_id)
+      : core(all_sites()),
+        link(core.sites(), options(uri, client_id), [](const std::string& l) { UNSCOPED_INFO(l); }),
+        loop(core, link.queue(), sequencer, &link, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(2000)}) {
+    link.start();
+  }
+  // Runs frames until done() or the timeout; returns done().
+  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+    auto until = std::chrono::steady_clock::now() + timeout;
+    while (!done() && std::chrono::steady_clock::now() < until)
+      loop.run_frame(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
+    return done();
+  }
+  int lane(int site, const std::string& id) const { return core.sites()[site].lane_index(id); }
+  int site(const std::string& id) const {
+    for (size_t i = 0; i < core.sites().size(); ++i)
+      if (core.sites()[i].id == id) return static_cast<int>(i);
+    return -1;
+  }
+};
+
+// gatesim as a child process; its --json output when it ends.
+struct GatesimChild {
+  std::string out;
+  int rc = -1;
+  std::thread t;
+  explicit GatesimChild(const std::string& args) {
+    t = std::thread([this, args] { out = run_command(kGatesim + " " + args + " 2>/dev/null", &rc); });
+  }
+  nlohmann::json finish() {
+    t.join();
+    auto j = nlohmann::json::parse(out, nullptr, false);
+    return j;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a seeded hour through the broker ends in the in-process state hash", "[mqtt][live]") {
+  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  MosquittoFixture broker(false);
+  REQUIRE(broker.start());
+  const auto [events, hash] = in_process(1, 7);
+  LiveTwin twin(broker.uri(), "twin-e2e");
+  REQUIRE(twin.link.wait_connected(5s));
+  GatesimChild sim("--hours 1 --seed 7 --json --no-progress --speed max --source e2e --broker " + broker.uri());
+  bool done = twin.run_until([&] { return twin.loop.stats().applied >= events; }, 60s);
+  nlohmann::json j = sim.finish();
+  REQUIRE(sim.rc == 0);
+  REQUIRE(done);
+  twin.run_until([] { return false; }, 200ms);  // nothing more arrives
+  CHECK(j["events"] == events);
+  CHECK(j["published"] == events);
+  CHECK(j["state_hash"] == hash);
+  CHECK(twin.loop.stats().applied == events);
+  CHECK(hash_hex(twin.core.state_hash()) == hash);
+  CHECK(twin.sequencer.stats().gaps_skipped == 0);
+  const TwinLinkStats s = twin.link.stats();
+  CHECK(s.rejected_total == 0);
+  CHECK(s.queue.superseded == 0);
+  CHECK(s.decisions_published > 0);  // the twin answered with its decisions
+}
+
+TEST_CASE("messages from mosquitto_pub are applied; a broken one is rejected and counted", "[mqtt][live]") {
+  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  MosquittoFixture broker(false);
+  REQUIRE(broker.start());
+  LiveTwin twin(broker.uri(), "twin-pub");
+  REQUIRE(twin.link.wait_connected(5s));
+  const int s = twin.site("m1119");
+  REQUIRE(s >= 0);
+  const std::string pub = "mosquitto_pub -h 127.0.0.1 -p " + std::to_string(broker.port());
+  // Listen for the twin's command result as an independent client too.
+  std::string result;
+  std::thread sub([&] {
+    result = run_command("mosquitto_sub -h 127.0.0.1 -p " + std::to_string(broker.port()) +
+                         " -t gatetwin/v1/m1119/twin/command_result -q 1 -C 1 -W 10");
+  });
+  std::this_thread::sleep_for(300ms);  // let the subscriber subscribe
+  int rc = 0;
+  run_command(pub + " -q 1 -t gatetwin/v1/m1119/command -m '{\"v\":1,\"src\":\"ops-console\",\"seq\":1,\"t_ms\":60000,"
+                    "\"actor\":\"nguyen.van.a\",\"role\":\"supervisor\",\"reason\":\"barrier maintenance\","
+                    "\"command\":{\"kind\":\"close_lane\",\"lane\":\"E2\"}}'", &rc);
+  REQUIRE(rc == 0);
+  run_command(pub + " -q 0 -t gatetwin/v1/m1119/telemetry/position -m '{\"v\":1,\"src\":\"gnss-gw\",\"seq\":1,\"t_ms\":61000,"
+                    "\"entity\":\"guide_vehicle\",\"id\":2,\"x\":120.5,\"y\":-33.25,\"heading_rad\":1.57}'", &rc);
+  REQUIRE(rc == 0);
+  run_command(pub + " -q 1 -t gatetwin/v1/m1119/event/declaration -m '{\"v\":1,\"src\":\"nsw\",\"seq\":1,\"t_ms\":'", &rc);
+  run_command(pub + " -q 1 -t gatetwin/v1/m1119/command -m '{\"v\":1,\"src\":\"ops-console\",\"seq\":1,\"t_ms\":60000,"
+                    "\"actor\":\"nguyen.van.a\",\"role\":\"supervisor\",\"reason\":\"again\","
+                    "\"command\":{\"kind\":\"open_lane\",\"lane\":\"E2\"}}'", &rc);  // a replayed seq: stale
+  REQUIRE(twin.run_until([&] { return twin.loop.stats().applied >= 2 && twin.link.stats().rejected_total >= 1 &&
+                                      twin.sequencer.stats().stale >= 1; }, 10s));
+  const twin::WorldState& w = twin.core.state();
+  REQUIRE(w.commands.size() == 1);
+  CHECK(w.commands[0].actor == "nguyen.van.a");
+  CHECK(w.commands[0].accepted);
+  CHECK(w.commands[0].reason == "barrier maintenance");
+  CHECK_FALSE(w.sites[s].lanes[twin.lane(s, "E2")].open);
+  CHECK(w.sites[s].fleet[2].has_report);
+  CHECK(w.sites[s].fleet[2].reported_position.x == Approx(120.5f));
+  CHECK(w.sites[s].fleet[2].reported_position.y == Approx(-33.25f));
+  CHECK(twin.link.stats().rejected[static_cast<size_t>(RejectReason::MalformedJson)] == 1);
+  sub.join();
+  auto j = nlohmann::json::parse(result, nullptr, false);
+  REQUIRE(j.is_object());
+  CHECK(j["kind"] == "command_accepted");
+  CHECK(j["src"] == "twin");
+}
+
+TEST_CASE("broker restarted mid-stream: the twin reconnects, loses no QoS 1 message, telemetry resumes",
+          "[mqtt][live]") {
+  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  MosquittoFixture broker(true);
+  REQUIRE(broker.start());
+  const auto [events, hash] = in_process(1, 11);
+  LiveTwin twin(broker.uri(), "twin-restart");
+  REQUIRE(twin.link.wait_connected(5s));
+  // One simulated hour over about 2.5 s of wall time; the broker goes away in the middle.
+  GatesimChild sim("--hours 1 --seed 11 --json --no-progress --speed 1440 --source restart --broker " + broker.uri());
+  REQUIRE(twin.run_until([&] { return twin.loop.stats().applied >= events / 4; }, 20s));
+  const uint64_t before = twin.loop.stats().applied;
+  broker.stop();
+  twin.run_until([] { return false; }, 400ms);  // the twin runs on without a broker
+  CHECK_FALSE(twin.link.connected());
+  REQUIRE(broker.start());  // same port, persistence restored
+  bool done = twin.run_until([&] { return twin.loop.stats().applied >= events; }, 60s);
+  nlohmann::json j = sim.finish();
+  INFO(broker.log());
+  CHECK(sim.rc == 0);
+  CHECK(before < events);
+  REQUIRE(done);
+  twin.run_until([] { return false; }, 300ms);
+  CHECK(twin.link.connected());
+  CHECK(twin.link.stats().client.connects >= 2);          // reconnected by itself
+  CHECK(twin.link.stats().client.connection_losses >= 1);
+  CHECK(twin.loop.stats().applied == events);              // every QoS 1 message, once
+  CHECK(twin.sequencer.stats().gaps_skipped == 0);
+  CHECK(j["state_hash"] == hash);
+  CHECK(hash_hex(twin.core.state_hash()) == hash);
+
+  // Telemetry resumes: positions published after the restart are applied.
+  FieldPublisherOptions po;
+  po.broker.uri = broker.uri();
+  po.broker.client_id = "gnss-after-restart";
+  po.source = "gnss";
+  FieldPublisher gnss(twin.core.sites(), po, nullptr);
+  REQUIRE(gnss.start(5s));
+  const uint64_t telemetry_before = twin.loop.stats().applied_telemetry;
+  for (uint64_t i = 1; i <= 20; ++i) {
+    twin::Event e{0, twin.core.state().now_ms, 0, twin::PositionReport{twin::EntityKind::GuideVehicle, 1, {float(i), 2.f}, 0.f}};
+    REQUIRE(gnss.publish(e, i) == PublishStatus::Ok);
+    twin.run_until([] { return false; }, 5ms);
+  }
+  REQUIRE(twin.run_until([&] { return twin.core.state().sites[0].fleet[1].reported_position.x == 20.f; }, 5s));
+  CHECK(twin.loop.stats().applied_telemetry > telemetry_before);
+  gnss.finish(2s);
+}
+
+TEST_CASE("gatetwin --headless applies a seeded hour and writes its stats", "[mqtt][live]") {
+  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  MosquittoFixture broker(false);
+  REQUIRE(broker.start());
+  const auto [events, hash] = in_process(1, 3);
+  const std::string stats = broker.dir() + "/stats.json";
+  std::string twin_out;
+  int twin_rc = -1;
+  std::thread twin([&] {
+    twin_out = run_command(kGatetwin + " --headless --quiet --client-id twin-bin --broker " + broker.uri() +
+                               " --run-for 30 --until-applied " + std::to_string(events) + " --stats " + stats + " 2>&1",
+                           &twin_rc);
+  });
+  std::this_thread::sleep_for(500ms);  // let it subscribe
+  GatesimChild sim("--hours 1 --seed 3 --json --no-progress --speed max --broker " + broker.uri());
+  nlohmann::json j = sim.finish();
+  twin.join();
+  INFO(twin_out);
+  REQUIRE(twin_rc == 0);
+  std::ifstream in(stats);
+  auto s = nlohmann::json::parse(in, nullptr, false);
+  REQUIRE(s.is_object());
+  CHECK(s["messages"]["received"] == events);
+  CHECK(s["messages"]["applied"] == events);
+  CHECK(s["messages"]["rejected_total"] == 0);
+  CHECK(s["messages"]["dropped"] == 0);
+  CHECK(s["messages"]["rejected"].contains("malformed_json"));
+  CHECK(s["core"]["state_hash"] == hash);
+  CHECK(j["state_hash"] == hash);
+}
