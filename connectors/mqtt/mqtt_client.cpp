@@ -78,7 +78,14 @@ void MqttClient::stop() {
   cv_.notify_all();
   if (supervisor_.joinable()) supervisor_.join();
   try {
-    if (client_->is_connected()) client_->disconnect(std::chrono::milliseconds(500))->wait_for(std::chrono::seconds(2));
+    // Our own count of unacknowledged QoS 1 publishes is waited for first (bounded); the
+    // library's disconnect timeout is then 0, as its own wait did not end early.
+    if (client_->is_connected()) {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::seconds(1), [&] { return inflight_ <= 0; });
+      lock.unlock();
+      client_->disconnect(0)->wait_for(std::chrono::seconds(1));
+    }
   } catch (const mqtt::exception&) {
   }
   connected_ = false;

@@ -228,17 +228,18 @@ TEST_CASE("broker restarted mid-stream: the twin reconnects, loses no QoS 1 mess
   gnss.finish(2s);
 }
 
-TEST_CASE("gatetwin --headless applies a seeded hour and writes its stats", "[mqtt][live]") {
+TEST_CASE("gatetwin --headless applies a seeded hour, writes its stats and records it", "[mqtt][live]") {
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   const auto [events, hash] = in_process(1, 3);
   const std::string stats = broker.dir() + "/stats.json";
+  const std::string db = broker.dir() + "/session.db";
   std::string twin_out;
   int twin_rc = -1;
   std::thread twin([&] {
     twin_out = run_command(kGatetwin + " --headless --quiet --client-id twin-bin --broker " + broker.uri() +
-                               " --run-for 30 --until-applied " + std::to_string(events) + " --stats " + stats + " 2>&1",
+                               " --run-for 30 --until-applied " + std::to_string(events) + " --stats " + stats + " --record " + db + " 2>&1",
                            &twin_rc);
   });
   std::this_thread::sleep_for(500ms);  // let it subscribe
@@ -257,4 +258,6 @@ TEST_CASE("gatetwin --headless applies a seeded hour and writes its stats", "[mq
   CHECK(s["messages"]["rejected"].contains("malformed_json"));
   CHECK(s["core"]["state_hash"] == hash);
   CHECK(j["state_hash"] == hash);
+  CHECK(s["record"]["committed_events"] == events);
+  CHECK(s["record"]["error"] == "");
 }
