@@ -50,7 +50,7 @@ StoreResult<std::vector<Session>> RecordingReader::sessions() {
   if (auto* e = std::get_if<StoreError>(&st)) return *e;
   Statement& s = std::get<Statement>(st);
   std::vector<Session> out;
-  int rc;
+  int rc = SQLITE_DONE;
   while ((rc = s.step()) == SQLITE_ROW) {
     Session x;
     x.id = s.int64(0);
@@ -101,7 +101,7 @@ StoreResult<uint64_t> RecordingReader::for_each_event(int64_t session, uint64_t 
   s.bind(1, session);
   s.bind(2, static_cast<int64_t>(std::min<uint64_t>(from_seq, INT64_MAX)));
   uint64_t visited = 0;
-  int rc;
+  int rc = SQLITE_DONE;
   while ((rc = s.step()) == SQLITE_ROW) {
     ++visited;
     const int64_t seq = s.int64(0);
@@ -172,7 +172,7 @@ StoreResult<std::vector<twin::Decision>> RecordingReader::read_decisions(int64_t
   s.bind(1, session);
   s.bind(2, static_cast<int64_t>(std::min<uint64_t>(from_seq, INT64_MAX)));
   std::vector<twin::Decision> out;
-  int rc;
+  int rc = SQLITE_DONE;
   while (out.size() < max && (rc = s.step()) == SQLITE_ROW) {
     const std::string what = "decision " + std::to_string(s.int64(1)) + " of event seq " + std::to_string(s.int64(0));
     if (!in_range(s.int64(3), 0, 255) || !in_range(s.int64(4), 0, static_cast<int64_t>(twin::DecisionKind::Count) - 1) ||
@@ -204,7 +204,7 @@ StoreResult<std::vector<twin::CommandRecord>> RecordingReader::read_commands(int
   Statement& s = std::get<Statement>(st);
   s.bind(1, session);
   std::vector<twin::CommandRecord> out;
-  int rc;
+  int rc = SQLITE_DONE;
   while (out.size() < options_.max_rows && (rc = s.step()) == SQLITE_ROW) {
     const std::string what = "command seq " + std::to_string(s.int64(0));
     if (s.int64(0) < 0 || !in_range(s.int64(2), 0, 255) || !in_range(s.int64(4), 0, 2) ||
@@ -242,7 +242,7 @@ StoreResult<std::vector<Snapshot>> RecordingReader::read_snapshots(int64_t sessi
   Statement& s = std::get<Statement>(st);
   s.bind(1, session);
   std::vector<Snapshot> out;
-  int rc;
+  int rc = SQLITE_DONE;
   while (out.size() < options_.max_rows && (rc = s.step()) == SQLITE_ROW) {
     if (s.int64(0) < 0) return bad_record(session, "snapshot", "negative seq");
     Snapshot x;

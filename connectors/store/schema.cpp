@@ -106,7 +106,7 @@ StoreStatus Schema::check(Database& db, bool quick_check) {
     }
     auto& s = std::get<Statement>(st);
     std::string problems;
-    int rc;
+    int rc = SQLITE_DONE;
     while ((rc = s.step()) == SQLITE_ROW) {
       std::string line = s.text(0);
       if (line == "ok") continue;
