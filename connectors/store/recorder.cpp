@@ -328,7 +328,8 @@ RecorderStats Recorder::stats() const {
 // [SECTION] Writer thread
 
 void Recorder::run() {
-  std::vector<RecorderItem> pending;  // taken from the queue, not yet committed
+  std::vector<RecorderItem> pending;   // taken from the queue, not yet committed
+  std::vector<RecorderItem> incoming;  // the queue as swapped out under the lock
   size_t first = 0;
   bool failing = false;
   for (;;) {
@@ -343,16 +344,17 @@ void Recorder::run() {
           return stop_ || flush_requested_ || queue_.size() >= options_.batch_max_items;
         });
       }
-      if (pending.empty()) {
-        pending.swap(queue_);
-        first = 0;
-      } else {
-        for (auto& it : queue_) pending.push_back(std::move(it));
-        queue_.clear();
-      }
+      incoming.clear();
+      incoming.swap(queue_);  // O(1) under the lock; the producer gets an empty vector back
       flush_requested_ = false;
       stopping = stop_;
       dropped = stats_.dropped;
+    }
+    if (pending.empty()) {
+      pending.swap(incoming);
+      first = 0;
+    } else {
+      for (auto& it : incoming) pending.push_back(std::move(it));
     }
     failing = false;
     while (first < pending.size()) {
