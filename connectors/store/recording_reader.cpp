@@ -147,14 +147,17 @@ StoreResult<std::vector<twin::Event>> RecordingReader::read_events(int64_t sessi
 
 StoreResult<std::optional<uint64_t>> RecordingReader::seq_at_time(int64_t session, twin::SimTime time_ms) {
   if (auto s = require_session(session); is_error(s)) return std::get<StoreError>(s);
-  auto st = db_.prepare("SELECT min(seq) FROM events WHERE session = ? AND time_ms >= ?");
+  // The (session, time_ms) index carries seq as its suffix, so this is one index seek.
+  // Time never decreases along seq in a log, so the first in time order is the lowest seq.
+  auto st = db_.prepare(
+      "SELECT seq FROM events WHERE session = ? AND time_ms >= ? ORDER BY time_ms, seq LIMIT 1");
   if (auto* e = std::get_if<StoreError>(&st)) return *e;
   Statement& s = std::get<Statement>(st);
   s.bind(1, session);
   s.bind(2, time_ms);
   const int rc = s.step();
+  if (rc == SQLITE_DONE) return std::optional<uint64_t>{};
   if (rc != SQLITE_ROW) return db_.error(rc, "seeking by time");
-  if (s.is_null(0)) return std::optional<uint64_t>{};
   return std::optional<uint64_t>{static_cast<uint64_t>(s.int64(0))};
 }
 
