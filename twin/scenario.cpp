@@ -92,6 +92,7 @@ std::optional<SimOptions> scenario_sim_options(const Scenario& sc, const std::ve
   }
   opt.overrides = scenario_overrides(sc);
   opt.common_random_numbers = true;  // a session and its baseline meet the same vehicles
+  opt.partner_data_follows_link = true;
   return opt;
 }
 

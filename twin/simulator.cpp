@@ -33,7 +33,26 @@ SimTime Simulator::next_time() {
   // Internal timers are resolved here so that the returned time is a real event's.
   while (!queue_.empty()) {
     const Pending& top = queue_.top();
-    if (std::holds_alternative<Event>(top.item)) return top.time_ms;
+    if (const Event* e = std::get_if<Event>(&top.item)) {
+      if (!options_.partner_data_follows_link) return top.time_ms;
+      if (const auto* link = std::get_if<PartnerLinkStatus>(&e->body)) {
+        if (!link->up) link_up_ = false;
+        if (link->up && !link_up_) {  // back: the data held over the drop arrives first, then the link event
+          link_up_ = true;
+          Pending back = top;
+          queue_.pop();
+          for (Event& held : partner_backlog_) emit(back.time_ms, held.site, std::move(held.body));
+          partner_backlog_.clear();
+          push(back.time_ms, std::move(back.item));
+          continue;
+        }
+      } else if (!link_up_ && std::holds_alternative<PartnerDeclarationReceived>(e->body)) {
+        partner_backlog_.push_back(*e);  // the link is down: it arrives when the link is back
+        queue_.pop();
+        continue;
+      }
+      return top.time_ms;
+    }
     Pending p = top;
     queue_.pop();
     if (auto* a = std::get_if<NextArrival>(&p.item)) {

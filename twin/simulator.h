@@ -46,6 +46,10 @@ struct SimOptions {
   // operator's commands meets the same vehicles and the same process times as one
   // without (scenario scores compare the two). Off by default: the one shared stream.
   bool common_random_numbers = false;
+  // The partner's declarations travel over the link: while a PartnerLinkStatus{false}
+  // that this simulator emitted is in force, they wait and arrive when it comes back.
+  // Off by default (partner data arrives regardless); scenarios turn it on.
+  bool partner_data_follows_link = false;
 };
 
 class Simulator {
@@ -92,6 +96,8 @@ class Simulator {
   Rng rng_;
   Rng arrival_rng_;   // arrivals and declarations, with common_random_numbers
   Rng step_rng_;      // re-seeded per decision, with common_random_numbers
+  bool link_up_ = true;                 // the partner link as the simulator last saw it
+  std::vector<Event> partner_backlog_;  // partner data held while the link is down
   std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> queue_;
   uint64_t order_ = 0;
   uint64_t seq_ = 0;
