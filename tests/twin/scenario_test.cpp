@@ -90,19 +90,26 @@ TEST_CASE("every shipped scenario loads, runs to its end headless and gets a sco
     CHECK(ids.count(id) == 1);
 }
 
-TEST_CASE("scanner outage: the portal is failed from 10:00 to 12:00 and restored after") {
+TEST_CASE("scanner outage: portals 2 and 3 are failed from 10:00 to 12:00 and restored after") {
   auto ls = shipped("scanner-outage");
   ScenarioRun run(ls.sites, ls.scenario);
   const int scanner = ls.sites[0].checkpoint_index(CheckpointKind::Scanner);
-  auto failed = [&] { return site0(run).checkpoints[scanner].servers[1].failed; };
+  auto failed = [&] {
+    const auto& srv = site0(run).checkpoints[scanner].servers;
+    CHECK(srv[1].failed == srv[2].failed);
+    CHECK_FALSE(srv[0].failed);
+    CHECK_FALSE(srv[3].failed);
+    return srv[1].failed;
+  };
   run.advance_to(hm(9, 59));
   CHECK_FALSE(failed());
   run.advance_to(hm(10, 0) + 1);
   CHECK(failed());
   run.advance_to(hm(11, 59));
   CHECK(failed());
-  // Nothing new starts on the failed portal while it is down.
+  // Nothing new starts on the failed portals while they are down, and the queue grows.
   CHECK(site0(run).checkpoints[scanner].servers[1].shipment == kNone);
+  CHECK(site0(run).checkpoints[scanner].queue.size() > 30);
   run.advance_to(hm(12, 0) + 1);
   CHECK_FALSE(failed());
   for (const auto& srv : site0(run).checkpoints[scanner].servers) CHECK_FALSE(srv.failed);
