@@ -68,6 +68,7 @@ const KpiDef kDefs[] = {
 };
 
 std::string percent(double r) {
+  if (std::abs(r) < 0.005) r = 0;  // no "-0%"
   char buf[32];
   std::snprintf(buf, sizeof buf, "%+.0f%%", r * 100);
   return buf;
