@@ -10,6 +10,7 @@
 #include "connectors/sitefile/site_file.h"
 #include "connectors/store/recorder.h"
 #include "connectors/store/recording_reader.h"
+#include "connectors/store/database.h"
 #include "connectors/store/schema.h"
 #include "twin/run.h"
 
@@ -645,6 +646,55 @@ TEST_CASE("unreadable files: each gets its own typed error, and none is modified
   // The good file is still good after all that.
   CHECK(file_state(good).bytes == good_bytes);
   CHECK(ok(RecordingReader::open(good)) != nullptr);
+}
+
+TEST_CASE("schema: migrations stamp the file, are atomic, and never run on a file being read") {
+  TempDir dir;
+  // A fresh database is migrated to the current version, with our identity.
+  {
+    auto opened = Database::open(dir.file("fresh.db"), Database::Mode::ReadWriteCreate);
+    auto& db = ok(opened);
+    REQUIRE_FALSE(is_error(Schema::migrate(db)));
+    CHECK(ok(db.query_int("PRAGMA user_version")) == Schema::kVersion);
+    CHECK(ok(db.query_int("PRAGMA application_id")) == Schema::kApplicationId);
+    CHECK(ok(db.query_int("SELECT count(*) FROM meta WHERE key = 'magic' AND value = 'gatetwin-recording'")) == 1);
+    CHECK_FALSE(is_error(Schema::check(db, true)));
+    // Migrating again is a no-op.
+    REQUIRE_FALSE(is_error(Schema::migrate(db)));
+    CHECK(ok(db.query_int("SELECT count(*) FROM meta")) == 3);
+  }
+  // A step that fails leaves the file as it was: no tables, version 0.
+  {
+    raw_sql(dir.file("clash.db"), "CREATE TABLE events(x);");
+    auto opened = Database::open(dir.file("clash.db"), Database::Mode::ReadWrite);
+    auto& db = ok(opened);
+    auto s = Schema::migrate(db);
+    REQUIRE(is_error(s));
+    CHECK_THAT(std::get<StoreError>(s).message(), Catch::Contains("already exists"));
+    CHECK(ok(db.query_int("PRAGMA user_version")) == 0);
+    CHECK(ok(db.query_int("PRAGMA application_id")) == 0);
+    CHECK(ok(db.query_int("SELECT count(*) FROM sqlite_schema")) == 1);
+  }
+  // A newer file is not migrated down.
+  {
+    raw_sql(dir.file("future.db"), "PRAGMA user_version = 7;");
+    auto opened = Database::open(dir.file("future.db"), Database::Mode::ReadWrite);
+    CHECK(std::get<StoreError>(Schema::migrate(ok(opened))).code == StoreErrorCode::NewerSchema);
+  }
+  // Reading a recording leaves its bytes and mtime as they were.
+  const std::string path = dir.file("read.gtrec");
+  const int64_t id = record(path, 1000);
+  const FileState before = file_state(path);
+  {
+    auto opened = RecordingReader::open(path);
+    auto& reader = ok(opened);
+    CHECK(ok(reader->read_events(id)).size() == 1000);
+    CHECK_FALSE(ok(reader->read_decisions(id)).empty());
+    CHECK(ok(reader->read_commands(id)).empty());
+  }
+  CHECK(file_state(path) == before);
+  CHECK_FALSE(fs::exists(path + "-wal"));
+  CHECK_FALSE(fs::exists(path + "-shm"));
 }
 
 TEST_CASE("a corrupt record gives an error for that record, not a crash") {
