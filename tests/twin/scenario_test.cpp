@@ -399,3 +399,121 @@ TEST_CASE("times of day parse and print both ways") {
   CHECK(connectors::format_time_of_day(hm(10, 5)) == "10:05");
   CHECK(connectors::format_time_of_day(hm(25, 0) + 30 * kSecond) == "25:00:30");
 }
+
+TEST_CASE("a lane barrier failure, a surge of every class and a scenario command, built in code") {
+  auto ls = shipped("scanner-outage");
+  Scenario sc = ls.scenario;
+  sc.incidents.clear();
+  sc.model_answer.clear();
+  const SiteSpec& spec = ls.sites[0];
+  const uint16_t e1 = static_cast<uint16_t>(spec.lane_index("E1"));
+  const uint16_t i2 = static_cast<uint16_t>(spec.lane_index("I2"));
+  Incident barrier;
+  barrier.kind = IncidentKind::EquipmentFailure;
+  barrier.equipment = {EquipmentRef::Kind::LaneBarrier, e1, 0};
+  barrier.at_ms = hm(10, 0);
+  barrier.until_ms = hm(11, 0);
+  Incident surge;
+  surge.kind = IncidentKind::Surge;
+  surge.goods = -1;
+  surge.factor = 2;
+  surge.at_ms = hm(3, 0);
+  surge.until_ms = hm(6, 0);
+  Incident close;
+  close.kind = IncidentKind::Command;
+  close.at_ms = hm(13, 0);
+  close.command.actor = "scenario";
+  close.command.role = Role::Supervisor;
+  close.command.reason = "road works";
+  close.command.command.kind = CommandKind::CloseLane;
+  close.command.command.lane = i2;
+  sc.incidents = {barrier, surge, close};
+  REQUIRE(check_scenario(sc, ls.sites).empty());
+
+  ScenarioRun run(ls.sites, sc);
+  run.advance_to(hm(9, 59));
+  CHECK_FALSE(site0(run).lanes[e1].barrier_failed);
+  run.advance_to(hm(10, 0) + 1);
+  CHECK(site0(run).lanes[e1].barrier_failed);
+  CHECK(site0(run).lanes[e1].queue.empty());  // its waiting trucks went to other lanes
+  run.advance_to(hm(11, 0) + 1);
+  CHECK_FALSE(site0(run).lanes[e1].barrier_failed);
+  run.advance_to(hm(13, 0) + 1);
+  CHECK_FALSE(site0(run).lanes[i2].open);
+  REQUIRE(run.core().state().commands.size() == 1);
+  CHECK(run.core().state().commands[0].accepted);
+  run.run_to_end();
+
+  // The command is part of the scenario: the baseline has it too, so it scores 50.
+  const ScenarioScore score = score_against_baseline(run);
+  CHECK(score.baseline.commands_accepted == 1);
+  CHECK(score.score == Approx(50));
+
+  Scenario calm = sc;
+  calm.incidents.clear();
+  ScenarioRun plain(ls.sites, calm);
+  plain.run_to_end();
+  auto arrivals = [](const ScenarioRun& r, SimTime from, SimTime to) {
+    double n = 0;
+    for (const Shipment& sh : r.core().state().sites[0].shipments) n += sh.arrived_ms >= from && sh.arrived_ms < to ? 1 : 0;
+    return n;
+  };
+  const double ratio = arrivals(run, hm(3, 0), hm(6, 0)) / arrivals(plain, hm(3, 0), hm(6, 0));
+  INFO("arrivals 03:00-06:00, surge x2 of every class: ratio " << ratio);
+  CHECK(ratio > 1.7);
+  CHECK(ratio < 2.3);
+}
+
+TEST_CASE("check_scenario names what does not fit the sites") {
+  auto ls = shipped("scanner-outage");
+  Scenario sc = ls.scenario;
+  sc.incidents[0].equipment.server = 9;
+  sc.incidents[1].until_ms = sc.incidents[1].at_ms;
+  sc.load = "2031";
+  auto bad = check_scenario(sc, ls.sites);
+  REQUIRE(bad.size() == 3);
+  CHECK(bad[0].find("not a load name") != std::string::npos);
+  CHECK(bad[1] == "incidents[0]: no server 9 at scanner");
+  CHECK(bad[2] == "incidents[1]: ends before it starts");
+}
+
+TEST_CASE("the score formula: 50 when equal, +-50% saturates, floors, focus weight 3, verdict") {
+  ScenarioKpis base;
+  base.cleared = 1000;
+  base.dwell_min_p95 = 100;
+  base.perishable_dwell_min_p95 = 80;
+  base.queue_max = 40;
+  base.diverted_refused = 2;        // below its floor of 5
+  base.reefer_unpowered_container_min = 0;
+  ScenarioScore same = score_session(base, base, {});
+  CHECK(same.score == Approx(50));
+  for (const KpiScore& k : same.kpis) CHECK(k.score == Approx(50));
+  CHECK(same.verdict == "score 50/100: about the same as no intervention (vehicles cleared +0%)");
+
+  ScenarioKpis s = base;
+  s.dwell_min_p95 = 75;             // 25% better -> 75
+  s.perishable_dwell_min_p95 = 160; // 100% worse -> clamped to 0
+  s.diverted_refused = 3;           // 1 more against a floor of 5: -20% -> 30
+  s.reefer_unpowered_container_min = 15;  // against a floor of 30: -50% -> 0
+  s.cleared = 1100;                 // +10% -> 60
+  ScenarioScore sc = score_session(s, base, {"dwell_p95"});
+  auto k = [&](const std::string& id) {
+    for (const KpiScore& x : sc.kpis)
+      if (x.id == id) return x;
+    FAIL("no KPI " << id);
+    return KpiScore{};
+  };
+  CHECK(k("dwell_p95").score == Approx(75));
+  CHECK(k("dwell_p95").weight == 3);
+  CHECK(k("perishable_dwell_p95").score == Approx(0));
+  CHECK(k("diverted_refused").score == Approx(30));
+  CHECK(k("reefer_unpowered").score == Approx(0));
+  CHECK(k("cleared").score == Approx(60));
+  CHECK(k("queue_max").score == Approx(50));
+  // (60 + 3*75 + 0 + 50 + 30 + 0) / 8
+  CHECK(sc.score == Approx(365.0 / 8));
+  CHECK(sc.verdict == "score 46/100: about the same as no intervention (dwell p95 -25%)");
+  ScenarioScore worse = score_session(s, base, {"perishable_dwell_p95"});
+  CHECK(worse.score < 45);
+  CHECK(worse.verdict.find("worse than no intervention (perishable dwell p95 +100%)") != std::string::npos);
+}
