@@ -13,7 +13,8 @@ twin::OperatorCommand CommandForm::make(const OperatorSession& who, const twin::
 }
 
 void CommandForm::submit(const OperatorSession& who, uint8_t site, const twin::Command& what, const CommandSink& sink) {
-  last_seq = sink ? sink(site, make(who, what)) : 0;
+  ticket = sink ? sink(site, make(who, what)) : 0;
+  last_seq = 0;
   last_summary = twin::to_string(what.kind);
 }
 

@@ -28,7 +28,10 @@ inline bool command_header(const OperatorSession& who, CommandForm& form) {
 }
 
 inline void command_outcome(const twin::Core& core, const CommandForm& form) {
-  if (form.last_seq == 0) return;
+  if (form.ticket == 0 && form.last_seq == 0) {
+    if (!form.last_summary.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s: could not be queued", form.last_summary.c_str());
+    return;
+  }
   bool accepted = false;
   std::string text = form.last_outcome(core, &accepted);
   if (text.empty()) ImGui::TextDisabled("%s: waiting for the core...", form.last_summary.c_str());
