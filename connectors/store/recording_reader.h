@@ -5,7 +5,8 @@
 //
 // Supports: schema version 1 .. Schema::kVersion, event codec version 1. A recording still
 // being written (or left by a crash, with its -wal file) can be read; SQLite may then
-// create the -shm index beside it, the database file itself is not touched.
+// create the -shm index (and an empty -wal) beside it, the database file itself is not
+// touched.
 //
 // Change log:
 //   2026-11-25  first version: schema 1, codec 1.
