@@ -5,6 +5,7 @@
 // simulator without overrides is unchanged; every kind of broken file gets its own
 // error naming the field. Runs in a few seconds; never skips itself.
 #include "connectors/scenario/scenario_file.h"
+#include "connectors/scenario/scenario_text.h"
 #include "connectors/sitefile/site_file.h"
 #include "twin/scenario_run.h"
 
@@ -516,4 +517,19 @@ TEST_CASE("the score formula: 50 when equal, +-50% saturates, floors, focus weig
   ScenarioScore worse = score_session(s, base, {"perishable_dwell_p95"});
   CHECK(worse.score < 45);
   CHECK(worse.verdict.find("worse than no intervention (perishable dwell p95 +100%)") != std::string::npos);
+}
+
+TEST_CASE("incidents and commands read as one line each for the trainer's timeline") {
+  auto ls = shipped("scanner-outage");
+  CHECK(connectors::describe_incident(ls.scenario.incidents[0], ls.sites[0]) == "10:00-12:00  m1119  scanner server 2 fails");
+  CHECK(connectors::describe_command(ls.scenario.model_answer[0], ls.sites[0]) ==
+        "10:05  m1119  prioritise_goods fruit  (supervisor model.answer: scanner portals 2 and 3 down: perishable goods first)");
+  auto gv = shipped("guide-vehicle-breakdown");
+  CHECK(connectors::describe_incident(gv.scenario.incidents[0], gv.sites[0]) == "09:05-12:05  m1119  guide vehicle 3 breaks down");
+  CHECK(connectors::describe_command(gv.scenario.model_answer[0], gv.sites[0]).rfind("09:06  m1119  close_lane E4  (", 0) == 0);
+  auto hs = shipped("harvest-surge");
+  CHECK(connectors::describe_incident(hs.scenario.incidents[0], hs.sites[0]) == "06:00-18:00  m1119  fruit arrivals x3");
+  auto dm = shipped("declaration-mismatch");
+  CHECK(connectors::describe_incident(dm.scenario.incidents[0], dm.sites[0]) ==
+        "08:00-12:00  m1119  30% of partner declarations disagree");
 }

@@ -3,6 +3,7 @@
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/scenario/scenario_file.h"
+#include "connectors/scenario/scenario_text.h"
 #include "connectors/sitefile/site_file.h"
 #include "twin/scenario_run.h"
 
@@ -15,53 +16,6 @@
 namespace {
 
 using connectors::format_time_of_day;
-
-std::string describe(const twin::Incident& in, const twin::SiteSpec& s) {
-  std::string what;
-  switch (in.kind) {
-    case twin::IncidentKind::EquipmentFailure: {
-      const auto& eq = in.equipment;
-      if (eq.kind == twin::EquipmentRef::Kind::CheckpointServer)
-        what = s.checkpoints[eq.index].id + " server " + std::to_string(eq.server + 1) + " fails";
-      else if (eq.kind == twin::EquipmentRef::Kind::LaneBarrier)
-        what = "barrier of lane " + s.lanes[eq.index].id + " fails";
-      else
-        what = "guide vehicle " + std::to_string(eq.index + 1) + " breaks down";
-      break;
-    }
-    case twin::IncidentKind::PartnerLinkDown: what = "link to the partner customs down"; break;
-    case twin::IncidentKind::ReeferPowerLoss: what = "reefer power off in " + s.yards[in.yard].id; break;
-    case twin::IncidentKind::Surge: {
-      char f[32];
-      std::snprintf(f, sizeof f, " x%g", in.factor);
-      what = (in.goods < 0 ? std::string("all") : s.goods[in.goods].id) + " arrivals" + f;
-      break;
-    }
-    case twin::IncidentKind::DeclarationMismatch: {
-      char f[48];
-      std::snprintf(f, sizeof f, "%.0f%% of partner declarations disagree", in.share * 100);
-      what = f;
-      break;
-    }
-    case twin::IncidentKind::Command: what = std::string("command ") + twin::to_string(in.command.command.kind); break;
-    case twin::IncidentKind::Count: break;
-  }
-  std::string when = format_time_of_day(in.at_ms);
-  if (in.until_ms != twin::kForever) when += "-" + format_time_of_day(in.until_ms);
-  return when + "  " + s.id + "  " + what;
-}
-
-std::string describe(const twin::ScheduledCommand& c, const twin::SiteSpec& s) {
-  const twin::Command& cmd = c.command.command;
-  std::string what = twin::to_string(cmd.kind);
-  using K = twin::CommandKind;
-  if (cmd.kind <= K::UnreserveLane) what += " " + s.lanes[cmd.lane].id;
-  if (cmd.kind == K::PrioritiseGoods) what += " " + s.goods[cmd.goods].id;
-  if (cmd.kind == K::HoldVehicle || cmd.kind == K::ReleaseVehicle || cmd.kind == K::ForceInspection)
-    what += " shipment " + std::to_string(cmd.shipment);
-  return format_time_of_day(c.at_ms) + "  " + s.id + "  " + what + "  (" + twin::to_string(c.command.role) + " " +
-         c.command.actor + ": " + c.command.reason + ")";
-}
 
 nlohmann::json kpis_json(const twin::ScenarioKpis& k) {
   return {{"arrived", k.arrived},
@@ -144,10 +98,10 @@ int run_scenario_command(const SimArgs& args) {
     std::string briefing = "  " + sc.briefing;
     for (size_t at = briefing.find('\n'); at != std::string::npos; at = briefing.find('\n', at + 1)) briefing.insert(at + 1, "  ");
     std::printf("briefing\n%s\n\nincidents\n", briefing.c_str());
-    for (const auto& in : sc.incidents) std::printf("  %s\n", describe(in, ls.sites[in.site]).c_str());
+    for (const auto& in : sc.incidents) std::printf("  %s\n", connectors::describe_incident(in, ls.sites[in.site]).c_str());
     if (args.with_model_answer) {
       std::printf("\nmodel answer\n");
-      for (const auto& c : sc.model_answer) std::printf("  %s\n", describe(c, ls.sites[c.site]).c_str());
+      for (const auto& c : sc.model_answer) std::printf("  %s\n", connectors::describe_command(c, ls.sites[c.site]).c_str());
       if (sc.model_answer.empty()) std::printf("  (none in this scenario)\n");
       if (!sc.model_answer_note.empty()) std::printf("  why: %s\n", sc.model_answer_note.c_str());
     }
