@@ -32,9 +32,9 @@ uint64_t ScenarioRun::advance_to(SimTime t, const AfterEvent& after) {
   return n;
 }
 
-ScenarioKpis baseline_kpis(const std::vector<SiteSpec>& sites, const Scenario& scenario) {
+ScenarioKpis baseline_kpis(const std::vector<SiteSpec>& sites, const Scenario& scenario, SimTime until) {
   ScenarioRun base(sites, scenario, ScenarioMode::Session);
-  base.run_to_end();
+  base.advance_to(until);
   return base.kpis();
 }
 
@@ -43,7 +43,7 @@ ScenarioScore score_against_baseline(const ScenarioRun& session, const ScenarioK
 }
 
 ScenarioScore score_against_baseline(const ScenarioRun& session) {
-  return score_against_baseline(session, baseline_kpis(session.core().sites(), session.scenario()));
+  return score_against_baseline(session, baseline_kpis(session.core().sites(), session.scenario(), session.now()));
 }
 
 }  // namespace twin

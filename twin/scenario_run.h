@@ -53,11 +53,14 @@ class ScenarioRun {
   uint64_t events_ = 0;
 };
 
-// The same scenario with no intervention, run to its end: what a session is scored against.
-ScenarioKpis baseline_kpis(const std::vector<SiteSpec>& sites, const Scenario& scenario);
+// The same scenario with no intervention, run to `until` (its end by default): what a
+// session is scored against.
+ScenarioKpis baseline_kpis(const std::vector<SiteSpec>& sites, const Scenario& scenario, SimTime until = kForever);
 
-// Scores a session (normally finished: run_to_end()) against its baseline.
+// Scores a session against its baseline run to the same time (session.now(): a session
+// stopped early is compared with the baseline at the same moment, not at the end).
 ScenarioScore score_against_baseline(const ScenarioRun& session);
+// With a baseline computed beforehand; it must cover the same span as the session.
 ScenarioScore score_against_baseline(const ScenarioRun& session, const ScenarioKpis& baseline);
 
 }  // namespace twin

@@ -533,3 +533,18 @@ TEST_CASE("incidents and commands read as one line each for the trainer's timeli
   CHECK(connectors::describe_incident(dm.scenario.incidents[0], dm.sites[0]) ==
         "08:00-12:00  m1119  30% of partner declarations disagree");
 }
+
+TEST_CASE("a session stopped early is scored against the baseline at the same moment") {
+  auto ls = shipped("reefer-power-loss");
+  ScenarioRun idle(ls.sites, ls.scenario);
+  idle.advance_to(hm(12, 30));
+  REQUIRE_FALSE(idle.finished());
+  const ScenarioScore none = score_against_baseline(idle);
+  CHECK(none.score == Approx(50));
+  CHECK(none.baseline.elapsed_ms == hm(12, 30));
+  CHECK(none.baseline.reefer_unpowered_container_min == Approx(none.session.reefer_unpowered_container_min));
+  CHECK(none.session.reefer_unpowered_container_min > 0);  // the outage began at 11:00
+  const ScenarioKpis full = baseline_kpis(ls.sites, ls.scenario);
+  CHECK(full.elapsed_ms == ls.scenario.end_ms);
+  CHECK(full.cleared > none.baseline.cleared);
+}
