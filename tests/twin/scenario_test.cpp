@@ -255,7 +255,12 @@ TEST_CASE("each model answer does at least as well as no intervention on the KPI
     INFO(ls.scenario.id);
     REQUIRE(!ls.scenario.focus.empty());
     ScenarioRun run(ls.sites, ls.scenario, ScenarioMode::ModelAnswer);
-    run.run_to_end();
+    std::vector<std::string> bad;  // the scheduler invariants, every 10th event (all of them is slow)
+    run.run_to_end([&](const Event& e, const Decisions&) {
+      if (e.seq % 10 == 0 && bad.empty()) bad = run.core().check_invariants();
+    });
+    for (const auto& b : bad) UNSCOPED_INFO(b);
+    CHECK(bad.empty());
     const ScenarioScore score = score_against_baseline(run);
     for (const KpiScore& k : score.kpis) {
       if (k.weight <= 1) continue;  // not a focus KPI
