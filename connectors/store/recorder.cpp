@@ -3,6 +3,7 @@
 #include "connectors/store/recorder.h"
 
 #include "connectors/codec/event_binary.h"
+#include "connectors/store/audit_chain.h"
 #include "connectors/store/database.h"
 #include "connectors/store/file_probe.h"
 #include "connectors/store/schema.h"
@@ -66,6 +67,8 @@ std::optional<StoreError> write_batch(Database& db, RecorderStatements& st, int6
     return std::optional<StoreError>(std::move(e));
   };
   BatchCounts c;
+  bool chain_read = false;
+  AuditHead chain;
   for (size_t i = first; i < first + n; ++i) {
     const RecorderItem& it = items[i];
     if (it.is_snapshot) {
@@ -106,6 +109,14 @@ std::optional<StoreError> write_batch(Database& db, RecorderStatements& st, int6
       ++c.decisions;
     }
     if (it.command) {
+      // The audit chain's head is read inside this transaction (commands are rare), so a
+      // retried batch or a second writer of the same file cannot fork the chain.
+      if (!chain_read) {
+        auto h = AuditChain::head(db);
+        if (auto* e = std::get_if<StoreError>(&h)) return fail(*e);
+        chain = std::get<AuditHead>(h);
+        chain_read = true;
+      }
       // The core's verdict on the command is the CommandAccepted / CommandRefused decision
       // whose value is the command event's seq.
       const twin::Decision* verdict = nullptr;
@@ -132,6 +143,28 @@ std::optional<StoreError> write_batch(Database& db, RecorderStatements& st, int6
       if (verdict) q.bind(15, verdict->kind == twin::DecisionKind::CommandAccepted ? 1 : 0);
       else q.bind_null(15);
       q.bind(16, verdict ? std::string_view(verdict->text).substr(0, kMaxDecisionText) : std::string_view());
+      AuditRecord ar;
+      ar.session = session;
+      ar.seq = static_cast<int64_t>(it.seq);
+      ar.time_ms = it.time_ms;
+      ar.site = it.site;
+      ar.actor = oc.actor;
+      ar.role = static_cast<int64_t>(oc.role);
+      ar.reason = oc.reason;
+      ar.kind = static_cast<int64_t>(oc.command.kind);
+      ar.lane = oc.command.lane;
+      ar.shipment = oc.command.shipment;
+      ar.equipment_kind = static_cast<int64_t>(oc.command.equipment.kind);
+      ar.equipment_index = oc.command.equipment.index;
+      ar.equipment_server = oc.command.equipment.server;
+      ar.goods = oc.command.goods;
+      if (verdict) ar.accepted = verdict->kind == twin::DecisionKind::CommandAccepted;
+      ar.outcome = verdict ? std::string(std::string_view(verdict->text).substr(0, kMaxDecisionText)) : std::string();
+      const std::string hash = AuditChain::link_hash(chain.index + 1, chain.hash, ar);
+      q.bind(17, chain.index + 1);
+      q.bind(18, chain.hash);
+      q.bind(19, hash);
+      chain = AuditHead{chain.index + 1, hash};
       if (auto e = step_once(db, q, "storing a command")) return fail(*e);
       ++c.commands;
     }
@@ -218,8 +251,8 @@ StoreResult<std::unique_ptr<Recorder>> Recorder::open(const std::string& path, c
       {&st->decision, "INSERT INTO decisions(session, cause_seq, idx, time_ms, site, kind, shipment, resource, unit, "
                       "value, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
       {&st->command, "INSERT INTO commands(session, seq, time_ms, site, actor, role, reason, kind, lane, shipment, "
-                     "equipment_kind, equipment_index, equipment_server, goods, accepted, outcome) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+                     "equipment_kind, equipment_index, equipment_server, goods, accepted, outcome, chain_index, prev_hash, hash) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
       {&st->snapshot, "INSERT OR REPLACE INTO snapshots(session, seq, time_ms, state_hash, kpis) VALUES (?, ?, ?, ?, ?)"},
       {&st->session, "UPDATE sessions SET events = events + ?, dropped_events = ? WHERE id = ?"},
   };

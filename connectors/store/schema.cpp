@@ -84,6 +84,15 @@ CREATE TABLE snapshots(
 ) WITHOUT ROWID;
 INSERT INTO meta(key, value) VALUES ('magic', 'gatetwin-recording'), ('created_by', 'gatetwin connectors/store');
 )sql",
+    // 1 -> 2: the tamper-evident audit chain over operator commands (audit_chain.h).
+    // Rows of version 1 keep NULL chain columns ("unchained"); a version 1 reader refuses
+    // the file as newer, so it is never written by a build that does not chain.
+    R"sql(
+ALTER TABLE commands ADD COLUMN chain_index INTEGER;
+ALTER TABLE commands ADD COLUMN prev_hash TEXT;
+ALTER TABLE commands ADD COLUMN hash TEXT;
+CREATE INDEX commands_by_chain ON commands(chain_index);
+)sql",
 };
 constexpr int64_t kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Schema::kVersion, "one migration per schema version");

@@ -11,7 +11,7 @@ namespace connectors {
 
 class Schema {
  public:
-  static constexpr int64_t kVersion = 1;                    // PRAGMA user_version
+  static constexpr int64_t kVersion = 2;                    // PRAGMA user_version (2: audit chain)
   static constexpr int32_t kApplicationId = 0x47545752;     // PRAGMA application_id, "GTWR"
   static constexpr const char* kMagic = "gatetwin-recording";  // meta.magic
 

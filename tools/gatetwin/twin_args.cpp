@@ -6,6 +6,7 @@
 #include <string>
 
 static const char* kHelp = R"(usage: gatetwin --headless --broker tcp://host:port [options]
+       gatetwin audit verify FILE   check the audit chain of a recording's commands
 
 The twin: folds field messages from an MQTT broker into the core, publishes the core's
 decisions, command results and its own health (topics: docs/mqtt.md).

@@ -1,0 +1,8 @@
+// `gatetwin audit verify FILE`: walks the audit chain of a recording's operator commands
+// (connectors/store/audit_chain.h) and prints whether it is intact, or the first altered
+// or missing record. Read-only: it must never write the recording.
+#pragma once
+
+// argv[1] is "audit". Returns the exit code: 0 intact, 1 broken chain, 2 usage or an
+// unreadable file.
+int run_audit_command(int argc, char** argv);
