@@ -16,8 +16,7 @@ layout(location = 7) in uvec2 in_flags_id;    // x: flags, y: pick id
 layout(location = 0) out vec3 v_world;
 layout(location = 1) out vec3 v_normal;
 layout(location = 2) out vec3 v_colour;
-layout(location = 3) flat out uint v_flags;
-layout(location = 4) flat out uint v_id;
+layout(location = 3) flat out uvec2 v_flags_id;  // x: flags, y: pick id
 
 void main() {
   mat4x3 m = transpose(mat3x4(in_row0, in_row1, in_row2));
@@ -26,7 +25,6 @@ void main() {
   v_normal = mat3(m) * in_normal;
   v_world = world;
   v_colour = in_colour * in_inst_colour.rgb;
-  v_flags = in_flags_id.x;
-  v_id = in_flags_id.y;
+  v_flags_id = in_flags_id;
   gl_Position = frame.view_proj * vec4(world, 1.0);
 }

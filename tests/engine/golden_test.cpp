@@ -7,6 +7,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
 using namespace enginetest;
 
 namespace {
@@ -30,6 +34,7 @@ TEST_CASE("golden: lit meshes on the ground", "[engine][golden]") {
     engine::RgbaImage img = renderFrames(r, 2, [&] { drawMeshScene(r, s); });
     REQUIRE(img.width == 480);
     CompareResult c = compareGolden(img, "meshes");
+    std::printf("golden %s\n", c.message.c_str());
     INFO(c.message);
     CHECK(c.ok);
   }
@@ -48,6 +53,7 @@ TEST_CASE("golden: lines, labels and an ImGui window over the meshes", "[engine]
     });
     CHECK(r.stats().labels == 2);
     CompareResult c = compareGolden(img, "overlay");
+    std::printf("golden %s\n", c.message.c_str());
     INFO(c.message);
     CHECK(c.ok);
   }
