@@ -87,6 +87,8 @@ void Device::createInstance(const DeviceConfig& cfg) {
   std::vector<const char*> exts = cfg.instance_extensions;
   std::vector<const char*> layers;
   validation_ = cfg.validation;
+  if (const char* env = std::getenv("GATETWIN_VK_VALIDATION"); env && *env)
+    validation_ = std::string(env) != "0";
   if (validation_) {
     if (!hasLayer("VK_LAYER_KHRONOS_validation"))
       throw std::runtime_error(

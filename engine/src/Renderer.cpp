@@ -38,6 +38,7 @@ Renderer::Renderer(const RendererConfig& cfg) : cfg_(cfg) {
     window_->createSurface(device_->instance());
     VkExtent2D fb = window_->framebufferSize();
     if (fb.width && fb.height) extent = fb;
+    requested_ = extent;
     swapchain_ = std::make_unique<Swapchain>(*device_, window_->surface(), extent, cfg.vsync);
     extent = swapchain_->extent();
   }
@@ -151,6 +152,7 @@ void Renderer::finish() {
 
 void Renderer::recreateSwapchain() {
   VkExtent2D fb = window_->framebufferSize();
+  requested_ = fb;
   swapchain_->recreate(fb);  // waits for the device to be idle
   target_->resize(swapchain_->extent());
   has_frame_ = false;
@@ -162,9 +164,10 @@ bool Renderer::beginFrame() {
   if (window_) {
     if (window_->takeResized()) swapchain_dirty_ = true;
     if (window_->minimised()) return false;
+    // Compare with the size last asked for, not the swapchain's extent: a surface may
+    // settle on another extent, and that must not rebuild the swapchain every frame.
     VkExtent2D fb = window_->framebufferSize();
-    if (fb.width != swapchain_->extent().width || fb.height != swapchain_->extent().height)
-      swapchain_dirty_ = true;
+    if (fb.width != requested_.width || fb.height != requested_.height) swapchain_dirty_ = true;
     if (swapchain_dirty_) recreateSwapchain();
   }
   FrameData& f = *frames_[frame_index_];

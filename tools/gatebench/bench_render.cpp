@@ -112,7 +112,7 @@ int bench_render(int argc, char** argv) {
 
   std::printf("gatebench render: device %s, %ux%u offscreen, %d frames per count%s\n",
               r.device().name().c_str(), width, height, frames,
-              cfg.device.validation ? ", validation ON (timings not representative)" : "");
+              r.device().validationEnabled() ? ", validation ON (timings not representative)" : "");
 
   // One fixed camera over the middle of the yard; the yard grows with the count, so larger
   // crowds are mostly distant (box level of detail) or outside the view (culled).
@@ -181,6 +181,8 @@ int bench_render(int argc, char** argv) {
     std::fflush(stdout);
     if (!png.empty()) r.saveScreenshot(png + "-" + std::to_string(count) + ".png");
   }
+  if (r.device().validationEnabled())
+    std::printf("validation messages so far: %d\n", engine::Device::validationMessageCount());
   std::printf("(cpu_ms: Renderer::endFrame on the CPU; gpu_ms: timestamp queries around the "
               "frame's commands; frame_ms: beginFrame to endFrame wall time incl. waiting for the "
               "GPU; draws: scene draw calls, ImGui not counted)\n");

@@ -14,7 +14,12 @@ namespace engine {
 
 struct DeviceConfig {
   // Enable VK_LAYER_KHRONOS_validation and a messenger that counts warnings and errors.
+  // On by default in debug builds (no NDEBUG); GATETWIN_VK_VALIDATION=1 or 0 overrides.
+#ifdef NDEBUG
   bool validation = false;
+#else
+  bool validation = true;
+#endif
   // Case-insensitive substring of the device name to use. Empty: the environment variable
   // GATETWIN_VK_DEVICE, else the first discrete GPU, then integrated, virtual, CPU (lavapipe).
   std::string device_name;

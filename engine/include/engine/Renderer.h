@@ -154,6 +154,7 @@ class Renderer {
   bool in_frame_ = false;
   bool has_frame_ = false;  // a finished frame exists in the target
   bool swapchain_dirty_ = false;
+  VkExtent2D requested_{};  // window framebuffer size the swapchain was last built for
 
   Camera camera_;
   struct Submission {
