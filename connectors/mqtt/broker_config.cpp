@@ -33,8 +33,8 @@ BrokerConfigResult make_broker_config(const std::string& uri, const std::string&
   if (p == std::string::npos)
     return BrokerConfigError{"broker \"" + uri + "\" is not a URI; write it as tcp://host:port (e.g. tcp://127.0.0.1:1883)"};
   const std::string scheme = uri.substr(0, p);
-  if (scheme != "tcp" && scheme != "mqtt")
-    return BrokerConfigError{"broker scheme \"" + scheme + "\" is not supported; only tcp:// (plain MQTT 3.1.1) is"};
+  if (scheme != "tcp" && scheme != "mqtt" && scheme != "ssl" && scheme != "mqtts")
+    return BrokerConfigError{"broker scheme \"" + scheme + "\" is not supported; use tcp:// (plain) or ssl:// (TLS)"};
   const std::string hostport = uri.substr(p + scheme_end.size());
   size_t colon = hostport.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 >= hostport.size())
@@ -44,6 +44,7 @@ BrokerConfigResult make_broker_config(const std::string& uri, const std::string&
   long port = std::strtol(hostport.c_str() + colon + 1, nullptr, 10);
   if (port <= 0 || port > 65535) return BrokerConfigError{"broker port in \"" + uri + "\" is outside 1-65535"};
   if (scheme == "mqtt") c.uri = "tcp://" + hostport;
+  if (scheme == "mqtts") c.uri = "ssl://" + hostport;
 
   if (!config_path.empty()) {
     std::ifstream in(config_path);
@@ -61,7 +62,11 @@ BrokerConfigResult make_broker_config(const std::string& uri, const std::string&
       if (key == "user") c.user = value;
       else if (key == "password") c.password = value;
       else if (key == "client_id") c.client_id = value;
-      else return BrokerConfigError{config_path + ":" + std::to_string(n) + ": unknown key \"" + key + "\" (keys: user, password, client_id)"};
+      else if (key == "ca_file") c.ca_file = value;
+      else if (key == "cert_file") c.cert_file = value;
+      else if (key == "key_file") c.key_file = value;
+      else return BrokerConfigError{config_path + ":" + std::to_string(n) + ": unknown key \"" + key +
+                                    "\" (keys: user, password, client_id, ca_file, cert_file, key_file)"};
     }
   } else {
     if (auto it = env.find("GATETWIN_MQTT_USER"); it != env.end()) c.user = it->second;
@@ -69,6 +74,16 @@ BrokerConfigResult make_broker_config(const std::string& uri, const std::string&
   }
   if (c.client_id.empty() || c.client_id.size() > 64)
     return BrokerConfigError{"the MQTT client id must be 1 to 64 characters"};
+  if (c.tls() && c.ca_file.empty())
+    return BrokerConfigError{"ssl:// needs ca_file = the CA certificate that signed the broker's (in --mqtt-config); "
+                             "the twin does not connect to a broker it cannot verify"};
+  if (!c.tls() && !(c.ca_file.empty() && c.cert_file.empty() && c.key_file.empty()))
+    return BrokerConfigError{"ca_file / cert_file / key_file are set but the broker URI is not ssl://; use ssl://host:port"};
+  if (c.cert_file.empty() != c.key_file.empty())
+    return BrokerConfigError{"cert_file and key_file go together: set both (the client certificate and its key) or neither"};
+  for (const std::string* f : {&c.ca_file, &c.cert_file, &c.key_file})
+    if (!f->empty() && !std::ifstream(*f))
+      return BrokerConfigError{"cannot read " + *f + " (named in " + config_path + "); check the path and permissions"};
   if (!c.password.empty() && c.user.empty())
     return BrokerConfigError{"an MQTT password is set without a user; set GATETWIN_MQTT_USER or user = in the config file"};
   return c;

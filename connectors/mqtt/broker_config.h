@@ -3,8 +3,9 @@
 // (GATETWIN_MQTT_USER / GATETWIN_MQTT_PASSWORD), never from the command line, so they do
 // not show in `ps` or shell history. Parsing only: it must not connect to anything.
 //
-// Supports: tcp://host:port and mqtt://host:port URIs (plain TCP, MQTT 3.1.1).
-// Does not support: TLS (ssl://), websockets; both are refused with a typed error.
+// Supports: tcp://host:port and mqtt://host:port URIs (plain TCP, MQTT 3.1.1);
+// ssl://host:port and mqtts://host:port (TLS, the broker verified against ca_file, an
+// optional client certificate: docs/security.md). Does not support: websockets.
 #pragma once
 #include <map>
 #include <string>
@@ -17,6 +18,12 @@ struct BrokerConfig {
   std::string client_id;  // fixed, so the broker keeps our session across reconnects
   std::string user;       // empty: anonymous
   std::string password;
+  // TLS (ssl:// only): the CA that signed the broker's certificate (required), and this
+  // client's certificate and key (PEM) when the broker asks for one.
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+  bool tls() const { return uri.rfind("ssl://", 0) == 0; }
 };
 
 struct BrokerConfigError {
@@ -27,7 +34,8 @@ using BrokerConfigResult = std::variant<BrokerConfig, BrokerConfigError>;
 
 // Checks uri and client_id; fills user/password from the file at config_path (if not
 // empty) or else from env (the map stands for the process environment, for tests).
-// The file holds `key = value` lines (user, password, client_id), '#' comments.
+// The file holds `key = value` lines (user, password, client_id, ca_file, cert_file,
+// key_file), '#' comments. An ssl:// URI needs ca_file; the files must be readable.
 BrokerConfigResult make_broker_config(const std::string& uri, const std::string& client_id, const std::string& config_path,
                                       const std::map<std::string, std::string>& env);
 

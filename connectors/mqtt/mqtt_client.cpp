@@ -103,6 +103,22 @@ bool MqttClient::try_connect() {
     opts.set_password(options_.broker.password);
   }
   if (!options_.will_topic.empty()) opts.set_will_message(mqtt::message(options_.will_topic, options_.will_payload, 0, true));
+  if (options_.broker.tls()) {
+    // The broker must present a certificate signed by ca_file for the host we dialled;
+    // nothing is sent to a broker that fails this (docs/security.md).
+    mqtt::ssl_options ssl;
+    ssl.set_trust_store(options_.broker.ca_file);
+    ssl.set_enable_server_cert_auth(true);
+    ssl.set_verify(true);
+    if (!options_.broker.cert_file.empty()) {
+      ssl.set_key_store(options_.broker.cert_file);
+      ssl.set_private_key(options_.broker.key_file);
+    }
+    ssl.set_error_handler([this](const std::string& why) {
+      if (connect_failures_ == 0 || connect_failures_ % 50 == 0) log("mqtt: TLS with " + options_.broker.uri + ": " + why);
+    });
+    opts.set_ssl(std::move(ssl));
+  }
   try {
     auto tok = client_->connect(opts);
     if (!tok->wait_for(std::chrono::seconds(options_.connect_timeout_s + 2))) return false;

@@ -4,8 +4,9 @@
 // handed to a callback on the client library's thread. It must not decode, queue or
 // interpret payloads: that is TwinLink's (twin side) and FieldPublisher's (field side).
 //
-// Supports: MQTT 3.1.1 over plain TCP (Paho C++ 1.2 async client), QoS 0 and 1, a last
-// will, user/password. Does not support: TLS, MQTT 5 properties, QoS 2.
+// Supports: MQTT 3.1.1 over plain TCP or TLS (ssl://: broker verified against the CA,
+// optional client certificate; Paho C++ 1.2 async client on paho-mqtt3as), QoS 0 and 1,
+// a last will, user/password. Does not support: MQTT 5 properties, QoS 2.
 #pragma once
 #include "connectors/mqtt/broker_config.h"
 

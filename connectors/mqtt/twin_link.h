@@ -6,7 +6,8 @@
 // go through a bounded outbox flushed each frame.
 //
 // Supports: the topic tree of docs/mqtt.md (gatetwin/v1), QoS 1 subscriptions, a
-// retained health topic with a last will ("offline"). Does not support: TLS, MQTT 5.
+// retained health topic with a last will ("offline"), TLS through MqttClient (ssl://).
+// Does not support: MQTT 5.
 #pragma once
 #include "connectors/codec/event_json.h"
 #include "connectors/mqtt/ingest_queue.h"

@@ -12,8 +12,10 @@ The twin: folds field messages from an MQTT broker into the core, publishes the 
 decisions, command results and its own health (topics: docs/mqtt.md).
 
   --headless           run without a window (the only mode in this build)
-  --broker URL         tcp://host:port of the MQTT broker
-  --mqtt-config FILE   user / password / client_id as key = value lines; otherwise the
+  --broker URL         tcp://host:port of the MQTT broker, or ssl://host:port (TLS: the
+                       broker is verified against ca_file; see docs/security.md)
+  --mqtt-config FILE   user / password / client_id / ca_file / cert_file / key_file as
+                       key = value lines (tools/setup/make-certs.sh writes one); otherwise the
                        environment's GATETWIN_MQTT_USER and GATETWIN_MQTT_PASSWORD
   --client-id ID       MQTT client id (default gatetwin); fixed so the broker keeps the
                        twin's session (and queues QoS 1 messages) while it is away

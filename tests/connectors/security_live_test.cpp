@@ -1,0 +1,268 @@
+// Tests the shipped broker set-up (deploy/mosquitto, tools/setup/make-certs.sh) against
+// a real mosquitto on a loopback port (tls_broker.h), and authorisation end to end:
+// - a field device publishing a command, a device publishing under another site or
+//   forging a decision, an anonymous client (with and without a certificate) and a
+//   client with a certificate from another CA are refused by the broker, and the twin
+//   never sees their messages (the device's own telemetry and an operator's command,
+//   sent last, are the controls);
+// - the twin refuses a broker whose certificate is not from its CA;
+// - a viewer's command sent over MQTT by an operator console reaches the real gatetwin
+//   process, is refused by the core, and is in the recording's audit chain as refused.
+// Skips itself when mosquitto, mosquitto_pub/sub, mosquitto_passwd or openssl is missing.
+#include <catch2/catch.hpp>
+
+#include "mosquitto_fixture.h"
+#include "tls_broker.h"
+
+#include "frame_loop.h"
+
+#include "connectors/codec/event_json.h"
+#include "connectors/mqtt/broker_config.h"
+#include "connectors/mqtt/mqtt_client.h"
+#include "connectors/mqtt/sequencer.h"
+#include "connectors/mqtt/twin_link.h"
+#include "connectors/sitefile/site_file.h"
+#include "connectors/store/audit_chain.h"
+#include "connectors/store/recording_reader.h"
+
+#include <chrono>
+#include <functional>
+#include <thread>
+
+using namespace connectors;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kGatetwin = std::string(GATETWIN_BINARY_DIR) + "/tools/gatetwin/gatetwin";
+
+std::vector<twin::SiteSpec> all_sites() {
+  auto r = load_sites("all", default_sites_dir());
+  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
+  return std::get<std::vector<twin::SiteSpec>>(r);
+}
+
+BrokerConfig config_of(const TlsBroker& b, const std::string& account) {
+  auto r = make_broker_config(b.uri(), account, b.mqtt_config(account), {});
+  if (auto* e = std::get_if<BrokerConfigError>(&r)) FAIL(e->message);
+  return std::get<BrokerConfig>(r);
+}
+
+// The twin as gatetwin --headless runs it, in-process, connected with TLS as "gatetwin".
+struct TlsTwin {
+  twin::Core core;
+  TwinLink link;
+  Sequencer sequencer;
+  FrameLoop loop;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  static TwinLinkOptions options(const BrokerConfig& b) {
+    TwinLinkOptions o;
+    o.broker = b;
+    return o;
+  }
+  explicit TlsTwin(const BrokerConfig& b)
+      : core(all_sites()),
+        link(core.sites(), options(b), [](const std::string& l) { UNSCOPED_INFO(l); }),
+        loop(core, link.queue(), sequencer, &link, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(2000)}) {
+    link.start();
+  }
+  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+    auto until = std::chrono::steady_clock::now() + timeout;
+    while (!done() && std::chrono::steady_clock::now() < until)
+      loop.run_frame(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
+    return done();
+  }
+};
+
+// A valid command message for site m1119 (close lane E2), from `src`, as `role`.
+EncodedMessage command_message(const std::vector<twin::SiteSpec>& sites, const std::string& src, const std::string& actor,
+                               twin::Role role) {
+  twin::OperatorCommand oc;
+  oc.actor = actor;
+  oc.role = role;
+  oc.reason = "security test";
+  oc.command.kind = twin::CommandKind::CloseLane;
+  oc.command.lane = static_cast<uint16_t>(sites[0].lane_index("E2"));
+  int site = -1;
+  for (size_t i = 0; i < sites.size(); ++i)
+    if (sites[i].id == "m1119") site = static_cast<int>(i);
+  REQUIRE(site >= 0);
+  oc.command.lane = static_cast<uint16_t>(sites[site].lane_index("E2"));
+  twin::Event e{0, 60000, static_cast<uint8_t>(site), oc};
+  return encode_event(e, src, 1, sites);
+}
+
+std::string sq(const std::string& s) { return "'" + s + "'"; }
+
+}  // namespace
+
+TEST_CASE("the broker refuses a device's command, other sites, forged decisions, anonymous and foreign-CA clients",
+          "[security][live]") {
+  if (!TlsBroker::available()) { WARN("mosquitto / openssl not installed: skipped"); return; }
+  TlsBroker broker;
+  INFO(broker.make_output());
+  REQUIRE(broker.made());
+  REQUIRE(broker.start());
+  TlsBroker rogue;  // another CA, with an account of the same name and a valid-looking certificate
+  REQUIRE(rogue.made());
+
+  TlsTwin twin(config_of(broker, "gatetwin"));
+  REQUIRE(twin.link.wait_connected(10s));
+  const auto& sites = twin.core.sites();
+  const std::string pub = "mosquitto_pub -q 1 ";
+  // An operator console listens to m1119's twin topics: it must see the twin's command
+  // result, and not the device's forged decision published before it.
+  std::string console_saw;
+  std::thread sub([&] {
+    console_saw = run_command("mosquitto_sub " + broker.client_flags("console-1") +
+                              " -q 1 -v -t 'gatetwin/v1/m1119/twin/#' -C 1 -W 15 2>&1");
+  });
+  std::this_thread::sleep_for(500ms);
+
+  int rc = -1;
+  // 1. A field device of m1119 publishes a well-formed supervisor command: the broker drops it.
+  EncodedMessage forged = command_message(sites, "dev-forged", "dev-m1119", twin::Role::Supervisor);
+  run_command(pub + broker.client_flags("dev-m1119") + " -t " + forged.topic + " -m " + sq(forged.payload), &rc);
+  CHECK(rc == 0);  // MQTT 3.1.1 has no negative PUBACK: the broker acknowledges and discards
+  // 2. The same device publishes an event under the other site.
+  run_command(pub + broker.client_flags("dev-m1119") + " -t gatetwin/v1/m1088/event/vehicle_arrived -m " +
+                  sq(R"({"v":1,"src":"dev-m1119","seq":1,"t_ms":1000})"),
+              &rc);
+  CHECK(rc == 0);
+  // 3. The device forges a decision of the twin.
+  run_command(pub + broker.client_flags("dev-m1119") + " -t gatetwin/v1/m1119/twin/command_result -m " +
+                  sq(R"({"v":1,"src":"forged","kind":"command_accepted"})"),
+              &rc);
+  CHECK(rc == 0);
+  // 3b. What the device may do goes through: its own site's telemetry (so the refusals
+  // above are the ACL's, not a broken account).
+  run_command(pub + broker.client_flags("dev-m1119") + " -t gatetwin/v1/m1119/telemetry/position -m " +
+                  sq(R"({"v":1,"src":"dev-m1119","seq":1,"t_ms":61000,"entity":"guide_vehicle","id":2,"x":120.5,"y":-33.25,"heading_rad":1.57})"),
+              &rc);
+  CHECK(rc == 0);
+  // 4. Anonymous, with a certificate of our CA but no user: refused at connect.
+  run_command(pub + "-h 127.0.0.1 -p " + std::to_string(broker.port()) + " --cafile " + broker.dir() + "/ca.crt --cert " +
+                  broker.dir() + "/console-1.crt --key " + broker.dir() + "/console-1.key -t " + forged.topic + " -m " +
+                  sq(forged.payload) + " 2>&1",
+              &rc);
+  CHECK(rc != 0);
+  // 5. Anonymous without any certificate: the TLS handshake fails.
+  run_command(pub + "-h 127.0.0.1 -p " + std::to_string(broker.port()) + " --cafile " + broker.dir() + "/ca.crt -t " +
+                  forged.topic + " -m " + sq(forged.payload) + " 2>&1",
+              &rc);
+  CHECK(rc != 0);
+  // 6. A certificate from another CA, with the real console's password.
+  run_command(pub + "-h 127.0.0.1 -p " + std::to_string(broker.port()) + " --cafile " + broker.dir() + "/ca.crt --cert " +
+                  rogue.dir() + "/console-1.crt --key " + rogue.dir() + "/console-1.key -u console-1 -P " +
+                  broker.password("console-1") + " -t " + forged.topic + " -m " + sq(forged.payload) + " 2>&1",
+              &rc);
+  CHECK(rc != 0);
+  // 7. Plain TCP to the TLS port: no MQTT session.
+  run_command(pub + "-h 127.0.0.1 -p " + std::to_string(broker.port()) + " -u console-1 -P " + broker.password("console-1") +
+                  " -t " + forged.topic + " -m x 2>&1",
+              &rc);
+  CHECK(rc != 0);
+  // The control: the operator console's command arrives and is applied.
+  EncodedMessage good = command_message(sites, "console-1", "tran.thi.b", twin::Role::Operator);
+  run_command(pub + broker.client_flags("console-1") + " -t " + good.topic + " -m " + sq(good.payload), &rc);
+  REQUIRE(rc == 0);
+  REQUIRE(twin.run_until([&] { return twin.loop.stats().applied >= 1 && twin.loop.stats().applied_telemetry >= 1; }, 10s));
+  twin.run_until([] { return false; }, 500ms);
+  sub.join();
+  INFO(broker.log());
+  const TwinLinkStats s = twin.link.stats();
+  CHECK(s.received == 2);  // only the device's own telemetry and the console's command reached the twin
+  CHECK(twin.loop.stats().applied_telemetry == 1);
+  CHECK(s.rejected_total == 0);
+  REQUIRE(twin.core.state().commands.size() == 1);
+  CHECK(twin.core.state().commands[0].actor == "tran.thi.b");
+  CHECK(twin.core.state().commands[0].accepted);
+  // The console saw the twin's result, not the forged decision.
+  CHECK_THAT(console_saw, Catch::StartsWith("gatetwin/v1/m1119/twin/command_result"));
+  CHECK_THAT(console_saw, Catch::Contains("\"src\":\"twin\"") && !Catch::Contains("forged"));
+}
+
+TEST_CASE("the twin does not connect to a broker whose certificate is not from its CA", "[security][live]") {
+  if (!TlsBroker::available()) { WARN("mosquitto / openssl not installed: skipped"); return; }
+  TlsBroker broker;
+  REQUIRE(broker.made());
+  REQUIRE(broker.start());
+  TlsBroker rogue;
+  REQUIRE(rogue.made());
+  // Right account and certificate, but the trust store is another CA's: the broker's
+  // certificate fails verification and nothing is sent.
+  BrokerConfig c = config_of(broker, "gatetwin");
+  c.ca_file = rogue.dir() + "/ca.crt";
+  MqttClientOptions o;
+  o.broker = c;
+  std::vector<std::string> lines;
+  std::mutex mu;
+  MqttClient client(o, nullptr, [&](const std::string& l) { std::lock_guard lk(mu); lines.push_back(l); });
+  client.start();
+  CHECK_FALSE(client.wait_connected(3s));
+  CHECK(client.stats().connects == 0);
+  CHECK(client.stats().connect_failures >= 1);
+  client.stop();
+  // With the right CA the same settings connect.
+  MqttClientOptions ok;
+  ok.broker = config_of(broker, "gatetwin");
+  MqttClient good(ok, nullptr, nullptr);
+  good.start();
+  CHECK(good.wait_connected(10s));
+  good.stop();
+  // An ssl:// broker without a CA is refused before any connection is tried.
+  auto no_ca = make_broker_config(broker.uri(), "x", "", {});
+  REQUIRE(std::holds_alternative<BrokerConfigError>(no_ca));
+  CHECK_THAT(std::get<BrokerConfigError>(no_ca).message, Catch::Contains("ca_file"));
+}
+
+TEST_CASE("a viewer's command over MQTT is refused by the core and audited as refused", "[security][live]") {
+  if (!TlsBroker::available()) { WARN("mosquitto / openssl not installed: skipped"); return; }
+  TlsBroker broker;
+  REQUIRE(broker.made());
+  REQUIRE(broker.start());
+  const std::string db = broker.dir() + "/session.db";
+  std::string twin_out;
+  int twin_rc = -1;
+  std::thread twin([&] {
+    twin_out = run_command(kGatetwin + " --headless --quiet --broker " + broker.uri() + " --mqtt-config " +
+                               broker.mqtt_config("gatetwin") + " --run-for 30 --until-applied 1 --record " + db + " 2>&1",
+                           &twin_rc);
+  });
+  // Wait until the twin is subscribed (the broker logs its connection).
+  for (int i = 0; i < 100 && broker.log().find("as gatetwin") == std::string::npos; ++i) std::this_thread::sleep_for(100ms);
+  std::this_thread::sleep_for(300ms);
+  std::string result;
+  std::thread sub([&] {
+    result = run_command("mosquitto_sub " + broker.client_flags("console-1") +
+                         " -q 1 -t gatetwin/v1/m1119/twin/command_result -C 1 -W 15 2>&1");
+  });
+  std::this_thread::sleep_for(500ms);
+  auto sites = all_sites();
+  EncodedMessage m = command_message(sites, "console-1", "visitor.le", twin::Role::Viewer);
+  int rc = -1;
+  run_command("mosquitto_pub -q 1 " + broker.client_flags("console-1") + " -t " + m.topic + " -m " + sq(m.payload), &rc);
+  REQUIRE(rc == 0);
+  twin.join();
+  sub.join();
+  INFO(twin_out);
+  INFO(broker.log());
+  REQUIRE(twin_rc == 0);
+  CHECK_THAT(result, Catch::Contains("command_refused") && Catch::Contains("viewer"));
+
+  auto rd = RecordingReader::open(db);
+  REQUIRE(std::holds_alternative<std::unique_ptr<RecordingReader>>(rd));
+  auto& reader = std::get<std::unique_ptr<RecordingReader>>(rd);
+  auto sessions = std::get<std::vector<Session>>(reader->sessions());
+  REQUIRE(sessions.size() == 1);
+  auto cmds = std::get<std::vector<twin::CommandRecord>>(reader->read_commands(sessions[0].id));
+  REQUIRE(cmds.size() == 1);
+  CHECK(cmds[0].actor == "visitor.le");
+  CHECK(cmds[0].role == twin::Role::Viewer);
+  CHECK_FALSE(cmds[0].accepted);
+  CHECK_THAT(cmds[0].outcome, Catch::Contains("viewer role may not issue commands"));
+  auto v = AuditChain::verify(db);
+  REQUIRE(std::holds_alternative<AuditReport>(v));
+  CHECK(std::get<AuditReport>(v).intact);
+  CHECK(std::get<AuditReport>(v).head.index == 1);
+}

@@ -1,0 +1,135 @@
+// The shipped TLS broker set-up as a test fixture. See tls_broker.h.
+#include "tls_broker.h"
+
+#include "mosquitto_fixture.h"  // run_command
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace {
+
+const char* kMosquitto = "/usr/sbin/mosquitto";
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t n = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+}  // namespace
+
+bool TlsBroker::available() {
+  for (const char* p : {kMosquitto, "/usr/bin/mosquitto_pub", "/usr/bin/mosquitto_sub", "/usr/bin/mosquitto_passwd", "/usr/bin/openssl"})
+    if (access(p, X_OK) != 0) return false;
+  return true;
+}
+
+TlsBroker::TlsBroker(const std::string& extra_accounts) {
+  char tmpl[] = "/tmp/gatetwin-tls-XXXXXX";
+  dir_ = mkdtemp(tmpl);
+  port_ = free_port();
+  std::string accounts = "gatetwin:twin gatesim:field:+ dev-m1119:field:m1119 dev-m1088:field:m1088 console-1:operator";
+  if (!extra_accounts.empty()) accounts += " " + extra_accounts;
+  int rc = -1;
+  make_out_ = run_command(std::string(GATETWIN_SOURCE_DIR) + "/tools/setup/make-certs.sh " + dir_ + " --port " +
+                              std::to_string(port_) + " " + accounts + " 2>&1",
+                          &rc);
+  made_ = rc == 0;
+}
+
+TlsBroker::~TlsBroker() {
+  stop();
+  std::system(("rm -rf '" + dir_ + "'").c_str());
+}
+
+bool TlsBroker::accepts() const {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port_));
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  close(fd);
+  return ok;
+}
+
+bool TlsBroker::start() {
+  if (!made_ || pid_ > 0) return false;
+  pid_ = fork();
+  if (pid_ == 0) {
+    // Its stderr (the root warning) goes to a file, not the test's output.
+    const std::string err = dir_ + "/mosquitto.stderr";
+    if (freopen(err.c_str(), "a", stderr) == nullptr) _exit(126);
+    const std::string conf = dir_ + "/mosquitto.conf";
+    execl(kMosquitto, kMosquitto, "-c", conf.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 250; ++i) {
+    if (accepts()) return true;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+void TlsBroker::stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 250; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill_hard();
+}
+
+void TlsBroker::kill_hard() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::string TlsBroker::password(const std::string& account) const {
+  std::ifstream in(mqtt_config(account));
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("password = ", 0) == 0) return line.substr(11);
+  return "";
+}
+
+std::string TlsBroker::client_flags(const std::string& account) const {
+  return "-h 127.0.0.1 -p " + std::to_string(port_) + " --cafile " + dir_ + "/ca.crt --cert " + dir_ + "/" + account +
+         ".crt --key " + dir_ + "/" + account + ".key -u " + account + " -P " + password(account);
+}
+
+std::string TlsBroker::log() const {
+  std::ifstream in(dir_ + "/mosquitto.log");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
