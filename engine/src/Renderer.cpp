@@ -205,7 +205,8 @@ void Renderer::drawPolyline(std::span<const glm::vec3> pts, float width_m, uint3
   };
   size_t segments = closed ? n : n - 1;
   // Offsets at each point: mitred between neighbouring segments, limited to 4x the width.
-  std::vector<glm::vec3> offset(closed ? n + 1 : n);
+  std::vector<glm::vec3>& offset = polyline_offsets_;  // scratch kept between calls
+  offset.resize(closed ? n + 1 : n);
   for (size_t i = 0; i < offset.size(); ++i) {
     size_t p = i % n;
     bool has_prev = closed || i > 0;
@@ -486,8 +487,8 @@ bool Renderer::endFrame() {
     image = static_cast<int>(idx);
   }
 
-  std::vector<std::array<uint32_t, 7>> ranges;
-  ranges.reserve(meshes_->size());
+  std::vector<std::array<uint32_t, 7>>& ranges = ranges_;  // kept: no allocation per frame
+  ranges.clear();
   buildInstances(f, ranges);
   if (!line_vertices_.empty())
     std::memcpy(f.lines.mapped(), line_vertices_.data(), line_vertices_.size() * sizeof(LineVertex));
@@ -532,7 +533,6 @@ bool Renderer::endFrame() {
   in_frame_ = false;
   has_frame_ = true;
   frame_index_ = (frame_index_ + 1) % kFramesInFlight;
-  ++frame_number_;
   return true;
 }
 

@@ -150,7 +150,6 @@ class Renderer {
   VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
   std::unique_ptr<FrameData> frames_[kFramesInFlight];
   uint32_t frame_index_ = 0;
-  uint64_t frame_number_ = 0;
   bool in_frame_ = false;
   bool has_frame_ = false;  // a finished frame exists in the target
   bool swapchain_dirty_ = false;
@@ -163,6 +162,8 @@ class Renderer {
   };
   std::vector<Submission> submissions_;
   std::vector<uint32_t> per_mesh_;  // instance count per mesh kind this frame
+  std::vector<std::array<uint32_t, 7>> ranges_;  // draw ranges this frame
+  std::vector<glm::vec3> polyline_offsets_;      // drawPolyline scratch
   struct LineVertex {
     glm::vec3 pos;
     uint32_t colour;
