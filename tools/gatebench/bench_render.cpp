@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,21 @@ void usageRender() {
       "                   else the first discrete GPU, else lavapipe)\n"
       "  --validation     enable the validation layer (slower; for checking, not timing)\n"
       "  --png PATH       save the last frame of each count as PATH-<count>.png\n"
-      "  --assets DIR     folder with the .gltf meshes (default assets/meshes)\n"
+      "  --assets DIR     folder with the .gltf meshes (default: assets/meshes here or\n"
+      "                   above the executable)\n"
       "  --distance M     camera distance from the yard centre (default 260; larger sees more)\n");
+}
+
+// assets/meshes under the working directory, else under a parent of the executable's
+// folder (build/tools/gatebench/gatebench -> the source tree), so it runs from anywhere.
+std::string findAssets() {
+  namespace fs = std::filesystem;
+  if (fs::exists("assets/meshes/truck.gltf")) return "assets/meshes";
+  std::error_code ec;
+  fs::path dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
+  for (int up = 0; up < 5 && !ec && !dir.empty(); ++up, dir = dir.parent_path())
+    if (fs::exists(dir / "assets/meshes/truck.gltf")) return (dir / "assets/meshes").string();
+  return "assets/meshes";
 }
 
 double mean(const std::vector<double>& v) {
@@ -53,7 +67,7 @@ int bench_render(int argc, char** argv) {
   std::vector<int> counts = {1000, 10000, 100000};
   int frames = 40;
   uint32_t width = 1280, height = 720;
-  std::string png, assets = "assets/meshes";
+  std::string png, assets = findAssets();
   float distance_m = 260.0f;
   engine::RendererConfig cfg;
   for (int i = 1; i < argc; ++i) {
