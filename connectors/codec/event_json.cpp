@@ -9,6 +9,7 @@
 #include "connectors/codec/event_json.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -213,7 +214,9 @@ class Reader {
     if (!f->is_number()) { fail(RejectReason::WrongType, std::string("\"") + key + "\" must be a number"); return 0; }
     double v = f->get<double>();
     if (!std::isfinite(v) || std::fabs(v) > limit) {
-      fail(RejectReason::BadValue, std::string("\"") + key + "\" must be finite and within +-" + std::to_string(limit));
+      char lim[32];
+      std::snprintf(lim, sizeof lim, "%g", limit);
+      fail(RejectReason::BadValue, std::string("\"") + key + "\" must be finite and within +-" + lim);
       return 0;
     }
     return v;
@@ -385,7 +388,7 @@ std::optional<EventBody> read_body(const std::string& kind, Reader& r, const Sit
     else b.id = static_cast<uint32_t>(r.u64("id", 0xFFFFFFFFu));
     b.position.x = static_cast<float>(r.number("x", kMaxCoordinate_m));
     b.position.y = static_cast<float>(r.number("y", kMaxCoordinate_m));
-    b.heading_rad = static_cast<float>(r.number("heading_rad", 100.0));
+    b.heading_rad = static_cast<float>(r.number("heading_rad", kMaxHeading_rad));
     return b;
   }
   if (kind == "command") {

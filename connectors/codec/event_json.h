@@ -33,6 +33,7 @@ constexpr size_t kMaxIdChars = 64;              // ids, plates, containers, acto
 constexpr size_t kMaxTextChars = 512;           // a command's reason
 constexpr int kMaxJsonDepth = 8;
 constexpr double kMaxCoordinate_m = 1.0e6;      // positions are local metres
+constexpr double kMaxHeading_rad = 4 * 3.14159265358979;  // any angle a receiver may send unwrapped
 constexpr int64_t kMaxTime_ms = 100LL * 366 * 24 * 3600 * 1000;  // a century of run time
 
 enum class RejectReason : uint8_t {

@@ -7,7 +7,49 @@
 
 #include <mqtt/async_client.h>
 
+#include <dirent.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cstdlib>
+
 namespace connectors {
+
+namespace {
+
+// Paho C 1.3 leaves Nagle's algorithm on and has no option for it. A QoS 0 stream gets
+// nothing back from the broker, so the kernel delays its ACKs and Nagle holds each small
+// publish for up to 40 ms. After each connect we therefore set TCP_NODELAY on this
+// process's TCP sockets whose peer is the broker's port (Linux: /proc/self/fd).
+// Returns how many sockets were set.
+int set_nodelay_to_port(int port) {
+  int n = 0;
+  DIR* d = opendir("/proc/self/fd");
+  if (!d) return 0;
+  while (dirent* e = readdir(d)) {
+    char* end = nullptr;
+    long fd = std::strtol(e->d_name, &end, 10);
+    if (!end || *end || fd < 0) continue;
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    if (getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
+    int peer_port = peer.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&peer)->sin_port)
+                    : peer.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&peer)->sin6_port)
+                                                 : -1;
+    int one = 1;
+    if (peer_port == port && setsockopt(static_cast<int>(fd), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == 0) ++n;
+  }
+  closedir(d);
+  return n;
+}
+
+int port_of(const std::string& uri) {
+  size_t colon = uri.rfind(':');
+  return colon == std::string::npos ? -1 : std::atoi(uri.c_str() + colon + 1);
+}
+
+}  // namespace
 
 const char* to_string(PublishStatus s) {
   static const char* n[] = {"ok", "busy", "stopped", "failed"};
@@ -24,7 +66,7 @@ class MqttClient::Listener : public mqtt::iaction_listener {
  private:
   void done(bool ok) {
     (ok ? c_.delivered_ : c_.publish_failures_)++;
-    if (qos1_) {
+    {
       std::lock_guard lock(c_.mu_);
       c_.inflight_--;
     }
@@ -122,6 +164,7 @@ bool MqttClient::try_connect() {
   try {
     auto tok = client_->connect(opts);
     if (!tok->wait_for(std::chrono::seconds(options_.connect_timeout_s + 2))) return false;
+    set_nodelay_to_port(port_of(options_.broker.uri));
     for (const std::string& filter : options_.subscriptions)
       if (!client_->subscribe(filter, 1)->wait_for(std::chrono::seconds(options_.connect_timeout_s + 2))) return false;
     return true;
@@ -175,7 +218,9 @@ bool MqttClient::wait_delivered(std::chrono::milliseconds timeout) {
 PublishStatus MqttClient::publish(const std::string& topic, const std::string& payload, int qos, bool retain,
                                   std::chrono::milliseconds wait) {
   if (stopping_) return PublishStatus::Stopped;
-  if (qos > 0) {
+  // QoS 0 counts too (until written to the socket): the client library's command queue
+  // slows down badly when it grows, so it is kept short for both.
+  {
     std::unique_lock lock(mu_);
     if (!cv_.wait_for(lock, wait, [&] { return inflight_ < options_.max_inflight || stopping_.load(); })) return PublishStatus::Busy;
     if (stopping_) return PublishStatus::Stopped;
@@ -187,7 +232,7 @@ PublishStatus MqttClient::publish(const std::string& topic, const std::string& p
     published_++;
     return PublishStatus::Ok;
   } catch (const mqtt::exception& e) {
-    if (qos > 0) {
+    {
       std::lock_guard lock(mu_);
       inflight_--;
     }

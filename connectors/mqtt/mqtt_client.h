@@ -33,7 +33,7 @@ struct MqttClientOptions {
   std::vector<std::string> subscriptions;   // topic filters, subscribed at QoS 1
   std::chrono::milliseconds backoff_min{100};
   std::chrono::milliseconds backoff_max{5000};
-  int max_inflight = 1024;                  // QoS 1 publishes awaiting PUBACK
+  int max_inflight = 1024;                  // publishes not yet done: QoS 1 awaiting PUBACK, QoS 0 unwritten
   int max_offline_buffer = 100000;          // publishes held while disconnected
   std::string will_topic;                   // empty: no will
   std::string will_payload;
@@ -68,10 +68,11 @@ class MqttClient {
 
   bool connected() const { return connected_.load(); }
   bool wait_connected(std::chrono::milliseconds timeout);
-  // Waits until no QoS 1 publish is in flight (all PUBACKed), up to timeout.
+  // Waits until no publish is in flight (QoS 1 PUBACKed, QoS 0 written), up to timeout.
   bool wait_delivered(std::chrono::milliseconds timeout);
 
-  // Publishes one message. While max_inflight QoS 1 messages await their PUBACK it waits
+  // Publishes one message. While max_inflight messages are not done (QoS 1: PUBACKed,
+  // QoS 0: written) it waits
   // up to `wait` (0: returns Busy at once): that is the back-pressure of "as fast as the
   // broker takes". While disconnected, messages are buffered (up to max_offline_buffer)
   // and sent after the reconnect.

@@ -49,8 +49,11 @@ void TwinLink::on_message(const std::string& topic, const std::string& payload) 
 }
 
 void TwinLink::log_reject(const std::string& topic, const DecodeError& e, uint64_t nth) {
-  // The first 20 of each reason, then every 1000th: a flood must not flood the log.
-  if (!log_ || (nth > 20 && nth % 1000 != 0)) return;
+  // The first 10 of each reason, then the 100th, 1000th, 10000th...: a flood of bad
+  // messages must not flood the log.
+  bool power_of_ten = false;
+  for (uint64_t p = 100; p && p <= nth; p *= 10) power_of_ten |= p == nth;
+  if (!log_ || (nth > 10 && !power_of_ten)) return;
   std::string t = topic.size() > 120 ? topic.substr(0, 120) + "..." : topic;
   log_("mqtt: rejected a message on " + t + ": " + e.message() + " (" + std::to_string(nth) + " so far for this reason)");
 }

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -79,6 +80,8 @@ bool MosquittoFixture::start() {
   }
   pid_ = fork();
   if (pid_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the test, even if it crashes
+    freopen("/dev/null", "w", stdout);
     execl(kMosquitto, kMosquitto, "-c", conf.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }

@@ -20,6 +20,7 @@ const Bench kBenches[] = {
     {"render", "engine frame cost for 1k/10k/100k vehicles, 1280x720 offscreen", gatebench::bench_render},
 #endif
     {"store", "recorder events/s through the writer thread into SQLite, and bytes per event", gatebench::bench_store},
+    {"mqtt", "broker to applied core state: messages/s and publish-to-applied p50/p99 (own mosquitto)", gatebench::bench_mqtt},
     // Other benches register here, one line each.
 };
 

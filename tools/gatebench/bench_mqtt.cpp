@@ -1,0 +1,325 @@
+// gatebench mqtt: the live path from a broker to applied core state. Starts its own
+// mosquitto on a free loopback port, loads the twin's core with a simulated 2030 day up
+// to its busiest minute (most vehicles in the area), then publishes GNSS positions of
+// those vehicles at a chosen rate (default ten times the 2030 peak: every vehicle in the
+// area at 10 Hz, times ten) plus QoS 1 clock ticks, through TwinLink -> IngestQueue ->
+// Sequencer -> FrameLoop -> Core as gatetwin runs them. Prints messages per second,
+// publish-to-applied latency (p50/p99/max), drops (superseded positions) and QoS 1 loss.
+// Nothing leaves this machine: the broker listens on 127.0.0.1 only.
+#include "benches.h"
+
+#include "frame_loop.h"
+
+#include "connectors/mqtt/field_publisher.h"
+#include "connectors/mqtt/sequencer.h"
+#include "connectors/mqtt/twin_link.h"
+#include "connectors/sitefile/site_file.h"
+#include "twin/run.h"
+#include "twin/site_plan.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace gatebench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
+
+// A private mosquitto on a free loopback port, for the length of the bench.
+class Broker {
+ public:
+  bool start() {
+    char tmpl[] = "/tmp/gatebench-mosquitto-XXXXXX";
+    if (!mkdtemp(tmpl)) return false;
+    dir_ = tmpl;
+    chmod(dir_.c_str(), 0777);  // run as root, mosquitto drops to its own user
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t n = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+    close(fd);
+    port_ = ntohs(a.sin_port);
+    const std::string conf = dir_ + "/mosquitto.conf";
+    std::ofstream(conf) << "listener " << port_ << " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                        << "max_queued_messages 0\nmax_inflight_messages 0\nset_tcp_nodelay true\nlog_type error\n";
+    pid_ = fork();
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the bench, even if it crashes
+      freopen("/dev/null", "w", stdout);
+      execl("/usr/sbin/mosquitto", "/usr/sbin/mosquitto", "-c", conf.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 250; ++i) {
+      int c = socket(AF_INET, SOCK_STREAM, 0);
+      a.sin_port = htons(static_cast<uint16_t>(port_));
+      bool ok = connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+      close(c);
+      if (ok) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  ~Broker() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (!dir_.empty()) std::system(("rm -rf '" + dir_ + "'").c_str());
+  }
+  std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::string dir_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+struct Entity {
+  uint8_t site;
+  twin::EntityKind kind;
+  uint32_t id;
+};
+
+// Vehicles in the area: trucks that have arrived and not yet left or cleared, plus the
+// unmanned guide vehicles (always in the area).
+std::vector<Entity> vehicles_in_area(const twin::Core& core) {
+  std::vector<Entity> v;
+  const auto& w = core.state();
+  for (size_t s = 0; s < w.sites.size(); ++s) {
+    for (const twin::Shipment& sh : w.sites[s].shipments)
+      if (sh.arrived_ms >= 0 && sh.phase != twin::Phase::Cleared && sh.phase != twin::Phase::Left)
+        v.push_back({static_cast<uint8_t>(s), twin::EntityKind::Truck, sh.id});
+    for (size_t g = 0; g < w.sites[s].fleet.size(); ++g)
+      v.push_back({static_cast<uint8_t>(s), twin::EntityKind::GuideVehicle, static_cast<uint32_t>(g)});
+  }
+  return v;
+}
+
+double percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  size_t k = static_cast<size_t>(std::min<double>(v.size() - 1, std::floor(p * (v.size() - 1) + 0.5)));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+}  // namespace
+
+int bench_mqtt(int argc, char** argv) {
+  uint64_t seed = 7;
+  double seconds = 10, rate = 0, multiple = 10;
+  int ordered_per_s = 100;
+  int publishers = 4;  // GNSS gateways: each its own connection and source
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string f = argv[i];
+    if (f == "--seed") seed = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (f == "--seconds") seconds = std::atof(argv[i + 1]);
+    else if (f == "--rate") rate = std::atof(argv[i + 1]);             // messages/s; default: multiple x the 2030 peak
+    else if (f == "--multiple") multiple = std::atof(argv[i + 1]);
+    else if (f == "--ordered") ordered_per_s = std::atoi(argv[i + 1]);  // QoS 1 ticks per second
+    else if (f == "--publishers") publishers = std::max(1, std::atoi(argv[i + 1]));
+    else {
+      std::fprintf(stderr, "gatebench mqtt: flags are --seconds S --rate N --multiple M --ordered N --publishers N --seed N\n");
+      return 2;
+    }
+  }
+  if (access("/usr/sbin/mosquitto", X_OK) != 0) {
+    std::fprintf(stderr, "gatebench mqtt: /usr/sbin/mosquitto is not installed (apt-get install mosquitto)\n");
+    return 1;
+  }
+  auto loaded = connectors::load_sites("all", connectors::default_sites_dir());
+  if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {
+    std::fprintf(stderr, "gatebench: %s\n", err->message().c_str());
+    return 1;
+  }
+  const auto sites = std::get<std::vector<twin::SiteSpec>>(loaded);
+  twin::SimOptions opt;
+  opt.seed = seed;
+  for (const auto& s : sites) opt.vehicles_per_day.push_back(*twin::load_per_day(s, "2030"));
+
+  // 1. The 2030 day's peak vehicles in the area, sampled each simulated minute.
+  size_t peak = 0;
+  twin::SimTime peak_ms = 0;
+  {
+    twin::Core core(sites);
+    twin::Simulator sim(core.sites(), opt);
+    for (twin::SimTime t = twin::kMinute; t <= twin::kDay; t += twin::kMinute) {
+      twin::run_until(core, sim, t);
+      size_t n = vehicles_in_area(core).size();
+      if (n > peak) { peak = n; peak_ms = t; }
+    }
+  }
+  const double peak_rate = peak * 10.0;  // every vehicle in the area at 10 Hz
+  if (rate <= 0) rate = multiple * peak_rate;
+
+  // 2. The twin's core at that minute; the positions will be of those vehicles.
+  twin::Core core(sites);
+  {
+    twin::Simulator sim(core.sites(), opt);
+    twin::run_until(core, sim, peak_ms);
+  }
+  const std::vector<Entity> entities = vehicles_in_area(core);
+
+  Broker broker;
+  if (!broker.start()) {
+    std::fprintf(stderr, "gatebench mqtt: mosquitto did not start\n");
+    return 1;
+  }
+  connectors::TwinLinkOptions lo;
+  lo.broker.uri = broker.uri();
+  lo.broker.client_id = "gatebench-twin";
+  connectors::TwinLink link(core.sites(), lo, [](const std::string& l) { std::fprintf(stderr, "gatebench: %s\n", l.c_str()); });
+  connectors::Sequencer sequencer;
+  FrameLoop loop(core, link.queue(), sequencer, &link, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(500)});
+
+  // Positions: message i is for entity i % E; entity e is reported by gateway e % P, which
+  // numbers its own messages 1, 2, 3... (source bench-gnss-<p>).
+  const size_t total_pos = static_cast<size_t>(rate * seconds);
+  const size_t total_ordered = static_cast<size_t>(ordered_per_s * seconds);
+  const size_t P = static_cast<size_t>(publishers);
+  std::vector<std::vector<std::atomic<int64_t>>> sent_pos;
+  {
+    std::vector<size_t> share(P, 0);
+    for (size_t i = 0; i < total_pos; ++i) share[(i % entities.size()) % P]++;
+    for (size_t p = 0; p < P; ++p) sent_pos.emplace_back(share[p] + 1);
+  }
+  std::vector<std::atomic<int64_t>> sent_ord(total_ordered + 1);
+  std::vector<double> lat_pos, lat_ord;
+  lat_pos.reserve(total_pos);
+  lat_ord.reserve(total_ordered);
+  std::atomic<int64_t> last_applied_ns{0};
+  loop.set_after_apply([&](const connectors::SequencedEvent& e, const twin::Decisions&) {
+    const int64_t t = now_ns();
+    if (e.source.rfind("bench-gnss-", 0) == 0) {
+      size_t p = std::strtoul(e.source.c_str() + 11, nullptr, 10);
+      if (p < P && e.source_seq < sent_pos[p].size()) lat_pos.push_back((t - sent_pos[p][e.source_seq].load()) / 1e6);
+    } else if (e.source == "bench-ordered" && e.source_seq <= total_ordered) {
+      lat_ord.push_back((t - sent_ord[e.source_seq].load()) / 1e6);
+    }
+    last_applied_ns = t;
+  });
+
+  link.start();
+  if (!link.wait_connected(std::chrono::seconds(5))) {
+    std::fprintf(stderr, "gatebench mqtt: the twin could not connect to %s\n", broker.uri().c_str());
+    return 1;
+  }
+  std::atomic<bool> stop{false};
+  const auto t0 = Clock::now();
+  std::thread twin_thread([&] {
+    while (!stop) loop.run_frame(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
+  });
+
+  // 3. Publish at the rate: positions (QoS 0) from P gateways, ticks (QoS 1, bench-ordered).
+  std::vector<std::unique_ptr<connectors::FieldPublisher>> gateways;
+  for (size_t p = 0; p < P; ++p) {
+    connectors::FieldPublisherOptions po;
+    po.broker.uri = broker.uri();
+    po.broker.client_id = "gatebench-gnss-" + std::to_string(p);
+    po.source = "bench-gnss-" + std::to_string(p);
+    po.max_inflight = 256;  // short client-side queue: latency, not throughput, is at stake
+    gateways.push_back(std::make_unique<connectors::FieldPublisher>(core.sites(), po, nullptr));
+    if (!gateways.back()->start(std::chrono::seconds(5))) return 1;
+  }
+  connectors::FieldPublisherOptions to;
+  to.broker.uri = broker.uri();
+  to.broker.client_id = "gatebench-ordered";
+  to.source = "bench-ordered";
+  connectors::FieldPublisher ticks(core.sites(), to, nullptr);
+  if (!ticks.start(std::chrono::seconds(5))) return 1;
+  const auto p0 = Clock::now();
+  const int64_t p0_ns = now_ns();
+  std::atomic<uint64_t> publish_failures{0};
+  auto pace = [&](size_t i, double per_s) {  // the time message i is due
+    std::this_thread::sleep_until(p0 + std::chrono::nanoseconds(static_cast<int64_t>(i * 1e9 / per_s)));
+  };
+  std::vector<std::thread> threads;
+  for (size_t p = 0; p < P; ++p)
+    threads.emplace_back([&, p] {
+      uint64_t seq = 0;
+      for (size_t i = p; i < total_pos; ++i) {
+        const Entity& en = entities[i % entities.size()];
+        if ((i % entities.size()) % P != p) continue;
+        if (seq % 16 == 0) pace(i, rate);  // pace every 16th message: fewer wake-ups
+        ++seq;
+        const float a = static_cast<float>(i) * 1e-3f;
+        twin::PositionReport pr{en.kind, en.id, {100.f + std::cos(a) * 50.f, std::sin(a) * 50.f}, std::remainder(a, 6.2831853f)};
+        const twin::SimTime t_ms = peak_ms + static_cast<twin::SimTime>(i * 1000.0 / rate);
+        sent_pos[p][seq] = now_ns();
+        if (gateways[p]->publish(twin::Event{0, t_ms, en.site, pr}, seq) != connectors::PublishStatus::Ok) publish_failures++;
+      }
+    });
+  threads.emplace_back([&] {
+    for (size_t k = 1; k <= total_ordered; ++k) {
+      pace(k, ordered_per_s);
+      sent_ord[k] = now_ns();
+      const twin::SimTime t_ms = peak_ms + static_cast<twin::SimTime>(k * 1000.0 / ordered_per_s);
+      if (ticks.publish(twin::Event{0, t_ms, 0, twin::ClockTick{}}, k) != connectors::PublishStatus::Ok) publish_failures++;
+    }
+  });
+  for (auto& t : threads) t.join();
+  const double publish_s = (now_ns() - p0_ns) / 1e9;
+  ticks.finish(std::chrono::seconds(30));
+  for (auto& g : gateways) g->finish(std::chrono::seconds(30));
+  // 4. Let the twin take what the broker still holds (up to 10 s after the last publish).
+  const auto drain_until = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < drain_until) {
+    connectors::TwinLinkStats s = link.stats();
+    if (s.received >= total_pos + total_ordered && s.queue.size == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  stop = true;
+  twin_thread.join();
+  const connectors::TwinLinkStats s = link.stats();
+  link.stop();
+
+  const double span_s = (last_applied_ns.load() - p0_ns) / 1e9;
+  const uint64_t ordered_applied = lat_ord.size();
+  std::printf("bench mqtt: broker -> applied core state, mosquitto on 127.0.0.1, seed %llu\n", static_cast<unsigned long long>(seed));
+  std::printf("  2030 peak in area  %zu vehicles (trucks in the area + guide vehicles, both sites) at %02d:%02d of a simulated 2030 day\n",
+              peak, static_cast<int>(peak_ms / twin::kHour), static_cast<int>(peak_ms % twin::kHour / twin::kMinute));
+  std::printf("  2030 peak telemetry %.0f msg/s (each at 10 Hz); target %.0fx = %.0f msg/s\n", peak_rate, multiple, multiple * peak_rate);
+  std::printf("  offered            %.0f positions/s (QoS 0, %d gateways) + %d ticks/s (QoS 1) for %.1f s (publishing took %.2f s)\n",
+              rate, publishers, ordered_per_s, seconds, publish_s);
+  std::printf("  received           %llu of %zu published (%llu publish failures)\n", static_cast<unsigned long long>(s.received),
+              total_pos + total_ordered, static_cast<unsigned long long>(publish_failures.load()));
+  std::printf("  applied            %llu positions + %llu ticks; %.0f msg/s from first publish to last applied\n",
+              static_cast<unsigned long long>(lat_pos.size()), static_cast<unsigned long long>(ordered_applied),
+              (lat_pos.size() + ordered_applied) / std::max(span_s, 1e-9));
+  std::printf("  dropped            %llu superseded positions (latest-wins under load)\n",
+              static_cast<unsigned long long>(s.queue.superseded));
+  std::printf("  QoS 1 lost         %lld of %zu ticks\n", static_cast<long long>(total_ordered - ordered_applied), total_ordered);
+  std::vector<double> all = lat_pos;
+  const double p50 = percentile(lat_pos, 0.50), p99 = percentile(lat_pos, 0.99);
+  const double pmax = lat_pos.empty() ? 0 : *std::max_element(lat_pos.begin(), lat_pos.end());
+  std::printf("  latency positions  p50 %.2f ms  p99 %.2f ms  max %.2f ms (publish call -> folded by the core)\n", p50, p99, pmax);
+  std::printf("  latency QoS 1      p50 %.2f ms  p99 %.2f ms\n", percentile(lat_ord, 0.50), percentile(lat_ord, 0.99));
+  std::printf("  queue high water   %zu messages; frames %llu\n", s.queue.high_water,
+              static_cast<unsigned long long>(loop.stats().frames));
+  return 0;
+}
+
+}  // namespace gatebench
