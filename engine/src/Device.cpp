@@ -56,9 +56,9 @@ int typeRank(VkPhysicalDeviceType t) {
 
 bool hasLayer(const char* name) {
   uint32_t n = 0;
-  vkEnumerateInstanceLayerProperties(&n, nullptr);
+  VK_CHECK(vkEnumerateInstanceLayerProperties(&n, nullptr));
   std::vector<VkLayerProperties> layers(n);
-  vkEnumerateInstanceLayerProperties(&n, layers.data());
+  VK_CHECK(vkEnumerateInstanceLayerProperties(&n, layers.data()));
   for (const auto& l : layers)
     if (!std::strcmp(l.layerName, name)) return true;
   return false;
@@ -218,7 +218,7 @@ void Device::createDevice(bool presentation) {
 
 Device::~Device() {
   if (device_) {
-    vkDeviceWaitIdle(device_);
+    waitIdleQuietly();
     vkDestroyCommandPool(device_, once_pool_, nullptr);
     vkDestroyDevice(device_, nullptr);
   }
@@ -258,5 +258,12 @@ void Device::runOnce(const std::function<void(VkCommandBuffer)>& fn) const {
 }
 
 void Device::waitIdle() const { VK_CHECK(vkDeviceWaitIdle(device_)); }
+
+void Device::waitIdleQuietly() const noexcept {
+  VkResult r = vkDeviceWaitIdle(device_);
+  if (r != VK_SUCCESS)
+    std::fprintf(stderr, "engine: vkDeviceWaitIdle failed during shutdown: %s (%s:%d)\n",
+                 vkResultName(r), __FILE__, __LINE__);
+}
 
 }  // namespace engine

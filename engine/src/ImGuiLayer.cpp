@@ -60,7 +60,7 @@ ImGuiLayer::ImGuiLayer(const Device& dev, VkRenderPass overlay_pass, GLFWwindow*
 }
 
 ImGuiLayer::~ImGuiLayer() {
-  dev_.waitIdle();
+  dev_.waitIdleQuietly();
   if (in_frame_) ImGui::EndFrame();
   ImGui_ImplVulkan_Shutdown();
   if (glfw_) ImGui_ImplGlfw_Shutdown();

@@ -100,7 +100,7 @@ Renderer::Renderer(const RendererConfig& cfg) : cfg_(cfg) {
 
 Renderer::~Renderer() {
   if (!device_) return;
-  device_->waitIdle();
+  device_->waitIdleQuietly();
   if (in_frame_) imgui_->discardFrame();
   VkDevice d = device_->device();
   for (auto& fp : frames_) {

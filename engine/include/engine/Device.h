@@ -52,6 +52,8 @@ class Device {
   // Records with fn into a fresh command buffer, submits it and waits for it to finish.
   void runOnce(const std::function<void(VkCommandBuffer)>& fn) const;
   void waitIdle() const;
+  // For destructors: reports a failure on stderr instead of throwing.
+  void waitIdleQuietly() const noexcept;
 
   // Validation messages (warnings and errors) seen by any Device since the process began,
   // and since the last reset. Tests assert this stays zero.
