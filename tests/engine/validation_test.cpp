@@ -23,6 +23,7 @@
 #include <fstream>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,39 +72,46 @@ class Child {
   pid_t pid_ = -1;
 };
 
-// An Xvfb server on a free display number, killed on destruction.
+// An Xvfb server on a display number it picks itself (-displayfd: no race with other tests
+// starting servers at the same time), killed on destruction.
 class XvfbServer {
  public:
   bool start(const std::string& exe) {
-    for (int n = 87; n < 140; ++n) {
-      std::string sock = "/tmp/.X11-unix/X" + std::to_string(n);
-      std::string lock = "/tmp/.X" + std::to_string(n) + "-lock";
-      if (std::filesystem::exists(sock) || std::filesystem::exists(lock)) continue;
-      pid_t pid = fork();
-      if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
-        std::string disp = ":" + std::to_string(n);
-        execl(exe.c_str(), "Xvfb", disp.c_str(), "-screen", "0", "1280x720x24", "-nolisten", "tcp",
-              static_cast<char*>(nullptr));
-        _exit(127);
-      }
-      if (pid < 0) return false;
-      for (int i = 0; i < 100; ++i) {  // up to 5 s for the socket
-        if (std::filesystem::exists(sock)) {
-          pid_ = pid;
-          display_ = ":" + std::to_string(n);
-          return true;
-        }
-        int status = 0;
-        if (waitpid(pid, &status, WNOHANG) == pid) break;  // died: try the next number
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-      kill(pid, SIGTERM);
-      waitpid(pid, nullptr, 0);
+    int fds[2];
+    if (pipe(fds) != 0) return false;
+    pid_t pid = fork();
+    if (pid == 0) {
+      close(fds[0]);
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      std::string fd = std::to_string(fds[1]);
+      execl(exe.c_str(), "Xvfb", "-displayfd", fd.c_str(), "-screen", "0", "1280x720x24",
+            "-nolisten", "tcp", static_cast<char*>(nullptr));
+      _exit(127);
     }
-    return false;
+    close(fds[1]);
+    if (pid < 0) {
+      close(fds[0]);
+      return false;
+    }
+    pid_ = pid;
+    // Xvfb writes the display number and a newline once it accepts connections.
+    std::string number;
+    pollfd pfd{fds[0], POLLIN, 0};
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (poll(&pfd, 1, 100) > 0) {
+        char c;
+        if (read(fds[0], &c, 1) != 1) break;  // closed: the server failed
+        if (c == '\n') break;
+        number += c;
+      }
+    }
+    close(fds[0]);
+    if (number.empty()) return false;
+    display_ = ":" + number;
+    return true;
   }
   ~XvfbServer() {
     if (pid_ > 0) {
