@@ -136,10 +136,14 @@ void Renderer::collectTimings(FrameData& f) {
   uint64_t ts[2] = {0, 0};
   VkResult r = vkGetQueryPoolResults(device_->device(), f.queries, 0, 2, sizeof(ts), ts,
                                      sizeof(uint64_t), VK_QUERY_RESULT_64_BIT);
-  if (r == VK_SUCCESS)
-    stats_.gpu_ms = double(ts[1] - ts[0]) * device_->timestampPeriodNs() * 1e-6;
-  else if (r != VK_NOT_READY)
+  if (r == VK_SUCCESS) {
+    // Queues may keep fewer than 64 valid bits; the difference wraps within them.
+    const uint32_t bits = device_->timestampValidBits();
+    const uint64_t mask = bits >= 64 ? ~0ull : (1ull << bits) - 1;
+    stats_.gpu_ms = double((ts[1] - ts[0]) & mask) * device_->timestampPeriodNs() * 1e-6;
+  } else if (r != VK_NOT_READY) {
     VK_CHECK(r);
+  }
   f.queries_pending = false;
 }
 

@@ -47,6 +47,7 @@ class Device {
   // Nanoseconds per timestamp tick, and whether the queue supports timestamps at all.
   float timestampPeriodNs() const { return props_.limits.timestampPeriod; }
   bool timestampsSupported() const { return timestamp_bits_ > 0; }
+  uint32_t timestampValidBits() const { return timestamp_bits_; }
 
   uint32_t findMemoryType(uint32_t type_bits, VkMemoryPropertyFlags flags) const;
   // Records with fn into a fresh command buffer, submits it and waits for it to finish.
