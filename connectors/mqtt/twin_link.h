@@ -64,6 +64,10 @@ class TwinLink {
   void flush_outbox();
   // Core thread: the twin's health (JSON), retained, QoS 0.
   void publish_health(const std::string& json);
+  // Core thread: an event this twin originates (a console's operator command), published
+  // as a field message from `source` so that other consoles and the audit see it. QoS 1,
+  // never waits; false when the client could not take it now.
+  bool publish_event(const twin::Event& e, const std::string& source, uint64_t source_seq);
 
   TwinLinkStats stats() const;
 

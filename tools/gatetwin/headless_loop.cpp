@@ -29,7 +29,7 @@ void log_line(const std::string& line) { std::fprintf(stderr, "gatetwin: %s\n", 
 
 }  // namespace
 
-int run_headless(const TwinArgs& args) {
+int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   auto loaded = connectors::load_sites(args.site, args.sites_dir.empty() ? connectors::default_sites_dir() : args.sites_dir);
   if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {
     log_line(err->message());
@@ -67,13 +67,19 @@ int run_headless(const TwinArgs& args) {
   sl.gap_wait_ms = args.gap_wait_ms;
   connectors::Sequencer sequencer(sl);
   FrameLoopOptions fo;
-  fo.input_wait = std::chrono::microseconds(2000);  // no window to draw: sleep on the queue
+  fo.input_wait = hooks ? hooks->input_wait() : std::chrono::microseconds(2000);  // no window: sleep on the queue
   FrameLoop loop(core, link.queue(), sequencer, &link, recording.get(), fo);
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   link.start();
   log_line("mirroring " + site_ids + " from " + args.broker + " as " + lo.broker.client_id);
+  if (hooks) {
+    if (int code = hooks->start(core, loop, link.queue(), link)) {
+      link.stop();
+      return code;
+    }
+  }
 
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
@@ -82,13 +88,18 @@ int run_headless(const TwinArgs& args) {
   while (!g_stop) {
     const int64_t now_ms = since_ms();
     if (args.run_for_s > 0 && now_ms >= static_cast<int64_t>(args.run_for_s * 1000)) break;
-    loop.run_frame(now_ms);
+    if (!hooks) loop.run_frame(now_ms);
+    else if (!hooks->frame(now_ms)) break;
     if (args.until_applied && loop.stats().applied >= args.until_applied) break;
     if (now_ms >= next_health_ms) {
       nlohmann::json h = twin_stats_json(core, &link, sequencer, loop, now_ms / 1000.0);
       h["v"] = 1;
       h["src"] = "twin";
       h["status"] = "up";
+      if (recording) {  // a failing disk raises an alarm; the core goes on
+        if (std::string alarm = recording->watch(); !alarm.empty()) log_line(alarm);
+        h["record"] = recording->health();
+      }
       link.publish_health(h.dump());
       if (!args.quiet)
         std::fprintf(stderr, "gatetwin: %6.1f s  received %llu  applied %llu  rejected %llu  dropped %llu  hash %s\n",
@@ -106,10 +117,11 @@ int run_headless(const TwinArgs& args) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   const double wall_s = since_ms() / 1000.0;
+  int hook_code = hooks ? hooks->finish(since_ms()) : 0;
   link.stop();
 
   nlohmann::json stats = twin_stats_json(core, &link, sequencer, loop, wall_s);
-  int code = 0;
+  int code = hook_code;
   if (recording) {
     std::string err = recording->close();
     const connectors::RecorderStats rs = recording->stats();

@@ -1,16 +1,56 @@
-// gatetwin: the twin program. Today it runs headless (--headless): MQTT in, core,
-// decisions and health out, stats and a recording at exit. The windowed app will run
-// the same FrameLoop (frame_loop.h) and draw from the core's state.
+// gatetwin: the twin program. With a window it is the control room (ControlRoom over the
+// twin's loop); --headless runs the same loop without drawing, and --screenshot renders
+// the chosen view offscreen at the end. `gatetwin audit verify FILE` checks a recording.
+#include "app_hooks.h"
 #include "audit_cmd.h"
 #include "headless_loop.h"
 #include "twin_args.h"
 
+#include "connectors/accounts/accounts.h"
+
+#include <cstdio>
+#include <iostream>
+#include <random>
 #include <string>
+
+// `gatetwin accounts line USER ROLE`: reads a password on stdin and prints the accounts-file
+// entry for it (a salted SHA-256), for tools/setup/make-accounts.sh.
+static int accounts_command(int argc, char** argv) {
+  if (argc != 5 || std::string(argv[2]) != "line") {
+    std::fprintf(stderr, "usage: gatetwin accounts line USER viewer|operator|supervisor  (password on stdin)\n");
+    return 2;
+  }
+  auto role = connectors::parse_role(argv[4]);
+  if (!role) {
+    std::fprintf(stderr, "gatetwin: the role is one of viewer, operator, supervisor\n");
+    return 2;
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  if (password.size() < 8) {
+    std::fprintf(stderr, "gatetwin: a password needs at least 8 characters\n");
+    return 2;
+  }
+  std::random_device rd;
+  std::string salt;
+  for (int i = 0; i < 16; ++i) salt += "0123456789abcdef"[rd() & 15];
+  std::printf("%s\n", connectors::Accounts::make_entry_json(argv[3], *role, password, salt).c_str());
+  return 0;
+}
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "audit") return run_audit_command(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "accounts") return accounts_command(argc, argv);
   int code = 0;
   auto args = parse_twin_args(argc, argv, code);
   if (!args) return code;
+  if (!args->headless) {
+    WindowHooks window(*args);
+    return run_headless(*args, &window);
+  }
+  if (!args->screenshot_path.empty()) {
+    ScreenshotHooks shot(*args);
+    return run_headless(*args, &shot);
+  }
   return run_headless(*args);
 }

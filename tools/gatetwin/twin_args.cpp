@@ -5,13 +5,22 @@
 #include <cstdlib>
 #include <string>
 
-static const char* kHelp = R"(usage: gatetwin --headless --broker tcp://host:port [options]
+static const char* kHelp = R"(usage: gatetwin --broker tcp://host:port [options]          the control room, in a window
+       gatetwin --headless --broker tcp://host:port [options]   no window (automation)
        gatetwin audit verify FILE   check the audit chain of a recording's commands
 
 The twin: folds field messages from an MQTT broker into the core, publishes the core's
 decisions, command results and its own health (topics: docs/mqtt.md).
 
-  --headless           run without a window (the only mode in this build)
+  --headless           run without a window
+  --screenshot FILE    headless: at the end, render the view offscreen and save a PNG, and
+                       print the KPI summary
+  --view V             m1119 | m1088 | both (default) | wall
+  --size WxH           window or screenshot size in pixels (default 1600x900)
+  --wall               wall display: full screen, no editing, large type, KPI strip
+  --tour               with --wall: a slow camera tour
+  --accounts FILE      local accounts file (login with a role; see docs/gatetwin.md)
+  --stale-after S      seconds without input before the data is shown as stale (default 5)
   --broker URL         tcp://host:port of the MQTT broker, or ssl://host:port (TLS: the
                        broker is verified against ca_file; see docs/security.md)
   --mqtt-config FILE   user / password / client_id / ca_file / cert_file / key_file as
@@ -55,6 +64,8 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       exit_code = 0;
       return std::nullopt;
     } else if (f == "--headless") a.headless = true;
+    else if (f == "--wall") { a.wall = true; a.view = "wall"; }
+    else if (f == "--tour") a.tour = true;
     else if (f == "--no-publish") a.publish_decisions = false;
     else if (f == "--quiet") a.quiet = true;
     else if (f == "--user" || f == "--password")
@@ -70,6 +81,21 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else if (f == "--sites-dir") a.sites_dir = v;
       else if (f == "--stats") a.stats_path = v;
       else if (f == "--record") a.record_path = v;
+      else if (f == "--screenshot") a.screenshot_path = v;
+      else if (f == "--view") {
+        a.view = v;
+        if (a.view != "m1119" && a.view != "m1088" && a.view != "both" && a.view != "wall" && a.view.find_first_of("/ ") != std::string::npos)
+          return bad("--view takes a site id, both or wall");
+      }
+      else if (f == "--accounts") a.accounts_path = v;
+      else if (f == "--stale-after") { if (!number(v, n) || n <= 0) return bad("--stale-after takes seconds above 0"); a.stale_after_s = n; }
+      else if (f == "--size") {
+        unsigned w = 0, h = 0;
+        if (std::sscanf(v, "%ux%u", &w, &h) != 2 || w < 320 || h < 240 || w > 7680 || h > 4320)
+          return bad("--size takes WIDTHxHEIGHT, e.g. 1920x1080");
+        a.width = w;
+        a.height = h;
+      }
       else if (f == "--lanes") { auto p = twin::parse_lane_plan(v); if (!p) return bad("--lanes takes expanded or today"); a.lanes = *p; }
       else if (f == "--unmanned") { auto p = twin::parse_unmanned_plan(v); if (!p) return bad("--unmanned takes on, off or as-manned"); a.unmanned = *p; }
       else if (f == "--run-for") { if (!number(v, n) || n <= 0) return bad("--run-for takes seconds above 0"); a.run_for_s = n; }
@@ -79,8 +105,8 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else return bad("unknown flag " + f);
     }
   }
-  if (!a.headless) return bad("the window is not built yet: run with --headless");
-  if (a.broker.empty()) return bad("--headless needs --broker tcp://host:port");
+  if (a.broker.empty()) return bad("gatetwin needs --broker tcp://host:port (tools/setup/run-twin.sh starts a local one)");
+  if (!a.headless && a.screenshot_path.size()) return bad("--screenshot is for --headless runs");
   exit_code = 0;
   return a;
 }

@@ -25,6 +25,14 @@ struct TwinArgs {
   size_t queue_capacity = 65536;
   bool publish_decisions = true;
   bool quiet = false;
+  // The control room (docs/gatetwin.md): window, or headless with --screenshot.
+  std::string screenshot_path;     // headless: render the view at the end and save a PNG
+  std::string view = "both";       // m1119 | m1088 | both | wall
+  uint32_t width = 1600, height = 900;
+  bool wall = false;               // wall display: full screen, no editing, large type, KPI strip
+  bool tour = false;               // wall: slow camera tour
+  std::string accounts_path;       // local accounts (login with a role)
+  double stale_after_s = 5;        // no input this long: the banner says the data is stale
 };
 
 // Returns the arguments, or prints why not (or the help) and sets exit_code.

@@ -1,0 +1,19 @@
+// gatetwin built without the engine (GATETWIN_ENGINE=OFF): headless only.
+#include "audit_cmd.h"
+#include "headless_loop.h"
+#include "twin_args.h"
+
+#include <cstdio>
+#include <string>
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "audit") return run_audit_command(argc, argv);
+  int code = 0;
+  auto args = parse_twin_args(argc, argv, code);
+  if (!args) return code;
+  if (!args->headless || !args->screenshot_path.empty()) {
+    std::fprintf(stderr, "gatetwin: this build has no renderer (GATETWIN_ENGINE=OFF): run with --headless, without --screenshot\n");
+    return 2;
+  }
+  return run_headless(*args);
+}
