@@ -84,6 +84,11 @@ void TwinLink::flush_outbox() {
 
 void TwinLink::publish_health(const std::string& json) { client_.publish(health_topic(), json, 0, true, std::chrono::milliseconds(0)); }
 
+bool TwinLink::publish_event(const twin::Event& e, const std::string& source, uint64_t source_seq) {
+  EncodedMessage m = encode_event(e, source, source_seq, sites_);
+  return client_.publish(m.topic, m.payload, m.qos, m.retain, std::chrono::milliseconds(0)) == PublishStatus::Ok;
+}
+
 TwinLinkStats TwinLink::stats() const {
   TwinLinkStats s;
   s.received = received_;
