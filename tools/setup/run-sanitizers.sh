@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The test suite again under sanitizers (called by run-tests.sh after the main suite;
+# GATETWIN_SANITIZERS=0 skips it). Without the engine (-DGATETWIN_ENGINE=OFF), with clang:
+#  1. build-asan: AddressSanitizer + UndefinedBehaviorSanitizer (any report fails the
+#     test), every core and connector test, gatesim and gatetwin as the live tests run
+#     them, and the libFuzzer targets, each fuzzed for GATETWIN_FUZZ_SECONDS (default 15)
+#     from its seed corpus in tests/fuzz/corpus;
+#  2. build-tsan: ThreadSanitizer over the threaded connector tests (the recorder's writer
+#     thread, the MQTT queue and client, the live tests).
+# Idempotent: the build folders are reused. Jobs: GATETWIN_JOBS or nproc.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+jobs=${GATETWIN_JOBS:-$(nproc)}
+asan=${GATETWIN_ASAN_DIR:-$root/build-asan}
+tsan=${GATETWIN_TSAN_DIR:-$root/build-tsan}
+fuzz_s=${GATETWIN_FUZZ_SECONDS:-15}
+command -v clang++ >/dev/null || { echo "run-sanitizers: clang++ is missing (tools/setup/packages.txt)" >&2; exit 2; }
+
+common=(-G Ninja -DGATETWIN_ENGINE=OFF -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++)
+core_tests=(test_twin_clearance test_twin_commands test_twin_determinism test_twin_invariants test_twin_erlang
+            test_site_file test_scenarios)
+connector_tests=(test_store test_audit test_mqtt_codec test_mqtt_sequencer test_mqtt_live test_security_live)
+threaded_tests=(test_store test_audit test_mqtt_sequencer test_mqtt_live test_security_live)
+fuzzers=(fuzz_event_json fuzz_event_binary fuzz_site_file fuzz_recording)
+
+# [SECTION] ASan + UBSan, and the fuzzers
+san="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
+cmake -S "$root" -B "$asan" "${common[@]}" -DGATETWIN_FUZZ=ON -DGATETWIN_FUZZ_SECONDS="$fuzz_s" \
+  -DCMAKE_C_FLAGS="$san" -DCMAKE_CXX_FLAGS="$san -fsanitize=fuzzer-no-link" \
+  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+cmake --build "$asan" -j "$jobs" --target "${core_tests[@]}" "${connector_tests[@]}" "${fuzzers[@]}"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+echo "run-sanitizers: ASan + UBSan tests and ${fuzz_s} s of each fuzzer"
+(cd "$asan" && ctest --output-on-failure -j "$jobs")
+
+# [SECTION] TSan
+tsan_flags="-O1 -g -fno-omit-frame-pointer -fsanitize=thread"
+cmake -S "$root" -B "$tsan" "${common[@]}" -DCMAKE_C_FLAGS="$tsan_flags" -DCMAKE_CXX_FLAGS="$tsan_flags" \
+  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
+cmake --build "$tsan" -j "$jobs" --target "${threaded_tests[@]}"
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tools/setup/tsan.supp}
+echo "run-sanitizers: TSan over the threaded connector tests"
+regex=$(IFS='|'; echo "^(${threaded_tests[*]})\$")
+(cd "$tsan" && ctest --output-on-failure -j "$jobs" -R "$regex")
