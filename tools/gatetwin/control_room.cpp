@@ -160,7 +160,7 @@ void ControlRoom::handle_pointer() {
 
 void ControlRoom::draw_panels() {
   const glm::vec2 vp = renderer_.viewport();
-  const float side = std::clamp(vp.x * 0.28f, 360.0f, 560.0f);
+  const float side = std::clamp(vp.x * 0.3f, 400.0f, 600.0f);
   const float banner_h = banner_.empty() ? 0.0f : 34.0f;
   const CommandSink sink = [this](uint8_t site, const twin::OperatorCommand& c) { return submit(site, c); };
   status_banner({0, 0, vp.x, banner_h}, banner_, true);
@@ -181,9 +181,9 @@ void ControlRoom::draw_panels() {
   ImGui::End();
   // Right column: login, lanes, vehicle. Bottom: alerts and KPIs.
   float y = banner_h;
-  const float login_h = 110, lanes_h = std::max(300.0f, vp.y * 0.42f);
+  const float login_h = options_.accounts ? 110.0f : 34.0f, lanes_h = std::max(300.0f, vp.y * 0.42f);
   if (options_.accounts) login_panel({vp.x - side, y, side, login_h}, *options_.accounts, session_);
-  else status_banner({vp.x - side, y, side, login_h}, session_.logged_in() ? session_.user : "no accounts file", false);
+  else status_banner({vp.x - side, y, side, login_h}, session_.logged_in() ? session_.user : "view only: start with --accounts FILE to log in", false);
   y += login_h;
   lane_panel({vp.x - side, y, side, lanes_h}, core_, panel_site_, session_, form_, sink);
   y += lanes_h;

@@ -60,6 +60,7 @@ struct DrawList {
     return pick_id == 0 || pick_id > picks.size() ? nullptr : &picks[pick_id - 1];
   }
   std::vector<engine::Instance>& of(MeshKind k) { return instances[static_cast<size_t>(k)]; }
+  const std::vector<engine::Instance>& of(MeshKind k) const { return instances[static_cast<size_t>(k)]; }
 };
 
 }  // namespace gatetwin

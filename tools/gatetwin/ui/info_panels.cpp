@@ -108,7 +108,7 @@ bool login_panel(const PanelRect& r, const connectors::Accounts& accounts, Opera
 
 void status_banner(const PanelRect& r, const std::string& text, bool alarm) {
   if (text.empty()) return;
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, alarm ? ImVec4(0.75f, 0.08f, 0.08f, 0.95f) : ImVec4(0.15f, 0.35f, 0.15f, 0.9f));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, alarm ? ImVec4(0.75f, 0.08f, 0.08f, 0.95f) : ImVec4(0.12f, 0.14f, 0.18f, 0.95f));
   if (ui::begin_fixed("##banner", r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoInputs)) {
     const float tw = ImGui::CalcTextSize(text.c_str()).x;
     ImGui::SetCursorPosX(std::max(8.0f, (r.w - tw) / 2));

@@ -24,49 +24,54 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
     const double hours = std::max(1.0, static_cast<double>(core.state().now_ms) / kHour);
     const bool can = ui::command_header(who, form);
     ui::command_outcome(core, form);
-    if (ImGui::BeginTable("lanes", can ? 6 : 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    static int selected_lane = 0;
+    if (ImGui::BeginTable("lanes", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
       ImGui::TableSetupColumn("lane");
       ImGui::TableSetupColumn("dir");
       ImGui::TableSetupColumn("state");
       ImGui::TableSetupColumn("queue");
       ImGui::TableSetupColumn("per h");
-      if (can) ImGui::TableSetupColumn("command", ImGuiTableColumnFlags_WidthStretch);
       ImGui::TableHeadersRow();
       for (size_t l = 0; l < spec.lanes.size(); ++l) {
         const LaneState& st = s.lanes[l];
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        ImGui::Text("%s%s", spec.lanes[l].id.c_str(), spec.lanes[l].kind == LaneKind::Unmanned ? " (U)" : "");
+        std::string name = spec.lanes[l].id + (spec.lanes[l].kind == LaneKind::Unmanned ? " (U)" : "");
+        if (ImGui::Selectable(name.c_str(), selected_lane == static_cast<int>(l), ImGuiSelectableFlags_SpanAllColumns))
+          selected_lane = static_cast<int>(l);
         ImGui::TableSetColumnIndex(1);
         ImGui::TextUnformatted(to_string(st.direction));
         ImGui::TableSetColumnIndex(2);
-        ImGui::TextUnformatted(lane_state(spec, st, l));
+        const bool trouble = !st.open || st.barrier_failed;
+        ImGui::TextColored(trouble ? ImVec4(1, 0.5f, 0.4f, 1) : ImVec4(0.85f, 0.9f, 0.85f, 1), "%s", lane_state(spec, st, l));
         ImGui::TableSetColumnIndex(3);
         int on = 0;
         for (uint16_t v : st.segment) on += v != kNone16;
         ImGui::Text("%zu%s", st.queue.size() + (st.on_lane != kNone ? 1 : 0), on ? (" +" + std::to_string(on) + "U").c_str() : "");
         ImGui::TableSetColumnIndex(4);
         ImGui::Text("%.1f", st.crossings / hours);
-        if (!can) continue;
-        ImGui::TableSetColumnIndex(5);
-        ImGui::PushID(static_cast<int>(l));
-        Command c;
-        c.lane = static_cast<uint16_t>(l);
-        auto button = [&](const char* label, CommandKind k) {
-          c.kind = k;
-          if (ImGui::SmallButton(label)) form.submit(who, site, c, sink);
-          ImGui::SameLine();
-        };
-        button(st.open ? "Close" : "Open", st.open ? CommandKind::CloseLane : CommandKind::OpenLane);
-        button("Reverse", CommandKind::ReverseLane);
-        if (spec.lanes[l].kind == LaneKind::Manned)
-          button(st.reserved_unmanned ? "Unreserve" : "Reserve U", st.reserved_unmanned ? CommandKind::UnreserveLane : CommandKind::ReserveLaneForUnmanned);
-        c.kind = st.barrier_failed ? CommandKind::MarkEquipmentRestored : CommandKind::MarkEquipmentFailed;
-        c.equipment = {EquipmentRef::Kind::LaneBarrier, static_cast<uint16_t>(l), 0};
-        if (ImGui::SmallButton(st.barrier_failed ? "Barrier OK" : "Barrier failed")) form.submit(who, site, c, sink);
-        ImGui::PopID();
       }
       ImGui::EndTable();
+    }
+    if (can && selected_lane >= 0 && static_cast<size_t>(selected_lane) < spec.lanes.size()) {
+      const size_t l = static_cast<size_t>(selected_lane);
+      const LaneState& st = s.lanes[l];
+      Command c;
+      c.lane = static_cast<uint16_t>(l);
+      ImGui::Text("%s:", spec.lanes[l].id.c_str());
+      auto button = [&](const char* label, CommandKind k) {
+        ImGui::SameLine();
+        c.kind = k;
+        if (ImGui::Button(label)) form.submit(who, site, c, sink);
+      };
+      button(st.open ? "Close" : "Open", st.open ? CommandKind::CloseLane : CommandKind::OpenLane);
+      button("Reverse", CommandKind::ReverseLane);
+      if (spec.lanes[l].kind == LaneKind::Manned)
+        button(st.reserved_unmanned ? "Return to trucks" : "Reserve for unmanned",
+               st.reserved_unmanned ? CommandKind::UnreserveLane : CommandKind::ReserveLaneForUnmanned);
+      c.equipment = {EquipmentRef::Kind::LaneBarrier, static_cast<uint16_t>(l), 0};
+      button(st.barrier_failed ? "Barrier restored" : "Barrier failed",
+             st.barrier_failed ? CommandKind::MarkEquipmentRestored : CommandKind::MarkEquipmentFailed);
     }
     if (ImGui::CollapsingHeader("Checkpoints and guide vehicles", ImGuiTreeNodeFlags_DefaultOpen)) {
       for (size_t k = 0; k < spec.checkpoints.size(); ++k) {
