@@ -1,8 +1,57 @@
 #!/usr/bin/env bash
-# README command 1: set up, build, and run the twin's main job.
-# Today: simulate one day of both freight roads at 2030 load and print the KPIs.
+# README command 1: set up, build, and run the twin's main job, the whole live path:
+#   a local Mosquitto on a free loopback port (unless GATETWIN_BROKER names a broker),
+#   gatesim publishing both freight roads at 2030 load, and gatetwin subscribed to it.
+# With a display (DISPLAY set) gatetwin opens the control-room window; without one it
+# runs headless for GATETWIN_RUN_FOR seconds (default 30), then writes a screenshot
+# (out/control-room.png), the stats (out/stats.json) and prints the KPI summary.
+# Extra arguments go to gatetwin (e.g. --wall, --view m1119, --accounts FILE).
+# Environment: GATETWIN_BROKER, GATETWIN_SPEED (simulated seconds per second),
+# GATETWIN_RUN_FOR, GATETWIN_OUT (default out/), GATETWIN_HEADLESS=1 to force headless.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${GATETWIN_BUILD_DIR:-$root/build}
 "$root/tools/setup/build.sh"
-exec "$build/tools/gatesim/gatesim" --site all --load 2030 --days 1 --seed 7 "$@"
+out=${GATETWIN_OUT:-$root/out}
+mkdir -p "$out"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+broker=${GATETWIN_BROKER:-}
+if [[ -z "$broker" ]]; then
+  port=""
+  for p in $(seq 18830 18899); do accepts "$p" || { port=$p; break; }; done
+  [[ -n "$port" ]] || { echo "run-twin: no free loopback port in 18830-18899" >&2; exit 1; }
+  cat > "$out/mosquitto.conf" <<CONF
+# Written by tools/setup/run-twin.sh: a local broker for one run, loopback only.
+listener $port 127.0.0.1
+allow_anonymous true
+persistence false
+CONF
+  /usr/sbin/mosquitto -c "$out/mosquitto.conf" > "$out/mosquitto.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 50); do accepts "$port" && break; sleep 0.1; done
+  accepts "$port" || { echo "run-twin: mosquitto did not start (see $out/mosquitto.log)" >&2; exit 1; }
+  broker="tcp://127.0.0.1:$port"
+  echo "run-twin: local broker $broker"
+fi
+
+headless=${GATETWIN_HEADLESS:-}
+[[ -z "${DISPLAY:-}" ]] && headless=1
+speed=${GATETWIN_SPEED:-$([[ -n "$headless" ]] && echo 1200 || echo 60)}
+"$build/tools/gatesim/gatesim" --site all --load 2030 --days 1 --seed 7 --broker "$broker" --speed "$speed" \
+  > "$out/gatesim.log" 2>&1 &
+pids+=($!)
+echo "run-twin: gatesim publishing both sites at 2030 load, x$speed (log: $out/gatesim.log)"
+
+if [[ -z "$headless" ]]; then
+  "$build/tools/gatetwin/gatetwin" --broker "$broker" --record "$out/session.db" "$@"
+else
+  rm -f "$out/session.db" "$out/session.db-wal" "$out/session.db-shm"
+  "$build/tools/gatetwin/gatetwin" --headless --broker "$broker" --run-for "${GATETWIN_RUN_FOR:-30}" --quiet \
+    --screenshot "$out/control-room.png" --stats "$out/stats.json" --record "$out/session.db" "$@"
+  echo "run-twin: screenshot $out/control-room.png, stats $out/stats.json, recording $out/session.db"
+fi
