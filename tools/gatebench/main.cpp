@@ -21,6 +21,9 @@ const Bench kBenches[] = {
 #endif
     {"store", "recorder events/s through the writer thread into SQLite, and bytes per event", gatebench::bench_store},
     {"mqtt", "broker to applied core state: messages/s and publish-to-applied p50/p99 (own mosquitto)", gatebench::bench_mqtt},
+#ifdef GATEBENCH_HAS_FRAME
+    {"frame", "the control room's whole frame, 1920x1080 lavapipe, 2030 load + 3,000 queued trucks", gatebench::bench_frame},
+#endif
     // Other benches register here, one line each.
 };
 

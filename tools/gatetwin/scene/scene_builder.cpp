@@ -156,9 +156,11 @@ void shipments(Ctx& c) {
   const double handover_s = c.spec.timing.handover.mean();
   // Queue index per shipment, found by walking the queues once.
   auto draw_queue = [&](const std::deque<uint32_t>& q, glm::vec2 head, glm::vec2 dir) {
+    // Long queues (a harvest-season backlog) spread wider so they stay near the gate.
+    const int columns = std::clamp(static_cast<int>(std::ceil(std::sqrt(q.size() / 3.0))), 8, 40);
     for (size_t i = 0; i < q.size(); ++i) {
       const Shipment& sh = c.s.shipments[q[i]];
-      c.put(sh.reefer ? MeshKind::Reefer : MeshKind::Truck, WorldLayout::queue_spot(head, dir, i),
+      c.put(sh.reefer ? MeshKind::Reefer : MeshKind::Truck, WorldLayout::queue_spot(head, dir, i, columns),
             std::atan2(dir.y, dir.x), shipment_colour(sh),
             {PickKind::Shipment, static_cast<uint8_t>(c.site), q[i], 0}, c.opt.motion ? 0u : engine::kInstanceDim);
     }
