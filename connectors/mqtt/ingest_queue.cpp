@@ -29,21 +29,28 @@ bool IngestQueue::push(FieldMessage m) {
   }
   if (slots_.size() >= capacity_) {
     stats_.producer_waits++;
+    producer_waiting_ = true;
     not_full_.wait(lock, [&] { return closed_ || slots_.size() < capacity_; });
+    producer_waiting_ = false;
     if (closed_) return false;
   }
   if (key) pending_[key] = front_id_ + slots_.size();
   slots_.push_back(Slot{std::move(m), key});
   stats_.pushed++;
   if (slots_.size() > stats_.high_water) stats_.high_water = slots_.size();
+  const bool wake = consumer_waiting_;
   lock.unlock();
-  not_empty_.notify_one();
+  if (wake) not_empty_.notify_one();  // no wake-up per message while the core is busy
   return true;
 }
 
 size_t IngestQueue::drain(std::vector<FieldMessage>& out, size_t max, std::chrono::microseconds wait) {
   std::unique_lock lock(mu_);
-  if (slots_.empty() && wait.count() > 0) not_empty_.wait_for(lock, wait, [&] { return closed_ || !slots_.empty(); });
+  if (slots_.empty() && wait.count() > 0) {
+    consumer_waiting_ = true;
+    not_empty_.wait_for(lock, wait, [&] { return closed_ || !slots_.empty(); });
+    consumer_waiting_ = false;
+  }
   size_t n = 0;
   while (n < max && !slots_.empty()) {
     Slot& s = slots_.front();
@@ -56,8 +63,9 @@ size_t IngestQueue::drain(std::vector<FieldMessage>& out, size_t max, std::chron
     ++front_id_;
     ++n;
   }
+  const bool wake = n && producer_waiting_;
   lock.unlock();
-  if (n) not_full_.notify_all();
+  if (wake) not_full_.notify_all();
   return n;
 }
 

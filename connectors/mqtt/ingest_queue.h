@@ -54,6 +54,8 @@ class IngestQueue {
   uint64_t front_id_ = 0;                          // id of slots_.front()
   std::unordered_map<uint64_t, uint64_t> pending_; // telemetry key -> slot id
   bool closed_ = false;
+  bool consumer_waiting_ = false;   // wake only a thread that sleeps
+  bool producer_waiting_ = false;
   IngestQueueStats stats_;
 };
 

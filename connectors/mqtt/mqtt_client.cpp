@@ -66,11 +66,15 @@ class MqttClient::Listener : public mqtt::iaction_listener {
  private:
   void done(bool ok) {
     (ok ? c_.delivered_ : c_.publish_failures_)++;
+    bool wake;
     {
       std::lock_guard lock(c_.mu_);
       c_.inflight_--;
+      wake = c_.waiters_ > 0;
     }
-    c_.cv_.notify_all();
+    // Only when someone waits for room or for delivery: a wake-up per message costs more
+    // than the message.
+    if (wake) c_.cv_.notify_all();
   }
   MqttClient& c_;
   bool qos1_;
@@ -124,7 +128,9 @@ void MqttClient::stop() {
     // library's disconnect timeout is then 0, as its own wait did not end early.
     if (client_->is_connected()) {
       std::unique_lock lock(mu_);
+      ++waiters_;
       cv_.wait_for(lock, std::chrono::seconds(1), [&] { return inflight_ <= 0; });
+      --waiters_;
       lock.unlock();
       client_->disconnect(0)->wait_for(std::chrono::seconds(1));
     }
@@ -212,7 +218,10 @@ bool MqttClient::wait_connected(std::chrono::milliseconds timeout) {
 
 bool MqttClient::wait_delivered(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] { return inflight_ <= 0 || stopping_.load(); }) && inflight_ <= 0;
+  ++waiters_;
+  bool ok = cv_.wait_for(lock, timeout, [&] { return inflight_ <= 0 || stopping_.load(); }) && inflight_ <= 0;
+  --waiters_;
+  return ok;
 }
 
 PublishStatus MqttClient::publish(const std::string& topic, const std::string& payload, int qos, bool retain,
@@ -222,7 +231,12 @@ PublishStatus MqttClient::publish(const std::string& topic, const std::string& p
   // slows down badly when it grows, so it is kept short for both.
   {
     std::unique_lock lock(mu_);
-    if (!cv_.wait_for(lock, wait, [&] { return inflight_ < options_.max_inflight || stopping_.load(); })) return PublishStatus::Busy;
+    if (inflight_ >= options_.max_inflight) {
+      ++waiters_;
+      bool room = cv_.wait_for(lock, wait, [&] { return inflight_ < options_.max_inflight || stopping_.load(); });
+      --waiters_;
+      if (!room) return PublishStatus::Busy;
+    }
     if (stopping_) return PublishStatus::Stopped;
     inflight_++;
   }

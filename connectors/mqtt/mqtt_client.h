@@ -101,6 +101,7 @@ class MqttClient {
   std::atomic<uint64_t> connects_{0}, connect_failures_{0}, losses_{0}, messages_in_{0}, published_{0}, delivered_{0},
       publish_failures_{0};
   std::atomic<int64_t> inflight_{0};
+  int waiters_ = 0;                   // threads waiting on cv_ for room or delivery (under mu_)
 };
 
 }  // namespace connectors

@@ -118,6 +118,14 @@ std::vector<Entity> vehicles_in_area(const twin::Core& core) {
   return v;
 }
 
+// The vehicles in the area of a core, computed once per core.
+const std::vector<Entity>& entities_at_peak(const twin::Core& core) {
+  static const twin::Core* cached = nullptr;
+  static std::vector<Entity> v;
+  if (cached != &core) { v = vehicles_in_area(core); cached = &core; }
+  return v;
+}
+
 double percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;
   size_t k = static_cast<size_t>(std::min<double>(v.size() - 1, std::floor(p * (v.size() - 1) + 0.5)));
@@ -131,7 +139,7 @@ int bench_mqtt(int argc, char** argv) {
   uint64_t seed = 7;
   double seconds = 10, rate = 0, multiple = 10;
   int ordered_per_s = 100;
-  int publishers = 4;  // GNSS gateways: each its own connection and source
+  int publishers = 2;  // GNSS gateways: each its own connection and source
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string f = argv[i];
     if (f == "--seed") seed = std::strtoull(argv[i + 1], nullptr, 10);
@@ -181,6 +189,52 @@ int bench_mqtt(int argc, char** argv) {
     twin::run_until(core, sim, peak_ms);
   }
   const std::vector<Entity> entities = vehicles_in_area(core);
+
+  // 2b. The twin's own ceiling, without a broker: the same payloads handed to
+  // TwinLink::on_message (decode -> queue) on one thread while the frame loop (sequencer
+  // -> core) runs on another. What the MQTT client library and the broker add is the rest.
+  double ingest_per_s = 0;
+  uint64_t ingest_superseded = 0;
+  {
+    twin::Core c2(sites);
+    {
+      twin::Simulator sim(c2.sites(), opt);
+      twin::run_until(c2, sim, peak_ms);
+    }
+    connectors::TwinLinkOptions lo2;
+    lo2.broker.uri = "tcp://127.0.0.1:1";  // never started: nothing connects
+    lo2.broker.client_id = "gatebench-offline";
+    lo2.publish_decisions = false;
+    connectors::TwinLink offline(c2.sites(), lo2, nullptr);
+    connectors::Sequencer seq2;
+    FrameLoop loop2(c2, offline.queue(), seq2, nullptr, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(500)});
+    const size_t n = 400000;
+    std::vector<connectors::EncodedMessage> msgs;
+    msgs.reserve(20000);
+    for (size_t i = 0; i < 20000; ++i) {
+      const Entity& en = entities_at_peak(c2)[i % entities_at_peak(c2).size()];
+      twin::PositionReport pr{en.kind, en.id, {static_cast<float>(i % 100), 1.f}, 0.5f};
+      msgs.push_back(connectors::encode_event(twin::Event{0, peak_ms, en.site, pr}, "offline", i + 1, c2.sites()));
+    }
+    std::atomic<bool> done{false};
+    const auto a = Clock::now();
+    std::thread consumer([&] {
+      while (!done || offline.queue().stats().size > 0) loop2.run_frame(0);
+    });
+    for (size_t i = 0; i < n; ++i) {
+      // Rewrite the seq so that no message is stale (latest-wins per entity).
+      const auto& m = msgs[i % msgs.size()];
+      std::string payload = m.payload;
+      const size_t at = payload.find("\"seq\":");
+      const size_t end = payload.find(',', at);
+      payload.replace(at + 6, end - at - 6, std::to_string(i + 1));
+      offline.on_message(m.topic, payload);
+    }
+    done = true;
+    consumer.join();
+    ingest_per_s = n / std::chrono::duration<double>(Clock::now() - a).count();
+    ingest_superseded = offline.queue().stats().superseded;
+  }
 
   Broker broker;
   if (!broker.start()) {
@@ -317,6 +371,8 @@ int bench_mqtt(int argc, char** argv) {
   const double pmax = lat_pos.empty() ? 0 : *std::max_element(lat_pos.begin(), lat_pos.end());
   std::printf("  latency positions  p50 %.2f ms  p99 %.2f ms  max %.2f ms (publish call -> folded by the core)\n", p50, p99, pmax);
   std::printf("  latency QoS 1      p50 %.2f ms  p99 %.2f ms\n", percentile(lat_ord, 0.50), percentile(lat_ord, 0.99));
+  std::printf("  twin alone         %.0f msg/s decode -> queue -> sequencer -> core, no broker (2 threads; %llu superseded)\n",
+              ingest_per_s, static_cast<unsigned long long>(ingest_superseded));
   std::printf("  queue high water   %zu messages; frames %llu\n", s.queue.high_water,
               static_cast<unsigned long long>(loop.stats().frames));
   return 0;
