@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -34,6 +35,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <new>
 #include <string>
 #include <thread>
 #include <vector>
@@ -190,6 +192,100 @@ int bench_mqtt(int argc, char** argv) {
   }
   const std::vector<Entity> entities = vehicles_in_area(core);
 
+  Broker broker;
+  if (!broker.start()) {
+    std::fprintf(stderr, "gatebench mqtt: mosquitto did not start\n");
+    return 1;
+  }
+
+  // Positions: message i is for entity i % E; entity e is reported by gateway e % P, which
+  // numbers its own messages 1, 2, 3... (source bench-gnss-<p>). The gateways run in a
+  // child process, as a field would (the client library has one send and one receive
+  // thread per process); publish times travel back through shared memory.
+  const size_t total_pos = static_cast<size_t>(rate * seconds);
+  const size_t total_ordered = static_cast<size_t>(ordered_per_s * seconds);
+  const size_t P = static_cast<size_t>(publishers);
+  std::vector<size_t> offset(P + 1, 0);
+  {
+    std::vector<size_t> share(P, 0);
+    for (size_t i = 0; i < total_pos; ++i) share[(i % entities.size()) % P]++;
+    for (size_t p = 0; p < P; ++p) offset[p + 1] = offset[p] + share[p] + 1;
+  }
+  struct SharedHead {
+    std::atomic<int64_t> p0_ns{0}, end_ns{0};
+    std::atomic<uint64_t> failures{0};
+  };
+  const size_t slots = offset[P] + total_ordered + 1;
+  const size_t bytes = sizeof(SharedHead) + slots * sizeof(std::atomic<int64_t>);
+  void* mem = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) {
+    std::fprintf(stderr, "gatebench mqtt: cannot map %zu bytes of shared memory\n", bytes);
+    return 1;
+  }
+  auto* shared = new (mem) SharedHead;
+  auto* sent = reinterpret_cast<std::atomic<int64_t>*>(static_cast<char*>(mem) + sizeof(SharedHead));
+  auto sent_pos = [&](size_t p, uint64_t seq) -> std::atomic<int64_t>& { return sent[offset[p] + seq]; };
+  auto sent_ord = [&](uint64_t k) -> std::atomic<int64_t>& { return sent[offset[P] + k]; };
+  int ready_pipe[2], go_pipe[2];
+  if (pipe(ready_pipe) != 0 || pipe(go_pipe) != 0) return 1;
+  const pid_t field = fork();
+  if (field == 0) {
+    // 3. The field: publish at the rate, positions (QoS 0) from P gateways, ticks (QoS 1).
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    std::vector<std::unique_ptr<connectors::FieldPublisher>> gateways;
+    for (size_t p = 0; p < P; ++p) {
+      connectors::FieldPublisherOptions po;
+      po.broker.uri = broker.uri();
+      po.broker.client_id = "gatebench-gnss-" + std::to_string(p);
+      po.source = "bench-gnss-" + std::to_string(p);
+      po.max_inflight = 256;  // short client-side queue: latency, not throughput, is at stake
+      gateways.push_back(std::make_unique<connectors::FieldPublisher>(core.sites(), po, nullptr));
+      if (!gateways.back()->start(std::chrono::seconds(5))) _exit(1);
+    }
+    connectors::FieldPublisherOptions to;
+    to.broker.uri = broker.uri();
+    to.broker.client_id = "gatebench-ordered";
+    to.source = "bench-ordered";
+    connectors::FieldPublisher ticks(core.sites(), to, nullptr);
+    if (!ticks.start(std::chrono::seconds(5))) _exit(1);
+    char c = 1;
+    if (write(ready_pipe[1], &c, 1) != 1 || read(go_pipe[0], &c, 1) != 1) _exit(1);
+    const auto p0 = Clock::now();
+    shared->p0_ns = now_ns();
+    auto pace = [&](size_t i, double per_s) {  // the time message i is due
+      std::this_thread::sleep_until(p0 + std::chrono::nanoseconds(static_cast<int64_t>(i * 1e9 / per_s)));
+    };
+    std::vector<std::thread> threads;
+    for (size_t p = 0; p < P; ++p)
+      threads.emplace_back([&, p] {
+        uint64_t seq = 0;
+        for (size_t i = p; i < total_pos; ++i) {
+          const Entity& en = entities[i % entities.size()];
+          if ((i % entities.size()) % P != p) continue;
+          if (seq % 16 == 0) pace(i, rate);  // pace every 16th message: fewer wake-ups
+          ++seq;
+          const float a = static_cast<float>(i) * 1e-3f;
+          twin::PositionReport pr{en.kind, en.id, {100.f + std::cos(a) * 50.f, std::sin(a) * 50.f}, std::remainder(a, 6.2831853f)};
+          const twin::SimTime t_ms = peak_ms + static_cast<twin::SimTime>(i * 1000.0 / rate);
+          sent_pos(p, seq) = now_ns();
+          if (gateways[p]->publish(twin::Event{0, t_ms, en.site, pr}, seq) != connectors::PublishStatus::Ok) shared->failures++;
+        }
+      });
+    threads.emplace_back([&] {
+      for (size_t k = 1; k <= total_ordered; ++k) {
+        pace(k, ordered_per_s);
+        sent_ord(k) = now_ns();
+        const twin::SimTime t_ms = peak_ms + static_cast<twin::SimTime>(k * 1000.0 / ordered_per_s);
+        if (ticks.publish(twin::Event{0, t_ms, 0, twin::ClockTick{}}, k) != connectors::PublishStatus::Ok) shared->failures++;
+      }
+    });
+    for (auto& t : threads) t.join();
+    shared->end_ns = now_ns();
+    ticks.finish(std::chrono::seconds(30));
+    for (auto& g : gateways) g->finish(std::chrono::seconds(30));
+    _exit(0);
+  }
+
   // 2b. The twin's own ceiling, without a broker: the same payloads handed to
   // TwinLink::on_message (decode -> queue) on one thread while the frame loop (sequencer
   // -> core) runs on another. What the MQTT client library and the broker add is the rest.
@@ -236,30 +332,12 @@ int bench_mqtt(int argc, char** argv) {
     ingest_superseded = offline.queue().stats().superseded;
   }
 
-  Broker broker;
-  if (!broker.start()) {
-    std::fprintf(stderr, "gatebench mqtt: mosquitto did not start\n");
-    return 1;
-  }
   connectors::TwinLinkOptions lo;
   lo.broker.uri = broker.uri();
   lo.broker.client_id = "gatebench-twin";
   connectors::TwinLink link(core.sites(), lo, [](const std::string& l) { std::fprintf(stderr, "gatebench: %s\n", l.c_str()); });
   connectors::Sequencer sequencer;
   FrameLoop loop(core, link.queue(), sequencer, &link, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(500)});
-
-  // Positions: message i is for entity i % E; entity e is reported by gateway e % P, which
-  // numbers its own messages 1, 2, 3... (source bench-gnss-<p>).
-  const size_t total_pos = static_cast<size_t>(rate * seconds);
-  const size_t total_ordered = static_cast<size_t>(ordered_per_s * seconds);
-  const size_t P = static_cast<size_t>(publishers);
-  std::vector<std::vector<std::atomic<int64_t>>> sent_pos;
-  {
-    std::vector<size_t> share(P, 0);
-    for (size_t i = 0; i < total_pos; ++i) share[(i % entities.size()) % P]++;
-    for (size_t p = 0; p < P; ++p) sent_pos.emplace_back(share[p] + 1);
-  }
-  std::vector<std::atomic<int64_t>> sent_ord(total_ordered + 1);
   std::vector<double> lat_pos, lat_ord;
   lat_pos.reserve(total_pos);
   lat_ord.reserve(total_ordered);
@@ -268,9 +346,9 @@ int bench_mqtt(int argc, char** argv) {
     const int64_t t = now_ns();
     if (e.source.rfind("bench-gnss-", 0) == 0) {
       size_t p = std::strtoul(e.source.c_str() + 11, nullptr, 10);
-      if (p < P && e.source_seq < sent_pos[p].size()) lat_pos.push_back((t - sent_pos[p][e.source_seq].load()) / 1e6);
+      if (p < P && offset[p] + e.source_seq < offset[p + 1]) lat_pos.push_back((t - sent_pos(p, e.source_seq).load()) / 1e6);
     } else if (e.source == "bench-ordered" && e.source_seq <= total_ordered) {
-      lat_ord.push_back((t - sent_ord[e.source_seq].load()) / 1e6);
+      lat_ord.push_back((t - sent_ord(e.source_seq).load()) / 1e6);
     }
     last_applied_ns = t;
   });
@@ -285,58 +363,18 @@ int bench_mqtt(int argc, char** argv) {
   std::thread twin_thread([&] {
     while (!stop) loop.run_frame(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
   });
-
-  // 3. Publish at the rate: positions (QoS 0) from P gateways, ticks (QoS 1, bench-ordered).
-  std::vector<std::unique_ptr<connectors::FieldPublisher>> gateways;
-  for (size_t p = 0; p < P; ++p) {
-    connectors::FieldPublisherOptions po;
-    po.broker.uri = broker.uri();
-    po.broker.client_id = "gatebench-gnss-" + std::to_string(p);
-    po.source = "bench-gnss-" + std::to_string(p);
-    po.max_inflight = 256;  // short client-side queue: latency, not throughput, is at stake
-    gateways.push_back(std::make_unique<connectors::FieldPublisher>(core.sites(), po, nullptr));
-    if (!gateways.back()->start(std::chrono::seconds(5))) return 1;
+  char c = 0;
+  if (read(ready_pipe[0], &c, 1) != 1 || write(go_pipe[1], &c, 1) != 1) {
+    std::fprintf(stderr, "gatebench mqtt: the publishing process did not start (could it connect?)\n");
+    stop = true;
+    twin_thread.join();
+    return 1;
   }
-  connectors::FieldPublisherOptions to;
-  to.broker.uri = broker.uri();
-  to.broker.client_id = "gatebench-ordered";
-  to.source = "bench-ordered";
-  connectors::FieldPublisher ticks(core.sites(), to, nullptr);
-  if (!ticks.start(std::chrono::seconds(5))) return 1;
-  const auto p0 = Clock::now();
-  const int64_t p0_ns = now_ns();
-  std::atomic<uint64_t> publish_failures{0};
-  auto pace = [&](size_t i, double per_s) {  // the time message i is due
-    std::this_thread::sleep_until(p0 + std::chrono::nanoseconds(static_cast<int64_t>(i * 1e9 / per_s)));
-  };
-  std::vector<std::thread> threads;
-  for (size_t p = 0; p < P; ++p)
-    threads.emplace_back([&, p] {
-      uint64_t seq = 0;
-      for (size_t i = p; i < total_pos; ++i) {
-        const Entity& en = entities[i % entities.size()];
-        if ((i % entities.size()) % P != p) continue;
-        if (seq % 16 == 0) pace(i, rate);  // pace every 16th message: fewer wake-ups
-        ++seq;
-        const float a = static_cast<float>(i) * 1e-3f;
-        twin::PositionReport pr{en.kind, en.id, {100.f + std::cos(a) * 50.f, std::sin(a) * 50.f}, std::remainder(a, 6.2831853f)};
-        const twin::SimTime t_ms = peak_ms + static_cast<twin::SimTime>(i * 1000.0 / rate);
-        sent_pos[p][seq] = now_ns();
-        if (gateways[p]->publish(twin::Event{0, t_ms, en.site, pr}, seq) != connectors::PublishStatus::Ok) publish_failures++;
-      }
-    });
-  threads.emplace_back([&] {
-    for (size_t k = 1; k <= total_ordered; ++k) {
-      pace(k, ordered_per_s);
-      sent_ord[k] = now_ns();
-      const twin::SimTime t_ms = peak_ms + static_cast<twin::SimTime>(k * 1000.0 / ordered_per_s);
-      if (ticks.publish(twin::Event{0, t_ms, 0, twin::ClockTick{}}, k) != connectors::PublishStatus::Ok) publish_failures++;
-    }
-  });
-  for (auto& t : threads) t.join();
-  const double publish_s = (now_ns() - p0_ns) / 1e9;
-  ticks.finish(std::chrono::seconds(30));
-  for (auto& g : gateways) g->finish(std::chrono::seconds(30));
+  int status = 0;
+  waitpid(field, &status, 0);
+  const int64_t p0_ns = shared->p0_ns.load();
+  const double publish_s = (shared->end_ns.load() - p0_ns) / 1e9;
+  const uint64_t publish_failures = shared->failures.load() + (WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1);
   // 4. Let the twin take what the broker still holds (up to 10 s after the last publish).
   const auto drain_until = Clock::now() + std::chrono::seconds(10);
   while (Clock::now() < drain_until) {
@@ -359,14 +397,13 @@ int bench_mqtt(int argc, char** argv) {
   std::printf("  offered            %.0f positions/s (QoS 0, %d gateways) + %d ticks/s (QoS 1) for %.1f s (publishing took %.2f s)\n",
               rate, publishers, ordered_per_s, seconds, publish_s);
   std::printf("  received           %llu of %zu published (%llu publish failures)\n", static_cast<unsigned long long>(s.received),
-              total_pos + total_ordered, static_cast<unsigned long long>(publish_failures.load()));
+              total_pos + total_ordered, static_cast<unsigned long long>(publish_failures));
   std::printf("  applied            %llu positions + %llu ticks; %.0f msg/s from first publish to last applied\n",
               static_cast<unsigned long long>(lat_pos.size()), static_cast<unsigned long long>(ordered_applied),
               (lat_pos.size() + ordered_applied) / std::max(span_s, 1e-9));
   std::printf("  dropped            %llu superseded positions (latest-wins under load)\n",
               static_cast<unsigned long long>(s.queue.superseded));
   std::printf("  QoS 1 lost         %lld of %zu ticks\n", static_cast<long long>(total_ordered - ordered_applied), total_ordered);
-  std::vector<double> all = lat_pos;
   const double p50 = percentile(lat_pos, 0.50), p99 = percentile(lat_pos, 0.99);
   const double pmax = lat_pos.empty() ? 0 : *std::max_element(lat_pos.begin(), lat_pos.end());
   std::printf("  latency positions  p50 %.2f ms  p99 %.2f ms  max %.2f ms (publish call -> folded by the core)\n", p50, p99, pmax);
