@@ -20,7 +20,10 @@ bool in_range(int64_t v, int64_t lo, int64_t hi) { return v >= lo && v <= hi; }
 
 StoreResult<std::unique_ptr<RecordingReader>> RecordingReader::open(const std::string& path, ReaderOptions options) {
   auto probe = FileProbe::check(path);
-  if (auto* e = std::get_if<StoreError>(&probe)) return *e;
+  if (auto* e = std::get_if<StoreError>(&probe)) {
+    if (!(options.salvage && e->code == StoreErrorCode::Truncated)) return *e;
+    probe = FileProbe::Kind::Sqlite;  // salvage: read what is there
+  }
   switch (std::get<FileProbe::Kind>(probe)) {
     case FileProbe::Kind::Missing:
       return StoreError{StoreErrorCode::NotFound, path, "no such file; check the path"};
@@ -31,7 +34,11 @@ StoreResult<std::unique_ptr<RecordingReader>> RecordingReader::open(const std::s
   auto opened = Database::open(path, Database::Mode::ReadOnly);
   if (auto* e = std::get_if<StoreError>(&opened)) return *e;
   Database db = std::move(std::get<Database>(opened));
-  if (auto s = Schema::check(db, options.quick_check); is_error(s)) return std::get<StoreError>(s);
+  // A file cut short: SQLite refuses a header that claims more pages than the file holds
+  // unless writable_schema is on, and then reads the pages that are there (the
+  // connection is still read-only).
+  if (options.salvage) db.exec("PRAGMA writable_schema = ON");
+  if (auto s = Schema::check(db, options.quick_check && !options.salvage); is_error(s)) return std::get<StoreError>(s);
   auto v = db.query_int("PRAGMA user_version");
   if (auto* e = std::get_if<StoreError>(&v)) return *e;
   return std::unique_ptr<RecordingReader>(new RecordingReader(std::move(db), options, std::get<int64_t>(v)));

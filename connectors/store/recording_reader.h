@@ -31,6 +31,10 @@ namespace connectors {
 struct ReaderOptions {
   bool quick_check = true;         // PRAGMA quick_check on open (reads the whole file)
   size_t max_rows = 50'000'000;    // the most rows one read_* call returns
+  // Replay of a damaged file: a file shorter than its header says is opened anyway (still
+  // read-only) and quick_check is skipped, so that the records before the damage can be
+  // read; a read stops with the error at the first unreadable page.
+  bool salvage = false;
 };
 
 class RecordingReader {

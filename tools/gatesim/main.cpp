@@ -14,6 +14,8 @@
 #include "twin/run.h"
 #include "twin/trace.h"
 
+#include "session_writer.h"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -116,10 +118,33 @@ int main(int argc, char** argv) {
     ++published;
   };
 
+  // --record: a session whose notes say how to rebuild this simulator (docs/replay.md).
+  std::unique_ptr<gatetwin::SessionWriter> recording;
+  if (!args.record_path.empty()) {
+    gatetwin::SimConfig rc;
+    rc.seed = args.seed;
+    rc.site = args.site;
+    rc.load = args.load;
+    rc.lanes = args.lanes;
+    rc.unmanned = args.unmanned;
+    connectors::SessionInfo info;
+    for (const auto& s : sites) info.sites += (info.sites.empty() ? "" : ",") + s.id;
+    info.seed = args.seed;
+    info.source = connectors::SessionSource::Sim;
+    info.notes = rc.to_notes();
+    auto w = gatetwin::SessionWriter::open(args.record_path, info);
+    if (auto* e = std::get_if<std::string>(&w)) {
+      std::fprintf(stderr, "gatesim: cannot record: %s\n", e->c_str());
+      return 1;
+    }
+    recording = std::move(std::get<std::unique_ptr<gatetwin::SessionWriter>>(w));
+  }
+
   std::vector<std::string> violations;
   twin::AfterEvent after;
-  if (trace.is_open() || args.check || publisher)
+  if (trace.is_open() || args.check || publisher || recording)
     after = [&](const twin::Event& e, const twin::Decisions& d) {
+      if (recording) recording->append(e, d, core);
       if (publisher) publish(e);
       if (trace.is_open()) trace << twin::trace_line(e, d, core.sites()) << '\n';
       if (args.check && violations.empty()) {
@@ -146,6 +171,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gatesim: published %llu messages to %s as source \"%s\" (seq 1..%llu)\n",
                  static_cast<unsigned long long>(published), args.broker.c_str(), args.source.c_str(),
                  static_cast<unsigned long long>(published));
+  }
+  if (recording) {
+    recording->snapshot(core, end);
+    if (std::string why = recording->close(); !why.empty()) {
+      std::fprintf(stderr, "gatesim: the recording is incomplete: %s\n", why.c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "gatesim: recorded %llu events as session %lld in %s\n", static_cast<unsigned long long>(recording->events()),
+                 static_cast<long long>(recording->session()), args.record_path.c_str());
   }
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const std::string hash = connectors::hash_hex(core.state_hash());

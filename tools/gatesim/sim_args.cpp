@@ -21,6 +21,8 @@ Simulates the smart border gate's freight roads and prints the KPIs.
   --capacity-table     print the lane-plan capacity table (docs/capacity.md) and exit
   --check              check the scheduler invariants after every event (slow)
   --trace FILE         write one line per event and its decisions (for diffing runs)
+  --record FILE        record the run (events, decisions, snapshots) as a session in an
+                       SQLite recording, replayable with gatetwin --replay (docs/replay.md)
   --sites-dir DIR      where site files are (default: the shipped assets/sites, or $GATETWIN_SITES)
   --scenario FILE      run a scenario (assets/scenarios/*.json) to its end, and with no
                        intervention, and print both KPI summaries and the score
@@ -76,6 +78,7 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
       else if (f == "--hours") { if (!number(v, n) || n <= 0 || n > 366 * 24) return bad("--hours takes a number of hours above 0"); a.hours = n; }
       else if (f == "--seed") { char* end; a.seed = std::strtoull(v, &end, 10); if (*end) return bad("--seed takes a whole number"); a.seed_given = true; }
       else if (f == "--trace") a.trace_path = v;
+      else if (f == "--record") a.record_path = v;
       else if (f == "--broker") a.broker = v;
       else if (f == "--mqtt-config") a.mqtt_config = v;
       else if (f == "--source") { a.source = v; if (a.source.empty() || a.source.size() > 64) return bad("--source takes 1 to 64 characters"); }

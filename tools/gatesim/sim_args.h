@@ -19,6 +19,7 @@ struct SimArgs {
   bool check = false;            // check the scheduler invariants after every event
   bool capacity_table = false;
   std::string trace_path;        // one line per event
+  std::string record_path;       // record the run as a session in an SQLite recording (docs/replay.md)
   std::string sites_dir;
   twin::LanePlan lanes = twin::LanePlan::Expanded;
   twin::UnmannedPlan unmanned = twin::UnmannedPlan::On;

@@ -1,0 +1,53 @@
+// What a recording must say so that its simulator can be rebuilt: the plain run's load,
+// lane plan and seed, or the scenario file and its mode. Stored as JSON in the session's
+// `notes` column ({"gatetwin_sim": {...}}) by every in-process recorder (gatesim
+// --record, gatetwin --scenario --record, forks). A live recording has none. It must not
+// read files other than the site and scenario files it names.
+#pragma once
+#include "twin/scenario.h"
+#include "twin/simulator.h"
+#include "twin/site.h"
+#include "twin/site_plan.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace gatetwin {
+
+struct SimConfig {
+  enum class Kind { Plain, Scenario };
+  Kind kind = Kind::Plain;
+  uint64_t seed = 7;
+  // Plain runs (gatesim): the load and plan that made the sites and the simulator options.
+  std::string site = "all";                 // --site as given
+  std::string load = "2030";
+  twin::LanePlan lanes = twin::LanePlan::Expanded;
+  twin::UnmannedPlan unmanned = twin::UnmannedPlan::On;
+  // Scenario runs: the file (absolute path when recorded) and whether the model answer ran.
+  std::string scenario_file;
+  bool model_answer = false;
+
+  std::string to_notes() const;                        // {"gatetwin_sim": {...}}
+  static std::optional<SimConfig> from_notes(const std::string& notes);  // empty: a live recording
+};
+
+// The world a SimConfig describes: the sites (plan applied), the simulator's options, and
+// the scenario when there is one. Rebuilding it needs the site (and scenario) files.
+struct SimWorld {
+  std::vector<twin::SiteSpec> sites;
+  twin::SimOptions options;
+  std::optional<twin::Scenario> scenario;
+};
+
+// An error message a person can act on, or the world.
+std::variant<SimWorld, std::string> make_sim_world(const SimConfig& config, const std::string& sites_dir);
+
+// A fresh simulator for the world, with the scenario's incidents (and model answer) injected:
+// the exact start of the recorded run. sites must outlive it.
+std::unique_ptr<twin::Simulator> make_simulator(const SimWorld& world, const std::vector<twin::SiteSpec>& sites,
+                                                const SimConfig& config);
+
+}  // namespace gatetwin
