@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 std::variant<ControlRoomOptions, std::string> control_room_options(const TwinArgs& args) {
   ControlRoomOptions o;
@@ -14,6 +15,13 @@ std::variant<ControlRoomOptions, std::string> control_room_options(const TwinArg
   o.tour = args.tour;
   o.stale_after_ms = static_cast<int64_t>(args.stale_after_s * 1000);
   o.console_source = "console-" + args.client_id;
+  if (args.follow) {
+    // A follower's commands go to the primary, whose sequencer orders them per source:
+    // a new source per start, so that a restarted console's seq 1 is not taken as stale.
+    o.publish_only = true;
+    o.console_source += "-" + std::to_string(std::time(nullptr));
+  }
+  o.inspect_shipment = args.inspect_shipment;
   if (!args.accounts_path.empty()) {
     auto a = connectors::Accounts::load(args.accounts_path);
     if (auto* e = std::get_if<connectors::AccountsError>(&a)) return e->message;

@@ -56,7 +56,8 @@ uint64_t ControlRoom::submit(uint8_t site, const twin::OperatorCommand& command)
   m.body = command;
   m.cls = connectors::MessageClass::Ordered;
   m.topic = "(console)";
-  if (link_) link_->publish_event(twin::Event{0, m.time_ms, site, command}, m.source, m.source_seq);
+  const bool sent = link_ && link_->publish_event(twin::Event{0, m.time_ms, site, command}, m.source, m.source_seq);
+  if (options_.publish_only) return sent ? console_seq_ : 0;  // the primary sequences it; the stream brings the outcome
   if (!queue_.push(std::move(m))) return 0;
   return console_seq_;
 }
@@ -104,6 +105,13 @@ void ControlRoom::update(int64_t wall_ms) {
   if (ticket_to_seq_.count(form_.ticket)) form_.last_seq = ticket_to_seq_[form_.ticket];
   update_staleness(wall_ms);
   kpis_.sample(core_, core_.state().now_ms, 0);
+  if (options_.inspect_shipment && selected_.kind == PickKind::None)
+    for (size_t i = 0; i < core_.sites().size(); ++i) {
+      auto it = core_.state().sites[i].by_id.find(options_.inspect_shipment);
+      if (it == core_.state().sites[i].by_id.end()) continue;
+      selected_ = {PickKind::Shipment, static_cast<uint8_t>(i), it->second, 0};
+      panel_site_ = static_cast<uint8_t>(i);
+    }
 }
 
 bool ControlRoom::frame(int64_t wall_ms) {

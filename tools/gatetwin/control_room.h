@@ -29,7 +29,9 @@ struct ControlRoomOptions {
   bool tour = false;                 // wall: slow camera tour
   int64_t stale_after_ms = 5000;     // wall time with no input before data is shown as stale
   std::string console_source = "console";
+  bool publish_only = false;         // a follower: commands go to the primary only (docs/control-room.md)
   std::optional<connectors::Accounts> accounts;
+  uint32_t inspect_shipment = 0;      // select this shipment once it is known (--inspect)
   gatetwin::OperatorSession login;   // logged in at start (automation: GATETWIN_USER / GATETWIN_PASSWORD)
 };
 

@@ -22,6 +22,7 @@ struct TwinArgs {
   std::string stats_path;
   std::string record_path;
   int64_t gap_wait_ms = 2000;
+  double partner_silence_s = 600;  // partner feed silent this long (event time): marked stale; 0: off
   size_t queue_capacity = 65536;
   bool publish_decisions = true;
   bool quiet = false;
@@ -32,7 +33,11 @@ struct TwinArgs {
   bool wall = false;               // wall display: full screen, no editing, large type, KPI strip
   bool tour = false;               // wall: slow camera tour
   std::string accounts_path;       // local accounts (login with a role)
-  double stale_after_s = 5;        // no input this long: the banner says the data is stale
+  double stale_after_s = 5;
+  uint32_t inspect_shipment = 0;   // open the vehicle inspector on this shipment        // no input this long: the banner says the data is stale
+  // The multi-console control room (docs/control-room.md).
+  bool follow = false;             // fold the primary's event stream instead of the field topics
+  std::string catch_up_path;       // follower: the primary's --record file, to catch up from
 };
 
 // Returns the arguments, or prints why not (or the help) and sets exit_code.

@@ -42,16 +42,28 @@ fi
 headless=${GATETWIN_HEADLESS:-}
 [[ -z "${DISPLAY:-}" ]] && headless=1
 speed=${GATETWIN_SPEED:-$([[ -n "$headless" ]] && echo 1200 || echo 60)}
+
+# The twin first: it must be subscribed before the field starts publishing, or it misses
+# the first messages (its broker session is kept only once it has subscribed).
+if [[ -z "$headless" ]]; then
+  "$build/tools/gatetwin/gatetwin" --broker "$broker" --record "$out/session.db" "$@" &
+else
+  rm -f "$out/session.db" "$out/session.db-wal" "$out/session.db-shm"
+  "$build/tools/gatetwin/gatetwin" --headless --broker "$broker" --run-for "${GATETWIN_RUN_FOR:-30}" --quiet \
+    --screenshot "$out/control-room.png" --stats "$out/stats.json" --record "$out/session.db" "$@" &
+fi
+twin=$!
+host=${broker#*://}; host_name=${host%:*}; host_port=${host##*:}
+if ! mosquitto_sub -h "$host_name" -p "$host_port" -t gatetwin/v1/twin/health -C 1 -W 20 > /dev/null 2>&1; then
+  echo "run-twin: gatetwin did not come up on $broker" >&2
+  wait "$twin" || true
+  exit 1
+fi
 "$build/tools/gatesim/gatesim" --site all --load 2030 --days 1 --seed 7 --broker "$broker" --speed "$speed" \
   > "$out/gatesim.log" 2>&1 &
 pids+=($!)
 echo "run-twin: gatesim publishing both sites at 2030 load, x$speed (log: $out/gatesim.log)"
-
-if [[ -z "$headless" ]]; then
-  "$build/tools/gatetwin/gatetwin" --broker "$broker" --record "$out/session.db" "$@"
-else
-  rm -f "$out/session.db" "$out/session.db-wal" "$out/session.db-shm"
-  "$build/tools/gatetwin/gatetwin" --headless --broker "$broker" --run-for "${GATETWIN_RUN_FOR:-30}" --quiet \
-    --screenshot "$out/control-room.png" --stats "$out/stats.json" --record "$out/session.db" "$@"
-  echo "run-twin: screenshot $out/control-room.png, stats $out/stats.json, recording $out/session.db"
-fi
+status=0
+wait "$twin" || status=$?
+[[ -n "$headless" ]] && echo "run-twin: screenshot $out/control-room.png, stats $out/stats.json, recording $out/session.db"
+exit $status

@@ -96,7 +96,9 @@ void lanes(Ctx& c) {
       else if (st.barrier_failed) text += " barrier failed";
       else if (c.lane_reversed(l)) text += " reversed";
       else if (st.reserved_unmanned) text += " unmanned";
-      c.out.labels.push_back({c.w(entry.local, 5), text, down ? palette::kLabelAlert : palette::kLabel});
+      // Staggered along the lanes so that neighbouring lanes' labels do not cover each other.
+      Placement at = WorldLayout::along(lane.polyline, 0.04f + 0.09f * static_cast<float>(l % 4), rev);
+      c.out.labels.push_back({c.w(at.local, 5), text, down ? palette::kLabelAlert : palette::kLabel});
     }
   }
 }
@@ -132,7 +134,7 @@ void yards_and_border(Ctx& c) {
   for (const YardSpec& y : c.spec.yards) {
     std::vector<glm::vec2> rect = {y.min, {y.max.x, y.min.y}, y.max, {y.min.x, y.max.y}};
     c.out.ribbons.push_back({ribbon_points(c, rect, 0.06f), 0.8f, palette::kYardOutline, true});
-    if (c.opt.lane_labels) c.out.labels.push_back({c.w({(y.min.x + y.max.x) / 2, y.max.y + 4}, 3), y.id, palette::kLabel});
+    if (c.opt.lane_labels) c.out.labels.push_back({c.w({(y.min.x + y.max.x) / 2, y.min.y - 6}, 3), y.id, palette::kLabel});
   }
   c.out.ribbons.push_back({ribbon_points(c, c.spec.border_line, 0.12f), 2.0f, palette::kBorder, false});
   if (c.opt.labels && c.spec.border_line.size() >= 2) {

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Re-takes the screenshots in docs/ (README links them): the live path headless, as an
+# operator would see it. Needs the build (tools/setup/build.sh) and about two minutes.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$root/tools/setup/make-accounts.sh" "$tmp/accounts.json" op1:operator:docs-operator-pass 2>/dev/null
+export GATETWIN_USER=op1 GATETWIN_PASSWORD=docs-operator-pass GATETWIN_RUN_FOR=30
+shoot() {  # name, then gatetwin flags
+  local name=$1; shift
+  GATETWIN_OUT="$tmp/$name" "$root/tools/setup/run-twin.sh" --accounts "$tmp/accounts.json" --size 1920x1080 "$@" > "$tmp/$name.log" 2>&1
+  cp "$tmp/$name/control-room.png" "$root/docs/$name.png"
+  echo "docs/$name.png"
+}
+shoot screenshot-both --view both
+shoot screenshot-m1119-inspector --view m1119 --inspect 2000
+shoot screenshot-wall --wall
