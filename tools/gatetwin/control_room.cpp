@@ -29,7 +29,7 @@ ControlRoom::ControlRoom(twin::Core& core, FrameLoop& loop, connectors::IngestQu
   for (int k = 0; k < static_cast<int>(MeshKind::Count); ++k)
     meshes_.push_back(renderer_.meshes().load(meshes + mesh_file(static_cast<MeshKind>(k)) + ".gltf"));
   loop_.set_after_apply([this](const connectors::SequencedEvent& e, const twin::Decisions& d) { after_apply(e, d); });
-  if (options_.wall) ImGui::GetIO().FontGlobalScale = 1.6f;
+  if (options_.wall) ImGui::GetIO().FontGlobalScale = 2.0f;  // read across the room
   session_ = options_.login;
 }
 
@@ -136,6 +136,7 @@ bool ControlRoom::frame(int64_t wall_ms) {
   for (const Label& l : draw_list_.labels) renderer_.drawLabel(l.anchor, l.text, l.colour);
   if (options_.wall) draw_wall();
   else draw_panels();
+  if (overlay_) overlay_();
   renderer_.endFrame();
   return true;
 }
@@ -210,10 +211,10 @@ void ControlRoom::draw_panels() {
 
 void ControlRoom::draw_wall() {
   const glm::vec2 vp = renderer_.viewport();
-  const float strip_h = 40.0f + 34.0f * static_cast<float>(core_.sites().size());
-  const float banner_h = banner_.empty() ? 0.0f : 56.0f;
+  const float strip_h = 24.0f + 44.0f * static_cast<float>(core_.sites().size());
+  const float banner_h = banner_.empty() ? 0.0f : 60.0f;
   status_banner({0, 0, vp.x, banner_h}, banner_, true);
   kpi_strip({0, vp.y - strip_h, vp.x, strip_h}, core_, kpis_);
-  const float alerts_w = std::min(620.0f, vp.x * 0.3f), alerts_h = std::min(360.0f, vp.y * 0.35f);
+  const float alerts_w = std::min(900.0f, vp.x * 0.45f), alerts_h = std::min(420.0f, vp.y * 0.35f);
   alerts_panel({vp.x - alerts_w, banner_h, alerts_w, alerts_h}, alerts_, {});
 }

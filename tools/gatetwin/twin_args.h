@@ -33,8 +33,8 @@ struct TwinArgs {
   bool wall = false;               // wall display: full screen, no editing, large type, KPI strip
   bool tour = false;               // wall: slow camera tour
   std::string accounts_path;       // local accounts (login with a role)
-  double stale_after_s = 5;
-  uint32_t inspect_shipment = 0;   // open the vehicle inspector on this shipment        // no input this long: the banner says the data is stale
+  double stale_after_s = 5;        // no input this long: the banner says the data is stale
+  uint32_t inspect_shipment = 0;   // open the vehicle inspector on this shipment
   // The multi-console control room (docs/control-room.md).
   bool follow = false;             // fold the primary's event stream instead of the field topics
   std::string catch_up_path;       // follower: the primary's --record file, to catch up from

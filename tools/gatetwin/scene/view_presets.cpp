@@ -21,7 +21,9 @@ std::vector<View> standard_views(const std::vector<std::string>& ids, const Worl
   views.push_back(both);
   View wall = both;
   wall.name = "wall";
-  wall.pose.pitch_deg = 52.0f;
+  wall.pose.pitch_deg = 60.0f;
+  wall.pose.distance_m *= 0.8f;
+  wall.pose.target += glm::vec3(60, 0, 0);
   views.push_back(wall);
   return views;
 }
