@@ -10,6 +10,7 @@ MqttClientOptions client_options(const std::vector<twin::SiteSpec>& sites, const
   c.broker = o.broker;
   c.clean_session = false;
   c.max_inflight = o.max_inflight;
+  if (o.console_only) return c;
   for (const auto& s : sites)
     for (auto& f : site_subscriptions(s.id)) c.subscriptions.push_back(f);
   c.will_topic = health_topic();
@@ -59,7 +60,7 @@ void TwinLink::log_reject(const std::string& topic, const DecodeError& e, uint64
 }
 
 void TwinLink::publish_decisions(const twin::Decisions& decisions) {
-  if (!options_.publish_decisions) return;
+  if (!options_.publish_decisions || options_.console_only) return;
   std::lock_guard lock(outbox_mu_);
   for (const twin::Decision& d : decisions) {
     if (outbox_.size() >= options_.outbox_capacity) {
@@ -82,7 +83,10 @@ void TwinLink::flush_outbox() {
   }
 }
 
-void TwinLink::publish_health(const std::string& json) { client_.publish(health_topic(), json, 0, true, std::chrono::milliseconds(0)); }
+void TwinLink::publish_health(const std::string& json) {
+  if (options_.console_only) return;
+  client_.publish(health_topic(), json, 0, true, std::chrono::milliseconds(0));
+}
 
 bool TwinLink::publish_event(const twin::Event& e, const std::string& source, uint64_t source_seq) {
   EncodedMessage m = encode_event(e, source, source_seq, sites_);

@@ -32,6 +32,9 @@ struct TwinLinkOptions {
   size_t outbox_capacity = 262144;   // decisions waiting to be handed to the client
   int max_inflight = 4096;           // QoS 1 decisions awaiting PUBACK
   bool publish_decisions = true;
+  // A follower's link (docs/control-room.md): it only publishes console commands; no
+  // field subscriptions, no decisions, no health and no last will (the primary owns them).
+  bool console_only = false;
 };
 
 struct TwinLinkStats {

@@ -1,6 +1,8 @@
 // The twin without a window. See headless_loop.h.
 #include "headless_loop.h"
 
+#include "follow/follow_loop.h"
+#include "follow/stream_log.h"
 #include "frame_loop.h"
 #include "recording_log.h"
 #include "twin_stats.h"
@@ -66,13 +68,25 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   connectors::SequencerLimits sl;
   sl.gap_wait_ms = args.gap_wait_ms;
   connectors::Sequencer sequencer(sl);
+  // The control room's event stream: followers fold what this primary applies (docs/control-room.md).
+  auto stream_cfg = connectors::make_broker_config(args.broker, args.client_id + "-stream", args.mqtt_config, connectors::mqtt_environment());
+  if (auto* err = std::get_if<connectors::BrokerConfigError>(&stream_cfg)) {
+    log_line(err->message);
+    return 2;
+  }
+  connectors::StreamPublisherOptions spo;
+  spo.broker = std::get<connectors::BrokerConfig>(stream_cfg);
+  spo.session = recording ? recording->session() : 0;
+  connectors::StreamPublisher stream(spo, log_line);
+  StreamLog stream_log(stream, recording.get());
   FrameLoopOptions fo;
   fo.input_wait = hooks ? hooks->input_wait() : std::chrono::microseconds(2000);  // no window: sleep on the queue
-  FrameLoop loop(core, link.queue(), sequencer, &link, recording.get(), fo);
+  FrameLoop loop(core, link.queue(), sequencer, &link, &stream_log, fo);
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   link.start();
+  stream.start();
   log_line("mirroring " + site_ids + " from " + args.broker + " as " + lo.broker.client_id);
   if (hooks) {
     if (int code = hooks->start(core, loop, link.queue(), link)) {
@@ -118,9 +132,11 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   }
   const double wall_s = since_ms() / 1000.0;
   int hook_code = hooks ? hooks->finish(since_ms()) : 0;
+  stream.stop();  // what is queued goes out first (bounded wait), then the head says "stopped"
   link.stop();
 
   nlohmann::json stats = twin_stats_json(core, &link, sequencer, loop, wall_s);
+  stats["stream"] = stream_stats_json(stream.stats());
   int code = hook_code;
   if (recording) {
     std::string err = recording->close();

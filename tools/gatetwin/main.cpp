@@ -3,6 +3,7 @@
 // the chosen view offscreen at the end. `gatetwin audit verify FILE` checks a recording.
 #include "app_hooks.h"
 #include "audit_cmd.h"
+#include "follow/follow_loop.h"
 #include "headless_loop.h"
 #include "twin_args.h"
 
@@ -44,6 +45,17 @@ int main(int argc, char** argv) {
   int code = 0;
   auto args = parse_twin_args(argc, argv, code);
   if (!args) return code;
+  if (args->follow) {  // a follower of the control room's primary (docs/control-room.md)
+    if (!args->headless) {
+      WindowHooks window(*args);
+      return run_follower(*args, &window);
+    }
+    if (!args->screenshot_path.empty()) {
+      ScreenshotHooks shot(*args);
+      return run_follower(*args, &shot);
+    }
+    return run_follower(*args);
+  }
   if (!args->headless) {
     WindowHooks window(*args);
     return run_headless(*args, &window);

@@ -1,5 +1,6 @@
 // gatetwin built without the engine (GATETWIN_ENGINE=OFF): headless only.
 #include "audit_cmd.h"
+#include "follow/follow_loop.h"
 #include "headless_loop.h"
 #include "twin_args.h"
 
@@ -15,5 +16,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gatetwin: this build has no renderer (GATETWIN_ENGINE=OFF): run with --headless, without --screenshot\n");
     return 2;
   }
+  if (args->follow) return run_follower(*args);
   return run_headless(*args);
 }

@@ -1,0 +1,294 @@
+// A follower's side of the event stream. See stream_follower.h.
+#include "connectors/mqtt/stream_follower.h"
+
+#include "connectors/codec/stream_batch.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+
+namespace connectors {
+
+namespace {
+
+MqttClientOptions client_options(const StreamFollowerOptions& o) {
+  MqttClientOptions c;
+  c.broker = o.broker;
+  c.clean_session = false;   // the broker queues the stream for us while we are away
+  c.subscriptions = {stream_topic(), stream_head_topic()};
+  return c;
+}
+
+std::string hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// The event as the follower's Sequencer takes it: one source, its seq the twin seq.
+FieldMessage stream_message(twin::Event&& e) {
+  FieldMessage m;
+  m.source = "stream";
+  m.source_seq = e.seq;
+  m.time_ms = e.time_ms;
+  m.site = e.site;
+  m.body = std::move(e.body);
+  m.cls = MessageClass::Ordered;
+  m.topic = "(stream)";
+  return m;
+}
+
+}  // namespace
+
+StreamFollower::StreamFollower(StreamFollowerOptions options, IngestQueue& out, CatchUpFunction catch_up,
+                               MqttClient::LogHandler log)
+    : options_(std::move(options)),
+      out_(out),
+      catch_up_(std::move(catch_up)),
+      log_(std::move(log)),
+      client_(client_options(options_), [this](const std::string& t, const std::string& p, int) { on_message(t, p); }, log_) {}
+
+StreamFollower::~StreamFollower() { stop(); }
+
+void StreamFollower::start() {
+  std::lock_guard lock(mu_);
+  if (started_) return;
+  started_ = true;
+  thread_ = std::thread([this] { run(); });
+  client_.start();
+}
+
+void StreamFollower::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (!started_ || stop_) return;
+    stop_ = true;
+  }
+  wake_.notify_all();
+  out_.close();  // a push waiting for room must not hold up the stop
+  client_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool StreamFollower::adopt(uint64_t stream_id, int64_t session) {
+  if (stats_.stream_id == stream_id) {
+    if (stats_.session == 0) stats_.session = session;
+    return true;
+  }
+  if (stats_.stream_id == 0 || (next_ == 1 && pending_.empty())) {
+    stats_.stream_id = stream_id;
+    stats_.session = session;
+    stats_.head_seq = 0;
+    return true;
+  }
+  if (!stats_.primary_changed) {
+    stats_.primary_changed = true;
+    stats_.last_error = "a new primary run (stream " + hex(stream_id) + ", was " + hex(stats_.stream_id) +
+                        "): this follower holds the old run's state; restart it to follow the new run";
+  }
+  return false;
+}
+
+void StreamFollower::on_message(const std::string& topic, const std::string& payload) {
+  if (topic == stream_head_topic()) return on_head(payload);
+  StreamDecodeResult r = decode_stream_batch(payload);
+  std::string line;
+  {
+    std::lock_guard lock(mu_);
+    stats_.batches++;
+    if (auto* e = std::get_if<StreamDecodeError>(&r)) {
+      if (++stats_.rejected <= 10) line = "follow: rejected a message on " + topic + ": " + e->message();
+    } else {
+      StreamBatch& b = std::get<StreamBatch>(r);
+      const bool was_changed = stats_.primary_changed;
+      if (!adopt(b.stream_id, b.session)) {
+        if (!was_changed) line = "follow: " + stats_.last_error;
+      } else {
+        for (twin::Event& e : b.events) {
+          if (e.seq < next_) {
+            stats_.already_applied++;
+            continue;
+          }
+          if (pending_.size() >= options_.max_pending && e.seq > pending_.rbegin()->first) {
+            stats_.overflow++;  // the recording has it; the gap is caught up later
+            continue;
+          }
+          if (!pending_.emplace(e.seq, std::move(e)).second) {
+            stats_.already_applied++;
+            continue;
+          }
+          if (pending_.size() > options_.max_pending) {
+            pending_.erase(std::prev(pending_.end()));
+            stats_.overflow++;
+          }
+        }
+      }
+    }
+  }
+  if (!line.empty()) log(line);
+  wake_.notify_one();
+}
+
+void StreamFollower::on_head(const std::string& payload) {
+  auto j = nlohmann::json::parse(payload, nullptr, false);
+  std::string line;
+  {
+    std::lock_guard lock(mu_);
+    if (!j.is_object() || !j.value("status", nlohmann::json()).is_string() || !j.value("stream", nlohmann::json()).is_string()) {
+      if (++stats_.rejected <= 10) line = "follow: rejected a stream head that is not the primary's JSON: " + payload.substr(0, 120);
+    } else {
+      const std::string status = j["status"];
+      const uint64_t stream = std::strtoull(j["stream"].get<std::string>().c_str(), nullptr, 16);
+      const bool ours = stream != 0 && stream == stats_.stream_id;
+      if (status == "up" && stream != 0 && j["session"].is_number_integer() && j["seq"].is_number_unsigned()) {
+        const bool was_changed = stats_.primary_changed;
+        if (adopt(stream, j["session"].get<int64_t>())) {
+          stats_.head_seq = std::max(stats_.head_seq, j["seq"].get<uint64_t>());
+          if (stats_.primary_status != "up") line = "follow: the primary (stream " + hex(stream) + ") is up";
+          stats_.primary_status = status;
+        } else if (!was_changed) {
+          line = "follow: " + stats_.last_error;
+        }
+      } else if (ours && status != stats_.primary_status) {
+        // A retained head of an earlier run that stopped is not adopted: it has no live stream.
+        stats_.primary_status = status;
+        line = "follow: the primary is " + status + "; the state shown is as of seq " + std::to_string(next_ - 1) +
+               " and stays so until it comes back";
+      }
+    }
+  }
+  if (!line.empty()) log(line);
+  wake_.notify_one();
+}
+
+void StreamFollower::push(twin::Event&& e) {
+  {
+    std::lock_guard lock(mu_);  // counted first: a reader of the queue may look at once
+    next_ = e.seq + 1;
+    stats_.applied_seq = e.seq;
+    stats_.caught_up_events++;
+  }
+  out_.push(stream_message(std::move(e)));
+}
+
+void StreamFollower::catch_up(int64_t now_ms) {
+  int64_t session = 0;
+  uint64_t from = 0;
+  {
+    std::lock_guard lock(mu_);
+    session = stats_.session;
+    from = next_;
+    next_catch_up_ms_ = now_ms + options_.catch_up_retry_ms;
+  }
+  std::string error;
+  if (!catch_up_) error = "no catch-up recording was given (--catch-up FILE)";
+  else if (session <= 0) error = "the primary does not record (start it with --record FILE and give followers --catch-up FILE)";
+  if (!error.empty()) {
+    if (!gap_logged_)
+      log("follow: missing seq " + std::to_string(from) + " and on, and " + error + "; the state stays as of seq " +
+          std::to_string(from - 1));
+    gap_logged_ = true;
+    std::lock_guard lock(mu_);
+    stats_.last_error = error;
+    return;
+  }
+  const auto t = std::chrono::steady_clock::now();
+  bool stopping = false, counted = false;
+  CatchUpResult r = catch_up_(session, from, [&](twin::Event&& e) {
+    uint64_t expect = 0;
+    {
+      std::lock_guard lock(mu_);
+      expect = next_;
+      stopping = stop_;
+    }
+    if (stopping) return false;
+    if (e.seq < expect) return true;  // the stream was faster
+    if (e.seq > expect) {
+      error = "the recording has no seq " + std::to_string(expect) + " (it goes on at " + std::to_string(e.seq) +
+              "); the primary's recorder dropped events";
+      return false;
+    }
+    if (!counted) {
+      std::lock_guard lock(mu_);
+      stats_.catch_ups++;
+      counted = true;
+    }
+    push(std::move(e));
+    return true;
+  });
+  if (error.empty()) error = r.error;
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+  std::string line;
+  {
+    std::lock_guard lock(mu_);
+    stats_.catch_up_ms_total += ms;
+    if (r.events > 0) {
+      line = "follow: caught up " + std::to_string(r.events) + " events from the recording (seq " + std::to_string(from) +
+             " to " + std::to_string(next_ - 1) + ") in " + std::to_string(static_cast<int>(ms)) + " ms";
+    }
+    if (!error.empty()) {
+      stats_.catch_up_errors++;
+      if (stats_.last_error != error) line += (line.empty() ? "" : "; ") + ("follow: catch-up: " + error);
+      stats_.last_error = error;
+    }
+  }
+  if (!line.empty()) log(line);
+}
+
+void StreamFollower::run() {
+  std::vector<twin::Event> ready;
+  for (;;) {
+    ready.clear();
+    bool need_catch_up = false;
+    int64_t now_ms = 0;
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait_for(lock, std::chrono::milliseconds(50),
+                     [&] { return stop_ || (!pending_.empty() && pending_.begin()->first <= next_); });
+      if (stop_) break;
+      while (!pending_.empty() && pending_.begin()->first < next_) {
+        pending_.erase(pending_.begin());
+        stats_.already_applied++;
+      }
+      while (!pending_.empty() && pending_.begin()->first == next_) {
+        ready.push_back(std::move(pending_.begin()->second));
+        pending_.erase(pending_.begin());
+        ++next_;
+      }
+      now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0_).count();
+      const uint64_t known = std::max(pending_.empty() ? 0 : pending_.rbegin()->first, stats_.head_seq);
+      if (!stats_.primary_changed && known >= next_) {
+        if (gap_since_ms_ < 0) {
+          gap_since_ms_ = now_ms;
+          stats_.gaps++;
+        }
+        need_catch_up = now_ms - gap_since_ms_ >= options_.gap_wait_ms && now_ms >= next_catch_up_ms_;
+      } else {
+        gap_since_ms_ = -1;
+        gap_logged_ = false;
+      }
+    }
+    for (twin::Event& e : ready) {
+      {
+        std::lock_guard lock(mu_);  // counted first: a reader of the queue may look at once
+        stats_.from_stream++;
+        stats_.applied_seq = e.seq;
+      }
+      if (!out_.push(stream_message(std::move(e)))) break;
+    }
+    if (need_catch_up) catch_up(now_ms);
+  }
+}
+
+StreamFollowerStats StreamFollower::stats() const {
+  StreamFollowerStats s;
+  {
+    std::lock_guard lock(mu_);
+    s = stats_;
+    s.pending = pending_.size();
+  }
+  s.client = client_.stats();
+  return s;
+}
+
+}  // namespace connectors

@@ -1,0 +1,113 @@
+// A follower's side of the control room's event stream (docs/control-room.md): it
+// subscribes to the primary's stream and head (and nothing else), and hands the core's
+// queue every event strictly in twin-seq order, from seq 1, each exactly once, so that
+// the follower's core folds what the primary folded. Out-of-order batches are held
+// (bounded); a gap the stream does not fill within gap_wait (a late join, a broker that
+// dropped messages while we were away) is filled by the catch-up function (the primary's
+// recording, tools/gatetwin/follow/recording_catch_up.h), then the stream goes on; what
+// arrived meanwhile and was already applied is dropped. It must not sequence field
+// messages, apply events, or publish anything.
+//
+// Threads: the MQTT client's thread decodes and holds batches; a worker thread orders,
+// catches up and pushes into the IngestQueue (which may make it wait: back-pressure).
+// The events it pushes carry source "stream" and source_seq = the twin seq, so the
+// follower's Sequencer hands them on with the same seqs.
+#pragma once
+#include "connectors/mqtt/ingest_queue.h"
+#include "connectors/mqtt/mqtt_client.h"
+#include "twin/event.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace connectors {
+
+// Reads the primary's events of `session` (<= 0: the newest session) from from_seq on,
+// in seq order, into sink (false from sink: stop). Returns how many it gave, or an error
+// message a person can act on (empty: fine).
+struct CatchUpResult {
+  uint64_t events = 0;
+  std::string error;
+};
+using CatchUpSink = std::function<bool(twin::Event&&)>;
+using CatchUpFunction = std::function<CatchUpResult(int64_t session, uint64_t from_seq, const CatchUpSink& sink)>;
+
+struct StreamFollowerOptions {
+  BrokerConfig broker;                 // its own connection and client id
+  size_t max_pending = 262144;         // events held out of order
+  int64_t gap_wait_ms = 500;           // a gap waits this long for the stream before catch-up
+  int64_t catch_up_retry_ms = 250;     // then retries this often while the gap stays
+};
+
+struct StreamFollowerStats {
+  uint64_t batches = 0;                // stream messages received
+  uint64_t rejected = 0;               // payloads that did not decode (logged)
+  uint64_t from_stream = 0;            // events pushed from the stream
+  uint64_t already_applied = 0;        // stream events dropped: applied before (catch-up, duplicates)
+  uint64_t overflow = 0;               // stream events dropped: the hold was full (caught up later)
+  uint64_t gaps = 0;                   // gaps seen
+  uint64_t catch_ups = 0;              // catch-up reads that gave events
+  uint64_t caught_up_events = 0;       // events pushed from the recording
+  uint64_t catch_up_errors = 0;
+  double catch_up_ms_total = 0;        // time spent reading the recording and pushing
+  uint64_t applied_seq = 0;            // the last seq handed on
+  uint64_t head_seq = 0;               // the primary's last published seq, as it last said
+  uint64_t stream_id = 0;
+  int64_t session = 0;                 // the primary's recording session
+  std::string primary_status;          // up / stopped / offline (from the head), or "" if not heard
+  bool primary_changed = false;        // a new primary run: this follower must restart
+  size_t pending = 0;
+  std::string last_error;
+  MqttClientStats client;
+};
+
+class StreamFollower {
+ public:
+  // catch_up may be empty: a gap is then held and reported (the state stays exact, frozen).
+  StreamFollower(StreamFollowerOptions options, IngestQueue& out, CatchUpFunction catch_up, MqttClient::LogHandler log);
+  ~StreamFollower();  // stop()
+  StreamFollower(const StreamFollower&) = delete;
+  StreamFollower& operator=(const StreamFollower&) = delete;
+
+  void start();
+  void stop();
+  bool connected() const { return client_.connected(); }
+  StreamFollowerStats stats() const;
+
+  // What the client calls for each message; public so tests can inject raw messages.
+  void on_message(const std::string& topic, const std::string& payload);
+
+ private:
+  void run();
+  void on_head(const std::string& payload);
+  bool adopt(uint64_t stream_id, int64_t session);  // mu_ held; false: another primary run
+  void push(twin::Event&& e);                        // worker thread, mu_ not held
+  void catch_up(int64_t now_ms);                     // worker thread, mu_ not held
+  void log(const std::string& line) { if (log_) log_(line); }
+
+  StreamFollowerOptions options_;
+  IngestQueue& out_;
+  CatchUpFunction catch_up_;
+  MqttClient::LogHandler log_;
+  MqttClient client_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::map<uint64_t, twin::Event> pending_;          // seq -> event, out of order or not yet pushed
+  uint64_t next_ = 1;                                // the seq pushed next (worker writes under mu_)
+  int64_t gap_since_ms_ = -1;
+  int64_t next_catch_up_ms_ = 0;
+  bool stop_ = false;
+  bool started_ = false;
+  bool gap_logged_ = false;
+  StreamFollowerStats stats_;
+  std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
+  std::thread thread_;
+};
+
+}  // namespace connectors

@@ -1,0 +1,451 @@
+// Tests the multi-console control room (docs/control-room.md): the primary's event
+// stream and its followers. Without a broker: StreamFollower orders injected batches by
+// twin seq, holds out-of-order ones, fills a gap from its catch-up function, drops what
+// it already applied, refuses garbage and notices a new primary run. Against a private
+// mosquitto on a loopback port (mosquitto_fixture) with the real gatesim and gatetwin
+// binaries: a primary and two followers end a seeded hour with the in-process state
+// hash; a follower started halfway catches up from the primary's recording to the same
+// hash; a command from a follower console (published like ControlRoom::submit does for
+// a follower) is accepted or refused by the primary for every console; a broker restart
+// mid-run leaves primary and followers equal. Live cases skip themselves when
+// /usr/sbin/mosquitto or mosquitto_pub is missing.
+#include <catch2/catch.hpp>
+
+#include "mosquitto_fixture.h"
+
+#include "frame_loop.h"
+
+#include "connectors/codec/event_binary.h"
+#include "connectors/codec/kpi_json.h"
+#include "connectors/codec/stream_batch.h"
+#include "connectors/mqtt/sequencer.h"
+#include "connectors/mqtt/stream_follower.h"
+#include "connectors/mqtt/twin_link.h"
+#include "connectors/sitefile/site_file.h"
+#include "connectors/store/recording_reader.h"
+#include "twin/run.h"
+#include "twin/site_plan.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+using namespace connectors;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kGatesim = std::string(GATETWIN_BINARY_DIR) + "/tools/gatesim/gatesim";
+const std::string kGatetwin = std::string(GATETWIN_BINARY_DIR) + "/tools/gatetwin/gatetwin";
+
+bool have_tools() { return MosquittoFixture::available() && access("/usr/bin/mosquitto_pub", X_OK) == 0; }
+
+std::vector<twin::SiteSpec> all_sites() {
+  auto r = load_sites("all", default_sites_dir());
+  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
+  return std::get<std::vector<twin::SiteSpec>>(r);
+}
+
+// The in-process reference run: events and state hash of `hours` at seed, 2030 load.
+std::pair<uint64_t, std::string> in_process(double hours, uint64_t seed) {
+  auto sites = all_sites();
+  twin::SimOptions opt;
+  opt.seed = seed;
+  for (const auto& s : sites) opt.vehicles_per_day.push_back(*twin::load_per_day(s, "2030"));
+  twin::Core core(sites);
+  twin::Simulator sim(core.sites(), opt);
+  uint64_t n = twin::run_until(core, sim, static_cast<twin::SimTime>(hours * twin::kHour));
+  return {n, hash_hex(core.state_hash())};
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in, nullptr, false);
+}
+
+// A child process in a thread: its combined output and exit code when joined.
+struct Child {
+  std::string out;
+  int rc = -1;
+  std::thread t;
+  explicit Child(const std::string& cmd) {
+    t = std::thread([this, cmd] { out = run_command(cmd + " 2>&1", &rc); });
+  }
+  void join() { if (t.joinable()) t.join(); }
+  ~Child() { join(); }
+};
+
+std::string twin_cmd(const std::string& uri, const std::string& flags) {
+  return kGatetwin + " --headless --quiet --broker " + uri + " " + flags;
+}
+
+// A follower as gatetwin --follow wires it (follow_loop.cpp), in-process so the test can
+// look at its state; its link is a follower console's (console_only).
+struct LiveFollower {
+  twin::Core core;
+  TwinLink link;
+  Sequencer sequencer;
+  StreamFollower follower;
+  FrameLoop loop;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+
+  static TwinLinkOptions link_options(const std::string& uri, const std::string& id) {
+    TwinLinkOptions o;
+    o.broker.uri = uri;
+    o.broker.client_id = id;
+    o.console_only = true;
+    return o;
+  }
+  static StreamFollowerOptions follow_options(const std::string& uri, const std::string& id) {
+    StreamFollowerOptions o;
+    o.broker.uri = uri;
+    o.broker.client_id = id + "-stream";
+    return o;
+  }
+  LiveFollower(const std::string& uri, const std::string& id, CatchUpFunction catch_up = {})
+      : core(all_sites()),
+        link(core.sites(), link_options(uri, id), [](const std::string& l) { UNSCOPED_INFO(l); }),
+        follower(follow_options(uri, id), link.queue(), std::move(catch_up), [](const std::string& l) { UNSCOPED_INFO(l); }),
+        loop(core, link.queue(), sequencer, &link, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(2000)}) {
+    link.start();
+    follower.start();
+  }
+  ~LiveFollower() {
+    follower.stop();
+    link.stop();
+  }
+  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+    auto until = std::chrono::steady_clock::now() + timeout;
+    while (!done() && std::chrono::steady_clock::now() < until)
+      loop.run_frame(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
+    return done();
+  }
+};
+
+// [SECTION] no broker: ordering, gaps, catch-up -----------------------------------------
+
+twin::Event tick(uint64_t seq) { return twin::Event{seq, static_cast<twin::SimTime>(seq * 1000), 0, twin::ClockTick{}}; }
+
+std::string batch(uint64_t stream, int64_t session, uint64_t first, uint64_t last) {
+  std::string p = stream_batch_header(stream, session, static_cast<uint16_t>(last - first + 1));
+  for (uint64_t s = first; s <= last; ++s) {
+    std::vector<uint8_t> b;
+    REQUIRE_FALSE(encode_event(tick(s), b));
+    append_stream_event(p, b);
+  }
+  return p;
+}
+
+// Drains the queue until n messages came or the timeout; returns their source seqs.
+std::vector<uint64_t> drain(IngestQueue& q, size_t n, std::chrono::milliseconds timeout) {
+  std::vector<uint64_t> seqs;
+  std::vector<FieldMessage> got;
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (seqs.size() < n && std::chrono::steady_clock::now() < until) {
+    got.clear();
+    q.drain(got, 1024, std::chrono::microseconds(20000));
+    for (auto& m : got) {
+      CHECK(m.source == "stream");
+      CHECK(m.cls == MessageClass::Ordered);
+      CHECK(m.time_ms == static_cast<twin::SimTime>(m.source_seq * 1000));
+      seqs.push_back(m.source_seq);
+    }
+  }
+  return seqs;
+}
+
+}  // namespace
+
+TEST_CASE("stream batches round-trip; garbage is refused with a reason", "[follow]") {
+  auto r = decode_stream_batch(batch(0x1234, 7, 5, 9));
+  REQUIRE(std::holds_alternative<StreamBatch>(r));
+  const StreamBatch& b = std::get<StreamBatch>(r);
+  CHECK(b.stream_id == 0x1234);
+  CHECK(b.session == 7);
+  REQUIRE(b.events.size() == 5);
+  CHECK(b.events.front().seq == 5);
+  CHECK(b.events.back().time_ms == 9000);
+  auto bad = [](const std::string& p) {
+    auto d = decode_stream_batch(p);
+    REQUIRE(std::holds_alternative<StreamDecodeError>(d));
+    return std::get<StreamDecodeError>(d).message();
+  };
+  CHECK_THAT(bad("{\"v\":1}"), Catch::Contains("no \"GTS\" header"));
+  std::string cut = batch(1, 1, 1, 3);
+  CHECK_THAT(bad(cut.substr(0, cut.size() - 2)), Catch::Contains("event 2"));
+  CHECK_THAT(bad(cut + "x"), Catch::Contains("trailing"));
+  std::string gap = stream_batch_header(1, 1, 2);
+  for (uint64_t s : {1, 3}) {
+    std::vector<uint8_t> e;
+    REQUIRE_FALSE(encode_event(tick(s), e));
+    append_stream_event(gap, e);
+  }
+  CHECK_THAT(bad(gap), Catch::Contains("not consecutive"));
+  std::string v2 = cut;
+  v2[3] = 2;
+  CHECK_THAT(bad(v2), Catch::Contains("different builds"));
+}
+
+TEST_CASE("a follower hands on events in twin-seq order and fills a gap from its catch-up", "[follow]") {
+  IngestQueue q(4096);
+  std::vector<twin::Event> recording;
+  for (uint64_t s = 1; s <= 40; ++s) recording.push_back(tick(s));
+  int calls = 0;
+  CatchUpFunction from_recording = [&](int64_t session, uint64_t from, const CatchUpSink& sink) {
+    ++calls;
+    CHECK(session == 3);
+    CatchUpResult r;
+    for (auto e : recording)
+      if (e.seq >= from && e.seq <= 30) {  // committed so far: up to 30
+        if (!sink(std::move(e))) break;
+        r.events++;
+      }
+    return r;
+  };
+  StreamFollowerOptions o;
+  o.broker.uri = "tcp://127.0.0.1:1";  // never connects: messages are injected
+  o.broker.client_id = "unit";
+  o.gap_wait_ms = 100;
+  StreamFollower f(o, q, from_recording, nullptr);
+  f.start();
+  f.on_message(stream_topic(), batch(77, 3, 1, 3));
+  f.on_message(stream_topic(), batch(77, 3, 7, 9));   // 4..6 missing
+  f.on_message(stream_topic(), batch(77, 3, 5, 5));   // part of the gap: held
+  f.on_message(stream_topic(), "not a batch");
+  // 1..3 from the stream; after the gap waited, 4..30 (what the primary committed) from
+  // the recording; the stream's 5 and 7..9 are then already applied and dropped.
+  auto seqs = drain(q, 30, 3s);
+  REQUIRE(seqs.size() == 30);
+  for (size_t i = 0; i < seqs.size(); ++i) CHECK(seqs[i] == i + 1);
+  StreamFollowerStats s = f.stats();
+  CHECK(s.rejected == 1);
+  CHECK(s.gaps == 1);
+  CHECK(s.catch_ups == 1);
+  CHECK(s.caught_up_events == 27);
+  CHECK(s.from_stream == 3);
+  CHECK(calls == 1);
+  // The stream goes on after the catch-up.
+  f.on_message(stream_topic(), batch(77, 3, 31, 40));
+  auto rest = drain(q, 10, 2s);
+  REQUIRE(rest.size() == 10);
+  CHECK(rest.front() == 31);
+  CHECK(rest.back() == 40);
+  s = f.stats();
+  CHECK(s.applied_seq == 40);
+  CHECK(s.already_applied == 4);    // 5 and 7..9 came by the stream but the recording gave them first
+  // Events already applied are dropped, not handed on twice.
+  f.on_message(stream_topic(), batch(77, 3, 38, 40));
+  CHECK(drain(q, 1, 300ms).empty());
+  // Another primary run: refused, and the follower says it must restart.
+  f.on_message(stream_topic(), batch(78, 4, 1, 2));
+  CHECK(drain(q, 1, 300ms).empty());
+  s = f.stats();
+  CHECK(s.primary_changed);
+  CHECK_THAT(s.last_error, Catch::Contains("restart"));
+  f.stop();
+}
+
+TEST_CASE("without a catch-up recording a gap is held and reported, never skipped", "[follow]") {
+  IngestQueue q(1024);
+  StreamFollowerOptions o;
+  o.broker.uri = "tcp://127.0.0.1:1";
+  o.broker.client_id = "unit2";
+  o.gap_wait_ms = 50;
+  StreamFollower f(o, q, {}, nullptr);
+  f.start();
+  f.on_message(stream_topic(), batch(5, 1, 1, 2));
+  f.on_message(stream_topic(), batch(5, 1, 4, 6));
+  auto seqs = drain(q, 5, 600ms);
+  CHECK(seqs == std::vector<uint64_t>{1, 2});
+  StreamFollowerStats s = f.stats();
+  CHECK(s.applied_seq == 2);
+  CHECK(s.pending == 3);
+  CHECK_THAT(s.last_error, Catch::Contains("--catch-up"));
+  f.on_message(stream_topic(), batch(5, 1, 3, 3));  // the stream fills it after all
+  seqs = drain(q, 4, 2s);
+  CHECK(seqs == std::vector<uint64_t>{3, 4, 5, 6});
+  f.stop();
+}
+
+// [SECTION] live: real mosquitto, gatesim and gatetwin ----------------------------------
+
+TEST_CASE("a primary and two followers on one broker end a seeded hour with the same state hash", "[follow][live]") {
+  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  MosquittoFixture broker(false);
+  REQUIRE(broker.start());
+  const auto ref = in_process(1, 7);
+  const std::string events = std::to_string(ref.first);
+  const std::string d = broker.dir() + "/";
+  const std::string until = " --run-for 45 --until-applied " + events;
+  Child f1(twin_cmd(broker.uri(), "--follow --client-id wall-1 --catch-up " + d + "p.db --stats " + d + "f1.json" + until));
+  Child f2(twin_cmd(broker.uri(), "--follow --client-id console-2 --stats " + d + "f2.json" + until));
+  Child primary(twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json" + until));
+  std::this_thread::sleep_for(1s);  // let all subscribe
+  Child sim(kGatesim + " --hours 1 --seed 7 --json --no-progress --speed max --broker " + broker.uri());
+  sim.join();
+  primary.join();
+  f1.join();
+  f2.join();
+  INFO(primary.out);
+  INFO(f1.out);
+  INFO(f2.out);
+  REQUIRE(sim.rc == 0);
+  REQUIRE(primary.rc == 0);
+  REQUIRE(f1.rc == 0);
+  REQUIRE(f2.rc == 0);
+  auto p = read_json(d + "p.json"), j1 = read_json(d + "f1.json"), j2 = read_json(d + "f2.json");
+  REQUIRE(p.is_object());
+  REQUIRE(j1.is_object());
+  REQUIRE(j2.is_object());
+  CHECK(p["core"]["state_hash"] == ref.second);
+  CHECK(j1["core"]["state_hash"] == ref.second);
+  CHECK(j2["core"]["state_hash"] == ref.second);
+  CHECK(p["stream"]["published_events"] == ref.first);
+  CHECK(p["stream"]["dropped"] == 0);
+  for (auto* j : {&j1, &j2}) {
+    CHECK((*j)["role"] == "follower");
+    CHECK((*j)["messages"]["applied"] == ref.first);
+    CHECK((*j)["follow"]["applied_seq"] == ref.first);
+    CHECK((*j)["follow"]["rejected"] == 0);
+    CHECK((*j)["decisions"]["published"] == 0);   // followers never publish decisions
+  }
+}
+
+TEST_CASE("a follower started halfway catches up from the primary's recording to the same hash", "[follow][live]") {
+  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  MosquittoFixture broker(false);
+  REQUIRE(broker.start());
+  const auto ref = in_process(1, 7);
+  const std::string events = std::to_string(ref.first);
+  const std::string d = broker.dir() + "/";
+  Child primary(twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json --run-for 45 --until-applied " + events));
+  std::this_thread::sleep_for(700ms);
+  // Paced so that the hour takes about 6 s: the follower joins while it runs.
+  Child sim(kGatesim + " --hours 1 --seed 7 --json --no-progress --speed 600 --broker " + broker.uri());
+  // Wait until the primary has committed half the run.
+  uint64_t committed = 0;
+  for (int i = 0; i < 200 && committed < ref.first / 2; ++i) {
+    std::this_thread::sleep_for(50ms);
+    auto rd = RecordingReader::open(d + "p.db", ReaderOptions{false});
+    if (!std::holds_alternative<std::unique_ptr<RecordingReader>>(rd)) continue;
+    auto ss = std::get<std::unique_ptr<RecordingReader>>(rd)->sessions();
+    if (auto* v = std::get_if<std::vector<Session>>(&ss); v && !v->empty()) committed = v->back().events;
+  }
+  REQUIRE(committed >= ref.first / 2);
+  REQUIRE(committed < ref.first);  // the run is not over: the follower really joins late
+  const auto t0 = std::chrono::steady_clock::now();
+  Child late(twin_cmd(broker.uri(), "--follow --client-id late-wall --catch-up " + d + "p.db --stats " + d + "late.json --run-for 45 --until-applied " + events));
+  sim.join();
+  primary.join();
+  late.join();
+  const double late_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  INFO(primary.out);
+  INFO(late.out);
+  REQUIRE(primary.rc == 0);
+  REQUIRE(late.rc == 0);
+  auto p = read_json(d + "p.json"), j = read_json(d + "late.json");
+  REQUIRE(j.is_object());
+  CHECK(p["core"]["state_hash"] == ref.second);
+  CHECK(j["core"]["state_hash"] == ref.second);
+  CHECK(j["messages"]["applied"] == ref.first);
+  CHECK(j["follow"]["caught_up_events"].get<uint64_t>() >= committed);  // at least what was committed when it started
+  CHECK(j["follow"]["catch_ups"].get<uint64_t>() >= 1);
+  CHECK(j["follow"]["from_stream"].get<uint64_t>() + j["follow"]["caught_up_events"].get<uint64_t>() == ref.first);
+  WARN("late follower: joined at " << committed << " of " << ref.first << " events committed; caught up "
+       << j["follow"]["caught_up_events"] << " events in " << j["follow"]["catch_ups"] << " reads, "
+       << j["follow"]["catch_up_ms_total"] << " ms reading; " << j["follow"]["from_stream"] << " from the stream; done "
+       << late_s << " s after start");
+}
+
+TEST_CASE("a command from a follower console is sequenced by the primary and seen by every console", "[follow][live]") {
+  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  MosquittoFixture broker(false);
+  REQUIRE(broker.start());
+  const std::string d = broker.dir() + "/";
+  Child primary(twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json --run-for 6"));
+  Child wall(twin_cmd(broker.uri(), "--follow --client-id wall-1 --stats " + d + "wall.json --run-for 8"));
+  LiveFollower console(broker.uri(), "console-3");
+  REQUIRE(console.link.wait_connected(5s));
+  std::this_thread::sleep_for(1s);  // the primary and the wall subscribe
+  const int site = [&] {
+    for (size_t i = 0; i < console.core.sites().size(); ++i)
+      if (console.core.sites()[i].id == "m1119") return static_cast<int>(i);
+    return -1;
+  }();
+  REQUIRE(site >= 0);
+  const uint16_t lane = static_cast<uint16_t>(console.core.sites()[site].lane_index("E2"));
+  // What ControlRoom::submit does on a follower (publish_only): publish, never fold locally.
+  twin::Command close_cmd, open_cmd;
+  close_cmd.kind = twin::CommandKind::CloseLane;
+  close_cmd.lane = lane;
+  open_cmd.kind = twin::CommandKind::OpenLane;
+  open_cmd.lane = lane;
+  twin::OperatorCommand close{"nguyen.van.a", twin::Role::Supervisor, "barrier maintenance", close_cmd};
+  twin::OperatorCommand viewer{"tran.thi.b", twin::Role::Viewer, "not allowed", open_cmd};
+  REQUIRE(console.link.publish_event(twin::Event{0, 60000, static_cast<uint8_t>(site), close}, "console-console-3-1:nguyen.van.a", 1));
+  REQUIRE(console.link.publish_event(twin::Event{0, 61000, static_cast<uint8_t>(site), viewer}, "console-console-3-1:tran.thi.b", 1));
+  REQUIRE(console.run_until([&] { return console.core.state().commands.size() >= 2; }, 10s));
+  const auto& cmds = console.core.state().commands;
+  CHECK(cmds[0].actor == "nguyen.van.a");
+  CHECK(cmds[0].accepted);
+  CHECK_FALSE(cmds[1].accepted);             // a viewer may not command: refused, for all
+  CHECK_FALSE(console.core.state().sites[site].lanes[lane].open);
+  CHECK(console.link.stats().decisions_published == 0);
+  primary.join();
+  wall.join();
+  INFO(primary.out);
+  INFO(wall.out);
+  REQUIRE(primary.rc == 0);
+  REQUIRE(wall.rc == 0);
+  auto p = read_json(d + "p.json"), w = read_json(d + "wall.json");
+  REQUIRE(p.is_object());
+  REQUIRE(w.is_object());
+  CHECK(p["messages"]["applied"] == 2);
+  CHECK(p["decisions"]["published"].get<uint64_t>() >= 2);   // the command results, from the primary only
+  CHECK(w["messages"]["applied"] == 2);
+  CHECK(w["core"]["state_hash"] == p["core"]["state_hash"]);
+  CHECK(hash_hex(console.core.state_hash()) == p["core"]["state_hash"].get<std::string>());
+  // The primary's recording holds both verdicts.
+  auto rd = RecordingReader::open(d + "p.db");
+  REQUIRE(std::holds_alternative<std::unique_ptr<RecordingReader>>(rd));
+  auto& reader = std::get<std::unique_ptr<RecordingReader>>(rd);
+  auto sessions = std::get<std::vector<Session>>(reader->sessions());
+  auto recorded = std::get<std::vector<twin::CommandRecord>>(reader->read_commands(sessions.back().id));
+  REQUIRE(recorded.size() == 2);
+  CHECK(recorded[0].accepted);
+  CHECK_FALSE(recorded[1].accepted);
+}
+
+TEST_CASE("the broker restarted mid-run: primary and followers end equal, the followers without a restart", "[follow][live]") {
+  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  MosquittoFixture broker(true);  // persistence: the field's QoS 1 messages survive for the primary
+  REQUIRE(broker.start());
+  const auto ref = in_process(1, 11);
+  const std::string events = std::to_string(ref.first);
+  const std::string d = broker.dir() + "/";
+  const std::string until = " --run-for 50 --until-applied " + events;
+  Child primary(twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json" + until));
+  Child f1(twin_cmd(broker.uri(), "--follow --client-id wall-1 --catch-up " + d + "p.db --stats " + d + "f1.json" + until));
+  std::this_thread::sleep_for(1s);
+  Child sim(kGatesim + " --hours 1 --seed 11 --json --no-progress --speed 720 --source restart --broker " + broker.uri());
+  std::this_thread::sleep_for(2500ms);
+  REQUIRE(broker.restart());
+  sim.join();
+  primary.join();
+  f1.join();
+  INFO(primary.out);
+  INFO(f1.out);
+  REQUIRE(sim.rc == 0);
+  REQUIRE(primary.rc == 0);
+  REQUIRE(f1.rc == 0);
+  auto p = read_json(d + "p.json"), j = read_json(d + "f1.json");
+  REQUIRE(j.is_object());
+  CHECK(p["core"]["state_hash"] == ref.second);
+  CHECK(j["core"]["state_hash"] == ref.second);
+  CHECK(j["follow"]["mqtt"]["connection_losses"].get<uint64_t>() >= 1);
+  WARN("broker restart: follower got " << j["follow"]["from_stream"] << " events from the stream and "
+       << j["follow"]["caught_up_events"] << " from the recording (" << j["follow"]["gaps"] << " gaps)");
+}
