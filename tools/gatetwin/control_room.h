@@ -19,6 +19,7 @@
 #include <engine/CameraController.h>
 #include <engine/Renderer.h>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,6 +48,10 @@ class ControlRoom {
   void update(int64_t wall_ms);
   // The UI's command path (a CommandSink); see operator_session.h.
   uint64_t submit(uint8_t site, const twin::OperatorCommand& command);
+  // Replay (tools/gatetwin/replay_app): decisions folded outside the FrameLoop, for the
+  // alert log; and extra ImGui drawn after the panels, inside the frame (the timeline).
+  void observe(const twin::Decisions& decisions) { alerts_.collect(decisions, core_, layout_); }
+  void set_overlay(std::function<void()> draw) { overlay_ = std::move(draw); }
 
   void set_view(const std::string& name);
   void select(const gatetwin::PickTarget& t) { selected_ = t; }
@@ -98,6 +103,7 @@ class ControlRoom {
   int64_t wall_ms_ = 0;
   bool stale_ = false;
   std::string banner_;
+  std::function<void()> overlay_;
   bool was_left_down_ = false;
   glm::vec2 press_at_{0};
 };

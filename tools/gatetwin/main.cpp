@@ -6,6 +6,7 @@
 #include "follow/follow_loop.h"
 #include "headless_loop.h"
 #include "twin_args.h"
+#include "replay_window.h"
 
 #include "connectors/accounts/accounts.h"
 
@@ -41,6 +42,7 @@ static int accounts_command(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "audit") return run_audit_command(argc, argv);
+  if (gatetwin::is_replay_command(argc, argv)) return gatetwin::run_replay_main(argc, argv);  // docs/replay.md
   if (argc >= 2 && std::string(argv[1]) == "accounts") return accounts_command(argc, argv);
   int code = 0;
   auto args = parse_twin_args(argc, argv, code);

@@ -95,7 +95,7 @@ std::string ForkRun::rebuild_exact(const Replay& replay) {
     if (sim_->next_time() == INT64_MAX) return "the simulator ran dry at seq " + std::to_string(want.seq);
     twin::Event got = sim_->next();
     if (!same_event(got, want))
-      return "the re-run differs from the recording at seq " + std::to_string(want.seq) + " (" + clock_text(want.time_ms) + ": recorded " +
+      return "the re-run differs from the recording at seq " + std::to_string(want.seq) + " (" + replay_clock_text(want.time_ms) + ": recorded " +
              twin::event_name(want.body) + ", re-run " + std::to_string(got.seq) + " " + twin::event_name(got.body) + ")";
     fold(got, {});
   }
@@ -121,7 +121,7 @@ std::string ForkRun::start_live(const Replay& replay, const ForkOptions& options
     if (writer_) writer_->append(replay.events()[i], decisions_, *core_);
   }
   seq_offset_ = replay.seq();
-  how_ = "live recording: the replayed state goes on with a fresh simulator from " + clock_text(fork_ms_) + " (seed " +
+  how_ = "live recording: the replayed state goes on with a fresh simulator from " + replay_clock_text(fork_ms_) + " (seed " +
          std::to_string(world_.options.seed) + ", load " + options.live_load +
          "); vehicles in service at the fork get no completion from it and stay where they are";
   return "";

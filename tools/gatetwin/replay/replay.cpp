@@ -16,7 +16,7 @@ namespace gatetwin {
 using connectors::StoreError;
 using connectors::StoreErrorCode;
 
-std::string clock_text(twin::SimTime t) {
+std::string replay_clock_text(twin::SimTime t) {
   if (t < 0) t = 0;
   const int64_t s = t / 1000;
   char b[32];
@@ -105,7 +105,7 @@ std::string Replay::load(connectors::RecordingReader& reader, const ReplayOption
   if (auto* e = std::get_if<StoreError>(&visited)) bad = e->message();
   if (!bad.empty() || (damaged() && events_.size() < session_.events)) {
     std::string at = events_.empty() ? "before the first event"
-                                     : "at seq " + std::to_string(events_.back().seq) + " (" + clock_text(events_.back().time_ms) + ")";
+                                     : "at seq " + std::to_string(events_.back().seq) + " (" + replay_clock_text(events_.back().time_ms) + ")";
     warning_ += (warning_.empty() ? "" : "; ") + (bad.empty() ? std::string() : bad + "; ") + "read-only replay up to the last good moment, " +
                 at + ": " + std::to_string(events_.size()) + " of " + std::to_string(session_.events) + " events";
   }
@@ -135,7 +135,7 @@ std::string Replay::load(connectors::RecordingReader& reader, const ReplayOption
       ++check_.checked;
       const uint64_t h = core.state_hash();
       if (h != it->second->state_hash && check_.mismatched++ == 0)
-        check_.first_mismatch = "seq " + std::to_string(e.seq) + " at " + clock_text(e.time_ms) + ": recorded " +
+        check_.first_mismatch = "seq " + std::to_string(e.seq) + " at " + replay_clock_text(e.time_ms) + ": recorded " +
                                 connectors::hash_hex(it->second->state_hash) + ", refold " + connectors::hash_hex(h);
     }
   }

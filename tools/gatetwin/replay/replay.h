@@ -120,7 +120,7 @@ class Replay {
 };
 
 // "HH:MM:SS" (hours may pass 24), for messages and the timeline.
-std::string clock_text(twin::SimTime t);
+std::string replay_clock_text(twin::SimTime t);
 // "HH:MM", "HH:MM:SS" (HH up to 47), "seq:N" is not a time: empty when malformed.
 std::optional<twin::SimTime> parse_clock(const std::string& s);
 

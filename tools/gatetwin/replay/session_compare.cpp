@@ -47,7 +47,7 @@ SessionCompare::SessionCompare(const twin::Core& a, const twin::Core& b, twin::S
 
 nlohmann::json SessionCompare::json() const {
   nlohmann::json j;
-  j["at"] = clock_text(elapsed_ms_);
+  j["at"] = replay_clock_text(elapsed_ms_);
   j["a"] = {{"name", a_name_}, {"state_hash", connectors::hash_hex(hash_a_)}};
   j["b"] = {{"name", b_name_}, {"state_hash", connectors::hash_hex(hash_b_)}};
   j["identical"] = identical();
@@ -59,7 +59,7 @@ nlohmann::json SessionCompare::json() const {
 std::string SessionCompare::text() const {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "compare at %s: %s (a) vs %s (b): %s\n", clock_text(elapsed_ms_).c_str(), a_name_.c_str(),
+  std::snprintf(line, sizeof line, "compare at %s: %s (a) vs %s (b): %s\n", replay_clock_text(elapsed_ms_).c_str(), a_name_.c_str(),
                 b_name_.c_str(), identical() ? "identical states" : "the states differ");
   out += line;
   std::snprintf(line, sizeof line, "%-7s %-34s %12s %12s %10s\n", "site", "KPI", "a", "b", "b - a");

@@ -1,0 +1,22 @@
+// What the command line needs from a renderer to draw a replayed state: the control room's
+// view of a core, offscreen, saved as PNG. The engine build implements it
+// (tools/gatetwin/replay_app); without the engine there is none and --screenshot / --frames
+// are refused. Interface only.
+#pragma once
+#include "twin/core.h"
+#include "twin/decision.h"
+
+#include <string>
+
+namespace gatetwin {
+
+class ReplayView {
+ public:
+  virtual ~ReplayView() = default;
+  // Draws `core` as the control room shows it at `time_ms` (recent: decisions for the alert
+  // log since the last call) and saves a PNG; an error message or "".
+  virtual std::string render(const twin::Core& core, const twin::Decisions& recent, twin::SimTime time_ms,
+                             const std::string& png_path) = 0;
+};
+
+}  // namespace gatetwin
