@@ -7,6 +7,7 @@
 #include "bookmark_store.h"
 #include "fork_run.h"
 #include "replay.h"
+#include "replay_controller.h"
 #include "session_compare.h"
 #include "session_writer.h"
 
@@ -325,4 +326,37 @@ TEST_CASE("bookmarks: alerts and commands found while loading; a trainer's note 
   CHECK(replay->snapshot_check().mismatched == 0);
   auto rd = connectors::RecordingReader::open((dir / "day.db").string());
   REQUIRE(std::holds_alternative<std::unique_ptr<connectors::RecordingReader>>(rd));
+}
+
+TEST_CASE("the timeline's controller: play, step, bookmarks, take over, trainee command, compare", "[replay][controller]") {
+  const fs::path dir = temp_dir("controller");
+  const LiveRun live = record_run(dir / "day.db", 4 * twin::kHour, std::make_pair(1 * twin::kHour, close_lane(2)));
+  ReplayController c(open_replay(dir / "day.db"), ForkOptions{(dir / "forks.db").string(), sites_dir()});
+  CHECK_FALSE(c.command(0, close_lane(0)).empty());   // a replay takes no command
+  CHECK(c.compare() == std::nullopt);
+  CHECK(c.seek_time(2 * twin::kHour).empty());
+  c.set_speed(600);
+  c.set_playing(true);
+  c.update(0.5);                                       // 300 simulated seconds
+  CHECK(c.shown_ms() == 2 * twin::kHour + 300'000);
+  CHECK(c.shown().state_hash() == live.hash_after_seq.at(c.replay().seq()));
+  CHECK(c.jump_bookmark(-1).empty());                  // back to the recorded command
+  CHECK(c.shown().state().commands.size() == 1);
+  CHECK(c.step(+1).empty());
+  CHECK(c.shown().state_hash() == live.hash_after_seq.at(c.replay().seq()));
+  CHECK(c.seek_time(2 * twin::kHour).empty());
+  REQUIRE(c.take_over().empty());
+  CHECK_FALSE(c.seek_time(0).empty());                 // a fork only runs forward
+  REQUIRE(c.command(0, close_lane(0)).empty());
+  c.update(1.0);                                       // 600 simulated seconds at x600
+  CHECK(c.shown_ms() == 2 * twin::kHour + 600'000);
+  REQUIRE(c.shown().state().commands.size() == 2);
+  CHECK(c.shown().state().commands.back().accepted);
+  CHECK_FALSE(c.shown().state().sites[0].lanes[0].open);
+  auto cmp = c.compare();
+  REQUIRE(cmp);
+  CHECK_FALSE(cmp->identical());
+  CHECK(c.replay().time_ms() == c.shown_ms());          // the original at the same moment
+  CHECK(c.leave_fork().empty());
+  CHECK(c.replay().time_ms() == 2 * twin::kHour);
 }
