@@ -106,7 +106,12 @@ MqttClient::MqttClient(MqttClientOptions options, MessageHandler on_message, Log
   });
 }
 
-MqttClient::~MqttClient() { stop(); }
+MqttClient::~MqttClient() {
+  stop();
+  // Destroying the library's client fails its pending publishes, which calls our
+  // listeners: it must go while they (declared after it) still exist.
+  client_.reset();
+}
 
 void MqttClient::start() {
   std::lock_guard lock(mu_);

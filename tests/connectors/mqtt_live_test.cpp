@@ -111,7 +111,9 @@ TEST_CASE("a seeded hour through the broker ends in the in-process state hash", 
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
-  const auto [events, hash] = in_process(1, 7);
+  const auto ref = in_process(1, 7);  // no structured binding: clang 14 cannot capture one in a lambda
+  const uint64_t events = ref.first;
+  const std::string hash = ref.second;
   LiveTwin twin(broker.uri(), "twin-e2e");
   REQUIRE(twin.link.wait_connected(5s));
   GatesimChild sim("--hours 1 --seed 7 --json --no-progress --speed max --source e2e --broker " + broker.uri());
@@ -184,7 +186,9 @@ TEST_CASE("broker restarted mid-stream: the twin reconnects, loses no QoS 1 mess
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   MosquittoFixture broker(true);
   REQUIRE(broker.start());
-  const auto [events, hash] = in_process(1, 11);
+  const auto ref = in_process(1, 11);  // no structured binding: clang 14 cannot capture one in a lambda
+  const uint64_t events = ref.first;
+  const std::string hash = ref.second;
   LiveTwin twin(broker.uri(), "twin-restart");
   REQUIRE(twin.link.wait_connected(5s));
   // One simulated hour over about 2.5 s of wall time; the broker goes away in the middle.
@@ -232,7 +236,9 @@ TEST_CASE("gatetwin --headless applies a seeded hour, writes its stats and recor
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
-  const auto [events, hash] = in_process(1, 3);
+  const auto ref = in_process(1, 3);  // no structured binding: clang 14 cannot capture one in a lambda
+  const uint64_t events = ref.first;
+  const std::string hash = ref.second;
   const std::string stats = broker.dir() + "/stats.json";
   const std::string db = broker.dir() + "/session.db";
   std::string twin_out;

@@ -10,7 +10,16 @@ size_t FrameLoop::drain_inputs(int64_t now_ms) {
   const auto wait = ready_.empty() ? options_.input_wait : std::chrono::microseconds(0);
   size_t n = queue_.drain(inbox_, options_.max_messages_per_frame, wait);
   stats_.drained += n;
-  for (auto& m : inbox_) sequencer_.accept(std::move(m), now_ms, ready_);
+  for (auto& m : inbox_) {
+    if (!partner_watch_) {
+      sequencer_.accept(std::move(m), now_ms, ready_);
+      continue;
+    }
+    if (auto down = partner_watch_->before(m)) sequencer_.accept(std::move(*down), now_ms, ready_);
+    auto back = partner_watch_->after(m);
+    sequencer_.accept(std::move(m), now_ms, ready_);
+    if (back) sequencer_.accept(std::move(*back), now_ms, ready_);
+  }
   sequencer_.poll(now_ms, ready_);
   return ready_.size();
 }

@@ -8,6 +8,7 @@
 #include "event_log.h"
 
 #include "connectors/mqtt/ingest_queue.h"
+#include "connectors/mqtt/partner_watch.h"
 #include "connectors/mqtt/sequencer.h"
 #include "connectors/mqtt/twin_link.h"
 #include "twin/core.h"
@@ -52,6 +53,9 @@ class FrameLoop {
   // Called with each applied event and its decisions (tests, benchmarks, panels).
   using AfterApply = std::function<void(const connectors::SequencedEvent&, const twin::Decisions&)>;
   void set_after_apply(AfterApply f) { after_apply_ = std::move(f); }
+  // Watches the partner-customs feed in what arrives (null: not watched); its events go
+  // through the sequencer like any input, so they are applied and recorded in order.
+  void set_partner_watch(connectors::PartnerWatch* w) { partner_watch_ = w; }
 
  private:
   twin::Core& core_;
@@ -64,5 +68,6 @@ class FrameLoop {
   std::vector<connectors::SequencedEvent> ready_;
   twin::Decisions decisions_, one_;
   AfterApply after_apply_;
+  connectors::PartnerWatch* partner_watch_ = nullptr;
   FrameLoopStats stats_;
 };

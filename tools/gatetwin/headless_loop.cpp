@@ -82,6 +82,10 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   FrameLoopOptions fo;
   fo.input_wait = hooks ? hooks->input_wait() : std::chrono::microseconds(2000);  // no window: sleep on the queue
   FrameLoop loop(core, link.queue(), sequencer, &link, &stream_log, fo);
+  connectors::PartnerWatchOptions pwo;
+  pwo.silence_ms = static_cast<int64_t>(args.partner_silence_s * 1000);
+  connectors::PartnerWatch partner_watch(pwo);  // a silent partner feed: stale, vehicles held
+  loop.set_partner_watch(&partner_watch);
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);

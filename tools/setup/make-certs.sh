@@ -68,9 +68,9 @@ for spec in "${accounts[@]}"; do
   case $role in
     twin)  # reads every site's field topics and commands; the only writer of decisions
       printf 'topic read gatetwin/v1/+/event/#\ntopic read gatetwin/v1/+/telemetry/#\ntopic read gatetwin/v1/+/command\n' >> acl
-      printf 'topic write gatetwin/v1/+/twin/#\ntopic readwrite gatetwin/v1/twin/health\n' >> acl ;;
-    operator)  # consoles: publish commands, read results, decisions and health
-      printf 'topic write gatetwin/v1/+/command\ntopic read gatetwin/v1/+/twin/#\ntopic read gatetwin/v1/twin/health\n' >> acl ;;
+      printf 'topic write gatetwin/v1/+/twin/#\ntopic readwrite gatetwin/v1/twin/#\n' >> acl ;;  # health, stream, stream_head
+    operator)  # consoles: publish commands, read results, decisions, health and the twin's stream
+      printf 'topic write gatetwin/v1/+/command\ntopic read gatetwin/v1/+/twin/#\ntopic read gatetwin/v1/twin/#\n' >> acl ;;
     field)  # devices and gateways of one site: events and telemetry of that site only
       [[ -n $site && ( $site == "+" || $site =~ ^[a-z0-9_-]{1,32}$ ) ]] || die "account $name: field needs a site id (or +)"
       printf 'topic write gatetwin/v1/%s/event/#\ntopic write gatetwin/v1/%s/telemetry/#\ntopic read gatetwin/v1/%s/twin/#\n' \
