@@ -27,7 +27,7 @@ std::string hex(uint64_t v) {
 MqttClientOptions client_options(const StreamPublisherOptions& o, uint64_t stream_id) {
   MqttClientOptions c;
   c.broker = o.broker;
-  c.clean_session = true;   // it subscribes to nothing; nothing to keep
+  c.clean_session = false;  // batches not acknowledged when the connection drops are sent again after it
   c.max_inflight = o.max_inflight;
   c.will_topic = stream_head_topic();
   c.will_payload = R"({"v":1,"status":"offline","stream":")" + hex(stream_id) + R"("})";
