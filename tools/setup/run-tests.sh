@@ -5,4 +5,10 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${GATETWIN_BUILD_DIR:-$root/build}
 "$root/tools/setup/build.sh"
 cd "$build"
-exec ctest --output-on-failure -j "$(nproc)" "$@"
+ctest --output-on-failure -j "$(nproc)" "$@"
+# Then the core and connector tests again under ASan + UBSan (and the fuzzers) and the
+# threaded connector tests under TSan, in their own build folders; GATETWIN_SANITIZERS=0
+# skips them (docs/security.md gives the time they add).
+if [[ "${GATETWIN_SANITIZERS:-1}" != 0 ]]; then
+  "$root/tools/setup/run-sanitizers.sh"
+fi
