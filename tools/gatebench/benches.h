@@ -7,4 +7,5 @@ int bench_store(int argc, char** argv);   // bench_store.cpp
 int bench_mqtt(int argc, char** argv);    // bench_mqtt.cpp
 int bench_render(int argc, char** argv);  // bench_render.cpp, only with the engine
 int bench_frame(int argc, char** argv);
+int bench_replay(int argc, char** argv);  // bench_replay.cpp
 }  // namespace gatebench

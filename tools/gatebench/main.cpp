@@ -24,6 +24,7 @@ const Bench kBenches[] = {
 #ifdef GATEBENCH_HAS_FRAME
     {"frame", "the control room's whole frame, 1920x1080 lavapipe, 2030 load + 3,000 queued trucks", gatebench::bench_frame},
 #endif
+    {"replay", "24 h recording at 2030 load: seek p50/p99 to random moments, replay events/s, MiB per hour", gatebench::bench_replay},
     // Other benches register here, one line each.
 };
 
