@@ -10,7 +10,7 @@ namespace gatetwin {
 
 static void compare_panel(float x, float y, float w, ReplayController& c, TimelineUi& ui, double wall_dt_s) {
   ui.compare_age_s += wall_dt_s;
-  if (!ui.compare || ui.compare_age_s > 1.0) {
+  if (!ui.compare || ui.compare_age_s >= 1.0) {
     ui.compare = c.compare();
     ui.compare_age_s = 0;
   }

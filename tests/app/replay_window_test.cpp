@@ -1,0 +1,79 @@
+// The replay window (tools/gatetwin/replay_app) offscreen on lavapipe: a recorded session
+// shown in the control room with the timeline; playing moves the shown state to the
+// replay's; after "take over" a command given through the control room's own command path
+// (ControlRoom::submit, what the lane buttons call) reaches the fork and closes the lane in
+// the fork's core only, and the fork-vs-original panel has its rows. The last frame is
+// saved to the build folder (replay_window.png) for a person to look at.
+#include "EngineTestKit.h"
+#include "replay_window.h"
+#include "session_writer.h"
+
+#include "twin/run.h"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+using namespace gatetwin;
+namespace fs = std::filesystem;
+
+TEST_CASE("replay window: play, take over, a console command drives the fork, compare panel", "[replay][app]") {
+  const fs::path dir = fs::temp_directory_path() / ("gatetwin_replay_window_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string sites_dir = std::string(GATETWIN_SOURCE_DIR) + "/assets/sites";
+  SimConfig cfg;
+  cfg.seed = 3;
+  cfg.load = "2030";
+  auto world = std::get<SimWorld>(make_sim_world(cfg, sites_dir));
+  {
+    twin::Core core(world.sites);
+    auto sim = make_simulator(world, core.sites(), cfg);
+    auto w = SessionWriter::open((dir / "day.db").string(), {"m1088,m1119", cfg.seed, connectors::SessionSource::Sim, {}, {}, cfg.to_notes()});
+    REQUIRE(std::holds_alternative<std::unique_ptr<SessionWriter>>(w));
+    auto& writer = std::get<std::unique_ptr<SessionWriter>>(w);
+    twin::run_until(core, *sim, 3 * twin::kHour, [&](const twin::Event& e, const twin::Decisions& d) { writer->append(e, d, core); });
+    REQUIRE(writer->close().empty());
+  }
+  ReplayOptions ro;
+  ro.sites_dir = sites_dir;
+  auto opened = Replay::open((dir / "day.db").string(), {}, ro);
+  REQUIRE(std::holds_alternative<std::unique_ptr<Replay>>(opened));
+  ReplayController c(std::move(std::get<std::unique_ptr<Replay>>(opened)), ForkOptions{(dir / "forks.db").string(), sites_dir});
+
+  engine::Renderer renderer(enginetest::testConfig(1280, 720));
+  ReplayWindow win(c, renderer, "both");
+  REQUIRE(win.frame(0));
+  REQUIRE(c.seek_time(2 * twin::kHour).empty());
+  c.set_speed(60);
+  c.set_playing(true);
+  REQUIRE(win.frame(16));
+  REQUIRE(win.frame(1016));    // one wall second at x60
+  CHECK(c.shown_ms() == 2 * twin::kHour + 60'960);   // 16 ms + 1 s of wall time at x60
+  CHECK(win.room().room().core().state_hash() == c.replay().core().state_hash());
+  CHECK_FALSE(win.room().room().draw_list().instances.empty());
+
+  REQUIRE(c.take_over().empty());
+  twin::OperatorCommand close;
+  close.actor = "trainee";
+  close.role = twin::Role::Supervisor;
+  close.reason = "drill";
+  close.command.kind = twin::CommandKind::CloseLane;
+  close.command.lane = 0;
+  REQUIRE(win.room().room().submit(0, close) != 0);
+  REQUIRE(win.frame(2016));    // the command is handed to the fork
+  CHECK_THAT(win.ui().status, Catch::Contains("given to the fork"));
+  REQUIRE(win.frame(3016));    // and folded as the fork runs on
+  REQUIRE(c.fork() != nullptr);
+  REQUIRE_FALSE(c.fork()->core().state().commands.empty());
+  CHECK(c.fork()->core().state().commands.back().accepted);
+  CHECK_FALSE(c.fork()->core().state().sites[0].lanes[0].open);
+  CHECK(c.replay().core().state().sites[0].lanes[0].open);   // the original is untouched
+  CHECK(win.room().room().core().state_hash() == c.fork()->core().state_hash());
+  REQUIRE(win.ui().compare.has_value());
+  CHECK_FALSE(win.ui().compare->identical());
+  renderer.finish();
+  const std::string png = std::string(GATETWIN_BINARY_DIR) + "/replay_window.png";
+  CHECK(renderer.saveScreenshot(png));
+  CHECK(c.leave_fork().empty());
+}
