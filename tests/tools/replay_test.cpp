@@ -360,3 +360,39 @@ TEST_CASE("the timeline's controller: play, step, bookmarks, take over, trainee 
   CHECK(c.leave_fork().empty());
   CHECK(c.replay().time_ms() == 2 * twin::kHour);
 }
+
+TEST_CASE("a fork of a live recording (no seed to re-run) goes on from the replayed state, and says what it cannot know", "[replay][fork]") {
+  const fs::path dir = temp_dir("live");
+  // A "live" session: events as the twin applied them, no simulator configuration in the notes.
+  SimConfig cfg;
+  cfg.seed = 4;
+  auto world = std::get<SimWorld>(make_sim_world(cfg, sites_dir()));
+  twin::Core core(world.sites);
+  auto sim = make_simulator(world, core.sites(), cfg);
+  {
+    auto w = SessionWriter::open((dir / "live.db").string(), {"m1119,m1088", 0, connectors::SessionSource::Live, {}, {}, ""});
+    REQUIRE(std::holds_alternative<std::unique_ptr<SessionWriter>>(w));
+    auto& writer = std::get<std::unique_ptr<SessionWriter>>(w);
+    twin::run_until(core, *sim, 3 * twin::kHour, [&](const twin::Event& e, const twin::Decisions& d) { writer->append(e, d, core); });
+    REQUIRE(writer->close().empty());
+  }
+  auto replay = open_replay(dir / "live.db");
+  CHECK_FALSE(replay->sim_config().has_value());
+  replay->seek_time(2 * twin::kHour);
+  auto f = ForkRun::start(*replay, ForkOptions{(dir / "fork.db").string(), sites_dir(), "2030"});
+  if (auto* e = std::get_if<std::string>(&f)) FAIL(*e);
+  auto& fork = std::get<std::unique_ptr<ForkRun>>(f);
+  CHECK_FALSE(fork->exact());
+  CHECK_THAT(fork->how(), Catch::Contains("in service at the fork get no completion"));
+  CHECK(fork->core().state_hash() == replay->core().state_hash());   // it starts from exactly the replayed state
+  const auto arrived_at_fork = fork->core().state().sites[0].counters.arrived;
+  CHECK(fork->advance_to(3 * twin::kHour) > 0);
+  CHECK(fork->core().state().sites[0].counters.arrived[0] + fork->core().state().sites[0].counters.arrived[1] >
+        arrived_at_fork[0] + arrived_at_fork[1]);                      // new arrivals from the fresh simulator
+  CHECK(fork->core().state().last_seq > replay->seq());                // its seqs follow the recording's
+  const int64_t s = fork->recorded_session();
+  REQUIRE(fork->close().empty());
+  auto again = open_replay(dir / "fork.db", s);
+  again->seek_index(again->event_count());
+  CHECK(again->core().state_hash() == fork->core().state_hash());
+}

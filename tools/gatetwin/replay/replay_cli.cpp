@@ -124,6 +124,8 @@ static int run_fork(const ReplayArgs& a, Replay& replay) {
     return 2;
   }
   twin::SimTime until = replay.end_ms();
+  if (auto cfg = replay.sim_config(); cfg && cfg->kind == SimConfig::Kind::Scenario)
+    until = twin::kForever;  // a scenario's fork runs to the scenario's end
   if (!a.fork_until.empty()) {
     auto t = parse_clock(a.fork_until);
     if (!t || *t <= replay.time_ms()) {
@@ -178,10 +180,18 @@ static int run_fork(const ReplayArgs& a, Replay& replay) {
   SessionCompare cmp(replay.core(), fork.core(), fork.now(), "original session " + std::to_string(replay.session().id),
                      fork_session ? "fork session " + std::to_string(fork_session) : "fork");
   std::printf("%s", cmp.text().c_str());
+  // A scenario's fork is scored like a session: against the scenario with no intervention.
+  std::optional<twin::ScenarioScore> score;
+  if (fork.scenario()) {
+    const twin::ScenarioKpis base = twin::baseline_kpis(fork.core().sites(), *fork.scenario(), fork.now());
+    score = twin::score_session(twin::scenario_kpis(fork.core(), fork.now()), base, fork.scenario()->focus);
+    std::printf("fork score %.1f  %s\n", score->score, score->verdict.c_str());
+  }
   if (!a.compare_path.empty()) {
     nlohmann::json j = cmp.json();
     j["fork"] = {{"parent_session", fork.parent_session()}, {"fork_seq", fork.fork_seq()}, {"fork_at", replay_clock_text(fork.fork_ms())},
                  {"exact", fork.exact()}, {"how", fork.how()}, {"recorded_session", fork_session}, {"events", events}};
+    if (score) j["fork"]["score"] = {{"score", score->score}, {"verdict", score->verdict}};
     if (std::string why = write_text(a.compare_path, j.dump(2) + "\n"); !why.empty()) {
       std::fprintf(stderr, "gatetwin: %s\n", why.c_str());
       return 1;
