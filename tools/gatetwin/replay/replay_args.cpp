@@ -72,13 +72,14 @@ std::optional<ReplayArgs> parse_replay_args(int argc, char** argv, int& exit_cod
     out = std::strtod(s, &end);
     return end && *end == '\0' && end != s;
   };
-  for (int i = 1; i < argc; ++i) {
-    const std::string f = argv[i];
-    if (f == "-h" || f == "--help") {
+  for (int i = 1; i < argc; ++i)
+    if (!std::strcmp(argv[i], "-h") || !std::strcmp(argv[i], "--help")) {
       std::fputs(kHelp, stdout);
       exit_code = 0;
       return std::nullopt;
     }
+  for (int i = 1; i < argc; ++i) {
+    const std::string f = argv[i];
     if (f == "--headless") { a.headless = true; continue; }
     if (f == "--list") { a.list = true; continue; }
     if (f == "--bookmarks") { a.bookmarks = true; continue; }
