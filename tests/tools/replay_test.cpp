@@ -300,7 +300,8 @@ TEST_CASE("bookmarks: alerts and commands found while loading; a trainer's note 
     // Every alert the core decided is a bookmark (the recording's decisions say how many).
     auto rd = std::get<std::unique_ptr<connectors::RecordingReader>>(connectors::RecordingReader::open((dir / "day.db").string()));
     size_t alerts = 0, alert_marks = 0;
-    for (const auto& d : std::get<std::vector<twin::Decision>>(rd->read_decisions(replay->session().id)))
+    const auto decisions = std::get<std::vector<twin::Decision>>(rd->read_decisions(replay->session().id));
+    for (const auto& d : decisions)
       alerts += d.kind == twin::DecisionKind::Alert;
     for (const auto& b : replay->bookmarks()) alert_marks += b.kind == Bookmark::Kind::Alert;
     CHECK(alert_marks == alerts);
