@@ -30,7 +30,7 @@ std::variant<std::unique_ptr<ForkRun>, std::string> ForkRun::start(const Replay&
     // of the recording, so the original file is never written.
     std::error_code ec;
     if (!std::filesystem::exists(options.record_path, ec) && options.record_path != replay.path()) {
-      if (replay.damaged()) return "a damaged recording is replayed read-only; fork it without recording";
+      if (replay.damaged()) return "a damaged recording is replayed read-only and is not copied: fork it without recording (--no-fork-record)";
       std::filesystem::copy_file(replay.path(), options.record_path, ec);
       if (ec) return "cannot copy " + replay.path() + " to " + options.record_path + ": " + ec.message();
     }

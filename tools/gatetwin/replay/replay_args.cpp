@@ -34,8 +34,10 @@ Replay (a window with the timeline, or --headless for batch work):
                        open_lane, reverse_lane, reserve_lane_unmanned, unreserve_lane,
                        hold_vehicle, release_vehicle, force_inspection, prioritise_goods,
                        clear_priority; TARGET: lane id, shipment id or goods id)
-  --fork-record FILE   record the fork as a session naming its parent and moment; a new
-                       FILE starts as a copy of the recording (the original is not written)
+  --fork-record FILE   record the fork as a session naming its parent and moment (default
+                       FILE.forks.db beside the recording); a new FILE starts as a copy of
+                       the recording, so the original is not written
+  --no-fork-record     do not record the fork
   --compare FILE       the fork-vs-original report as JSON (text goes to stdout)
   --live-load L        forks of live recordings: the arrivals' load after the fork (2030)
 Scenario (--headless):
@@ -84,6 +86,7 @@ std::optional<ReplayArgs> parse_replay_args(int argc, char** argv, int& exit_cod
     if (f == "--list") { a.list = true; continue; }
     if (f == "--bookmarks") { a.bookmarks = true; continue; }
     if (f == "--with-model-answer") { a.with_model_answer = true; continue; }
+    if (f == "--no-fork-record") { a.no_fork_record = true; continue; }
     if (i + 1 >= argc) return bad(f + " needs a value");
     const std::string v = argv[++i];
     double n = 0;

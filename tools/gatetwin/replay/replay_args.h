@@ -43,6 +43,9 @@ struct ReplayArgs {
   std::string fork_at;           // HH:MM:SS or seq:N
   std::string fork_until;        // HH:MM:SS; default: the recording's end
   std::string fork_record;       // where the fork session goes (a copy of the file when new)
+  bool no_fork_record = false;   // --no-fork-record: the fork is not recorded
+  // Where forks are recorded: --fork-record, else FILE.forks.db beside the recording.
+  std::string fork_record_path() const { return no_fork_record ? "" : fork_record.empty() ? replay_path + ".forks.db" : fork_record; }
   std::vector<ForkCommandArg> fork_commands;
   std::string compare_path;      // JSON report of fork vs original
   std::string live_load = "2030";

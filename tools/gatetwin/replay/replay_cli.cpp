@@ -150,7 +150,7 @@ static int run_fork(const ReplayArgs& a, Replay& replay) {
   }
   std::stable_sort(commands.begin(), commands.end(), [](const auto& x, const auto& y) { return x.first.at_ms < y.first.at_ms; });
   ForkOptions fo;
-  fo.record_path = a.fork_record;
+  fo.record_path = a.fork_record_path();
   fo.sites_dir = a.sites_dir;
   fo.live_load = a.live_load;
   auto started = ForkRun::start(replay, fo);
@@ -174,7 +174,7 @@ static int run_fork(const ReplayArgs& a, Replay& replay) {
     return 1;
   }
   std::printf("fork ran %llu events to %s%s\n", static_cast<unsigned long long>(events), replay_clock_text(fork.now()).c_str(),
-              fork_session ? (", recorded as session " + std::to_string(fork_session) + " in " + a.fork_record).c_str() : "");
+              fork_session ? (", recorded as session " + std::to_string(fork_session) + " in " + a.fork_record_path()).c_str() : "");
   // The original at the same moment.
   replay.seek_time(std::min(fork.now(), replay.end_ms()));
   SessionCompare cmp(replay.core(), fork.core(), fork.now(), "original session " + std::to_string(replay.session().id),

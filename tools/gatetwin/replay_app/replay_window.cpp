@@ -69,7 +69,7 @@ int run_replay_main(int argc, char** argv) {
     return 2;
   }
   ForkOptions fo;
-  fo.record_path = args->fork_record;
+  fo.record_path = args->fork_record_path();
   fo.sites_dir = args->sites_dir;
   fo.live_load = args->live_load;
   ReplayController controller(std::move(replay), fo);
