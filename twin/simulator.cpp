@@ -15,7 +15,8 @@ Simulator::Simulator(const std::vector<SiteSpec>& sites, SimOptions options)
       options_(std::move(options)),
       rng_(options_.seed),
       arrival_rng_(options_.seed ^ 0xA77A1A55C0FFEE11ull),
-      step_rng_(0) {
+      step_rng_(0),
+      next_shipment_(options_.first_shipment) {
   options_.vehicles_per_day.resize(sites_.size(), 0.0);
   for (uint8_t s = 0; s < sites_.size(); ++s)
     for (Direction d : {Direction::Export, Direction::Import}) {

@@ -50,6 +50,9 @@ struct SimOptions {
   // that this simulator emitted is in force, they wait and arrive when it comes back.
   // Off by default (partner data arrives regardless); scenarios turn it on.
   bool partner_data_follows_link = false;
+  // The first shipment id it generates. A fork of a live recording starts after the ids
+  // already in the replayed state (tools/gatetwin/replay/fork_run.cpp) so they never collide.
+  uint32_t first_shipment = 1;
 };
 
 class Simulator {

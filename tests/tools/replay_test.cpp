@@ -391,6 +391,11 @@ TEST_CASE("a fork of a live recording (no seed to re-run) goes on from the repla
   CHECK(fork->core().state().sites[0].counters.arrived[0] + fork->core().state().sites[0].counters.arrived[1] >
         arrived_at_fork[0] + arrived_at_fork[1]);                      // new arrivals from the fresh simulator
   CHECK(fork->core().state().last_seq > replay->seq());                // its seqs follow the recording's
+  // Its new shipments take ids after the recording's: none is refused as a duplicate.
+  int64_t ignored_at_fork = 0, ignored_after = 0;
+  for (const auto& [why, n] : replay->core().state().ignored_by_reason) ignored_at_fork += n;
+  for (const auto& [why, n] : fork->core().state().ignored_by_reason) ignored_after += n;
+  CHECK(ignored_after == ignored_at_fork);
   const int64_t s = fork->recorded_session();
   REQUIRE(fork->close().empty());
   auto again = open_replay(dir / "fork.db", s);

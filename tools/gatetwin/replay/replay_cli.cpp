@@ -175,8 +175,10 @@ static int run_fork(const ReplayArgs& a, Replay& replay) {
   }
   std::printf("fork ran %llu events to %s%s\n", static_cast<unsigned long long>(events), replay_clock_text(fork.now()).c_str(),
               fork_session ? (", recorded as session " + std::to_string(fork_session) + " in " + a.fork_record_path()).c_str() : "");
-  // The original at the same moment.
+  // The original at the same moment (or as it stands at its end).
   replay.seek_time(std::min(fork.now(), replay.end_ms()));
+  if (fork.now() > replay.end_ms())
+    std::printf("note: the original ends at %s; it is compared as it stands there\n", replay_clock_text(replay.end_ms()).c_str());
   SessionCompare cmp(replay.core(), fork.core(), fork.now(), "original session " + std::to_string(replay.session().id),
                      fork_session ? "fork session " + std::to_string(fork_session) : "fork");
   std::printf("%s", cmp.text().c_str());
@@ -191,6 +193,7 @@ static int run_fork(const ReplayArgs& a, Replay& replay) {
     nlohmann::json j = cmp.json();
     j["fork"] = {{"parent_session", fork.parent_session()}, {"fork_seq", fork.fork_seq()}, {"fork_at", replay_clock_text(fork.fork_ms())},
                  {"exact", fork.exact()}, {"how", fork.how()}, {"recorded_session", fork_session}, {"events", events}};
+    j["original_at"] = replay_clock_text(replay.time_ms());
     if (score) j["fork"]["score"] = {{"score", score->score}, {"verdict", score->verdict}};
     if (std::string why = write_text(a.compare_path, j.dump(2) + "\n"); !why.empty()) {
       std::fprintf(stderr, "gatetwin: %s\n", why.c_str());
