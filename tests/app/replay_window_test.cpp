@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <filesystem>
 
 using namespace gatetwin;
@@ -52,6 +53,22 @@ TEST_CASE("replay window: play, take over, a console command drives the fork, co
   CHECK(c.shown_ms() == 2 * twin::kHour + 60'960);   // 16 ms + 1 s of wall time at x60
   CHECK(win.room().room().core().state_hash() == c.replay().core().state_hash());
   CHECK_FALSE(win.room().room().draw_list().instances.empty());
+
+  // Forward, then back: the KPI panel starts over at the earlier moment (saved for a look).
+  REQUIRE(c.seek_time(2 * twin::kHour + 30 * twin::kMinute).empty());
+  REQUIRE(win.frame(1100));
+  c.set_playing(false);
+  REQUIRE(c.seek_time(1 * twin::kHour).empty());
+  REQUIRE(win.frame(1200));
+  REQUIRE(win.frame(1300));
+  renderer.finish();
+  CHECK(renderer.saveScreenshot(std::string(GATETWIN_BINARY_DIR) + "/replay_window_back.png"));
+  const twin::SiteKpis back = twin::compute_kpis(c.replay().core(), 0, twin::kHour);
+  std::printf("replay_window_back.png: %s cleared %lld / %lld at 01:00:00\n", back.site.c_str(),
+              static_cast<long long>(back.cleared[0]), static_cast<long long>(back.cleared[1]));
+  REQUIRE(c.seek_time(2 * twin::kHour + 60'960).empty());
+  c.set_playing(true);
+  REQUIRE(win.frame(1316));
 
   REQUIRE(c.take_over().empty());
   twin::OperatorCommand close;

@@ -4,6 +4,7 @@
 namespace gatetwin {
 
 void KpiHistory::sample(const twin::Core& core, twin::SimTime now, twin::SimTime start) {
+  if (last_ms_ >= 0 && now < last_ms_) *this = KpiHistory();  // time went back (a replay seek): start over
   if (last_ms_ >= 0 && now - last_ms_ < twin::kMinute) return;
   last_ms_ = now;
   const size_t n = core.sites().size();
