@@ -93,4 +93,6 @@ TEST_CASE("replay window: play, take over, a console command drives the fork, co
   const std::string png = std::string(GATETWIN_BINARY_DIR) + "/replay_window.png";
   CHECK(renderer.saveScreenshot(png));
   CHECK(c.leave_fork().empty());
+  std::error_code ec;
+  fs::remove_all(dir, ec);
 }

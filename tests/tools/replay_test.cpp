@@ -21,6 +21,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace gatetwin;
@@ -33,6 +34,10 @@ fs::path temp_dir(const std::string& name) {
   fs::path d = fs::temp_directory_path() / ("gatetwin_replay_test_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
+  // Removed when the test program exits (kept while it runs, for a look after a failure).
+  static std::vector<fs::path> made;
+  static struct Cleanup { ~Cleanup() { for (const auto& m : made) { std::error_code ec; fs::remove_all(m, ec); } } } cleanup;
+  made.push_back(d);
   return d;
 }
 
