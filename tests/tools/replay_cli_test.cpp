@@ -173,3 +173,21 @@ TEST_CASE("gatesim --record, then gatetwin --headless --replay --seek --stats: g
     }
   }
 }
+
+TEST_CASE("a scenario's model-answer session forks exactly: with no new command the fork ends as the original", "[replay][scenario]") {
+  const fs::path dir = temp_dir("model");
+  const fs::path db = dir / "ma.db", cmp = dir / "cmp.json";
+  Run r = run(kTwin + " --headless --scenario " + kSrc + "/assets/scenarios/scanner-outage.json --with-model-answer --record " + db.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  Run b = run(kTwin + " --headless --replay " + db.string() + " --bookmarks");
+  CHECK(b.out.find("command accepted") != std::string::npos);   // the model answer's commands are bookmarks
+  Run f = run(kTwin + " --headless --replay " + db.string() + " --fork-at 10:20:00 --compare " + cmp.string());
+  INFO(f.out);
+  REQUIRE(f.code == 0);
+  const auto c = read_json(cmp);
+  CHECK(c["fork"]["exact"] == true);
+  CHECK(c["identical"] == true);
+  CHECK(c["at"] == "20:00:00");                                  // a scenario's fork runs to its end
+  CHECK(c["fork"]["score"]["score"].get<double>() >= 0);
+}
