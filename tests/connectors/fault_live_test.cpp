@@ -149,7 +149,7 @@ bool twin_connected(const TlsBroker& b, int nth = 1) {
   for (int i = 0; i < 200; ++i) {
     const std::string log = b.log();
     int n = 0;
-    for (size_t p = log.find("as gatetwin"); p != std::string::npos; p = log.find("as gatetwin", p + 1)) ++n;
+    for (size_t p = log.find("as gatetwin ("); p != std::string::npos; p = log.find("as gatetwin (", p + 1)) ++n;
     if (n >= nth) {
       std::this_thread::sleep_for(300ms);  // connected; let it subscribe
       return true;

@@ -230,7 +230,7 @@ TEST_CASE("a viewer's command over MQTT is refused by the core and audited as re
                            &twin_rc);
   });
   // Wait until the twin is subscribed (the broker logs its connection).
-  for (int i = 0; i < 100 && broker.log().find("as gatetwin") == std::string::npos; ++i) std::this_thread::sleep_for(100ms);
+  for (int i = 0; i < 100 && broker.log().find("as gatetwin (") == std::string::npos; ++i) std::this_thread::sleep_for(100ms);
   std::this_thread::sleep_for(300ms);
   std::string result;
   std::thread sub([&] {
