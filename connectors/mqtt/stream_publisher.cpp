@@ -40,7 +40,9 @@ StreamPublisher::StreamPublisher(StreamPublisherOptions options, MqttClient::Log
     : options_(std::move(options)),
       log_(std::move(log)),
       stream_id_(new_stream_id()),
-      client_(client_options(options_, stream_id_), nullptr, log_) {
+      // It subscribes to nothing; a message can only come from an old session under this
+      // client id (say a follower's once named so), and is ignored.
+      client_(client_options(options_, stream_id_), [](const std::string&, const std::string&, int) {}, log_) {
   stats_.stream_id = stream_id_;
 }
 

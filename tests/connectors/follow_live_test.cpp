@@ -28,6 +28,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -193,10 +194,12 @@ TEST_CASE("a follower hands on events in twin-seq order and fills a gap from its
   IngestQueue q(4096);
   std::vector<twin::Event> recording;
   for (uint64_t s = 1; s <= 40; ++s) recording.push_back(tick(s));
-  int calls = 0;
+  // Runs on the follower's worker thread: no Catch assertions in here (not thread-safe).
+  std::atomic<int> calls{0};
+  std::atomic<int64_t> asked_session{0};
   CatchUpFunction from_recording = [&](int64_t session, uint64_t from, const CatchUpSink& sink) {
     ++calls;
-    CHECK(session == 3);
+    asked_session = session;
     CatchUpResult r;
     for (auto e : recording)
       if (e.seq >= from && e.seq <= 30) {  // committed so far: up to 30
@@ -227,6 +230,7 @@ TEST_CASE("a follower hands on events in twin-seq order and fills a gap from its
   CHECK(s.caught_up_events == 27);
   CHECK(s.from_stream == 3);
   CHECK(calls == 1);
+  CHECK(asked_session == 3);   // the session the batches named
   // The stream goes on after the catch-up.
   f.on_message(stream_topic(), batch(77, 3, 31, 40));
   auto rest = drain(q, 10, 2s);
