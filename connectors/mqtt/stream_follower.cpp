@@ -140,17 +140,19 @@ void StreamFollower::on_head(const std::string& payload) {
       const std::string status = j["status"];
       const uint64_t stream = std::strtoull(j["stream"].get<std::string>().c_str(), nullptr, 16);
       const bool ours = stream != 0 && stream == stats_.stream_id;
-      if (status == "up" && stream != 0 && j["session"].is_number_integer() && j["seq"].is_number_unsigned()) {
+      // "stopped" is adopted too: a follower started after the run ended catches up to its
+      // last state from the recording. "offline" (the last will) names no session or seq.
+      if ((status == "up" || status == "stopped") && stream != 0 && j["session"].is_number_integer() &&
+          j["seq"].is_number_unsigned()) {
         const bool was_changed = stats_.primary_changed;
         if (adopt(stream, j["session"].get<int64_t>())) {
           stats_.head_seq = std::max(stats_.head_seq, j["seq"].get<uint64_t>());
-          if (stats_.primary_status != "up") line = "follow: the primary (stream " + hex(stream) + ") is up";
+          if (stats_.primary_status != status) line = "follow: the primary (stream " + hex(stream) + ") is " + status;
           stats_.primary_status = status;
         } else if (!was_changed) {
           line = "follow: " + stats_.last_error;
         }
       } else if (ours && status != stats_.primary_status) {
-        // A retained head of an earlier run that stopped is not adopted: it has no live stream.
         stats_.primary_status = status;
         line = "follow: the primary is " + status + "; the state shown is as of seq " + std::to_string(next_ - 1) +
                " and stays so until it comes back";

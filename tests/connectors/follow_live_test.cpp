@@ -274,6 +274,39 @@ TEST_CASE("without a catch-up recording a gap is held and reported, never skippe
   f.stop();
 }
 
+TEST_CASE("a follower started after the run ended catches up to its last state from the head and the recording", "[follow]") {
+  IngestQueue q(1024);
+  std::atomic<int64_t> asked_session{0};
+  CatchUpFunction from_recording = [&](int64_t session, uint64_t from, const CatchUpSink& sink) {
+    asked_session = session;
+    CatchUpResult r;
+    for (uint64_t s = from; s <= 25; ++s) {
+      if (!sink(tick(s))) break;
+      r.events++;
+    }
+    return r;
+  };
+  StreamFollowerOptions o;
+  o.broker.uri = "tcp://127.0.0.1:1";
+  o.broker.client_id = "unit3";
+  o.gap_wait_ms = 50;
+  StreamFollower f(o, q, from_recording, nullptr);
+  f.start();
+  f.on_message(stream_head_topic(), "{\"v\":1,\"status\":\"offline\",\"stream\":\"00000000000000aa\"}");  // a will: nothing to adopt
+  f.on_message(stream_head_topic(), "{\"v\":1,\"status\":\"stopped\",\"stream\":\"00000000000000bb\",\"session\":4,\"seq\":25}");
+  auto seqs = drain(q, 25, 3s);
+  REQUIRE(seqs.size() == 25);
+  CHECK(seqs.back() == 25);
+  CHECK(asked_session == 4);
+  StreamFollowerStats s = f.stats();
+  CHECK(s.primary_status == "stopped");
+  CHECK(s.stream_id == 0xbb);
+  CHECK(s.caught_up_events == 25);
+  f.on_message(stream_head_topic(), "not json");
+  CHECK(f.stats().rejected == 1);
+  f.stop();
+}
+
 // [SECTION] live: real mosquitto, gatesim and gatetwin ----------------------------------
 
 TEST_CASE("a primary and two followers on one broker end a seeded hour with the same state hash", "[follow][live]") {
