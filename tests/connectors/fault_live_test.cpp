@@ -9,7 +9,10 @@
 //   the events lost between them are measured and must be within the recorder's batch;
 // - the recording's disk fills up (a 64 MiB tmpfs in a private mount namespace): the twin
 //   raises an alarm, goes on applying, and when space returns the recorder catches up
-//   with nothing lost. Skipped (with a warning) where `unshare -m` cannot mount.
+//   with nothing lost. Skipped (with a warning) where `unshare -m` cannot mount;
+// - the partner-customs feed goes silent for an hour (its messages held back and sent
+//   as a backlog): the twin marks the partner data stale once, diverts no vehicle for
+//   missing partner data meanwhile, raises the alert, and marks it fresh after the backlog.
 // The reference stream is the in-process simulator with the same seed and load.
 // Skips itself when mosquitto, mosquitto_pub/sub, mosquitto_passwd or openssl is missing.
 #include <catch2/catch.hpp>
@@ -19,6 +22,8 @@
 
 #include "connectors/codec/event_binary.h"
 #include "connectors/codec/kpi_json.h"
+#include "connectors/mqtt/broker_config.h"
+#include "connectors/mqtt/field_publisher.h"
 #include "connectors/sitefile/site_file.h"
 #include "connectors/store/audit_chain.h"
 #include "connectors/store/recording_reader.h"
@@ -404,4 +409,110 @@ TEST_CASE("fault: the recording's disk fills up mid-session and space returns", 
   REQUIRE(r.events[0].size() == n);
   for (uint64_t i = 0; i < n; ++i)
     if (!same_event(r.events[0][i], ref.events[i])) FAIL("recorded event " << i << " differs from the stream");
+}
+
+TEST_CASE("fault: the partner-customs feed goes silent for an hour and then sends its backlog", "[fault][live]") {
+  if (!TlsBroker::available()) { WARN("mosquitto / openssl not installed: skipped"); return; }
+  TlsBroker broker;
+  REQUIRE(broker.made());
+  REQUIRE(broker.start());
+  const std::string db = broker.dir() + "/session.db", stats = broker.dir() + "/stats.json";
+  Child twin(twin_argv(broker, db, stats, "--run-for 90"), broker.dir() + "/twin.out");
+  REQUIRE(twin_connected(broker));
+  // The field: the simulator's stream (driven by its own core, which guesses), with the
+  // partner's declarations and receipts held back from 1 h to 2 h and sent as a backlog
+  // at 2 h. One source, so the twin applies them in exactly this order.
+  constexpr twin::SimTime from = twin::kHour, to = 2 * twin::kHour, end = 3 * twin::kHour;
+  auto sites = all_sites();
+  twin::SimOptions opt;
+  opt.seed = 24;
+  for (const auto& s : sites) opt.vehicles_per_day.push_back(*twin::load_per_day(s, "2030"));
+  twin::Core guess(sites);
+  twin::Simulator sim(guess.sites(), opt);
+  std::vector<twin::Event> out, backlog;
+  uint64_t guessed = 0;  // vehicles the field's own core diverts for missing partner data while it is silent
+  twin::Decisions d;
+  uint64_t seq = 0;
+  auto send = [&](twin::Event e) {  // what the field sends is what its own core sees
+    e.seq = ++seq;
+    d.clear();
+    guess.apply(e, d);
+    sim.observe(d);
+    for (const auto& x : d)
+      if (x.kind == twin::DecisionKind::Diverted && x.text == "no partner declaration" && e.time_ms >= from && e.time_ms < to)
+        ++guessed;
+    out.push_back(e);
+  };
+  while (sim.next_time() <= end) {
+    twin::Event e = sim.next();
+    const bool partner = std::holds_alternative<twin::PartnerDeclarationReceived>(e.body) ||
+                         std::holds_alternative<twin::PartnerReceiptConfirmed>(e.body);
+    if (partner && e.time_ms >= from && e.time_ms < to) {
+      backlog.push_back(e);
+      continue;
+    }
+    if (e.time_ms >= to) {
+      for (twin::Event& b : backlog) {
+        b.time_ms = e.time_ms;
+        send(b);
+      }
+      backlog.clear();
+    }
+    send(e);
+  }
+  REQUIRE(guessed > 0);  // without the watch, the silence makes a core guess
+  {
+    auto c = make_broker_config(broker.uri(), "field-partner-test", broker.mqtt_config("gatesim"), {});
+    REQUIRE(std::holds_alternative<BrokerConfig>(c));
+    FieldPublisherOptions po;
+    po.broker = std::get<BrokerConfig>(c);
+    po.source = "field";
+    FieldPublisher pub(sites, po, nullptr);
+    REQUIRE(pub.start(10s));
+    for (const twin::Event& e : out) REQUIRE(pub.publish(e, e.seq) == PublishStatus::Ok);
+    REQUIRE(pub.finish(30s));
+  }
+  // Done when the recording has all of it (+ the watch's two events) or stops growing.
+  uint64_t last = 0;
+  auto stable_since = std::chrono::steady_clock::now();
+  wait_for([&] {
+    const uint64_t c = committed(db);
+    if (c != last) { last = c; stable_since = std::chrono::steady_clock::now(); }
+    return c >= out.size() + 2 || std::chrono::steady_clock::now() - stable_since > 5s;
+  }, 60s);
+  kill(twin.pid, SIGTERM);
+  REQUIRE(twin.wait(20s));
+  INFO(twin.output());
+  REQUIRE(twin.exit_code() == 0);
+  auto rd = RecordingReader::open(db);
+  REQUIRE(std::holds_alternative<std::unique_ptr<RecordingReader>>(rd));
+  auto& reader = std::get<std::unique_ptr<RecordingReader>>(rd);
+  const int64_t session = std::get<std::vector<Session>>(reader->sessions()).at(0).id;
+  auto events = std::get<std::vector<twin::Event>>(reader->read_events(session));
+  CHECK(events.size() == out.size() + 2);
+  std::vector<std::pair<twin::SimTime, bool>> links;
+  for (const auto& e : events)
+    if (const auto* l = std::get_if<twin::PartnerLinkStatus>(&e.body)) links.push_back({e.time_ms, l->up});
+  // Marked stale once, within silence (600 s) of the feed's last message; fresh once,
+  // after the backlog has flowed for 60 s.
+  REQUIRE(links.size() == 2);
+  CHECK_FALSE(links[0].second);
+  CHECK(links[0].first > from + 600000 - 5 * 60000);
+  CHECK(links[0].first <= from + 600000 + 60000);
+  CHECK(links[1].second);
+  CHECK(links[1].first >= to + 60000);
+  // While stale, the twin diverts no vehicle for missing partner data; it raised the alert.
+  auto decisions = std::get<std::vector<twin::Decision>>(reader->read_decisions(session));
+  uint64_t diverted_while_stale = 0, alerts = 0;
+  for (const auto& x : decisions) {
+    if (x.kind == twin::DecisionKind::Diverted && x.text == "no partner declaration" && x.time_ms >= links[0].first &&
+        x.time_ms < links[1].first)
+      ++diverted_while_stale;
+    if (x.kind == twin::DecisionKind::Alert && x.text == "link to partner customs down") ++alerts;
+  }
+  CHECK(diverted_while_stale == 0);
+  CHECK(alerts == 1);
+  WARN("partner feed silent 1 h (real processes): the field's own core diverted " << guessed
+       << " vehicles for no partner declaration in that hour; the twin marked the data stale at " << links[0].first / 1000
+       << " s, back at " << links[1].first / 1000 << " s, and diverted none for it meanwhile");
 }
