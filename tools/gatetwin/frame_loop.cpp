@@ -10,18 +10,33 @@ size_t FrameLoop::drain_inputs(int64_t now_ms) {
   const auto wait = ready_.empty() ? options_.input_wait : std::chrono::microseconds(0);
   size_t n = queue_.drain(inbox_, options_.max_messages_per_frame, wait);
   stats_.drained += n;
-  for (auto& m : inbox_) {
-    if (!partner_watch_) {
-      sequencer_.accept(std::move(m), now_ms, ready_);
-      continue;
-    }
-    if (auto down = partner_watch_->before(m)) sequencer_.accept(std::move(*down), now_ms, ready_);
-    auto back = partner_watch_->after(m);
-    sequencer_.accept(std::move(m), now_ms, ready_);
-    if (back) sequencer_.accept(std::move(*back), now_ms, ready_);
-  }
+  const size_t first_new = ready_.size();
+  for (auto& m : inbox_) sequencer_.accept(std::move(m), now_ms, ready_);
   sequencer_.poll(now_ms, ready_);
+  if (partner_watch_) watch_partner(first_new, now_ms);
   return ready_.size();
+}
+
+// The partner watch reads events in the order the core will apply them (after the
+// sequencer), not in arrival order: MQTT orders only per topic, and at high replay
+// speeds partner messages can arrive late on the wire by minutes of event time, which
+// would look like a silent partner. What it says goes in right after the event that
+// revealed it, with the next twin seqs.
+void FrameLoop::watch_partner(size_t first_new, int64_t now_ms) {
+  std::vector<connectors::SequencedEvent> released(std::make_move_iterator(ready_.begin() + first_new),
+                                                   std::make_move_iterator(ready_.end()));
+  ready_.resize(first_new);
+  std::vector<connectors::SequencedEvent> said;
+  for (auto& e : released) {
+    const connectors::FieldMessage m{e.source, e.source_seq, e.event.time_ms, e.event.site, e.event.body, e.cls, {}};
+    auto down = partner_watch_->before(m);
+    auto back = partner_watch_->after(m);
+    ready_.push_back(std::move(e));
+    said.clear();
+    if (down) sequencer_.accept(std::move(*down), now_ms, said);
+    if (back) sequencer_.accept(std::move(*back), now_ms, said);
+    for (auto& s : said) ready_.push_back(std::move(s));
+  }
 }
 
 size_t FrameLoop::apply_to_core() {
