@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -83,6 +84,9 @@ std::string twin_cmd(const std::string& uri, const std::string& flags) {
   return kGatetwin + " --headless --quiet --broker " + uri + " " + flags;
 }
 
+// Logs from the MQTT threads go to stderr: Catch's macros are not thread-safe.
+void log_line(const std::string& l) { std::fprintf(stderr, "test: %s\n", l.c_str()); }
+
 // A follower as gatetwin --follow wires it (follow_loop.cpp), in-process so the test can
 // look at its state; its link is a follower console's (console_only).
 struct LiveFollower {
@@ -108,8 +112,8 @@ struct LiveFollower {
   }
   LiveFollower(const std::string& uri, const std::string& id, CatchUpFunction catch_up = {})
       : core(all_sites()),
-        link(core.sites(), link_options(uri, id), [](const std::string& l) { UNSCOPED_INFO(l); }),
-        follower(follow_options(uri, id), link.queue(), std::move(catch_up), [](const std::string& l) { UNSCOPED_INFO(l); }),
+        link(core.sites(), link_options(uri, id), log_line),
+        follower(follow_options(uri, id), link.queue(), std::move(catch_up), log_line),
         loop(core, link.queue(), sequencer, &link, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(2000)}) {
     link.start();
     follower.start();
