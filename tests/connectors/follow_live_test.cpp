@@ -490,3 +490,35 @@ TEST_CASE("the broker restarted mid-run: primary and followers end equal, the fo
   WARN("broker restart: follower got " << j["follow"]["from_stream"] << " events from the stream and "
        << j["follow"]["caught_up_events"] << " from the recording (" << j["follow"]["gaps"] << " gaps)");
 }
+
+TEST_CASE("a primary restarted with a new run: the follower says so and exits 3 for its supervisor", "[follow][live]") {
+  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  MosquittoFixture broker(false);
+  REQUIRE(broker.start());
+  const auto ref = in_process(0.25, 5);
+  const std::string d = broker.dir() + "/";
+  Child follower(twin_cmd(broker.uri(), "--follow --client-id wall-1 --catch-up " + d + "a.db --stats " + d + "f.json --run-for 30"));
+  {
+    Child a(twin_cmd(broker.uri(), "--client-id primary --record " + d + "a.db --stats " + d + "a.json --until-applied " +
+                                       std::to_string(ref.first) + " --run-for 20"));
+    std::this_thread::sleep_for(1s);
+    Child sim(kGatesim + " --hours 0.25 --seed 5 --json --no-progress --speed max --broker " + broker.uri());
+    sim.join();
+    a.join();
+    INFO(a.out);
+    REQUIRE(a.rc == 0);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  Child b(twin_cmd(broker.uri(), "--client-id primary --record " + d + "b.db --run-for 4"));
+  follower.join();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  b.join();
+  INFO(follower.out);
+  CHECK(follower.rc == 3);
+  CHECK(s < 10);   // within a few seconds of the new run's first head, not at --run-for
+  CHECK_THAT(follower.out, Catch::Contains("a new primary run"));
+  auto f = read_json(d + "f.json");
+  REQUIRE(f.is_object());
+  CHECK(f["core"]["state_hash"] == ref.second);   // the old run's final state, exact
+  CHECK(f["follow"]["primary_changed"] == true);
+}
