@@ -26,6 +26,10 @@
 #include "twin/run.h"
 #include "twin/site_plan.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -521,4 +525,84 @@ TEST_CASE("a primary restarted with a new run: the follower says so and exits 3 
   REQUIRE(f.is_object());
   CHECK(f["core"]["state_hash"] == ref.second);   // the old run's final state, exact
   CHECK(f["follow"]["primary_changed"] == true);
+}
+
+namespace {
+
+int free_loopback_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t n = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+// A second mosquitto on loopback, bridged to `upstream` for gatetwin/# both ways: two
+// brokers of a cluster. Stopped (SIGTERM to the pid it wrote) when it goes out of scope.
+struct BridgedBroker {
+  int port = free_loopback_port();
+  std::string dir, pid_file;
+  BridgedBroker(const std::string& work_dir, int upstream_port) : dir(work_dir) {
+    pid_file = dir + "/bridge.pid";
+    std::ofstream c(dir + "/bridge.conf");
+    c << "listener " << port << " 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\npid_file " << pid_file << "\n"
+      << "log_dest file " << dir << "/bridge.log\n"
+      << "connection to-upstream\naddress 127.0.0.1:" << upstream_port << "\ntopic gatetwin/# both 1\n"
+      << "cleansession false\nbridge_protocol_version mqttv311\ntry_private true\n";
+  }
+  bool start() {
+    int rc = -1;
+    run_command("/usr/sbin/mosquitto -d -c " + dir + "/bridge.conf", &rc);
+    if (rc != 0) return false;
+    for (int i = 0; i < 50; ++i) {  // up and its bridge connected (it logs so)
+      std::this_thread::sleep_for(100ms);
+      if (run_command("grep -c 'Connecting bridge' " + dir + "/bridge.log 2>/dev/null").rfind("0", 0) != 0 &&
+          access(pid_file.c_str(), R_OK) == 0)
+        return true;
+    }
+    return false;
+  }
+  ~BridgedBroker() {
+    std::ifstream in(pid_file);
+    pid_t pid = 0;
+    if (in >> pid && pid > 0) kill(pid, SIGTERM);
+  }
+  std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port); }
+};
+
+}  // namespace
+
+TEST_CASE("two bridged brokers: a follower on the second broker ends in the primary's hash", "[follow][live]") {
+  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  MosquittoFixture broker(false);
+  REQUIRE(broker.start());
+  BridgedBroker second(broker.dir(), broker.port());
+  REQUIRE(second.start());
+  const auto ref = in_process(1, 7);
+  const std::string events = std::to_string(ref.first);
+  const std::string d = broker.dir() + "/";
+  const std::string until = " --run-for 45 --until-applied " + events;
+  Child primary(twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json" + until));
+  Child far(twin_cmd(second.uri(), "--follow --client-id far-wall --catch-up " + d + "p.db --stats " + d + "far.json" + until));
+  std::this_thread::sleep_for(1500ms);  // subscriptions travel over the bridge
+  Child sim(kGatesim + " --hours 1 --seed 7 --json --no-progress --speed max --broker " + broker.uri());
+  sim.join();
+  primary.join();
+  far.join();
+  INFO(primary.out);
+  INFO(far.out);
+  INFO(run_command("cat " + d + "bridge.log"));
+  REQUIRE(primary.rc == 0);
+  REQUIRE(far.rc == 0);
+  auto p = read_json(d + "p.json"), f = read_json(d + "far.json");
+  REQUIRE(f.is_object());
+  CHECK(p["core"]["state_hash"] == ref.second);
+  CHECK(f["core"]["state_hash"] == ref.second);
+  WARN("bridged follower: " << f["follow"]["from_stream"] << " events from the stream over the bridge, "
+       << f["follow"]["caught_up_events"] << " from the recording");
 }
