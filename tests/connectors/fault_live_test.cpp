@@ -489,6 +489,15 @@ TEST_CASE("fault: the partner-customs feed goes silent for an hour and then send
   auto& reader = std::get<std::unique_ptr<RecordingReader>>(rd);
   const int64_t session = std::get<std::vector<Session>>(reader->sessions()).at(0).id;
   auto events = std::get<std::vector<twin::Event>>(reader->read_events(session));
+  nlohmann::json st = read_json(stats);
+  INFO(st["record"].dump());
+  std::string gaps;
+  for (size_t i = 1; i < events.size() && gaps.size() < 400; ++i)
+    if (events[i].seq != events[i - 1].seq + 1)
+      gaps += "after seq " + std::to_string(events[i - 1].seq) + " (" + twin::event_name(events[i - 1].body) + " t=" +
+              std::to_string(events[i - 1].time_ms) + ") next " + std::to_string(events[i].seq) + " (" +
+              twin::event_name(events[i].body) + "); ";
+  INFO("recorded seq gaps: " << gaps);
   CHECK(events.size() == out.size() + 2);
   std::vector<std::pair<twin::SimTime, bool>> links;
   for (const auto& e : events)

@@ -26,6 +26,8 @@ void FrameLoop::watch_partner(size_t first_new, int64_t now_ms) {
   std::vector<connectors::SequencedEvent> released(std::make_move_iterator(ready_.begin() + first_new),
                                                    std::make_move_iterator(ready_.end()));
   ready_.resize(first_new);
+  if (released.empty()) return;
+  const uint64_t first_seq = released.front().event.seq;
   std::vector<connectors::SequencedEvent> said;
   for (auto& e : released) {
     const connectors::FieldMessage m{e.source, e.source_seq, e.event.time_ms, e.event.site, e.event.body, e.cls, {}};
@@ -37,6 +39,11 @@ void FrameLoop::watch_partner(size_t first_new, int64_t now_ms) {
     if (back) sequencer_.accept(std::move(*back), now_ms, said);
     for (auto& s : said) ready_.push_back(std::move(s));
   }
+  // The watch's events took the sequencer's next seqs but go in mid-frame: renumber this
+  // frame's events in the order they will be applied (the range is contiguous), so seqs
+  // still strictly increase for the core, the recording and the stream.
+  uint64_t seq = first_seq;
+  for (size_t i = first_new; i < ready_.size(); ++i) ready_[i].event.seq = seq++;
 }
 
 size_t FrameLoop::apply_to_core() {
