@@ -1,9 +1,11 @@
 // Fault tests against real processes (the fault list, each with its bound):
 // gatesim publishes a seeded hour through the shipped TLS broker (tls_broker.h) to the
 // real gatetwin --headless --record, and the test breaks one thing mid-session:
-// - the broker is killed with SIGKILL and restarted: the twin reconnects by itself, every
+// - the broker is stopped (SIGTERM) and restarted: the twin reconnects by itself, every
 //   QoS 1 message is applied once (the state hash equals the in-process run's) and the
-//   recording holds the whole stream, event for event;
+//   recording holds the whole stream, event for event; killed (SIGKILL) instead: what
+//   it loses is counted by the twin's sequencer as a skipped gap (applied + skipped =
+//   the stream, the recording = the stream minus exactly those), within a second's worth;
 // - the twin is killed with SIGKILL: the recording opens, the killed session is an
 //   exact prefix of the stream, and a restarted twin records the rest in a new session;
 //   the events lost between them are measured and must be within the recorder's batch;
