@@ -78,6 +78,12 @@ bool StreamPublisher::append(const twin::Event& e) {
   {
     std::lock_guard lock(mu_);
     stats_.appended++;
+    if (last_appended_seq_ != 0 && e.seq != last_appended_seq_ + 1) {
+      if (stats_.seq_breaks++ == 0 && log_)
+        log_("stream: the core applied seq " + std::to_string(e.seq) + " after " + std::to_string(last_appended_seq_) +
+             "; followers fold in seq order and may no longer match this twin (a bug in what feeds the core)");
+    }
+    last_appended_seq_ = e.seq;
     if (outbox_.size() >= options_.outbox_capacity) {
       outbox_.pop_front();
       stats_.dropped++;

@@ -38,6 +38,8 @@ struct StreamPublisherStats {
   uint64_t appended = 0;          // events taken by append()
   uint64_t dropped = 0;           // lost from a full outbox (followers catch up from the recording)
   uint64_t encode_failures = 0;
+  uint64_t seq_breaks = 0;        // an event whose seq is not the previous one's + 1: the
+                                  // core was fed out of order, followers may diverge (a bug)
   uint64_t published_events = 0;  // handed to the client
   uint64_t published_batches = 0;
   uint64_t publish_failures = 0;  // batches the client refused (its offline buffer full)
@@ -80,6 +82,7 @@ class StreamPublisher {
   bool started_ = false;
   std::chrono::steady_clock::time_point drain_until_;
   StreamPublisherStats stats_;
+  uint64_t last_appended_seq_ = 0;
   std::thread thread_;
 };
 

@@ -62,6 +62,7 @@ nlohmann::json follower_stats_json(const connectors::StreamFollowerStats& s) {
 nlohmann::json stream_stats_json(const connectors::StreamPublisherStats& s) {
   return {{"stream", hex(s.stream_id)},          {"appended", s.appended},
           {"dropped", s.dropped},                {"encode_failures", s.encode_failures},
+          {"seq_breaks", s.seq_breaks},
           {"published_events", s.published_events}, {"published_batches", s.published_batches},
           {"publish_failures", s.publish_failures}, {"last_seq", s.last_seq},
           {"outbox", s.outbox},
