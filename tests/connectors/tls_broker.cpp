@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -73,6 +74,8 @@ bool TlsBroker::start() {
   if (!made_ || pid_ > 0) return false;
   pid_ = fork();
   if (pid_ == 0) {
+    // The broker goes when the test process goes, even if it dies without cleaning up.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     // Its stderr (the root warning) goes to a file, not the test's output.
     const std::string err = dir_ + "/mosquitto.stderr";
     if (freopen(err.c_str(), "a", stderr) == nullptr) _exit(126);
