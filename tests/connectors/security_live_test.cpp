@@ -27,6 +27,8 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 using namespace connectors;
@@ -50,6 +52,9 @@ BrokerConfig config_of(const TlsBroker& b, const std::string& account) {
 
 // The twin as gatetwin --headless runs it, in-process, connected with TLS as "gatetwin".
 struct TlsTwin {
+  // The client logs from its own thread; Catch2 is not thread-safe, so lines are kept here.
+  std::shared_ptr<std::mutex> log_mu = std::make_shared<std::mutex>();
+  std::shared_ptr<std::vector<std::string>> log_lines = std::make_shared<std::vector<std::string>>();
   twin::Core core;
   TwinLink link;
   Sequencer sequencer;
@@ -62,7 +67,11 @@ struct TlsTwin {
   }
   explicit TlsTwin(const BrokerConfig& b)
       : core(all_sites()),
-        link(core.sites(), options(b), [](const std::string& l) { UNSCOPED_INFO(l); }),
+        link(core.sites(), options(b),
+             [mu = log_mu, lines = log_lines](const std::string& l) {
+               std::lock_guard lk(*mu);
+               lines->push_back(l);
+             }),
         loop(core, link.queue(), sequencer, &link, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(2000)}) {
     link.start();
   }
@@ -71,6 +80,12 @@ struct TlsTwin {
     while (!done() && std::chrono::steady_clock::now() < until)
       loop.run_frame(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
     return done();
+  }
+  std::string log() const {
+    std::lock_guard lk(*log_mu);
+    std::string out;
+    for (const auto& l : *log_lines) out += l + "\n";
+    return out;
   }
 };
 
@@ -170,6 +185,7 @@ TEST_CASE("the broker refuses a device's command, other sites, forged decisions,
   twin.run_until([] { return false; }, 500ms);
   sub.join();
   INFO(broker.log());
+  INFO(twin.log());
   const TwinLinkStats s = twin.link.stats();
   CHECK(s.received == 2);  // only the device's own telemetry and the console's command reached the twin
   CHECK(twin.loop.stats().applied_telemetry == 1);
@@ -203,6 +219,9 @@ TEST_CASE("the twin does not connect to a broker whose certificate is not from i
   CHECK(client.stats().connects == 0);
   CHECK(client.stats().connect_failures >= 1);
   client.stop();
+  std::string said;
+  for (const auto& l : lines) said += l + "\n";
+  CHECK_THAT(said, Catch::Contains("cannot connect"));  // the operator is told, not left guessing
   // With the right CA the same settings connect.
   MqttClientOptions ok;
   ok.broker = config_of(broker, "gatetwin");

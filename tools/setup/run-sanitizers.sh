@@ -23,9 +23,13 @@ common=(-G Ninja -DGATETWIN_ENGINE=OFF -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPIL
 core_tests=(test_twin_clearance test_twin_commands test_twin_determinism test_site_file)
 # test_fault_live runs in the main suite only: after a broker restart, Paho C 1.3.11 (not
 # built with ASan) has a use-after-free between its own threads that ASan reports in
-# about one run in four (docs/security.md). test_mqtt_live: see docs/security.md.
-connector_tests=(test_store test_audit test_mqtt_codec test_mqtt_sequencer test_security_live test_partner_watch)
-threaded_tests=(test_store test_mqtt_sequencer test_security_live)
+# about one run in four (docs/security.md).
+connector_tests=(test_store test_audit test_mqtt_codec test_mqtt_sequencer test_mqtt_live test_security_live
+                 test_partner_watch)
+# test_mqtt_live is not here: its test harness logs to Catch2 from the MQTT thread, which
+# TSan rightly reports (Catch2 is not thread-safe); the product code it runs is covered by
+# test_security_live.
+threaded_tests=(test_store test_audit test_mqtt_sequencer test_security_live)
 fuzzers=(fuzz_event_json fuzz_event_binary fuzz_site_file fuzz_recording)
 
 # [SECTION] ASan + UBSan, and the fuzzers
