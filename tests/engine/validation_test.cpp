@@ -6,6 +6,7 @@
 // windowed case skips (with a message) only when Xvfb is not installed; without twm the
 // minimise step only checks that nothing fails.
 #include "EngineTestKit.h"
+#include "xvfb_server.h"
 
 #include <engine/VkCheck.h>
 #include <engine/Window.h>
@@ -72,59 +73,6 @@ class Child {
   pid_t pid_ = -1;
 };
 
-// An Xvfb server on a display number it picks itself (-displayfd: no race with other tests
-// starting servers at the same time), killed on destruction.
-class XvfbServer {
- public:
-  bool start(const std::string& exe) {
-    int fds[2];
-    if (pipe(fds) != 0) return false;
-    pid_t pid = fork();
-    if (pid == 0) {
-      close(fds[0]);
-      int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      std::string fd = std::to_string(fds[1]);
-      execl(exe.c_str(), "Xvfb", "-displayfd", fd.c_str(), "-screen", "0", "1280x720x24",
-            "-nolisten", "tcp", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(fds[1]);
-    if (pid < 0) {
-      close(fds[0]);
-      return false;
-    }
-    pid_ = pid;
-    // Xvfb writes the display number and a newline once it accepts connections.
-    std::string number;
-    pollfd pfd{fds[0], POLLIN, 0};
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (poll(&pfd, 1, 100) > 0) {
-        char c;
-        if (read(fds[0], &c, 1) != 1) break;  // closed: the server failed
-        if (c == '\n') break;
-        number += c;
-      }
-    }
-    close(fds[0]);
-    if (number.empty()) return false;
-    display_ = ":" + number;
-    return true;
-  }
-  ~XvfbServer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  const std::string& display() const { return display_; }
-
- private:
-  pid_t pid_ = -1;
-  std::string display_;
-};
 
 }  // namespace
 
@@ -184,8 +132,8 @@ TEST_CASE("validation: windowed under Xvfb with a resize, zero messages", "[engi
     WARN("SKIPPED windowed validation: Xvfb is not installed (Debian package xvfb)");
     return;
   }
-  XvfbServer server;
-  REQUIRE(server.start(xvfb));
+  XvfbServer server;  // tests/xvfb_server.h
+  REQUIRE(server.start(xvfb, "1280x720x24"));
   std::string old_display = std::getenv("DISPLAY") ? std::getenv("DISPLAY") : "";
   setenv("DISPLAY", server.display().c_str(), 1);
   unsetenv("WAYLAND_DISPLAY");
