@@ -21,19 +21,6 @@ namespace {
 
 const char* kMosquitto = "/usr/sbin/mosquitto";
 
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 }  // namespace
 
 bool MosquittoFixture::available() { return access(kMosquitto, X_OK) == 0; }
@@ -43,7 +30,7 @@ MosquittoFixture::MosquittoFixture(bool persistence) : persistence_(persistence)
   dir_ = mkdtemp(tmpl);
   // Run as root, mosquitto drops to the "mosquitto" user: it must be able to write here.
   chmod(dir_.c_str(), 0777);
-  port_ = free_port();
+  port_ = free_loopback_port();
 }
 
 MosquittoFixture::~MosquittoFixture() {
@@ -52,16 +39,7 @@ MosquittoFixture::~MosquittoFixture() {
   std::system(cmd.c_str());
 }
 
-bool MosquittoFixture::accepts() const {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port_));
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(fd);
-  return ok;
-}
+bool MosquittoFixture::accepts() const { return loopback_accepts(port_); }
 
 bool MosquittoFixture::start() {
   const std::string conf = dir_ + "/mosquitto.conf";
@@ -85,11 +63,48 @@ bool MosquittoFixture::start() {
     execl(kMosquitto, kMosquitto, "-c", conf.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
+  return wait_until_accepting(pid_, port_);
+}
+
+void MosquittoFixture::stop() { stop_process(pid_); }
+
+std::string MosquittoFixture::log() const {
+  std::ifstream in(dir_ + "/mosquitto.log");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int free_loopback_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t n = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool loopback_accepts(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  close(fd);
+  return ok;
+}
+
+bool wait_until_accepting(pid_t& pid, int port) {
   for (int i = 0; i < 250; ++i) {
-    if (accepts()) return true;
+    if (loopback_accepts(port)) return true;
     int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      pid = -1;
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -97,27 +112,20 @@ bool MosquittoFixture::start() {
   return false;
 }
 
-void MosquittoFixture::stop() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
+void stop_process(pid_t& pid) {
+  if (pid <= 0) return;
+  kill(pid, SIGTERM);
   int status = 0;
   for (int i = 0; i < 250; ++i) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      pid = -1;
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-}
-
-std::string MosquittoFixture::log() const {
-  std::ifstream in(dir_ + "/mosquitto.log");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  pid = -1;
 }
 
 std::string run_command(const std::string& cmd, int* rc) {

@@ -33,5 +33,15 @@ class MosquittoFixture {
   pid_t pid_ = -1;
 };
 
+// Waits (up to 5 s) until a broker process accepts connections; false, with pid set to
+// -1, if it exited first. Shared by MosquittoFixture and TlsBroker.
+bool wait_until_accepting(pid_t& pid, int port);
+// SIGTERM, up to 5 s for it to exit (so the broker saves its persistence), then SIGKILL.
+void stop_process(pid_t& pid);
+// True when something accepts TCP connections on 127.0.0.1:port.
+bool loopback_accepts(int port);
+// A loopback port nothing listens on now.
+int free_loopback_port();
+
 // Runs a shell command and returns its stdout (stderr goes to stderr); exit code in *rc.
 std::string run_command(const std::string& cmd, int* rc = nullptr);

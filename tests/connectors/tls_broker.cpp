@@ -1,7 +1,7 @@
 // The shipped TLS broker set-up as a test fixture. See tls_broker.h.
 #include "tls_broker.h"
 
-#include "mosquitto_fixture.h"  // run_command
+#include "mosquitto_fixture.h"  // run_command, broker process helpers
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -21,18 +21,6 @@ namespace {
 
 const char* kMosquitto = "/usr/sbin/mosquitto";
 
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 }  // namespace
 
 bool TlsBroker::available() {
@@ -44,7 +32,7 @@ bool TlsBroker::available() {
 TlsBroker::TlsBroker(const std::string& extra_accounts) {
   char tmpl[] = "/tmp/gatetwin-tls-XXXXXX";
   dir_ = mkdtemp(tmpl);
-  port_ = free_port();
+  port_ = free_loopback_port();
   std::string accounts = "gatetwin:twin gatesim:field:+ dev-m1119:field:m1119 dev-m1088:field:m1088 console-1:operator";
   if (!extra_accounts.empty()) accounts += " " + extra_accounts;
   int rc = -1;
@@ -59,16 +47,7 @@ TlsBroker::~TlsBroker() {
   std::system(("rm -rf '" + dir_ + "'").c_str());
 }
 
-bool TlsBroker::accepts() const {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port_));
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(fd);
-  return ok;
-}
+bool TlsBroker::accepts() const { return loopback_accepts(port_); }
 
 bool TlsBroker::start() {
   if (!made_ || pid_ > 0) return false;
@@ -83,31 +62,10 @@ bool TlsBroker::start() {
     execl(kMosquitto, kMosquitto, "-c", conf.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  for (int i = 0; i < 250; ++i) {
-    if (accepts()) return true;
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+  return wait_until_accepting(pid_, port_);
 }
 
-void TlsBroker::stop() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 250; ++i) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill_hard();
-}
+void TlsBroker::stop() { stop_process(pid_); }
 
 void TlsBroker::kill_hard() {
   if (pid_ <= 0) return;
