@@ -406,6 +406,8 @@ ScenarioFileResult parse_scenario(const std::string& text, const std::string& fi
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     return ScenarioFileError{file, "", std::string("not valid JSON (byte ") + std::to_string(e.byte) + "): " + e.what()};
+  } catch (const json::exception& e) {  // e.g. a number too large for a double (found by fuzz_site_file)
+    return ScenarioFileError{file, "", std::string("not valid JSON: ") + e.what()};
   }
   try {
     return read_scenario(Field{j, ""}, file, sites_dir);

@@ -270,6 +270,8 @@ SiteFileResult parse_site(const std::string& text, const std::string& file) {
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     return SiteFileError{file, "", std::string("not valid JSON (byte ") + std::to_string(e.byte) + "): " + e.what()};
+  } catch (const json::exception& e) {  // e.g. a number too large for a double (found by fuzz_site_file)
+    return SiteFileError{file, "", std::string("not valid JSON: ") + e.what()};
   }
   try {
     return read_site(Field{j, ""}, file);

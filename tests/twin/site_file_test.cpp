@@ -76,6 +76,10 @@ TEST_CASE("each kind of broken site file gives its own clear error") {
     auto e = std::get<SiteFileError>(connectors::parse_site("{\"id\": \"x\",", "bad.json"));
     CHECK_THAT(e.message(), Catch::StartsWith("bad.json: not valid JSON"));
   }
+  SECTION("a number too large for a double (found by fuzz_site_file)") {
+    auto e = std::get<SiteFileError>(connectors::parse_site("{\"format\": 44.4E27444444}", "huge.json"));
+    CHECK_THAT(e.message(), Catch::StartsWith("huge.json: not valid JSON"));
+  }
   SECTION("unknown format version") {
     auto e = broken([](json& j) { j["format"] = "gatetwin-site/9"; });
     CHECK(e.field == "format");
