@@ -8,6 +8,7 @@
 //   [SECTION] decisions
 #include "connectors/codec/event_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -86,6 +87,11 @@ json command_json(const SiteSpec& s, const Command& c) {
   return j;
 }
 
+void put_position(json& j, const PositionReport& b) {
+  j["entity"] = b.entity == EntityKind::Truck ? "truck" : "guide_vehicle";
+  j["id"] = b.id; j["x"] = b.position.x; j["y"] = b.position.y; j["heading_rad"] = b.heading_rad;
+}
+
 // The topic's last part(s) for a body: event/<name>, telemetry/position or command.
 std::string topic_kind(const EventBody& b) {
   if (std::holds_alternative<PositionReport>(b)) return "telemetry/position";
@@ -128,8 +134,7 @@ json event_to_json(const Event& e, const std::string& source, uint64_t source_se
         } else if constexpr (std::is_same_v<T, ReeferPower>) {
           j["yard"] = yard_name(s, b.yard); j["on"] = b.on;
         } else if constexpr (std::is_same_v<T, PositionReport>) {
-          j["entity"] = b.entity == EntityKind::Truck ? "truck" : "guide_vehicle";
-          j["id"] = b.id; j["x"] = b.position.x; j["y"] = b.position.y; j["heading_rad"] = b.heading_rad;
+          put_position(j, b);
         } else if constexpr (std::is_same_v<T, OperatorCommand>) {
           j["actor"] = b.actor; j["role"] = to_string(b.role); j["reason"] = b.reason; j["command"] = command_json(s, b.command);
         }
@@ -144,6 +149,26 @@ EncodedMessage encode_event(const Event& e, const std::string& source, uint64_t 
   m.topic = site_topic_prefix(site_id) + topic_kind(e.body);
   m.payload = event_to_json(e, source, source_seq, sites).dump();
   m.qos = std::holds_alternative<PositionReport>(e.body) ? 0 : 1;
+  return m;
+}
+
+EncodedMessage encode_position_batch(uint8_t site, SimTime t_ms, const std::vector<PositionReport>& positions,
+                                     const std::string& source, uint64_t source_seq, const std::vector<SiteSpec>& sites) {
+  json j;
+  j["v"] = kSchemaVersion;
+  j["src"] = source;
+  j["seq"] = source_seq;
+  j["t_ms"] = t_ms;
+  json& list = j["positions"] = json::array();
+  for (const PositionReport& p : positions) {
+    json item;
+    put_position(item, p);
+    list.push_back(std::move(item));
+  }
+  EncodedMessage m;
+  m.topic = site_topic_prefix(site < sites.size() ? sites[site].id : "#" + std::to_string(site)) + "telemetry/positions";
+  m.payload = j.dump();
+  m.qos = 0;
   return m;
 }
 
@@ -324,6 +349,17 @@ Command read_command(const json& j, const SiteSpec& s, Reader& outer) {
 
 // [SECTION] decoding events -------------------------------------------------------------
 
+PositionReport read_position(Reader& r, const SiteSpec& s) {
+  PositionReport b;
+  b.entity = static_cast<EntityKind>(r.one_of("entity", kEntities, 2));
+  if (!r.error && b.entity == EntityKind::GuideVehicle) b.id = vehicle_index(r, "id", s);
+  else b.id = static_cast<uint32_t>(r.u64("id", 0xFFFFFFFFu));
+  b.position.x = static_cast<float>(r.number("x", kMaxCoordinate_m));
+  b.position.y = static_cast<float>(r.number("y", kMaxCoordinate_m));
+  b.heading_rad = static_cast<float>(r.number("heading_rad", kMaxHeading_rad));
+  return b;
+}
+
 // Reads the body for a topic kind ("event/<name>", "telemetry/position", "command").
 std::optional<EventBody> read_body(const std::string& kind, Reader& r, const SiteSpec& s) {
   auto shipment = [&] { return static_cast<ShipmentId>(r.u64("shipment", 0xFFFFFFFFu)); };
@@ -381,16 +417,7 @@ std::optional<EventBody> read_body(const std::string& kind, Reader& r, const Sit
     b.on = r.boolean("on");
     return b;
   }
-  if (kind == "telemetry/position") {
-    PositionReport b;
-    b.entity = static_cast<EntityKind>(r.one_of("entity", kEntities, 2));
-    if (!r.error && b.entity == EntityKind::GuideVehicle) b.id = vehicle_index(r, "id", s);
-    else b.id = static_cast<uint32_t>(r.u64("id", 0xFFFFFFFFu));
-    b.position.x = static_cast<float>(r.number("x", kMaxCoordinate_m));
-    b.position.y = static_cast<float>(r.number("y", kMaxCoordinate_m));
-    b.heading_rad = static_cast<float>(r.number("heading_rad", kMaxHeading_rad));
-    return b;
-  }
+  if (kind == "telemetry/position") return read_position(r, s);
   if (kind == "command") {
     OperatorCommand b;
     b.actor = r.str("actor");
@@ -403,10 +430,16 @@ std::optional<EventBody> read_body(const std::string& kind, Reader& r, const Sit
   return std::nullopt;
 }
 
-}  // namespace
+// What every field message shares: its topic (site and kind) and the envelope fields.
+struct Envelope {
+  std::string kind;  // after the site: "event/<name>", "telemetry/position", "command"...
+  json body;         // the parsed payload, an object
+  FieldMessage head; // source, source_seq, time_ms, site and topic filled in
+};
 
-DecodeResult decode_message(std::string_view topic, std::string_view payload, const std::vector<SiteSpec>& sites) {
-  auto err = [](RejectReason r, std::string why) -> DecodeResult { return DecodeError{r, std::move(why)}; };
+std::variant<Envelope, DecodeError> read_envelope(std::string_view topic, std::string_view payload,
+                                                  const std::vector<SiteSpec>& sites) {
+  auto err = [](RejectReason r, std::string why) { return DecodeError{r, std::move(why)}; };
   if (topic.size() > kMaxTopicBytes) return err(RejectReason::Oversized, "topic is " + std::to_string(topic.size()) + " bytes");
   if (payload.size() > kMaxPayloadBytes)
     return err(RejectReason::Oversized, "payload is " + std::to_string(payload.size()) + " bytes, the limit is " +
@@ -418,37 +451,108 @@ DecodeResult decode_message(std::string_view topic, std::string_view payload, co
   size_t slash = rest.find('/');
   if (slash == std::string_view::npos) return err(RejectReason::BadTopic, "topic names no message kind after the site");
   const std::string site_id(rest.substr(0, slash));
-  const std::string kind(rest.substr(slash + 1));
   size_t site = 0;
   while (site < sites.size() && sites[site].id != site_id) ++site;
   if (site == sites.size()) return err(RejectReason::UnknownSite, "site \"" + site_id + "\" is not one of the twin's site files");
-  const SiteSpec& spec = sites[site];
 
   if (json_depth(payload) > kMaxJsonDepth)
     return err(RejectReason::MalformedJson, "JSON nested deeper than " + std::to_string(kMaxJsonDepth));
-  json j = json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return err(RejectReason::MalformedJson, "payload is not valid JSON");
-  if (!j.is_object()) return err(RejectReason::WrongType, "payload must be a JSON object");
+  Envelope e;
+  e.kind = std::string(rest.substr(slash + 1));
+  e.body = json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
+  if (e.body.is_discarded()) return err(RejectReason::MalformedJson, "payload is not valid JSON");
+  if (!e.body.is_object()) return err(RejectReason::WrongType, "payload must be a JSON object");
 
-  Reader r(j, "");
-  FieldMessage m;
+  Reader r(e.body, "");
   const json* v = r.field("v");
   if (v && !(v->is_number_unsigned() && v->get<uint64_t>() == kSchemaVersion))
     return err(RejectReason::UnsupportedVersion, "\"v\" must be " + std::to_string(kSchemaVersion));
+  FieldMessage& m = e.head;
   m.source = r.str("src");
   if (!r.error && m.source.empty()) r.fail(RejectReason::BadValue, "\"src\" must name the source");
   m.source_seq = r.u64("seq");
   if (!r.error && m.source_seq == 0) r.fail(RejectReason::BadValue, "\"seq\" starts at 1");
   m.time_ms = r.time_ms("t_ms");
   if (r.error) return *r.error;
-  std::optional<EventBody> body = read_body(kind, r, spec);
-  if (!body) return err(RejectReason::BadTopic, "unknown message kind \"" + kind + "\" (see docs/mqtt.md)");
-  if (r.error) return *r.error;
   m.site = static_cast<uint8_t>(site);
+  m.topic = std::string(topic);
+  return e;
+}
+
+constexpr const char* kBatchKind = "telemetry/positions";
+
+// The positions of a batch: each item checked on its own; an entity named twice is refused
+// the second time (one batch is one instant of the gateway).
+DecodeManyResult read_position_batch(Envelope& e, const SiteSpec& spec) {
+  Reader r(e.body, "");
+  const json* list = r.field("positions");
+  if (r.error) return *r.error;
+  if (!list->is_array()) return DecodeError{RejectReason::WrongType, "\"positions\" must be a list"};
+  if (list->empty() || list->size() > kMaxBatchPositions)
+    return DecodeError{RejectReason::BadValue, "\"positions\" holds " + std::to_string(list->size()) +
+                                                   " items; a batch holds 1 to " + std::to_string(kMaxBatchPositions)};
+  DecodedMessages out;
+  out.batch = true;
+  out.messages.reserve(list->size());
+  std::vector<uint64_t> seen;
+  seen.reserve(list->size());
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string where = "positions[" + std::to_string(i) + "]: ";
+    const json& item = (*list)[i];
+    if (!item.is_object()) {
+      out.rejected_items.push_back({RejectReason::WrongType, where + "must be an object"});
+      continue;
+    }
+    Reader ir(item, where);
+    PositionReport p = read_position(ir, spec);
+    const uint64_t key = (static_cast<uint64_t>(p.entity) << 32) | p.id;
+    if (!ir.error && std::find(seen.begin(), seen.end(), key) != seen.end())
+      ir.fail(RejectReason::BadValue, std::string(p.entity == EntityKind::Truck ? "truck " : "guide vehicle ") +
+                                          std::to_string(p.id) + " is already in this batch");
+    if (ir.error) {
+      out.rejected_items.push_back(*ir.error);
+      continue;
+    }
+    seen.push_back(key);
+    FieldMessage m = e.head;
+    m.body = p;
+    m.cls = MessageClass::Telemetry;
+    out.messages.push_back(std::move(m));
+  }
+  return out;
+}
+
+// One event of any kind but a batch.
+DecodeResult read_single(Envelope& e, const SiteSpec& spec) {
+  if (e.kind == kBatchKind) return DecodeError{RejectReason::BadTopic, "telemetry/positions is a batch (decode_messages reads it)"};
+  Reader r(e.body, "");
+  std::optional<EventBody> body = read_body(e.kind, r, spec);
+  if (!body) return DecodeError{RejectReason::BadTopic, "unknown message kind \"" + e.kind + "\" (see docs/mqtt.md)"};
+  if (r.error) return *r.error;
+  FieldMessage m = std::move(e.head);
   m.body = std::move(*body);
   m.cls = std::holds_alternative<PositionReport>(m.body) ? MessageClass::Telemetry : MessageClass::Ordered;
-  m.topic = std::string(topic);
   return m;
+}
+
+}  // namespace
+
+DecodeResult decode_message(std::string_view topic, std::string_view payload, const std::vector<SiteSpec>& sites) {
+  auto env = read_envelope(topic, payload, sites);
+  if (auto* e = std::get_if<DecodeError>(&env)) return *e;
+  return read_single(std::get<Envelope>(env), sites[std::get<Envelope>(env).head.site]);
+}
+
+DecodeManyResult decode_messages(std::string_view topic, std::string_view payload, const std::vector<SiteSpec>& sites) {
+  auto env = read_envelope(topic, payload, sites);
+  if (auto* e = std::get_if<DecodeError>(&env)) return *e;
+  Envelope& e = std::get<Envelope>(env);
+  if (e.kind == kBatchKind) return read_position_batch(e, sites[e.head.site]);
+  DecodeResult one = read_single(e, sites[e.head.site]);
+  if (auto* err = std::get_if<DecodeError>(&one)) return *err;
+  DecodedMessages out;
+  out.messages.push_back(std::move(std::get<FieldMessage>(one)));
+  return out;
 }
 
 // [SECTION] decisions --------------------------------------------------------------------

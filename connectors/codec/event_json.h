@@ -8,7 +8,9 @@
 // Supports: schema "v": 1 under gatetwin/v1/; every alternative of twin::EventBody;
 // entities named as in the site files (lane "E1", checkpoint "scanner", yard
 // "transfer", goods "fruit"); guide vehicles by fleet index; trucks by shipment id.
-// Does not support: binary payloads, batches of events in one message, MQTT 5 properties.
+// Position batches: one message from a GNSS gateway carrying up to kMaxBatchPositions
+// positions (telemetry/positions); a bad item is rejected alone, the others are kept.
+// Does not support: binary payloads, batches of ordered events, MQTT 5 properties.
 #pragma once
 #include "connectors/codec/field_message.h"
 #include "twin/decision.h"
@@ -32,6 +34,7 @@ constexpr size_t kMaxTopicBytes = 256;
 constexpr size_t kMaxIdChars = 64;              // ids, plates, containers, actor, source
 constexpr size_t kMaxTextChars = 512;           // a command's reason
 constexpr int kMaxJsonDepth = 8;
+constexpr size_t kMaxBatchPositions = 128;     // positions in one telemetry/positions message
 constexpr double kMaxCoordinate_m = 1.0e6;      // positions are local metres
 constexpr double kMaxHeading_rad = 4 * 3.14159265358979;  // any angle a receiver may send unwrapped
 constexpr int64_t kMaxTime_ms = 100LL * 366 * 24 * 3600 * 1000;  // a century of run time
@@ -80,8 +83,26 @@ EncodedMessage encode_event(const twin::Event& e, const std::string& source, uin
 nlohmann::json event_to_json(const twin::Event& e, const std::string& source, uint64_t source_seq,
                              const std::vector<twin::SiteSpec>& sites);
 
-// Decodes and validates one MQTT message against the twin's sites.
+// Decodes and validates one MQTT message against the twin's sites. A position batch
+// (telemetry/positions) is refused here (bad_topic): decode it with decode_messages.
 DecodeResult decode_message(std::string_view topic, std::string_view payload, const std::vector<twin::SiteSpec>& sites);
+
+// What one MQTT message decodes to: one field message, or, for a position batch, one per
+// accepted position (all with the batch's source, seq and time) and an error for each
+// position rejected on its own (its "detail" names the item: "positions[3]: ...").
+struct DecodedMessages {
+  std::vector<FieldMessage> messages;
+  std::vector<DecodeError> rejected_items;
+  bool batch = false;  // a telemetry/positions message
+};
+using DecodeManyResult = std::variant<DecodedMessages, DecodeError>;
+// Any message: the error rejects the whole message (bad topic, envelope, or not a list).
+DecodeManyResult decode_messages(std::string_view topic, std::string_view payload, const std::vector<twin::SiteSpec>& sites);
+
+// One gateway's positions of one site as a single QoS 0 message on telemetry/positions.
+// positions.size() must be 1..kMaxBatchPositions.
+EncodedMessage encode_position_batch(uint8_t site, twin::SimTime t_ms, const std::vector<twin::PositionReport>& positions,
+                                     const std::string& source, uint64_t source_seq, const std::vector<twin::SiteSpec>& sites);
 
 // One decision of the core as JSON; twin_seq is the twin's counter of published decisions.
 nlohmann::json decision_to_json(const twin::Decision& d, uint64_t twin_seq, const std::vector<twin::SiteSpec>& sites);

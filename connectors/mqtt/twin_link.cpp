@@ -39,14 +39,23 @@ void TwinLink::stop() {
 
 void TwinLink::on_message(const std::string& topic, const std::string& payload) {
   received_++;
-  DecodeResult r = decode_message(topic, payload, sites_);
+  DecodeManyResult r = decode_messages(topic, payload, sites_);
   if (auto* e = std::get_if<DecodeError>(&r)) {
-    uint64_t nth = ++rejected_[static_cast<size_t>(e->reason)];
-    rejected_total_++;
-    log_reject(topic, *e, nth);
+    reject(topic, *e);
     return;
   }
-  if (queue_.push(std::move(std::get<FieldMessage>(r)))) accepted_++;
+  DecodedMessages& d = std::get<DecodedMessages>(r);
+  // A batch's positions are counted one by one: each is accepted or rejected on its own.
+  if (d.batch) batch_positions_ += d.messages.size() + d.rejected_items.size();
+  for (const DecodeError& e : d.rejected_items) reject(topic, e);
+  for (FieldMessage& m : d.messages)
+    if (queue_.push(std::move(m))) accepted_++;
+}
+
+void TwinLink::reject(const std::string& topic, const DecodeError& e) {
+  uint64_t nth = ++rejected_[static_cast<size_t>(e.reason)];
+  rejected_total_++;
+  log_reject(topic, e, nth);
 }
 
 void TwinLink::log_reject(const std::string& topic, const DecodeError& e, uint64_t nth) {
@@ -96,6 +105,7 @@ bool TwinLink::publish_event(const twin::Event& e, const std::string& source, ui
 TwinLinkStats TwinLink::stats() const {
   TwinLinkStats s;
   s.received = received_;
+  s.batch_positions = batch_positions_;
   s.accepted = accepted_;
   for (size_t i = 0; i < s.rejected.size(); ++i) s.rejected[i] = rejected_[i];
   s.rejected_total = rejected_total_;

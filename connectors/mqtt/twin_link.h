@@ -39,6 +39,7 @@ struct TwinLinkOptions {
 
 struct TwinLinkStats {
   uint64_t received = 0;                 // messages from the broker
+  uint64_t batch_positions = 0;          // positions carried in telemetry/positions batches (each accepted or rejected)
   uint64_t accepted = 0;                 // decoded and queued
   std::array<uint64_t, static_cast<size_t>(RejectReason::Count)> rejected{};
   uint64_t rejected_total = 0;
@@ -78,6 +79,7 @@ class TwinLink {
   void on_message(const std::string& topic, const std::string& payload);
 
  private:
+  void reject(const std::string& topic, const DecodeError& e);  // counts and logs
   void log_reject(const std::string& topic, const DecodeError& e, uint64_t nth);
 
   const std::vector<twin::SiteSpec> sites_;
@@ -85,7 +87,7 @@ class TwinLink {
   MqttClient::LogHandler log_;
   IngestQueue queue_;
   MqttClient client_;
-  std::atomic<uint64_t> received_{0}, accepted_{0}, rejected_total_{0};
+  std::atomic<uint64_t> received_{0}, batch_positions_{0}, accepted_{0}, rejected_total_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::Count)> rejected_{};
   // Core thread only.
   std::deque<EncodedMessage> outbox_;

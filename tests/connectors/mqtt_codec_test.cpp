@@ -151,10 +151,18 @@ TEST_CASE("every payload in the bad corpus is rejected with its reason", "[mqtt]
     REQUIRE(nl != std::string::npos);
     const std::string topic = text.substr(0, nl), payload = text.substr(nl + 1);
     const std::string expected = f.substr(0, f.find("--"));
-    DecodeResult r = decode_message(topic, payload, sites);
+    DecodeManyResult r = decode_messages(topic, payload, sites);
     INFO(f);
-    REQUIRE(std::holds_alternative<DecodeError>(r));
-    const DecodeError& e = std::get<DecodeError>(r);
+    // A whole message is rejected, or (a batch) every one of its positions is.
+    DecodeError e;
+    if (auto* d = std::get_if<DecodedMessages>(&r)) {
+      REQUIRE(d->batch);
+      CHECK(d->messages.empty());
+      REQUIRE(d->rejected_items.size() == 1);
+      e = d->rejected_items[0];
+    } else {
+      e = std::get<DecodeError>(r);
+    }
     CHECK(to_string(e.reason) == expected);
     CHECK(!e.detail.empty());
     reasons.insert(expected);
@@ -239,4 +247,100 @@ TEST_CASE("broker config: credentials from a file or the environment, never gues
   CHECK(std::holds_alternative<BrokerConfigError>(make_broker_config("tcp://h:1", "", "", {})));
   CHECK(std::holds_alternative<BrokerConfigError>(
       make_broker_config("tcp://h:1", "c", "", {{"GATETWIN_MQTT_PASSWORD", "x"}})));
+}
+
+TEST_CASE("a position batch decodes to one telemetry message per position", "[mqtt][codec][batch]") {
+  const auto sites = all_sites();
+  using twin::EntityKind;
+  const std::vector<twin::PositionReport> in = {
+      {EntityKind::Truck, 4000000000u, {123.25f, -45.5f}, 1.5f},
+      {EntityKind::GuideVehicle, 3, {-0.125f, 1e5f}, -3.0f},
+      {EntityKind::Truck, 17, {0.f, 0.f}, 0.f},
+  };
+  EncodedMessage m = encode_position_batch(1, 3600000, in, "gnss-gw-7", 42, sites);
+  CHECK(m.topic == site_topic_prefix(sites[1].id) + "telemetry/positions");
+  CHECK(m.qos == 0);
+  DecodeManyResult r = decode_messages(m.topic, m.payload, sites);
+  REQUIRE(std::holds_alternative<DecodedMessages>(r));
+  const DecodedMessages& d = std::get<DecodedMessages>(r);
+  CHECK(d.batch);
+  CHECK(d.rejected_items.empty());
+  REQUIRE(d.messages.size() == in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    const FieldMessage& f = d.messages[i];
+    CHECK(f.source == "gnss-gw-7");
+    CHECK(f.source_seq == 42);
+    CHECK(f.time_ms == 3600000);
+    CHECK(f.site == 1);
+    CHECK(f.cls == MessageClass::Telemetry);
+    const auto* p = std::get_if<twin::PositionReport>(&f.body);
+    REQUIRE(p);
+    CHECK(p->entity == in[i].entity);
+    CHECK(p->id == in[i].id);
+    CHECK(p->position == in[i].position);
+    CHECK(p->heading_rad == in[i].heading_rad);
+  }
+  // A single message goes through decode_messages as a list of one, not a batch.
+  EncodedMessage one = encode_event(twin::Event{0, 5, 0, in[0]}, "gnss", 1, sites);
+  DecodeManyResult r1 = decode_messages(one.topic, one.payload, sites);
+  REQUIRE(std::holds_alternative<DecodedMessages>(r1));
+  CHECK_FALSE(std::get<DecodedMessages>(r1).batch);
+  CHECK(std::get<DecodedMessages>(r1).messages.size() == 1);
+  // decode_message (one event) refuses a batch and says what reads it.
+  DecodeResult single = decode_message(m.topic, m.payload, sites);
+  REQUIRE(std::holds_alternative<DecodeError>(single));
+  CHECK(std::get<DecodeError>(single).reason == RejectReason::BadTopic);
+  CHECK(std::get<DecodeError>(single).detail.find("decode_messages") != std::string::npos);
+}
+
+TEST_CASE("a bad position in a batch is rejected alone, naming its place", "[mqtt][codec][batch]") {
+  const auto sites = all_sites();
+  const std::string topic = site_topic_prefix(sites[0].id) + "telemetry/positions";
+  const std::string payload =
+      R"({"v":1,"src":"gw","seq":9,"t_ms":1000,"positions":[)"
+      R"({"entity":"truck","id":5,"x":1,"y":2,"heading_rad":0},)"           // 0: good
+      R"({"entity":"truck","id":6,"x":1e9,"y":2,"heading_rad":0},)"         // 1: off site
+      R"({"entity":"guide_vehicle","id":999,"x":1,"y":2,"heading_rad":0},)" // 2: not in the fleet
+      R"(7,)"                                                                // 3: not an object
+      R"({"entity":"truck","id":5,"x":3,"y":4,"heading_rad":0},)"           // 4: truck 5 again
+      R"({"entity":"truck","id":8,"y":2,"heading_rad":0},)"                 // 5: no x
+      R"({"entity":"guide_vehicle","id":1,"x":-1,"y":-2,"heading_rad":3}]})"; // 6: good
+  DecodeManyResult r = decode_messages(topic, payload, sites);
+  REQUIRE(std::holds_alternative<DecodedMessages>(r));
+  const DecodedMessages& d = std::get<DecodedMessages>(r);
+  REQUIRE(d.messages.size() == 2);
+  CHECK(std::get<twin::PositionReport>(d.messages[0].body).id == 5);
+  CHECK(std::get<twin::PositionReport>(d.messages[0].body).position.x == 1.f);  // the first of truck 5 wins
+  CHECK(std::get<twin::PositionReport>(d.messages[1].body).entity == twin::EntityKind::GuideVehicle);
+  REQUIRE(d.rejected_items.size() == 5);
+  const std::vector<std::pair<RejectReason, std::string>> expected = {
+      {RejectReason::BadValue, "positions[1]: "},   {RejectReason::UnknownEntity, "positions[2]: "},
+      {RejectReason::WrongType, "positions[3]: "},  {RejectReason::BadValue, "positions[4]: "},
+      {RejectReason::MissingField, "positions[5]: "}};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    INFO(d.rejected_items[i].message());
+    CHECK(d.rejected_items[i].reason == expected[i].first);
+    CHECK(d.rejected_items[i].detail.rfind(expected[i].second, 0) == 0);
+  }
+  CHECK(d.rejected_items[3].detail.find("already in this batch") != std::string::npos);
+}
+
+TEST_CASE("a full batch of the longest positions fits the payload limit", "[mqtt][codec][batch]") {
+  const auto sites = all_sites();
+  std::vector<twin::PositionReport> in;
+  for (uint32_t i = 0; i < kMaxBatchPositions; ++i)
+    in.push_back({twin::EntityKind::Truck, 4000000000u + i, {-123456.789f, -987654.321f}, -3.14159274f});
+  EncodedMessage m = encode_position_batch(0, kMaxTime_ms, in, std::string(kMaxIdChars, 'g'), ~0ull, sites);
+  INFO(m.payload.size());
+  CHECK(m.payload.size() <= kMaxPayloadBytes);
+  DecodeManyResult r = decode_messages(m.topic, m.payload, sites);
+  REQUIRE(std::holds_alternative<DecodedMessages>(r));
+  CHECK(std::get<DecodedMessages>(r).messages.size() == kMaxBatchPositions);
+  // One more is refused as a whole.
+  in.push_back(in.back());
+  in.back().id++;
+  EncodedMessage over = encode_position_batch(0, 0, in, "gw", 1, sites);
+  DecodeManyResult r2 = decode_messages(over.topic, over.payload, sites);
+  REQUIRE(std::holds_alternative<DecodeError>(r2));
+  CHECK(std::get<DecodeError>(r2).reason == (over.payload.size() > kMaxPayloadBytes ? RejectReason::Oversized : RejectReason::BadValue));
 }

@@ -2,7 +2,7 @@
 // (mosquitto_fixture): the real gatesim binary publishes a seeded hour and the twin
 // (TwinLink -> IngestQueue -> Sequencer -> FrameLoop -> Core, as gatetwin runs them)
 // ends in the in-process state hash; an independent client (mosquitto_pub) sends a
-// command, a position and a broken payload; the broker is restarted mid-stream and the
+// command, a position, a batch of positions and a broken payload; the broker is restarted mid-stream and the
 // twin reconnects by itself with no QoS 1 message lost; the gatetwin binary writes its
 // stats. Skips itself when /usr/sbin/mosquitto or mosquitto_pub is missing.
 #include <catch2/catch.hpp>
@@ -158,11 +158,16 @@ TEST_CASE("messages from mosquitto_pub are applied; a broken one is rejected and
   run_command(pub + " -q 0 -t gatetwin/v1/m1119/telemetry/position -m '{\"v\":1,\"src\":\"gnss-gw\",\"seq\":1,\"t_ms\":61000,"
                     "\"entity\":\"guide_vehicle\",\"id\":2,\"x\":120.5,\"y\":-33.25,\"heading_rad\":1.57}'", &rc);
   REQUIRE(rc == 0);
+  // A gateway's batch: guide vehicle 3 is applied, vehicle 99 (not in the fleet) is rejected alone.
+  run_command(pub + " -q 0 -t gatetwin/v1/m1119/telemetry/positions -m '{\"v\":1,\"src\":\"gnss-gw-2\",\"seq\":1,\"t_ms\":61000,"
+                    "\"positions\":[{\"entity\":\"guide_vehicle\",\"id\":3,\"x\":-7.5,\"y\":4.25,\"heading_rad\":0},"
+                    "{\"entity\":\"guide_vehicle\",\"id\":99,\"x\":1,\"y\":1,\"heading_rad\":0}]}'", &rc);
+  REQUIRE(rc == 0);
   run_command(pub + " -q 1 -t gatetwin/v1/m1119/event/declaration -m '{\"v\":1,\"src\":\"nsw\",\"seq\":1,\"t_ms\":'", &rc);
   run_command(pub + " -q 1 -t gatetwin/v1/m1119/command -m '{\"v\":1,\"src\":\"ops-console\",\"seq\":1,\"t_ms\":60000,"
                     "\"actor\":\"nguyen.van.a\",\"role\":\"supervisor\",\"reason\":\"again\","
                     "\"command\":{\"kind\":\"open_lane\",\"lane\":\"E2\"}}'", &rc);  // a replayed seq: stale
-  REQUIRE(twin.run_until([&] { return twin.loop.stats().applied >= 2 && twin.link.stats().rejected_total >= 1 &&
+  REQUIRE(twin.run_until([&] { return twin.loop.stats().applied >= 3 && twin.link.stats().rejected_total >= 2 &&
                                       twin.sequencer.stats().stale >= 1; }, 10s));
   const twin::WorldState& w = twin.core.state();
   REQUIRE(w.commands.size() == 1);
@@ -174,6 +179,10 @@ TEST_CASE("messages from mosquitto_pub are applied; a broken one is rejected and
   CHECK(w.sites[s].fleet[2].reported_position.x == Approx(120.5f));
   CHECK(w.sites[s].fleet[2].reported_position.y == Approx(-33.25f));
   CHECK(twin.link.stats().rejected[static_cast<size_t>(RejectReason::MalformedJson)] == 1);
+  CHECK(w.sites[s].fleet[3].has_report);
+  CHECK(w.sites[s].fleet[3].reported_position.x == Approx(-7.5f));
+  CHECK(twin.link.stats().rejected[static_cast<size_t>(RejectReason::UnknownEntity)] == 1);
+  CHECK(twin.link.stats().batch_positions == 2);
   sub.join();
   auto j = nlohmann::json::parse(result, nullptr, false);
   REQUIRE(j.is_object());

@@ -18,6 +18,7 @@ nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLin
       rejected[connectors::to_string(static_cast<connectors::RejectReason>(i))] = l.rejected[i];
     rejected_total = l.rejected_total;
     j["messages"]["received"] = l.received;
+    j["messages"]["batch_positions"] = l.batch_positions;
     j["messages"]["accepted"] = l.accepted;
     j["messages"]["dropped"] = l.queue.superseded;   // superseded telemetry, the only kind ever dropped
     j["queue"] = {{"size", l.queue.size}, {"high_water", l.queue.high_water}, {"producer_waits", l.queue.producer_waits}};
@@ -29,6 +30,7 @@ nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLin
                  {"publish_failures", l.client.publish_failures}};
   } else {
     j["messages"]["received"] = 0;
+    j["messages"]["batch_positions"] = 0;
     j["messages"]["accepted"] = 0;
     j["messages"]["dropped"] = 0;
   }
