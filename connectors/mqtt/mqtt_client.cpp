@@ -127,6 +127,8 @@ void MqttClient::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  // The supervisor returns once no connect of ours is in flight in the library (or, at
+  // worst, after the library's own connect timeout has passed).
   if (supervisor_.joinable()) supervisor_.join();
   try {
     // Our own count of unacknowledged QoS 1 publishes is waited for first (bounded); the
@@ -144,7 +146,18 @@ void MqttClient::stop() {
   connected_ = false;
 }
 
-bool MqttClient::try_connect() {
+// One connect, waited for to its end. The rule that makes reconnecting safe with Paho C
+// 1.3 (MQTTAsync_connect) and C++ 1.2 (async_client::connect): never call connect()
+// while a connect of this client is queued or in progress in the library. A second
+// connect frees and replaces the TLS options, user name, password and will that the
+// library's threads are still reading for the first one, points the pending connect's
+// completion at the new token (which the C++ library frees at once when the library
+// refuses the command with -18), and, if the client is connected, is silently dropped so
+// that its token never completes. So the token of each connect is waited for until the
+// library completes it (success, refusal, or its own connect timeout); there is no
+// shorter timeout of ours after which we would try again.
+MqttClient::Attempt MqttClient::connect_once(std::string& why) {
+  if (client_->is_connected()) return subscribe_all(why);  // connected without our knowing: just resubscribe
   mqtt::connect_options opts;
   opts.set_clean_session(options_.clean_session);
   opts.set_keep_alive_interval(options_.keep_alive_s);
@@ -159,6 +172,11 @@ bool MqttClient::try_connect() {
   if (options_.broker.tls()) {
     // The broker must present a certificate signed by ca_file for the host we dialled;
     // nothing is sent to a broker that fails this (docs/security.md).
+    // No ssl_options::set_error_handler: Paho C++ 1.2 gives the C library the address of
+    // the copy of the options inside async_client::connect's by-value parameter as the
+    // handler's context, and the library calls it during the TLS handshake, after that
+    // copy is gone. Without a handler Paho C writes OpenSSL's reason to stderr; the
+    // connect token's failure (logged below) says that the TLS connect failed.
     mqtt::ssl_options ssl;
     ssl.set_trust_store(options_.broker.ca_file);
     ssl.set_enable_server_cert_auth(true);
@@ -167,52 +185,152 @@ bool MqttClient::try_connect() {
       ssl.set_key_store(options_.broker.cert_file);
       ssl.set_private_key(options_.broker.key_file);
     }
-    ssl.set_error_handler([this](const std::string& why) {
-      if (connect_failures_ == 0 || connect_failures_ % 50 == 0) log("mqtt: TLS with " + options_.broker.uri + ": " + why);
-    });
     opts.set_ssl(std::move(ssl));
   }
+  mqtt::token_ptr tok;
   try {
-    auto tok = client_->connect(opts);
-    if (!tok->wait_for(std::chrono::seconds(options_.connect_timeout_s + 2))) return false;
-    set_nodelay_to_port(port_of(options_.broker.uri));
-    for (const std::string& filter : options_.subscriptions)
-      if (!client_->subscribe(filter, 1)->wait_for(std::chrono::seconds(options_.connect_timeout_s + 2))) return false;
-    return true;
+    tok = client_->connect(opts);
   } catch (const mqtt::exception& e) {
-    if (connect_failures_ == 0 || connect_failures_ % 50 == 0)
-      log("mqtt: cannot connect to " + options_.broker.uri + ": " + e.what() + " (is the broker running? retrying with back-off)");
-    try {
-      if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(1));
-    } catch (const mqtt::exception&) {
-    }
-    return false;
+    why = e.what();
+    // -18: a connect or disconnect of this client is still at the head of the library's
+    // command queue (seen right after a connection loss: the library's own internal
+    // disconnect). It goes on its own; we wait and try again.
+    return e.get_return_code() == MQTTASYNC_COMMAND_IGNORED ? Attempt::Busy : Attempt::Failed;
   }
+  const auto started = std::chrono::steady_clock::now();
+  const auto library_timeout = std::chrono::seconds(options_.connect_timeout_s);
+  auto next_stall_log = started + library_timeout + std::chrono::seconds(10);
+  for (;;) {
+    try {
+      if (tok->wait_for(std::chrono::milliseconds(100))) break;
+    } catch (const mqtt::exception& e) {
+      why = e.what();
+      return Attempt::Failed;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (client_->is_connected()) break;  // connected, whatever the token says
+    // Stopping: wait out the library's own connect timeout, so that nothing of this
+    // connect is in flight when the client is destroyed.
+    if (stopping_ && now - started > library_timeout + std::chrono::seconds(1)) return Attempt::Stopped;
+    if (now >= next_stall_log) {
+      // Not seen in testing; logged so that a library that loses a connect is visible.
+      log("mqtt: connect to " + options_.broker.uri + " not completed by the client library after " +
+          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - started).count()) +
+          " s (its timeout is " + std::to_string(options_.connect_timeout_s) + " s); still waiting for it");
+      next_stall_log = now + std::chrono::seconds(30);
+    }
+  }
+  set_nodelay_to_port(port_of(options_.broker.uri));
+  return subscribe_all(why);
+}
+
+// Subscribes to every filter and waits for each SUBACK. After a reconnect the subscribe
+// is queued behind the publishes buffered while disconnected, so it may take a while; it
+// is waited for as long as the connection holds. A subscription the broker refuses is
+// logged and not retried (a reconnect would not change the ACL).
+MqttClient::Attempt MqttClient::subscribe_all(std::string& why) {
+  for (const std::string& filter : options_.subscriptions) {
+    mqtt::token_ptr tok;
+    try {
+      tok = client_->subscribe(filter, 1);
+    } catch (const mqtt::exception& e) {
+      why = std::string("subscribe to ") + filter + ": " + e.what();
+      if (!client_->is_connected()) return Attempt::Failed;
+      log("mqtt: " + why + " (not retried)");
+      continue;
+    }
+    for (;;) {
+      try {
+        if (tok->wait_for(std::chrono::milliseconds(100))) break;
+      } catch (const mqtt::exception& e) {
+        why = std::string("subscribe to ") + filter + ": " + e.what();
+        if (!client_->is_connected()) return Attempt::Failed;
+        log("mqtt: " + why + " (refused by the broker? not retried)");
+        break;
+      }
+      if (!client_->is_connected()) {
+        why = "connection lost while subscribing to " + filter;
+        return Attempt::Failed;
+      }
+      if (stopping_) return Attempt::Stopped;
+    }
+  }
+  return Attempt::Connected;
+}
+
+// Every failure is counted; a line is logged for the first three of each kind (the same
+// reason in a row) after a successful connect, then at the 4th, 8th, 16th... of that kind,
+// so a broker that stays away does not flood the log and a new reason is always shown.
+void MqttClient::note_connect_failure(const std::string& why, std::chrono::milliseconds retry_in) {
+  connect_failures_++;
+  ++failures_since_connect_;
+  if (why != failure_kind_) {
+    failure_kind_ = why;
+    failures_of_kind_ = 0;
+  }
+  const uint64_t k = ++failures_of_kind_;
+  if (k <= 3 || (k & (k - 1)) == 0)
+    log("mqtt: cannot connect to " + options_.broker.uri + ": " + why + " (failure " + std::to_string(failures_since_connect_) +
+        " since the last connect, " + std::to_string(k) + " of this kind; retrying in " + std::to_string(retry_in.count()) +
+        " ms)");
 }
 
 void MqttClient::supervise() {
   auto backoff = options_.backoff_min;
+  int silent_polls = 0;
   std::unique_lock lock(mu_);
   while (!stopping_) {
     if (connected_) {
-      cv_.wait(lock, [&] { return stopping_ || !connected_; });
+      // Woken by a connection loss or stop. A guard besides: every 250 ms it asks the
+      // library whether it is still connected, and two "no" in a row (so that a loss the
+      // library is about to report is not counted twice) count as a loss even without
+      // the connection-lost callback, so that the supervisor can never wait on a dead
+      // connection (not seen in testing). Asked without holding mu_: the library calls
+      // our handlers with its own mutex held.
+      cv_.wait_for(lock, std::chrono::milliseconds(250), [&] { return stopping_ || !connected_; });
+      if (stopping_ || !connected_) {
+        silent_polls = 0;
+        continue;
+      }
+      lock.unlock();
+      const bool still = client_->is_connected();
+      lock.lock();
+      silent_polls = still ? 0 : silent_polls + 1;
+      if (silent_polls >= 2 && connected_ && !stopping_) {
+        silent_polls = 0;
+        connected_ = false;
+        losses_++;
+        cv_.notify_all();
+        log("mqtt: connection to " + options_.broker.uri +
+            " closed by the client library without a connection-lost notice; reconnecting");
+      }
       continue;
     }
     lock.unlock();
-    bool ok = try_connect();
+    std::string why;
+    const Attempt a = connect_once(why);
     lock.lock();
-    if (ok) {
+    if (a == Attempt::Stopped) break;
+    if (a == Attempt::Connected) {
       connected_ = true;
       connects_++;
       backoff = options_.backoff_min;
+      const uint64_t failed = failures_since_connect_;
+      failures_since_connect_ = failures_of_kind_ = 0;
+      failure_kind_.clear();
       cv_.notify_all();
       if (connects_ == 1) log("mqtt: connected to " + options_.broker.uri + " as " + options_.broker.client_id);
-      else log("mqtt: reconnected to " + options_.broker.uri + " (connect " + std::to_string(connects_.load()) + "), resubscribed");
-    } else {
-      connect_failures_++;
-      cv_.wait_for(lock, backoff, [&] { return stopping_.load(); });
-      backoff = std::min(options_.backoff_max, backoff * 2);
+      else
+        log("mqtt: reconnected to " + options_.broker.uri + " (connect " + std::to_string(connects_.load()) +
+            ", after " + std::to_string(failed) + " failed attempts), resubscribed");
+      continue;
     }
+    lock.unlock();
+    note_connect_failure(a == Attempt::Busy ? why + " (a connect or disconnect is still queued in the client library)" : why,
+                         backoff);
+    lock.lock();
+    cv_.wait_for(lock, backoff, [&] { return stopping_.load(); });
+    backoff = std::min(options_.backoff_max, backoff * 2);
   }
 }
 

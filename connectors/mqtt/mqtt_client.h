@@ -4,6 +4,13 @@
 // handed to a callback on the client library's thread. It must not decode, queue or
 // interpret payloads: that is TwinLink's (twin side) and FieldPublisher's (field side).
 //
+// Reconnecting (docs/mqtt.md): the supervisor thread is the only caller of connect(); it
+// has at most one connect in flight and waits for the library to complete it (success,
+// refusal or the library's own connect timeout) before anything else; "command ignored"
+// (-18) is waited out; every failure is counted and logged with its reason (rate-limited
+// per reason, reset by each successful connect); while connected it also polls the
+// library's own connected state, as a guard against a loss it did not report.
+//
 // Supports: MQTT 3.1.1 over plain TCP or TLS (ssl://: broker verified against the CA,
 // optional client certificate; Paho C++ 1.2 async client on paho-mqtt3as), QoS 0 and 1,
 // a last will, user/password. Does not support: MQTT 5 properties, QoS 2.
@@ -83,8 +90,11 @@ class MqttClient {
 
  private:
   class Listener;
+  enum class Attempt : uint8_t { Connected, Failed, Busy, Stopped };
   void supervise();
-  bool try_connect();
+  Attempt connect_once(std::string& why);
+  Attempt subscribe_all(std::string& why);
+  void note_connect_failure(const std::string& why, std::chrono::milliseconds retry_in);
   void log(const std::string& line) { if (log_) log_(line); }
 
   MqttClientOptions options_;
@@ -102,6 +112,10 @@ class MqttClient {
       publish_failures_{0};
   std::atomic<int64_t> inflight_{0};
   int waiters_ = 0;                   // threads waiting on cv_ for room or delivery (under mu_)
+  // Connect failures since the last successful connect, and of the current kind (the
+  // same reason in a row): only the supervisor thread touches these.
+  uint64_t failures_since_connect_ = 0, failures_of_kind_ = 0;
+  std::string failure_kind_;
 };
 
 }  // namespace connectors
