@@ -159,6 +159,14 @@ void MqttClient::stop() {
 MqttClient::Attempt MqttClient::connect_once(std::string& why) {
   if (client_->is_connected()) return subscribe_all(why);  // connected without our knowing: just resubscribe
   mqtt::connect_options opts;
+  // The version must be set here, not only in the create options: a connect with
+  // MQTTVERSION_DEFAULT (Paho C++'s default) makes Paho C fall back from 3.1.1 to 3.1 on
+  // its own, and when an established 3.1.1 connection is lost it queues such a "more to
+  // try" connect itself (trace: "Connect failed, more to try"), carrying the callbacks of
+  // our previous connect. Ours then meets it at the head of the queue (-18), or it runs
+  // while ours is in progress and takes over our connect's completion, so that our
+  // token never completes: the "sometimes never comes back" of docs/mqtt.md.
+  opts.set_mqtt_version(MQTTVERSION_3_1_1);
   opts.set_clean_session(options_.clean_session);
   opts.set_keep_alive_interval(options_.keep_alive_s);
   opts.set_connect_timeout(options_.connect_timeout_s);
