@@ -608,11 +608,14 @@ TEST_CASE("two bridged brokers: a follower on the second broker ends in the prim
        << f["follow"]["caught_up_events"] << " from the recording");
 }
 
-// Hidden ([.]; run it with test_follow_live "[amnesia]"): it fails in about one run of
-// three on the shared 2-core VM because a client in a process with two MQTT connections
-// sometimes does not reconnect after this restart within the 10 s left (MqttClient, seen
-// as "Connect or disconnect command ignored"; docs/control-room.md). When all reconnect,
-// the followers equal the primary and a fresh fold of its recording.
+// Hidden ([.]; run it with test_follow_live "[amnesia]"). Every MQTT connection comes back
+// after this restart (issue 7 fixed: docs/mqtt.md "Reconnecting"), but in 4 of 34 runs on
+// the shared 2-core VM (2026-11-25) both followers ended with a state hash different from
+// the primary's, although they had every event and a fresh fold of the primary's recording
+// equals the primary; in the failures looked at, the primary's sequencer had skipped a gap
+// of about 500 seqs and clamped event times, as it had in 3 of 9 passing runs too
+// (docs/security.md "Known open problems").
+// When it passes, the followers equal the primary and a fresh fold of its recording.
 TEST_CASE("a broker restarted without persistence: followers end equal to the primary", "[.][follow][live][amnesia]") {
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   // The broker forgets every session: the field's messages in flight may be lost for the
@@ -642,8 +645,14 @@ TEST_CASE("a broker restarted without persistence: followers end equal to the pr
   REQUIRE(p.is_object());
   REQUIRE(j1.is_object());
   REQUIRE(j2.is_object());
+  INFO("primary's stats: " << p.dump());
+  INFO("wall-1's stats: " << j1.dump());
+  INFO("wall-2's stats: " << j2.dump());
   CHECK(p["messages"]["applied"].get<uint64_t>() > 0);
   CHECK(p["stream"]["seq_breaks"] == 0);   // the core was fed in seq order (followers depend on it)
+  // The primary's stream connection came back by itself too.
+  CHECK(p["stream"]["mqtt"]["connection_losses"].get<uint64_t>() >= 1);
+  CHECK(p["stream"]["mqtt"]["connects"].get<uint64_t>() >= 2);
   // The primary's recording folded afresh: what the followers must equal.
   run_command(kGatetwin + " --headless --replay " + d + "p.db --stats " + d + "r.json 2>&1");
   auto r = read_json(d + "r.json");
@@ -655,7 +664,8 @@ TEST_CASE("a broker restarted without persistence: followers end equal to the pr
     CHECK((*j)["messages"]["applied"] == p["messages"]["applied"]);
     CHECK((*j)["follow"]["mqtt"]["connection_losses"].get<uint64_t>() >= 1);
   }
-  WARN("broker amnesia: primary applied " << p["messages"]["applied"] << "; followers caught up " << j1["follow"]["caught_up_events"]
+  WARN("broker amnesia: primary applied " << p["messages"]["applied"] << " (sequencer: " << p["sequencer"]["seqs_skipped"]
+       << " seqs skipped, " << p["sequencer"]["time_clamped"] << " times clamped); followers caught up " << j1["follow"]["caught_up_events"]
        << " and " << j2["follow"]["caught_up_events"] << " events from the recording (" << j1["follow"]["gaps"] << " and "
        << j2["follow"]["gaps"] << " gaps)");
 }

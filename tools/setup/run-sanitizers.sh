@@ -21,12 +21,14 @@ common=(-G Ninja -DGATETWIN_ENGINE=OFF -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPIL
 # test_twin_erlang (past 5 min), test_twin_invariants (60 s), test_scenarios (31 s); the
 # core code they run is the same the tests below run under the sanitizers.
 core_tests=(test_twin_clearance test_twin_commands test_twin_determinism test_site_file)
-# test_fault_live runs in the main suite only: after a broker restart, Paho C 1.3.11 (not
-# built with ASan) has a use-after-free between its own threads that ASan reports in
-# about one run in four (docs/security.md).
-# test_mqtt_live is left to the main suite too: its broker-restart case meets the same Paho
-# use-after-free as test_fault_live under ASan.
-connector_tests=(test_store test_audit test_mqtt_codec test_mqtt_sequencer test_security_live
+# test_mqtt_live restarts the broker mid-stream. The use-after-free inside Paho C that ASan
+# reported after a broker restart (a QoS 1 publish's topic freed by Paho while the message
+# was kept for a resend; docs/security.md) has not been seen since MqttClient connects with
+# MQTT 3.1.1 explicitly; if it comes back, the report names Paho's stack, documented there.
+# test_fault_live stays in the main suite: its broker-restart case passed 16 of 16 runs
+# under ASan, but its partner-silence case stops this Debug gatetwin on the core's
+# assertion `e.time_ms >= world_.now_ms` (twin/core.cpp; open, docs/security.md).
+connector_tests=(test_store test_audit test_mqtt_codec test_mqtt_sequencer test_mqtt_live test_security_live
                  test_partner_watch)
 # test_mqtt_live is not here: its test harness logs to Catch2 from the MQTT thread, which
 # TSan rightly reports (Catch2 is not thread-safe); the product code it runs is covered by
