@@ -30,10 +30,20 @@ TwinLink::TwinLink(std::vector<twin::SiteSpec> sites, TwinLinkOptions options, M
 
 TwinLink::~TwinLink() { stop(); }
 
-void TwinLink::start() { client_.start(); }
+void TwinLink::start() {
+  client_.start();
+  std::lock_guard lock(outbox_mu_);
+  if (!publisher_.joinable() && !publisher_stop_) publisher_ = std::thread([this] { run_publisher(); });
+}
 
 void TwinLink::stop() {
   queue_.close();  // a producer waiting for room must not hold up the client's shutdown
+  {
+    std::lock_guard lock(outbox_mu_);
+    publisher_stop_ = true;
+  }
+  outbox_cv_.notify_all();
+  if (publisher_.joinable()) publisher_.join();
   client_.stop();
 }
 
@@ -69,32 +79,90 @@ void TwinLink::log_reject(const std::string& topic, const DecodeError& e, uint64
 }
 
 void TwinLink::publish_decisions(const twin::Decisions& decisions) {
-  if (!options_.publish_decisions || options_.console_only) return;
-  std::lock_guard lock(outbox_mu_);
-  for (const twin::Decision& d : decisions) {
-    if (outbox_.size() >= options_.outbox_capacity) {
-      outbox_.pop_front();
-      outbox_dropped_++;
+  if (!options_.publish_decisions || options_.console_only || decisions.empty()) return;
+  bool wake;
+  {
+    std::lock_guard lock(outbox_mu_);
+    for (const twin::Decision& d : decisions) {
+      if (outbox_.size() >= options_.outbox_capacity) {
+        outbox_.pop_front();
+        outbox_dropped_++;
+      }
+      outbox_.push_back(encode_decision(d, ++decision_seq_, sites_));
     }
-    outbox_.push_back(encode_decision(d, ++decision_seq_, sites_));
+    wake = publisher_waiting_;
   }
+  if (wake) outbox_cv_.notify_one();  // no wake-up per frame while the thread is busy
 }
 
-void TwinLink::flush_outbox() {
-  std::lock_guard lock(outbox_mu_);
-  while (!outbox_.empty()) {
-    const EncodedMessage& m = outbox_.front();
-    PublishStatus s = client_.publish(m.topic, m.payload, m.qos, m.retain, std::chrono::milliseconds(0));
-    if (s == PublishStatus::Busy || s == PublishStatus::Stopped) break;  // try again next frame
-    if (s == PublishStatus::Ok) decisions_published_++;
-    else outbox_dropped_++;  // Failed: the client's offline buffer is full
-    outbox_.pop_front();
-  }
-}
+void TwinLink::flush_outbox() { outbox_cv_.notify_one(); }
 
 void TwinLink::publish_health(const std::string& json) {
   if (options_.console_only) return;
-  client_.publish(health_topic(), json, 0, true, std::chrono::milliseconds(0));
+  bool wake;
+  {
+    std::lock_guard lock(outbox_mu_);
+    health_ = json;
+    has_health_ = true;
+    wake = publisher_waiting_;
+  }
+  if (wake) outbox_cv_.notify_one();
+}
+
+// The publishing thread: takes the health and up to a batch of decisions from the outbox,
+// hands them to the client in order, waiting (here, not on the core's thread) while the
+// client's in-flight window is full.
+void TwinLink::run_publisher() {
+  constexpr size_t kBatch = 1024;
+  std::vector<EncodedMessage> batch;
+  batch.reserve(kBatch);
+  std::string health;
+  std::unique_lock lock(outbox_mu_);
+  while (!publisher_stop_) {
+    if (outbox_.empty() && !has_health_) {
+      publisher_waiting_ = true;
+      outbox_cv_.wait(lock, [&] { return publisher_stop_ || has_health_ || !outbox_.empty(); });
+      publisher_waiting_ = false;
+      continue;
+    }
+    const bool send_health = has_health_;
+    if (send_health) health.swap(health_);
+    has_health_ = false;
+    batch.clear();
+    while (!outbox_.empty() && batch.size() < kBatch) {
+      batch.push_back(std::move(outbox_.front()));
+      outbox_.pop_front();
+    }
+    in_hand_ = batch.size();
+    lock.unlock();
+    if (send_health) client_.publish(health_topic(), health, 0, true, std::chrono::milliseconds(0));
+    size_t i = 0;
+    while (i < batch.size()) {
+      const EncodedMessage& m = batch[i];
+      PublishStatus st = client_.publish(m.topic, m.payload, m.qos, m.retain, std::chrono::milliseconds(50));
+      if (st == PublishStatus::Busy) {  // window full: wait again, in order, unless stopping
+        std::lock_guard stop_lock(outbox_mu_);
+        if (publisher_stop_) break;
+        continue;
+      }
+      if (st == PublishStatus::Stopped) break;
+      std::lock_guard count_lock(outbox_mu_);
+      if (st == PublishStatus::Ok) decisions_published_++;
+      else outbox_dropped_++;  // Failed: the client's offline buffer is full
+      in_hand_--;
+      ++i;
+    }
+    lock.lock();
+    if (i < batch.size()) {  // stopping: what was not handed over stays in the outbox, counted
+      for (size_t k = batch.size(); k-- > i;) outbox_.push_front(std::move(batch[k]));
+      in_hand_ = 0;
+      if (!publisher_stop_) {  // the client stopped under us: wait for stop()
+        publisher_waiting_ = true;
+        outbox_cv_.wait(lock, [&] { return publisher_stop_; });
+        publisher_waiting_ = false;
+      }
+    }
+  }
 }
 
 bool TwinLink::publish_event(const twin::Event& e, const std::string& source, uint64_t source_seq) {
@@ -113,7 +181,7 @@ TwinLinkStats TwinLink::stats() const {
     std::lock_guard lock(outbox_mu_);
     s.decisions_published = decisions_published_;
     s.outbox_dropped = outbox_dropped_;
-    s.outbox = outbox_.size();
+    s.outbox = outbox_.size() + in_hand_;
   }
   s.queue = queue_.stats();
   s.client = client_.stats();

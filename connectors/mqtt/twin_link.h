@@ -3,7 +3,10 @@
 // limited), hands accepted ones to the bounded IngestQueue, and publishes the core's
 // decisions, command results and the twin's health. It must not sequence or apply
 // events (Sequencer and the frame loop do) and never blocks the core's thread: decisions
-// go through a bounded outbox flushed each frame.
+// and health go through a bounded outbox that a publishing thread of its own hands to the
+// client. The core's thread never calls into the client library for them: the library's
+// receiving thread holds the library's lock while it waits in IngestQueue::push on a full
+// queue, and only the core's thread, by draining the queue, can let it go on.
 //
 // Supports: the topic tree of docs/mqtt.md (gatetwin/v1), QoS 1 subscriptions, a
 // retained health topic with a last will ("offline"), TLS through MqttClient (ssl://).
@@ -17,11 +20,13 @@
 
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace connectors {
@@ -30,7 +35,7 @@ struct TwinLinkOptions {
   BrokerConfig broker;
   size_t queue_capacity = 65536;     // IngestQueue
   size_t outbox_capacity = 262144;   // decisions waiting to be handed to the client
-  int max_inflight = 4096;           // QoS 1 decisions awaiting PUBACK
+  int max_inflight = 4096;           // QoS 1 decisions awaiting PUBACK (the client's window)
   bool publish_decisions = true;
   // A follower's link (docs/control-room.md): it only publishes console commands; no
   // field subscriptions, no decisions, no health and no last will (the primary owns them).
@@ -62,11 +67,14 @@ class TwinLink {
 
   IngestQueue& queue() { return queue_; }
 
-  // Core thread: encodes decisions into the outbox, and hands the outbox to the client
-  // as far as the client's in-flight window allows. Never waits.
+  // Core thread: encodes decisions into the outbox and wakes the publishing thread, which
+  // hands them to the client, in order, as fast as the client's in-flight window allows.
+  // Never waits and never calls the client library.
   void publish_decisions(const twin::Decisions& decisions);
+  // Wakes the publishing thread (it also runs on its own); kept for the frame loops.
   void flush_outbox();
-  // Core thread: the twin's health (JSON), retained, QoS 0.
+  // Core thread: the twin's health (JSON), retained, QoS 0; published by the publishing
+  // thread before the decisions waiting then (latest wins). Never waits.
   void publish_health(const std::string& json);
   // Core thread: an event this twin originates (a console's operator command), published
   // as a field message from `source` so that other consoles and the audit see it. QoS 1,
@@ -89,10 +97,19 @@ class TwinLink {
   MqttClient client_;
   std::atomic<uint64_t> received_{0}, batch_positions_{0}, accepted_{0}, rejected_total_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::Count)> rejected_{};
-  // Core thread only.
+  void run_publisher();  // the publishing thread
+
+  // Core thread: encodes; the publishing thread takes from the front.
+  uint64_t decision_seq_ = 0;
+  mutable std::mutex outbox_mu_;  // guards what follows
+  std::condition_variable outbox_cv_;
   std::deque<EncodedMessage> outbox_;
-  uint64_t decision_seq_ = 0, decisions_published_ = 0, outbox_dropped_ = 0;
-  mutable std::mutex outbox_mu_;  // guards the counters read by stats()
+  std::string health_;            // latest health not yet published
+  bool has_health_ = false;
+  size_t in_hand_ = 0;            // taken by the publishing thread, not yet handed over
+  bool publisher_stop_ = false, publisher_waiting_ = false;
+  uint64_t decisions_published_ = 0, outbox_dropped_ = 0;
+  std::thread publisher_;
 };
 
 }  // namespace connectors

@@ -129,10 +129,19 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
       next_health_ms = now_ms + 1000;
     }
   }
-  // Hand what the core decided to the client before leaving; wait briefly for PUBACKs.
-  for (int i = 0; i < 50 && link.stats().outbox > 0; ++i) {
-    link.flush_outbox();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Hand what the core decided to the client before leaving: wait while the outbox goes
+  // down (a second without progress, or 30 s in all, ends the wait); the client then
+  // waits briefly for PUBACKs.
+  {
+    size_t left = link.stats().outbox, best = left;
+    auto progress = clock::now();
+    const auto give_up = progress + std::chrono::seconds(30);
+    while (left > 0 && clock::now() < give_up && clock::now() - progress < std::chrono::seconds(1)) {
+      link.flush_outbox();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      left = link.stats().outbox;
+      if (left < best) { best = left; progress = clock::now(); }
+    }
   }
   const double wall_s = since_ms() / 1000.0;
   int hook_code = hooks ? hooks->finish(since_ms()) : 0;
