@@ -12,7 +12,7 @@ namespace twin {
 
 using namespace detail;
 
-Core::Core(std::vector<SiteSpec> sites) : sites_(std::move(sites)) {
+Core::Core(std::vector<SiteSpec> sites, SimTime retain_done_ms) : sites_(std::move(sites)), retain_done_ms_(retain_done_ms) {
   for (SiteSpec& spec : sites_) derive(spec);
   world_.sites.resize(sites_.size());
   for (size_t i = 0; i < sites_.size(); ++i) {
@@ -49,6 +49,8 @@ void Core::apply(const Event& e, Decisions& out) {
           for (uint8_t i = 0; i < sites_.size(); ++i) {
             Ctx ci{sites_[i], world_.sites[i], world_, out, i, e.seq};
             on_tick(ci);
+            if (retain_done_ms_ >= 0 && ci.s.counters.ticks % kRetireEveryTicks == 0)
+              retire_shipments(ci, world_.now_ms - retain_done_ms_);
           }
         } else if constexpr (std::is_same_v<T, DeclarationFiled>) on_declaration(c, body);
         else if constexpr (std::is_same_v<T, PartnerDeclarationReceived>) on_partner_declaration(c, body);

@@ -15,7 +15,9 @@ namespace twin {
 
 class Core {
  public:
-  explicit Core(std::vector<SiteSpec> sites);
+  // retain_done_ms: how long a finished shipment stays in the state (kRetainDoneMs;
+  // negative: forever, for tests that compare against no retention).
+  explicit Core(std::vector<SiteSpec> sites, SimTime retain_done_ms = kRetainDoneMs);
 
   // Folds one event. Events must arrive in (time, seq) order; the sequencer guarantees
   // it. Events that refer to things the state does not know are ignored and counted.
@@ -30,6 +32,7 @@ class Core {
 
  private:
   std::vector<SiteSpec> sites_;
+  SimTime retain_done_ms_;
   WorldState world_;
 };
 

@@ -56,6 +56,10 @@ void set_guide_phase(Ctx& c, uint16_t v, GuidePhase phase);
 void free_yard_slot(Ctx& c, Shipment& sh);
 void on_tick(Ctx& c);
 
+// [retention.cpp] removes Left / Cleared shipments whose last phase change is before
+// `before` from the site's shipments, keeping what the KPIs need; re-indexes the rest.
+void retire_shipments(Ctx& c, SimTime before);
+
 // [command_rules.cpp] operator commands and equipment health.
 void on_command(Ctx& c, const OperatorCommand& e);
 void set_equipment(Ctx& c, const EquipmentRef& eq, bool ok);

@@ -79,7 +79,7 @@ std::vector<std::string> Core::check_invariants() const {
       accounted += sh.phase != Phase::Declared ? 1 : 0;
     }
     if (arrived != accounted) fail(spec, "arrived vehicles unaccounted for");
-    if (arrived != s.counters.arrived[0] + s.counters.arrived[1]) fail(spec, "arrival counter disagrees");
+    if (arrived + s.retired.arrived != s.counters.arrived[0] + s.counters.arrived[1]) fail(spec, "arrival counter disagrees");
   }
   return bad;
 }

@@ -38,6 +38,14 @@ SiteKpis compute_kpis(const Core& core, size_t si, SimTime elapsed_ms) {
     by_dir[static_cast<int>(sh.direction)].push_back(minutes);
     if (sh.unmanned) ++k.unmanned_crossings;
   }
+  // Shipments removed by retention count as they did while in the state.
+  for (int d = 0; d < 2; ++d)
+    for (int64_t ms : s.retired.dwell_ms[d]) {
+      const double minutes = static_cast<double>(ms) / kMinute;
+      all.push_back(minutes);
+      by_dir[d].push_back(minutes);
+    }
+  k.unmanned_crossings += s.retired.unmanned_crossings;
   k.dwell_min_p50 = percentile(all, 0.50);
   k.dwell_min_p95 = percentile(all, 0.95);
   for (int d = 0; d < 2; ++d) {

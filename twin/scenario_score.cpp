@@ -33,6 +33,10 @@ ScenarioKpis scenario_kpis(const Core& core, SimTime elapsed_ms, SimTime tick_ms
       dwell.push_back(minutes);
       if (sh.goods < spec.goods.size() && spec.goods[sh.goods].reefer_share > 0) perishable.push_back(minutes);
     }
+    // Shipments removed by retention (all out, handed over) count as they did in the state.
+    for (const auto& by_dir : s.retired.dwell_ms)
+      for (int64_t ms : by_dir) dwell.push_back(static_cast<double>(ms) / kMinute);
+    for (int64_t ms : s.retired.perishable_dwell_ms) perishable.push_back(static_cast<double>(ms) / kMinute);
     for (const CheckpointState& cp : s.checkpoints) k.queue_max = std::max(k.queue_max, cp.queue_max);
     for (const YardState& y : s.yards)
       k.reefer_unpowered_container_min += static_cast<double>(y.reefer_unpowered_ticks) * tick_ms / kMinute;

@@ -17,6 +17,14 @@ namespace twin {
 
 constexpr uint32_t kNone = 0xFFFFFFFFu;
 
+// Retention (docs/core.md): at every kRetireEveryTicks-th clock tick of a site (hourly
+// at the simulator's one-minute tick), a shipment that has Left or is Cleared and whose
+// last phase change is more than kRetainDoneMs before the tick is removed from
+// SiteState::shipments; what the KPIs need of it stays in SiteState::retired. Part of
+// the fold: same events, same state.
+constexpr SimTime kRetainDoneMs = 24 * kHour;
+constexpr int64_t kRetireEveryTicks = 60;
+
 // Where a shipment is in the clearance flow.
 enum class Phase : uint8_t {
   Declared = 0,        // declaration filed, vehicle not yet here
@@ -154,8 +162,20 @@ struct Counters {
   int64_t alerts = 0;
 };
 
+// What the KPIs keep of the shipments removed by retention (docs/core.md).
+struct RetiredShipments {
+  int64_t count = 0;                         // removed from SiteState::shipments so far
+  int64_t arrived = 0;                       // of them, vehicles that had arrived
+  int64_t unmanned_crossings = 0;            // of those with a dwell below, crossed by guide vehicle
+  // Arrival to hand-over (ms) of each removed shipment that was handed over and neither
+  // diverted nor refused, by direction; perishable_dwell_ms: those of them whose goods
+  // class has reefers (scenario scores).
+  std::array<std::vector<int64_t>, 2> dwell_ms;
+  std::vector<int64_t> perishable_dwell_ms;
+};
+
 struct SiteState {
-  std::vector<Shipment> shipments;
+  std::vector<Shipment> shipments;           // live: not retired (indices shift when retired)
   std::unordered_map<ShipmentId, uint32_t> by_id;          // id -> index
   std::unordered_map<std::string, uint32_t> by_container;  // declared, not yet arrived
   std::vector<CheckpointState> checkpoints;
@@ -169,6 +189,7 @@ struct SiteState {
   int priority_goods = -1;                    // goods class served first, -1 none
   Counters counters;
   std::vector<uint8_t> queue_alerted;         // per checkpoint, to alert once per crossing
+  RetiredShipments retired;
 };
 
 // One operator command and what became of it: the audit trail inside the state.

@@ -72,6 +72,13 @@ uint64_t Core::state_hash() const {
     const Counters& n = s.counters;
     H.seq(n.cleared); H.seq(n.diverted); H.seq(n.refused); H.seq(n.arrived);
     H(n.commands_accepted); H(n.commands_refused); H(n.events_ignored); H(n.ticks); H(n.alerts);
+    // Only once something was retired: a state that never retired hashes as before
+    // retention existed (runs shorter than a day and a bit, recordings, pinned hashes).
+    const RetiredShipments& r = s.retired;
+    if (r.count > 0) {
+      H(r.count); H(r.arrived); H(r.unmanned_crossings);
+      H.seq(r.dwell_ms[0]); H.seq(r.dwell_ms[1]); H.seq(r.perishable_dwell_ms);
+    }
   }
   return H.h;
 }

@@ -1,0 +1,76 @@
+// Retention: the core keeps a shipment only while it matters to the live picture. Once it
+// has Left or is Cleared and its last phase change is older than the window, it leaves
+// SiteState::shipments; its part of the KPIs (arrival count, dwell, unmanned crossing)
+// goes to SiteState::retired, so that KPIs computed from the state are the same as
+// without retention. Runs inside a clock tick: part of the fold, deterministic.
+#include "twin/core_context.h"
+
+#include <cassert>
+
+namespace twin::detail {
+
+void retire_shipments(Ctx& c, SimTime before) {
+  SiteState& s = c.s;
+  const size_t n = s.shipments.size();
+  std::vector<uint32_t> remap(n, kNone);
+  uint32_t kept = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Shipment& sh = s.shipments[i];
+    const bool done = sh.phase == Phase::Cleared || sh.phase == Phase::Left;
+    if (!done || sh.history.empty() || sh.history.back().time_ms >= before) {
+      remap[i] = kept++;
+      continue;
+    }
+    RetiredShipments& r = s.retired;
+    r.count++;
+    if (sh.arrived_ms >= 0) r.arrived++;
+    // The same choice as compute_kpis() and scenario_kpis() make for a shipment that is out.
+    if (sh.handed_over_ms >= 0 && sh.arrived_ms >= 0 && sh.outcome != Outcome::Diverted && sh.outcome != Outcome::Refused) {
+      const int64_t dwell = sh.handed_over_ms - sh.arrived_ms;
+      r.dwell_ms[static_cast<int>(sh.direction)].push_back(dwell);
+      if (sh.unmanned) r.unmanned_crossings++;
+      if (sh.goods < c.spec.goods.size() && c.spec.goods[sh.goods].reefer_share > 0) r.perishable_dwell_ms.push_back(dwell);
+    }
+  }
+  if (kept == n) return;
+  // Compact, keeping the order of the rest.
+  for (size_t i = 0; i < n; ++i)
+    if (remap[i] != kNone && remap[i] != i) s.shipments[remap[i]] = std::move(s.shipments[i]);
+  s.shipments.resize(kept);
+  s.shipments.shrink_to_fit();
+  // Every index into shipments moves with it. A retired shipment is in no queue, slot,
+  // server, lane or vehicle (Left and Cleared free them).
+  auto map = [&](uint32_t& idx) {
+    if (idx == kNone) return;
+    assert(remap[idx] != kNone);
+    idx = remap[idx];
+  };
+  auto map_all = [&](auto& container) { for (uint32_t& idx : container) map(idx); };
+  for (CheckpointState& cp : s.checkpoints) {
+    map_all(cp.queue);
+    for (CheckpointServer& srv : cp.servers) map(srv.shipment);
+  }
+  for (LaneState& lane : s.lanes) {
+    map_all(lane.queue);
+    map(lane.on_lane);
+  }
+  for (YardState& y : s.yards) map_all(y.slot);
+  for (GuideVehicle& g : s.fleet) map(g.cargo);
+  map_all(s.yard_slot_queue);
+  map_all(s.export_yard_waiting);
+  map_all(s.import_partner_waiting);
+  map_all(s.lane_waiting[0]);
+  map_all(s.lane_waiting[1]);
+  s.by_id.clear();
+  for (uint32_t i = 0; i < s.shipments.size(); ++i) s.by_id.emplace(s.shipments[i].id, i);
+  for (auto it = s.by_container.begin(); it != s.by_container.end();) {
+    if (remap[it->second] == kNone) {
+      it = s.by_container.erase(it);
+    } else {
+      it->second = remap[it->second];
+      ++it;
+    }
+  }
+}
+
+}  // namespace twin::detail
