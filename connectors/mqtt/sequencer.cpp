@@ -26,6 +26,19 @@ void Sequencer::release(FieldMessage&& m, std::vector<SequencedEvent>& ready) {
   ready.push_back(std::move(e));
 }
 
+void Sequencer::insert(FieldMessage m, std::vector<SequencedEvent>& ready) {
+  SequencedEvent e;
+  e.event.seq = next_twin_seq_++;
+  e.event.time_ms = m.time_ms;
+  e.event.site = m.site;
+  e.event.body = std::move(m.body);
+  e.source = std::move(m.source);
+  e.source_seq = m.source_seq;
+  e.cls = m.cls;
+  stats_.released++;
+  ready.push_back(std::move(e));
+}
+
 void Sequencer::flush(Source& s, int64_t now_ms, std::vector<SequencedEvent>& ready) {
   const uint64_t before = s.next;
   while (!s.held.empty() && s.held.begin()->first == s.next) {

@@ -56,6 +56,12 @@ class Sequencer {
   void accept(FieldMessage m, int64_t now_ms, std::vector<SequencedEvent>& ready);
   // Gives up on gaps that have waited past gap_wait; appends what that releases.
   void poll(int64_t now_ms, std::vector<SequencedEvent>& ready);
+  // The twin's own event, said about an event already released and put in right after
+  // it (the partner watch): it takes the next twin seq and keeps m.time_ms, which the
+  // caller takes from that event. Not held, not ordered, and it does not move the clock:
+  // events released before it in the same frame may carry later times, and stamping it
+  // with those would put a time that goes back in front of the core.
+  void insert(FieldMessage m, std::vector<SequencedEvent>& ready);
 
   SequencerStats stats() const {
     SequencerStats s = stats_;

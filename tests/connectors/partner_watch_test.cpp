@@ -7,7 +7,10 @@
 // silence_ms the partner data is marked stale (one PartnerLinkStatus{false}), vehicles
 // lacking it are held, none is diverted for it, and after the backlog has flowed for
 // resume_ms the link is back (one {true}) and the held vehicles go on. Seed: 7, or
-// $GATETWIN_TEST_SEED. Nothing is skipped.
+// $GATETWIN_TEST_SEED. Nothing is skipped. Then the frame loop itself, with the watch
+// over one long frame: its events keep the time of the event that revealed them.
+#include "frame_loop.h"
+
 #include "connectors/mqtt/partner_watch.h"
 #include "connectors/mqtt/sequencer.h"
 #include "connectors/sitefile/site_file.h"
@@ -153,4 +156,46 @@ TEST_CASE("partner feed silent: its data is marked stale, vehicles are held, not
        << " held at once; stale at " << held.stale_at / 1000 << " s, fresh at " << held.fresh_at / 1000
        << " s; cleared by 3 h: " << held.cleared << " (guessing: " << guessed.cleared << ", normal feed: " << normal.cleared << ")");
   CHECK(held.diverted_no_partner_total < guessed.diverted_no_partner_total);
+}
+
+// The frame loop (tools/gatetwin FrameLoop) runs the watch over what the sequencer
+// released in a frame. When one frame holds a long stretch of event time (a burst, a
+// backlog), the watch's "link down" must carry the time of the event that revealed the
+// silence, not the latest time of the frame: otherwise the core would be handed a time
+// that goes back (an invariant it asserts) and the stale mark would come minutes late.
+TEST_CASE("frame loop: the watch's events carry the time of the event that revealed them, in one long frame") {
+  auto r = load_sites("all", default_sites_dir());
+  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
+  twin::Core core(std::get<std::vector<twin::SiteSpec>>(r));
+  IngestQueue queue(1024);
+  Sequencer sequencer;
+  PartnerWatch watch;  // 10 min silence, 60 s resume
+  FrameLoop loop(core, queue, sequencer, nullptr, nullptr);
+  loop.set_partner_watch(&watch);
+  std::vector<twin::Event> applied;
+  loop.set_after_apply([&](const SequencedEvent& e, const twin::Decisions&) { applied.push_back(e.event); });
+  uint64_t field = 0, nsw = 0;
+  auto put = [&](const char* source, uint64_t& seq, twin::SimTime t, twin::EventBody b) {
+    REQUIRE(queue.push(FieldMessage{source, ++seq, t, 0, std::move(b), MessageClass::Ordered, "test"}));
+  };
+  constexpr twin::SimTime kMin = 60000;
+  put("nsw", nsw, 0, twin::PartnerReceiptConfirmed{});
+  for (twin::SimTime m = 1; m <= 40; ++m) put("field", field, m * kMin, twin::ClockTick{});  // 11 min reveals it
+  put("nsw", nsw, 40 * kMin, twin::PartnerReceiptConfirmed{});                            // the feed is back...
+  for (twin::SimTime m = 41; m <= 45; ++m) put("field", field, m * kMin, twin::ClockTick{});  // ...for 60 s at 41 min
+  REQUIRE(loop.run_frame(0) == 47 + 2);  // the field's 45 and the feed's 2, and the watch's 2
+  std::vector<std::pair<twin::SimTime, bool>> links;
+  for (size_t i = 0; i < applied.size(); ++i) {
+    if (i > 0) {
+      CHECK(applied[i].seq == applied[i - 1].seq + 1);
+      CHECK(applied[i].time_ms >= applied[i - 1].time_ms);
+    }
+    if (const auto* l = std::get_if<twin::PartnerLinkStatus>(&applied[i].body)) links.push_back({applied[i].time_ms, l->up});
+  }
+  REQUIRE(links.size() == 2);
+  CHECK_FALSE(links[0].second);
+  CHECK(links[0].first == 11 * kMin);
+  CHECK(links[1].second);
+  CHECK(links[1].first == 41 * kMin);
+  CHECK(core.state().partner_link_up);
 }

@@ -13,7 +13,7 @@ size_t FrameLoop::drain_inputs(int64_t now_ms) {
   const size_t first_new = ready_.size();
   for (auto& m : inbox_) sequencer_.accept(std::move(m), now_ms, ready_);
   sequencer_.poll(now_ms, ready_);
-  if (partner_watch_) watch_partner(first_new, now_ms);
+  if (partner_watch_) watch_partner(first_new);
   return ready_.size();
 }
 
@@ -21,8 +21,9 @@ size_t FrameLoop::drain_inputs(int64_t now_ms) {
 // sequencer), not in arrival order: MQTT orders only per topic, and at high replay
 // speeds partner messages can arrive late on the wire by minutes of event time, which
 // would look like a silent partner. What it says goes in right after the event that
-// revealed it, with the next twin seqs.
-void FrameLoop::watch_partner(size_t first_new, int64_t now_ms) {
+// revealed it, at that event's time (not the sequencer's clock, which may already stand
+// at a later event of this frame), with the next twin seqs.
+void FrameLoop::watch_partner(size_t first_new) {
   std::vector<connectors::SequencedEvent> released(std::make_move_iterator(ready_.begin() + first_new),
                                                    std::make_move_iterator(ready_.end()));
   ready_.resize(first_new);
@@ -35,8 +36,8 @@ void FrameLoop::watch_partner(size_t first_new, int64_t now_ms) {
     auto back = partner_watch_->after(m);
     ready_.push_back(std::move(e));
     said.clear();
-    if (down) sequencer_.accept(std::move(*down), now_ms, said);
-    if (back) sequencer_.accept(std::move(*back), now_ms, said);
+    if (down) sequencer_.insert(std::move(*down), said);
+    if (back) sequencer_.insert(std::move(*back), said);
     for (auto& s : said) ready_.push_back(std::move(s));
   }
   // The watch's events took the sequencer's next seqs but go in mid-frame: renumber this

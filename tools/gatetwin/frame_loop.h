@@ -58,7 +58,7 @@ class FrameLoop {
   void set_partner_watch(connectors::PartnerWatch* w) { partner_watch_ = w; }
 
  private:
-  void watch_partner(size_t first_new, int64_t now_ms);
+  void watch_partner(size_t first_new);
   twin::Core& core_;
   connectors::IngestQueue& queue_;
   connectors::Sequencer& sequencer_;
