@@ -1,6 +1,8 @@
 // The twin's MQTT link. See twin_link.h.
 #include "connectors/mqtt/twin_link.h"
 
+#include <malloc.h>  // malloc_trim (glibc)
+
 namespace connectors {
 
 namespace {
@@ -90,6 +92,9 @@ void TwinLink::publish_decisions(const twin::Decisions& decisions) {
       }
       outbox_.push_back(encode_decision(d, ++decision_seq_, sites_));
     }
+    const size_t waiting = outbox_.size() + in_hand_;
+    if (waiting > outbox_high_water_) outbox_high_water_ = waiting;
+    if (waiting > backlog_since_trim_) backlog_since_trim_ = waiting;
     wake = publisher_waiting_;
   }
   if (wake) outbox_cv_.notify_one();  // no wake-up per frame while the thread is busy
@@ -120,6 +125,16 @@ void TwinLink::run_publisher() {
   std::unique_lock lock(outbox_mu_);
   while (!publisher_stop_) {
     if (outbox_.empty() && !has_health_) {
+      if (outbox_.size() + in_hand_ == 0 && backlog_since_trim_ >= kTrimAfter) {
+        // A backlog has drained (a run faster than real time, a broker that was away):
+        // give its memory back to the system, which glibc does not do by itself for
+        // many small blocks freed out of order. Once per backlog, never per message.
+        backlog_since_trim_ = 0;
+        lock.unlock();
+        malloc_trim(0);
+        lock.lock();
+        continue;
+      }
       publisher_waiting_ = true;
       outbox_cv_.wait(lock, [&] { return publisher_stop_ || has_health_ || !outbox_.empty(); });
       publisher_waiting_ = false;
@@ -182,6 +197,7 @@ TwinLinkStats TwinLink::stats() const {
     s.decisions_published = decisions_published_;
     s.outbox_dropped = outbox_dropped_;
     s.outbox = outbox_.size() + in_hand_;
+    s.outbox_high_water = outbox_high_water_;
   }
   s.queue = queue_.stats();
   s.client = client_.stats();

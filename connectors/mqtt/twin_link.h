@@ -51,6 +51,7 @@ struct TwinLinkStats {
   uint64_t decisions_published = 0;
   uint64_t outbox_dropped = 0;           // decisions lost because the outbox was full
   size_t outbox = 0;
+  size_t outbox_high_water = 0;          // most decisions waiting at once (memory: ~0.4 KiB each)
   IngestQueueStats queue;
   MqttClientStats client;
 };
@@ -107,6 +108,9 @@ class TwinLink {
   std::string health_;            // latest health not yet published
   bool has_health_ = false;
   size_t in_hand_ = 0;            // taken by the publishing thread, not yet handed over
+  size_t outbox_high_water_ = 0;
+  size_t backlog_since_trim_ = 0;  // most waiting since memory was last given back
+  static constexpr size_t kTrimAfter = 4096;
   bool publisher_stop_ = false, publisher_waiting_ = false;
   uint64_t decisions_published_ = 0, outbox_dropped_ = 0;
   std::thread publisher_;

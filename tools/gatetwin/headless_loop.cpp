@@ -150,6 +150,7 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
 
   nlohmann::json stats = twin_stats_json(core, &link, sequencer, loop, wall_s);
   stats["stream"] = stream_stats_json(stream.stats());
+  stats["process"] = process_memory_json();  // after every decision was handed over
   int code = hook_code;
   if (recording) {
     std::string err = recording->close();

@@ -4,6 +4,10 @@
 
 #include "connectors/codec/kpi_json.h"
 
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
 nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLink* link, const connectors::Sequencer& sequencer,
                                const FrameLoop& loop, double wall_s) {
   using nlohmann::json;
@@ -22,7 +26,7 @@ nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLin
     j["messages"]["accepted"] = l.accepted;
     j["messages"]["dropped"] = l.queue.superseded;   // superseded telemetry, the only kind ever dropped
     j["queue"] = {{"size", l.queue.size}, {"high_water", l.queue.high_water}, {"producer_waits", l.queue.producer_waits}};
-    j["decisions"] = {{"produced", f.decisions}, {"published", l.decisions_published}, {"outbox", l.outbox},
+    j["decisions"] = {{"produced", f.decisions}, {"published", l.decisions_published}, {"outbox", l.outbox}, {"outbox_high_water", l.outbox_high_water},
                       {"dropped", l.outbox_dropped}};
     j["mqtt"] = {{"connected", link->connected()},       {"connects", l.client.connects},
                  {"connect_failures", l.client.connect_failures}, {"connection_losses", l.client.connection_losses},
@@ -54,4 +58,14 @@ nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLin
                {"ignored_by_reason", ignored}};
   j["run"] = {{"wall_s", wall_s}, {"frames", f.frames}, {"record_failures", f.log_failures}};
   return j;
+}
+
+nlohmann::json process_memory_json() {
+  uint64_t rss = 0, peak = 0;
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) rss = std::strtoull(line.c_str() + 6, nullptr, 10);
+    if (line.rfind("VmHWM:", 0) == 0) peak = std::strtoull(line.c_str() + 6, nullptr, 10);
+  }
+  return {{"rss_kib", rss}, {"rss_peak_kib", peak}};
 }
