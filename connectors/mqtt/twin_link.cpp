@@ -114,18 +114,27 @@ void TwinLink::publish_health(const std::string& json) {
   if (wake) outbox_cv_.notify_one();
 }
 
-// The publishing thread: takes the health and up to a batch of decisions from the outbox,
-// hands them to the client in order, waiting (here, not on the core's thread) while the
-// client's in-flight window is full.
+PublishStatus TwinLink::hand_over(const EncodedMessage& m) {
+  for (;;) {
+    PublishStatus st = client_.publish(m.topic, m.payload, m.qos, m.retain, std::chrono::milliseconds(50));
+    if (st != PublishStatus::Busy) return st;
+    std::lock_guard stop_lock(outbox_mu_);  // window full: wait again, in order, unless stopping
+    if (publisher_stop_) return st;
+  }
+}
+
+// The publishing thread: takes the health, the waiting commands and up to a batch of
+// decisions from the outbox, hands them to the client in that order, waiting (here, not
+// on the core's thread) while the client's in-flight window is full.
 void TwinLink::run_publisher() {
   constexpr size_t kBatch = 1024;
-  std::vector<EncodedMessage> batch;
+  std::vector<EncodedMessage> batch, commands;
   batch.reserve(kBatch);
   std::string health;
   std::unique_lock lock(outbox_mu_);
   while (!publisher_stop_) {
-    if (outbox_.empty() && !has_health_) {
-      if (outbox_.size() + in_hand_ == 0 && backlog_since_trim_ >= kTrimAfter) {
+    if (outbox_.empty() && commands_.empty() && !has_health_) {
+      if (in_hand_ == 0 && backlog_since_trim_ >= kTrimAfter) {
         // A backlog has drained (a run faster than real time, a broker that was away):
         // give its memory back to the system, which glibc does not do by itself for
         // many small blocks freed out of order. Once per backlog, never per message.
@@ -136,13 +145,15 @@ void TwinLink::run_publisher() {
         continue;
       }
       publisher_waiting_ = true;
-      outbox_cv_.wait(lock, [&] { return publisher_stop_ || has_health_ || !outbox_.empty(); });
+      outbox_cv_.wait(lock, [&] { return publisher_stop_ || has_health_ || !outbox_.empty() || !commands_.empty(); });
       publisher_waiting_ = false;
       continue;
     }
     const bool send_health = has_health_;
     if (send_health) health.swap(health_);
     has_health_ = false;
+    commands.assign(std::make_move_iterator(commands_.begin()), std::make_move_iterator(commands_.end()));
+    commands_.clear();
     batch.clear();
     while (!outbox_.empty() && batch.size() < kBatch) {
       batch.push_back(std::move(outbox_.front()));
@@ -151,16 +162,15 @@ void TwinLink::run_publisher() {
     in_hand_ = batch.size();
     lock.unlock();
     if (send_health) client_.publish(health_topic(), health, 0, true, std::chrono::milliseconds(0));
+    for (const EncodedMessage& c : commands) {
+      const PublishStatus st = hand_over(c);
+      std::lock_guard count_lock(outbox_mu_);
+      (st == PublishStatus::Ok ? commands_published_ : commands_refused_)++;
+    }
     size_t i = 0;
     while (i < batch.size()) {
-      const EncodedMessage& m = batch[i];
-      PublishStatus st = client_.publish(m.topic, m.payload, m.qos, m.retain, std::chrono::milliseconds(50));
-      if (st == PublishStatus::Busy) {  // window full: wait again, in order, unless stopping
-        std::lock_guard stop_lock(outbox_mu_);
-        if (publisher_stop_) break;
-        continue;
-      }
-      if (st == PublishStatus::Stopped) break;
+      const PublishStatus st = hand_over(batch[i]);
+      if (st == PublishStatus::Busy || st == PublishStatus::Stopped) break;
       std::lock_guard count_lock(outbox_mu_);
       if (st == PublishStatus::Ok) decisions_published_++;
       else outbox_dropped_++;  // Failed: the client's offline buffer is full
@@ -182,7 +192,18 @@ void TwinLink::run_publisher() {
 
 bool TwinLink::publish_event(const twin::Event& e, const std::string& source, uint64_t source_seq) {
   EncodedMessage m = encode_event(e, source, source_seq, sites_);
-  return client_.publish(m.topic, m.payload, m.qos, m.retain, std::chrono::milliseconds(0)) == PublishStatus::Ok;
+  bool wake;
+  {
+    std::lock_guard lock(outbox_mu_);
+    if (commands_.size() >= kMaxCommandsWaiting) {
+      commands_refused_++;
+      return false;
+    }
+    commands_.push_back(std::move(m));
+    wake = publisher_waiting_;
+  }
+  if (wake) outbox_cv_.notify_one();
+  return true;
 }
 
 TwinLinkStats TwinLink::stats() const {
@@ -198,6 +219,8 @@ TwinLinkStats TwinLink::stats() const {
     s.outbox_dropped = outbox_dropped_;
     s.outbox = outbox_.size() + in_hand_;
     s.outbox_high_water = outbox_high_water_;
+    s.commands_published = commands_published_;
+    s.commands_refused = commands_refused_;
   }
   s.queue = queue_.stats();
   s.client = client_.stats();

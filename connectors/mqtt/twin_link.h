@@ -50,6 +50,8 @@ struct TwinLinkStats {
   uint64_t rejected_total = 0;
   uint64_t decisions_published = 0;
   uint64_t outbox_dropped = 0;           // decisions lost because the outbox was full
+  uint64_t commands_published = 0;       // publish_event()s handed to the client
+  uint64_t commands_refused = 0;         // publish_event()s refused (too many waiting) or failed
   size_t outbox = 0;
   size_t outbox_high_water = 0;          // most decisions waiting at once (memory: ~0.4 KiB each)
   IngestQueueStats queue;
@@ -78,9 +80,13 @@ class TwinLink {
   // thread before the decisions waiting then (latest wins). Never waits.
   void publish_health(const std::string& json);
   // Core thread: an event this twin originates (a console's operator command), published
-  // as a field message from `source` so that other consoles and the audit see it. QoS 1,
-  // never waits; false when the client could not take it now.
+  // as a field message from `source` so that other consoles and the audit see it. QoS 1.
+  // Queued for the publishing thread, which sends it ahead of waiting decisions; never
+  // waits and never calls the client library (whose lock the receiving thread may hold
+  // while it waits for this thread to drain the ingest queue). False only when
+  // kMaxCommandsWaiting commands are already waiting (the broker long away).
   bool publish_event(const twin::Event& e, const std::string& source, uint64_t source_seq);
+  static constexpr size_t kMaxCommandsWaiting = 1024;
 
   TwinLinkStats stats() const;
 
@@ -105,6 +111,7 @@ class TwinLink {
   mutable std::mutex outbox_mu_;  // guards what follows
   std::condition_variable outbox_cv_;
   std::deque<EncodedMessage> outbox_;
+  std::deque<EncodedMessage> commands_;  // publish_event()s, sent before decisions
   std::string health_;            // latest health not yet published
   bool has_health_ = false;
   size_t in_hand_ = 0;            // taken by the publishing thread, not yet handed over
@@ -112,8 +119,11 @@ class TwinLink {
   size_t backlog_since_trim_ = 0;  // most waiting since memory was last given back
   static constexpr size_t kTrimAfter = 4096;
   bool publisher_stop_ = false, publisher_waiting_ = false;
-  uint64_t decisions_published_ = 0, outbox_dropped_ = 0;
+  uint64_t decisions_published_ = 0, outbox_dropped_ = 0, commands_published_ = 0, commands_refused_ = 0;
   std::thread publisher_;
+  // Publishing thread: hands one message to the client, waiting while its window is full.
+  // Returns the client's answer (Busy only when stopping).
+  PublishStatus hand_over(const EncodedMessage& m);
 };
 
 }  // namespace connectors

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <sstream>
 #include <thread>
 
@@ -275,4 +276,72 @@ TEST_CASE("gatetwin --headless applies a seeded hour, writes its stats and recor
   CHECK(j["state_hash"] == hash);
   CHECK(s["record"]["committed_events"] == events);
   CHECK(s["record"]["error"] == "");
+}
+
+// A console's command while the twin is behind: the ingest queue is full and the client
+// library's receiving thread waits in IngestQueue::push, holding the library's lock. The
+// core's thread must not call the library then (it alone drains the queue): publish_event
+// queues the command for TwinLink's publishing thread and returns at once; the command
+// reaches the broker once the core has drained the queue.
+TEST_CASE("a console command published while the ingest queue is full neither waits nor is lost", "[mqtt][live]") {
+  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  MosquittoFixture broker(false);
+  REQUIRE(broker.start());
+  auto sites = all_sites();
+  TwinLinkOptions o = LiveTwin::options(broker.uri(), "twin-full-queue");
+  o.queue_capacity = 8;
+  TwinLink link(sites, o, nullptr);
+  link.start();
+  REQUIRE(link.wait_connected(5s));
+  const std::string port = std::to_string(broker.port());
+  // Fill the queue: 200 QoS 1 commands from a field console, none drained yet.
+  std::string lines;
+  for (int i = 1; i <= 200; ++i)
+    lines += "{\"v\":1,\"src\":\"field-console\",\"seq\":" + std::to_string(i) + ",\"t_ms\":60000,\"actor\":\"a\",\"role\":\"viewer\","
+             "\"reason\":\"fill\",\"command\":{\"kind\":\"close_lane\",\"lane\":\"E2\"}}\n";
+  {
+    std::ofstream f(broker.dir() + "/fill.txt");
+    f << lines;
+  }
+  int rc = 0;
+  run_command("mosquitto_pub -h 127.0.0.1 -p " + port + " -q 1 -t gatetwin/v1/m1119/command -l < " + broker.dir() + "/fill.txt", &rc);
+  REQUIRE(rc == 0);
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (link.stats().queue.producer_waits == 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
+  REQUIRE(link.stats().queue.producer_waits >= 1);  // the receiving thread is waiting for room
+  REQUIRE(link.stats().queue.size == 8);
+  // An independent client listens for the console's command.
+  std::string seen;
+  std::thread sub([&] {
+    seen = run_command("mosquitto_sub -h 127.0.0.1 -p " + port + " -t 'gatetwin/v1/+/command' -q 1 -C 1 -W 15");
+  });
+  std::this_thread::sleep_for(300ms);
+  twin::OperatorCommand cmd;
+  cmd.actor = "tran.thi.b";
+  cmd.role = twin::Role::Supervisor;
+  cmd.reason = "lane E2 barrier stuck";
+  uint8_t site = 0;
+  while (site < sites.size() && sites[site].id != "m1119") ++site;
+  REQUIRE(site < sites.size());
+  cmd.command.kind = twin::CommandKind::CloseLane;
+  cmd.command.lane = static_cast<uint16_t>(sites[site].lane_index("E2"));
+  auto call = std::async(std::launch::async, [&] { return link.publish_event(twin::Event{0, 60000, site, cmd}, "wall-console:tran.thi.b", 1); });
+  const bool returned = call.wait_for(5s) == std::future_status::ready;
+  CHECK(returned);  // before the queue is drained
+  // The core catches up; the command then goes out (acknowledged by the broker).
+  std::vector<FieldMessage> drained;
+  size_t total = 0;
+  until = std::chrono::steady_clock::now() + 15s;
+  while (link.stats().client.delivered == 0 && std::chrono::steady_clock::now() < until) {
+    drained.clear();
+    total += link.queue().drain(drained, 1024, std::chrono::microseconds(10000));
+  }
+  CHECK(call.get());
+  sub.join();
+  INFO("mosquitto_sub saw: " << seen << "; drained " << total << ", client: connects " << link.stats().client.connects
+       << ", losses " << link.stats().client.connection_losses << ", delivered " << link.stats().client.delivered);
+  CHECK(link.stats().commands_published == 1);
+  CHECK(seen.find("tran.thi.b") != std::string::npos);
+  CHECK(total >= 8);
+  link.stop();
 }

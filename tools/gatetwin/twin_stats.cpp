@@ -32,6 +32,7 @@ nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLin
                  {"connect_failures", l.client.connect_failures}, {"connection_losses", l.client.connection_losses},
                  {"published", l.client.published},       {"delivered", l.client.delivered},
                  {"publish_failures", l.client.publish_failures}};
+    j["commands"] = {{"published", l.commands_published}, {"refused", l.commands_refused}};  // this console's own
   } else {
     j["messages"]["received"] = 0;
     j["messages"]["batch_positions"] = 0;
