@@ -5,6 +5,7 @@
 // without retention. Runs inside a clock tick: part of the fold, deterministic.
 #include "twin/core_context.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace twin::detail {
@@ -23,6 +24,7 @@ void retire_shipments(Ctx& c, SimTime before) {
     }
     RetiredShipments& r = s.retired;
     r.count++;
+    if (sh.id < 0x80000000u && sh.id > r.highest_id) r.highest_id = sh.id;
     if (sh.arrived_ms >= 0) r.arrived++;
     // The same choice as compute_kpis() and scenario_kpis() make for a shipment that is out.
     if (sh.handed_over_ms >= 0 && sh.arrived_ms >= 0 && sh.outcome != Outcome::Diverted && sh.outcome != Outcome::Refused) {
@@ -74,3 +76,17 @@ void retire_shipments(Ctx& c, SimTime before) {
 }
 
 }  // namespace twin::detail
+
+namespace twin {
+
+ShipmentId highest_declared_id(const WorldState& w) {
+  ShipmentId top = 0;
+  for (const SiteState& s : w.sites) {
+    top = std::max(top, s.retired.highest_id);
+    for (const Shipment& sh : s.shipments)
+      if (sh.id < 0x80000000u) top = std::max(top, sh.id);
+  }
+  return top;
+}
+
+}  // namespace twin

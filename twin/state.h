@@ -172,6 +172,7 @@ struct RetiredShipments {
   // class has reefers (scenario scores).
   std::array<std::vector<int64_t>, 2> dwell_ms;
   std::vector<int64_t> perishable_dwell_ms;
+  ShipmentId highest_id = 0;                 // the highest id below 2^31 (declared shipments) removed
 };
 
 struct SiteState {
@@ -214,5 +215,10 @@ struct WorldState {
   std::vector<CommandRecord> commands;
   uint64_t undeclared_next = 0x80000000u;
 };
+
+// The highest id below 2^31 (the ids declarations carry; undeclared arrivals get ids from
+// 2^31 up) that the run has used, in the live state or retired (retention.cpp). A fork's
+// simulator numbers its new shipments after it.
+ShipmentId highest_declared_id(const WorldState& w);
 
 }  // namespace twin

@@ -77,7 +77,7 @@ uint64_t Core::state_hash() const {
     const RetiredShipments& r = s.retired;
     if (r.count > 0) {
       H(r.count); H(r.arrived); H(r.unmanned_crossings);
-      H.seq(r.dwell_ms[0]); H.seq(r.dwell_ms[1]); H.seq(r.perishable_dwell_ms);
+      H.seq(r.dwell_ms[0]); H.seq(r.dwell_ms[1]); H.seq(r.perishable_dwell_ms); H(r.highest_id);
     }
   }
   return H.h;

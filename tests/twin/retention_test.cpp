@@ -95,8 +95,15 @@ TEST_CASE("retention: finished shipments leave the state after a day; KPIs do no
       CHECK(sh.container == ref.container);
     }
     CHECK(k.by_id.size() == k.shipments.size());
+    // The highest declared id among the removed ones is kept (a fork numbers after it).
+    ShipmentId highest_removed = 0;
+    for (const Shipment& sh : a.shipments)
+      if (!k.by_id.count(sh.id) && sh.id < 0x80000000u) highest_removed = std::max(highest_removed, sh.id);
+    CHECK(highest_removed > 0);
+    CHECK(k.retired.highest_id == highest_removed);
     require_same_kpis(compute_kpis(kept, si, end), compute_kpis(all, si, end));
   }
+  CHECK(highest_declared_id(kept.state()) == highest_declared_id(all.state()));
   CHECK(kept.check_invariants().empty());
   const ScenarioKpis sk = scenario_kpis(kept, end, opt.tick_ms), sa = scenario_kpis(all, end, opt.tick_ms);
   CHECK(sk.arrived == sa.arrived);

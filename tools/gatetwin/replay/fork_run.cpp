@@ -108,12 +108,8 @@ std::string ForkRun::start_live(const Replay& replay, const ForkOptions& options
   world_.sites = replay.sites();
   world_.options.seed = replay.session().info.seed;
   world_.options.start_ms = fork_ms_;
-  // New shipments get ids after every id the recording used (declared or undeclared below 2^31).
-  uint32_t max_id = 0;
-  for (const auto& site : replay.core().state().sites)
-    for (const auto& sh : site.shipments)
-      if (sh.id < 0x80000000u) max_id = std::max(max_id, sh.id);
-  world_.options.first_shipment = max_id + 1;
+  // New shipments get ids after every id below 2^31 the recording used, retired ones too.
+  world_.options.first_shipment = twin::highest_declared_id(replay.core().state()) + 1;
   for (const auto& s : world_.sites) {
     auto per_day = twin::load_per_day(s, options.live_load);
     if (!per_day) return "the fork's load \"" + options.live_load + "\" is not a load name (baseline, 2027, 2030, xN)";
