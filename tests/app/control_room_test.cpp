@@ -4,7 +4,8 @@
 // in the core, is in the audit log, is published to a real broker, and the next frame
 // draws the lane in the closed colour; a viewer's command is refused and audited; when
 // input stops, the stale banner comes within the stated time and nothing is drawn moving;
-// the windowed app draws both sites and matches its reference image.
+// the windowed app draws both sites and matches its reference image; the inspector follows
+// its shipment by id while retention moves it, and lets go when it is removed.
 #include "EngineTestKit.h"
 #include "control_room.h"
 #include "palette.h"
@@ -178,4 +179,38 @@ TEST_CASE("the windowed control room under Xvfb draws both sites like its refere
   INFO(cmp.message);
   CHECK(cmp.ok);
   CHECK(room.draw_list().of(MeshKind::GuideVehicle).size() == 12);
+}
+
+TEST_CASE("the inspector keeps its shipment while retention moves it, and lets go when it is removed") {
+  Console console(nullptr);
+  engine::Renderer renderer(enginetest::testConfig(640, 360));
+  ControlRoom room(console.core, *console.loop, *console.queue, nullptr, renderer, ControlRoomOptions{});
+  console.feed(27 * twin::kHour);  // more than one frame's worth (65,536 events): two updates
+  room.update(0);
+  const size_t site = 1;
+  const auto& before = console.core.state().sites[site];
+  REQUIRE(before.retired.count == 0);  // not a day in yet
+  REQUIRE(before.shipments.size() > 10);
+  // The newest shipment stays; the first one has long left and will be removed.
+  const uint32_t last = static_cast<uint32_t>(before.shipments.size() - 1);
+  const twin::ShipmentId newest = before.shipments[last].id, first = before.shipments[0].id;
+  REQUIRE((before.shipments[0].phase == twin::Phase::Cleared || before.shipments[0].phase == twin::Phase::Left));
+  room.select({PickKind::Shipment, static_cast<uint8_t>(site), last, 0});
+  room.update(100);
+  const auto& after = console.core.state().sites[site];
+  REQUIRE(after.retired.count > 0);
+  REQUIRE(after.by_id.count(first) == 0);
+  REQUIRE(room.selected().kind == PickKind::Shipment);
+  REQUIRE(room.selected().index < after.shipments.size());
+  CHECK(room.selected().index < last);  // it moved...
+  CHECK(after.shipments[room.selected().index].id == newest);  // ...and is still the same shipment
+  // A selected shipment that retention removes is let go, not swapped for another.
+  Console again(nullptr);
+  ControlRoom room2(again.core, *again.loop, *again.queue, nullptr, renderer, ControlRoomOptions{});
+  again.feed(27 * twin::kHour);
+  room2.update(0);
+  room2.select({PickKind::Shipment, static_cast<uint8_t>(site), 0, 0});
+  room2.update(100);
+  CHECK(again.core.state().sites[site].by_id.count(first) == 0);
+  CHECK(room2.selected().kind == PickKind::None);
 }

@@ -99,9 +99,27 @@ void ControlRoom::update_staleness(int64_t wall_ms) {
                              " s; shown as of " + clock_text(now) + ", not live";
 }
 
+void ControlRoom::select(const PickTarget& t) {
+  selected_ = t;
+  selected_shipment_ = 0;
+  if (t.kind != PickKind::Shipment) return;
+  const auto& sites = core_.state().sites;
+  if (t.site < sites.size() && t.index < sites[t.site].shipments.size()) selected_shipment_ = sites[t.site].shipments[t.index].id;
+  else selected_ = {};
+}
+
+void ControlRoom::follow_selection() {
+  if (selected_.kind != PickKind::Shipment) return;
+  const auto& by_id = core_.state().sites[selected_.site].by_id;  // checked by select()
+  auto it = by_id.find(selected_shipment_);
+  if (it == by_id.end()) selected_ = {};  // retired
+  else selected_.index = it->second;
+}
+
 void ControlRoom::update(int64_t wall_ms) {
   wall_ms_ = wall_ms;
   loop_.run_frame(wall_ms);
+  follow_selection();
   if (ticket_to_seq_.count(form_.ticket)) form_.last_seq = ticket_to_seq_[form_.ticket];
   update_staleness(wall_ms);
   kpis_.sample(core_, core_.state().now_ms, 0);
@@ -109,7 +127,7 @@ void ControlRoom::update(int64_t wall_ms) {
     for (size_t i = 0; i < core_.sites().size(); ++i) {
       auto it = core_.state().sites[i].by_id.find(options_.inspect_shipment);
       if (it == core_.state().sites[i].by_id.end()) continue;
-      selected_ = {PickKind::Shipment, static_cast<uint8_t>(i), it->second, 0};
+      select({PickKind::Shipment, static_cast<uint8_t>(i), it->second, 0});
       panel_site_ = static_cast<uint8_t>(i);
     }
 }
@@ -157,7 +175,7 @@ void ControlRoom::handle_pointer() {
   if (!in.left && was_left_down_ && glm::length(in.cursor_px - press_at_) < 4.0f) {
     if (auto id = renderer_.pick(static_cast<int>(in.cursor_px.x), static_cast<int>(in.cursor_px.y)))
       if (const PickTarget* t = draw_list_.target(*id)) {
-        selected_ = *t;
+        select(*t);
         panel_site_ = t->site;
       }
   }

@@ -54,7 +54,10 @@ class ControlRoom {
   void set_overlay(std::function<void()> draw) { overlay_ = std::move(draw); }
 
   void set_view(const std::string& name);
-  void select(const gatetwin::PickTarget& t) { selected_ = t; }
+  // What the inspector shows. A shipment is followed by its id: its index moves when
+  // retention removes older shipments, and the selection clears when it is removed.
+  void select(const gatetwin::PickTarget& t);
+  const gatetwin::PickTarget& selected() const { return selected_; }
   void log_in(const std::string& user, twin::Role role) { session_ = {user, role}; }
   gatetwin::CommandForm& form() { return form_; }
   const gatetwin::DrawList& draw_list() const { return draw_list_; }
@@ -68,6 +71,7 @@ class ControlRoom {
  private:
   void after_apply(const connectors::SequencedEvent& e, const twin::Decisions& d);
   void update_staleness(int64_t wall_ms);
+  void follow_selection();
   void handle_pointer();
   void draw_panels();
   void draw_wall();
@@ -92,6 +96,7 @@ class ControlRoom {
   gatetwin::OperatorSession session_;
   gatetwin::CommandForm form_;
   gatetwin::PickTarget selected_;
+  twin::ShipmentId selected_shipment_ = 0;  // the id of selected_ when it is a shipment
   uint8_t panel_site_ = 0;
 
   uint64_t console_seq_ = 0;
