@@ -10,12 +10,10 @@ uint64_t Sequencer::expected(const std::string& source) const {
   return it == sources_.end() ? 1 : it->second.next;
 }
 
-void Sequencer::release(FieldMessage&& m, std::vector<SequencedEvent>& ready) {
+void Sequencer::emit(FieldMessage&& m, twin::SimTime time_ms, std::vector<SequencedEvent>& ready) {
   SequencedEvent e;
   e.event.seq = next_twin_seq_++;
-  if (m.time_ms < clock_ms_) stats_.time_clamped++;
-  else clock_ms_ = m.time_ms;
-  e.event.time_ms = clock_ms_;
+  e.event.time_ms = time_ms;
   e.event.site = m.site;
   e.event.body = std::move(m.body);
   e.source = std::move(m.source);
@@ -26,17 +24,15 @@ void Sequencer::release(FieldMessage&& m, std::vector<SequencedEvent>& ready) {
   ready.push_back(std::move(e));
 }
 
+void Sequencer::release(FieldMessage&& m, std::vector<SequencedEvent>& ready) {
+  if (m.time_ms < clock_ms_) stats_.time_clamped++;
+  else clock_ms_ = m.time_ms;
+  emit(std::move(m), clock_ms_, ready);
+}
+
 void Sequencer::insert(FieldMessage m, std::vector<SequencedEvent>& ready) {
-  SequencedEvent e;
-  e.event.seq = next_twin_seq_++;
-  e.event.time_ms = m.time_ms;
-  e.event.site = m.site;
-  e.event.body = std::move(m.body);
-  e.source = std::move(m.source);
-  e.source_seq = m.source_seq;
-  e.cls = m.cls;
-  stats_.released++;
-  ready.push_back(std::move(e));
+  const twin::SimTime t = m.time_ms;
+  emit(std::move(m), t, ready);
 }
 
 void Sequencer::flush(Source& s, int64_t now_ms, std::vector<SequencedEvent>& ready) {

@@ -78,7 +78,8 @@ class Sequencer {
     std::map<uint64_t, FieldMessage> held;     // out of order, waiting for `next`
     int64_t gap_since_ms = -1;                 // when the current gap was first seen
   };
-  void release(FieldMessage&& m, std::vector<SequencedEvent>& ready);
+  void emit(FieldMessage&& m, twin::SimTime time_ms, std::vector<SequencedEvent>& ready);  // next twin seq
+  void release(FieldMessage&& m, std::vector<SequencedEvent>& ready);                       // at the clock
   void flush(Source& s, int64_t now_ms, std::vector<SequencedEvent>& ready);
   void skip_gap(Source& s, int64_t now_ms, std::vector<SequencedEvent>& ready);
 
