@@ -24,7 +24,7 @@ void retire_shipments(Ctx& c, SimTime before) {
     }
     RetiredShipments& r = s.retired;
     r.count++;
-    if (sh.id < 0x80000000u && sh.id > r.highest_id) r.highest_id = sh.id;
+    if (sh.id < kFirstUndeclaredId && sh.id > r.highest_id) r.highest_id = sh.id;
     if (sh.arrived_ms >= 0) r.arrived++;
     // The same choice as compute_kpis() and scenario_kpis() make for a shipment that is out.
     if (sh.handed_over_ms >= 0 && sh.arrived_ms >= 0 && sh.outcome != Outcome::Diverted && sh.outcome != Outcome::Refused) {
@@ -84,7 +84,7 @@ ShipmentId highest_declared_id(const WorldState& w) {
   for (const SiteState& s : w.sites) {
     top = std::max(top, s.retired.highest_id);
     for (const Shipment& sh : s.shipments)
-      if (sh.id < 0x80000000u) top = std::max(top, sh.id);
+      if (sh.id < kFirstUndeclaredId) top = std::max(top, sh.id);
   }
   return top;
 }

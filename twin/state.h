@@ -16,6 +16,9 @@
 namespace twin {
 
 constexpr uint32_t kNone = 0xFFFFFFFFu;
+// Shipment ids from declarations are below this; a vehicle that arrives undeclared gets
+// the next id from here up (WorldState::undeclared_next).
+constexpr ShipmentId kFirstUndeclaredId = 0x80000000u;
 
 // Retention (docs/core.md): at every kRetireEveryTicks-th clock tick of a site (hourly
 // at the simulator's one-minute tick), a shipment that has Left or is Cleared and whose
@@ -172,7 +175,7 @@ struct RetiredShipments {
   // class has reefers (scenario scores).
   std::array<std::vector<int64_t>, 2> dwell_ms;
   std::vector<int64_t> perishable_dwell_ms;
-  ShipmentId highest_id = 0;                 // the highest id below 2^31 (declared shipments) removed
+  ShipmentId highest_id = 0;                 // the highest declared id (below kFirstUndeclaredId) removed
 };
 
 struct SiteState {
@@ -213,12 +216,11 @@ struct WorldState {
   std::vector<SiteState> sites;
   std::map<std::string, int64_t> ignored_by_reason;   // ordered: part of the hash
   std::vector<CommandRecord> commands;
-  uint64_t undeclared_next = 0x80000000u;
+  uint64_t undeclared_next = kFirstUndeclaredId;
 };
 
-// The highest id below 2^31 (the ids declarations carry; undeclared arrivals get ids from
-// 2^31 up) that the run has used, in the live state or retired (retention.cpp). A fork's
-// simulator numbers its new shipments after it.
+// The highest declared id (below kFirstUndeclaredId) that the run has used, in the live
+// state or retired (retention.cpp). A fork's simulator numbers its new shipments after it.
 ShipmentId highest_declared_id(const WorldState& w);
 
 }  // namespace twin

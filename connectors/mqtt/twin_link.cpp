@@ -134,7 +134,7 @@ void TwinLink::run_publisher() {
   std::unique_lock lock(outbox_mu_);
   while (!publisher_stop_) {
     if (outbox_.empty() && commands_.empty() && !has_health_) {
-      if (in_hand_ == 0 && backlog_since_trim_ >= kTrimAfter) {
+      if (backlog_since_trim_ >= kTrimAfter) {
         // A backlog has drained (a run faster than real time, a broker that was away):
         // give its memory back to the system, which glibc does not do by itself for
         // many small blocks freed out of order. Once per backlog, never per message.

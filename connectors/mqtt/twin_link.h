@@ -53,7 +53,7 @@ struct TwinLinkStats {
   uint64_t commands_published = 0;       // publish_event()s handed to the client
   uint64_t commands_refused = 0;         // publish_event()s refused (too many waiting) or failed
   size_t outbox = 0;
-  size_t outbox_high_water = 0;          // most decisions waiting at once (memory: ~0.4 KiB each)
+  size_t outbox_high_water = 0;          // most decisions waiting at once (memory: ~0.55 KiB each)
   IngestQueueStats queue;
   MqttClientStats client;
 };

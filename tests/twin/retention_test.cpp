@@ -98,7 +98,7 @@ TEST_CASE("retention: finished shipments leave the state after a day; KPIs do no
     // The highest declared id among the removed ones is kept (a fork numbers after it).
     ShipmentId highest_removed = 0;
     for (const Shipment& sh : a.shipments)
-      if (!k.by_id.count(sh.id) && sh.id < 0x80000000u) highest_removed = std::max(highest_removed, sh.id);
+      if (!k.by_id.count(sh.id) && sh.id < kFirstUndeclaredId) highest_removed = std::max(highest_removed, sh.id);
     CHECK(highest_removed > 0);
     CHECK(k.retired.highest_id == highest_removed);
     require_same_kpis(compute_kpis(kept, si, end), compute_kpis(all, si, end));
@@ -140,7 +140,7 @@ TEST_CASE("retention: a finished shipment leaves after a day; an event for it is
   testing::CoreDriver t({testing::shipped_site("m1119")});
   // A vehicle nobody declared: diverted at gate-in, then it leaves (a finished shipment).
   t.send(VehicleArrived{Direction::Export, "X-1", "ABCU1234567"});
-  const ShipmentId out = 0x80000000u;
+  const ShipmentId out = kFirstUndeclaredId;
   REQUIRE(t.site().by_id.count(out) == 1);
   t.complete(out, CheckpointKind::GateIn);
   REQUIRE(t.ship(out).phase == Phase::Diverted);

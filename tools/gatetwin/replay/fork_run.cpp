@@ -108,7 +108,7 @@ std::string ForkRun::start_live(const Replay& replay, const ForkOptions& options
   world_.sites = replay.sites();
   world_.options.seed = replay.session().info.seed;
   world_.options.start_ms = fork_ms_;
-  // New shipments get ids after every id below 2^31 the recording used, retired ones too.
+  // New shipments get ids after every declared id the recording used, retired ones too.
   world_.options.first_shipment = twin::highest_declared_id(replay.core().state()) + 1;
   for (const auto& s : world_.sites) {
     auto per_day = twin::load_per_day(s, options.live_load);
