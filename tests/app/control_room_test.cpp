@@ -161,8 +161,8 @@ TEST_CASE("the windowed control room under Xvfb draws both sites like its refere
     WARN("SKIPPED: Xvfb is not installed (Debian package xvfb)");
     return;
   }
-  XvfbServer x;
-  REQUIRE(x.start(xvfb));
+  XvfbServer x;  // tests/support/xvfb_server.h
+  if (!x.start(xvfb)) FAIL("Xvfb is not working: " << x.why());
   setenv("DISPLAY", x.display().c_str(), 1);
   Console console(nullptr);
   engine::RendererConfig rc = enginetest::testConfig(1280, 720);

@@ -4,8 +4,10 @@
 // (frames, a window resize that rebuilds the swapchain, minimise/restore under twm, which
 // the test also starts). A canary first proves the counter sees a deliberate mistake. The
 // windowed case skips (with a message) only when Xvfb is not installed; without twm the
-// minimise step only checks that nothing fails.
+// minimise step only checks that nothing fails. Xvfb or twm installed but not working
+// (twm exits at once without X fonts) fails at once with the reason, in one line.
 #include "EngineTestKit.h"
+#include "window_manager.h"
 #include "xvfb_server.h"
 
 #include <engine/VkCheck.h>
@@ -30,51 +32,6 @@
 
 using namespace enginetest;
 
-namespace {
-
-std::string findProgram(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "/usr/bin:/bin";
-  for (size_t a = 0; a <= p.size();) {
-    size_t b = p.find(':', a);
-    if (b == std::string::npos) b = p.size();
-    std::string cand = p.substr(a, b - a) + "/" + name;
-    if (access(cand.c_str(), X_OK) == 0) return cand;
-    a = b + 1;
-  }
-  return "";
-}
-
-// A child process (a window manager) killed on destruction.
-class Child {
- public:
-  bool start(const std::string& exe, const std::vector<std::string>& args) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      std::vector<char*> argv;
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(exe.c_str(), argv.data());
-      _exit(127);
-    }
-    return pid_ > 0;
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
-
-}  // namespace
 
 TEST_CASE("validation: the counter sees a deliberate mistake", "[engine][validation]") {
   engine::Device::resetValidationMessageCount();
@@ -127,26 +84,26 @@ TEST_CASE("validation: offscreen run, start to clean shutdown, zero messages",
 }
 
 TEST_CASE("validation: windowed under Xvfb with a resize, zero messages", "[engine][validation][window]") {
-  const std::string xvfb = findProgram("Xvfb");
+  const std::string xvfb = XvfbServer::find();
   if (xvfb.empty()) {
     WARN("SKIPPED windowed validation: Xvfb is not installed (Debian package xvfb)");
     return;
   }
-  XvfbServer server;  // tests/xvfb_server.h
-  REQUIRE(server.start(xvfb, "1280x720x24"));
+  XvfbServer server;  // tests/support/xvfb_server.h
+  if (!server.start(xvfb, "1280x720x24")) FAIL("Xvfb is not working: " << server.why());
   std::string old_display = std::getenv("DISPLAY") ? std::getenv("DISPLAY") : "";
   setenv("DISPLAY", server.display().c_str(), 1);
   unsetenv("WAYLAND_DISPLAY");
   // A window manager makes minimise real (without one X ignores iconify requests). twm
-  // (Debian package twm) places windows itself with this configuration.
-  Child wm;
-  const std::string twm = findProgram("twm");
+  // (Debian package twm, in packages.txt) must be running and managing the root window
+  // before the test relies on it: a twm that exits at once (no X fonts) fails here, in
+  // one line, instead of an iconify that never comes.
+  WindowManager wm;  // tests/support/window_manager.h
+  const std::string twm = WindowManager::find();
   bool have_wm = false;
   if (!twm.empty()) {
-    const std::string rc = outputDir() + "/twmrc";
-    std::ofstream(rc) << "RandomPlacement\nUsePPosition \"on\"\nNoTitle\n";
-    have_wm = wm.start(twm, {"twm", "-display", server.display(), "-f", rc});
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    if (!wm.start(twm, server.display(), outputDir())) FAIL("window manager is not working: " << wm.why());
+    have_wm = true;
   } else {
     WARN("no window manager (Debian package twm): the minimise part only checks for errors");
   }
@@ -200,6 +157,7 @@ TEST_CASE("validation: windowed under Xvfb with a resize, zero messages", "[engi
       if (!minimised) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (have_wm) {
+      INFO("twm " << (wm.alive() ? "is still running" : "has exited") << "; the window did not iconify");
       CHECK(minimised);
       if (minimised) CHECK_FALSE(r.beginFrame());
     }

@@ -1,6 +1,8 @@
 // The private mosquitto broker of the MQTT tests. See mosquitto_fixture.h.
 #include "mosquitto_fixture.h"
 
+#include "child_process.h"  // last_line_of
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -63,7 +65,12 @@ bool MosquittoFixture::start() {
     execl(kMosquitto, kMosquitto, "-c", conf.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  return wait_until_accepting(pid_, port_);
+  why_.clear();
+  if (wait_until_accepting(pid_, port_, &why_)) return true;
+  const std::string last = last_line_of(dir_ + "/mosquitto.log");
+  if (!last.empty()) why_ += ": " + last;
+  std::fprintf(stderr, "test broker did not start: %s\n", why_.c_str());
+  return false;
 }
 
 void MosquittoFixture::stop() { stop_process(pid_); }
@@ -99,16 +106,22 @@ bool loopback_accepts(int port) {
   return ok;
 }
 
-bool wait_until_accepting(pid_t& pid, int port) {
+bool wait_until_accepting(pid_t& pid, int port, std::string* why) {
   for (int i = 0; i < 250; ++i) {
     if (loopback_accepts(port)) return true;
     int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
+    if (pid <= 0 || waitpid(pid, &status, WNOHANG) == pid) {
+      if (why) {
+        if (pid <= 0) *why = "mosquitto could not be started (fork failed)";
+        else if (WIFEXITED(status)) *why = "mosquitto exited with status " + std::to_string(WEXITSTATUS(status));
+        else *why = "mosquitto was killed by signal " + std::to_string(WTERMSIG(status));
+      }
       pid = -1;
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  if (why) *why = "mosquitto is not accepting connections on 127.0.0.1:" + std::to_string(port) + " after 5 s";
   return false;
 }
 

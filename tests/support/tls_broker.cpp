@@ -1,6 +1,7 @@
 // The shipped TLS broker set-up as a test fixture. See tls_broker.h.
 #include "tls_broker.h"
 
+#include "child_process.h"      // last_line_of
 #include "mosquitto_fixture.h"  // run_command, broker process helpers
 
 #include <arpa/inet.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -62,7 +64,17 @@ bool TlsBroker::start() {
     execl(kMosquitto, kMosquitto, "-c", conf.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  return wait_until_accepting(pid_, port_);
+  std::string why;
+  if (wait_until_accepting(pid_, port_, &why)) return true;
+  for (const char* f : {"/mosquitto.stderr", "/mosquitto.log"}) {
+    const std::string last = last_line_of(dir_ + f);
+    if (!last.empty()) {
+      why += ": " + last;
+      break;
+    }
+  }
+  std::fprintf(stderr, "test TLS broker did not start: %s\n", why.c_str());
+  return false;
 }
 
 void TlsBroker::stop() { stop_process(pid_); }

@@ -16,7 +16,10 @@ class MosquittoFixture {
   MosquittoFixture& operator=(const MosquittoFixture&) = delete;
 
   static bool available();               // mosquitto is installed
-  bool start();                          // false if it did not accept connections within 5 s
+  // False if it did not accept connections within 5 s; then why() says why in one line
+  // (also printed to stderr), with the last line of the broker's log.
+  bool start();
+  const std::string& why() const { return why_; }
   void stop();                           // SIGTERM and wait
   bool restart() { stop(); return start(); }
 
@@ -31,11 +34,14 @@ class MosquittoFixture {
   bool persistence_;
   std::string dir_;
   pid_t pid_ = -1;
+  std::string why_;
 };
 
 // Waits (up to 5 s) until a broker process accepts connections; false, with pid set to
-// -1, if it exited first. Shared by MosquittoFixture and TlsBroker.
-bool wait_until_accepting(pid_t& pid, int port);
+// -1, if it exited first. *why (when given) then says which in a few words ("mosquitto
+// exited with status 3", "... not accepting connections on 127.0.0.1:N after 5 s").
+// Shared by MosquittoFixture and TlsBroker.
+bool wait_until_accepting(pid_t& pid, int port, std::string* why = nullptr);
 // SIGTERM, up to 5 s for it to exit (so the broker saves its persistence), then SIGKILL.
 void stop_process(pid_t& pid);
 // True when something accepts TCP connections on 127.0.0.1:port.
