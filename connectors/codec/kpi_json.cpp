@@ -9,7 +9,7 @@ namespace connectors {
 using twin::SiteKpis;
 
 std::string hash_hex(uint64_t h) {
-  char buf[19];
+  char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
 }

@@ -14,6 +14,7 @@ nlohmann::json kpis_to_json(const twin::SiteKpis& k);
 std::string kpis_csv_header();
 std::string kpis_to_csv_row(const twin::SiteKpis& k);
 std::string kpis_to_text(const twin::SiteKpis& k, const std::string& site_name);
+// A 64-bit hash or id (state hash, stream id) as 16 lower-case hex digits: the one place.
 std::string hash_hex(uint64_t h);
 
 }  // namespace connectors

@@ -1,5 +1,6 @@
 // A follower's side of the event stream. See stream_follower.h.
 #include "connectors/mqtt/stream_follower.h"
+#include "connectors/codec/kpi_json.h"  // hash_hex
 
 #include "connectors/codec/stream_batch.h"
 
@@ -17,12 +18,6 @@ MqttClientOptions client_options(const StreamFollowerOptions& o) {
   c.clean_session = false;   // the broker queues the stream for us while we are away
   c.subscriptions = {stream_topic(), stream_head_topic()};
   return c;
-}
-
-std::string hex(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
 }
 
 // The event as the follower's Sequencer takes it: one source, its seq the twin seq.
@@ -83,7 +78,7 @@ bool StreamFollower::adopt(uint64_t stream_id, int64_t session) {
   }
   if (!stats_.primary_changed) {
     stats_.primary_changed = true;
-    stats_.last_error = "a new primary run (stream " + hex(stream_id) + ", was " + hex(stats_.stream_id) +
+    stats_.last_error = "a new primary run (stream " + hash_hex(stream_id) + ", was " + hash_hex(stats_.stream_id) +
                         "): this follower holds the old run's state; restart it to follow the new run";
   }
   return false;
@@ -147,7 +142,7 @@ void StreamFollower::on_head(const std::string& payload) {
         const bool was_changed = stats_.primary_changed;
         if (adopt(stream, j["session"].get<int64_t>())) {
           stats_.head_seq = std::max(stats_.head_seq, j["seq"].get<uint64_t>());
-          if (stats_.primary_status != status) line = "follow: the primary (stream " + hex(stream) + ") is " + status;
+          if (stats_.primary_status != status) line = "follow: the primary (stream " + hash_hex(stream) + ") is " + status;
           stats_.primary_status = status;
         } else if (!was_changed) {
           line = "follow: " + stats_.last_error;

@@ -1,5 +1,6 @@
 // The primary's event stream. See stream_publisher.h.
 #include "connectors/mqtt/stream_publisher.h"
+#include "connectors/codec/kpi_json.h"  // hash_hex
 
 #include "connectors/codec/event_binary.h"
 #include "connectors/codec/stream_batch.h"
@@ -18,19 +19,13 @@ uint64_t new_stream_id() {
   return id;
 }
 
-std::string hex(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 MqttClientOptions client_options(const StreamPublisherOptions& o, uint64_t stream_id) {
   MqttClientOptions c;
   c.broker = o.broker;
   c.clean_session = false;  // batches not acknowledged when the connection drops are sent again after it
   c.max_inflight = o.max_inflight;
   c.will_topic = stream_head_topic();
-  c.will_payload = R"({"v":1,"status":"offline","stream":")" + hex(stream_id) + R"("})";
+  c.will_payload = R"({"v":1,"status":"offline","stream":")" + hash_hex(stream_id) + R"("})";
   return c;
 }
 
@@ -96,7 +91,7 @@ bool StreamPublisher::append(const twin::Event& e) {
 
 std::string StreamPublisher::head_json(const char* status) const {
   // mu_ held by the caller.
-  return std::string(R"({"v":1,"status":")") + status + R"(","stream":")" + hex(stream_id_) + R"(","session":)" +
+  return std::string(R"({"v":1,"status":")") + status + R"(","stream":")" + hash_hex(stream_id_) + R"(","session":)" +
          std::to_string(options_.session) + R"(,"seq":)" + std::to_string(stats_.last_seq) + "}";
 }
 

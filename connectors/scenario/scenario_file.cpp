@@ -3,6 +3,8 @@
 // way as connectors/sitefile/site_file.cpp).
 #include "connectors/scenario/scenario_file.h"
 
+#include "twin/clock_text.h"
+
 #include "connectors/sitefile/site_file.h"
 #include "twin/scenario_score.h"
 #include "twin/site_plan.h"
@@ -79,7 +81,7 @@ struct Field {
   }
   SimTime time() const {
     std::string s = str();
-    auto t = parse_time_of_day(s);
+    auto t = twin::parse_clock(s);
     if (!t) fail("\"" + s + "\" is not a time of day; expected HH:MM or HH:MM:SS (hours 0 to 47)");
     return *t;
   }
@@ -277,12 +279,12 @@ twin::Incident read_incident(const Field& f, const Context& ctx, SimTime end) {
     in.site = site_of(f, ctx);
     if (f.has("until")) {
       in.until_ms = f.at("until").time();
-      if (in.until_ms <= in.at_ms) f.at("until").fail("must be after \"at\" (" + format_time_of_day(in.at_ms) + ")");
+      if (in.until_ms <= in.at_ms) f.at("until").fail("must be after \"at\" (" + twin::clock_text(in.at_ms, twin::ClockStyle::Minutes) + ")");
     } else if (in.kind == K::Surge || in.kind == K::DeclarationMismatch) {
       f.at("until");  // required for windows: fails with "missing (required)"
     }
   }
-  if (in.at_ms >= end) f.at("at").fail("is at or after the scenario's end (" + format_time_of_day(end) + ")");
+  if (in.at_ms >= end) f.at("at").fail("is at or after the scenario's end (" + twin::clock_text(end, twin::ClockStyle::Minutes) + ")");
   if (f.has("note")) in.note = f.at("note").str();
   const twin::SiteSpec& s = ctx.sites[in.site];
   switch (in.kind) {
@@ -362,7 +364,7 @@ LoadedScenario read_scenario(const Field& root, const std::string& file, const s
     Field cmds = ma.at("commands");
     for (size_t i = 0; i < cmds.size(); ++i) {
       twin::ScheduledCommand c = read_command(cmds.at(i), ctx, {});
-      if (c.at_ms >= sc.end_ms) cmds.at(i).at("at").fail("is at or after the scenario's end (" + format_time_of_day(sc.end_ms) + ")");
+      if (c.at_ms >= sc.end_ms) cmds.at(i).at("at").fail("is at or after the scenario's end (" + twin::clock_text(sc.end_ms, twin::ClockStyle::Minutes) + ")");
       sc.model_answer.push_back(c);
     }
   }
@@ -377,28 +379,7 @@ LoadedScenario read_scenario(const Field& root, const std::string& file, const s
 
 std::string ScenarioFileError::message() const { return file + ": " + (field.empty() ? "" : field + ": ") + why; }
 
-std::optional<SimTime> parse_time_of_day(const std::string& s) {
-  int h = 0, m = 0, sec = 0;
-  size_t n = s.size();
-  auto digits = [&](size_t at, int& out) {
-    if (at + 2 > n || !std::isdigit(static_cast<unsigned char>(s[at])) || !std::isdigit(static_cast<unsigned char>(s[at + 1]))) return false;
-    out = (s[at] - '0') * 10 + (s[at + 1] - '0');
-    return true;
-  };
-  if (n != 5 && n != 8) return std::nullopt;
-  if (!digits(0, h) || s[2] != ':' || !digits(3, m)) return std::nullopt;
-  if (n == 8 && (s[5] != ':' || !digits(6, sec))) return std::nullopt;
-  if (h > 47 || m > 59 || sec > 59) return std::nullopt;
-  return h * twin::kHour + m * twin::kMinute + sec * twin::kSecond;
-}
 
-std::string format_time_of_day(SimTime t) {
-  char buf[32];
-  const long long s = static_cast<long long>(t / twin::kSecond);
-  if (s % 60) std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", s / 3600, (s / 60) % 60, s % 60);
-  else std::snprintf(buf, sizeof buf, "%02lld:%02lld", s / 3600, (s / 60) % 60);
-  return buf;
-}
 
 ScenarioFileResult parse_scenario(const std::string& text, const std::string& file, const std::string& sites_dir) {
   json j;

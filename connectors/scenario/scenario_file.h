@@ -33,10 +33,6 @@ using ScenarioFileResult = std::variant<LoadedScenario, ScenarioFileError>;
 ScenarioFileResult load_scenario_file(const std::string& path, const std::string& sites_dir);
 ScenarioFileResult parse_scenario(const std::string& text, const std::string& file_name, const std::string& sites_dir);
 
-// "HH:MM" or "HH:MM:SS" (HH 0..47) in milliseconds; empty when malformed.
-std::optional<twin::SimTime> parse_time_of_day(const std::string& s);
-// The other way, for messages and reports: "10:00", "10:00:30", "25:00".
-std::string format_time_of_day(twin::SimTime t);
 
 // The shipped scenarios' folder (assets/scenarios), or $GATETWIN_SCENARIOS.
 std::string default_scenarios_dir();

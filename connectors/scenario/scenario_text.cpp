@@ -1,6 +1,8 @@
 // Scenario text for people. See scenario_text.h.
 #include "connectors/scenario/scenario_text.h"
 
+#include "twin/clock_text.h"
+
 #include "connectors/scenario/scenario_file.h"
 
 #include <cstdio>
@@ -37,8 +39,8 @@ std::string describe_incident(const twin::Incident& in, const twin::SiteSpec& s)
     case twin::IncidentKind::Command: what = std::string("command ") + twin::to_string(in.command.command.kind); break;
     case twin::IncidentKind::Count: break;
   }
-  std::string when = format_time_of_day(in.at_ms);
-  if (in.until_ms != twin::kForever) when += "-" + format_time_of_day(in.until_ms);
+  std::string when = twin::clock_text(in.at_ms, twin::ClockStyle::Minutes);
+  if (in.until_ms != twin::kForever) when += "-" + twin::clock_text(in.until_ms, twin::ClockStyle::Minutes);
   return when + "  " + s.id + "  " + what;
 }
 
@@ -50,7 +52,7 @@ std::string describe_command(const twin::ScheduledCommand& c, const twin::SiteSp
   if (cmd.kind == K::PrioritiseGoods) what += " " + s.goods[cmd.goods].id;
   if (cmd.kind == K::HoldVehicle || cmd.kind == K::ReleaseVehicle || cmd.kind == K::ForceInspection)
     what += " shipment " + std::to_string(cmd.shipment);
-  return format_time_of_day(c.at_ms) + "  " + s.id + "  " + what + "  (" + twin::to_string(c.command.role) + " " +
+  return twin::clock_text(c.at_ms, twin::ClockStyle::Minutes) + "  " + s.id + "  " + what + "  (" + twin::to_string(c.command.role) + " " +
          c.command.actor + ": " + c.command.reason + ")";
 }
 

@@ -7,11 +7,11 @@
 // the windowed app draws both sites and matches its reference image; the inspector follows
 // its shipment by id while retention moves it, and lets go when it is removed.
 #include "EngineTestKit.h"
-#include "control_room.h"
-#include "palette.h"
-#include "xvfb_server.h"
+#include "controlroom/control_room.h"
+#include "controlroom/scene/palette.h"
+#include "tests/support/xvfb_server.h"
 
-#include "mosquitto_fixture.h"
+#include "tests/support/mosquitto_fixture.h"
 #include "connectors/sitefile/site_file.h"
 #include "twin/run.h"
 

@@ -7,10 +7,10 @@
 // through the stream: lane closed in its core, audited, drawn closed; the follower ends
 // in the primary's state hash. Needs mosquitto (/usr/sbin/mosquitto); skips itself without.
 #include "EngineTestKit.h"
-#include "control_room.h"
-#include "palette.h"
+#include "controlroom/control_room.h"
+#include "controlroom/scene/palette.h"
 
-#include "mosquitto_fixture.h"
+#include "tests/support/mosquitto_fixture.h"
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/stream_follower.h"
 #include "connectors/sitefile/site_file.h"

@@ -5,8 +5,8 @@
 // the fork's core only, and the fork-vs-original panel has its rows. The last frame is
 // saved to the build folder (replay_window.png) for a person to look at.
 #include "EngineTestKit.h"
-#include "replay_window.h"
-#include "session_writer.h"
+#include "controlroom/replay/replay_window.h"
+#include "sessions/session_writer.h"
 
 #include "twin/run.h"
 

@@ -4,8 +4,8 @@
 // (docs/engine.md). Also: picked ids lead back to the right vehicles, and with stale
 // telemetry nothing is drawn as moving.
 #include "EngineTestKit.h"
-#include "scene_builder.h"
-#include "view_presets.h"
+#include "controlroom/scene/scene_builder.h"
+#include "controlroom/scene/view_presets.h"
 
 #include "connectors/sitefile/site_file.h"
 #include "twin/run.h"

@@ -19,8 +19,8 @@
 // Skips itself when mosquitto, mosquitto_pub/sub, mosquitto_passwd or openssl is missing.
 #include <catch2/catch.hpp>
 
-#include "mosquitto_fixture.h"
-#include "tls_broker.h"
+#include "tests/support/mosquitto_fixture.h"
+#include "tests/support/tls_broker.h"
 
 #include "connectors/codec/event_binary.h"
 #include "connectors/codec/kpi_json.h"

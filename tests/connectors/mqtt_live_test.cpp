@@ -7,9 +7,9 @@
 // stats. Skips itself when /usr/sbin/mosquitto or mosquitto_pub is missing.
 #include <catch2/catch.hpp>
 
-#include "mosquitto_fixture.h"
+#include "tests/support/mosquitto_fixture.h"
 
-#include "frame_loop.h"
+#include "pipeline/frame_loop.h"
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/field_publisher.h"

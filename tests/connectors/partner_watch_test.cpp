@@ -9,7 +9,7 @@
 // resume_ms the link is back (one {true}) and the held vehicles go on. Seed: 7, or
 // $GATETWIN_TEST_SEED. Nothing is skipped. Then the frame loop itself, with the watch
 // over one long frame: its events keep the time of the event that revealed them.
-#include "frame_loop.h"
+#include "pipeline/frame_loop.h"
 
 #include "connectors/mqtt/partner_watch.h"
 #include "connectors/mqtt/sequencer.h"

@@ -11,10 +11,10 @@
 // Skips itself when mosquitto, mosquitto_pub/sub, mosquitto_passwd or openssl is missing.
 #include <catch2/catch.hpp>
 
-#include "mosquitto_fixture.h"
-#include "tls_broker.h"
+#include "tests/support/mosquitto_fixture.h"
+#include "tests/support/tls_broker.h"
 
-#include "frame_loop.h"
+#include "pipeline/frame_loop.h"
 
 #include "connectors/codec/event_json.h"
 #include "connectors/mqtt/broker_config.h"

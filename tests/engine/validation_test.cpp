@@ -7,8 +7,8 @@
 // minimise step only checks that nothing fails. Xvfb or twm installed but not working
 // (twm exits at once without X fonts) fails at once with the reason, in one line.
 #include "EngineTestKit.h"
-#include "window_manager.h"
-#include "xvfb_server.h"
+#include "tests/support/window_manager.h"
+#include "tests/support/xvfb_server.h"
 
 #include <engine/VkCheck.h>
 #include <engine/Window.h>

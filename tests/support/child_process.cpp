@@ -1,5 +1,5 @@
 // A helper process of a test. See child_process.h.
-#include "child_process.h"
+#include "tests/support/child_process.h"
 
 #include <fcntl.h>
 #include <signal.h>

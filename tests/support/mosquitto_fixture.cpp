@@ -1,7 +1,7 @@
 // The private mosquitto broker of the MQTT tests. See mosquitto_fixture.h.
-#include "mosquitto_fixture.h"
+#include "tests/support/mosquitto_fixture.h"
 
-#include "child_process.h"  // last_line_of
+#include "tests/support/child_process.h"  // last_line_of
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

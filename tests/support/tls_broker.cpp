@@ -1,8 +1,8 @@
 // The shipped TLS broker set-up as a test fixture. See tls_broker.h.
-#include "tls_broker.h"
+#include "tests/support/tls_broker.h"
 
-#include "child_process.h"      // last_line_of
-#include "mosquitto_fixture.h"  // run_command, broker process helpers
+#include "tests/support/child_process.h"      // last_line_of
+#include "tests/support/mosquitto_fixture.h"  // run_command, broker process helpers
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

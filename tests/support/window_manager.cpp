@@ -1,5 +1,5 @@
 // twm as a test's window manager. See window_manager.h.
-#include "window_manager.h"
+#include "tests/support/window_manager.h"
 
 #include <X11/Xlib.h>
 

@@ -5,7 +5,7 @@
 // with status 1: twm:  unable to open fontset ..." when the X fonts (xfonts-base) are
 // missing. It must not set DISPLAY or decide for the test.
 #pragma once
-#include "child_process.h"
+#include "tests/support/child_process.h"
 
 #include <string>
 

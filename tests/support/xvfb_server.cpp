@@ -1,5 +1,5 @@
 // An Xvfb server for a windowed test. See xvfb_server.h.
-#include "xvfb_server.h"
+#include "tests/support/xvfb_server.h"
 
 #include <poll.h>
 #include <sys/socket.h>

@@ -3,7 +3,7 @@
 // start() returns, killed on destruction. When it does not come up, why() says so in one
 // line. It must not set DISPLAY itself: the test decides.
 #pragma once
-#include "child_process.h"
+#include "tests/support/child_process.h"
 
 #include <string>
 

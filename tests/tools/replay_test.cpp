@@ -4,12 +4,12 @@
 // it, one with another command diverges, both recorded as forks naming their parent; a
 // truncated or corrupt file opens read-only to its last good moment and is not changed;
 // a trainer's bookmark is the only write. Files go to a temporary folder; nothing skips.
-#include "bookmark_store.h"
-#include "fork_run.h"
-#include "replay.h"
-#include "replay_controller.h"
-#include "session_compare.h"
-#include "session_writer.h"
+#include "sessions/bookmark_store.h"
+#include "sessions/fork_run.h"
+#include "sessions/replay.h"
+#include "sessions/replay_controller.h"
+#include "sessions/session_compare.h"
+#include "sessions/session_writer.h"
 
 #include "connectors/sitefile/site_file.h"
 #include "connectors/store/recording_reader.h"

@@ -5,6 +5,7 @@
 // simulator without overrides is unchanged; every kind of broken file gets its own
 // error naming the field. Runs in a few seconds; never skips itself.
 #include "connectors/scenario/scenario_file.h"
+#include "twin/clock_text.h"
 #include "connectors/scenario/scenario_text.h"
 #include "connectors/sitefile/site_file.h"
 #include "twin/scenario_run.h"
@@ -398,12 +399,12 @@ TEST_CASE("each kind of broken scenario file gets its own error naming the field
 }
 
 TEST_CASE("times of day parse and print both ways") {
-  CHECK(connectors::parse_time_of_day("10:00") == hm(10, 0));
-  CHECK(connectors::parse_time_of_day("00:00:30") == 30 * kSecond);
-  CHECK(connectors::parse_time_of_day("47:59:59") == 47 * kHour + 59 * kMinute + 59 * kSecond);
-  for (const char* bad : {"48:00", "9:00", "10:0", "10-00", "10:00:", "ab:cd", ""}) CHECK_FALSE(connectors::parse_time_of_day(bad));
-  CHECK(connectors::format_time_of_day(hm(10, 5)) == "10:05");
-  CHECK(connectors::format_time_of_day(hm(25, 0) + 30 * kSecond) == "25:00:30");
+  CHECK(twin::parse_clock("10:00") == hm(10, 0));
+  CHECK(twin::parse_clock("00:00:30") == 30 * kSecond);
+  CHECK(twin::parse_clock("47:59:59") == 47 * kHour + 59 * kMinute + 59 * kSecond);
+  for (const char* bad : {"48:00", "9:00", "10:0", "10-00", "10:00:", "ab:cd", ""}) CHECK_FALSE(twin::parse_clock(bad));
+  CHECK(twin::clock_text(hm(10, 5), twin::ClockStyle::Minutes) == "10:05");
+  CHECK(twin::clock_text(hm(25, 0) + 30 * kSecond, twin::ClockStyle::Minutes) == "25:00:30");
 }
 
 TEST_CASE("a lane barrier failure, a surge of every class and a scenario command, built in code") {

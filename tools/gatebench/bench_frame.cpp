@@ -5,7 +5,7 @@
 // would block on MQTT or SQLite if anything did: both sit behind bounded queues).
 #include "benches.h"
 
-#include "control_room.h"
+#include "controlroom/control_room.h"
 
 #include "connectors/sitefile/site_file.h"
 #include "twin/run.h"

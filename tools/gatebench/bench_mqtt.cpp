@@ -10,7 +10,7 @@
 // Nothing leaves this machine: the broker listens on 127.0.0.1 only.
 #include "benches.h"
 
-#include "frame_loop.h"
+#include "pipeline/frame_loop.h"
 
 #include "connectors/mqtt/field_publisher.h"
 #include "connectors/mqtt/sequencer.h"

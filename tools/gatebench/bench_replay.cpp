@@ -6,8 +6,8 @@
 // and the fastest replay: events per second folded by playing the whole day.
 #include "benches.h"
 
-#include "replay.h"
-#include "session_writer.h"
+#include "sessions/replay.h"
+#include "sessions/session_writer.h"
 
 #include "connectors/sitefile/site_file.h"
 #include "twin/run.h"

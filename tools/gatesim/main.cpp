@@ -14,7 +14,7 @@
 #include "twin/run.h"
 #include "twin/trace.h"
 
-#include "session_writer.h"
+#include "sessions/session_writer.h"
 
 #include <unistd.h>
 

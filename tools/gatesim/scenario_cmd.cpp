@@ -1,6 +1,8 @@
 // gatesim --scenario. See scenario_cmd.h.
 #include "scenario_cmd.h"
 
+#include "twin/clock_text.h"
+
 #include "connectors/codec/kpi_json.h"
 #include "connectors/scenario/scenario_file.h"
 #include "connectors/scenario/scenario_text.h"
@@ -14,8 +16,6 @@
 #include <iostream>
 
 namespace {
-
-using connectors::format_time_of_day;
 
 nlohmann::json kpis_json(const twin::ScenarioKpis& k) {
   return {{"arrived", k.arrived},
@@ -70,7 +70,7 @@ int run_scenario_command(const SimArgs& args) {
     j["file"] = args.scenario;
     j["seed"] = sc.seed;
     j["load"] = sc.load;
-    j["end"] = format_time_of_day(sc.end_ms);
+    j["end"] = twin::clock_text(sc.end_ms, twin::ClockStyle::Minutes);
     j["session"] = session_name;
     j["score"] = score.score;
     j["verdict"] = score.verdict;
@@ -93,7 +93,7 @@ int run_scenario_command(const SimArgs& args) {
   } else {
     std::printf("gatesim  scenario %s  \"%s\"\n", sc.id.c_str(), sc.title.c_str());
     std::printf("seed %llu  load %s  00:00-%s  %llu events in %.2f s\n\n", static_cast<unsigned long long>(sc.seed),
-                sc.load.c_str(), format_time_of_day(sc.end_ms).c_str(),
+                sc.load.c_str(), twin::clock_text(sc.end_ms, twin::ClockStyle::Minutes).c_str(),
                 static_cast<unsigned long long>(session.events() + baseline.events()), wall_s);
     std::string briefing = "  " + sc.briefing;
     for (size_t at = briefing.find('\n'); at != std::string::npos; at = briefing.find('\n', at + 1)) briefing.insert(at + 1, "  ");

@@ -1,12 +1,12 @@
 // gatetwin: the twin program. With a window it is the control room (ControlRoom over the
 // twin's loop); --headless runs the same loop without drawing, and --screenshot renders
 // the chosen view offscreen at the end. `gatetwin audit verify FILE` checks a recording.
-#include "app_hooks.h"
-#include "audit_cmd.h"
-#include "follow/follow_loop.h"
-#include "headless_loop.h"
-#include "twin_args.h"
-#include "replay_window.h"
+#include "controlroom/app_hooks.h"
+#include "runner/audit_cmd.h"
+#include "runner/follow_loop.h"
+#include "runner/headless_loop.h"
+#include "runner/twin_args.h"
+#include "controlroom/replay/replay_window.h"
 
 #include "connectors/accounts/accounts.h"
 

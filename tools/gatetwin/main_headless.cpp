@@ -1,9 +1,9 @@
 // gatetwin built without the engine (GATETWIN_ENGINE=OFF): headless only.
-#include "audit_cmd.h"
-#include "follow/follow_loop.h"
-#include "headless_loop.h"
-#include "twin_args.h"
-#include "replay_cli.h"
+#include "runner/audit_cmd.h"
+#include "runner/follow_loop.h"
+#include "runner/headless_loop.h"
+#include "runner/twin_args.h"
+#include "sessions/replay_cli.h"
 
 #include <cstdio>
 #include <string>

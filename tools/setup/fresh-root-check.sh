@@ -59,7 +59,10 @@ mount_in sysfs sys /sys
 mount --bind /dev "$root/dev" && mounts+=("$root/dev")
 mount_in devpts devpts /dev/pts gid=5,mode=620,ptmxmode=666
 mount_in tmpfs tmpfs /dev/shm mode=1777
-mount_in tmpfs tmpfs /tmp mode=1777,size=8g
+# The host's /tmp, not a private one: X servers pick their display number by lock files
+# in /tmp but listen on abstract sockets shared with the host, so a private /tmp lets an
+# Xvfb in the root and one on the host both take :0.
+mount --bind /tmp "$root/tmp" && mounts+=("$root/tmp")
 
 rm -rf "$root/root/gatetwin"
 git clone -q --no-hardlinks "$repo" "$root/root/gatetwin"

@@ -1,0 +1,112 @@
+// WindowHooks and ScreenshotHooks. See app_hooks.h.
+#include "controlroom/app_hooks.h"
+
+#include "connectors/codec/kpi_json.h"
+#include "twin/kpi.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+std::variant<ControlRoomOptions, std::string> control_room_options(const TwinArgs& args) {
+  ControlRoomOptions o;
+  o.view = args.view;
+  o.wall = args.wall || args.view == "wall";
+  o.tour = args.tour;
+  o.stale_after_ms = static_cast<int64_t>(args.stale_after_s * 1000);
+  o.console_source = "console-" + args.client_id;
+  if (args.follow) {
+    // A follower's commands go to the primary, whose sequencer orders them per source:
+    // a new source per start, so that a restarted console's seq 1 is not taken as stale.
+    o.publish_only = true;
+    o.console_source += "-" + std::to_string(std::time(nullptr));
+  }
+  o.inspect_shipment = args.inspect_shipment;
+  if (!args.accounts_path.empty()) {
+    auto a = connectors::Accounts::load(args.accounts_path);
+    if (auto* e = std::get_if<connectors::AccountsError>(&a)) return e->message;
+    o.accounts = std::get<connectors::Accounts>(std::move(a));
+    // Automation logs in from the environment, never from the command line.
+    const char* user = std::getenv("GATETWIN_USER");
+    const char* password = std::getenv("GATETWIN_PASSWORD");
+    if (user && password) {
+      auto who = o.accounts->login(user, password);
+      if (!who) return std::string("GATETWIN_USER / GATETWIN_PASSWORD do not match an account in ") + args.accounts_path;
+      o.login = {who->user, who->role};
+    }
+  }
+  return o;
+}
+
+static engine::RendererConfig renderer_config(const TwinArgs& args, bool windowed) {
+  engine::RendererConfig rc;
+  rc.width = args.width;
+  rc.height = args.height;
+  rc.windowed = windowed;
+  rc.title = args.wall ? "Gate Twin - wall" : "Gate Twin - control room";
+  return rc;
+}
+
+int WindowHooks::start(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) {
+  auto opt = control_room_options(args_);
+  if (auto* e = std::get_if<std::string>(&opt)) {
+    std::fprintf(stderr, "gatetwin: %s\n", e->c_str());
+    return 1;
+  }
+  try {
+    renderer_ = std::make_unique<engine::Renderer>(renderer_config(args_, true));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gatetwin: cannot open the window: %s (no display? use --headless --screenshot)\n", e.what());
+    return 1;
+  }
+  room_ = std::make_unique<ControlRoom>(core, loop, queue, &link, *renderer_, std::get<ControlRoomOptions>(std::move(opt)));
+  return 0;
+}
+
+int WindowHooks::finish(int64_t) {
+  if (renderer_) renderer_->finish();
+  room_.reset();
+  renderer_.reset();
+  return 0;
+}
+
+int ScreenshotHooks::start(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) {
+  auto opt = control_room_options(args_);
+  if (auto* e = std::get_if<std::string>(&opt)) {
+    std::fprintf(stderr, "gatetwin: %s\n", e->c_str());
+    return 1;
+  }
+  try {
+    renderer_ = std::make_unique<engine::Renderer>(renderer_config(args_, false));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gatetwin: cannot render offscreen: %s\n", e.what());
+    return 1;
+  }
+  room_ = std::make_unique<ControlRoom>(core, loop, queue, &link, *renderer_, std::get<ControlRoomOptions>(std::move(opt)));
+  return 0;
+}
+
+bool ScreenshotHooks::frame(int64_t now_ms) {
+  room_->update(now_ms);  // alerts and KPI plots fill as the run goes; nothing is drawn yet
+  return true;
+}
+
+int ScreenshotHooks::finish(int64_t now_ms) {
+  int code = 0;
+  // A few frames, so that ImGui lays its windows out; the data is what was folded.
+  for (int i = 0; i < 3; ++i) room_->frame(now_ms + i * 16);
+  renderer_->finish();
+  if (!renderer_->saveScreenshot(args_.screenshot_path)) {
+    std::fprintf(stderr, "gatetwin: cannot write the screenshot %s\n", args_.screenshot_path.c_str());
+    code = 1;
+  } else {
+    std::fprintf(stderr, "gatetwin: screenshot of the %s view written to %s\n", args_.view.c_str(), args_.screenshot_path.c_str());
+  }
+  const twin::Core& core = room_->core();
+  for (size_t i = 0; i < core.sites().size(); ++i)
+    std::printf("%s\n", connectors::kpis_to_text(twin::compute_kpis(core, i, std::max<twin::SimTime>(twin::kMinute, core.state().now_ms)),
+                                                 core.sites()[i].name).c_str());
+  room_.reset();
+  renderer_.reset();
+  return code;
+}

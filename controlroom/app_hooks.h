@@ -1,0 +1,41 @@
+// The control room's hooks into the twin's loop (headless_loop.h): WindowHooks runs the
+// ControlRoom in a GLFW window every frame; ScreenshotHooks runs headless and, at the
+// end, renders the chosen view offscreen, saves a PNG and prints the KPI summary.
+// They own the renderer; the loop owns the core, the link and the recording.
+#pragma once
+#include "controlroom/control_room.h"
+#include "runner/headless_loop.h"
+#include "runner/twin_args.h"
+
+#include <memory>
+
+class WindowHooks : public TwinLoopHooks {
+ public:
+  explicit WindowHooks(const TwinArgs& args) : args_(args) {}
+  int start(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) override;
+  bool frame(int64_t now_ms) override { return room_->frame(now_ms); }
+  int finish(int64_t) override;
+
+ private:
+  const TwinArgs& args_;
+  std::unique_ptr<engine::Renderer> renderer_;
+  std::unique_ptr<ControlRoom> room_;
+};
+
+class ScreenshotHooks : public TwinLoopHooks {
+ public:
+  explicit ScreenshotHooks(const TwinArgs& args) : args_(args) {}
+  int start(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) override;
+  bool frame(int64_t now_ms) override;
+  int finish(int64_t now_ms) override;
+  std::chrono::microseconds input_wait() const override { return std::chrono::microseconds(2000); }
+
+ private:
+  const TwinArgs& args_;
+  std::unique_ptr<engine::Renderer> renderer_;
+  std::unique_ptr<ControlRoom> room_;
+};
+
+// The options of the ControlRoom from the command line; an error message if the
+// accounts file does not load.
+std::variant<ControlRoomOptions, std::string> control_room_options(const TwinArgs& args);

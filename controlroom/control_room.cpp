@@ -1,0 +1,240 @@
+// ControlRoom. See control_room.h. Sections: set-up, the frame, input, panels, wall.
+#include "controlroom/control_room.h"
+
+#include "twin/clock_text.h"
+
+#include "controlroom/ui/panels.h"
+#include "controlroom/scene/scene_builder.h"
+
+#include "connectors/sitefile/site_file.h"
+
+#include <engine/Window.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace gatetwin;
+
+// [SECTION] set-up -------------------------------------------------------------------------
+
+ControlRoom::ControlRoom(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink* link,
+                         engine::Renderer& renderer, ControlRoomOptions options)
+    : core_(core), loop_(loop), queue_(queue), link_(link), renderer_(renderer), options_(std::move(options)),
+      layout_(core.sites().size()) {
+  std::vector<std::string> ids;
+  for (const auto& s : core.sites()) ids.push_back(s.id);
+  views_ = standard_views(ids, layout_);
+  for (const View& v : views_) camera_.setPreset(v.name, v.pose);
+  set_view(options_.wall ? "wall" : options_.view);
+  const std::string meshes = std::string(GATETWIN_SOURCE_DIR) + "/assets/meshes/";
+  for (int k = 0; k < static_cast<int>(MeshKind::Count); ++k)
+    meshes_.push_back(renderer_.meshes().load(meshes + mesh_file(static_cast<MeshKind>(k)) + ".gltf"));
+  loop_.set_after_apply([this](const connectors::SequencedEvent& e, const twin::Decisions& d) { after_apply(e, d); });
+  if (options_.wall) ImGui::GetIO().FontGlobalScale = 2.0f;  // read across the room
+  session_ = options_.login;
+}
+
+void ControlRoom::set_view(const std::string& name) {
+  auto v = find_view(views_, name);
+  if (!v) v = find_view(views_, "both");
+  view_ = *v;
+  camera_.applyPreset(view_.name);
+  // The panels cover the right column and the bottom band: frame the view in the rest.
+  if (!options_.wall) {
+    const float d = camera_.pose().distance_m;
+    camera_.pan(0.2f * d, -0.12f * d);
+  }
+  for (size_t i = 0; i < view_.show_site.size(); ++i)
+    if (view_.show_site[i] && std::count(view_.show_site.begin(), view_.show_site.end(), true) == 1) panel_site_ = static_cast<uint8_t>(i);
+}
+
+uint64_t ControlRoom::submit(uint8_t site, const twin::OperatorCommand& command) {
+  connectors::FieldMessage m;
+  m.source = options_.console_source + ":" + command.actor;
+  m.source_seq = ++console_seq_;
+  m.time_ms = core_.state().now_ms;
+  m.site = site;
+  m.body = command;
+  m.cls = connectors::MessageClass::Ordered;
+  m.topic = "(console)";
+  const bool sent = link_ && link_->publish_event(twin::Event{0, m.time_ms, site, command}, m.source, m.source_seq);
+  if (options_.publish_only) return sent ? console_seq_ : 0;  // the primary sequences it; the stream brings the outcome
+  if (!queue_.push(std::move(m))) return 0;
+  return console_seq_;
+}
+
+void ControlRoom::after_apply(const connectors::SequencedEvent& e, const twin::Decisions& d) {
+  last_input_wall_ms_ = wall_ms_;
+  alerts_.collect(d, core_, layout_);
+  if (e.source.rfind(options_.console_source + ":", 0) == 0) {
+    ticket_to_seq_[e.source_seq] = e.event.seq;
+    if (ticket_to_seq_.size() > 1024) ticket_to_seq_.erase(ticket_to_seq_.begin());
+  }
+}
+
+// [SECTION] the frame ----------------------------------------------------------------------
+
+twin::SimTime ControlRoom::display_time(int64_t wall_ms) const {
+  if (stale_) return core_.state().now_ms;
+  // Between events, time runs on at the speed the stream has been arriving at, but never
+  // more than a minute of simulated time past the last event.
+  const double ahead = (wall_ms - now_changed_wall_ms_) * sim_per_wall_;
+  return core_.state().now_ms + static_cast<twin::SimTime>(std::clamp(ahead, 0.0, 60000.0));
+}
+
+void ControlRoom::update_staleness(int64_t wall_ms) {
+  const twin::SimTime now = core_.state().now_ms;
+  if (now != last_now_ms_) {
+    if (last_now_ms_ >= 0 && wall_ms > now_changed_wall_ms_) {
+      const double rate = static_cast<double>(now - last_now_ms_) / static_cast<double>(wall_ms - now_changed_wall_ms_);
+      sim_per_wall_ = 0.8 * sim_per_wall_ + 0.2 * std::clamp(rate, 0.0, 10000.0);
+    }
+    last_now_ms_ = now;
+    now_changed_wall_ms_ = wall_ms;
+  }
+  const bool broker_down = link_ && !link_->connected();
+  stale_ = wall_ms - last_input_wall_ms_ > options_.stale_after_ms || broker_down;
+  banner_.clear();
+  if (broker_down) banner_ = "BROKER CONNECTION LOST - data shown as of " + twin::clock_text(now, twin::ClockStyle::DayAndTime) + ", not live";
+  else if (stale_) banner_ = "TELEMETRY STALE - no data for " + std::to_string((wall_ms - last_input_wall_ms_) / 1000) +
+                             " s; shown as of " + twin::clock_text(now, twin::ClockStyle::DayAndTime) + ", not live";
+}
+
+void ControlRoom::select(const PickTarget& t) {
+  selected_ = t;
+  selected_shipment_ = 0;
+  if (t.kind != PickKind::Shipment) return;
+  const auto& sites = core_.state().sites;
+  if (t.site < sites.size() && t.index < sites[t.site].shipments.size()) selected_shipment_ = sites[t.site].shipments[t.index].id;
+  else selected_ = {};
+}
+
+void ControlRoom::follow_selection() {
+  if (selected_.kind != PickKind::Shipment) return;
+  const auto& by_id = core_.state().sites[selected_.site].by_id;  // checked by select()
+  auto it = by_id.find(selected_shipment_);
+  if (it == by_id.end()) selected_ = {};  // retired
+  else selected_.index = it->second;
+}
+
+void ControlRoom::update(int64_t wall_ms) {
+  wall_ms_ = wall_ms;
+  loop_.run_frame(wall_ms);
+  follow_selection();
+  if (ticket_to_seq_.count(form_.ticket)) form_.last_seq = ticket_to_seq_[form_.ticket];
+  update_staleness(wall_ms);
+  kpis_.sample(core_, core_.state().now_ms, 0);
+  if (options_.inspect_shipment && selected_.kind == PickKind::None)
+    for (size_t i = 0; i < core_.sites().size(); ++i) {
+      auto it = core_.state().sites[i].by_id.find(options_.inspect_shipment);
+      if (it == core_.state().sites[i].by_id.end()) continue;
+      select({PickKind::Shipment, static_cast<uint8_t>(i), it->second, 0});
+      panel_site_ = static_cast<uint8_t>(i);
+    }
+}
+
+bool ControlRoom::frame(int64_t wall_ms) {
+  if (engine::Window* w = renderer_.window()) {
+    w->pollEvents();
+    if (w->shouldClose()) return false;
+  }
+  update(wall_ms);
+  if (options_.wall && options_.tour) camera_.orbit(0.02f, 0.0f);
+  if (!renderer_.beginFrame()) return true;  // minimised
+  handle_pointer();
+  renderer_.setCamera(camera_);
+  SceneOptions so;
+  so.show_site = view_.show_site;
+  so.lane_labels = view_.lane_labels;
+  so.display_ms = display_time(wall_ms);
+  so.motion = !stale_;
+  so.selected = selected_;
+  build_scene(core_, layout_, so, draw_list_);
+  for (size_t k = 0; k < draw_list_.instances.size(); ++k) renderer_.drawInstances(meshes_[k], draw_list_.instances[k]);
+  for (const Ribbon& rb : draw_list_.ribbons) renderer_.drawPolyline(rb.points, rb.width_m, rb.colour, rb.closed);
+  for (const Label& l : draw_list_.labels) renderer_.drawLabel(l.anchor, l.text, l.colour);
+  if (options_.wall) draw_wall();
+  else draw_panels();
+  if (overlay_) overlay_();
+  renderer_.endFrame();
+  return true;
+}
+
+// [SECTION] input --------------------------------------------------------------------------
+
+void ControlRoom::handle_pointer() {
+  engine::Window* w = renderer_.window();
+  if (!w) return;
+  engine::PointerInput in = w->pointer();
+  if (renderer_.uiWantsPointer() || options_.wall) {
+    controller_.reset();
+    was_left_down_ = in.left;
+    return;
+  }
+  if (in.left && !was_left_down_) press_at_ = in.cursor_px;
+  // A click (press and release without a drag) picks; a drag orbits.
+  if (!in.left && was_left_down_ && glm::length(in.cursor_px - press_at_) < 4.0f) {
+    if (auto id = renderer_.pick(static_cast<int>(in.cursor_px.x), static_cast<int>(in.cursor_px.y)))
+      if (const PickTarget* t = draw_list_.target(*id)) {
+        select(*t);
+        panel_site_ = t->site;
+      }
+  }
+  was_left_down_ = in.left;
+  controller_.update(camera_, in, renderer_.viewport());
+}
+
+// [SECTION] panels -------------------------------------------------------------------------
+
+void ControlRoom::draw_panels() {
+  const glm::vec2 vp = renderer_.viewport();
+  const float side = std::clamp(vp.x * 0.3f, 400.0f, 600.0f);
+  const float banner_h = banner_.empty() ? 0.0f : 34.0f;
+  const CommandSink sink = [this](uint8_t site, const twin::OperatorCommand& c) { return submit(site, c); };
+  status_banner({0, 0, vp.x, banner_h}, banner_, true);
+  // Top bar: views and the site the panels work on.
+  ImGui::SetNextWindowPos(ImVec2(0, banner_h));
+  ImGui::SetNextWindowSize(ImVec2(vp.x - side, 0));
+  ImGui::Begin("##views", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove);
+  for (const View& v : views_) {
+    if (v.name == "wall") continue;
+    if (ImGui::Button(v.name.c_str())) set_view(v.name);
+    ImGui::SameLine();
+  }
+  ImGui::TextDisabled("|  %s  |  panels for", twin::clock_text(core_.state().now_ms, twin::ClockStyle::DayAndTime).c_str());
+  for (size_t i = 0; i < core_.sites().size(); ++i) {
+    ImGui::SameLine();
+    if (ImGui::RadioButton(core_.sites()[i].id.c_str(), panel_site_ == i)) panel_site_ = static_cast<uint8_t>(i);
+  }
+  ImGui::End();
+  // Right column: login, lanes, vehicle. Bottom: alerts and KPIs.
+  float y = banner_h;
+  const float login_h = options_.accounts ? 110.0f : 34.0f, lanes_h = std::max(300.0f, vp.y * 0.42f);
+  if (options_.accounts) login_panel({vp.x - side, y, side, login_h}, *options_.accounts, session_);
+  else status_banner({vp.x - side, y, side, login_h}, session_.logged_in() ? session_.user : "view only: start with --accounts FILE to log in", false);
+  y += login_h;
+  lane_panel({vp.x - side, y, side, lanes_h}, core_, panel_site_, session_, form_, sink);
+  y += lanes_h;
+  inspector_panel({vp.x - side, y, side, vp.y - y}, core_, selected_, session_, form_, sink);
+  const float bottom_h = std::clamp(vp.y * 0.3f, 200.0f, 340.0f);
+  alerts_panel({0, vp.y - bottom_h, (vp.x - side) * 0.4f, bottom_h}, alerts_, [this](const Alert& a) {
+    engine::CameraPose p = camera_.pose();
+    p.target = a.where;
+    p.distance_m = 180;
+    camera_.setPose(p);
+  });
+  kpi_panel({(vp.x - side) * 0.4f, vp.y - bottom_h, (vp.x - side) * 0.6f, bottom_h}, core_, kpis_);
+}
+
+// [SECTION] wall ---------------------------------------------------------------------------
+
+void ControlRoom::draw_wall() {
+  const glm::vec2 vp = renderer_.viewport();
+  const float strip_h = 24.0f + 44.0f * static_cast<float>(core_.sites().size());
+  const float banner_h = banner_.empty() ? 0.0f : 60.0f;
+  status_banner({0, 0, vp.x, banner_h}, banner_, true);
+  kpi_strip({0, vp.y - strip_h, vp.x, strip_h}, core_, kpis_);
+  const float alerts_w = std::min(900.0f, vp.x * 0.45f), alerts_h = std::min(420.0f, vp.y * 0.35f);
+  alerts_panel({vp.x - alerts_w, banner_h, alerts_w, alerts_h}, alerts_, {});
+}

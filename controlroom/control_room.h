@@ -1,0 +1,114 @@
+// ControlRoom: the live twin on screen. Each frame: the FrameLoop's three steps (drain
+// inputs -> apply to core -> publish decisions), then alerts and KPI samples from what
+// was applied, then the draw list from state, the panels, and the engine's render. The
+// UI commands through submit(), which puts the command on the same input path as MQTT
+// commands (and publishes it). It never blocks on MQTT or SQLite: both sit behind
+// bounded queues owned by others.
+#pragma once
+#include "pipeline/frame_loop.h"
+
+#include "controlroom/ui/alert_log.h"
+#include "controlroom/scene/draw_list.h"
+#include "controlroom/ui/kpi_history.h"
+#include "controlroom/ui/operator_session.h"
+#include "controlroom/scene/view_presets.h"
+#include "controlroom/scene/world_layout.h"
+
+#include "connectors/accounts/accounts.h"
+
+#include <engine/CameraController.h>
+#include <engine/Renderer.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+struct ControlRoomOptions {
+  std::string view = "both";         // m1119 | m1088 | both | wall
+  bool wall = false;                 // wall display: no editing, large type, KPI strip
+  bool tour = false;                 // wall: slow camera tour
+  int64_t stale_after_ms = 5000;     // wall time with no input before data is shown as stale
+  std::string console_source = "console";
+  bool publish_only = false;         // a follower: commands go to the primary only (docs/control-room.md)
+  std::optional<connectors::Accounts> accounts;
+  uint32_t inspect_shipment = 0;      // select this shipment once it is known (--inspect)
+  gatetwin::OperatorSession login;   // logged in at start (automation: GATETWIN_USER / GATETWIN_PASSWORD)
+};
+
+class ControlRoom {
+ public:
+  ControlRoom(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink* link,
+              engine::Renderer& renderer, ControlRoomOptions options);
+
+  // One frame at wall time wall_ms (ms since start): update(), then draw. Returns false
+  // when the window closes.
+  bool frame(int64_t wall_ms);
+  // The frame without drawing: inputs folded, alerts and KPI samples taken, staleness.
+  void update(int64_t wall_ms);
+  // The UI's command path (a CommandSink); see operator_session.h.
+  uint64_t submit(uint8_t site, const twin::OperatorCommand& command);
+  // Replay (tools/gatetwin/replay_app): decisions folded outside the FrameLoop, for the
+  // alert log; and extra ImGui drawn after the panels, inside the frame (the timeline).
+  void observe(const twin::Decisions& decisions) { alerts_.collect(decisions, core_, layout_); }
+  void set_overlay(std::function<void()> draw) { overlay_ = std::move(draw); }
+
+  void set_view(const std::string& name);
+  // What the inspector shows. A shipment is followed by its id: its index moves when
+  // retention removes older shipments, and the selection clears when it is removed.
+  void select(const gatetwin::PickTarget& t);
+  const gatetwin::PickTarget& selected() const { return selected_; }
+  void log_in(const std::string& user, twin::Role role) { session_ = {user, role}; }
+  gatetwin::CommandForm& form() { return form_; }
+  const gatetwin::DrawList& draw_list() const { return draw_list_; }
+  const gatetwin::AlertLog& alerts() const { return alerts_; }
+  bool stale() const { return stale_; }
+  const std::string& banner() const { return banner_; }
+  uint8_t panel_site() const { return panel_site_; }
+  const twin::Core& core() const { return core_; }
+  const gatetwin::OperatorSession& session() const { return session_; }
+
+ private:
+  void after_apply(const connectors::SequencedEvent& e, const twin::Decisions& d);
+  void update_staleness(int64_t wall_ms);
+  void follow_selection();
+  void handle_pointer();
+  void draw_panels();
+  void draw_wall();
+  twin::SimTime display_time(int64_t wall_ms) const;
+
+  twin::Core& core_;
+  FrameLoop& loop_;
+  connectors::IngestQueue& queue_;
+  connectors::TwinLink* link_;
+  engine::Renderer& renderer_;
+  ControlRoomOptions options_;
+
+  gatetwin::WorldLayout layout_;
+  std::vector<gatetwin::View> views_;
+  gatetwin::View view_;
+  engine::Camera camera_;
+  engine::CameraController controller_;
+  std::vector<engine::MeshId> meshes_;
+  gatetwin::DrawList draw_list_;
+  gatetwin::AlertLog alerts_;
+  gatetwin::KpiHistory kpis_;
+  gatetwin::OperatorSession session_;
+  gatetwin::CommandForm form_;
+  gatetwin::PickTarget selected_;
+  twin::ShipmentId selected_shipment_ = 0;  // the id of selected_ when it is a shipment
+  uint8_t panel_site_ = 0;
+
+  uint64_t console_seq_ = 0;
+  std::map<uint64_t, uint64_t> ticket_to_seq_;   // console seq -> twin seq, bounded
+  int64_t last_input_wall_ms_ = 0;
+  twin::SimTime last_now_ms_ = -1;
+  int64_t now_changed_wall_ms_ = 0;
+  double sim_per_wall_ = 1.0;                    // estimated playback speed
+  int64_t wall_ms_ = 0;
+  bool stale_ = false;
+  std::string banner_;
+  std::function<void()> overlay_;
+  bool was_left_down_ = false;
+  glm::vec2 press_at_{0};
+};

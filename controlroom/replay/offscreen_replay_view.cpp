@@ -1,0 +1,34 @@
+// OffscreenReplayView. See offscreen_replay_view.h.
+#include "controlroom/replay/offscreen_replay_view.h"
+
+namespace gatetwin {
+
+OffscreenReplayView::~OffscreenReplayView() {
+  if (renderer_) renderer_->finish();
+  room_.reset();
+  renderer_.reset();
+}
+
+std::string OffscreenReplayView::render(const twin::Core& core, const twin::Decisions& recent, twin::SimTime,
+                                        const std::string& png_path) {
+  if (!renderer_) {
+    engine::RendererConfig rc;
+    rc.width = width_;
+    rc.height = height_;
+    rc.windowed = false;
+    try {
+      renderer_ = std::make_unique<engine::Renderer>(rc);
+    } catch (const std::exception& e) {
+      return std::string("cannot render offscreen: ") + e.what();
+    }
+    room_ = std::make_unique<ReplayRoom>(sites_, *renderer_, replay_room_options(view_));
+  }
+  room_->show(core, recent);
+  // A few frames, so that ImGui lays its windows out; the state is the same in each.
+  for (int i = 0; i < 3; ++i) room_->room().frame(wall_ms_ += 16);
+  renderer_->finish();
+  if (!renderer_->saveScreenshot(png_path)) return "cannot write the screenshot " + png_path;
+  return "";
+}
+
+}  // namespace gatetwin

@@ -1,0 +1,99 @@
+// ReplayWindow and the replay program's entry. See replay_window.h.
+#include "controlroom/replay/replay_window.h"
+
+#include "controlroom/replay/offscreen_replay_view.h"
+#include "sessions/replay_cli.h"
+
+#include <engine/Window.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace gatetwin {
+
+ReplayWindow::ReplayWindow(ReplayController& controller, engine::Renderer& renderer, const std::string& view)
+    : controller_(controller), renderer_(renderer), room_(controller.replay().sites(), renderer, replay_room_options(view)) {
+  room_.room().set_overlay([this] {
+    const glm::vec2 vp = renderer_.viewport();
+    const float side = std::clamp(vp.x * 0.3f, 400.0f, 600.0f);
+    timeline_panel(0, 40, vp.x - side, 128, controller_, ui_, dt_s_);
+  });
+}
+
+bool ReplayWindow::frame(int64_t wall_ms) {
+  dt_s_ = last_wall_ms_ < 0 ? 0 : static_cast<double>(wall_ms - last_wall_ms_) / 1000.0;
+  last_wall_ms_ = wall_ms;
+  controller_.update(dt_s_);
+  if (controller_.version() != shown_version_) {
+    room_.show(controller_.shown(), controller_.recent());
+    shown_version_ = controller_.version();
+  }
+  for (auto& m : room_.take_commands())
+    if (auto* cmd = std::get_if<twin::OperatorCommand>(&m.body)) {
+      std::string why = controller_.command(m.site, *cmd);
+      ui_.status = why.empty() ? std::string("command ") + twin::to_string(cmd->command.kind) + " given to the fork" : why;
+    }
+  return room_.room().frame(wall_ms);
+}
+
+int run_replay_main(int argc, char** argv) {
+  int code = 0;
+  auto args = parse_replay_args(argc, argv, code);
+  if (!args) return code;
+  if (!args->scenario_path.empty()) return run_scenario_cli(*args);
+  if (args->headless) {
+    if (args->screenshot_path.empty() && args->frames_dir.empty()) return run_replay_cli(*args, nullptr);
+    // The sites are the replay's: read them from the recording's first open in the CLI.
+    ReplayOptions ro;
+    ro.sites_dir = args->sites_dir;
+    auto probe = Replay::open(args->replay_path, args->session, ro);
+    if (auto* e = std::get_if<std::string>(&probe)) {
+      std::fprintf(stderr, "gatetwin: %s\n", e->c_str());
+      return 1;
+    }
+    OffscreenReplayView view(std::get<std::unique_ptr<Replay>>(probe)->sites(), args->view, args->width, args->height);
+    probe = std::unique_ptr<Replay>();
+    return run_replay_cli(*args, &view);
+  }
+  ReplayOptions ro;
+  ro.sites_dir = args->sites_dir;
+  auto opened = Replay::open(args->replay_path, args->session, ro);
+  if (auto* e = std::get_if<std::string>(&opened)) {
+    std::fprintf(stderr, "gatetwin: %s\n", e->c_str());
+    return 1;
+  }
+  auto replay = std::move(std::get<std::unique_ptr<Replay>>(opened));
+  if (replay->damaged()) std::fprintf(stderr, "gatetwin: warning: %s\n", replay->warning().c_str());
+  if (std::string why = seek_text(*replay, args->seek.empty() ? "00:00:00" : args->seek); !why.empty()) {
+    std::fprintf(stderr, "gatetwin: --seek: %s\n", why.c_str());
+    return 2;
+  }
+  ForkOptions fo;
+  fo.record_path = args->fork_record_path();
+  fo.sites_dir = args->sites_dir;
+  fo.live_load = args->live_load;
+  ReplayController controller(std::move(replay), fo);
+  engine::RendererConfig rc;
+  rc.width = args->width;
+  rc.height = args->height;
+  rc.windowed = true;
+  rc.title = "Gate Twin - replay " + args->replay_path;
+  std::unique_ptr<engine::Renderer> renderer;
+  try {
+    renderer = std::make_unique<engine::Renderer>(rc);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gatetwin: cannot open the window: %s (no display? use --headless)\n", e.what());
+    return 1;
+  }
+  {
+    ReplayWindow window(controller, *renderer, args->view);
+    const auto start = std::chrono::steady_clock::now();
+    while (window.frame(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count())) {
+    }
+    renderer->finish();
+  }
+  if (std::string why = controller.leave_fork(); !why.empty()) std::fprintf(stderr, "gatetwin: %s\n", why.c_str());
+  return 0;
+}
+
+}  // namespace gatetwin

@@ -1,0 +1,270 @@
+// The scene from state. See scene_builder.h. Sections: furniture (lanes, checkpoints,
+// yards, border), vehicles (shipments by phase), guide vehicles.
+#include "controlroom/scene/scene_builder.h"
+
+#include "controlroom/scene/palette.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace gatetwin {
+
+using namespace twin;
+using engine::Instance;
+
+const char* mesh_file(MeshKind k) {
+  static const char* n[] = {"truck", "reefer", "guide_vehicle", "scanner_portal", "booth", "barrier"};
+  return n[static_cast<int>(k)];
+}
+
+uint32_t shipment_colour(const Shipment& sh) {
+  if (sh.held) return palette::kHeld;
+  if (sh.phase == Phase::Diverted) return palette::kDiverted;
+  switch (sh.channel) {
+    case Channel::Green: return palette::kGreen;
+    case Channel::Yellow: return palette::kYellow;
+    case Channel::Red: return palette::kRed;
+    default: return palette::kNotYetScanned;
+  }
+}
+
+namespace {
+
+constexpr float kPi = 3.14159265f;
+
+struct Ctx {
+  const Core& core;
+  const WorldLayout& layout;
+  const SceneOptions& opt;
+  DrawList& out;
+  size_t site;
+  const SiteSpec& spec;
+  const SiteState& s;
+
+  float progress(SimTime since, double expected_s) const {
+    if (expected_s <= 0) return 1;
+    const SimTime t = opt.motion ? std::max(opt.display_ms, core.state().now_ms) : core.state().now_ms;
+    return std::clamp(static_cast<float>((t - since) / (expected_s * 1000.0)), 0.0f, 1.0f);
+  }
+  glm::vec3 w(glm::vec2 local, float h = 0) const { return layout.world(site, local, h); }
+  bool lane_reversed(size_t l) const { return s.lanes[l].direction != spec.lanes[l].direction; }
+  void put(MeshKind k, glm::vec2 local, float yaw, uint32_t colour, PickTarget pick, uint32_t flags = 0) {
+    const bool selected = opt.selected.kind == pick.kind && opt.selected.site == pick.site &&
+                          opt.selected.index == pick.index && pick.kind != PickKind::None;
+    if (selected) flags |= engine::kInstanceHighlight;
+    uint32_t id = pick.kind == PickKind::None ? engine::kNoPickId : out.add_pick(pick);
+    out.of(k).push_back(Instance::at(w(local), yaw, colour, id, flags));
+  }
+};
+
+std::vector<glm::vec3> ribbon_points(const Ctx& c, const std::vector<glm::vec2>& pts, float h) {
+  std::vector<glm::vec3> out;
+  for (glm::vec2 p : pts) out.push_back(c.w(p, h));
+  return out;
+}
+
+// [SECTION] furniture -------------------------------------------------------------------
+
+void lanes(Ctx& c) {
+  for (size_t l = 0; l < c.spec.lanes.size(); ++l) {
+    const LaneSpec& lane = c.spec.lanes[l];
+    const LaneState& st = c.s.lanes[l];
+    uint32_t colour = st.direction == Direction::Export ? palette::kLaneExport : palette::kLaneImport;
+    if (lane.kind == LaneKind::Unmanned || st.reserved_unmanned) colour = palette::kLaneUnmanned;
+    if (c.lane_reversed(l)) colour = palette::kLaneReversed;
+    if (!st.open || st.barrier_failed) colour = palette::kLaneClosed;
+    c.out.ribbons.push_back({ribbon_points(c, lane.polyline, 0.05f), 3.4f, colour, false});
+    // Direction arrows every 40 m, pointing the way traffic goes now.
+    const bool rev = c.lane_reversed(l);
+    const int arrows = std::max(1, static_cast<int>(lane.length_m / 40));
+    if (st.open && !st.barrier_failed)
+      for (int a = 0; a < arrows; ++a) {
+        Placement p = WorldLayout::along(lane.polyline, (a + 0.5f) / arrows, rev);
+        const glm::vec2 f(std::cos(p.yaw_rad), std::sin(p.yaw_rad)), side(-f.y, f.x);
+        std::vector<glm::vec2> chevron = {p.local - f * 1.6f + side * 1.2f, p.local + f * 0.6f, p.local - f * 1.6f - side * 1.2f};
+        c.out.ribbons.push_back({ribbon_points(c, chevron, 0.1f), 0.45f, palette::kArrow, false});
+      }
+    // The barrier at the lane's entry.
+    Placement entry = WorldLayout::along(lane.polyline, 0, rev);
+    const bool down = !st.open || st.barrier_failed;
+    c.put(MeshKind::Barrier, entry.local, entry.yaw_rad, down ? palette::kFailed : palette::kEquipmentIdle,
+          {PickKind::Lane, static_cast<uint8_t>(c.site), static_cast<uint32_t>(l), 0});
+    if (c.opt.lane_labels) {
+      std::string text = lane.id;
+      if (!st.open) text += " closed";
+      else if (st.barrier_failed) text += " barrier failed";
+      else if (c.lane_reversed(l)) text += " reversed";
+      else if (st.reserved_unmanned) text += " unmanned";
+      // Staggered along the lanes so that neighbouring lanes' labels do not cover each other.
+      Placement at = WorldLayout::along(lane.polyline, 0.04f + 0.09f * static_cast<float>(l % 4), rev);
+      c.out.labels.push_back({c.w(at.local, 5), text, down ? palette::kLabelAlert : palette::kLabel});
+    }
+  }
+}
+
+void checkpoints(Ctx& c) {
+  for (size_t k = 0; k < c.spec.checkpoints.size(); ++k) {
+    const CheckpointSpec& cp = c.spec.checkpoints[k];
+    const CheckpointState& st = c.s.checkpoints[k];
+    const MeshKind mesh = cp.kind == CheckpointKind::Scanner ? MeshKind::ScannerPortal : MeshKind::Booth;
+    int failed = 0;
+    for (size_t srv = 0; srv < cp.positions.size() && srv < st.servers.size(); ++srv) {
+      const CheckpointServer& server = st.servers[srv];
+      failed += server.failed ? 1 : 0;
+      uint32_t colour = server.failed ? palette::kFailed
+                        : server.shipment != kNone ? palette::kEquipmentBusy : palette::kEquipmentIdle;
+      c.put(mesh, cp.positions[srv] + glm::vec2(6, 0), 0, colour,
+            {PickKind::Checkpoint, static_cast<uint8_t>(c.site), static_cast<uint32_t>(k), static_cast<uint16_t>(srv)},
+            server.failed ? engine::kInstanceHighlight : 0u);
+    }
+    // In an overview only checkpoints with a queue or a fault are named.
+    if (c.opt.labels && (c.opt.lane_labels || failed || st.queue.size() >= 5)) {
+      glm::vec2 top = cp.positions.front();
+      for (glm::vec2 p : cp.positions) top = p.y > top.y ? p : top;
+      std::string text = cp.id;
+      if (!st.queue.empty()) text += "  queue " + std::to_string(st.queue.size());
+      if (failed) text += "  " + std::to_string(failed) + " failed";
+      c.out.labels.push_back({c.w(top + glm::vec2(0, 6), 9), text, failed ? palette::kLabelAlert : palette::kLabel});
+    }
+  }
+}
+
+void yards_and_border(Ctx& c) {
+  for (const YardSpec& y : c.spec.yards) {
+    std::vector<glm::vec2> rect = {y.min, {y.max.x, y.min.y}, y.max, {y.min.x, y.max.y}};
+    c.out.ribbons.push_back({ribbon_points(c, rect, 0.06f), 0.8f, palette::kYardOutline, true});
+    if (c.opt.lane_labels) c.out.labels.push_back({c.w({(y.min.x + y.max.x) / 2, y.min.y - 6}, 3), y.id, palette::kLabel});
+  }
+  c.out.ribbons.push_back({ribbon_points(c, c.spec.border_line, 0.12f), 2.0f, palette::kBorder, false});
+  if (c.opt.labels && c.spec.border_line.size() >= 2) {
+    c.out.labels.push_back({c.w(c.spec.border_line.front(), 6), "marker " + c.spec.markers, palette::kLabelAlert});
+    c.out.labels.push_back({c.w({c.spec.border_line.front().x + 60, c.spec.border_line.back().y - 10}, 20), c.spec.name, palette::kLabel});
+  }
+}
+
+// [SECTION] vehicles ----------------------------------------------------------------------
+
+glm::vec2 lane_entry(const Ctx& c, size_t l, float* yaw) {
+  Placement p = WorldLayout::along(c.spec.lanes[l].polyline, 0, c.lane_reversed(l));
+  *yaw = p.yaw_rad;
+  return p.local;
+}
+
+// Where the trucks of a direction wait for a lane when none is usable.
+glm::vec2 staging(const Ctx& c, Direction d) { return d == Direction::Export ? glm::vec2(330, 40) : glm::vec2(820, -40); }
+
+void shipments(Ctx& c) {
+  const double handover_s = c.spec.timing.handover.mean();
+  // Queue index per shipment, found by walking the queues once.
+  auto draw_queue = [&](const std::deque<uint32_t>& q, glm::vec2 head, glm::vec2 dir) {
+    // Long queues (a harvest-season backlog) spread wider so they stay near the gate.
+    const int columns = std::clamp(static_cast<int>(std::ceil(std::sqrt(q.size() / 3.0))), 8, 40);
+    for (size_t i = 0; i < q.size(); ++i) {
+      const Shipment& sh = c.s.shipments[q[i]];
+      c.put(sh.reefer ? MeshKind::Reefer : MeshKind::Truck, WorldLayout::queue_spot(head, dir, i, columns),
+            std::atan2(dir.y, dir.x), shipment_colour(sh),
+            {PickKind::Shipment, static_cast<uint8_t>(c.site), q[i], 0}, c.opt.motion ? 0u : engine::kInstanceDim);
+    }
+  };
+  for (size_t k = 0; k < c.spec.checkpoints.size(); ++k) {
+    const CheckpointSpec& cp = c.spec.checkpoints[k];
+    glm::vec2 head(cp.positions.front().x, 0);
+    for (glm::vec2 p : cp.positions) head.y += p.y / cp.positions.size();
+    const glm::vec2 dir = cp.kind == CheckpointKind::Release ? glm::vec2(-1, 0) : glm::vec2(1, 0);
+    draw_queue(c.s.checkpoints[k].queue, head, dir);
+    for (size_t srv = 0; srv < c.s.checkpoints[k].servers.size() && srv < cp.positions.size(); ++srv) {
+      uint32_t idx = c.s.checkpoints[k].servers[srv].shipment;
+      if (idx == kNone) continue;
+      const Shipment& sh = c.s.shipments[idx];
+      c.put(sh.reefer ? MeshKind::Reefer : MeshKind::Truck, cp.positions[srv], 0, shipment_colour(sh),
+            {PickKind::Shipment, static_cast<uint8_t>(c.site), idx, 0});
+    }
+  }
+  for (size_t l = 0; l < c.spec.lanes.size(); ++l) {
+    float yaw = 0;
+    glm::vec2 entry = lane_entry(c, l, &yaw);
+    draw_queue(c.s.lanes[l].queue, entry, {std::cos(yaw), std::sin(yaw)});
+    const uint32_t idx = c.s.lanes[l].on_lane;
+    if (idx == kNone) continue;
+    const LaneSpec& lane = c.spec.lanes[l];
+    const double expected_s = handover_s + lane.length_m / c.spec.timing.truck_speed_mps;
+    const float t = c.progress(c.s.lanes[l].busy_since_ms, expected_s);
+    Placement p = WorldLayout::along(lane.polyline, t, c.lane_reversed(l));
+    const Shipment& sh = c.s.shipments[idx];
+    if (c.opt.motion && t > 0 && t < 1) c.out.moving_vehicles++;
+    c.put(sh.reefer ? MeshKind::Reefer : MeshKind::Truck, p.local, p.yaw_rad, shipment_colour(sh),
+          {PickKind::Shipment, static_cast<uint8_t>(c.site), idx, 0}, c.opt.motion ? 0u : engine::kInstanceDim);
+  }
+  for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], staging(c, static_cast<Direction>(d)), {d == 0 ? 1.0f : -1.0f, 0});
+  // Containers in yard slots: transfer, inspection bays, the holding area.
+  for (size_t y = 0; y < c.spec.yards.size(); ++y)
+    for (size_t slot = 0; slot < c.s.yards[y].slot.size(); ++slot) {
+      const uint32_t idx = c.s.yards[y].slot[slot];
+      if (idx == kNone) continue;
+      const Shipment& sh = c.s.shipments[idx];
+      if (sh.phase == Phase::AtCheckpoint || sh.phase == Phase::OnGuideVehicle) continue;  // drawn where it is
+      const MeshKind mesh = c.spec.yards[y].kind == YardKind::Transfer ? MeshKind::Reefer : MeshKind::Truck;
+      c.put(mesh, WorldLayout::yard_slot(c.spec.yards[y], slot), kPi / 2, shipment_colour(sh),
+            {PickKind::Shipment, static_cast<uint8_t>(c.site), idx, 0});
+    }
+  // Import containers waiting on the partner side, at the far end of the unmanned lanes.
+  for (size_t l = 0; l < c.spec.lanes.size(); ++l) {
+    if (c.spec.lanes[l].kind != LaneKind::Unmanned || c.s.lanes[l].direction != Direction::Import) continue;
+    float yaw = 0;
+    glm::vec2 entry = lane_entry(c, l, &yaw);
+    draw_queue(c.s.import_partner_waiting, entry, {std::cos(yaw), std::sin(yaw)});
+    break;
+  }
+}
+
+void guide_vehicles(Ctx& c) {
+  const FleetSpec& fleet = c.spec.fleet;
+  for (size_t v = 0; v < c.s.fleet.size(); ++v) {
+    const GuideVehicle& g = c.s.fleet[v];
+    glm::vec2 at = fleet.depot + glm::vec2(static_cast<float>(v) * 5.0f, 0);
+    float yaw = 0;
+    if (g.lane != kNone16 && g.segment >= 0) {
+      const LaneSpec& lane = c.spec.lanes[g.lane];
+      const double seg_s = lane.length_m / lane.segments / fleet.speed_mps;
+      const float within = g.phase == GuidePhase::Travelling && !g.failed ? c.progress(g.phase_since_ms, seg_s) : 1.0f;
+      if (c.opt.motion && within > 0 && within < 1) c.out.moving_vehicles++;
+      Placement p = WorldLayout::along(lane.polyline, (g.segment + within) / lane.segments, c.lane_reversed(g.lane));
+      at = p.local;
+      yaw = p.yaw_rad;
+    } else if (!g.at_home) {
+      for (size_t l = 0; l < c.spec.lanes.size(); ++l)
+        if (c.spec.lanes[l].kind == LaneKind::Unmanned && c.spec.lanes[l].direction == Direction::Import) {
+          at = WorldLayout::along(c.spec.lanes[l].polyline, 0, false).local + glm::vec2(0, static_cast<float>(v) * 5.0f);
+          break;
+        }
+    }
+    if (g.has_report && !g.failed && g.phase == GuidePhase::Idle) at = g.reported_position;
+    const uint32_t colour = g.failed ? palette::kFailed : palette::kGuideVehicle;
+    uint32_t flags = g.failed ? engine::kInstanceHighlight : (g.phase == GuidePhase::Idle ? engine::kInstanceDim : 0u);
+    if (!c.opt.motion) flags |= engine::kInstanceDim;
+    c.put(MeshKind::GuideVehicle, at, yaw, colour, {PickKind::GuideVehicle, static_cast<uint8_t>(c.site), static_cast<uint32_t>(v), 0}, flags);
+    if (g.cargo != kNone) {  // the container rides on top
+      const Shipment& sh = c.s.shipments[g.cargo];
+      c.out.of(MeshKind::Reefer).push_back(Instance::at(c.w(at, 1.6f), yaw, shipment_colour(sh), engine::kNoPickId));
+    }
+    if (g.failed && c.opt.labels) c.out.labels.push_back({c.w(at, 6), "guide vehicle " + std::to_string(v + 1) + " failed", palette::kLabelAlert});
+  }
+}
+
+}  // namespace
+
+void build_scene(const Core& core, const WorldLayout& layout, const SceneOptions& opt, DrawList& out) {
+  out.clear();
+  for (size_t i = 0; i < core.sites().size(); ++i) {
+    if (!opt.show_site.empty() && (i >= opt.show_site.size() || !opt.show_site[i])) continue;
+    Ctx c{core, layout, opt, out, i, core.sites()[i], core.state().sites[i]};
+    yards_and_border(c);
+    lanes(c);
+    checkpoints(c);
+    shipments(c);
+    guide_vehicles(c);
+  }
+}
+
+}  // namespace gatetwin

@@ -1,0 +1,37 @@
+// The standard views. See view_presets.h.
+#include "controlroom/scene/view_presets.h"
+
+namespace gatetwin {
+
+std::vector<View> standard_views(const std::vector<std::string>& ids, const WorldLayout& layout) {
+  std::vector<View> views;
+  const size_t n = ids.size();
+  for (size_t i = 0; i < n; ++i) {
+    View v;
+    v.name = ids[i];
+    v.pose = engine::CameraPose{layout.world(i, {330, 10}), -25.0f, 48.0f, 520.0f};
+    v.show_site.assign(n, false);
+    v.show_site[i] = true;
+    views.push_back(v);
+  }
+  glm::vec3 mid(0);
+  for (size_t i = 0; i < n; ++i) mid += layout.world(i, {330, 0});
+  if (n) mid /= static_cast<float>(n);
+  View both{"both", engine::CameraPose{mid + glm::vec3(-20, 0, 0), 0.0f, 72.0f, 500.0f + 480.0f * static_cast<float>(n)}, std::vector<bool>(n, true), false};
+  views.push_back(both);
+  View wall = both;
+  wall.name = "wall";
+  wall.pose.pitch_deg = 60.0f;
+  wall.pose.distance_m *= 0.8f;
+  wall.pose.target += glm::vec3(60, 0, 0);
+  views.push_back(wall);
+  return views;
+}
+
+std::optional<View> find_view(const std::vector<View>& views, const std::string& name) {
+  for (const View& v : views)
+    if (v.name == name) return v;
+  return std::nullopt;
+}
+
+}  // namespace gatetwin

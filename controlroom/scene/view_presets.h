@@ -1,0 +1,25 @@
+// The named views of the control room: each site alone, both side by side, and the wall
+// overview. Poses only; the app stores them in the camera's presets (engine::Camera).
+#pragma once
+#include "controlroom/scene/world_layout.h"
+
+#include <engine/Camera.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gatetwin {
+
+struct View {
+  std::string name;               // "m1119", "m1088", "both", "wall"
+  engine::CameraPose pose;
+  std::vector<bool> show_site;    // which sites are drawn
+  bool lane_labels = true;
+};
+
+// Views for the sites in this order (site ids), laid out by layout.
+std::vector<View> standard_views(const std::vector<std::string>& site_ids, const WorldLayout& layout);
+std::optional<View> find_view(const std::vector<View>& views, const std::string& name);
+
+}  // namespace gatetwin

@@ -1,0 +1,43 @@
+// AlertLog. See alert_log.h.
+#include "controlroom/ui/alert_log.h"
+
+#include <cstdio>
+
+namespace gatetwin {
+
+
+void AlertLog::add(Alert a) {
+  items_.push_front(std::move(a));
+  if (items_.size() > kMax) items_.pop_back();
+  ++total_;
+}
+
+void AlertLog::collect(const twin::Decisions& decisions, const twin::Core& core, const WorldLayout& layout) {
+  for (const twin::Decision& d : decisions) {
+    if (d.site >= core.sites().size()) continue;
+    const twin::SiteSpec& spec = core.sites()[d.site];
+    Alert a{d.time_ms, d.site, spec.id + ": " + d.text, layout.site_centre(d.site)};
+    if (d.kind == twin::DecisionKind::Alert) {
+      // Locate it: checkpoint queues and equipment by resource, reefer power by yard.
+      if (d.text.rfind("queue at ", 0) == 0 && d.resource < spec.checkpoints.size())
+        a.where = layout.world(d.site, spec.checkpoints[d.resource].positions.front());
+      else if (d.text.find("reefer power") != std::string::npos && d.resource < spec.yards.size())
+        a.where = layout.world(d.site, (spec.yards[d.resource].min + spec.yards[d.resource].max) * 0.5f);
+      else if (d.value == static_cast<int64_t>(twin::EquipmentRef::Kind::CheckpointServer) && d.resource < spec.checkpoints.size() &&
+               d.unit < spec.checkpoints[d.resource].positions.size())
+        a.where = layout.world(d.site, spec.checkpoints[d.resource].positions[d.unit]);
+      else if (d.value == static_cast<int64_t>(twin::EquipmentRef::Kind::LaneBarrier) && d.resource < spec.lanes.size())
+        a.where = layout.world(d.site, spec.lanes[d.resource].polyline.front());
+      else if (d.value == static_cast<int64_t>(twin::EquipmentRef::Kind::GuideVehicle))
+        a.where = layout.world(d.site, spec.fleet.depot);
+      add(std::move(a));
+    } else if (d.kind == twin::DecisionKind::Diverted && d.text == "partner data disagrees") {
+      a.text = spec.id + ": declaration mismatch, shipment " + std::to_string(d.shipment) + " diverted";
+      int gate = spec.checkpoint_index(twin::CheckpointKind::GateIn);
+      if (gate >= 0) a.where = layout.world(d.site, spec.checkpoints[gate].positions.front());
+      add(std::move(a));
+    }
+  }
+}
+
+}  // namespace gatetwin

@@ -1,0 +1,74 @@
+// The vehicle inspector. See panels.h.
+#include "controlroom/ui/panel_common.h"
+
+#include "twin/clock_text.h"
+
+namespace gatetwin {
+
+using namespace twin;
+
+static void guide_vehicle(const Core& core, const PickTarget& t) {
+  const GuideVehicle& g = core.state().sites[t.site].fleet[t.index];
+  ImGui::Text("Unmanned guide vehicle %u at %s", t.index + 1, core.sites()[t.site].id.c_str());
+  ImGui::Text("state: %s%s, %s side", to_string(g.phase), g.failed ? " (FAILED)" : "", g.at_home ? "VN" : "partner");
+  if (g.lane != kNone16) ImGui::Text("on lane %s, section %d of %d", core.sites()[t.site].lanes[g.lane].id.c_str(), g.segment + 1,
+                                     core.sites()[t.site].lanes[g.lane].segments);
+  if (g.cargo != kNone) ImGui::Text("carrying shipment %u", core.state().sites[t.site].shipments[g.cargo].id);
+  ImGui::Text("trips: %lld", static_cast<long long>(g.trips));
+}
+
+void inspector_panel(const PanelRect& r, const Core& core, const PickTarget& t, const OperatorSession& who, CommandForm& form,
+                     const CommandSink& sink) {
+  if (ui::begin_fixed("Vehicle", r)) {
+    if (t.kind == PickKind::GuideVehicle && t.site < core.sites().size()) {
+      guide_vehicle(core, t);
+    } else if (t.kind != PickKind::Shipment || t.site >= core.sites().size() ||
+               t.index >= core.state().sites[t.site].shipments.size()) {
+      ImGui::TextDisabled("Click a truck or guide vehicle in the 3D view.");
+    } else {
+      const SiteSpec& spec = core.sites()[t.site];
+      const Shipment& sh = core.state().sites[t.site].shipments[t.index];
+      ImGui::Text("Shipment %u  (%s, %s)", sh.id, to_string(sh.direction), spec.id.c_str());
+      ImGui::Text("plate %s   container %s%s", sh.plate.c_str(), sh.container.c_str(), sh.reefer ? "  reefer" : "");
+      ImGui::Text("goods: %s", sh.goods < spec.goods.size() ? spec.goods[sh.goods].id.c_str() : "?");
+      ImGui::Separator();
+      ImGui::Text("own declaration:     %s", sh.declared ? "filed" : "NONE");
+      ImGui::Text("partner declaration: %s", !sh.partner_received ? "not received" : sh.partner_agrees ? "received, agrees" : "received, DISAGREES");
+      ImGui::Text("channel: %s%s%s", to_string(sh.channel), sh.forced_inspection ? " (inspection forced)" : "", sh.held ? "   HELD" : "");
+      ImGui::Text("now: %s%s", to_string(sh.phase), sh.unmanned ? " (unmanned crossing)" : "");
+      if (!sh.divert_reason.empty()) ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "out of the smart flow: %s", sh.divert_reason.c_str());
+      const SimTime end = sh.done_ms >= 0 ? sh.done_ms : core.state().now_ms;
+      if (sh.arrived_ms >= 0) ImGui::Text("dwell so far: %.1f min", static_cast<double>(end - sh.arrived_ms) / kMinute);
+      ImGui::Separator();
+      if (ImGui::BeginTable("steps", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY, ImVec2(0, r.h * 0.35f))) {
+        for (const PhaseChange& p : sh.history) {
+          ImGui::TableNextRow();
+          ImGui::TableSetColumnIndex(0);
+          ImGui::TextUnformatted(twin::clock_text(p.time_ms, twin::ClockStyle::DayAndTime).c_str());
+          ImGui::TableSetColumnIndex(1);
+          std::string where;
+          if (p.phase == Phase::QueuedCheckpoint || p.phase == Phase::AtCheckpoint)
+            where = p.where < spec.checkpoints.size() ? " " + spec.checkpoints[p.where].id : "";
+          else if (p.phase == Phase::OnLane && p.where < spec.lanes.size())
+            where = " " + spec.lanes[p.where].id;
+          ImGui::Text("%s%s", to_string(p.phase), where.c_str());
+        }
+        ImGui::EndTable();
+      }
+      ImGui::Separator();
+      if (ui::command_header(who, form)) {
+        Command c;
+        c.shipment = sh.id;
+        c.kind = sh.held ? CommandKind::ReleaseVehicle : CommandKind::HoldVehicle;
+        if (ImGui::Button(sh.held ? "Release vehicle" : "Hold vehicle")) form.submit(who, t.site, c, sink);
+        ImGui::SameLine();
+        c.kind = CommandKind::ForceInspection;
+        if (ImGui::Button("Force inspection")) form.submit(who, t.site, c, sink);
+        ui::command_outcome(core, form);
+      }
+    }
+  }
+  ImGui::End();
+}
+
+}  // namespace gatetwin

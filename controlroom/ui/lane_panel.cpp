@@ -1,0 +1,132 @@
+// The lane panel: every lane's state, queue and throughput, and the lane, equipment and
+// goods-priority commands. See panels.h.
+#include "controlroom/ui/panel_common.h"
+
+#include <string>
+
+namespace gatetwin {
+
+using namespace twin;
+
+static const char* lane_state(const SiteSpec& spec, const LaneState& st, size_t l) {
+  if (!st.open) return "closed";
+  if (st.barrier_failed) return "barrier failed";
+  if (st.direction != spec.lanes[l].direction) return "open, reversed";
+  if (st.reserved_unmanned) return "reserved unmanned";
+  return "open";
+}
+
+void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const OperatorSession& who, CommandForm& form,
+                const CommandSink& sink) {
+  if (ui::begin_fixed("Lanes and equipment", r) && site < core.sites().size()) {
+    const SiteSpec& spec = core.sites()[site];
+    const SiteState& s = core.state().sites[site];
+    const double hours = std::max(1.0, static_cast<double>(core.state().now_ms) / kHour);
+    const bool can = ui::command_header(who, form);
+    ui::command_outcome(core, form);
+    static int selected_lane = 0;
+    if (ImGui::BeginTable("lanes", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+      ImGui::TableSetupColumn("lane");
+      ImGui::TableSetupColumn("dir");
+      ImGui::TableSetupColumn("state");
+      ImGui::TableSetupColumn("queue");
+      ImGui::TableSetupColumn("per h");
+      ImGui::TableHeadersRow();
+      for (size_t l = 0; l < spec.lanes.size(); ++l) {
+        const LaneState& st = s.lanes[l];
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        std::string name = spec.lanes[l].id + (spec.lanes[l].kind == LaneKind::Unmanned ? " (U)" : "");
+        if (ImGui::Selectable(name.c_str(), selected_lane == static_cast<int>(l), ImGuiSelectableFlags_SpanAllColumns))
+          selected_lane = static_cast<int>(l);
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextUnformatted(to_string(st.direction));
+        ImGui::TableSetColumnIndex(2);
+        const bool trouble = !st.open || st.barrier_failed;
+        ImGui::TextColored(trouble ? ImVec4(1, 0.5f, 0.4f, 1) : ImVec4(0.85f, 0.9f, 0.85f, 1), "%s", lane_state(spec, st, l));
+        ImGui::TableSetColumnIndex(3);
+        int on = 0;
+        for (uint16_t v : st.segment) on += v != kNone16;
+        ImGui::Text("%zu%s", st.queue.size() + (st.on_lane != kNone ? 1 : 0), on ? (" +" + std::to_string(on) + "U").c_str() : "");
+        ImGui::TableSetColumnIndex(4);
+        ImGui::Text("%.1f", st.crossings / hours);
+      }
+      ImGui::EndTable();
+    }
+    if (can && selected_lane >= 0 && static_cast<size_t>(selected_lane) < spec.lanes.size()) {
+      const size_t l = static_cast<size_t>(selected_lane);
+      const LaneState& st = s.lanes[l];
+      Command c;
+      c.lane = static_cast<uint16_t>(l);
+      ImGui::Text("%s:", spec.lanes[l].id.c_str());
+      auto button = [&](const char* label, CommandKind k) {
+        ImGui::SameLine();
+        c.kind = k;
+        if (ImGui::Button(label)) form.submit(who, site, c, sink);
+      };
+      button(st.open ? "Close" : "Open", st.open ? CommandKind::CloseLane : CommandKind::OpenLane);
+      button("Reverse", CommandKind::ReverseLane);
+      if (spec.lanes[l].kind == LaneKind::Manned)
+        button(st.reserved_unmanned ? "Return to trucks" : "Reserve for unmanned",
+               st.reserved_unmanned ? CommandKind::UnreserveLane : CommandKind::ReserveLaneForUnmanned);
+      c.equipment = {EquipmentRef::Kind::LaneBarrier, static_cast<uint16_t>(l), 0};
+      button(st.barrier_failed ? "Barrier restored" : "Barrier failed",
+             st.barrier_failed ? CommandKind::MarkEquipmentRestored : CommandKind::MarkEquipmentFailed);
+    }
+    if (ImGui::CollapsingHeader("Checkpoints and guide vehicles", ImGuiTreeNodeFlags_DefaultOpen)) {
+      for (size_t k = 0; k < spec.checkpoints.size(); ++k) {
+        const CheckpointState& cp = s.checkpoints[k];
+        ImGui::Text("%-11s queue %3zu ", spec.checkpoints[k].id.c_str(), cp.queue.size());
+        for (size_t srv = 0; srv < cp.servers.size(); ++srv) {
+          ImGui::SameLine();
+          ImGui::PushID(static_cast<int>(k * 1000 + srv));
+          const bool failed = cp.servers[srv].failed;
+          if (failed) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.8f, 0.15f, 0.15f, 1));
+          std::string label = std::to_string(srv + 1);
+          if (ImGui::SmallButton(label.c_str()) && can) {
+            Command c;
+            c.kind = failed ? CommandKind::MarkEquipmentRestored : CommandKind::MarkEquipmentFailed;
+            c.equipment = {EquipmentRef::Kind::CheckpointServer, static_cast<uint16_t>(k), static_cast<uint16_t>(srv)};
+            form.submit(who, site, c, sink);
+          }
+          if (failed) ImGui::PopStyleColor();
+          ImGui::PopID();
+        }
+      }
+      ImGui::Text("guide vehicles ");
+      for (size_t v = 0; v < s.fleet.size(); ++v) {
+        ImGui::SameLine();
+        ImGui::PushID(static_cast<int>(100000 + v));
+        const bool failed = s.fleet[v].failed;
+        if (failed) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.8f, 0.15f, 0.15f, 1));
+        std::string label = "U" + std::to_string(v + 1);
+        if (ImGui::SmallButton(label.c_str()) && can) {
+          Command c;
+          c.kind = failed ? CommandKind::MarkEquipmentRestored : CommandKind::MarkEquipmentFailed;
+          c.equipment = {EquipmentRef::Kind::GuideVehicle, static_cast<uint16_t>(v), 0};
+          form.submit(who, site, c, sink);
+        }
+        if (failed) ImGui::PopStyleColor();
+        ImGui::PopID();
+      }
+      ImGui::TextDisabled("Click a server or vehicle to mark it failed / restored.");
+      if (can) {
+        ImGui::Text("priority:");
+        for (size_t g = 0; g < spec.goods.size(); ++g) {
+          ImGui::SameLine();
+          Command c;
+          c.kind = CommandKind::PrioritiseGoods;
+          c.goods = static_cast<uint16_t>(g);
+          const bool active = s.priority_goods == static_cast<int>(g);
+          std::string label = (active ? "[" + spec.goods[g].id + "]" : spec.goods[g].id) + "##prio";
+          if (ImGui::SmallButton(label.c_str())) form.submit(who, site, c, sink);
+        }
+        ImGui::SameLine();
+        if (ImGui::SmallButton("none")) form.submit(who, site, Command{CommandKind::ClearPriority}, sink);
+      }
+    }
+  }
+  ImGui::End();
+}
+
+}  // namespace gatetwin

@@ -1,0 +1,41 @@
+// The control room's ImGui panels. Each reads the core's state (const) and what the app
+// keeps beside it, and commands only through CommandForm and the CommandSink. Layout
+// (positions, sizes) is decided by the caller so that no panels overlap.
+#pragma once
+#include "controlroom/ui/alert_log.h"
+#include "controlroom/scene/draw_list.h"
+#include "controlroom/ui/kpi_history.h"
+#include "controlroom/ui/operator_session.h"
+
+#include "connectors/accounts/accounts.h"
+#include "twin/core.h"
+
+#include <functional>
+
+struct ImVec2;
+
+namespace gatetwin {
+
+struct PanelRect {
+  float x, y, w, h;
+};
+
+// The selected vehicle: shipment, declarations (own and partner), channel, every step with
+// its time, dwell so far; buttons for vehicle commands.
+void inspector_panel(const PanelRect& r, const twin::Core& core, const PickTarget& selected, const OperatorSession& who,
+                     CommandForm& form, const CommandSink& sink);
+// Lanes of a site: state, queue, throughput, and every lane and equipment command.
+void lane_panel(const PanelRect& r, const twin::Core& core, uint8_t site, const OperatorSession& who, CommandForm& form,
+                const CommandSink& sink);
+// Alerts, newest first; clicking one calls fly_to.
+void alerts_panel(const PanelRect& r, const AlertLog& alerts, const std::function<void(const Alert&)>& fly_to);
+// KPIs with plots against the 2027 / 2030 targets.
+void kpi_panel(const PanelRect& r, const twin::Core& core, const KpiHistory& history);
+// The KPI strip of the wall display: one line per site, large type.
+void kpi_strip(const PanelRect& r, const twin::Core& core, const KpiHistory& history);
+// Login: user and password against the accounts file. Returns true on a new login.
+bool login_panel(const PanelRect& r, const connectors::Accounts& accounts, OperatorSession& who);
+// A full-width banner (stale telemetry, broker gone); nothing when text is empty.
+void status_banner(const PanelRect& r, const std::string& text, bool alarm);
+
+}  // namespace gatetwin

@@ -1,0 +1,30 @@
+// The twin without a window: loads the sites, connects to the broker and runs the frame
+// loop until --run-for, --until-applied or a signal; writes --stats at exit. It must not
+// draw anything; the windowed app runs the same FrameLoop and adds drawing.
+#pragma once
+#include "runner/twin_args.h"
+
+#include "pipeline/frame_loop.h"
+
+#include "connectors/mqtt/twin_link.h"
+
+#include <chrono>
+#include <cstdint>
+
+// What the windowed app (or the headless screenshot) adds to the loop. The loop owns the
+// core, the link and the recording; the hooks see them from start() to finish().
+class TwinLoopHooks {
+ public:
+  virtual ~TwinLoopHooks() = default;
+  // After set-up, before the first frame. A non-zero return stops with that exit code.
+  virtual int start(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) = 0;
+  // Runs one frame in place of FrameLoop::run_frame; false stops the loop (window closed).
+  virtual bool frame(int64_t now_ms) = 0;
+  // After the last frame, before the link stops. Returns an exit code (0: fine).
+  virtual int finish(int64_t now_ms) = 0;
+  // How long a frame may wait for the first input (a window is paced by its display).
+  virtual std::chrono::microseconds input_wait() const { return std::chrono::microseconds(0); }
+};
+
+// Runs the twin: headless, or with hooks (may be null). Returns the process exit code.
+int run_headless(const TwinArgs& args, TwinLoopHooks* hooks = nullptr);

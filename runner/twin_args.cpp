@@ -1,0 +1,133 @@
+// gatetwin's flags. See twin_args.h.
+#include "runner/twin_args.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+static const char* kHelp = R"(usage: gatetwin --broker tcp://host:port [options]          the control room, in a window
+       gatetwin --headless --broker tcp://host:port [options]   no window (automation)
+       gatetwin audit verify FILE   check the audit chain of a recording's commands
+       gatetwin [--headless] --replay FILE | --headless --scenario FILE   replay, fork, export;
+                                    scenario runs (gatetwin --replay --help, docs/replay.md)
+
+The twin: folds field messages from an MQTT broker into the core, publishes the core's
+decisions, command results and its own health (topics: docs/mqtt.md).
+
+  --headless           run without a window
+  --screenshot FILE    headless: at the end, render the view offscreen and save a PNG, and
+                       print the KPI summary
+  --view V             m1119 | m1088 | both (default) | wall
+  --size WxH           window or screenshot size in pixels (default 1600x900)
+  --wall               wall display: full screen, no editing, large type, KPI strip
+  --tour               with --wall: a slow camera tour
+  --accounts FILE      local accounts file (login with a role; see docs/gatetwin.md)
+  --stale-after S      seconds without input before the data is shown as stale (default 5)
+  --inspect ID         open the vehicle inspector on shipment ID once it arrives
+  --broker URL         tcp://host:port of the MQTT broker, or ssl://host:port (TLS: the
+                       broker is verified against ca_file; see docs/security.md)
+  --mqtt-config FILE   user / password / client_id / ca_file / cert_file / key_file as
+                       key = value lines (tools/setup/make-certs.sh writes one); otherwise the
+                       environment's GATETWIN_MQTT_USER and GATETWIN_MQTT_PASSWORD
+  --client-id ID       MQTT client id (default gatetwin); fixed so the broker keeps the
+                       twin's session (and queues QoS 1 messages) while it is away
+  --site ID|all        the sites to mirror, as for gatesim (default all)
+  --lanes P            expanded (default) | today; must match the field's plan
+  --unmanned P         on (default) | off | as-manned
+  --sites-dir DIR      where site files are (default: the shipped assets/sites, or $GATETWIN_SITES)
+  --run-for SECONDS    stop after this long (default: until SIGINT / SIGTERM)
+  --until-applied N    stop once N events have been applied
+  --stats FILE         at exit, write counters and the state hash as JSON
+  --record FILE        record every applied event in an SQLite recording
+  --gap-wait-ms MS     how long a missing per-source seq is waited for (default 2000)
+  --partner-silence-s S  no partner-customs data for S s of event time while the
+                       rest flows: mark it stale (vehicles lacking it are held, not
+                       diverted) until it flows again (default 600; 0: off)
+  --queue N            MQTT-to-core queue capacity in messages (default 65536)
+  --no-publish         do not publish decisions (health is still published)
+  --quiet              no per-second status line
+  -h, --help           this text
+
+The multi-console control room (docs/control-room.md): a twin without --follow is the
+primary and publishes every event it applies on gatetwin/v1/twin/stream.
+  --follow             a follower (wall display, console): fold the primary's stream, not
+                       the field topics; commands typed here go to the primary; needs its
+                       own --client-id
+  --catch-up FILE      follower: the primary's --record file (read-only, on a shared disk),
+                       to catch up from after a late start or a lost broker
+)";
+
+static bool number(const char* s, double& out) {
+  char* end = nullptr;
+  out = std::strtod(s, &end);
+  return end && *end == '\0' && end != s;
+}
+
+std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
+  TwinArgs a;
+  exit_code = 2;
+  auto bad = [&](const std::string& why) {
+    std::fprintf(stderr, "gatetwin: %s (see gatetwin --help)\n", why.c_str());
+    return std::nullopt;
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string f = argv[i];
+    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+    if (f == "-h" || f == "--help") {
+      std::fputs(kHelp, stdout);
+      exit_code = 0;
+      return std::nullopt;
+    } else if (f == "--headless") a.headless = true;
+    else if (f == "--wall") { a.wall = true; a.view = "wall"; }
+    else if (f == "--tour") a.tour = true;
+    else if (f == "--no-publish") a.publish_decisions = false;
+    else if (f == "--follow") a.follow = true;
+    else if (f == "--quiet") a.quiet = true;
+    else if (f == "--user" || f == "--password")
+      return bad(f + " is not a flag: credentials on a command line leak; use --mqtt-config FILE or GATETWIN_MQTT_USER / GATETWIN_MQTT_PASSWORD");
+    else {
+      const char* v = value();
+      if (!v) return bad(f + " needs a value");
+      double n = 0;
+      if (f == "--broker") a.broker = v;
+      else if (f == "--mqtt-config") a.mqtt_config = v;
+      else if (f == "--client-id") a.client_id = v;
+      else if (f == "--site") a.site = v;
+      else if (f == "--sites-dir") a.sites_dir = v;
+      else if (f == "--stats") a.stats_path = v;
+      else if (f == "--record") a.record_path = v;
+      else if (f == "--catch-up") a.catch_up_path = v;
+      else if (f == "--screenshot") a.screenshot_path = v;
+      else if (f == "--view") {
+        a.view = v;
+        if (a.view != "m1119" && a.view != "m1088" && a.view != "both" && a.view != "wall" && a.view.find_first_of("/ ") != std::string::npos)
+          return bad("--view takes a site id, both or wall");
+      }
+      else if (f == "--accounts") a.accounts_path = v;
+      else if (f == "--inspect") { if (!number(v, n) || n < 1) return bad("--inspect takes a shipment number"); a.inspect_shipment = static_cast<uint32_t>(n); }
+      else if (f == "--stale-after") { if (!number(v, n) || n <= 0) return bad("--stale-after takes seconds above 0"); a.stale_after_s = n; }
+      else if (f == "--size") {
+        unsigned w = 0, h = 0;
+        if (std::sscanf(v, "%ux%u", &w, &h) != 2 || w < 320 || h < 240 || w > 7680 || h > 4320)
+          return bad("--size takes WIDTHxHEIGHT, e.g. 1920x1080");
+        a.width = w;
+        a.height = h;
+      }
+      else if (f == "--lanes") { auto p = twin::parse_lane_plan(v); if (!p) return bad("--lanes takes expanded or today"); a.lanes = *p; }
+      else if (f == "--unmanned") { auto p = twin::parse_unmanned_plan(v); if (!p) return bad("--unmanned takes on, off or as-manned"); a.unmanned = *p; }
+      else if (f == "--run-for") { if (!number(v, n) || n <= 0) return bad("--run-for takes seconds above 0"); a.run_for_s = n; }
+      else if (f == "--until-applied") { if (!number(v, n) || n < 1) return bad("--until-applied takes a count of events"); a.until_applied = static_cast<uint64_t>(n); }
+      else if (f == "--partner-silence-s") { if (!number(v, n) || n < 0 || n > 86400) return bad("--partner-silence-s takes 0 (off) to 86400 seconds"); a.partner_silence_s = n; }
+      else if (f == "--gap-wait-ms") { if (!number(v, n) || n < 0 || n > 600000) return bad("--gap-wait-ms takes 0 to 600000 ms"); a.gap_wait_ms = static_cast<int64_t>(n); }
+      else if (f == "--queue") { if (!number(v, n) || n < 16 || n > 16777216) return bad("--queue takes 16 to 16777216 messages"); a.queue_capacity = static_cast<size_t>(n); }
+      else return bad("unknown flag " + f);
+    }
+  }
+  if (a.broker.empty()) return bad("gatetwin needs --broker tcp://host:port (tools/setup/run-twin.sh starts a local one)");
+  if (!a.headless && a.screenshot_path.size()) return bad("--screenshot is for --headless runs");
+  if (a.follow && a.client_id == "gatetwin")
+    return bad("--follow needs its own --client-id (e.g. wall-1): two clients with one id throw each other off the broker");
+  if (!a.follow && !a.catch_up_path.empty()) return bad("--catch-up is for --follow");
+  exit_code = 0;
+  return a;
+}
