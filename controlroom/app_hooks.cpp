@@ -8,6 +8,11 @@
 #include <cstdlib>
 #include <ctime>
 
+using namespace pipeline;
+using namespace runner;
+
+namespace controlroom {
+
 std::variant<ControlRoomOptions, std::string> control_room_options(const TwinArgs& args) {
   ControlRoomOptions o;
   o.view = args.view;
@@ -110,3 +115,5 @@ int ScreenshotHooks::finish(int64_t now_ms) {
   renderer_.reset();
   return code;
 }
+
+}  // namespace controlroom

@@ -9,33 +9,37 @@
 
 #include <memory>
 
-class WindowHooks : public TwinLoopHooks {
+namespace controlroom {
+
+class WindowHooks : public runner::TwinLoopHooks {
  public:
-  explicit WindowHooks(const TwinArgs& args) : args_(args) {}
-  int start(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) override;
+  explicit WindowHooks(const runner::TwinArgs& args) : args_(args) {}
+  int start(twin::Core& core, pipeline::FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) override;
   bool frame(int64_t now_ms) override { return room_->frame(now_ms); }
   int finish(int64_t) override;
 
  private:
-  const TwinArgs& args_;
+  const runner::TwinArgs& args_;
   std::unique_ptr<engine::Renderer> renderer_;
   std::unique_ptr<ControlRoom> room_;
 };
 
-class ScreenshotHooks : public TwinLoopHooks {
+class ScreenshotHooks : public runner::TwinLoopHooks {
  public:
-  explicit ScreenshotHooks(const TwinArgs& args) : args_(args) {}
-  int start(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) override;
+  explicit ScreenshotHooks(const runner::TwinArgs& args) : args_(args) {}
+  int start(twin::Core& core, pipeline::FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) override;
   bool frame(int64_t now_ms) override;
   int finish(int64_t now_ms) override;
   std::chrono::microseconds input_wait() const override { return std::chrono::microseconds(2000); }
 
  private:
-  const TwinArgs& args_;
+  const runner::TwinArgs& args_;
   std::unique_ptr<engine::Renderer> renderer_;
   std::unique_ptr<ControlRoom> room_;
 };
 
 // The options of the ControlRoom from the command line; an error message if the
 // accounts file does not load.
-std::variant<ControlRoomOptions, std::string> control_room_options(const TwinArgs& args);
+std::variant<ControlRoomOptions, std::string> control_room_options(const runner::TwinArgs& args);
+
+}  // namespace controlroom

@@ -14,7 +14,9 @@
 #include <algorithm>
 #include <cmath>
 
-using namespace gatetwin;
+using namespace pipeline;
+
+namespace controlroom {
 
 // [SECTION] set-up -------------------------------------------------------------------------
 
@@ -238,3 +240,5 @@ void ControlRoom::draw_wall() {
   const float alerts_w = std::min(900.0f, vp.x * 0.45f), alerts_h = std::min(420.0f, vp.y * 0.35f);
   alerts_panel({vp.x - alerts_w, banner_h, alerts_w, alerts_h}, alerts_, {});
 }
+
+}  // namespace controlroom

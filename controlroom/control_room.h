@@ -24,6 +24,8 @@
 #include <optional>
 #include <string>
 
+namespace controlroom {
+
 struct ControlRoomOptions {
   std::string view = "both";         // m1119 | m1088 | both | wall
   bool wall = false;                 // wall display: no editing, large type, KPI strip
@@ -33,12 +35,12 @@ struct ControlRoomOptions {
   bool publish_only = false;         // a follower: commands go to the primary only (docs/control-room.md)
   std::optional<connectors::Accounts> accounts;
   uint32_t inspect_shipment = 0;      // select this shipment once it is known (--inspect)
-  gatetwin::OperatorSession login;   // logged in at start (automation: GATETWIN_USER / GATETWIN_PASSWORD)
+  OperatorSession login;   // logged in at start (automation: GATETWIN_USER / GATETWIN_PASSWORD)
 };
 
 class ControlRoom {
  public:
-  ControlRoom(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink* link,
+  ControlRoom(twin::Core& core, pipeline::FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink* link,
               engine::Renderer& renderer, ControlRoomOptions options);
 
   // One frame at wall time wall_ms (ms since start): update(), then draw. Returns false
@@ -56,17 +58,17 @@ class ControlRoom {
   void set_view(const std::string& name);
   // What the inspector shows. A shipment is followed by its id: its index moves when
   // retention removes older shipments, and the selection clears when it is removed.
-  void select(const gatetwin::PickTarget& t);
-  const gatetwin::PickTarget& selected() const { return selected_; }
+  void select(const PickTarget& t);
+  const PickTarget& selected() const { return selected_; }
   void log_in(const std::string& user, twin::Role role) { session_ = {user, role}; }
-  gatetwin::CommandForm& form() { return form_; }
-  const gatetwin::DrawList& draw_list() const { return draw_list_; }
-  const gatetwin::AlertLog& alerts() const { return alerts_; }
+  CommandForm& form() { return form_; }
+  const DrawList& draw_list() const { return draw_list_; }
+  const AlertLog& alerts() const { return alerts_; }
   bool stale() const { return stale_; }
   const std::string& banner() const { return banner_; }
   uint8_t panel_site() const { return panel_site_; }
   const twin::Core& core() const { return core_; }
-  const gatetwin::OperatorSession& session() const { return session_; }
+  const OperatorSession& session() const { return session_; }
 
  private:
   void after_apply(const connectors::SequencedEvent& e, const twin::Decisions& d);
@@ -78,24 +80,24 @@ class ControlRoom {
   twin::SimTime display_time(int64_t wall_ms) const;
 
   twin::Core& core_;
-  FrameLoop& loop_;
+  pipeline::FrameLoop& loop_;
   connectors::IngestQueue& queue_;
   connectors::TwinLink* link_;
   engine::Renderer& renderer_;
   ControlRoomOptions options_;
 
-  gatetwin::WorldLayout layout_;
-  std::vector<gatetwin::View> views_;
-  gatetwin::View view_;
+  WorldLayout layout_;
+  std::vector<View> views_;
+  View view_;
   engine::Camera camera_;
   engine::CameraController controller_;
   std::vector<engine::MeshId> meshes_;
-  gatetwin::DrawList draw_list_;
-  gatetwin::AlertLog alerts_;
-  gatetwin::KpiHistory kpis_;
-  gatetwin::OperatorSession session_;
-  gatetwin::CommandForm form_;
-  gatetwin::PickTarget selected_;
+  DrawList draw_list_;
+  AlertLog alerts_;
+  KpiHistory kpis_;
+  OperatorSession session_;
+  CommandForm form_;
+  PickTarget selected_;
   twin::ShipmentId selected_shipment_ = 0;  // the id of selected_ when it is a shipment
   uint8_t panel_site_ = 0;
 
@@ -112,3 +114,5 @@ class ControlRoom {
   bool was_left_down_ = false;
   glm::vec2 press_at_{0};
 };
+
+}  // namespace controlroom

@@ -9,9 +9,13 @@
 
 #include <string>
 
+namespace pipeline {
+
 class EventLog {
  public:
   virtual ~EventLog() = default;
   // False when the event could not be taken (the implementation counts why).
   virtual bool append(const twin::Event& e, const twin::Decisions& d) = 0;
 };
+
+}  // namespace pipeline

@@ -1,6 +1,8 @@
 // The twin's frame. See frame_loop.h.
 #include "pipeline/frame_loop.h"
 
+namespace pipeline {
+
 FrameLoop::FrameLoop(twin::Core& core, connectors::IngestQueue& queue, connectors::Sequencer& sequencer,
                      connectors::TwinLink* link, EventLog* log, FrameLoopOptions options)
     : core_(core), queue_(queue), sequencer_(sequencer), link_(link), log_(log), options_(options) {}
@@ -80,3 +82,5 @@ size_t FrameLoop::run_frame(int64_t now_ms) {
   publish_decisions();
   return n;
 }
+
+}  // namespace pipeline

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <vector>
 
+namespace pipeline {
+
 struct FrameLoopOptions {
   size_t max_messages_per_frame = 65536;     // drained from the queue per frame
   std::chrono::microseconds input_wait{0};   // headless: wait this long for a first message
@@ -72,3 +74,5 @@ class FrameLoop {
   connectors::PartnerWatch* partner_watch_ = nullptr;
   FrameLoopStats stats_;
 };
+
+}  // namespace pipeline

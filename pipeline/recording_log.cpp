@@ -5,6 +5,8 @@
 
 #include <cstdio>
 
+namespace pipeline {
+
 std::variant<std::unique_ptr<RecordingLog>, std::string> RecordingLog::open(const std::string& path, const std::string& site_ids) {
   connectors::SessionInfo info;
   info.sites = site_ids;
@@ -56,3 +58,5 @@ nlohmann::json RecordingLog::health() const {
           {"committed_events", s.committed_events},
           {"error", alarm_ ? s.last_error.message() : std::string()}};
 }
+
+}  // namespace pipeline

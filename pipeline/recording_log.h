@@ -13,6 +13,8 @@
 #include <string>
 #include <variant>
 
+namespace pipeline {
+
 class RecordingLog : public EventLog {
  public:
   // An error message a person can act on, or the log.
@@ -36,3 +38,5 @@ class RecordingLog : public EventLog {
   bool alarm_ = false;
   uint64_t seen_write_errors_ = 0, seen_batches_ = 0, seen_dropped_ = 0;
 };
+
+}  // namespace pipeline

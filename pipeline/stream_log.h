@@ -7,6 +7,8 @@
 
 #include "connectors/mqtt/stream_publisher.h"
 
+namespace pipeline {
+
 class StreamLog : public EventLog {
  public:
   // next may be null (the primary does not record).
@@ -17,3 +19,5 @@ class StreamLog : public EventLog {
   connectors::StreamPublisher& publisher_;
   EventLog* next_;
 };
+
+}  // namespace pipeline

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <string>
 
+namespace runner {
+
 int run_audit_command(int argc, char** argv) {
   const char* usage =
       "usage: gatetwin audit verify FILE\n\n"
@@ -38,3 +40,5 @@ int run_audit_command(int argc, char** argv) {
               static_cast<long long>(rep.head.index), rep.head.hash.c_str());
   return 0;
 }
+
+}  // namespace runner

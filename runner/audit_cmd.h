@@ -3,6 +3,10 @@
 // or missing record. Read-only: it must never write the recording.
 #pragma once
 
+namespace runner {
+
 // argv[1] is "audit". Returns the exit code: 0 intact, 1 broken chain, 2 usage or an
 // unreadable file.
 int run_audit_command(int argc, char** argv);
+
+}  // namespace runner

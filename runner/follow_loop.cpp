@@ -21,6 +21,10 @@
 #include <memory>
 #include <thread>
 
+using namespace pipeline;
+
+namespace runner {
+
 namespace {
 
 std::atomic<bool> g_stop{false};
@@ -187,3 +191,5 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
            stats["core"]["state_hash"].get<std::string>());
   return code;
 }
+
+}  // namespace runner

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+namespace runner {
+
 // Runs a follower until --run-for, --until-applied, a signal or the window closes.
 // Returns the exit code: 0, 1 (set-up or I/O failed), 2 (bad configuration), 3 (the
 // primary restarted with a new run: restart the follower to follow it).
@@ -22,3 +24,5 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks = nullptr);
 // stream counters (the "stream" object of the primary's --stats).
 nlohmann::json follower_stats_json(const connectors::StreamFollowerStats& s);
 nlohmann::json stream_stats_json(const connectors::StreamPublisherStats& s);
+
+}  // namespace runner

@@ -22,6 +22,10 @@
 #include <memory>
 #include <thread>
 
+using namespace pipeline;
+
+namespace runner {
+
 namespace {
 
 std::atomic<bool> g_stop{false};
@@ -175,3 +179,5 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
            " events, state hash " + stats["core"]["state_hash"].get<std::string>());
   return code;
 }
+
+}  // namespace runner

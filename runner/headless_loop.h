@@ -11,13 +11,15 @@
 #include <chrono>
 #include <cstdint>
 
+namespace runner {
+
 // What the windowed app (or the headless screenshot) adds to the loop. The loop owns the
 // core, the link and the recording; the hooks see them from start() to finish().
 class TwinLoopHooks {
  public:
   virtual ~TwinLoopHooks() = default;
   // After set-up, before the first frame. A non-zero return stops with that exit code.
-  virtual int start(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) = 0;
+  virtual int start(twin::Core& core, pipeline::FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) = 0;
   // Runs one frame in place of FrameLoop::run_frame; false stops the loop (window closed).
   virtual bool frame(int64_t now_ms) = 0;
   // After the last frame, before the link stops. Returns an exit code (0: fine).
@@ -28,3 +30,5 @@ class TwinLoopHooks {
 
 // Runs the twin: headless, or with hooks (may be null). Returns the process exit code.
 int run_headless(const TwinArgs& args, TwinLoopHooks* hooks = nullptr);
+
+}  // namespace runner

@@ -3,6 +3,8 @@
 
 #include "connectors/store/recording_reader.h"
 
+namespace runner {
+
 connectors::CatchUpResult RecordingCatchUp::operator()(int64_t session, uint64_t from_seq, const connectors::CatchUpSink& sink) const {
   connectors::CatchUpResult result;
   connectors::ReaderOptions ro;
@@ -41,3 +43,5 @@ connectors::CatchUpResult RecordingCatchUp::operator()(int64_t session, uint64_t
   else if (!bad.empty()) result.error = bad;
   return result;
 }
+
+}  // namespace runner

@@ -8,6 +8,8 @@
 
 #include <string>
 
+namespace runner {
+
 class RecordingCatchUp {
  public:
   explicit RecordingCatchUp(std::string path) : path_(std::move(path)) {}
@@ -17,3 +19,5 @@ class RecordingCatchUp {
  private:
   std::string path_;
 };
+
+}  // namespace runner

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <string>
 
+namespace runner {
+
 static const char* kHelp = R"(usage: gatetwin --broker tcp://host:port [options]          the control room, in a window
        gatetwin --headless --broker tcp://host:port [options]   no window (automation)
        gatetwin audit verify FILE   check the audit chain of a recording's commands
@@ -131,3 +133,5 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
   exit_code = 0;
   return a;
 }
+
+}  // namespace runner

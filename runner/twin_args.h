@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+namespace runner {
+
 struct TwinArgs {
   bool headless = false;
   std::string broker;              // tcp://host:port
@@ -42,3 +44,5 @@ struct TwinArgs {
 
 // Returns the arguments, or prints why not (or the help) and sets exit_code.
 std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code);
+
+}  // namespace runner

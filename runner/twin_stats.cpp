@@ -8,6 +8,10 @@
 #include <fstream>
 #include <string>
 
+using namespace pipeline;
+
+namespace runner {
+
 nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLink* link, const connectors::Sequencer& sequencer,
                                const FrameLoop& loop, double wall_s) {
   using nlohmann::json;
@@ -70,3 +74,5 @@ nlohmann::json process_memory_json() {
   }
   return {{"rss_kib", rss}, {"rss_peak_kib", peak}};
 }
+
+}  // namespace runner

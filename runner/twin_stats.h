@@ -9,10 +9,14 @@
 
 #include <nlohmann/json.hpp>
 
+namespace runner {
+
 // link may be null (no broker). wall_s: how long the twin has run.
 nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLink* link, const connectors::Sequencer& sequencer,
-                               const FrameLoop& loop, double wall_s);
+                               const pipeline::FrameLoop& loop, double wall_s);
 
 // This process's resident memory from /proc/self/status: {"rss_kib", "rss_peak_kib"}
 // (Linux; zeros where it cannot be read).
 nlohmann::json process_memory_json();
+
+}  // namespace runner

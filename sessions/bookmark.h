@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace gatetwin {
+namespace sessions {
 
 struct Bookmark {
   enum class Kind : uint8_t { Alert = 0, Command, User };
@@ -21,4 +21,4 @@ inline const char* to_string(Bookmark::Kind k) {
   return k == Bookmark::Kind::Alert ? "alert" : k == Bookmark::Kind::Command ? "command" : "note";
 }
 
-}  // namespace gatetwin
+}  // namespace sessions

@@ -3,7 +3,7 @@
 
 #include "connectors/store/database.h"
 
-namespace gatetwin {
+namespace sessions {
 
 using connectors::Database;
 using connectors::StoreError;
@@ -65,4 +65,4 @@ std::string BookmarkStore::add(int64_t session, const Bookmark& b) const {
   return "";
 }
 
-}  // namespace gatetwin
+}  // namespace sessions

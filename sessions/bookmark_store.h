@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-namespace gatetwin {
+namespace sessions {
 
 class BookmarkStore {
  public:
@@ -27,4 +27,4 @@ class BookmarkStore {
   std::string path_;
 };
 
-}  // namespace gatetwin
+}  // namespace sessions

@@ -11,7 +11,7 @@
 #include <climits>
 #include <filesystem>
 
-namespace gatetwin {
+namespace sessions {
 
 static bool same_event(const twin::Event& a, const twin::Event& b) {
   if (a.seq != b.seq || a.time_ms != b.time_ms || a.site != b.site || a.body.index() != b.body.index()) return false;
@@ -157,4 +157,4 @@ std::string ForkRun::close() {
   return why;
 }
 
-}  // namespace gatetwin
+}  // namespace sessions

@@ -23,7 +23,7 @@
 #include <string>
 #include <variant>
 
-namespace gatetwin {
+namespace sessions {
 
 struct ForkOptions {
   std::string record_path;      // empty: not recorded
@@ -76,4 +76,4 @@ class ForkRun {
   twin::Decisions decisions_;
 };
 
-}  // namespace gatetwin
+}  // namespace sessions

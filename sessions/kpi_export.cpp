@@ -14,7 +14,7 @@
 #include <fstream>
 #include <functional>
 
-namespace gatetwin {
+namespace sessions {
 
 KpiExport::KpiExport(Replay& replay, twin::SimTime every_ms) {
   for (const auto& s : replay.sites()) site_ids_.push_back(s.id);
@@ -140,4 +140,4 @@ std::string KpiExport::write_plots(const std::string& dir, std::vector<std::stri
   return "";
 }
 
-}  // namespace gatetwin
+}  // namespace sessions

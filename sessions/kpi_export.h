@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace gatetwin {
+namespace sessions {
 
 struct KpiSample {
   twin::SimTime time_ms = 0;
@@ -33,4 +33,4 @@ class KpiExport {
   std::vector<KpiSample> samples_;
 };
 
-}  // namespace gatetwin
+}  // namespace sessions

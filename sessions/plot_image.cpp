@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace gatetwin {
+namespace sessions {
 
 PlotImage::PlotImage(int width, int height, Rgba bg) : w_(width), h_(height), px_(static_cast<size_t>(width) * height * 4) {
   fill_rect(0, 0, width, height, bg);
@@ -63,4 +63,4 @@ std::string PlotImage::save_png(const std::string& path) const {
   return "";
 }
 
-}  // namespace gatetwin
+}  // namespace sessions

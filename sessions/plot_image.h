@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace gatetwin {
+namespace sessions {
 
 struct Rgba {
   uint8_t r = 0, g = 0, b = 0, a = 255;
@@ -32,4 +32,4 @@ class PlotImage {
   std::vector<uint8_t> px_;
 };
 
-}  // namespace gatetwin
+}  // namespace sessions

@@ -13,7 +13,7 @@
 #include <map>
 #include <sstream>
 
-namespace gatetwin {
+namespace sessions {
 
 using connectors::StoreError;
 using connectors::StoreErrorCode;
@@ -221,4 +221,4 @@ std::string Replay::add_bookmark(const std::string& note) {
   return "";
 }
 
-}  // namespace gatetwin
+}  // namespace sessions

@@ -18,7 +18,7 @@
 #include <variant>
 #include <vector>
 
-namespace gatetwin {
+namespace sessions {
 
 struct ReplayOptions {
   size_t checkpoint_every = 4096;    // events between in-memory Core copies
@@ -120,4 +120,4 @@ class Replay {
 };
 
 
-}  // namespace gatetwin
+}  // namespace sessions

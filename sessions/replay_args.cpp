@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace gatetwin {
+namespace sessions {
 
 static const char* kHelp = R"(usage: gatetwin [--headless] --replay FILE [options]      a recorded session (docs/replay.md)
        gatetwin --headless --scenario FILE [options]        a training scenario, scored
@@ -149,4 +149,4 @@ std::optional<ReplayArgs> parse_replay_args(int argc, char** argv, int& exit_cod
   return a;
 }
 
-}  // namespace gatetwin
+}  // namespace sessions

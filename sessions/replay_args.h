@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace gatetwin {
+namespace sessions {
 
 struct ForkCommandArg {
   twin::SimTime at_ms = 0;
@@ -63,4 +63,4 @@ bool is_replay_command(int argc, char** argv);
 // The arguments, or prints why not (or the help) and sets exit_code.
 std::optional<ReplayArgs> parse_replay_args(int argc, char** argv, int& exit_code);
 
-}  // namespace gatetwin
+}  // namespace sessions

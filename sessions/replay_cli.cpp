@@ -23,7 +23,7 @@
 #include <filesystem>
 #include <fstream>
 
-namespace gatetwin {
+namespace sessions {
 
 // [SECTION] helpers ----------------------------------------------------------------------
 
@@ -401,4 +401,4 @@ int run_scenario_cli(const ReplayArgs& a) {
   return 0;
 }
 
-}  // namespace gatetwin
+}  // namespace sessions

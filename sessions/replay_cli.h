@@ -6,7 +6,7 @@
 #include "sessions/replay_args.h"
 #include "sessions/replay_view.h"
 
-namespace gatetwin {
+namespace sessions {
 
 class Replay;
 
@@ -20,4 +20,4 @@ std::string seek_text(Replay& replay, const std::string& where);
 // The state at the replay's cursor as the --stats JSON.
 std::string replay_stats_json(const Replay& replay);
 
-}  // namespace gatetwin
+}  // namespace sessions

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-namespace gatetwin {
+namespace sessions {
 
 ReplayController::ReplayController(std::unique_ptr<Replay> replay, ForkOptions fork_options)
     : replay_(std::move(replay)), fork_options_(std::move(fork_options)) {}
@@ -109,4 +109,4 @@ std::string ReplayController::leave_fork() {
   return why;
 }
 
-}  // namespace gatetwin
+}  // namespace sessions

@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-namespace gatetwin {
+namespace sessions {
 
 class ReplayController {
  public:
@@ -64,4 +64,4 @@ class ReplayController {
   uint64_t version_ = 0;
 };
 
-}  // namespace gatetwin
+}  // namespace sessions

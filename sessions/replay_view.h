@@ -8,7 +8,7 @@
 
 #include <string>
 
-namespace gatetwin {
+namespace sessions {
 
 class ReplayView {
  public:
@@ -19,4 +19,4 @@ class ReplayView {
                              const std::string& png_path) = 0;
 };
 
-}  // namespace gatetwin
+}  // namespace sessions

@@ -12,7 +12,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace gatetwin {
+namespace sessions {
 
 SessionCompare::SessionCompare(const twin::Core& a, const twin::Core& b, twin::SimTime elapsed_ms, std::string a_name,
                                std::string b_name)
@@ -76,4 +76,4 @@ std::string SessionCompare::text() const {
   return out;
 }
 
-}  // namespace gatetwin
+}  // namespace sessions

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace gatetwin {
+namespace sessions {
 
 struct CompareRow {
   std::string site;      // site id, or "all"
@@ -35,4 +35,4 @@ class SessionCompare {
   std::vector<std::string> alerts_a_, alerts_b_;
 };
 
-}  // namespace gatetwin
+}  // namespace sessions

@@ -3,7 +3,7 @@
 
 #include <thread>
 
-namespace gatetwin {
+namespace sessions {
 
 std::variant<std::unique_ptr<SessionWriter>, std::string> SessionWriter::open(const std::string& path, const connectors::SessionInfo& info,
                                                                                twin::SimTime every) {
@@ -42,4 +42,4 @@ std::string SessionWriter::close() {
   return "";
 }
 
-}  // namespace gatetwin
+}  // namespace sessions

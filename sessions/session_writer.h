@@ -13,7 +13,7 @@
 #include <string>
 #include <variant>
 
-namespace gatetwin {
+namespace sessions {
 
 class SessionWriter {
  public:
@@ -39,4 +39,4 @@ class SessionWriter {
   bool closed_ = false;
 };
 
-}  // namespace gatetwin
+}  // namespace sessions

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace gatetwin {
+namespace sessions {
 
 static const char* lane_name(twin::LanePlan p) { return p == twin::LanePlan::Today ? "today" : "expanded"; }
 static const char* unmanned_name(twin::UnmannedPlan p) {
@@ -87,4 +87,4 @@ std::unique_ptr<twin::Simulator> make_simulator(const SimWorld& world, const std
   return sim;
 }
 
-}  // namespace gatetwin
+}  // namespace sessions

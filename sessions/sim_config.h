@@ -15,7 +15,7 @@
 #include <variant>
 #include <vector>
 
-namespace gatetwin {
+namespace sessions {
 
 struct SimConfig {
   enum class Kind { Plain, Scenario };
@@ -50,4 +50,4 @@ std::variant<SimWorld, std::string> make_sim_world(const SimConfig& config, cons
 std::unique_ptr<twin::Simulator> make_simulator(const SimWorld& world, const std::vector<twin::SiteSpec>& sites,
                                                 const SimConfig& config);
 
-}  // namespace gatetwin
+}  // namespace sessions

@@ -1,7 +1,10 @@
 // OffscreenReplayView. See offscreen_replay_view.h.
 #include "controlroom/replay/offscreen_replay_view.h"
 
-namespace gatetwin {
+using namespace pipeline;
+using namespace sessions;
+
+namespace controlroom {
 
 OffscreenReplayView::~OffscreenReplayView() {
   if (renderer_) renderer_->finish();
@@ -31,4 +34,4 @@ std::string OffscreenReplayView::render(const twin::Core& core, const twin::Deci
   return "";
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

@@ -8,9 +8,9 @@
 
 #include <memory>
 
-namespace gatetwin {
+namespace controlroom {
 
-class OffscreenReplayView : public ReplayView {
+class OffscreenReplayView : public sessions::ReplayView {
  public:
   OffscreenReplayView(std::vector<twin::SiteSpec> sites, std::string view, uint32_t width, uint32_t height)
       : sites_(std::move(sites)), view_(std::move(view)), width_(width), height_(height) {}
@@ -26,4 +26,4 @@ class OffscreenReplayView : public ReplayView {
   std::unique_ptr<ReplayRoom> room_;
 };
 
-}  // namespace gatetwin
+}  // namespace controlroom

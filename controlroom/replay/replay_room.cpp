@@ -1,7 +1,9 @@
 // ReplayRoom. See replay_room.h.
 #include "controlroom/replay/replay_room.h"
 
-namespace gatetwin {
+using namespace pipeline;
+
+namespace controlroom {
 
 ControlRoomOptions replay_room_options(const std::string& view) {
   ControlRoomOptions o;
@@ -28,4 +30,4 @@ std::vector<connectors::FieldMessage> ReplayRoom::take_commands() {
   return out;
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

@@ -10,7 +10,7 @@
 
 #include <vector>
 
-namespace gatetwin {
+namespace controlroom {
 
 class ReplayRoom {
  public:
@@ -27,7 +27,7 @@ class ReplayRoom {
   connectors::IngestQueue ui_queue_{1024};
   connectors::IngestQueue input_queue_{16};
   connectors::Sequencer sequencer_;
-  FrameLoop loop_;
+  pipeline::FrameLoop loop_;
   ControlRoom room_;
 };
 
@@ -35,4 +35,4 @@ class ReplayRoom {
 // trainee supervisor so the forms work after take-over.
 ControlRoomOptions replay_room_options(const std::string& view);
 
-}  // namespace gatetwin
+}  // namespace controlroom

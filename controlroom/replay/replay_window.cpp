@@ -9,7 +9,10 @@
 #include <chrono>
 #include <cstdio>
 
-namespace gatetwin {
+using namespace pipeline;
+using namespace sessions;
+
+namespace controlroom {
 
 ReplayWindow::ReplayWindow(ReplayController& controller, engine::Renderer& renderer, const std::string& view)
     : controller_(controller), renderer_(renderer), room_(controller.replay().sites(), renderer, replay_room_options(view)) {
@@ -96,4 +99,4 @@ int run_replay_main(int argc, char** argv) {
   return 0;
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

@@ -12,19 +12,19 @@
 
 #include <memory>
 
-namespace gatetwin {
+namespace controlroom {
 
 class ReplayWindow {
  public:
   // renderer: windowed (the app) or offscreen (tests).
-  ReplayWindow(ReplayController& controller, engine::Renderer& renderer, const std::string& view);
+  ReplayWindow(sessions::ReplayController& controller, engine::Renderer& renderer, const std::string& view);
   // One frame at wall time wall_ms; false when the window closes.
   bool frame(int64_t wall_ms);
   ReplayRoom& room() { return room_; }
   TimelineUi& ui() { return ui_; }
 
  private:
-  ReplayController& controller_;
+  sessions::ReplayController& controller_;
   engine::Renderer& renderer_;
   ReplayRoom room_;
   TimelineUi ui_;
@@ -36,4 +36,4 @@ class ReplayWindow {
 // The replay program: --scenario, headless replay, or the window. Returns the exit code.
 int run_replay_main(int argc, char** argv);
 
-}  // namespace gatetwin
+}  // namespace controlroom

@@ -8,7 +8,9 @@
 #include <cmath>
 #include <cstdio>
 
-namespace gatetwin {
+using namespace sessions;
+
+namespace controlroom {
 
 static void compare_panel(float x, float y, float w, ReplayController& c, TimelineUi& ui, double wall_dt_s) {
   ui.compare_age_s += wall_dt_s;
@@ -123,4 +125,4 @@ void timeline_panel(float x, float y, float w, float h, ReplayController& c, Tim
   if (c.forked()) compare_panel(x, y + h + 4, w, c, ui, wall_dt_s);
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

@@ -7,17 +7,17 @@
 
 #include <string>
 
-namespace gatetwin {
+namespace controlroom {
 
 struct TimelineUi {
   char note[256] = {};
   std::string status;          // the last action's result, shown under the slider
   int bookmark_index = -1;
   double compare_age_s = 1e9;  // the comparison is recomputed about once a second
-  std::optional<SessionCompare> compare;
+  std::optional<sessions::SessionCompare> compare;
 };
 
 // x, y, w, h: where the timeline goes (pixels); the compare panel sits below it.
-void timeline_panel(float x, float y, float w, float h, ReplayController& c, TimelineUi& ui, double wall_dt_s);
+void timeline_panel(float x, float y, float w, float h, sessions::ReplayController& c, TimelineUi& ui, double wall_dt_s);
 
-}  // namespace gatetwin
+}  // namespace controlroom

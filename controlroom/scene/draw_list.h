@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace gatetwin {
+namespace controlroom {
 
 enum class MeshKind : uint8_t { Truck = 0, Reefer, GuideVehicle, ScannerPortal, Booth, Barrier, Count };
 const char* mesh_file(MeshKind k);  // file stem in assets/meshes/
@@ -63,4 +63,4 @@ struct DrawList {
   const std::vector<engine::Instance>& of(MeshKind k) const { return instances[static_cast<size_t>(k)]; }
 };
 
-}  // namespace gatetwin
+}  // namespace controlroom

@@ -3,7 +3,7 @@
 #pragma once
 #include <engine/Instance.h>
 
-namespace gatetwin::palette {
+namespace controlroom::palette {
 
 using engine::rgba8;
 // Vehicles by clearance state.
@@ -31,4 +31,4 @@ constexpr uint32_t kEquipmentBusy = rgba8(0.95f, 0.85f, 0.35f);
 constexpr uint32_t kLabel = rgba8(1, 1, 1);
 constexpr uint32_t kLabelAlert = rgba8(1.0f, 0.45f, 0.35f);
 
-}  // namespace gatetwin::palette
+}  // namespace controlroom::palette

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <string>
 
-namespace gatetwin {
+namespace controlroom {
 
 using namespace twin;
 using engine::Instance;
@@ -267,4 +267,4 @@ void build_scene(const Core& core, const WorldLayout& layout, const SceneOptions
   }
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

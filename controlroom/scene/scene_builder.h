@@ -10,7 +10,7 @@
 
 #include <vector>
 
-namespace gatetwin {
+namespace controlroom {
 
 struct SceneOptions {
   std::vector<bool> show_site;   // per site; empty: all
@@ -26,4 +26,4 @@ void build_scene(const twin::Core& core, const WorldLayout& layout, const SceneO
 // The colour a shipment is drawn in, from its clearance state.
 uint32_t shipment_colour(const twin::Shipment& sh);
 
-}  // namespace gatetwin
+}  // namespace controlroom

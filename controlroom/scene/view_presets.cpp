@@ -1,7 +1,7 @@
 // The standard views. See view_presets.h.
 #include "controlroom/scene/view_presets.h"
 
-namespace gatetwin {
+namespace controlroom {
 
 std::vector<View> standard_views(const std::vector<std::string>& ids, const WorldLayout& layout) {
   std::vector<View> views;
@@ -34,4 +34,4 @@ std::optional<View> find_view(const std::vector<View>& views, const std::string&
   return std::nullopt;
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

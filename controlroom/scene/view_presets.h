@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace gatetwin {
+namespace controlroom {
 
 struct View {
   std::string name;               // "m1119", "m1088", "both", "wall"
@@ -22,4 +22,4 @@ struct View {
 std::vector<View> standard_views(const std::vector<std::string>& site_ids, const WorldLayout& layout);
 std::optional<View> find_view(const std::vector<View>& views, const std::string& name);
 
-}  // namespace gatetwin
+}  // namespace controlroom

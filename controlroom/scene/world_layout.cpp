@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace gatetwin {
+namespace controlroom {
 
 Placement WorldLayout::along(const std::vector<glm::vec2>& line, float t, bool reversed) {
   Placement p;
@@ -41,4 +41,4 @@ glm::vec2 WorldLayout::yard_slot(const twin::YardSpec& yard, size_t n) {
   return {yard.min.x + 1.8f + col * 3.6f, yard.max.y - 8.0f - row * 15.0f};
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

@@ -9,7 +9,7 @@
 
 #include <vector>
 
-namespace gatetwin {
+namespace controlroom {
 
 struct Placement {
   glm::vec2 local{0};  // site metres
@@ -39,4 +39,4 @@ class WorldLayout {
   std::vector<glm::vec3> offsets_;
 };
 
-}  // namespace gatetwin
+}  // namespace controlroom

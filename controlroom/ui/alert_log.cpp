@@ -3,8 +3,7 @@
 
 #include <cstdio>
 
-namespace gatetwin {
-
+namespace controlroom {
 
 void AlertLog::add(Alert a) {
   items_.push_front(std::move(a));
@@ -40,4 +39,4 @@ void AlertLog::collect(const twin::Decisions& decisions, const twin::Core& core,
   }
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

@@ -10,7 +10,7 @@
 #include <deque>
 #include <string>
 
-namespace gatetwin {
+namespace controlroom {
 
 struct Alert {
   twin::SimTime time_ms = 0;
@@ -34,4 +34,4 @@ class AlertLog {
 };
 
 
-}  // namespace gatetwin
+}  // namespace controlroom

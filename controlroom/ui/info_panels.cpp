@@ -5,7 +5,7 @@
 
 #include <cstdio>
 
-namespace gatetwin {
+namespace controlroom {
 
 using namespace twin;
 
@@ -120,4 +120,4 @@ void status_banner(const PanelRect& r, const std::string& text, bool alarm) {
   ImGui::PopStyleColor();
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

@@ -3,7 +3,7 @@
 
 #include "twin/clock_text.h"
 
-namespace gatetwin {
+namespace controlroom {
 
 using namespace twin;
 
@@ -71,4 +71,4 @@ void inspector_panel(const PanelRect& r, const Core& core, const PickTarget& t, 
   ImGui::End();
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

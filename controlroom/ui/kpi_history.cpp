@@ -1,7 +1,7 @@
 // KpiHistory. See kpi_history.h.
 #include "controlroom/ui/kpi_history.h"
 
-namespace gatetwin {
+namespace controlroom {
 
 void KpiHistory::sample(const twin::Core& core, twin::SimTime now, twin::SimTime start) {
   if (last_ms_ >= 0 && now < last_ms_) *this = KpiHistory();  // time went back (a replay seek): start over
@@ -35,4 +35,4 @@ void KpiHistory::sample(const twin::Core& core, twin::SimTime now, twin::SimTime
   hour_ = hour;
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

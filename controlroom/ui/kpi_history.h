@@ -6,7 +6,7 @@
 
 #include <vector>
 
-namespace gatetwin {
+namespace controlroom {
 
 struct KpiSeries {
   std::vector<float> cleared_per_hour;   // one value per completed simulated hour
@@ -28,4 +28,4 @@ class KpiHistory {
   int64_t hour_ = -1;
 };
 
-}  // namespace gatetwin
+}  // namespace controlroom

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace gatetwin {
+namespace controlroom {
 
 using namespace twin;
 
@@ -129,4 +129,4 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
   ImGui::End();
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

@@ -1,7 +1,7 @@
 // CommandForm. See operator_session.h.
 #include "controlroom/ui/operator_session.h"
 
-namespace gatetwin {
+namespace controlroom {
 
 twin::OperatorCommand CommandForm::make(const OperatorSession& who, const twin::Command& what) const {
   twin::OperatorCommand c;
@@ -29,4 +29,4 @@ std::string CommandForm::last_outcome(const twin::Core& core, bool* accepted) co
   return {};
 }
 
-}  // namespace gatetwin
+}  // namespace controlroom

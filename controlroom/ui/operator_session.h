@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace gatetwin {
+namespace controlroom {
 
 struct OperatorSession {
   std::string user;                 // empty: nobody logged in
@@ -36,4 +36,4 @@ struct CommandForm {
   std::string last_outcome(const twin::Core& core, bool* accepted = nullptr) const;
 };
 
-}  // namespace gatetwin
+}  // namespace controlroom

@@ -6,7 +6,7 @@
 
 #include <imgui.h>
 
-namespace gatetwin::ui {
+namespace controlroom::ui {
 
 inline bool begin_fixed(const char* title, const PanelRect& r, ImGuiWindowFlags extra = 0) {
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
@@ -39,4 +39,4 @@ inline void command_outcome(const twin::Core& core, const CommandForm& form) {
                           form.last_summary.c_str(), text.c_str());
 }
 
-}  // namespace gatetwin::ui
+}  // namespace controlroom::ui

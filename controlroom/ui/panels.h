@@ -14,7 +14,7 @@
 
 struct ImVec2;
 
-namespace gatetwin {
+namespace controlroom {
 
 struct PanelRect {
   float x, y, w, h;
@@ -38,4 +38,4 @@ bool login_panel(const PanelRect& r, const connectors::Accounts& accounts, Opera
 // A full-width banner (stale telemetry, broker gone); nothing when text is empty.
 void status_banner(const PanelRect& r, const std::string& text, bool alarm);
 
-}  // namespace gatetwin
+}  // namespace controlroom

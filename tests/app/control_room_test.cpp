@@ -20,7 +20,8 @@
 #include <cstdio>
 #include <thread>
 
-using namespace gatetwin;
+using namespace controlroom;
+using namespace pipeline;
 
 namespace {
 

@@ -23,7 +23,8 @@
 #include <fstream>
 #include <thread>
 
-using namespace gatetwin;
+using namespace controlroom;
+using namespace pipeline;
 
 namespace {
 

@@ -15,7 +15,10 @@
 #include <cstdio>
 #include <filesystem>
 
-using namespace gatetwin;
+using namespace controlroom;
+using namespace pipeline;
+using namespace sessions;
+
 namespace fs = std::filesystem;
 
 TEST_CASE("replay window: play, take over, a console command drives the fork, compare panel", "[replay][app]") {

@@ -12,7 +12,7 @@
 
 #include <catch2/catch.hpp>
 
-using namespace gatetwin;
+using namespace controlroom;
 
 namespace {
 

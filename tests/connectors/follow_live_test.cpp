@@ -39,6 +39,8 @@
 #include <functional>
 #include <thread>
 
+using namespace pipeline;
+
 using namespace connectors;
 using namespace std::chrono_literals;
 

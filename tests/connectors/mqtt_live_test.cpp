@@ -28,6 +28,8 @@
 #include <sstream>
 #include <thread>
 
+using namespace pipeline;
+
 using namespace connectors;
 using namespace std::chrono_literals;
 

@@ -23,6 +23,8 @@
 #include <cstdlib>
 #include <deque>
 
+using namespace pipeline;
+
 using namespace connectors;
 
 namespace {

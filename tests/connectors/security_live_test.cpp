@@ -31,6 +31,8 @@
 #include <mutex>
 #include <thread>
 
+using namespace pipeline;
+
 using namespace connectors;
 using namespace std::chrono_literals;
 

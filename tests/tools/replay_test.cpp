@@ -23,8 +23,9 @@
 #include <sstream>
 #include <vector>
 
+using namespace sessions;
+
 namespace fs = std::filesystem;
-using namespace gatetwin;
 
 namespace {
 

@@ -16,6 +16,9 @@
 #include <cstdlib>
 #include <string>
 
+using namespace controlroom;
+using namespace pipeline;
+
 namespace gatebench {
 
 int bench_frame(int argc, char** argv) {

@@ -42,6 +42,8 @@
 #include <thread>
 #include <vector>
 
+using namespace pipeline;
+
 namespace gatebench {
 
 namespace {

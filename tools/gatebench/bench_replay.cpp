@@ -22,6 +22,8 @@
 #include <filesystem>
 #include <random>
 
+using namespace sessions;
+
 namespace gatebench {
 
 int bench_replay(int argc, char** argv) {
@@ -41,28 +43,28 @@ int bench_replay(int argc, char** argv) {
   auto secs = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
 
   // The recording.
-  gatetwin::SimConfig cfg;
+  sessions::SimConfig cfg;
   cfg.seed = 7;
   cfg.load = "2030";
-  auto w = gatetwin::make_sim_world(cfg, connectors::default_sites_dir());
+  auto w = sessions::make_sim_world(cfg, connectors::default_sites_dir());
   if (auto* e = std::get_if<std::string>(&w)) {
     std::fprintf(stderr, "gatebench: %s\n", e->c_str());
     return 1;
   }
-  auto& world = std::get<gatetwin::SimWorld>(w);
+  auto& world = std::get<sessions::SimWorld>(w);
   std::error_code ec;
   std::filesystem::remove(path, ec);
   const auto t0 = clock::now();
   {
     twin::Core core(world.sites);
-    auto sim = gatetwin::make_simulator(world, core.sites(), cfg);
+    auto sim = sessions::make_simulator(world, core.sites(), cfg);
     connectors::SessionInfo info{"m1088,m1119", cfg.seed, connectors::SessionSource::Sim, {}, {}, cfg.to_notes()};
-    auto sw = gatetwin::SessionWriter::open(path, info);
+    auto sw = sessions::SessionWriter::open(path, info);
     if (auto* e = std::get_if<std::string>(&sw)) {
       std::fprintf(stderr, "gatebench: %s\n", e->c_str());
       return 1;
     }
-    auto& writer = std::get<std::unique_ptr<gatetwin::SessionWriter>>(sw);
+    auto& writer = std::get<std::unique_ptr<sessions::SessionWriter>>(sw);
     twin::run_until(core, *sim, twin::kDay - 1, [&](const twin::Event& e, const twin::Decisions& d) { writer->append(e, d, core); });
     writer->snapshot(core, twin::kDay);
     if (std::string why = writer->close(); !why.empty()) {
@@ -75,14 +77,14 @@ int bench_replay(int argc, char** argv) {
 
   // Open for replay.
   const auto t1 = clock::now();
-  gatetwin::ReplayOptions ro;
+  sessions::ReplayOptions ro;
   ro.checkpoint_every = every;
-  auto opened = gatetwin::Replay::open(path, {}, ro);
+  auto opened = sessions::Replay::open(path, {}, ro);
   if (auto* e = std::get_if<std::string>(&opened)) {
     std::fprintf(stderr, "gatebench: %s\n", e->c_str());
     return 1;
   }
-  auto& replay = *std::get<std::unique_ptr<gatetwin::Replay>>(opened);
+  auto& replay = *std::get<std::unique_ptr<sessions::Replay>>(opened);
   const double open_s = secs(t1, clock::now());
   const size_t n = replay.event_count();
 

@@ -25,6 +25,8 @@
 #include <memory>
 #include <thread>
 
+using namespace sessions;
+
 namespace {
 
 void progress_bar(double fraction) {
@@ -119,9 +121,9 @@ int main(int argc, char** argv) {
   };
 
   // --record: a session whose notes say how to rebuild this simulator (docs/replay.md).
-  std::unique_ptr<gatetwin::SessionWriter> recording;
+  std::unique_ptr<sessions::SessionWriter> recording;
   if (!args.record_path.empty()) {
-    gatetwin::SimConfig rc;
+    sessions::SimConfig rc;
     rc.seed = args.seed;
     rc.site = args.site;
     rc.load = args.load;
@@ -132,12 +134,12 @@ int main(int argc, char** argv) {
     info.seed = args.seed;
     info.source = connectors::SessionSource::Sim;
     info.notes = rc.to_notes();
-    auto w = gatetwin::SessionWriter::open(args.record_path, info);
+    auto w = sessions::SessionWriter::open(args.record_path, info);
     if (auto* e = std::get_if<std::string>(&w)) {
       std::fprintf(stderr, "gatesim: cannot record: %s\n", e->c_str());
       return 1;
     }
-    recording = std::move(std::get<std::unique_ptr<gatetwin::SessionWriter>>(w));
+    recording = std::move(std::get<std::unique_ptr<sessions::SessionWriter>>(w));
   }
 
   std::vector<std::string> violations;

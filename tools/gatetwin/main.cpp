@@ -15,6 +15,11 @@
 #include <random>
 #include <string>
 
+using namespace controlroom;
+using namespace pipeline;
+using namespace runner;
+using namespace sessions;
+
 // `gatetwin accounts line USER ROLE`: reads a password on stdin and prints the accounts-file
 // entry for it (a salted SHA-256), for tools/setup/make-accounts.sh.
 static int accounts_command(int argc, char** argv) {
@@ -42,7 +47,7 @@ static int accounts_command(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "audit") return run_audit_command(argc, argv);
-  if (gatetwin::is_replay_command(argc, argv)) return gatetwin::run_replay_main(argc, argv);  // docs/replay.md
+  if (sessions::is_replay_command(argc, argv)) return controlroom::run_replay_main(argc, argv);  // docs/replay.md
   if (argc >= 2 && std::string(argv[1]) == "accounts") return accounts_command(argc, argv);
   int code = 0;
   auto args = parse_twin_args(argc, argv, code);

@@ -8,18 +8,22 @@
 #include <cstdio>
 #include <string>
 
+using namespace pipeline;
+using namespace runner;
+using namespace sessions;
+
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "audit") return run_audit_command(argc, argv);
-  if (gatetwin::is_replay_command(argc, argv)) {  // docs/replay.md; no renderer: no window, --screenshot or --frames
+  if (sessions::is_replay_command(argc, argv)) {  // docs/replay.md; no renderer: no window, --screenshot or --frames
     int rc = 0;
-    auto ra = gatetwin::parse_replay_args(argc, argv, rc);
+    auto ra = sessions::parse_replay_args(argc, argv, rc);
     if (!ra) return rc;
-    if (!ra->scenario_path.empty()) return gatetwin::run_scenario_cli(*ra);
+    if (!ra->scenario_path.empty()) return sessions::run_scenario_cli(*ra);
     if (!ra->headless) {
       std::fprintf(stderr, "gatetwin: this build has no renderer (GATETWIN_ENGINE=OFF): replay with --headless\n");
       return 2;
     }
-    return gatetwin::run_replay_cli(*ra, nullptr);
+    return sessions::run_replay_cli(*ra, nullptr);
   }
   int code = 0;
   auto args = parse_twin_args(argc, argv, code);
