@@ -3,10 +3,10 @@
 // hand-over across the border and the partner's confirmation; import the other way,
 // ending with release. This file moves shipments between stages and queues; it does not
 // pick who is served next (scheduler.cpp) and never samples a duration (the simulator).
+#include "twin/contract.h"
 #include "twin/core_context.h"
 
 #include <algorithm>
-#include <cassert>
 
 namespace twin::detail {
 
@@ -99,7 +99,7 @@ static void begin_crossing(Ctx& c, uint32_t idx) {
 
 void advance(Ctx& c, uint32_t idx) {
   Shipment& sh = c.ship(idx);
-  assert(!is_terminal(sh.phase));
+  TWIN_REQUIRE(!is_terminal(sh.phase), "advance() of shipment " + std::to_string(sh.id) + ", which is done");
   sh.checkpoint = kNone16;
   sh.server = kNone16;
   const bool exp = sh.direction == Direction::Export;
@@ -223,7 +223,7 @@ void on_step_completed(Ctx& c, const StepCompleted& e) {
     return c.ignore("step: shipment not at that checkpoint");
   CheckpointState& cp = c.s.checkpoints[sh.checkpoint];
   CheckpointServer& server = cp.servers[sh.server];
-  assert(server.shipment == idx);
+  TWIN_REQUIRE(server.shipment == idx, "shipment " + std::to_string(sh.id) + " is not on the server it is at");
   server.shipment = kNone;
   cp.busy_ms += c.now() - server.busy_since_ms;
   switch (e.checkpoint) {

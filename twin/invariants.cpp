@@ -1,5 +1,7 @@
 // Scheduler invariants, checked on the whole state: used by tests after every event of
-// a simulated day, and by the simulator's --check flag. Reads only; fixes nothing.
+// a simulated day, by the simulator's --check flag, and as a contract (in every build)
+// at every recording snapshot. Reads only; fixes nothing.
+#include "twin/contract.h"
 #include "twin/core.h"
 #include "twin/core_context.h"
 
@@ -82,6 +84,18 @@ std::vector<std::string> Core::check_invariants() const {
     if (arrived + s.retired.arrived != s.counters.arrived[0] + s.counters.arrived[1]) fail(spec, "arrival counter disagrees");
   }
   return bad;
+}
+
+void Core::require_invariants(std::string_view where) const {
+  const std::vector<std::string> bad = check_invariants();
+  if (bad.empty()) return;
+  contract::Scope scope(*this, nullptr);
+  std::string what = "state invariants violated at " + std::string(where) + " (" + std::to_string(bad.size()) +
+                     "; the event that broke them is the last one folded, named below, or an earlier one since the "
+                     "previous check; gatesim --check checks after every event):";
+  for (size_t i = 0; i < bad.size() && i < 10; ++i) what += "\n  " + bad[i];
+  if (bad.size() > 10) what += "\n  ... and " + std::to_string(bad.size() - 10) + " more";
+  contract::fail(__FILE__, __LINE__, "check_invariants().empty()", what);
 }
 
 }  // namespace twin

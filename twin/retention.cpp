@@ -3,10 +3,10 @@
 // SiteState::shipments; its part of the KPIs (arrival count, dwell, unmanned crossing)
 // goes to SiteState::retired, so that KPIs computed from the state are the same as
 // without retention. Runs inside a clock tick: part of the fold, deterministic.
+#include "twin/contract.h"
 #include "twin/core_context.h"
 
 #include <algorithm>
-#include <cassert>
 
 namespace twin::detail {
 
@@ -44,7 +44,7 @@ void retire_shipments(Ctx& c, SimTime before) {
   // server, lane or vehicle (Left and Cleared free them).
   auto map = [&](uint32_t& idx) {
     if (idx == kNone) return;
-    assert(remap[idx] != kNone);
+    TWIN_REQUIRE(remap[idx] != kNone, "retention removed a shipment that an index still points to");
     idx = remap[idx];
   };
   auto map_all = [&](auto& container) { for (uint32_t& idx : container) map(idx); };

@@ -1,16 +1,15 @@
 // A scenario run and its score. See scenario_run.h.
 #include "twin/scenario_run.h"
+#include "twin/contract.h"
 
 #include <algorithm>
-#include <cassert>
 
 namespace twin {
 
 ScenarioRun::ScenarioRun(std::vector<SiteSpec> sites, Scenario scenario, ScenarioMode mode)
     : scenario_(std::move(scenario)), mode_(mode), core_(std::make_unique<Core>(std::move(sites))) {
   auto opt = scenario_sim_options(scenario_, core_->sites());
-  assert(opt && "check_scenario() first: the load does not fit the sites");
-  if (!opt) opt.emplace();
+  TWIN_REQUIRE(opt.has_value(), "check_scenario() first: the load does not fit the sites");
   sim_ = std::make_unique<Simulator>(core_->sites(), *opt);
   inject_incidents(scenario_, *sim_);
   if (mode_ == ScenarioMode::ModelAnswer) inject_commands(scenario_.model_answer, *sim_);

@@ -3,10 +3,10 @@
 // sections. It only assigns; how long anything takes comes back later as an event.
 // Rules it keeps: no truck on a closed, failed, reserved or opposing lane; never two
 // guide vehicles on one lane segment; never more containers in a yard than slots.
+#include "twin/contract.h"
 #include "twin/core_context.h"
 
 #include <algorithm>
-#include <cassert>
 
 namespace twin::detail {
 
@@ -119,7 +119,7 @@ static int free_slot(const Ctx& c, int yard, bool reefer) {
 }
 
 static void take_slot(Ctx& c, uint32_t idx, int yard, int slot) {
-  assert(c.s.yards[yard].slot[slot] == kNone);
+  TWIN_REQUIRE(c.s.yards[yard].slot[slot] == kNone, "a yard slot given twice");
   c.s.yards[yard].slot[slot] = idx;
   c.ship(idx).yard = static_cast<uint16_t>(yard);
   c.ship(idx).slot = static_cast<uint16_t>(slot);
@@ -209,7 +209,7 @@ static void try_advance(Ctx& c, uint16_t v) {
   }
   LaneState& lane = c.s.lanes[g.lane];
   const int next = g.segment + 1;
-  assert(next < static_cast<int>(lane.segment.size()));
+  TWIN_REQUIRE(next < static_cast<int>(lane.segment.size()), "a guide vehicle past its lane's last section");
   if (lane.segment[next] != kNone16) return;
   if (g.segment >= 0) lane.segment[g.segment] = kNone16;
   lane.segment[next] = v;

@@ -2,9 +2,9 @@
 // direction (hourly profile from the site file), and process outcomes drawn from the
 // site file's distributions. See simulator.h for what it must not do.
 #include "twin/simulator.h"
+#include "twin/contract.h"
 
 #include <algorithm>
-#include <cassert>
 #include <climits>
 #include <cstdio>
 
@@ -70,8 +70,7 @@ SimTime Simulator::next_time() {
 
 Event Simulator::next() {
   SimTime t = next_time();
-  assert(t != INT64_MAX);
-  (void)t;
+  TWIN_REQUIRE(t != INT64_MAX, "Simulator::next() with nothing pending (simulator seed " + std::to_string(options_.seed) + ")");
   Pending p = queue_.top();
   queue_.pop();
   Event e = std::get<Event>(std::move(p.item));

@@ -69,6 +69,7 @@ class Simulator {
   void inject(SimTime time_ms, uint8_t site, EventBody body);
 
   uint64_t events_emitted() const { return seq_; }
+  uint64_t seed() const { return options_.seed; }
 
  private:
   struct NextArrival { uint8_t site; Direction direction; };

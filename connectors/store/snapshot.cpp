@@ -7,6 +7,7 @@
 namespace connectors {
 
 Snapshot take_snapshot(const twin::Core& core, twin::SimTime elapsed_ms) {
+  core.require_invariants("a snapshot");  // every build: a broken state stops the run here
   Snapshot s;
   s.seq = core.state().last_seq;
   s.time_ms = core.state().now_ms;

@@ -19,8 +19,9 @@ struct Snapshot {
   std::string kpis_json;     // array of connectors::kpis_to_json, one per site
 };
 
-// Costs one compute_kpis per site (sorts the dwell times): call it every few simulated
-// minutes, not every frame. elapsed_ms: the span the KPIs cover.
+// Costs one compute_kpis per site (sorts the dwell times) and one check of the core's
+// invariants (Core::require_invariants: a violation stops the run, in every build): call
+// it every few simulated minutes, not every frame. elapsed_ms: the span the KPIs cover.
 Snapshot take_snapshot(const twin::Core& core, twin::SimTime elapsed_ms);
 
 }  // namespace connectors
