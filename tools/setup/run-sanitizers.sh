@@ -15,6 +15,12 @@ asan=${GATETWIN_ASAN_DIR:-$root/build-asan}
 tsan=${GATETWIN_TSAN_DIR:-$root/build-tsan}
 fuzz_s=${GATETWIN_FUZZ_SECONDS:-15}
 command -v clang++ >/dev/null || { echo "run-sanitizers: clang++ is missing (tools/setup/packages.txt)" >&2; exit 2; }
+# The suppression files match function and library names in symbolized stacks: without a
+# symbolizer every frame is <null> and nothing is suppressed (a fresh machine showed a Paho
+# report TSan should have skipped). Name it explicitly, and stop at once if it is missing.
+symbolizer=$(command -v llvm-symbolizer-14 || command -v llvm-symbolizer || true)
+[[ -n "$symbolizer" ]] || { echo "run-sanitizers: llvm-symbolizer is missing (Debian package llvm-14, tools/setup/packages.txt)" >&2; exit 2; }
+export ASAN_SYMBOLIZER_PATH=$symbolizer
 
 common=(-G Ninja -DGATETWIN_ENGINE=OFF -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++)
 # Left to the main suite, for CI time (measured under ASan + UBSan on 2 cores):
@@ -53,7 +59,7 @@ tsan_flags="-O1 -g -fno-omit-frame-pointer -fsanitize=thread"
 cmake -S "$root" -B "$tsan" "${common[@]}" -DCMAKE_C_FLAGS="$tsan_flags" -DCMAKE_CXX_FLAGS="$tsan_flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
 cmake --build "$tsan" -j "$jobs" --target "${threaded_tests[@]}"
-export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tools/setup/tsan.supp}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tools/setup/tsan.supp:external_symbolizer_path=$symbolizer}
 echo "run-sanitizers: TSan over the threaded connector tests"
 regex=$(IFS='|'; echo "^(${threaded_tests[*]})\$")
 (cd "$tsan" && ctest --output-on-failure --repeat until-pass:2 -j "$jobs" -R "$regex")
