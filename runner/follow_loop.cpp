@@ -4,6 +4,7 @@
 #include "pipeline/frame_loop.h"
 #include "runner/recording_catch_up.h"
 #include "pipeline/recording_log.h"
+#include "runner/twin_setup.h"
 #include "runner/twin_stats.h"
 
 #include "connectors/codec/kpi_json.h"
@@ -24,15 +25,6 @@
 using namespace pipeline;
 
 namespace runner {
-
-namespace {
-
-std::atomic<bool> g_stop{false};
-extern "C" void on_follow_signal(int) { g_stop = true; }
-
-void log_line(const std::string& line) { std::fprintf(stderr, "gatetwin: %s\n", line.c_str()); }
-
-}  // namespace
 
 nlohmann::json follower_stats_json(const connectors::StreamFollowerStats& s) {
   return {{"batches", s.batches},
@@ -69,48 +61,24 @@ nlohmann::json stream_stats_json(const connectors::StreamPublisherStats& s) {
 }
 
 int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
-  auto loaded = connectors::load_sites(args.site, args.sites_dir.empty() ? connectors::default_sites_dir() : args.sites_dir);
-  if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {
-    log_line(err->message());
-    return 1;
+  auto prepared = prepare_twin(args);  // a follower may keep its own copy of the recording
+  if (auto* f = std::get_if<SetupFailure>(&prepared)) {
+    log_line(f->message);
+    return f->exit_code;
   }
-  std::vector<twin::SiteSpec> sites;
-  std::string site_ids;
-  for (auto& s : std::get<std::vector<twin::SiteSpec>>(loaded)) {
-    sites.push_back(twin::with_plan(s, args.lanes, args.unmanned));
-    site_ids += (site_ids.empty() ? "" : ",") + s.id;
-  }
-  const auto env = connectors::mqtt_environment();
-  auto cfg = connectors::make_broker_config(args.broker, args.client_id, args.mqtt_config, env);
-  auto stream_cfg = connectors::make_broker_config(args.broker, args.client_id + "-stream", args.mqtt_config, env);
-  if (auto* err = std::get_if<connectors::BrokerConfigError>(&cfg)) {
-    log_line(err->message);
-    return 2;
-  }
-  if (auto* err = std::get_if<connectors::BrokerConfigError>(&stream_cfg)) {
-    log_line(err->message);
-    return 2;
-  }
+  TwinSetup& setup = std::get<TwinSetup>(prepared);
+  const std::string& site_ids = setup.site_ids;
+  std::unique_ptr<RecordingLog>& recording = setup.recording;
 
-  std::unique_ptr<RecordingLog> recording;  // a follower may keep its own copy
-  if (!args.record_path.empty()) {
-    auto r = RecordingLog::open(args.record_path, site_ids);
-    if (auto* why = std::get_if<std::string>(&r)) {
-      log_line("cannot record: " + *why);
-      return 1;
-    }
-    recording = std::move(std::get<std::unique_ptr<RecordingLog>>(r));
-  }
-
-  twin::Core core(sites);
+  twin::Core core(setup.sites);
   connectors::TwinLinkOptions lo;
-  lo.broker = std::get<connectors::BrokerConfig>(cfg);
+  lo.broker = setup.field;
   lo.queue_capacity = args.queue_capacity;
   lo.console_only = true;
   connectors::TwinLink link(core.sites(), lo, log_line);
   connectors::Sequencer sequencer;  // identity here: one source, "stream", in order from seq 1
   connectors::StreamFollowerOptions so;
-  so.broker = std::get<connectors::BrokerConfig>(stream_cfg);
+  so.broker = setup.stream;
   connectors::CatchUpFunction catch_up;
   if (!args.catch_up_path.empty()) catch_up = RecordingCatchUp(args.catch_up_path);
   connectors::StreamFollower follower(so, link.queue(), catch_up, log_line);
@@ -118,8 +86,7 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
   fo.input_wait = hooks ? hooks->input_wait() : std::chrono::microseconds(2000);
   FrameLoop loop(core, link.queue(), sequencer, &link, recording.get(), fo);
 
-  std::signal(SIGINT, on_follow_signal);
-  std::signal(SIGTERM, on_follow_signal);
+  install_stop_signals();
   link.start();
   follower.start();
   log_line("following the primary's stream for " + site_ids + " on " + args.broker + " as " + lo.broker.client_id +
@@ -132,37 +99,27 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
     }
   }
 
-  using clock = std::chrono::steady_clock;
-  const auto start = clock::now();
-  auto since_ms = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start).count(); };
-  int64_t next_health_ms = 0;
+  const RunClock clock;
   int code = 0;
-  while (!g_stop) {
-    const int64_t now_ms = since_ms();
-    if (args.run_for_s > 0 && now_ms >= static_cast<int64_t>(args.run_for_s * 1000)) break;
-    if (!hooks) loop.run_frame(now_ms);
-    else if (!hooks->frame(now_ms)) break;
-    if (args.until_applied && loop.stats().applied >= args.until_applied) break;
-    if (now_ms >= next_health_ms) {
-      const connectors::StreamFollowerStats fs = follower.stats();
-      if (fs.primary_changed) {
-        log_line(fs.last_error);
-        code = 3;
-        break;
-      }
-      if (recording)
-        if (std::string alarm = recording->watch(); !alarm.empty()) log_line(alarm);
-      if (!args.quiet)
-        std::fprintf(stderr, "gatetwin: %6.1f s  follower  applied %llu (seq %llu, primary at %llu, %s)  caught up %llu  hash %s\n",
-                     now_ms / 1000.0, static_cast<unsigned long long>(loop.stats().applied),
-                     static_cast<unsigned long long>(fs.applied_seq), static_cast<unsigned long long>(fs.head_seq),
-                     fs.primary_status.empty() ? "not heard" : fs.primary_status.c_str(),
-                     static_cast<unsigned long long>(fs.caught_up_events), connectors::hash_hex(core.state_hash()).c_str());
-      next_health_ms = now_ms + 1000;
+  run_frames(args, loop, hooks, clock, [&](int64_t now_ms) {
+    const connectors::StreamFollowerStats fs = follower.stats();
+    if (fs.primary_changed) {
+      log_line(fs.last_error);
+      code = 3;
+      return false;
     }
-  }
-  const double wall_s = since_ms() / 1000.0;
-  int hook_code = hooks ? hooks->finish(since_ms()) : 0;
+    if (recording)
+      if (std::string alarm = recording->watch(); !alarm.empty()) log_line(alarm);
+    if (!args.quiet)
+      std::fprintf(stderr, "gatetwin: %6.1f s  follower  applied %llu (seq %llu, primary at %llu, %s)  caught up %llu  hash %s\n",
+                   now_ms / 1000.0, static_cast<unsigned long long>(loop.stats().applied),
+                   static_cast<unsigned long long>(fs.applied_seq), static_cast<unsigned long long>(fs.head_seq),
+                   fs.primary_status.empty() ? "not heard" : fs.primary_status.c_str(),
+                   static_cast<unsigned long long>(fs.caught_up_events), connectors::hash_hex(core.state_hash()).c_str());
+    return true;
+  });
+  const double wall_s = clock.ms() / 1000.0;
+  int hook_code = hooks ? hooks->finish(clock.ms()) : 0;
   if (code == 0) code = hook_code;
   follower.stop();
   // Commands typed just before the end still go out.
@@ -178,14 +135,7 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
                        {"committed_events", recording->stats().committed_events}, {"error", err}};
     if (!err.empty() && code == 0) code = 1;
   }
-  if (!args.stats_path.empty()) {
-    std::ofstream out(args.stats_path);
-    out << stats.dump(2) << '\n';
-    if (!out) {
-      log_line("cannot write the stats to " + args.stats_path);
-      if (code == 0) code = 1;
-    }
-  }
+  if (!write_stats_file(args.stats_path, stats) && code == 0) code = 1;
   log_line("follower stopped after " + std::to_string(wall_s) + " s: applied " + std::to_string(loop.stats().applied) +
            " events (" + std::to_string(follower.stats().caught_up_events) + " from the recording), state hash " +
            stats["core"]["state_hash"].get<std::string>());

@@ -5,6 +5,7 @@
 #include "pipeline/stream_log.h"
 #include "pipeline/frame_loop.h"
 #include "pipeline/recording_log.h"
+#include "runner/twin_setup.h"
 #include "runner/twin_stats.h"
 
 #include "connectors/codec/kpi_json.h"
@@ -26,46 +27,19 @@ using namespace pipeline;
 
 namespace runner {
 
-namespace {
-
-std::atomic<bool> g_stop{false};
-extern "C" void on_signal(int) { g_stop = true; }
-
-void log_line(const std::string& line) { std::fprintf(stderr, "gatetwin: %s\n", line.c_str()); }
-
-}  // namespace
-
 int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
-  auto loaded = connectors::load_sites(args.site, args.sites_dir.empty() ? connectors::default_sites_dir() : args.sites_dir);
-  if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {
-    log_line(err->message());
-    return 1;
+  auto prepared = prepare_twin(args);
+  if (auto* f = std::get_if<SetupFailure>(&prepared)) {
+    log_line(f->message);
+    return f->exit_code;
   }
-  std::vector<twin::SiteSpec> sites;
-  std::string site_ids;
-  for (auto& s : std::get<std::vector<twin::SiteSpec>>(loaded)) {
-    sites.push_back(twin::with_plan(s, args.lanes, args.unmanned));
-    site_ids += (site_ids.empty() ? "" : ",") + s.id;
-  }
-  auto cfg = connectors::make_broker_config(args.broker, args.client_id, args.mqtt_config, connectors::mqtt_environment());
-  if (auto* err = std::get_if<connectors::BrokerConfigError>(&cfg)) {
-    log_line(err->message);
-    return 2;
-  }
+  TwinSetup& setup = std::get<TwinSetup>(prepared);
+  const std::string& site_ids = setup.site_ids;
+  std::unique_ptr<RecordingLog>& recording = setup.recording;
 
-  std::unique_ptr<RecordingLog> recording;
-  if (!args.record_path.empty()) {
-    auto r = RecordingLog::open(args.record_path, site_ids);
-    if (auto* why = std::get_if<std::string>(&r)) {
-      log_line("cannot record: " + *why);
-      return 1;
-    }
-    recording = std::move(std::get<std::unique_ptr<RecordingLog>>(r));
-  }
-
-  twin::Core core(sites);
+  twin::Core core(setup.sites);
   connectors::TwinLinkOptions lo;
-  lo.broker = std::get<connectors::BrokerConfig>(cfg);
+  lo.broker = setup.field;
   lo.queue_capacity = args.queue_capacity;
   lo.publish_decisions = args.publish_decisions;
   connectors::TwinLink link(core.sites(), lo, log_line);
@@ -73,13 +47,8 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   sl.gap_wait_ms = args.gap_wait_ms;
   connectors::Sequencer sequencer(sl);
   // The control room's event stream: followers fold what this primary applies (docs/control-room.md).
-  auto stream_cfg = connectors::make_broker_config(args.broker, args.client_id + "-stream", args.mqtt_config, connectors::mqtt_environment());
-  if (auto* err = std::get_if<connectors::BrokerConfigError>(&stream_cfg)) {
-    log_line(err->message);
-    return 2;
-  }
   connectors::StreamPublisherOptions spo;
-  spo.broker = std::get<connectors::BrokerConfig>(stream_cfg);
+  spo.broker = setup.stream;
   spo.session = recording ? recording->session() : 0;
   connectors::StreamPublisher stream(spo, log_line);
   StreamLog stream_log(stream, recording.get());
@@ -91,8 +60,7 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   connectors::PartnerWatch partner_watch(pwo);  // a silent partner feed: stale, vehicles held
   loop.set_partner_watch(&partner_watch);
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  install_stop_signals();
   link.start();
   stream.start();
   log_line("mirroring " + site_ids + " from " + args.broker + " as " + lo.broker.client_id);
@@ -103,52 +71,43 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
     }
   }
 
-  using clock = std::chrono::steady_clock;
-  const auto start = clock::now();
-  auto since_ms = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start).count(); };
-  int64_t next_health_ms = 0;
-  while (!g_stop) {
-    const int64_t now_ms = since_ms();
-    if (args.run_for_s > 0 && now_ms >= static_cast<int64_t>(args.run_for_s * 1000)) break;
-    if (!hooks) loop.run_frame(now_ms);
-    else if (!hooks->frame(now_ms)) break;
-    if (args.until_applied && loop.stats().applied >= args.until_applied) break;
-    if (now_ms >= next_health_ms) {
-      nlohmann::json h = twin_stats_json(core, &link, sequencer, loop, now_ms / 1000.0);
-      h["v"] = 1;
-      h["src"] = "twin";
-      h["status"] = "up";
-      if (recording) {  // a failing disk raises an alarm; the core goes on
-        if (std::string alarm = recording->watch(); !alarm.empty()) log_line(alarm);
-        h["record"] = recording->health();
-      }
-      link.publish_health(h.dump());
-      if (!args.quiet)
-        std::fprintf(stderr, "gatetwin: %6.1f s  received %llu  applied %llu  rejected %llu  dropped %llu  hash %s\n",
-                     now_ms / 1000.0, static_cast<unsigned long long>(h["messages"]["received"].get<uint64_t>()),
-                     static_cast<unsigned long long>(loop.stats().applied),
-                     static_cast<unsigned long long>(h["messages"]["rejected_total"].get<uint64_t>()),
-                     static_cast<unsigned long long>(h["messages"]["dropped"].get<uint64_t>()),
-                     h["core"]["state_hash"].get<std::string>().c_str());
-      next_health_ms = now_ms + 1000;
+  const RunClock clock;
+  run_frames(args, loop, hooks, clock, [&](int64_t now_ms) {
+    nlohmann::json h = twin_stats_json(core, &link, sequencer, loop, now_ms / 1000.0);
+    h["v"] = 1;
+    h["src"] = "twin";
+    h["status"] = "up";
+    if (recording) {  // a failing disk raises an alarm; the core goes on
+      if (std::string alarm = recording->watch(); !alarm.empty()) log_line(alarm);
+      h["record"] = recording->health();
     }
-  }
+    link.publish_health(h.dump());
+    if (!args.quiet)
+      std::fprintf(stderr, "gatetwin: %6.1f s  received %llu  applied %llu  rejected %llu  dropped %llu  hash %s\n",
+                   now_ms / 1000.0, static_cast<unsigned long long>(h["messages"]["received"].get<uint64_t>()),
+                   static_cast<unsigned long long>(loop.stats().applied),
+                   static_cast<unsigned long long>(h["messages"]["rejected_total"].get<uint64_t>()),
+                   static_cast<unsigned long long>(h["messages"]["dropped"].get<uint64_t>()),
+                   h["core"]["state_hash"].get<std::string>().c_str());
+    return true;
+  });
   // Hand what the core decided to the client before leaving: wait while the outbox goes
   // down (a second without progress, or 30 s in all, ends the wait); the client then
   // waits briefly for PUBACKs.
   {
+    using steady = std::chrono::steady_clock;
     size_t left = link.stats().outbox, best = left;
-    auto progress = clock::now();
+    auto progress = steady::now();
     const auto give_up = progress + std::chrono::seconds(30);
-    while (left > 0 && clock::now() < give_up && clock::now() - progress < std::chrono::seconds(1)) {
+    while (left > 0 && steady::now() < give_up && steady::now() - progress < std::chrono::seconds(1)) {
       link.flush_outbox();
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       left = link.stats().outbox;
-      if (left < best) { best = left; progress = clock::now(); }
+      if (left < best) { best = left; progress = steady::now(); }
     }
   }
-  const double wall_s = since_ms() / 1000.0;
-  int hook_code = hooks ? hooks->finish(since_ms()) : 0;
+  const double wall_s = clock.ms() / 1000.0;
+  int hook_code = hooks ? hooks->finish(clock.ms()) : 0;
   stream.stop();  // what is queued goes out first (bounded wait), then the head says "stopped"
   link.stop();
 
@@ -167,14 +126,7 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
       code = 1;
     }
   }
-  if (!args.stats_path.empty()) {
-    std::ofstream out(args.stats_path);
-    out << stats.dump(2) << '\n';
-    if (!out) {
-      log_line("cannot write the stats to " + args.stats_path);
-      code = 1;
-    }
-  }
+  if (!write_stats_file(args.stats_path, stats)) code = 1;
   log_line("stopped after " + std::to_string(wall_s) + " s: applied " + std::to_string(loop.stats().applied) +
            " events, state hash " + stats["core"]["state_hash"].get<std::string>());
   return code;

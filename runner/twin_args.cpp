@@ -1,6 +1,8 @@
 // gatetwin's flags. See twin_args.h.
 #include "runner/twin_args.h"
 
+#include "cli/flag_reader.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -59,27 +61,15 @@ primary and publishes every event it applies on gatetwin/v1/twin/stream.
                        to catch up from after a late start or a lost broker
 )";
 
-static bool number(const char* s, double& out) {
-  char* end = nullptr;
-  out = std::strtod(s, &end);
-  return end && *end == '\0' && end != s;
-}
-
 std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
   TwinArgs a;
   exit_code = 2;
-  auto bad = [&](const std::string& why) {
-    std::fprintf(stderr, "gatetwin: %s (see gatetwin --help)\n", why.c_str());
-    return std::nullopt;
-  };
-  for (int i = 1; i < argc; ++i) {
-    std::string f = argv[i];
-    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
-    if (f == "-h" || f == "--help") {
-      std::fputs(kHelp, stdout);
-      exit_code = 0;
-      return std::nullopt;
-    } else if (f == "--headless") a.headless = true;
+  cli::FlagReader r(argc, argv, "gatetwin", "gatetwin --help", kHelp);
+  auto bad = [&](const std::string& why) { return r.refuse(why); };
+  while (r.next()) {
+    const std::string& f = r.flag();
+    if (r.help_here(exit_code)) return std::nullopt;
+    else if (f == "--headless") a.headless = true;
     else if (f == "--wall") { a.wall = true; a.view = "wall"; }
     else if (f == "--tour") a.tour = true;
     else if (f == "--no-publish") a.publish_decisions = false;
@@ -88,8 +78,9 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
     else if (f == "--user" || f == "--password")
       return bad(f + " is not a flag: credentials on a command line leak; use --mqtt-config FILE or GATETWIN_MQTT_USER / GATETWIN_MQTT_PASSWORD");
     else {
-      const char* v = value();
-      if (!v) return bad(f + " needs a value");
+      const auto value = r.value();
+      if (!value) return std::nullopt;
+      const std::string& v = *value;
       double n = 0;
       if (f == "--broker") a.broker = v;
       else if (f == "--mqtt-config") a.mqtt_config = v;
@@ -106,22 +97,16 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
           return bad("--view takes a site id, both or wall");
       }
       else if (f == "--accounts") a.accounts_path = v;
-      else if (f == "--inspect") { if (!number(v, n) || n < 1) return bad("--inspect takes a shipment number"); a.inspect_shipment = static_cast<uint32_t>(n); }
-      else if (f == "--stale-after") { if (!number(v, n) || n <= 0) return bad("--stale-after takes seconds above 0"); a.stale_after_s = n; }
-      else if (f == "--size") {
-        unsigned w = 0, h = 0;
-        if (std::sscanf(v, "%ux%u", &w, &h) != 2 || w < 320 || h < 240 || w > 7680 || h > 4320)
-          return bad("--size takes WIDTHxHEIGHT, e.g. 1920x1080");
-        a.width = w;
-        a.height = h;
-      }
+      else if (f == "--inspect") { if (!cli::parse_number(v, n) || n < 1) return bad("--inspect takes a shipment number"); a.inspect_shipment = static_cast<uint32_t>(n); }
+      else if (f == "--stale-after") { if (!cli::parse_number(v, n) || n <= 0) return bad("--stale-after takes seconds above 0"); a.stale_after_s = n; }
+      else if (f == "--size") { if (!cli::parse_size(v, a.width, a.height)) return bad(cli::size_rule()); }
       else if (f == "--lanes") { auto p = twin::parse_lane_plan(v); if (!p) return bad("--lanes takes expanded or today"); a.lanes = *p; }
       else if (f == "--unmanned") { auto p = twin::parse_unmanned_plan(v); if (!p) return bad("--unmanned takes on, off or as-manned"); a.unmanned = *p; }
-      else if (f == "--run-for") { if (!number(v, n) || n <= 0) return bad("--run-for takes seconds above 0"); a.run_for_s = n; }
-      else if (f == "--until-applied") { if (!number(v, n) || n < 1) return bad("--until-applied takes a count of events"); a.until_applied = static_cast<uint64_t>(n); }
-      else if (f == "--partner-silence-s") { if (!number(v, n) || n < 0 || n > 86400) return bad("--partner-silence-s takes 0 (off) to 86400 seconds"); a.partner_silence_s = n; }
-      else if (f == "--gap-wait-ms") { if (!number(v, n) || n < 0 || n > 600000) return bad("--gap-wait-ms takes 0 to 600000 ms"); a.gap_wait_ms = static_cast<int64_t>(n); }
-      else if (f == "--queue") { if (!number(v, n) || n < 16 || n > 16777216) return bad("--queue takes 16 to 16777216 messages"); a.queue_capacity = static_cast<size_t>(n); }
+      else if (f == "--run-for") { if (!cli::parse_number(v, n) || n <= 0) return bad("--run-for takes seconds above 0"); a.run_for_s = n; }
+      else if (f == "--until-applied") { if (!cli::parse_number(v, n) || n < 1) return bad("--until-applied takes a count of events"); a.until_applied = static_cast<uint64_t>(n); }
+      else if (f == "--partner-silence-s") { if (!cli::parse_number(v, n) || n < 0 || n > 86400) return bad("--partner-silence-s takes 0 (off) to 86400 seconds"); a.partner_silence_s = n; }
+      else if (f == "--gap-wait-ms") { if (!cli::parse_number(v, n) || n < 0 || n > 600000) return bad("--gap-wait-ms takes 0 to 600000 ms"); a.gap_wait_ms = static_cast<int64_t>(n); }
+      else if (f == "--queue") { if (!cli::parse_number(v, n) || n < 16 || n > 16777216) return bad("--queue takes 16 to 16777216 messages"); a.queue_capacity = static_cast<size_t>(n); }
       else return bad("unknown flag " + f);
     }
   }

@@ -1,6 +1,8 @@
 // Replay and scenario command lines. See replay_args.h.
 #include "sessions/replay_args.h"
 
+#include "cli/flag_reader.h"
+
 #include "twin/clock_text.h"
 
 #include "sessions/replay.h"
@@ -67,45 +69,34 @@ static std::optional<twin::CommandKind> command_kind(const std::string& s) {
 std::optional<ReplayArgs> parse_replay_args(int argc, char** argv, int& exit_code) {
   ReplayArgs a;
   exit_code = 2;
-  auto bad = [&](const std::string& why) {
-    std::fprintf(stderr, "gatetwin: %s (see gatetwin --replay --help)\n", why.c_str());
-    return std::nullopt;
-  };
-  auto number = [](const char* s, double& out) {
-    char* end = nullptr;
-    out = std::strtod(s, &end);
-    return end && *end == '\0' && end != s;
-  };
-  for (int i = 1; i < argc; ++i)
-    if (!std::strcmp(argv[i], "-h") || !std::strcmp(argv[i], "--help")) {
-      std::fputs(kHelp, stdout);
-      exit_code = 0;
-      return std::nullopt;
-    }
-  for (int i = 1; i < argc; ++i) {
-    const std::string f = argv[i];
+  cli::FlagReader r(argc, argv, "gatetwin", "gatetwin --replay --help", kHelp);
+  auto bad = [&](const std::string& why) { return r.refuse(why); };
+  if (r.help_anywhere(exit_code)) return std::nullopt;
+  while (r.next()) {
+    const std::string& f = r.flag();
     if (f == "--headless") { a.headless = true; continue; }
     if (f == "--list") { a.list = true; continue; }
     if (f == "--bookmarks") { a.bookmarks = true; continue; }
     if (f == "--with-model-answer") { a.with_model_answer = true; continue; }
     if (f == "--no-fork-record") { a.no_fork_record = true; continue; }
-    if (i + 1 >= argc) return bad(f + " needs a value");
-    const std::string v = argv[++i];
+    const auto value = r.value();
+    if (!value) return std::nullopt;
+    const std::string& v = *value;
     double n = 0;
     if (f == "--replay") a.replay_path = v;
     else if (f == "--scenario") a.scenario_path = v;
-    else if (f == "--session") { if (!number(v.c_str(), n) || n < 1) return bad("--session takes a session id"); a.session = static_cast<int64_t>(n); }
+    else if (f == "--session") { if (!cli::parse_number(v, n) || n < 1) return bad("--session takes a session id"); a.session = static_cast<int64_t>(n); }
     else if (f == "--seek") a.seek = v;
     else if (f == "--stats") a.stats_path = v;
     else if (f == "--screenshot") a.screenshot_path = v;
     else if (f == "--add-bookmark") a.add_bookmark = v;
     else if (f == "--export-csv") a.export_csv = v;
     else if (f == "--export-plots") a.export_plots = v;
-    else if (f == "--every") { if (!number(v.c_str(), n) || n < 1) return bad("--every takes minutes, 1 or more"); a.export_every_min = n; }
+    else if (f == "--every") { if (!cli::parse_number(v, n) || n < 1) return bad("--every takes minutes, 1 or more"); a.export_every_min = n; }
     else if (f == "--frames") a.frames_dir = v;
     else if (f == "--from") a.frames_from = v;
     else if (f == "--to") a.frames_to = v;
-    else if (f == "--frame-every") { if (!number(v.c_str(), n) || n < 1) return bad("--frame-every takes simulated seconds, 1 or more"); a.frame_every_s = n; }
+    else if (f == "--frame-every") { if (!cli::parse_number(v, n) || n < 1) return bad("--frame-every takes simulated seconds, 1 or more"); a.frame_every_s = n; }
     else if (f == "--fork-at") a.fork_at = v;
     else if (f == "--fork-until") a.fork_until = v;
     else if (f == "--fork-record") a.fork_record = v;
@@ -126,19 +117,13 @@ std::optional<ReplayArgs> parse_replay_args(int argc, char** argv, int& exit_cod
       c.target = target;
       a.fork_commands.push_back(c);
     }
-    else if (f == "--run-for") { if (!number(v.c_str(), n) || n <= 0) return bad("--run-for takes simulated seconds above 0"); a.run_for_s = n; }
+    else if (f == "--run-for") { if (!cli::parse_number(v, n) || n <= 0) return bad("--run-for takes simulated seconds above 0"); a.run_for_s = n; }
     else if (f == "--record") a.record_path = v;
     else if (f == "--score") a.score_path = v;
-    else if (f == "--seed") { if (!number(v.c_str(), n) || n < 0) return bad("--seed takes a number"); a.seed = static_cast<uint64_t>(n); }
+    else if (f == "--seed") { if (!cli::parse_number(v, n) || n < 0) return bad("--seed takes a number"); a.seed = static_cast<uint64_t>(n); }
     else if (f == "--sites-dir") a.sites_dir = v;
     else if (f == "--view") a.view = v;
-    else if (f == "--size") {
-      unsigned w = 0, h = 0;
-      if (std::sscanf(v.c_str(), "%ux%u", &w, &h) != 2 || w < 320 || h < 240 || w > 7680 || h > 4320)
-        return bad("--size takes WIDTHxHEIGHT, e.g. 1920x1080");
-      a.width = w;
-      a.height = h;
-    }
+    else if (f == "--size") { if (!cli::parse_size(v, a.width, a.height)) return bad(cli::size_rule()); }
     else return bad("unknown flag " + f + " for a replay or scenario run");
   }
   if (a.replay_path.empty() == a.scenario_path.empty()) return bad("give either --replay FILE or --scenario FILE");

@@ -1,9 +1,8 @@
 // An Xvfb server for a windowed test. See xvfb_server.h.
 #include "tests/support/xvfb_server.h"
 
+#include <X11/Xlib.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -14,17 +13,14 @@
 
 namespace {
 
-// True when the X server of display number n accepts a connection on its local socket.
-bool display_accepts(const std::string& number) {
-  const std::string path = "/tmp/.X11-unix/X" + number;
-  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_un a{};
-  a.sun_family = AF_UNIX;
-  std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(fd);
-  return ok;
+// True when an X client can open the display: the same call GLFW makes. (A connect to
+// the display's socket file is not enough: Xlib tries the abstract socket first, which
+// an X server in another root, with its own /tmp, may hold for the same number.)
+bool display_opens(const std::string& name) {
+  Display* dpy = XOpenDisplay(name.c_str());
+  if (!dpy) return false;
+  XCloseDisplay(dpy);
+  return true;
 }
 
 }  // namespace
@@ -67,7 +63,7 @@ bool XvfbServer::start(const std::string& exe, const std::string& screen) {
     return false;
   }
   for (int i = 0; i < 250; ++i) {
-    if (display_accepts(number)) {
+    if (display_opens(":" + number)) {
       display_ = ":" + number;
       if (!log_.empty()) std::remove(log_.c_str());
       return true;
@@ -75,7 +71,7 @@ bool XvfbServer::start(const std::string& exe, const std::string& screen) {
     if (!process_.alive()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  why_ = process_.alive() ? "Xvfb display :" + number + " does not accept connections after 5 s"
+  why_ = process_.alive() ? "Xvfb display :" + number + " does not open for an X client after 5 s (another X server on the same display number?)"
                           : process_.why_not_running();
   return false;
 }

@@ -1,5 +1,5 @@
 // Test support: an Xvfb server on a display number it picks itself (-displayfd, so tests
-// starting servers at the same time do not race), checked to accept X connections before
+// starting servers at the same time do not race), checked to open for an X client before
 // start() returns, killed on destruction. When it does not come up, why() says so in one
 // line. It must not set DISPLAY itself: the test decides.
 #pragma once

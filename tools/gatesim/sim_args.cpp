@@ -1,6 +1,8 @@
 // gatesim's flags. See sim_args.h.
 #include "sim_args.h"
 
+#include "cli/flag_reader.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -42,40 +44,29 @@ Publishing to an MQTT broker (topics and payloads: docs/mqtt.md):
   -h, --help           this text
 )";
 
-static bool number(const char* s, double& out) {
-  char* end = nullptr;
-  out = std::strtod(s, &end);
-  return end && *end == '\0' && end != s;
-}
-
 std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
   SimArgs a;
   exit_code = 2;
-  auto bad = [&](const std::string& why) {
-    std::fprintf(stderr, "gatesim: %s (see gatesim --help)\n", why.c_str());
-    return std::nullopt;
-  };
-  for (int i = 1; i < argc; ++i) {
-    std::string f = argv[i];
-    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
-    if (f == "-h" || f == "--help") {
-      std::fputs(kHelp, stdout);
-      exit_code = 0;
-      return std::nullopt;
-    } else if (f == "--json") a.json = true;
+  cli::FlagReader r(argc, argv, "gatesim", "gatesim --help", kHelp);
+  auto bad = [&](const std::string& why) { return r.refuse(why); };
+  while (r.next()) {
+    const std::string& f = r.flag();
+    if (r.help_here(exit_code)) return std::nullopt;
+    else if (f == "--json") a.json = true;
     else if (f == "--csv") a.csv = true;
     else if (f == "--check") a.check = true;
     else if (f == "--no-progress") a.progress = false;
     else if (f == "--capacity-table") a.capacity_table = true;
     else if (f == "--with-model-answer") a.with_model_answer = true;
     else {
-      const char* v = value();
-      if (!v) return bad(f + " needs a value");
+      const auto value = r.value();
+      if (!value) return std::nullopt;
+      const char* v = value->c_str();
       double n = 0;
       if (f == "--site") a.site = v;
       else if (f == "--load") a.load = v;
-      else if (f == "--days") { if (!number(v, n) || n <= 0 || n > 366) return bad("--days takes a number of days above 0, up to 366"); a.hours = n * 24; }
-      else if (f == "--hours") { if (!number(v, n) || n <= 0 || n > 366 * 24) return bad("--hours takes a number of hours above 0"); a.hours = n; }
+      else if (f == "--days") { if (!cli::parse_number(v, n) || n <= 0 || n > 366) return bad("--days takes a number of days above 0, up to 366"); a.hours = n * 24; }
+      else if (f == "--hours") { if (!cli::parse_number(v, n) || n <= 0 || n > 366 * 24) return bad("--hours takes a number of hours above 0"); a.hours = n; }
       else if (f == "--seed") { char* end; a.seed = std::strtoull(v, &end, 10); if (*end) return bad("--seed takes a whole number"); a.seed_given = true; }
       else if (f == "--trace") a.trace_path = v;
       else if (f == "--record") a.record_path = v;
@@ -85,7 +76,7 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
       else if (f == "--client-id") a.client_id = v;
       else if (f == "--speed") {
         if (std::string(v) == "max") a.speed = 0;
-        else if (!number(v, n) || n <= 0 || n > 1e7) return bad("--speed takes simulated seconds per real second above 0, or max");
+        else if (!cli::parse_number(v, n) || n <= 0 || n > 1e7) return bad("--speed takes simulated seconds per real second above 0, or max");
         else a.speed = n;
       }
       else if (f == "--sites-dir") a.sites_dir = v;

@@ -1,0 +1,81 @@
+// The one set-up and run loop of a twin. See twin_setup.h.
+#include "runner/twin_setup.h"
+
+#include "runner/headless_loop.h"  // TwinLoopHooks
+
+#include "connectors/sitefile/site_file.h"
+#include "twin/site_plan.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+
+namespace runner {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop = true; }
+
+}  // namespace
+
+void log_line(const std::string& line) { std::fprintf(stderr, "gatetwin: %s\n", line.c_str()); }
+
+void install_stop_signals() {
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+}
+
+bool stop_requested() { return g_stop; }
+
+std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args) {
+  TwinSetup s;
+  auto loaded = connectors::load_sites(args.site, args.sites_dir.empty() ? connectors::default_sites_dir() : args.sites_dir);
+  if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) return SetupFailure{err->message(), 1};
+  for (auto& site : std::get<std::vector<twin::SiteSpec>>(loaded)) {
+    s.sites.push_back(twin::with_plan(site, args.lanes, args.unmanned));
+    s.site_ids += (s.site_ids.empty() ? "" : ",") + site.id;
+  }
+  const auto env = connectors::mqtt_environment();
+  auto field = connectors::make_broker_config(args.broker, args.client_id, args.mqtt_config, env);
+  if (auto* err = std::get_if<connectors::BrokerConfigError>(&field)) return SetupFailure{err->message, 2};
+  auto stream = connectors::make_broker_config(args.broker, args.client_id + "-stream", args.mqtt_config, env);
+  if (auto* err = std::get_if<connectors::BrokerConfigError>(&stream)) return SetupFailure{err->message, 2};
+  s.field = std::get<connectors::BrokerConfig>(field);
+  s.stream = std::get<connectors::BrokerConfig>(stream);
+  if (!args.record_path.empty()) {
+    auto r = pipeline::RecordingLog::open(args.record_path, s.site_ids);
+    if (auto* why = std::get_if<std::string>(&r)) return SetupFailure{"cannot record: " + *why, 1};
+    s.recording = std::move(std::get<std::unique_ptr<pipeline::RecordingLog>>(r));
+  }
+  return s;
+}
+
+void run_frames(const TwinArgs& args, pipeline::FrameLoop& loop, TwinLoopHooks* hooks, const RunClock& clock,
+                const std::function<bool(int64_t now_ms)>& every_second) {
+  int64_t next_report_ms = 0;
+  while (!g_stop) {
+    const int64_t now_ms = clock.ms();
+    if (args.run_for_s > 0 && now_ms >= static_cast<int64_t>(args.run_for_s * 1000)) break;
+    if (!hooks) loop.run_frame(now_ms);
+    else if (!hooks->frame(now_ms)) break;
+    if (args.until_applied && loop.stats().applied >= args.until_applied) break;
+    if (now_ms >= next_report_ms) {
+      if (!every_second(now_ms)) break;
+      next_report_ms = now_ms + 1000;
+    }
+  }
+}
+
+bool write_stats_file(const std::string& path, const nlohmann::json& stats) {
+  if (path.empty()) return true;
+  std::ofstream out(path);
+  out << stats.dump(2) << '\n';
+  if (out) return true;
+  log_line("cannot write the stats to " + path);
+  return false;
+}
+
+}  // namespace runner
