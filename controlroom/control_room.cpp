@@ -32,7 +32,7 @@ ControlRoom::ControlRoom(twin::Core& core, FrameLoop& loop, connectors::IngestQu
   const std::string meshes = std::string(GATETWIN_SOURCE_DIR) + "/assets/meshes/";
   for (int k = 0; k < static_cast<int>(MeshKind::Count); ++k)
     meshes_.push_back(renderer_.meshes().load(meshes + mesh_file(static_cast<MeshKind>(k)) + ".gltf"));
-  loop_.set_after_apply([this](const connectors::SequencedEvent& e, const twin::Decisions& d) { after_apply(e, d); });
+  loop_.set_after_apply([this](const pipeline::SequencedEvent& e, const twin::Decisions& d) { after_apply(e, d); });
   if (options_.wall) ImGui::GetIO().FontGlobalScale = 2.0f;  // read across the room
   session_ = options_.login;
 }
@@ -66,7 +66,7 @@ uint64_t ControlRoom::submit(uint8_t site, const twin::OperatorCommand& command)
   return console_seq_;
 }
 
-void ControlRoom::after_apply(const connectors::SequencedEvent& e, const twin::Decisions& d) {
+void ControlRoom::after_apply(const pipeline::SequencedEvent& e, const twin::Decisions& d) {
   last_input_wall_ms_ = wall_ms_;
   alerts_.collect(d, core_, layout_);
   if (e.source.rfind(options_.console_source + ":", 0) == 0) {

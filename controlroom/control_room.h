@@ -71,7 +71,7 @@ class ControlRoom {
   const OperatorSession& session() const { return session_; }
 
  private:
-  void after_apply(const connectors::SequencedEvent& e, const twin::Decisions& d);
+  void after_apply(const pipeline::SequencedEvent& e, const twin::Decisions& d);
   void update_staleness(int64_t wall_ms);
   void follow_selection();
   void handle_pointer();

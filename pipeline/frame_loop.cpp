@@ -3,14 +3,25 @@
 
 namespace pipeline {
 
-FrameLoop::FrameLoop(twin::Core& core, connectors::IngestQueue& queue, connectors::Sequencer& sequencer,
-                     connectors::TwinLink* link, EventLog* log, FrameLoopOptions options)
-    : core_(core), queue_(queue), sequencer_(sequencer), link_(link), log_(log), options_(options) {}
+FrameLoop::FrameLoop(twin::Core& core, InputSource& source, Sequencer& sequencer, DecisionSink* sink, EventLog* log,
+                     FrameLoopOptions options)
+    : core_(core), source_(source), sequencer_(sequencer), sink_(sink), log_(log), options_(options) {}
+
+FrameLoop::FrameLoop(twin::Core& core, connectors::IngestQueue& queue, Sequencer& sequencer, connectors::TwinLink* link,
+                     EventLog* log, FrameLoopOptions options)
+    : core_(core),
+      own_source_(std::make_unique<QueueSource>(queue)),
+      own_sink_(link ? std::make_unique<LinkSink>(*link) : nullptr),
+      source_(*own_source_),
+      sequencer_(sequencer),
+      sink_(own_sink_.get()),
+      log_(log),
+      options_(options) {}
 
 size_t FrameLoop::drain_inputs(int64_t now_ms) {
   inbox_.clear();
   const auto wait = ready_.empty() ? options_.input_wait : std::chrono::microseconds(0);
-  size_t n = queue_.drain(inbox_, options_.max_messages_per_frame, wait);
+  size_t n = source_.drain(inbox_, options_.max_messages_per_frame, wait);
   stats_.drained += n;
   const size_t first_new = ready_.size();
   for (auto& m : inbox_) sequencer_.accept(std::move(m), now_ms, ready_);
@@ -26,12 +37,12 @@ size_t FrameLoop::drain_inputs(int64_t now_ms) {
 // revealed it, at that event's time (not the sequencer's clock, which may already stand
 // at a later event of this frame), with the next twin seqs.
 void FrameLoop::watch_partner(size_t first_new) {
-  std::vector<connectors::SequencedEvent> released(std::make_move_iterator(ready_.begin() + first_new),
+  std::vector<pipeline::SequencedEvent> released(std::make_move_iterator(ready_.begin() + first_new),
                                                    std::make_move_iterator(ready_.end()));
   ready_.resize(first_new);
   if (released.empty()) return;
   const uint64_t first_seq = released.front().event.seq;
-  std::vector<connectors::SequencedEvent> said;
+  std::vector<pipeline::SequencedEvent> said;
   for (auto& e : released) {
     const connectors::FieldMessage m{e.source, e.source_seq, e.event.time_ms, e.event.site, e.event.body, e.cls, {}};
     auto down = partner_watch_->before(m);
@@ -52,7 +63,7 @@ void FrameLoop::watch_partner(size_t first_new) {
 size_t FrameLoop::apply_to_core() {
   decisions_.clear();
   size_t n = 0;
-  for (const connectors::SequencedEvent& e : ready_) {
+  for (const pipeline::SequencedEvent& e : ready_) {
     one_.clear();
     core_.apply(e.event, one_);
     // Recorded with its decisions before anything of this frame is published.
@@ -69,9 +80,8 @@ size_t FrameLoop::apply_to_core() {
 }
 
 size_t FrameLoop::publish_decisions() {
-  if (!link_) return 0;
-  link_->publish_decisions(decisions_);
-  link_->flush_outbox();
+  if (!sink_) return 0;
+  sink_->publish(decisions_);
   return decisions_.size();
 }
 

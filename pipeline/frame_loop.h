@@ -3,18 +3,21 @@
 // so the windowed app calls the same three and then draws from core().state(). The
 // frame owns no thread and reads no clock: the caller passes the wall time in ms (used
 // only for the sequencer's gap wait). It must not block on the network: inputs come from
-// a bounded queue, decisions leave through TwinLink's bounded outbox.
+// an InputSource (the live twin's: the bounded MQTT queue), decisions leave through a
+// DecisionSink (the live twin's: TwinLink's bounded outbox); see frame_ports.h.
 #pragma once
 #include "pipeline/event_log.h"
+#include "pipeline/frame_ports.h"
 
 #include "connectors/mqtt/ingest_queue.h"
-#include "connectors/mqtt/partner_watch.h"
-#include "connectors/mqtt/sequencer.h"
+#include "pipeline/partner_watch.h"
+#include "pipeline/sequencer.h"
 #include "connectors/mqtt/twin_link.h"
 #include "twin/core.h"
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <cstdint>
 #include <vector>
 
@@ -36,15 +39,18 @@ struct FrameLoopStats {
 
 class FrameLoop {
  public:
-  // link may be null (nothing published); log may be null (nothing recorded).
-  FrameLoop(twin::Core& core, connectors::IngestQueue& queue, connectors::Sequencer& sequencer,
-            connectors::TwinLink* link, EventLog* log, FrameLoopOptions options = {});
+  // The ports: sink may be null (nothing published); log may be null (nothing recorded).
+  FrameLoop(twin::Core& core, InputSource& source, Sequencer& sequencer, DecisionSink* sink, EventLog* log,
+            FrameLoopOptions options = {});
+  // The live twin's ports: the MQTT ingest queue and TwinLink (null: nothing published).
+  FrameLoop(twin::Core& core, connectors::IngestQueue& queue, Sequencer& sequencer, connectors::TwinLink* link,
+            EventLog* log, FrameLoopOptions options = {});
 
-  // 1. Bounded queue -> sequencer -> events ready for the core, in the twin's seq order.
+  // 1. Input source -> sequencer -> events ready for the core, in the twin's seq order.
   size_t drain_inputs(int64_t now_ms);
   // 2. Ready events -> core.apply (the core decides inside apply) -> decisions().
   size_t apply_to_core();
-  // 3. This frame's decisions -> TwinLink's outbox -> broker.
+  // 3. This frame's decisions -> the decision sink (live: TwinLink's outbox -> broker).
   size_t publish_decisions();
   // All three, in order. Returns the number of events applied.
   size_t run_frame(int64_t now_ms);
@@ -53,25 +59,27 @@ class FrameLoop {
   const twin::Decisions& decisions() const { return decisions_; }   // this frame's
   const FrameLoopStats& stats() const { return stats_; }
   // Called with each applied event and its decisions (tests, benchmarks, panels).
-  using AfterApply = std::function<void(const connectors::SequencedEvent&, const twin::Decisions&)>;
+  using AfterApply = std::function<void(const SequencedEvent&, const twin::Decisions&)>;
   void set_after_apply(AfterApply f) { after_apply_ = std::move(f); }
   // Watches the partner-customs feed in what arrives (null: not watched); its events go
   // through the sequencer like any input, so they are applied and recorded in order.
-  void set_partner_watch(connectors::PartnerWatch* w) { partner_watch_ = w; }
+  void set_partner_watch(PartnerWatch* w) { partner_watch_ = w; }
 
  private:
   void watch_partner(size_t first_new);
   twin::Core& core_;
-  connectors::IngestQueue& queue_;
-  connectors::Sequencer& sequencer_;
-  connectors::TwinLink* link_;
+  std::unique_ptr<QueueSource> own_source_;  // the live ports, when made from queue and link
+  std::unique_ptr<LinkSink> own_sink_;
+  InputSource& source_;
+  Sequencer& sequencer_;
+  DecisionSink* sink_;
   EventLog* log_;
   FrameLoopOptions options_;
   std::vector<connectors::FieldMessage> inbox_;      // reused: no allocation per idle frame
-  std::vector<connectors::SequencedEvent> ready_;
+  std::vector<SequencedEvent> ready_;
   twin::Decisions decisions_, one_;
   AfterApply after_apply_;
-  connectors::PartnerWatch* partner_watch_ = nullptr;
+  PartnerWatch* partner_watch_ = nullptr;
   FrameLoopStats stats_;
 };
 

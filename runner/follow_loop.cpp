@@ -9,7 +9,7 @@
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/broker_config.h"
-#include "connectors/mqtt/sequencer.h"
+#include "pipeline/sequencer.h"
 #include "connectors/mqtt/twin_link.h"
 #include "connectors/sitefile/site_file.h"
 #include "twin/core.h"
@@ -76,7 +76,7 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
   lo.queue_capacity = args.queue_capacity;
   lo.console_only = true;
   connectors::TwinLink link(core.sites(), lo, log_line);
-  connectors::Sequencer sequencer;  // identity here: one source, "stream", in order from seq 1
+  pipeline::Sequencer sequencer;  // identity here: one source, "stream", in order from seq 1
   connectors::StreamFollowerOptions so;
   so.broker = setup.stream;
   connectors::CatchUpFunction catch_up;

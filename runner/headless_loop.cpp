@@ -10,7 +10,7 @@
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/broker_config.h"
-#include "connectors/mqtt/sequencer.h"
+#include "pipeline/sequencer.h"
 #include "connectors/mqtt/twin_link.h"
 #include "connectors/sitefile/site_file.h"
 #include "twin/core.h"
@@ -43,9 +43,9 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   lo.queue_capacity = args.queue_capacity;
   lo.publish_decisions = args.publish_decisions;
   connectors::TwinLink link(core.sites(), lo, log_line);
-  connectors::SequencerLimits sl;
+  pipeline::SequencerLimits sl;
   sl.gap_wait_ms = args.gap_wait_ms;
-  connectors::Sequencer sequencer(sl);
+  pipeline::Sequencer sequencer(sl);
   // The control room's event stream: followers fold what this primary applies (docs/control-room.md).
   connectors::StreamPublisherOptions spo;
   spo.broker = setup.stream;
@@ -55,9 +55,9 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   FrameLoopOptions fo;
   fo.input_wait = hooks ? hooks->input_wait() : std::chrono::microseconds(2000);  // no window: sleep on the queue
   FrameLoop loop(core, link.queue(), sequencer, &link, &stream_log, fo);
-  connectors::PartnerWatchOptions pwo;
+  pipeline::PartnerWatchOptions pwo;
   pwo.silence_ms = static_cast<int64_t>(args.partner_silence_s * 1000);
-  connectors::PartnerWatch partner_watch(pwo);  // a silent partner feed: stale, vehicles held
+  pipeline::PartnerWatch partner_watch(pwo);  // a silent partner feed: stale, vehicles held
   loop.set_partner_watch(&partner_watch);
 
   install_stop_signals();

@@ -12,10 +12,10 @@ using namespace pipeline;
 
 namespace runner {
 
-nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLink* link, const connectors::Sequencer& sequencer,
+nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLink* link, const pipeline::Sequencer& sequencer,
                                const FrameLoop& loop, double wall_s) {
   using nlohmann::json;
-  const connectors::SequencerStats q = sequencer.stats();
+  const pipeline::SequencerStats q = sequencer.stats();
   const FrameLoopStats& f = loop.stats();
   json j;
   json rejected = json::object();

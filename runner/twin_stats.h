@@ -3,7 +3,7 @@
 #pragma once
 #include "pipeline/frame_loop.h"
 
-#include "connectors/mqtt/sequencer.h"
+#include "pipeline/sequencer.h"
 #include "connectors/mqtt/twin_link.h"
 #include "twin/core.h"
 
@@ -12,7 +12,7 @@
 namespace runner {
 
 // link may be null (no broker). wall_s: how long the twin has run.
-nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLink* link, const connectors::Sequencer& sequencer,
+nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLink* link, const pipeline::Sequencer& sequencer,
                                const pipeline::FrameLoop& loop, double wall_s);
 
 // This process's resident memory from /proc/self/status: {"rss_kib", "rss_peak_kib"}

@@ -6,7 +6,7 @@
 #include "controlroom/control_room.h"
 
 #include "connectors/mqtt/ingest_queue.h"
-#include "connectors/mqtt/sequencer.h"
+#include "pipeline/sequencer.h"
 
 #include <vector>
 
@@ -26,7 +26,7 @@ class ReplayRoom {
   twin::Core shown_;
   connectors::IngestQueue ui_queue_{1024};
   connectors::IngestQueue input_queue_{16};
-  connectors::Sequencer sequencer_;
+  pipeline::Sequencer sequencer_;
   pipeline::FrameLoop loop_;
   ControlRoom room_;
 };

@@ -35,7 +35,7 @@ std::vector<twin::SiteSpec> shipped_sites() {
 struct Console {
   twin::Core core;
   connectors::IngestQueue own_queue{1 << 17};
-  connectors::Sequencer sequencer{connectors::SequencerLimits{}};
+  pipeline::Sequencer sequencer{pipeline::SequencerLimits{}};
   std::unique_ptr<FrameLoop> loop;
   connectors::IngestQueue* queue;
   explicit Console(connectors::TwinLink* link) : core(shipped_sites()), queue(link ? &link->queue() : &own_queue) {

@@ -64,7 +64,7 @@ TEST_CASE("a follower console's override goes to the primary and comes back thro
   lo.broker.client_id = "wall-console";
   lo.console_only = true;
   connectors::TwinLink link(core.sites(), lo, {});
-  connectors::Sequencer sequencer;
+  pipeline::Sequencer sequencer;
   connectors::StreamFollowerOptions so;
   so.broker.uri = broker.uri();
   so.broker.client_id = "wall-console-stream";

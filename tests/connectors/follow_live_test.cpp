@@ -18,7 +18,7 @@
 #include "connectors/codec/event_binary.h"
 #include "connectors/codec/kpi_json.h"
 #include "connectors/codec/stream_batch.h"
-#include "connectors/mqtt/sequencer.h"
+#include "pipeline/sequencer.h"
 #include "connectors/mqtt/stream_follower.h"
 #include "connectors/mqtt/twin_link.h"
 #include "connectors/sitefile/site_file.h"

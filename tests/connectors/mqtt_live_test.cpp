@@ -13,7 +13,7 @@
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/field_publisher.h"
-#include "connectors/mqtt/sequencer.h"
+#include "pipeline/sequencer.h"
 #include "connectors/mqtt/twin_link.h"
 #include "connectors/sitefile/site_file.h"
 #include "twin/run.h"

@@ -19,7 +19,7 @@
 #include "connectors/codec/event_json.h"
 #include "connectors/mqtt/broker_config.h"
 #include "connectors/mqtt/mqtt_client.h"
-#include "connectors/mqtt/sequencer.h"
+#include "pipeline/sequencer.h"
 #include "connectors/mqtt/twin_link.h"
 #include "connectors/sitefile/site_file.h"
 #include "connectors/store/audit_chain.h"

@@ -55,7 +55,7 @@ int bench_frame(int argc, char** argv) {
 
   twin::Core core(sites);
   connectors::IngestQueue queue(1 << 18);
-  connectors::Sequencer sequencer{connectors::SequencerLimits{}};
+  pipeline::Sequencer sequencer{pipeline::SequencerLimits{}};
   FrameLoop loop(core, queue, sequencer, nullptr, nullptr);
   engine::RendererConfig rc;
   rc.width = width;

@@ -13,7 +13,7 @@
 #include "pipeline/frame_loop.h"
 
 #include "connectors/mqtt/field_publisher.h"
-#include "connectors/mqtt/sequencer.h"
+#include "pipeline/sequencer.h"
 #include "connectors/mqtt/twin_link.h"
 #include "connectors/sitefile/site_file.h"
 #include "twin/run.h"
@@ -326,7 +326,7 @@ int bench_mqtt(int argc, char** argv) {
     lo2.broker.client_id = "gatebench-offline";
     lo2.publish_decisions = false;
     connectors::TwinLink offline(c2.sites(), lo2, nullptr);
-    connectors::Sequencer seq2;
+    pipeline::Sequencer seq2;
     FrameLoop loop2(c2, offline.queue(), seq2, nullptr, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(500)});
     const size_t n = 400000;
     std::vector<connectors::EncodedMessage> msgs;
@@ -360,13 +360,13 @@ int bench_mqtt(int argc, char** argv) {
   lo.broker.uri = broker.uri();
   lo.broker.client_id = "gatebench-twin";
   connectors::TwinLink link(core.sites(), lo, [](const std::string& l) { std::fprintf(stderr, "gatebench: %s\n", l.c_str()); });
-  connectors::Sequencer sequencer;
+  pipeline::Sequencer sequencer;
   FrameLoop loop(core, link.queue(), sequencer, &link, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(500)});
   std::vector<double> lat_pos, lat_ord;
   lat_pos.reserve(total_pos);
   lat_ord.reserve(total_ordered);
   std::atomic<int64_t> last_applied_ns{0};
-  loop.set_after_apply([&](const connectors::SequencedEvent& e, const twin::Decisions&) {
+  loop.set_after_apply([&](const pipeline::SequencedEvent& e, const twin::Decisions&) {
     const int64_t t = now_ns();
     if (e.source.rfind("bench-gnss-", 0) == 0) {
       size_t p = std::strtoul(e.source.c_str() + 11, nullptr, 10);

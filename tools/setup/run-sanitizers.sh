@@ -33,12 +33,12 @@ core_tests=(test_twin_clearance test_twin_commands test_twin_determinism test_si
 # MQTT 3.1.1 explicitly; if it comes back, the report names Paho's stack, documented there.
 # test_fault_live (broker SIGTERM/SIGKILL, twin SIGKILL, full disk, silent partner feed)
 # takes 27 s here.
-connector_tests=(test_store test_audit test_mqtt_codec test_mqtt_sequencer test_mqtt_live test_security_live
+connector_tests=(test_store test_audit test_mqtt_codec test_sequencer test_mqtt_live test_security_live
                  test_partner_watch test_fault_live)
 # test_mqtt_live is not here: its test harness logs to Catch2 from the MQTT thread, which
 # TSan rightly reports (Catch2 is not thread-safe); the product code it runs is covered by
 # test_security_live.
-threaded_tests=(test_store test_audit test_mqtt_sequencer test_security_live)
+threaded_tests=(test_store test_audit test_sequencer test_security_live)
 fuzzers=(fuzz_event_json fuzz_event_binary fuzz_site_file fuzz_recording)
 
 # [SECTION] ASan + UBSan, and the fuzzers

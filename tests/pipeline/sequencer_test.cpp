@@ -5,12 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include "connectors/mqtt/ingest_queue.h"
-#include "connectors/mqtt/sequencer.h"
+#include "pipeline/sequencer.h"
 
 #include <atomic>
 #include <thread>
 
 using namespace connectors;
+using namespace pipeline;
 
 namespace {
 

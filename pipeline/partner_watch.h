@@ -17,7 +17,10 @@
 #include <optional>
 #include <string>
 
-namespace connectors {
+namespace pipeline {
+
+using connectors::FieldMessage;
+using connectors::MessageClass;
 
 struct PartnerWatchOptions {
   int64_t silence_ms = 10 * 60 * 1000;  // 0: off. 2027-2030 loads: the longest normal gap measured is 5.2 min
@@ -51,4 +54,4 @@ class PartnerWatch {
   uint64_t seq_ = 0, down_ = 0, up_ = 0;
 };
 
-}  // namespace connectors
+}  // namespace pipeline

@@ -1,9 +1,9 @@
 // PartnerWatch: a silent partner-customs feed becomes "partner link down". See partner_watch.h.
-#include "connectors/mqtt/partner_watch.h"
+#include "pipeline/partner_watch.h"
 
 #include <variant>
 
-namespace connectors {
+namespace pipeline {
 
 namespace {
 bool is_partner_data(const twin::EventBody& b) {
@@ -58,4 +58,4 @@ std::optional<FieldMessage> PartnerWatch::after(const FieldMessage& m) {
   return make(m.time_ms, m.site, true);
 }
 
-}  // namespace connectors
+}  // namespace pipeline

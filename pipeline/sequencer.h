@@ -17,7 +17,10 @@
 #include <unordered_map>
 #include <vector>
 
-namespace connectors {
+namespace pipeline {
+
+using connectors::FieldMessage;
+using connectors::MessageClass;
 
 struct SequencerLimits {
   size_t max_held = 65536;       // out-of-order ordered messages held, all sources together
@@ -92,4 +95,4 @@ class Sequencer {
   SequencerStats stats_;
 };
 
-}  // namespace connectors
+}  // namespace pipeline

@@ -1,4 +1,4 @@
-// Tests PartnerWatch (connectors/mqtt/partner_watch.h), the fault "partner-customs feed
+// Tests PartnerWatch (pipeline/partner_watch.h), the fault "partner-customs feed
 // silent": the built-in simulator drives the core through the twin's own path (field
 // messages -> PartnerWatch -> Sequencer -> Core, as the frame loop runs them) while the
 // partner feed (declarations and receipts, source "nsw") goes silent for an hour and then
@@ -11,8 +11,8 @@
 // over one long frame: its events keep the time of the event that revealed them.
 #include "pipeline/frame_loop.h"
 
-#include "connectors/mqtt/partner_watch.h"
-#include "connectors/mqtt/sequencer.h"
+#include "pipeline/partner_watch.h"
+#include "pipeline/sequencer.h"
 #include "connectors/sitefile/site_file.h"
 #include "twin/core.h"
 #include "twin/simulator.h"

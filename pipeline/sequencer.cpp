@@ -1,7 +1,7 @@
 // The twin's sequencer. See sequencer.h.
-#include "connectors/mqtt/sequencer.h"
+#include "pipeline/sequencer.h"
 
-namespace connectors {
+namespace pipeline {
 
 Sequencer::Sequencer(SequencerLimits limits) : limits_(limits) {}
 
@@ -136,4 +136,4 @@ void Sequencer::poll(int64_t now_ms, std::vector<SequencedEvent>& ready) {
   stats_.held = held_;
 }
 
-}  // namespace connectors
+}  // namespace pipeline
