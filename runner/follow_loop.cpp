@@ -71,6 +71,8 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
   std::unique_ptr<RecordingLog>& recording = setup.recording;
 
   twin::Core core(setup.sites);
+  core.set_run_label("follower on " + args.broker + " as " + setup.field.client_id +
+                     (args.catch_up_path.empty() ? std::string() : ", catching up from " + args.catch_up_path));
   connectors::TwinLinkOptions lo;
   lo.broker = setup.field;
   lo.queue_capacity = args.queue_capacity;

@@ -38,6 +38,11 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   std::unique_ptr<RecordingLog>& recording = setup.recording;
 
   twin::Core core(setup.sites);
+  // A broken contract names the run it stopped (twin/contract.h): the broker, the client
+  // and the recording session that holds every event up to it.
+  core.set_run_label("live primary on " + args.broker + " as " + setup.field.client_id +
+                     (recording ? ", recording " + args.record_path + " session " + std::to_string(recording->session())
+                                : std::string(", not recorded")));
   connectors::TwinLinkOptions lo;
   lo.broker = setup.field;
   lo.queue_capacity = args.queue_capacity;

@@ -19,6 +19,7 @@
 // Skips itself when mosquitto, mosquitto_pub/sub, mosquitto_passwd or openssl is missing.
 #include <catch2/catch.hpp>
 
+#include "tests/support/live_twin.h"
 #include "tests/support/mosquitto_fixture.h"
 #include "tests/support/tls_broker.h"
 
@@ -51,33 +52,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kGatesim = std::string(GATETWIN_BINARY_DIR) + "/tools/gatesim/gatesim";
-const std::string kGatetwin = std::string(GATETWIN_BINARY_DIR) + "/tools/gatetwin/gatetwin";
+const std::string kGatesim = testsupport::gatesim_path();
+const std::string kGatetwin = testsupport::gatetwin_path();
 
-std::vector<twin::SiteSpec> all_sites() {
-  auto r = load_sites("all", default_sites_dir());
-  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
-  return std::get<std::vector<twin::SiteSpec>>(r);
-}
 
-// The reference: every event of the in-process run (gatesim's defaults: 2030 load).
-struct Reference {
-  std::vector<twin::Event> events;
-  std::string hash;
-};
-Reference reference(double hours, uint64_t seed) {
-  auto sites = all_sites();
-  twin::SimOptions opt;
-  opt.seed = seed;
-  for (const auto& s : sites) opt.vehicles_per_day.push_back(*twin::load_per_day(s, "2030"));
-  twin::Core core(sites);
-  twin::Simulator sim(core.sites(), opt);
-  Reference r;
-  twin::run_until(core, sim, static_cast<twin::SimTime>(hours * twin::kHour),
-                  [&](const twin::Event& e, const twin::Decisions&) { r.events.push_back(e); });
-  r.hash = hash_hex(core.state_hash());
-  return r;
-}
 
 // Same event apart from the twin's seq (a restarted twin numbers from 1 again).
 bool same_event(twin::Event a, const twin::Event& b) {
@@ -218,7 +196,7 @@ TEST_CASE("fault: the broker is stopped or killed and restarted mid-session", "[
   TlsBroker broker;
   REQUIRE(broker.made());
   REQUIRE(broker.start());
-  const Reference ref = reference(1, 21);
+  const testsupport::InProcessRun ref = testsupport::in_process_run(1, 21, true);
   const uint64_t n = ref.events.size();
   const std::string db = broker.dir() + "/session.db", stats = broker.dir() + "/stats.json";
   Child twin(twin_argv(broker, db, stats, "--run-for 90"), broker.dir() + "/twin.out");
@@ -289,7 +267,7 @@ TEST_CASE("fault: the twin is killed (SIGKILL) mid-recording and restarted", "[f
   TlsBroker broker;
   REQUIRE(broker.made());
   REQUIRE(broker.start());
-  const Reference ref = reference(2, 22);
+  const testsupport::InProcessRun ref = testsupport::in_process_run(2, 22, true);
   const uint64_t n = ref.events.size();
   const std::string db = broker.dir() + "/session.db";
   uint64_t at_kill = 0;
@@ -369,7 +347,7 @@ TEST_CASE("fault: the recording's disk fills up mid-session and space returns", 
   run_command("unshare -m sh -c 'mount -t tmpfs -o size=64m none " + disk + "' 2>&1", &probe);
   if (probe != 0) { WARN("cannot mount a tmpfs with unshare -m here (no CAP_SYS_ADMIN): skipped"); return; }
   REQUIRE(broker.start());
-  const Reference ref = reference(3, 23);
+  const testsupport::InProcessRun ref = testsupport::in_process_run(3, 23, true);
   const uint64_t n = ref.events.size();
   const std::string stats = broker.dir() + "/stats.json";
   // Inside the namespace: mount, start the twin, fill the disk once the recording exists,
@@ -432,7 +410,7 @@ TEST_CASE("fault: the partner-customs feed goes silent for an hour and then send
   // partner's declarations and receipts held back from 1 h to 2 h and sent as a backlog
   // at 2 h. One source, so the twin applies them in exactly this order.
   constexpr twin::SimTime from = twin::kHour, to = 2 * twin::kHour, end = 3 * twin::kHour;
-  auto sites = all_sites();
+  auto sites = testsupport::shipped_sites();
   twin::SimOptions opt;
   opt.seed = 24;
   for (const auto& s : sites) opt.vehicles_per_day.push_back(*twin::load_per_day(s, "2030"));

@@ -11,6 +11,7 @@
 // /usr/sbin/mosquitto or mosquitto_pub is missing.
 #include <catch2/catch.hpp>
 
+#include "tests/support/live_twin.h"
 #include "tests/support/mosquitto_fixture.h"
 
 #include "pipeline/frame_loop.h"
@@ -46,28 +47,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kGatesim = std::string(GATETWIN_BINARY_DIR) + "/tools/gatesim/gatesim";
-const std::string kGatetwin = std::string(GATETWIN_BINARY_DIR) + "/tools/gatetwin/gatetwin";
+const std::string kGatesim = testsupport::gatesim_path();
+const std::string kGatetwin = testsupport::gatetwin_path();
 
-bool have_tools() { return MosquittoFixture::available() && access("/usr/bin/mosquitto_pub", X_OK) == 0; }
+bool have_tools() { return testsupport::have_mqtt_tools(); }
 
-std::vector<twin::SiteSpec> all_sites() {
-  auto r = load_sites("all", default_sites_dir());
-  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
-  return std::get<std::vector<twin::SiteSpec>>(r);
-}
 
-// The in-process reference run: events and state hash of `hours` at seed, 2030 load.
-std::pair<uint64_t, std::string> in_process(double hours, uint64_t seed) {
-  auto sites = all_sites();
-  twin::SimOptions opt;
-  opt.seed = seed;
-  for (const auto& s : sites) opt.vehicles_per_day.push_back(*twin::load_per_day(s, "2030"));
-  twin::Core core(sites);
-  twin::Simulator sim(core.sites(), opt);
-  uint64_t n = twin::run_until(core, sim, static_cast<twin::SimTime>(hours * twin::kHour));
-  return {n, hash_hex(core.state_hash())};
-}
 
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
@@ -117,7 +102,7 @@ struct LiveFollower {
     return o;
   }
   LiveFollower(const std::string& uri, const std::string& id, CatchUpFunction catch_up = {})
-      : core(all_sites()),
+      : core(testsupport::shipped_sites()),
         link(core.sites(), link_options(uri, id), log_line),
         follower(follow_options(uri, id), link.queue(), std::move(catch_up), log_line),
         loop(core, link.queue(), sequencer, &link, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(2000)}) {
@@ -129,10 +114,7 @@ struct LiveFollower {
     link.stop();
   }
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    while (!done() && std::chrono::steady_clock::now() < until)
-      loop.run_frame(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
-    return done();
+    return testsupport::run_frames_until(loop, start, done, timeout);
   }
 };
 
@@ -323,7 +305,7 @@ TEST_CASE("a primary and two followers on one broker end a seeded hour with the 
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
-  const auto ref = in_process(1, 7);
+  const auto ref = testsupport::in_process(1, 7);
   const std::string events = std::to_string(ref.first);
   const std::string d = broker.dir() + "/";
   const std::string until = " --run-for 45 --until-applied " + events;
@@ -366,7 +348,7 @@ TEST_CASE("a follower started halfway catches up from the primary's recording to
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
-  const auto ref = in_process(1, 7);
+  const auto ref = testsupport::in_process(1, 7);
   const std::string events = std::to_string(ref.first);
   const std::string d = broker.dir() + "/";
   Child primary(twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json --run-for 45 --until-applied " + events));
@@ -471,7 +453,7 @@ TEST_CASE("the broker restarted mid-run: primary and followers end equal, the fo
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   MosquittoFixture broker(true);  // persistence: the field's QoS 1 messages survive for the primary
   REQUIRE(broker.start());
-  const auto ref = in_process(1, 11);
+  const auto ref = testsupport::in_process(1, 11);
   const std::string events = std::to_string(ref.first);
   const std::string d = broker.dir() + "/";
   const std::string until = " --run-for 50 --until-applied " + events;
@@ -502,7 +484,7 @@ TEST_CASE("a primary restarted with a new run: the follower says so and exits 3 
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
-  const auto ref = in_process(0.25, 5);
+  const auto ref = testsupport::in_process(0.25, 5);
   const std::string d = broker.dir() + "/";
   Child follower(twin_cmd(broker.uri(), "--follow --client-id wall-1 --catch-up " + d + "a.db --stats " + d + "f.json --run-for 30"));
   {
@@ -532,18 +514,6 @@ TEST_CASE("a primary restarted with a new run: the follower says so and exits 3 
 
 namespace {
 
-int free_loopback_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 // A second mosquitto on loopback, bridged to `upstream` for gatetwin/# both ways: two
 // brokers of a cluster. Stopped (SIGTERM to the pid it wrote) when it goes out of scope.
@@ -586,7 +556,7 @@ TEST_CASE("two bridged brokers: a follower on the second broker ends in the prim
   REQUIRE(broker.start());
   BridgedBroker second(broker.dir(), broker.port());
   REQUIRE(second.start());
-  const auto ref = in_process(1, 7);
+  const auto ref = testsupport::in_process(1, 7);
   const std::string events = std::to_string(ref.first);
   const std::string d = broker.dir() + "/";
   const std::string until = " --run-for 45 --until-applied " + events;

@@ -7,6 +7,7 @@
 // stats. Skips itself when /usr/sbin/mosquitto or mosquitto_pub is missing.
 #include <catch2/catch.hpp>
 
+#include "tests/support/live_twin.h"
 #include "tests/support/mosquitto_fixture.h"
 
 #include "pipeline/frame_loop.h"
@@ -35,28 +36,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kGatesim = std::string(GATETWIN_BINARY_DIR) + "/tools/gatesim/gatesim";
-const std::string kGatetwin = std::string(GATETWIN_BINARY_DIR) + "/tools/gatetwin/gatetwin";
+const std::string kGatesim = testsupport::gatesim_path();
+const std::string kGatetwin = testsupport::gatetwin_path();
 
-bool have_tools() { return MosquittoFixture::available() && access("/usr/bin/mosquitto_pub", X_OK) == 0; }
+bool have_tools() { return testsupport::have_mqtt_tools(); }
 
-std::vector<twin::SiteSpec> all_sites() {
-  auto r = load_sites("all", default_sites_dir());
-  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
-  return std::get<std::vector<twin::SiteSpec>>(r);
-}
 
-// The in-process reference: the same hours, seed and load as gatesim's defaults.
-std::pair<uint64_t, std::string> in_process(double hours, uint64_t seed) {
-  auto sites = all_sites();
-  twin::SimOptions opt;
-  opt.seed = seed;
-  for (const auto& s : sites) opt.vehicles_per_day.push_back(*twin::load_per_day(s, "2030"));
-  twin::Core core(sites);
-  twin::Simulator sim(core.sites(), opt);
-  uint64_t n = twin::run_until(core, sim, static_cast<twin::SimTime>(hours * twin::kHour));
-  return {n, hash_hex(core.state_hash())};
-}
 
 // The twin as gatetwin --headless runs it, in-process so the test can look at its state.
 struct LiveTwin {
@@ -73,17 +58,14 @@ struct LiveTwin {
     return o;
   }
   LiveTwin(const std::string& uri, const std::string& client_id)
-      : core(all_sites()),
+      : core(testsupport::shipped_sites()),
         link(core.sites(), options(uri, client_id), [](const std::string& l) { UNSCOPED_INFO(l); }),
         loop(core, link.queue(), sequencer, &link, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(2000)}) {
     link.start();
   }
   // Runs frames until done() or the timeout; returns done().
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    while (!done() && std::chrono::steady_clock::now() < until)
-      loop.run_frame(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
-    return done();
+    return testsupport::run_frames_until(loop, start, done, timeout);
   }
   int lane(int site, const std::string& id) const { return core.sites()[site].lane_index(id); }
   int site(const std::string& id) const {
@@ -114,7 +96,7 @@ TEST_CASE("a seeded hour through the broker ends in the in-process state hash", 
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
-  const auto ref = in_process(1, 7);  // no structured binding: clang 14 cannot capture one in a lambda
+  const auto ref = testsupport::in_process(1, 7);  // no structured binding: clang 14 cannot capture one in a lambda
   const uint64_t events = ref.first;
   const std::string hash = ref.second;
   LiveTwin twin(broker.uri(), "twin-e2e");
@@ -198,7 +180,7 @@ TEST_CASE("broker restarted mid-stream: the twin reconnects, loses no QoS 1 mess
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   MosquittoFixture broker(true);
   REQUIRE(broker.start());
-  const auto ref = in_process(1, 11);  // no structured binding: clang 14 cannot capture one in a lambda
+  const auto ref = testsupport::in_process(1, 11);  // no structured binding: clang 14 cannot capture one in a lambda
   const uint64_t events = ref.first;
   const std::string hash = ref.second;
   LiveTwin twin(broker.uri(), "twin-restart");
@@ -248,7 +230,7 @@ TEST_CASE("gatetwin --headless applies a seeded hour, writes its stats and recor
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
-  const auto ref = in_process(1, 3);  // no structured binding: clang 14 cannot capture one in a lambda
+  const auto ref = testsupport::in_process(1, 3);  // no structured binding: clang 14 cannot capture one in a lambda
   const uint64_t events = ref.first;
   const std::string hash = ref.second;
   const std::string stats = broker.dir() + "/stats.json";
@@ -289,7 +271,7 @@ TEST_CASE("a console command published while the ingest queue is full neither wa
   if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
-  auto sites = all_sites();
+  auto sites = testsupport::shipped_sites();
   TwinLinkOptions o = LiveTwin::options(broker.uri(), "twin-full-queue");
   o.queue_capacity = 8;
   TwinLink link(sites, o, nullptr);

@@ -11,6 +11,7 @@
 // Skips itself when mosquitto, mosquitto_pub/sub, mosquitto_passwd or openssl is missing.
 #include <catch2/catch.hpp>
 
+#include "tests/support/live_twin.h"
 #include "tests/support/mosquitto_fixture.h"
 #include "tests/support/tls_broker.h"
 
@@ -38,13 +39,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kGatetwin = std::string(GATETWIN_BINARY_DIR) + "/tools/gatetwin/gatetwin";
+const std::string kGatetwin = testsupport::gatetwin_path();
 
-std::vector<twin::SiteSpec> all_sites() {
-  auto r = load_sites("all", default_sites_dir());
-  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
-  return std::get<std::vector<twin::SiteSpec>>(r);
-}
 
 BrokerConfig config_of(const TlsBroker& b, const std::string& account) {
   auto r = make_broker_config(b.uri(), account, b.mqtt_config(account), {});
@@ -68,7 +64,7 @@ struct TlsTwin {
     return o;
   }
   explicit TlsTwin(const BrokerConfig& b)
-      : core(all_sites()),
+      : core(testsupport::shipped_sites()),
         link(core.sites(), options(b),
              [mu = log_mu, lines = log_lines](const std::string& l) {
                std::lock_guard lk(*mu);
@@ -78,10 +74,7 @@ struct TlsTwin {
     link.start();
   }
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    while (!done() && std::chrono::steady_clock::now() < until)
-      loop.run_frame(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
-    return done();
+    return testsupport::run_frames_until(loop, start, done, timeout);
   }
   std::string log() const {
     std::lock_guard lk(*log_mu);
@@ -259,7 +252,7 @@ TEST_CASE("a viewer's command over MQTT is refused by the core and audited as re
                          " -q 1 -t gatetwin/v1/m1119/twin/command_result -C 1 -W 15 2>&1");
   });
   std::this_thread::sleep_for(500ms);
-  auto sites = all_sites();
+  auto sites = testsupport::shipped_sites();
   EncodedMessage m = command_message(sites, "console-1", "visitor.le", twin::Role::Viewer);
   int rc = -1;
   run_command("mosquitto_pub -q 1 " + broker.client_flags("console-1") + " -t " + m.topic + " -m " + sq(m.payload), &rc);
