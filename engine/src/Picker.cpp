@@ -1,9 +1,9 @@
 // Picker: one-texel copy from the id image. No rendering.
-#include <engine/Picker.h>
+#include "Picker.h"
 
 #include <engine/Device.h>
 #include <engine/Instance.h>
-#include <engine/OffscreenTarget.h>
+#include "OffscreenTarget.h"
 
 #include <cstring>
 

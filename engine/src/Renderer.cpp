@@ -3,15 +3,15 @@
 // It must not contain domain knowledge; everything drawn comes from the app's calls.
 #include <engine/Renderer.h>
 
-#include <engine/ImGuiLayer.h>
-#include <engine/OffscreenTarget.h>
-#include <engine/Picker.h>
-#include <engine/Swapchain.h>
-#include <engine/VkCheck.h>
 #include <engine/Window.h>
 
 #include "FrameData.h"
+#include "ImGuiLayer.h"
+#include "OffscreenTarget.h"
+#include "Picker.h"
 #include "PipelineSet.h"
+#include "Swapchain.h"
+#include "VkCheck.h"
 
 #include <imgui.h>
 
