@@ -5,6 +5,7 @@
 #pragma once
 
 #include <engine/GpuBuffer.h>
+#include <engine/Ids.h>
 
 #include <cstdint>
 #include <optional>
@@ -19,7 +20,7 @@ class Picker {
   explicit Picker(const Device& dev);
   // Pixel coordinates with the origin top-left. nullopt for no instance or outside the image.
   // Waits for a one-shot copy; call it on clicks, not every frame.
-  std::optional<uint32_t> pick(const OffscreenTarget& target, int x, int y);
+  std::optional<InstanceId> pick(const OffscreenTarget& target, int x, int y);
 
  private:
   const Device& dev_;
