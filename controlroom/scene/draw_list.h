@@ -52,12 +52,13 @@ struct DrawList {
     picks.clear();
     moving_vehicles = 0;
   }
-  uint32_t add_pick(const PickTarget& t) {
+  engine::InstanceId add_pick(const PickTarget& t) {
     picks.push_back(t);
-    return static_cast<uint32_t>(picks.size());
+    return engine::InstanceId{static_cast<uint32_t>(picks.size())};
   }
-  const PickTarget* target(uint32_t pick_id) const {
-    return pick_id == 0 || pick_id > picks.size() ? nullptr : &picks[pick_id - 1];
+  const PickTarget* target(engine::InstanceId pick_id) const {
+    const uint32_t i = pick_id.value;
+    return i == 0 || i > picks.size() ? nullptr : &picks[i - 1];
   }
   std::vector<engine::Instance>& of(MeshKind k) { return instances[static_cast<size_t>(k)]; }
   const std::vector<engine::Instance>& of(MeshKind k) const { return instances[static_cast<size_t>(k)]; }

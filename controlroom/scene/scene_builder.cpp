@@ -53,7 +53,7 @@ struct Ctx {
     const bool selected = opt.selected.kind == pick.kind && opt.selected.site == pick.site &&
                           opt.selected.index == pick.index && pick.kind != PickKind::None;
     if (selected) flags |= engine::kInstanceHighlight;
-    uint32_t id = pick.kind == PickKind::None ? engine::kNoPickId : out.add_pick(pick);
+    engine::InstanceId id = pick.kind == PickKind::None ? engine::kNoPickId : out.add_pick(pick);
     out.of(k).push_back(Instance::at(w(local), yaw, colour, id, flags));
   }
 };

@@ -1,7 +1,7 @@
 // Device: instance, validation messenger, device choice, logical device, one queue.
 // It must not create anything that depends on a surface or on what is drawn.
 #include <engine/Device.h>
-#include <engine/VkCheck.h>
+#include "VkCheck.h"
 
 #include <algorithm>
 #include <atomic>

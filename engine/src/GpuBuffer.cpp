@@ -2,7 +2,7 @@
 #include <engine/GpuBuffer.h>
 
 #include <engine/Device.h>
-#include <engine/VkCheck.h>
+#include "VkCheck.h"
 
 #include <cstring>
 #include <utility>

@@ -1,8 +1,8 @@
 // GpuImage: image + memory + view. No layout tracking.
-#include <engine/GpuImage.h>
+#include "GpuImage.h"
 
 #include <engine/Device.h>
-#include <engine/VkCheck.h>
+#include "VkCheck.h"
 
 #include <utility>
 

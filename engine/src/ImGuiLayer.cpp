@@ -1,8 +1,8 @@
 // ImGuiLayer: ImGui context, backends, font upload, frame begin/end. No UI of its own.
-#include <engine/ImGuiLayer.h>
+#include "ImGuiLayer.h"
 
 #include <engine/Device.h>
-#include <engine/VkCheck.h>
+#include "VkCheck.h"
 
 #include <imgui.h>
 #include <imgui_impl_glfw.h>

@@ -5,7 +5,7 @@
 
 namespace engine {
 
-Instance Instance::at(glm::vec3 p, float yaw, uint32_t colour, uint32_t id, uint32_t flags,
+Instance Instance::at(glm::vec3 p, float yaw, uint32_t colour, InstanceId id, uint32_t flags,
                       float scale) {
   float c = std::cos(yaw) * scale, s = std::sin(yaw) * scale;
   Instance i;
@@ -19,7 +19,7 @@ Instance Instance::at(glm::vec3 p, float yaw, uint32_t colour, uint32_t id, uint
   return i;
 }
 
-Instance Instance::fromMatrix(const glm::mat4& m, uint32_t colour, uint32_t id, uint32_t flags) {
+Instance Instance::fromMatrix(const glm::mat4& m, uint32_t colour, InstanceId id, uint32_t flags) {
   Instance i;
   for (int r = 0; r < 3; ++r) i.rows[r] = {m[0][r], m[1][r], m[2][r], m[3][r]};
   i.colour = colour;

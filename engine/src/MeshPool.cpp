@@ -129,12 +129,12 @@ MeshId MeshPool::add(const std::string& name, const std::vector<MeshVertex>& vs,
   boxLod(m.bounds_min, m.bounds_max, colour_sum / float(vs.size()), bv, bi);
   upload(m.lod[2], bv, bi);
   meshes_.push_back(std::move(m));
-  return static_cast<MeshId>(meshes_.size() - 1);
+  return MeshId{static_cast<uint32_t>(meshes_.size() - 1)};
 }
 
 std::optional<MeshId> MeshPool::find(const std::string& name) const {
   for (size_t i = 0; i < meshes_.size(); ++i)
-    if (meshes_[i].name == name) return static_cast<MeshId>(i);
+    if (meshes_[i].name == name) return MeshId{static_cast<uint32_t>(i)};
   return std::nullopt;
 }
 

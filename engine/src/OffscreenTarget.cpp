@@ -1,8 +1,8 @@
 // OffscreenTarget: images, render passes and framebuffers of the frame. No draws.
-#include <engine/OffscreenTarget.h>
+#include "OffscreenTarget.h"
 
 #include <engine/Device.h>
-#include <engine/VkCheck.h>
+#include "VkCheck.h"
 
 namespace engine {
 

@@ -1,9 +1,9 @@
 // Picker: one-texel copy from the id image. No rendering.
-#include <engine/Picker.h>
+#include "Picker.h"
 
 #include <engine/Device.h>
 #include <engine/Instance.h>
-#include <engine/OffscreenTarget.h>
+#include "OffscreenTarget.h"
 
 #include <cstring>
 
@@ -12,7 +12,7 @@ namespace engine {
 Picker::Picker(const Device& dev)
     : dev_(dev), readback_(dev, 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT, true) {}
 
-std::optional<uint32_t> Picker::pick(const OffscreenTarget& target, int x, int y) {
+std::optional<InstanceId> Picker::pick(const OffscreenTarget& target, int x, int y) {
   VkExtent2D e = target.extent();
   if (x < 0 || y < 0 || x >= int(e.width) || y >= int(e.height)) return std::nullopt;
   dev_.runOnce([&](VkCommandBuffer cmd) {
@@ -31,8 +31,8 @@ std::optional<uint32_t> Picker::pick(const OffscreenTarget& target, int x, int y
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0,
                          nullptr, 1, &b, 0, nullptr);
   });
-  uint32_t id = 0;
-  std::memcpy(&id, readback_.mapped(), 4);
+  InstanceId id;
+  std::memcpy(&id.value, readback_.mapped(), sizeof id.value);
   if (id == kNoPickId) return std::nullopt;
   return id;
 }

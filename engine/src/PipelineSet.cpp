@@ -4,7 +4,7 @@
 #include <engine/Device.h>
 #include <engine/Instance.h>
 #include <engine/MeshPool.h>
-#include <engine/VkCheck.h>
+#include "VkCheck.h"
 
 #include <cstddef>
 #include <stdexcept>

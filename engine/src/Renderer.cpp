@@ -3,15 +3,15 @@
 // It must not contain domain knowledge; everything drawn comes from the app's calls.
 #include <engine/Renderer.h>
 
-#include <engine/ImGuiLayer.h>
-#include <engine/OffscreenTarget.h>
-#include <engine/Picker.h>
-#include <engine/Swapchain.h>
-#include <engine/VkCheck.h>
 #include <engine/Window.h>
 
 #include "FrameData.h"
+#include "ImGuiLayer.h"
+#include "OffscreenTarget.h"
+#include "Picker.h"
 #include "PipelineSet.h"
+#include "Swapchain.h"
+#include "VkCheck.h"
 
 #include <imgui.h>
 
@@ -186,7 +186,7 @@ bool Renderer::beginFrame() {
 }
 
 void Renderer::drawInstances(MeshId mesh, std::span<const Instance> instances) {
-  if (mesh >= meshes_->size()) throw std::out_of_range("engine: drawInstances: no such mesh");
+  if (mesh.value >= meshes_->size()) throw std::out_of_range("engine: drawInstances: no such mesh");
   if (!instances.empty()) submissions_.push_back({mesh, instances});
 }
 
@@ -270,7 +270,7 @@ size_t Renderer::buildInstances(FrameData& f, std::vector<std::array<uint32_t, 7
   per_mesh_.assign(meshes_->size(), 0);
   size_t total = 0;
   for (const Submission& s : submissions_) {
-    per_mesh_[s.mesh] += static_cast<uint32_t>(s.instances.size());
+    per_mesh_[s.mesh.value] += static_cast<uint32_t>(s.instances.size());
     total += s.instances.size();
   }
   stats_.instances_submitted = static_cast<uint32_t>(total);
@@ -292,16 +292,16 @@ size_t Renderer::buildInstances(FrameData& f, std::vector<std::array<uint32_t, 7
 
   Instance* out = static_cast<Instance*>(f.instances.mapped());
   uint32_t base = 0;
-  for (MeshId m = 0; m < per_mesh_.size(); ++m) {
+  for (uint32_t m = 0; m < per_mesh_.size(); ++m) {
     const uint32_t n = per_mesh_[m];
     if (!n) continue;
-    const Mesh& mesh = meshes_->mesh(m);
+    const Mesh& mesh = meshes_->mesh(MeshId{m});
     // Squared distances (for a unit-scale instance) beyond which a level is too small.
     const float full_d = mesh.radius_m * k / detail_px, box_d = mesh.radius_m * k / std::max(min_px, 1e-3f);
     const float full_d2 = full_d * full_d, box_d2 = box_d * box_d;
     uint32_t front = base, back = base + n, box = base + n;
     for (const Submission& s : submissions_) {
-      if (s.mesh != m) continue;
+      if (s.mesh != MeshId{m}) continue;
       for (const Instance& in : s.instances) {
         if (in.flags & kInstanceHidden) continue;
         const glm::vec4 &r0 = in.rows[0], &r1 = in.rows[1], &r2 = in.rows[2];
@@ -378,7 +378,7 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 7>>& 
   const VkExtent2D e = target_->extent();
   VkClearValue clears[3]{};
   clears[0].color = {{cfg_.clear_colour.r, cfg_.clear_colour.g, cfg_.clear_colour.b, 1.0f}};
-  clears[1].color.uint32[0] = kNoPickId;
+  clears[1].color.uint32[0] = kNoPickId.value;
   clears[2].depthStencil = {1.0f, 0};
   VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
   rp.renderPass = target_->scenePass();
@@ -397,7 +397,7 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 7>>& 
   if (!ranges.empty()) {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->mesh());
     for (const auto& [m, first_full, full, first_mid, mid, first_box, boxes] : ranges) {
-      const Mesh& mesh = meshes_->mesh(m);
+      const Mesh& mesh = meshes_->mesh(MeshId{m});
       const uint32_t counts[3] = {full, mid, boxes};
       const uint32_t firsts[3] = {first_full, first_mid, first_box};
       for (int level = 0; level < 3; ++level) {
@@ -557,7 +557,7 @@ void Renderer::resize(uint32_t width, uint32_t height) {
   has_frame_ = false;
 }
 
-std::optional<uint32_t> Renderer::pick(int x, int y) {
+std::optional<InstanceId> Renderer::pick(int x, int y) {
   if (!has_frame_ || in_frame_) return std::nullopt;
   device_->waitIdle();
   return picker_->pick(*target_, x, y);

@@ -3,7 +3,7 @@
 
 #include <engine/Device.h>
 #include <engine/GpuBuffer.h>
-#include <engine/OffscreenTarget.h>
+#include "OffscreenTarget.h"
 
 #include <stb_image.h>
 #include <stb_image_write.h>

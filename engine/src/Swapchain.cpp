@@ -1,8 +1,8 @@
 // Swapchain: creation, recreation, per-image present semaphores. No command recording.
-#include <engine/Swapchain.h>
+#include "Swapchain.h"
 
 #include <engine/Device.h>
-#include <engine/VkCheck.h>
+#include "VkCheck.h"
 
 #include <algorithm>
 #include <stdexcept>

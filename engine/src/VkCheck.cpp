@@ -1,5 +1,5 @@
 // VkCheck: result names and the failure path of VK_CHECK. Nothing else.
-#include <engine/VkCheck.h>
+#include "VkCheck.h"
 
 #include <cstdio>
 

@@ -1,7 +1,7 @@
 // Window: GLFW window + surface + resize flag. No rendering.
 #include <engine/Window.h>
 
-#include <engine/VkCheck.h>
+#include "VkCheck.h"
 
 #define GLFW_INCLUDE_VULKAN
 #include <GLFW/glfw3.h>

@@ -42,7 +42,7 @@ MeshScene loadMeshScene(engine::Renderer& r) {
     s.ids.push_back(r.meshes().load(sourcePath(std::string("assets/meshes/") + n + ".gltf")));
   auto place = [&](const char* mesh, glm::vec3 pos, float yaw_deg, uint32_t colour, uint32_t id,
                    uint32_t flags, glm::vec3 local_probe) {
-    Instance in = Instance::at(pos, glm::radians(yaw_deg), colour, id, flags);
+    Instance in = Instance::at(pos, glm::radians(yaw_deg), colour, engine::InstanceId{id}, flags);
     glm::vec3 probe(glm::dot(glm::vec3(in.rows[0]), local_probe) + in.rows[0].w,
                     glm::dot(glm::vec3(in.rows[1]), local_probe) + in.rows[1].w,
                     glm::dot(glm::vec3(in.rows[2]), local_probe) + in.rows[2].w);

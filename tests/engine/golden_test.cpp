@@ -75,7 +75,7 @@ TEST_CASE("golden: a crowd drawn at all three levels of detail", "[engine][golde
       for (int col = -6; col <= 6; ++col) {
         glm::vec3 p(col * 22.0f, 0.0f, -row * 12.0f);
         uint32_t colour = engine::rgba8(0.3f + 0.05f * float(col + 6), 0.45f, 0.9f - 0.02f * float(row));
-        uint32_t id = uint32_t(row * 100 + col + 50);
+        const engine::InstanceId id{uint32_t(row * 100 + col + 50)};
         if ((row + col) % 3 == 0)
           reefers.push_back(engine::Instance::at(p, 0.0f, engine::rgba8(1, 1, 1), id));
         else

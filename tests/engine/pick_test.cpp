@@ -46,7 +46,7 @@ TEST_CASE("pick: hidden instances are neither drawn nor picked", "[engine][pick]
   engine::Renderer r(testConfig(640, 360));
   MeshScene s = loadMeshScene(r);
   Placed& truck = s.placed.front();
-  REQUIRE(truck.instance.id == 1);
+  REQUIRE(truck.instance.id == engine::InstanceId{1});
   truck.instance.flags |= engine::kInstanceHidden;
   REQUIRE(r.beginFrame());
   drawMeshScene(r, s);
@@ -54,7 +54,7 @@ TEST_CASE("pick: hidden instances are neither drawn nor picked", "[engine][pick]
   auto px = s.camera.project(truck.probe, r.viewport());
   REQUIRE(px);
   auto id = r.pick(int(px->x), int(px->y));
-  CHECK((!id || *id != 1u));
+  CHECK((!id || *id != engine::InstanceId{1}));
   CHECK(r.stats().instances_submitted == s.placed.size());
   CHECK(r.stats().instances_culled == 1);
 }
@@ -90,7 +90,7 @@ TEST_CASE("lod: draw calls do not grow with the instance count", "[engine][lod]"
     int cols = int(std::sqrt(double(count))) + 1;
     for (int i = 0; i < count; ++i)
       inst.push_back(engine::Instance::at({(i % cols - cols / 2) * 20.0f, 0, (i / cols) * -6.0f}, 0,
-                                          engine::rgba8(1, 1, 1), uint32_t(i + 1)));
+                                          engine::rgba8(1, 1, 1), engine::InstanceId{uint32_t(i + 1)}));
     REQUIRE(r.beginFrame());
     r.setCamera(cam);
     r.drawInstances(truck, inst);

@@ -10,8 +10,9 @@
 #include "tests/support/window_manager.h"
 #include "tests/support/xvfb_server.h"
 
-#include <engine/VkCheck.h>
 #include <engine/Window.h>
+
+#include "VkCheck.h"  // engine/src, private: the canary calls Vulkan through VK_CHECK
 
 #include <catch2/catch.hpp>
 

@@ -153,13 +153,15 @@ int bench_render(int argc, char** argv) {
       int kind = (i * 7 + row) % 10 < 6 ? 0 : (i % 10 < 8 ? 1 : 2);
       float hue = float((i * 37) % 100) / 100.0f;
       uint32_t colour = engine::rgba8(0.3f + 0.6f * hue, 0.4f, 0.9f - 0.6f * hue);
-      per_kind[kind].push_back(engine::Instance::at(p, 0.0f, colour, uint32_t(i + 1),
+      const engine::InstanceId id{uint32_t(i + 1)};
+      per_kind[kind].push_back(engine::Instance::at(p, 0.0f, colour, id,
                                                     i % 97 == 0 ? uint32_t(engine::kInstanceHighlight) : 0u));
     }
     std::vector<engine::Instance> portals;
     for (int i = 0; i < 8; ++i)
       portals.push_back(engine::Instance::at({-70.0f + i * 20.0f, 0, 40.0f}, 0.0f,
-                                             engine::rgba8(0.9f, 0.9f, 0.9f), uint32_t(count + 1 + i)));
+                                             engine::rgba8(0.9f, 0.9f, 0.9f),
+                                             engine::InstanceId{uint32_t(count + 1 + i)}));
     const glm::vec3 border[] = {{-400, 0, 60}, {0, 0, 70}, {400, 0, 55}};
 
     std::vector<double> cpu, gpu, wall;

@@ -1,10 +1,14 @@
 // Instance: the per-instance record the app hands the renderer, laid out exactly as the
 // GPU reads it (64 bytes): a 3x4 row-major transform, an RGBA8 colour, state flags and a
-// pick id. Helpers build one from position/yaw/scale. It must not hold anything else.
+// pick id (an InstanceId). Helpers build one from position/yaw/scale. It must not hold
+// anything else.
 #pragma once
+
+#include <engine/Ids.h>
 
 #include <glm/glm.hpp>
 
+#include <cstddef>
 #include <cstdint>
 
 namespace engine {
@@ -22,23 +26,25 @@ enum InstanceFlags : uint32_t {
 };
 
 // Pick id 0 means "nothing"; give instances ids from 1.
-constexpr uint32_t kNoPickId = 0;
+constexpr InstanceId kNoPickId{0};
 
 struct Instance {
   glm::vec4 rows[3];  // world = rows * (mesh position, 1)
   uint32_t colour = rgba8(1, 1, 1);
   uint32_t flags = 0;
-  uint32_t id = kNoPickId;
+  InstanceId id = kNoPickId;
   uint32_t pad_ = 0;
 
   glm::vec3 position() const { return {rows[0].w, rows[1].w, rows[2].w}; }
 
   // Mesh space +X turned by yaw (radians, about +Y, counter-clockwise seen from above),
   // scaled uniformly, then moved to position (metres).
-  static Instance at(glm::vec3 position, float yaw_rad, uint32_t colour, uint32_t id,
+  static Instance at(glm::vec3 position, float yaw_rad, uint32_t colour, InstanceId id,
                      uint32_t flags = 0, float scale = 1.0f);
-  static Instance fromMatrix(const glm::mat4& m, uint32_t colour, uint32_t id, uint32_t flags = 0);
+  static Instance fromMatrix(const glm::mat4& m, uint32_t colour, InstanceId id, uint32_t flags = 0);
 };
 static_assert(sizeof(Instance) == 64, "Instance must match the GPU layout (64 bytes)");
+static_assert(offsetof(Instance, id) == offsetof(Instance, flags) + 4,
+              "the shaders read flags and the pick id as one uvec2");
 
 }  // namespace engine

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <engine/GpuBuffer.h>
+#include <engine/Ids.h>
 
 #include <glm/glm.hpp>
 
@@ -16,8 +17,6 @@
 namespace engine {
 
 class Device;
-
-using MeshId = uint32_t;
 
 struct MeshVertex {
   glm::vec3 pos;
@@ -54,7 +53,7 @@ class MeshPool {
              const std::vector<uint32_t>& indices, const std::vector<MeshVertex>& mid_vertices = {},
              const std::vector<uint32_t>& mid_indices = {});
   std::optional<MeshId> find(const std::string& name) const;
-  const Mesh& mesh(MeshId id) const { return meshes_.at(id); }
+  const Mesh& mesh(MeshId id) const { return meshes_.at(id.value); }
   size_t size() const { return meshes_.size(); }
 
   // CPU side of a load, for tests and tools: the flattened vertices and indices of the

@@ -125,7 +125,7 @@ class Renderer {
 
   // [SECTION] size, picking, screenshots (all read the last finished frame)
   void resize(uint32_t width, uint32_t height);
-  std::optional<uint32_t> pick(int x, int y);
+  std::optional<InstanceId> pick(int x, int y);
   RgbaImage screenshot();
   bool saveScreenshot(const std::string& png_path);
 

@@ -2,6 +2,7 @@
 // ships. Owns the ImGui context and its descriptor pool. Offscreen it feeds ImGui a fixed
 // display size and time step so frames are reproducible. It must not draw anything itself;
 // the app (and the renderer's labels) add to ImGui between beginFrame and endFrame.
+// Private to the engine (engine/src): apps call ImGui:: directly.
 #pragma once
 
 #include <vulkan/vulkan.h>

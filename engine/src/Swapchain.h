@@ -1,6 +1,7 @@
 // Swapchain: the window's VkSwapchainKHR and its images, recreated at a new size on
 // request. Images are only ever blit targets (the frame is drawn offscreen and copied),
-// so it owns no views or framebuffers. It must not record or submit commands.
+// so it owns no views or framebuffers. It must not record or submit commands. Private to
+// the engine (engine/src).
 #pragma once
 
 #include <vulkan/vulkan.h>

@@ -1,5 +1,5 @@
 // GpuImage: one 2D VkImage with its memory and a view. It must not track layouts or
-// decide usage; the owner records barriers.
+// decide usage; the owner records barriers. Private to the engine (engine/src).
 #pragma once
 
 #include <vulkan/vulkan.h>

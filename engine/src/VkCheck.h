@@ -1,6 +1,9 @@
 // VkCheck: the one way engine code checks a VkResult. On failure it prints the result's
 // name, the file and the line, then throws engine::VulkanError. It must not swallow errors
 // or retry; callers that can recover (swapchain out of date) test the result themselves.
+// Private to the engine (engine/src); test_engine_validation includes it for its canary
+// (its target adds engine/src to the include path). Apps see VulkanError as a
+// std::runtime_error.
 #pragma once
 
 #include <vulkan/vulkan.h>

@@ -2,10 +2,11 @@
 // a pick-id image (R32_UINT), a depth image, the two render passes that use them (scene:
 // colour+id+depth; overlay: colour only, for labels and ImGui) and their framebuffers.
 // After a frame the colour and id images are in TRANSFER_SRC layout, ready to be copied
-// to a swapchain image, a screenshot or a pick. It must not record draws.
+// to a swapchain image, a screenshot or a pick. It must not record draws. Private to the
+// engine (engine/src).
 #pragma once
 
-#include <engine/GpuImage.h>
+#include "GpuImage.h"
 
 #include <vulkan/vulkan.h>
 

@@ -1,9 +1,11 @@
 // Picker: answers "which instance is under this pixel?" by reading one texel of the last
 // finished frame's pick-id image (every mesh pixel writes its instance id; ground, lines
-// and empty space write 0). It must not render or keep per-frame state.
+// and empty space write 0). It must not render or keep per-frame state. Private to the
+// engine (engine/src): apps call Renderer::pick.
 #pragma once
 
 #include <engine/GpuBuffer.h>
+#include <engine/Ids.h>
 
 #include <cstdint>
 #include <optional>
@@ -18,7 +20,7 @@ class Picker {
   explicit Picker(const Device& dev);
   // Pixel coordinates with the origin top-left. nullopt for no instance or outside the image.
   // Waits for a one-shot copy; call it on clicks, not every frame.
-  std::optional<uint32_t> pick(const OffscreenTarget& target, int x, int y);
+  std::optional<InstanceId> pick(const OffscreenTarget& target, int x, int y);
 
  private:
   const Device& dev_;
