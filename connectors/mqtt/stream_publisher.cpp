@@ -37,7 +37,10 @@ StreamPublisher::StreamPublisher(StreamPublisherOptions options, MqttClient::Log
       stream_id_(new_stream_id()),
       // It subscribes to nothing; a message can only come from an old session under this
       // client id (say a follower's once named so), and is ignored.
-      client_(client_options(options_, stream_id_), [](const std::string&, const std::string&, int) {}, log_) {
+      client_(client_options(options_, stream_id_), [](const std::string&, const std::string&, int) {}, log_),
+      outbox_(BoundedOutboxOptions{options_.outbox_capacity, options_.max_batch_events, 0},
+              [this](Outbox::Round& round) { publish_round(round); },
+              [this](const std::vector<Encoded>& batch, const Encoded& next) { return joins(batch, next); }) {
   stats_.stream_id = stream_id_;
 }
 
@@ -48,18 +51,23 @@ void StreamPublisher::start() {
   if (started_) return;
   started_ = true;
   client_.start();
-  thread_ = std::thread([this] { run(); });
+  outbox_.start();  // its first round publishes the head at once
 }
 
 void StreamPublisher::stop(std::chrono::milliseconds drain_timeout) {
   {
     std::lock_guard lock(mu_);
-    if (!started_ || stop_) return;
-    stop_ = true;
-    drain_until_ = std::chrono::steady_clock::now() + drain_timeout;
+    if (!started_ || stopped_) return;
+    stopped_ = true;
   }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  outbox_.stop(drain_timeout);  // what is queued goes out first, up to drain_timeout
+  std::string last;
+  {
+    std::lock_guard lock(mu_);
+    last = head_json("stopped");
+  }
+  client_.publish(stream_head_topic(), last, 1, true, std::chrono::milliseconds(200));
+  client_.wait_delivered(std::chrono::milliseconds(1000));
   client_.stop();
 }
 
@@ -79,13 +87,8 @@ bool StreamPublisher::append(const twin::Event& e) {
              "; followers fold in seq order and may no longer match this twin (a bug in what feeds the core)");
     }
     last_appended_seq_ = e.seq;
-    if (outbox_.size() >= options_.outbox_capacity) {
-      outbox_.pop_front();
-      stats_.dropped++;
-    }
-    outbox_.emplace_back(e.seq, std::move(bytes));
   }
-  wake_.notify_one();
+  outbox_.push(Encoded{e.seq, std::move(bytes)});  // a full outbox drops the oldest (counted)
   return true;
 }
 
@@ -95,60 +98,52 @@ std::string StreamPublisher::head_json(const char* status) const {
          std::to_string(options_.session) + R"(,"seq":)" + std::to_string(stats_.last_seq) + "}";
 }
 
-void StreamPublisher::run() {
+bool StreamPublisher::joins(const std::vector<Encoded>& batch, const Encoded& next) {
+  if (batch.size() == 1) batch_bytes_ = 24 + batch.front().bytes.size() + 2;  // a new batch
+  if (next.seq != batch.back().seq + 1 || batch_bytes_ + next.bytes.size() + 2 > kStreamBatchMaxBytes) return false;
+  batch_bytes_ += next.bytes.size() + 2;
+  return true;
+}
+
+void StreamPublisher::publish_round(Outbox::Round& round) {
   using clock = std::chrono::steady_clock;
-  auto next_head = clock::now();
-  std::vector<std::pair<uint64_t, std::vector<uint8_t>>> batch;
-  for (;;) {
-    batch.clear();
-    std::string head;
-    {
-      std::unique_lock lock(mu_);
-      wake_.wait_until(lock, next_head, [&] { return stop_ || !outbox_.empty(); });
-      if (stop_ && (outbox_.empty() || clock::now() >= drain_until_)) break;
-      // Consecutive seqs only, within the batch limits.
-      size_t bytes = 24;
-      while (!outbox_.empty() && batch.size() < options_.max_batch_events &&
-             bytes + outbox_.front().second.size() + 2 <= kStreamBatchMaxBytes &&
-             (batch.empty() || outbox_.front().first == batch.back().first + 1)) {
-        bytes += outbox_.front().second.size() + 2;
-        batch.push_back(std::move(outbox_.front()));
-        outbox_.pop_front();
-      }
-      if (clock::now() >= next_head) {
-        head = head_json("up");
-        next_head = clock::now() + options_.head_interval;
-      }
-    }
-    if (!batch.empty()) {
-      std::string payload = stream_batch_header(stream_id_, options_.session, static_cast<uint16_t>(batch.size()));
-      for (const auto& [seq, ev] : batch) append_stream_event(payload, ev);
-      for (;;) {
-        PublishStatus s = client_.publish(stream_topic(), payload, 1, false, std::chrono::milliseconds(200));
-        std::lock_guard lock(mu_);
-        if (s == PublishStatus::Ok) {
+  std::string head;
+  if (clock::now() >= next_head_) {
+    std::lock_guard lock(mu_);
+    head = head_json("up");
+    next_head_ = clock::now() + options_.head_interval;
+  }
+  round.wake_at(next_head_);
+  const std::vector<Encoded>& batch = round.items();
+  if (!batch.empty()) {
+    std::string payload = stream_batch_header(stream_id_, options_.session, static_cast<uint16_t>(batch.size()));
+    for (const Encoded& e : batch) append_stream_event(payload, e.bytes);
+    for (;;) {
+      PublishStatus s = client_.publish(stream_topic(), payload, 1, false, std::chrono::milliseconds(200));
+      if (s == PublishStatus::Ok) {
+        {
+          std::lock_guard lock(mu_);
           stats_.published_events += batch.size();
           stats_.published_batches++;
-          stats_.last_seq = batch.back().first;
-          break;
+          stats_.last_seq = batch.back().seq;
         }
-        if (s == PublishStatus::Failed) {
-          stats_.publish_failures++;
-          break;
-        }
-        if (s == PublishStatus::Stopped || (stop_ && clock::now() >= drain_until_)) break;
-        // Busy: the broker is slow or away; wait for room, in order.
+        round.published(batch.size());
+        break;
       }
+      if (s == PublishStatus::Failed) {
+        {
+          std::lock_guard lock(mu_);
+          stats_.publish_failures++;
+        }
+        round.failed(batch.size());
+        break;
+      }
+      // Stopped, or stopping past the drain time: the batch stays in the outbox, counted.
+      if (s == PublishStatus::Stopped || round.abandoning()) break;
+      // Busy: the broker is slow or away; wait for room, in order.
     }
-    if (!head.empty()) client_.publish(stream_head_topic(), head, 1, true, std::chrono::milliseconds(0));
   }
-  std::string last;
-  {
-    std::lock_guard lock(mu_);
-    last = head_json("stopped");
-  }
-  client_.publish(stream_head_topic(), last, 1, true, std::chrono::milliseconds(200));
-  client_.wait_delivered(std::chrono::milliseconds(1000));
+  if (!head.empty()) client_.publish(stream_head_topic(), head, 1, true, std::chrono::milliseconds(0));
 }
 
 StreamPublisherStats StreamPublisher::stats() const {
@@ -156,8 +151,10 @@ StreamPublisherStats StreamPublisher::stats() const {
   {
     std::lock_guard lock(mu_);
     s = stats_;
-    s.outbox = outbox_.size();
   }
+  const BoundedOutboxStats o = outbox_.stats();
+  s.dropped = o.dropped;
+  s.outbox = o.waiting;  // as before: not counting the batch the publishing thread holds
   s.client = client_.stats();
   return s;
 }

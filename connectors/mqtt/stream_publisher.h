@@ -3,24 +3,22 @@
 // gatetwin/v1/twin/stream (QoS 1, batches in the stream_batch codec), and a retained head
 // (stream id, recording session, last seq published) on gatetwin/v1/twin/stream_head
 // each second; the last will marks the head "offline". append() runs on the core's thread
-// and never waits: it encodes into a bounded outbox that a publishing thread hands to its
-// own MQTT connection. A full outbox drops the oldest events and counts them; followers
-// then see a gap and catch up from the recording. It must not apply events or read
-// anything from the broker.
+// and never waits: it encodes into a bounded outbox (BoundedOutbox) whose publishing
+// thread hands the events to its own MQTT connection. A full outbox drops the oldest
+// events and counts them; followers then see a gap and catch up from the recording. It
+// must not apply events or read anything from the broker.
 //
 // Supports: MQTT 3.1.1 through MqttClient (tcp://, ssl://). Does not support: a follower
 // asking for a replay over MQTT (catch-up is from the primary's recording file).
 #pragma once
+#include "connectors/mqtt/bounded_outbox.h"
 #include "connectors/mqtt/mqtt_client.h"
 #include "twin/event.h"
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace connectors {
@@ -68,22 +66,30 @@ class StreamPublisher {
   StreamPublisherStats stats() const;
 
  private:
-  void run();
-  std::string head_json(const char* status) const;
+  struct Encoded {
+    uint64_t seq;
+    std::vector<uint8_t> bytes;  // the binary event
+  };
+  using Outbox = BoundedOutbox<Encoded>;
+  // The publishing thread, once per round: the round's events (consecutive seqs) as one
+  // batch, waiting while the client's window is full, then the head when it is due.
+  void publish_round(Outbox::Round& round);
+  // Publishing thread, outbox lock held: consecutive seqs only, within the batch limits.
+  bool joins(const std::vector<Encoded>& batch, const Encoded& next);
+  std::string head_json(const char* status) const;  // mu_ held
 
   StreamPublisherOptions options_;
   MqttClient::LogHandler log_;
   const uint64_t stream_id_;
   MqttClient client_;
-  mutable std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<std::pair<uint64_t, std::vector<uint8_t>>> outbox_;   // seq, binary event
-  bool stop_ = false;
-  bool started_ = false;
-  std::chrono::steady_clock::time_point drain_until_;
-  StreamPublisherStats stats_;
+  mutable std::mutex mu_;  // guards what follows
+  bool started_ = false, stopped_ = false;
+  StreamPublisherStats stats_;  // all but dropped and outbox (the outbox's own)
   uint64_t last_appended_seq_ = 0;
-  std::thread thread_;
+  // Publishing thread only.
+  std::chrono::steady_clock::time_point next_head_{};
+  size_t batch_bytes_ = 0;
+  Outbox outbox_;  // last, so that its thread ends before the rest goes
 };
 
 }  // namespace connectors

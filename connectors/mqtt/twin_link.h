@@ -3,16 +3,18 @@
 // limited), hands accepted ones to the bounded IngestQueue, and publishes the core's
 // decisions, command results and the twin's health. It must not sequence or apply
 // events (Sequencer and the frame loop do) and never blocks the core's thread: decisions
-// and health go through a bounded outbox that a publishing thread of its own hands to the
-// client. The core's thread never calls into the client library for them: the library's
-// receiving thread holds the library's lock while it waits in IngestQueue::push on a full
-// queue, and only the core's thread, by draining the queue, can let it go on.
+// and health go through a bounded outbox (BoundedOutbox) whose publishing thread hands
+// them to the client. The core's thread never calls into the client library for them:
+// the library's receiving thread holds the library's lock while it waits in
+// IngestQueue::push on a full queue, and only the core's thread, by draining the queue,
+// can let it go on.
 //
 // Supports: the topic tree of docs/mqtt.md (gatetwin/v1), QoS 1 subscriptions, a
 // retained health topic with a last will ("offline"), TLS through MqttClient (ssl://).
 // Does not support: MQTT 5.
 #pragma once
 #include "connectors/codec/event_json.h"
+#include "connectors/mqtt/bounded_outbox.h"
 #include "connectors/mqtt/ingest_queue.h"
 #include "connectors/mqtt/mqtt_client.h"
 #include "twin/decision.h"
@@ -20,13 +22,10 @@
 
 #include <array>
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace connectors {
@@ -104,26 +103,23 @@ class TwinLink {
   MqttClient client_;
   std::atomic<uint64_t> received_{0}, batch_positions_{0}, accepted_{0}, rejected_total_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::Count)> rejected_{};
-  void run_publisher();  // the publishing thread
-
-  // Core thread: encodes; the publishing thread takes from the front.
-  uint64_t decision_seq_ = 0;
-  mutable std::mutex outbox_mu_;  // guards what follows
-  std::condition_variable outbox_cv_;
-  std::deque<EncodedMessage> outbox_;
-  std::deque<EncodedMessage> commands_;  // publish_event()s, sent before decisions
-  std::string health_;            // latest health not yet published
-  bool has_health_ = false;
-  size_t in_hand_ = 0;            // taken by the publishing thread, not yet handed over
-  size_t outbox_high_water_ = 0;
-  size_t backlog_since_trim_ = 0;  // most waiting since memory was last given back
-  static constexpr size_t kTrimAfter = 4096;
-  bool publisher_stop_ = false, publisher_waiting_ = false;
-  uint64_t decisions_published_ = 0, outbox_dropped_ = 0, commands_published_ = 0, commands_refused_ = 0;
-  std::thread publisher_;
+  using Outbox = BoundedOutbox<EncodedMessage>;
+  // The publishing thread, once per round: the health, then the waiting commands, then
+  // the round's decisions, waiting (there, not on the core's thread) while the client's
+  // in-flight window is full.
+  void publish_round(Outbox::Round& round);
   // Publishing thread: hands one message to the client, waiting while its window is full.
   // Returns the client's answer (Busy only when stopping).
-  PublishStatus hand_over(const EncodedMessage& m);
+  PublishStatus hand_over(const EncodedMessage& m, const Outbox::Round& round);
+
+  uint64_t decision_seq_ = 0;     // core thread only
+  mutable std::mutex side_mu_;    // guards what follows: what goes out ahead of the decisions
+  std::vector<EncodedMessage> commands_;  // publish_event()s, sent before decisions
+  std::string health_;            // latest health not yet published
+  bool has_health_ = false;
+  uint64_t commands_published_ = 0, commands_refused_ = 0;
+  static constexpr size_t kTrimAfter = 4096;  // a drained backlog of this many gives its memory back
+  Outbox outbox_;                 // decisions; last, so that its thread ends before the rest goes
 };
 
 }  // namespace connectors
