@@ -6,7 +6,7 @@
 #include "controlroom/ui/panels.h"
 #include "controlroom/scene/scene_builder.h"
 
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 
 #include <engine/Window.h>
 #include <imgui.h>

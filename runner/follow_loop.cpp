@@ -11,7 +11,7 @@
 #include "connectors/mqtt/broker_config.h"
 #include "pipeline/sequencer.h"
 #include "connectors/mqtt/twin_link.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/core.h"
 
 #include <atomic>

@@ -3,7 +3,7 @@
 
 #include "runner/headless_loop.h"  // TwinLoopHooks
 
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/site_plan.h"
 
 #include <atomic>

@@ -5,7 +5,7 @@
 
 #include "connectors/codec/event_binary.h"
 #include "connectors/codec/kpi_json.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 
 #include <algorithm>
 #include <climits>

@@ -6,7 +6,7 @@
 #include "sessions/bookmark_store.h"
 
 #include "connectors/codec/kpi_json.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 
 #include <algorithm>
 #include <cstdio>

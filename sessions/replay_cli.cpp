@@ -11,8 +11,8 @@
 #include "sessions/session_writer.h"
 
 #include "connectors/codec/kpi_json.h"
-#include "connectors/scenario/scenario_file.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/scenario_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/kpi.h"
 #include "twin/scenario_run.h"
 

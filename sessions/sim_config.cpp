@@ -1,8 +1,8 @@
 // SimConfig: the notes JSON of a recorded session and the world it rebuilds. See sim_config.h.
 #include "sessions/sim_config.h"
 
-#include "connectors/scenario/scenario_file.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/scenario_file.h"
+#include "connectors/files/site_file.h"
 
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,7 @@
 // (equipment failures, a partner-link drop, reefer power loss, a surge of arrivals, a
 // share of disagreeing declarations, scripted commands) and an optional "model answer"
 // of operator commands kept apart from the incidents. Pure data plus the functions that
-// turn it into simulator inputs; it never reads files (connectors/scenario does).
+// turn it into simulator inputs; it never reads files (connectors/files does).
 #pragma once
 #include "twin/event.h"
 #include "twin/simulator.h"

@@ -22,7 +22,7 @@ enum class ScenarioMode : uint8_t {
 class ScenarioRun {
  public:
   // sites: the scenario's sites, in its order, with its lane plan applied (the loader in
-  // connectors/scenario gives both). check_scenario() must have passed.
+  // connectors/files gives both). check_scenario() must have passed.
   ScenarioRun(std::vector<SiteSpec> sites, Scenario scenario, ScenarioMode mode = ScenarioMode::Session);
 
   // A trainee's command, folded at the current time (after the events already folded).

@@ -1,4 +1,4 @@
-// SiteSpec helpers: derived geometry and look-ups. No loading here (connectors/sitefile).
+// SiteSpec helpers: derived geometry and look-ups. No loading here (connectors/files).
 #include "twin/site.h"
 
 #include <glm/geometric.hpp>

@@ -1,6 +1,6 @@
 // The static description of one gate area (a "site"): lanes, checkpoints, yards, the
 // unmanned fleet, goods classes, process times and arrival profiles. Pure data, loaded
-// from a site file by connectors/sitefile; the core reads it and never changes it.
+// from a site file by connectors/files; the core reads it and never changes it.
 #pragma once
 #include <glm/vec2.hpp>
 

@@ -12,7 +12,7 @@
 #include "tests/support/xvfb_server.h"
 
 #include "tests/support/mosquitto_fixture.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/run.h"
 
 #include <catch2/catch.hpp>

@@ -13,7 +13,7 @@
 #include "tests/support/mosquitto_fixture.h"
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/stream_follower.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 
 #include <catch2/catch.hpp>
 

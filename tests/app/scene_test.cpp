@@ -7,7 +7,7 @@
 #include "controlroom/scene/scene_builder.h"
 #include "controlroom/scene/view_presets.h"
 
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/run.h"
 
 #include <catch2/catch.hpp>

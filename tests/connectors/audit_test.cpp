@@ -4,7 +4,7 @@
 // one, or editing one and recomputing its hash makes verify name that row (or the gap);
 // a version 1 file is still read, migrated on the next recording, and its old rows are
 // counted as unchained. Files live in a fresh temporary folder. Nothing is skipped.
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "connectors/store/audit_chain.h"
 #include "connectors/store/recorder.h"
 #include "connectors/store/recording_reader.h"

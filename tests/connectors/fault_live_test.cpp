@@ -27,7 +27,7 @@
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/broker_config.h"
 #include "connectors/mqtt/field_publisher.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "connectors/store/audit_chain.h"
 #include "connectors/store/recording_reader.h"
 #include "twin/run.h"

@@ -22,7 +22,7 @@
 #include "pipeline/sequencer.h"
 #include "connectors/mqtt/stream_follower.h"
 #include "connectors/mqtt/twin_link.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "connectors/store/recording_reader.h"
 #include "twin/run.h"
 #include "twin/site_plan.h"

@@ -7,7 +7,7 @@
 
 #include "connectors/codec/event_json.h"
 #include "connectors/mqtt/broker_config.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/core.h"
 #include "twin/run.h"
 #include "twin/site_plan.h"

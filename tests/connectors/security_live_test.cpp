@@ -22,7 +22,7 @@
 #include "connectors/mqtt/mqtt_client.h"
 #include "pipeline/sequencer.h"
 #include "connectors/mqtt/twin_link.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "connectors/store/audit_chain.h"
 #include "connectors/store/recording_reader.h"
 

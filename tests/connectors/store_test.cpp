@@ -7,7 +7,7 @@
 // Files live in a fresh temporary folder per test. Seed: 7, or $GATETWIN_TEST_SEED.
 // Nothing is skipped: SQLite and the shipped site files are required.
 #include "connectors/codec/event_binary.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "connectors/store/recorder.h"
 #include "connectors/store/recording_reader.h"
 #include "connectors/store/database.h"

@@ -4,7 +4,7 @@
 // nothing thrown. A decoded event must encode again without failing. Seeds:
 // tests/fuzz/corpus/event_json (valid messages of every kind, and the bad payloads).
 #include "connectors/codec/event_json.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 
 #include <cstdint>
 #include <cstdlib>

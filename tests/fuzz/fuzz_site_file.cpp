@@ -1,7 +1,7 @@
-// libFuzzer target: the site-file loader (connectors/sitefile). Every input must give a
+// libFuzzer target: the site-file loader (connectors/files). Every input must give a
 // SiteSpec or a SiteFileError naming the field: no crash, nothing thrown. Seeds:
 // tests/fuzz/corpus/site_file (the shipped sites, and broken variants).
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 
 #include <cstdint>
 #include <string>

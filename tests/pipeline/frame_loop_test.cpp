@@ -8,7 +8,7 @@
 #include "pipeline/frame_ports.h"
 #include "pipeline/sequencer.h"
 
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/core.h"
 #include "twin/run.h"
 #include "twin/simulator.h"

@@ -13,7 +13,7 @@
 
 #include "pipeline/partner_watch.h"
 #include "pipeline/sequencer.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/core.h"
 #include "twin/simulator.h"
 #include "twin/site_plan.h"

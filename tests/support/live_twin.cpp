@@ -4,7 +4,7 @@
 #include "tests/support/mosquitto_fixture.h"
 
 #include "connectors/codec/kpi_json.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/core.h"
 #include "twin/run.h"
 #include "twin/simulator.h"

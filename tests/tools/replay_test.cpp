@@ -11,7 +11,7 @@
 #include "sessions/session_compare.h"
 #include "sessions/session_writer.h"
 
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "connectors/store/recording_reader.h"
 #include "twin/run.h"
 

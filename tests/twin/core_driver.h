@@ -2,7 +2,7 @@
 // Tests send the events a real site would send and look at the state after each.
 #pragma once
 #include "twin/core.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 
 #include <string>
 #include <vector>

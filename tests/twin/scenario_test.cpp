@@ -4,10 +4,10 @@
 // KPIs its scenario is about; same scenario and seed give the same state hash; the
 // simulator without overrides is unchanged; every kind of broken file gets its own
 // error naming the field. Runs in a few seconds; never skips itself.
-#include "connectors/scenario/scenario_file.h"
+#include "connectors/files/scenario_file.h"
 #include "twin/clock_text.h"
-#include "connectors/scenario/scenario_text.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/scenario_text.h"
+#include "connectors/files/site_file.h"
 #include "twin/scenario_run.h"
 
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
 // Tests the site-file loader: the shipped files load with their derived geometry, a
 // third gate is a file alone, and each kind of broken file gives its own error naming
 // the file, the field and why.
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

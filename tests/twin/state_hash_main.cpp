@@ -4,7 +4,7 @@
 // -O0 and -O2 (state_hash/CMakeLists.txt) to show they agree. Only the core and the
 // site-file loader: it must not need the engine, MQTT, SQLite or the tools.
 //   state_hash [SITES_DIR [SEED [HOURS]]]
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/run.h"
 #include "twin/site_plan.h"
 

@@ -2,7 +2,7 @@
 // the core on one thread. Prints wall time, core events per second and peak memory.
 #include "benches.h"
 
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/run.h"
 
 #include <sys/resource.h>

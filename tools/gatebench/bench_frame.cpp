@@ -7,7 +7,7 @@
 
 #include "controlroom/control_room.h"
 
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/run.h"
 
 #include <algorithm>

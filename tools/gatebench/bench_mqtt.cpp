@@ -15,7 +15,7 @@
 #include "connectors/mqtt/field_publisher.h"
 #include "pipeline/sequencer.h"
 #include "connectors/mqtt/twin_link.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/run.h"
 #include "twin/site_plan.h"
 

@@ -9,7 +9,7 @@
 #include "sessions/replay.h"
 #include "sessions/session_writer.h"
 
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/run.h"
 
 #include <unistd.h>

@@ -5,7 +5,7 @@
 #include "benches.h"
 
 #include "connectors/codec/event_binary.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "connectors/store/recorder.h"
 #include "connectors/store/recording_reader.h"
 #include "twin/run.h"

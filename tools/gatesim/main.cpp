@@ -9,7 +9,7 @@
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/field_publisher.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/kpi.h"
 #include "twin/run.h"
 #include "twin/trace.h"

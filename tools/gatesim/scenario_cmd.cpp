@@ -4,9 +4,9 @@
 #include "twin/clock_text.h"
 
 #include "connectors/codec/kpi_json.h"
-#include "connectors/scenario/scenario_file.h"
-#include "connectors/scenario/scenario_text.h"
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/scenario_file.h"
+#include "connectors/files/scenario_text.h"
+#include "connectors/files/site_file.h"
 #include "twin/scenario_run.h"
 
 #include <nlohmann/json.hpp>

@@ -1,11 +1,11 @@
 // Scenario file loader. See scenario_file.h. Reading goes through Field, which knows the
 // JSON path it stands at, so that each error can name the field it is about (the same
-// way as connectors/sitefile/site_file.cpp).
-#include "connectors/scenario/scenario_file.h"
+// way as connectors/files/site_file.cpp).
+#include "connectors/files/scenario_file.h"
 
 #include "twin/clock_text.h"
 
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 #include "twin/scenario_score.h"
 #include "twin/site_plan.h"
 

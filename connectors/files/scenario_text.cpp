@@ -1,9 +1,9 @@
 // Scenario text for people. See scenario_text.h.
-#include "connectors/scenario/scenario_text.h"
+#include "connectors/files/scenario_text.h"
 
 #include "twin/clock_text.h"
 
-#include "connectors/scenario/scenario_file.h"
+#include "connectors/files/scenario_file.h"
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
 // Site file loader. See site_file.h. Reading goes through Field, which knows the JSON
 // path it stands at, so that each error can name the field it is about.
-#include "connectors/sitefile/site_file.h"
+#include "connectors/files/site_file.h"
 
 #include <nlohmann/json.hpp>
 
