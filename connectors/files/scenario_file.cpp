@@ -1,10 +1,11 @@
-// Scenario file loader. See scenario_file.h. Reading goes through Field, which knows the
-// JSON path it stands at, so that each error can name the field it is about (the same
-// way as connectors/files/site_file.cpp).
+// Scenario file loader. See scenario_file.h. Reading goes through Field (json_field.h),
+// which knows the JSON path it stands at, so that each error can name the field it is
+// about (the same reader as site_file.cpp's).
 #include "connectors/files/scenario_file.h"
 
 #include "twin/clock_text.h"
 
+#include "connectors/files/json_field.h"
 #include "connectors/files/site_file.h"
 #include "twin/scenario_score.h"
 #include "twin/site_plan.h"
@@ -23,74 +24,6 @@ namespace {
 
 using json = nlohmann::json;
 using twin::SimTime;
-
-struct Failure {
-  std::string field, why;
-};
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-// A JSON value with its path; every accessor fails with the path when the file is wrong.
-struct Field {
-  const json& j;
-  std::string path;
-
-  [[noreturn]] void fail(const std::string& why) const { throw Failure{path, why}; }
-  static std::string type_name(const json& v) { return v.is_null() ? "nothing" : v.type_name(); }
-
-  Field at(const std::string& key) const {
-    if (!j.is_object()) fail("expected an object, found " + type_name(j));
-    auto it = j.find(key);
-    std::string p = path.empty() ? key : path + "." + key;
-    if (it == j.end()) throw Failure{p, "missing (required)"};
-    return Field{*it, p};
-  }
-  bool has(const std::string& key) const { return j.is_object() && j.contains(key); }
-  Field at(size_t i) const { return Field{j[i], path + "[" + std::to_string(i) + "]"}; }
-  size_t size() const {
-    if (!j.is_array()) fail("expected a list, found " + type_name(j));
-    return j.size();
-  }
-  // A typo in a key would otherwise be ignored silently: refuse keys not in `known`.
-  void only(const std::vector<std::string>& known) const {
-    if (!j.is_object()) fail("expected an object, found " + type_name(j));
-    for (auto& [key, value] : j.items())
-      if (std::find(known.begin(), known.end(), key) == known.end())
-        Field{value, path.empty() ? key : path + "." + key}.fail("unknown field; expected one of: " + join(known));
-  }
-  std::string str() const {
-    if (!j.is_string()) fail("expected a string, found " + type_name(j));
-    return j.get<std::string>();
-  }
-  double num(double min, double max) const {
-    if (!j.is_number()) fail("expected a number, found " + type_name(j));
-    double v = j.get<double>();
-    if (!std::isfinite(v)) fail("not a finite number");
-    if (v < min) fail("must be at least " + fmt(min) + ", is " + fmt(v));
-    if (v > max) fail("must be at most " + fmt(max) + ", is " + fmt(v));
-    return v;
-  }
-  int64_t integer(double min, double max) const {
-    double v = num(min, max);
-    if (v != std::floor(v)) fail("expected a whole number, is " + fmt(v));
-    return static_cast<int64_t>(v);
-  }
-  SimTime time() const {
-    std::string s = str();
-    auto t = twin::parse_clock(s);
-    if (!t) fail("\"" + s + "\" is not a time of day; expected HH:MM or HH:MM:SS (hours 0 to 47)");
-    return *t;
-  }
-  static std::string fmt(double v) {
-    std::ostringstream o;
-    o << v;
-    return o.str();
-  }
-};
 
 // Text that may be one string or a list of paragraphs.
 std::string text(const Field& f) {
@@ -111,7 +44,7 @@ uint8_t site_of(const Field& obj, const Context& ctx) {
   std::string id = f.str();
   for (size_t i = 0; i < ctx.site_ids.size(); ++i)
     if (ctx.site_ids[i] == id) return static_cast<uint8_t>(i);
-  f.fail("site \"" + id + "\" is not in the scenario's sites (" + join(ctx.site_ids) + ")");
+  f.fail("site \"" + id + "\" is not in the scenario's sites (" + join_names(ctx.site_ids) + ")");
 }
 
 uint16_t lane_of(const Field& f, const twin::SiteSpec& s) {
@@ -120,7 +53,7 @@ uint16_t lane_of(const Field& f, const twin::SiteSpec& s) {
   if (i < 0) {
     std::vector<std::string> ids;
     for (const auto& l : s.lanes) ids.push_back(l.id);
-    f.fail("no lane \"" + id + "\" at " + s.id + " with this lane plan (lanes: " + join(ids) + ")");
+    f.fail("no lane \"" + id + "\" at " + s.id + " with this lane plan (lanes: " + join_names(ids) + ")");
   }
   return static_cast<uint16_t>(i);
 }
@@ -132,7 +65,7 @@ uint16_t yard_of(const Field& f, const twin::SiteSpec& s) {
     if (s.yards[i].id == id) return static_cast<uint16_t>(i);
     ids.push_back(s.yards[i].id);
   }
-  f.fail("no yard \"" + id + "\" at " + s.id + " (yards: " + join(ids) + ")");
+  f.fail("no yard \"" + id + "\" at " + s.id + " (yards: " + join_names(ids) + ")");
 }
 
 uint16_t goods_of(const Field& f, const twin::SiteSpec& s) {
@@ -141,7 +74,7 @@ uint16_t goods_of(const Field& f, const twin::SiteSpec& s) {
   if (g < 0) {
     std::vector<std::string> ids;
     for (const auto& gc : s.goods) ids.push_back(gc.id);
-    f.fail("no goods class \"" + id + "\" at " + s.id + " (goods: " + join(ids) + ")");
+    f.fail("no goods class \"" + id + "\" at " + s.id + " (goods: " + join_names(ids) + ")");
   }
   return static_cast<uint16_t>(g);
 }
@@ -160,7 +93,7 @@ twin::EquipmentRef equipment_of(const Field& obj, const twin::SiteSpec& s) {
       if (s.checkpoints[i].id == id) k = static_cast<int>(i);
       ids.push_back(s.checkpoints[i].id);
     }
-    if (k < 0) f.fail("no checkpoint \"" + id + "\" at " + s.id + " (checkpoints: " + join(ids) + ")");
+    if (k < 0) f.fail("no checkpoint \"" + id + "\" at " + s.id + " (checkpoints: " + join_names(ids) + ")");
     const int servers = s.checkpoints[k].servers;
     Field sf = obj.at("server");
     if (!sf.j.is_number()) sf.fail("expected a server number 1.." + std::to_string(servers) + ", found " + Field::type_name(sf.j));
@@ -217,7 +150,7 @@ twin::ScheduledCommand read_command(const Field& c, const Context& ctx, const st
   if (it == kCommands.end()) {
     std::vector<std::string> names;
     for (auto& p : kCommands) names.push_back(p.first);
-    kf.fail("\"" + name + "\" is not a command; expected one of: " + join(names));
+    kf.fail("\"" + name + "\" is not a command; expected one of: " + join_names(names));
   }
   twin::OperatorCommand& oc = sc.command;
   oc.command.kind = it->second;
@@ -350,7 +283,7 @@ LoadedScenario read_scenario(const Field& root, const std::string& file, const s
     for (size_t i = 0; i < fo.size(); ++i) {
       std::string id = fo.at(i).str();
       const auto& ids = twin::scenario_kpi_ids();
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) fo.at(i).fail("\"" + id + "\" is not a KPI; expected one of: " + join(ids));
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) fo.at(i).fail("\"" + id + "\" is not a KPI; expected one of: " + join_names(ids));
       sc.focus.push_back(id);
     }
   }
@@ -370,7 +303,7 @@ LoadedScenario read_scenario(const Field& root, const std::string& file, const s
   }
   // Whatever the field checks above missed (they should have caught all of it).
   auto bad = twin::check_scenario(sc, out.sites);
-  if (!bad.empty()) throw Failure{"", bad.front()};
+  if (!bad.empty()) throw FieldError{"", bad.front()};
   (void)file;
   return out;
 }
@@ -392,7 +325,7 @@ ScenarioFileResult parse_scenario(const std::string& text, const std::string& fi
   }
   try {
     return read_scenario(Field{j, ""}, file, sites_dir);
-  } catch (const Failure& f) {
+  } catch (const FieldError& f) {
     return ScenarioFileError{file, f.field, f.why};
   } catch (const json::exception& e) {
     return ScenarioFileError{file, "", e.what()};

@@ -1,6 +1,8 @@
-// Site file loader. See site_file.h. Reading goes through Field, which knows the JSON
-// path it stands at, so that each error can name the field it is about.
+// Site file loader. See site_file.h. Reading goes through Field (json_field.h), which
+// knows the JSON path it stands at, so that each error can name the field it is about.
 #include "connectors/files/site_file.h"
+
+#include "connectors/files/json_field.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,79 +18,6 @@ namespace {
 
 using json = nlohmann::json;
 using twin::Distribution;
-
-struct Failure {
-  std::string field, why;
-};
-
-// A JSON value with its path; every accessor fails with the path when the file is wrong.
-struct Field {
-  const json& j;
-  std::string path;
-
-  [[noreturn]] void fail(const std::string& why) const { throw Failure{path, why}; }
-  static std::string type_name(const json& v) { return v.is_null() ? "nothing" : v.type_name(); }
-
-  Field at(const std::string& key) const {
-    if (!j.is_object()) fail("expected an object, found " + type_name(j));
-    auto it = j.find(key);
-    std::string p = path.empty() ? key : path + "." + key;
-    if (it == j.end()) throw Failure{p, "missing (required)"};
-    return Field{*it, p};
-  }
-  bool has(const std::string& key) const { return j.is_object() && j.contains(key); }
-  Field at(size_t i) const { return Field{j[i], path + "[" + std::to_string(i) + "]"}; }
-  size_t size() const {
-    if (!j.is_array()) fail("expected a list, found " + type_name(j));
-    return j.size();
-  }
-  std::string str() const {
-    if (!j.is_string()) fail("expected a string, found " + type_name(j));
-    return j.get<std::string>();
-  }
-  double num(double min = -1e300, double max = 1e300) const {
-    if (!j.is_number()) fail("expected a number, found " + type_name(j));
-    double v = j.get<double>();
-    if (!std::isfinite(v)) fail("not a finite number");
-    if (v < min) fail("must be at least " + fmt(min) + ", is " + fmt(v));
-    if (v > max) fail("must be at most " + fmt(max) + ", is " + fmt(v));
-    return v;
-  }
-  int integer(int min, int max) const {
-    double v = num(min, max);
-    if (v != std::floor(v)) fail("expected a whole number, is " + fmt(v));
-    return static_cast<int>(v);
-  }
-  bool boolean() const {
-    if (!j.is_boolean()) fail("expected true or false, found " + type_name(j));
-    return j.get<bool>();
-  }
-  glm::vec2 point() const {
-    if (!j.is_array() || j.size() != 2) fail("expected a point [x, y] in metres");
-    return {static_cast<float>(at(0).num()), static_cast<float>(at(1).num())};
-  }
-  std::vector<glm::vec2> points(size_t min_count) const {
-    std::vector<glm::vec2> out;
-    for (size_t i = 0; i < size(); ++i) out.push_back(at(i).point());
-    if (out.size() < min_count) fail("needs at least " + std::to_string(min_count) + " points");
-    return out;
-  }
-  template <class E>
-  E choice(std::initializer_list<std::pair<const char*, E>> options) const {
-    std::string v = str();
-    std::string names;
-    for (auto& [name, value] : options) {
-      if (v == name) return value;
-      names += (names.empty() ? "" : ", ") + std::string(name);
-    }
-    fail("\"" + v + "\" is not one of: " + names);
-  }
-  static std::string fmt(double v) {
-    std::ostringstream o;
-    o << v;
-    return o.str();
-  }
-};
 
 Distribution read_distribution(const Field& f) {
   Distribution d;
@@ -275,7 +204,7 @@ SiteFileResult parse_site(const std::string& text, const std::string& file) {
   }
   try {
     return read_site(Field{j, ""}, file);
-  } catch (const Failure& f) {
+  } catch (const FieldError& f) {
     return SiteFileError{file, f.field, f.why};
   } catch (const json::exception& e) {
     return SiteFileError{file, "", e.what()};
