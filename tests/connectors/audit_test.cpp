@@ -10,6 +10,7 @@
 #include "connectors/store/recording_reader.h"
 #include "connectors/store/schema.h"
 #include "twin/core.h"
+#include "tests/support/store_fixture.h"
 
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
@@ -25,30 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "gatetwin_audit_XXXXXX").string();
-    REQUIRE(mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
-void raw_sql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* msg = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg);
-  INFO((msg ? msg : ""));
-  sqlite3_free(msg);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
 
 std::vector<twin::SiteSpec> sites() {
   auto r = load_sites("m1119", default_sites_dir());
@@ -107,7 +85,7 @@ std::string gatetwin_audit(const std::string& path, int* rc) {
 }  // namespace
 
 TEST_CASE("audit chain: recorded commands chain and verify; the refused viewer command is in the trail") {
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_audit");
   const std::string path = dir.file("audit.gtrec");
   const int64_t s1 = record_commands(path, 6);
   const int64_t s2 = record_commands(path, 4);  // a second session continues the same chain
@@ -135,11 +113,11 @@ TEST_CASE("audit chain: recorded commands chain and verify; the refused viewer c
 }
 
 TEST_CASE("audit chain: editing one row makes verify name that row") {
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_audit");
   const std::string path = dir.file("audit.gtrec");
   const int64_t s = record_commands(path, 8);
   // Turn the refused viewer command at seq 40 into an accepted one, as a forger would.
-  raw_sql(path, "UPDATE commands SET accepted = 1, outcome = 'ok' WHERE session = " + std::to_string(s) + " AND seq = 40");
+  testsupport::raw_sql(path, "UPDATE commands SET accepted = 1, outcome = 'ok' WHERE session = " + std::to_string(s) + " AND seq = 40");
   AuditReport rep = verify(path);
   CHECK_FALSE(rep.intact);
   CHECK(rep.bad_session == s);
@@ -154,11 +132,11 @@ TEST_CASE("audit chain: editing one row makes verify name that row") {
 }
 
 TEST_CASE("audit chain: a deleted row is named as missing; a re-hashed edit is caught at the next row") {
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_audit");
   const std::string path = dir.file("audit.gtrec");
   const int64_t s = record_commands(path, 8);
   SECTION("delete") {
-    raw_sql(path, "DELETE FROM commands WHERE session = " + std::to_string(s) + " AND seq = 50");
+    testsupport::raw_sql(path, "DELETE FROM commands WHERE session = " + std::to_string(s) + " AND seq = 50");
     AuditReport rep = verify(path);
     CHECK_FALSE(rep.intact);
     CHECK(rep.bad_seq == 60);
@@ -187,7 +165,7 @@ TEST_CASE("audit chain: a deleted row is named as missing; a re-hashed edit is c
     const std::string prev = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
     sqlite3_finalize(q);
     sqlite3_close(db);
-    raw_sql(path, "UPDATE commands SET actor = 'someone-else', hash = '" + AuditChain::link_hash(3, prev, r) +
+    testsupport::raw_sql(path, "UPDATE commands SET actor = 'someone-else', hash = '" + AuditChain::link_hash(3, prev, r) +
                       "' WHERE seq = 30");
     AuditReport rep = verify(path);
     CHECK_FALSE(rep.intact);
@@ -197,11 +175,11 @@ TEST_CASE("audit chain: a deleted row is named as missing; a re-hashed edit is c
 }
 
 TEST_CASE("audit chain: a version 1 file stays readable; its old rows count as unchained") {
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_audit");
   const std::string path = dir.file("v1.gtrec");
   const int64_t old_session = record_commands(path, 3);
   // Make it the version 1 file an older build wrote: no chain columns, version 1.
-  raw_sql(path,
+  testsupport::raw_sql(path,
           "DROP INDEX commands_by_chain; ALTER TABLE commands DROP COLUMN hash; ALTER TABLE commands DROP COLUMN prev_hash; "
           "ALTER TABLE commands DROP COLUMN chain_index; PRAGMA user_version = 1; "
           "UPDATE meta SET value = '1' WHERE key = 'schema_version';");
@@ -224,7 +202,7 @@ TEST_CASE("audit chain: a version 1 file stays readable; its old rows count as u
   CHECK(v2.unchained == 3);
   CHECK(v2.head.index == 2);
   // Stripping the hash of a chained row is not taken for an old row.
-  raw_sql(path, "UPDATE commands SET chain_index = NULL, prev_hash = NULL, hash = NULL WHERE seq = 1000");
+  testsupport::raw_sql(path, "UPDATE commands SET chain_index = NULL, prev_hash = NULL, hash = NULL WHERE seq = 1000");
   AuditReport stripped = verify(path);
   CHECK_FALSE(stripped.intact);
   CHECK(stripped.bad_seq == 1000);

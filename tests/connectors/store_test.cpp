@@ -13,6 +13,7 @@
 #include "connectors/store/database.h"
 #include "connectors/store/schema.h"
 #include "twin/run.h"
+#include "tests/support/store_fixture.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -42,19 +43,6 @@ uint64_t test_seed() {
   return s ? std::strtoull(s, nullptr, 10) : 7;
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "gatetwin_store_XXXXXX").string();
-    REQUIRE(mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 template <class T>
 const T& ok(const StoreResult<T>& r) {
@@ -273,16 +261,6 @@ void write_file(const std::string& path, const std::string& bytes) {
 }
 
 // Runs SQL on a file with plain SQLite, outside the store (to build hostile files).
-void raw_sql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* msg = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg);
-  INFO((msg ? msg : ""));
-  sqlite3_free(msg);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
 
 }  // namespace
 
@@ -397,7 +375,7 @@ TEST_CASE("a simulated session reads back event for event and refolds to the liv
   const LiveRun& run = live_run();
   REQUIRE(run.events.size() > 10000);
   REQUIRE(run.commands.size() == 4);
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_store");
   const std::string path = dir.file("run.gtrec");
   const int64_t id = record(path);
 
@@ -495,7 +473,7 @@ TEST_CASE("a simulated session reads back event for event and refolds to the liv
 }
 
 TEST_CASE("sessions append to one file; a fork names its parent session and seq") {
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_store");
   const std::string path = dir.file("two.gtrec");
   const int64_t first = record(path, 2000);
   SessionInfo fork = sim_info("what if lane E1 closes");
@@ -522,7 +500,7 @@ TEST_CASE("sessions append to one file; a fork names its parent session and seq"
 }
 
 TEST_CASE("a reader sees what a live recorder has committed, without disturbing it") {
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_store");
   const std::string path = dir.file("live.gtrec");
   const auto& run = live_run();
   SessionInfo info = sim_info();
@@ -550,7 +528,7 @@ TEST_CASE("a reader sees what a live recorder has committed, without disturbing 
 }
 
 TEST_CASE("the producer's mistakes are refused and counted, not written") {
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_store");
   auto opened = Recorder::open(dir.file("r.gtrec"), sim_info(), fast_options());
   auto& rec = ok(opened);
   const auto& ev = live_run().events;
@@ -576,7 +554,7 @@ TEST_CASE("the producer's mistakes are refused and counted, not written") {
 // [SECTION] Files that are not readable recordings
 
 TEST_CASE("unreadable files: each gets its own typed error, and none is modified") {
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_store");
   const std::string good = dir.file("good.gtrec");
   record(good, 3000);
   const std::string good_bytes = file_state(good).bytes;
@@ -598,14 +576,14 @@ TEST_CASE("unreadable files: each gets its own typed error, and none is modified
   write_file(dir.file("not_sqlite"), "{\"events\": [1, 2, 3]}\n" + std::string(5000, ' '));
   cases.push_back({"not_sqlite", StoreErrorCode::NotSqlite, "SQLite header"});
   // Foreign: a valid SQLite database of another program.
-  raw_sql(dir.file("foreign"), "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 2.5);");
+  testsupport::raw_sql(dir.file("foreign"), "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 2.5);");
   cases.push_back({"foreign", StoreErrorCode::NotARecording, "application id"});
   // Foreign with our application id but no tables.
-  raw_sql(dir.file("foreign_appid"), "PRAGMA application_id = 1196709714; CREATE TABLE x(y);");
+  testsupport::raw_sql(dir.file("foreign_appid"), "PRAGMA application_id = 1196709714; CREATE TABLE x(y);");
   cases.push_back({"foreign_appid", StoreErrorCode::NotARecording, "meta table"});
   // Newer schema: a recording stamped by a future version.
   fs::copy_file(good, dir.file("newer"));
-  raw_sql(dir.file("newer"), "PRAGMA user_version = 99;");
+  testsupport::raw_sql(dir.file("newer"), "PRAGMA user_version = 99;");
   cases.push_back({"newer", StoreErrorCode::NewerSchema, "schema version 99 is newer"});
   // Corrupt: the page after the header page overwritten with garbage.
   {
@@ -649,7 +627,7 @@ TEST_CASE("unreadable files: each gets its own typed error, and none is modified
 }
 
 TEST_CASE("schema: migrations stamp the file, are atomic, and never run on a file being read") {
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_store");
   // A fresh database is migrated to the current version, with our identity.
   {
     auto opened = Database::open(dir.file("fresh.db"), Database::Mode::ReadWriteCreate);
@@ -665,7 +643,7 @@ TEST_CASE("schema: migrations stamp the file, are atomic, and never run on a fil
   }
   // A step that fails leaves the file as it was: no tables, version 0.
   {
-    raw_sql(dir.file("clash.db"), "CREATE TABLE events(x);");
+    testsupport::raw_sql(dir.file("clash.db"), "CREATE TABLE events(x);");
     auto opened = Database::open(dir.file("clash.db"), Database::Mode::ReadWrite);
     auto& db = ok(opened);
     auto s = Schema::migrate(db);
@@ -677,7 +655,7 @@ TEST_CASE("schema: migrations stamp the file, are atomic, and never run on a fil
   }
   // A newer file is not migrated down.
   {
-    raw_sql(dir.file("future.db"), "PRAGMA user_version = 7;");
+    testsupport::raw_sql(dir.file("future.db"), "PRAGMA user_version = 7;");
     auto opened = Database::open(dir.file("future.db"), Database::Mode::ReadWrite);
     CHECK(std::get<StoreError>(Schema::migrate(ok(opened))).code == StoreErrorCode::NewerSchema);
   }
@@ -698,12 +676,12 @@ TEST_CASE("schema: migrations stamp the file, are atomic, and never run on a fil
 }
 
 TEST_CASE("a corrupt record gives an error for that record, not a crash") {
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_store");
   const std::string path = dir.file("blob.gtrec");
   const int64_t id = record(path, 500);
   const auto& ev = live_run().events;
   const uint64_t bad_seq = ev[100].seq, mismatched_seq = ev[200].seq;
-  raw_sql(path, "UPDATE events SET body = x'01FF0000' WHERE seq = " + std::to_string(bad_seq) +
+  testsupport::raw_sql(path, "UPDATE events SET body = x'01FF0000' WHERE seq = " + std::to_string(bad_seq) +
                     "; UPDATE events SET time_ms = time_ms + 1 WHERE seq = " + std::to_string(mismatched_seq) +
                     "; UPDATE decisions SET kind = 200 WHERE cause_seq = (SELECT min(cause_seq) FROM decisions);");
 
@@ -736,7 +714,7 @@ TEST_CASE("a corrupt record gives an error for that record, not a crash") {
 // [SECTION] Faults while writing
 
 TEST_CASE("a full disk is counted and reported, the queue stays bounded, the producer goes on") {
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_store");
   const std::string path = dir.file("full.gtrec");
   RecorderOptions o = fast_options();
   o.max_page_count = 60;        // about 240 KiB: a full disk after a few thousand events
@@ -783,7 +761,7 @@ TEST_CASE("a full disk is counted and reported, the queue stays bounded, the pro
 }
 
 TEST_CASE("SIGKILL mid-recording loses at most what was not yet committed") {
-  TempDir dir;
+  testsupport::TempDir dir("gatetwin_store");
   const std::string path = dir.file("killed.gtrec");
   const auto& run = live_run();
   const size_t flushed = 5000, extra = 3000;
