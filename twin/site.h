@@ -2,10 +2,12 @@
 // unmanned fleet, goods classes, process times and arrival profiles. Pure data, loaded
 // from a site file by connectors/files; the core reads it and never changes it.
 #pragma once
+#include "twin/geo.h"
 #include <glm/vec2.hpp>
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -121,6 +123,7 @@ struct SiteSpec {
   std::vector<YardSpec> yards;
   std::vector<GoodsClass> goods;
   std::vector<glm::vec2> border_line;
+  std::optional<GeoReference> geo;    // where the site lies in WGS84 (site file "geo")
   FleetSpec fleet;
   TimingSpec timing;
   ArrivalProfile arrivals;

@@ -63,6 +63,19 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
   s.name = root.at("name").str();
   s.markers = root.at("markers").str();
   s.border_line = root.at("border_line").points(2);
+  if (root.has("geo")) {  // optional: a site without it takes local metres only
+    Field geo = root.at("geo");
+    geo.only({"lat", "lon", "alt_m", "x_bearing_deg", "survey", "source"});
+    twin::GeoReference g;
+    g.lat_deg = geo.at("lat").num(-90, 90);
+    g.lon_deg = geo.at("lon").num(-180, 180);
+    g.alt_m = geo.has("alt_m") ? geo.at("alt_m").num(-500, 9000) : 0.0;
+    g.x_bearing_deg = geo.at("x_bearing_deg").num(0, 360);
+    g.surveyed = geo.at("survey").choice<bool>({{"surveyed", true}, {"schematic", false}});
+    g.source = geo.at("source").str();
+    if (g.source.empty()) geo.at("source").fail("must say where the anchor and bearing come from");
+    s.geo = g;
+  }
 
   Field goods = root.at("goods");
   for (size_t i = 0; i < goods.size(); ++i) {
