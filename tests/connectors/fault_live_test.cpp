@@ -102,6 +102,11 @@ struct Child {
     return false;
   }
   int exit_code() const { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+  // "exit status N" or "killed by signal N": for failure messages.
+  std::string how_ended() const {
+    return WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                             : "killed by signal " + std::to_string(WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  }
   void kill_hard() {
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
@@ -376,7 +381,12 @@ TEST_CASE("fault: the recording's disk fills up mid-session and space returns", 
   std::ofstream(out + "/free-now") << "1";
   REQUIRE(wait_for([&] { return twin.output().find("resumed") != std::string::npos; }, 30s));
   REQUIRE(sim.wait(60s));
-  CHECK(sim.exit_code() == 0);
+  {
+    // Once under ASan on a 2-core machine gatesim ended by a signal here (exit code -1),
+    // and passed on the retry: say how it ended and what it printed.
+    INFO("gatesim " << sim.how_ended() << "; its output:\n" << sim.output());
+    CHECK(sim.exit_code() == 0);
+  }
   REQUIRE(twin.wait(30s));  // gatetwin stops once it has applied the whole stream
   CHECK(twin.exit_code() == 0);
   INFO(twin.output());
