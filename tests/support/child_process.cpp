@@ -49,20 +49,22 @@ bool ChildProcess::alive() {
   return true;
 }
 
-void ChildProcess::stop() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
+void ChildProcess::stop() { stop_process(pid_); }
+
+void stop_process(pid_t& pid) {
+  if (pid <= 0) return;
+  kill(pid, SIGTERM);
   int status = 0;
   for (int i = 0; i < 250; ++i) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      pid = -1;
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  pid = -1;
 }
 
 std::string ChildProcess::why_not_running() {

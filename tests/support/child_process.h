@@ -38,6 +38,8 @@ class ChildProcess {
   bool exited_ = false;
 };
 
+// SIGTERM, up to 5 s to exit (a broker saves its persistence), then SIGKILL; pid becomes -1.
+void stop_process(pid_t& pid);
 // The last non-empty line of a text file ("" when there is none).
 std::string last_line_of(const std::string& path);
 // The program on PATH (or in /usr/sbin, /sbin), or "" when it is not installed.

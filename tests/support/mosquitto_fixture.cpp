@@ -125,21 +125,6 @@ bool wait_until_accepting(pid_t& pid, int port, std::string* why) {
   return false;
 }
 
-void stop_process(pid_t& pid) {
-  if (pid <= 0) return;
-  kill(pid, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 250; ++i) {
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      pid = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  pid = -1;
-}
 
 std::string run_command(const std::string& cmd, int* rc) {
   std::string out;

@@ -4,6 +4,8 @@
 // persistence) and restarted on the same port. Nothing here talks to any address off
 // this machine. Tests that use it skip themselves when /usr/sbin/mosquitto is missing.
 #pragma once
+#include "tests/support/child_process.h"  // stop_process
+
 #include <string>
 #include <sys/types.h>
 
@@ -42,8 +44,6 @@ class MosquittoFixture {
 // exited with status 3", "... not accepting connections on 127.0.0.1:N after 5 s").
 // Shared by MosquittoFixture and TlsBroker.
 bool wait_until_accepting(pid_t& pid, int port, std::string* why = nullptr);
-// SIGTERM, up to 5 s for it to exit (so the broker saves its persistence), then SIGKILL.
-void stop_process(pid_t& pid);
 // True when something accepts TCP connections on 127.0.0.1:port.
 bool loopback_accepts(int port);
 // A loopback port nothing listens on now.
