@@ -81,11 +81,17 @@ struct ReeferPower {
 };
 
 // A position sample from the field (a truck's or guide vehicle's GNSS), latest wins.
+// A truck is named by the core's shipment id, or the way the field knows it: its plate
+// and/or its container number (either may be empty; the codec has checked the container's
+// ISO 6346 check digit). The position is in site metres: the codec converts WGS84.
 struct PositionReport {
   EntityKind entity = EntityKind::GuideVehicle;
   uint32_t id = 0;              // shipment id for trucks, fleet index for guide vehicles
   glm::vec2 position{0};
   float heading_rad = 0;
+  bool has_id = true;           // false: a truck named by plate / container only
+  std::string plate;
+  std::string container;
 };
 
 // A person in the control room (or over MQTT) asked for something.

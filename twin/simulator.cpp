@@ -3,6 +3,7 @@
 // site file's distributions. See simulator.h for what it must not do.
 #include "twin/simulator.h"
 #include "twin/contract.h"
+#include "twin/identifiers.h"
 
 #include <algorithm>
 #include <climits>
@@ -185,9 +186,9 @@ void Simulator::generate_shipment(const NextArrival& a, SimTime t) {
     goods = static_cast<uint16_t>(rng.pick(mix));
   }
   const bool reefer = goods < spec.goods.size() && rng.chance(spec.goods[goods].reefer_share);
-  char plate[24], container[16];
+  char plate[24];
   std::snprintf(plate, sizeof plate, a.direction == Direction::Export ? "12C-%05u" : "GXA-%05u", id % 100000);
-  std::snprintf(container, sizeof container, "GTWU%07u", id % 10000000);
+  const std::string container = make_container_number("GTW", 'U', id % 1000000);  // valid ISO 6346
   const bool own_missing = rng.chance(spec.rates.own_declaration_missing);
   const bool partner_missing = rng.chance(spec.rates.partner_declaration_missing);
   const bool mismatch = rng.chance(options_.overrides.mismatch.empty() ? spec.rates.partner_declaration_mismatch
@@ -197,7 +198,7 @@ void Simulator::generate_shipment(const NextArrival& a, SimTime t) {
     emit(t, a.site, DeclarationFiled{id, a.direction, goods, reefer, eligible, plate, container});
     if (!partner_missing) {
       PartnerDeclarationReceived p{id, goods, plate, container};
-      if (mismatch) p.container = std::string("GTWX") + (container + 4);  // the partner has another container
+      if (mismatch) p.container = make_container_number("GTX", 'U', id % 1000000);  // the partner has another container
       emit(t + seconds(spec.partner_delay_s), a.site, std::move(p));
     }
   }

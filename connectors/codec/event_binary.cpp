@@ -60,6 +60,8 @@ class Reader {
   size_t left() const { return size_ - pos_; }
   const std::string& why() const { return why_; }
   size_t error_at() const { return error_at_; }
+  uint8_t version() const { return version_; }
+  void set_version(uint8_t v) { version_ = v; }
 
   void fail(const std::string& why) {
     if (why_.empty()) {
@@ -161,6 +163,7 @@ class Reader {
   size_t pos_ = 0;
   std::string why_;
   size_t error_at_ = 0;
+  uint8_t version_ = 0;
 };
 
 constexpr unsigned kDirections = 2, kChannels = 4, kEntityKinds = 2, kRoles = 3;
@@ -214,7 +217,8 @@ bool put(Writer& w, const twin::PositionReport& b) {
   w.f32(b.position.x);
   w.f32(b.position.y);
   w.f32(b.heading_rad);
-  return true;
+  w.boolean(b.has_id);  // version 2 on
+  return w.str(b.plate) && w.str(b.container);
 }
 bool put(Writer& w, const twin::OperatorCommand& b) {
   if (!w.str(b.actor)) return false;
@@ -275,6 +279,10 @@ void get(Reader& r, twin::PositionReport& b) {
   b.position.x = r.f32("position.x");
   b.position.y = r.f32("position.y");
   b.heading_rad = r.f32("heading_rad");
+  if (r.version() < 2) return;  // version 1: a truck was always named by its shipment id
+  b.has_id = r.boolean("has_id");
+  b.plate = r.str("plate");
+  b.container = r.str("container");
 }
 void get(Reader& r, twin::OperatorCommand& b) {
   b.actor = r.str("actor");
@@ -334,9 +342,11 @@ EventDecodeResult decode_event(const uint8_t* data, size_t size) {
   if (size == 0 || data == nullptr) return EventDecodeError{0, "empty input"};
   Reader r(data, size);
   const uint8_t version = r.u8("version");
-  if (version != kEventBinaryVersion)
+  if (version < kEventBinaryOldestVersion || version > kEventBinaryVersion)
     return EventDecodeError{0, "unknown format version " + std::to_string(version) + " (this build reads " +
+                                   std::to_string(kEventBinaryOldestVersion) + " to " +
                                    std::to_string(kEventBinaryVersion) + ")"};
+  r.set_version(version);
   const uint8_t type = r.u8("event type");
   if (!r.ok()) return EventDecodeError{r.error_at(), r.why()};
   if (type >= std::variant_size_v<twin::EventBody>)

@@ -3,7 +3,7 @@
 // read files, touch SQLite or throw. Decoding treats its input as untrusted: every
 // length, enum and range is checked and a bad input gives an EventDecodeError.
 //
-// Supports: format version 1 (kEventBinaryVersion), every alternative of twin::EventBody
+// Supports: format versions 1 and 2 (kEventBinaryOldestVersion..kEventBinaryVersion; writes 2), every alternative of twin::EventBody
 // (ClockTick .. OperatorCommand). Strings up to kEventBinaryMaxString bytes, whole
 // encodings up to kEventBinaryMaxBytes. Floats are stored as their raw IEEE bits, so a
 // round trip is bit-identical.
@@ -14,6 +14,8 @@
 //
 // Change log:
 //   2026-11-25  version 1.
+//   2026-11-30  version 2: PositionReport adds has_id, plate, container after heading_rad
+//               (a truck named the way the field knows it). Version 1 still decodes.
 #pragma once
 #include "twin/event.h"
 
@@ -26,7 +28,8 @@
 
 namespace connectors {
 
-constexpr uint8_t kEventBinaryVersion = 1;
+constexpr uint8_t kEventBinaryVersion = 2;
+constexpr uint8_t kEventBinaryOldestVersion = 1;
 constexpr size_t kEventBinaryMaxBytes = 16 * 1024;   // a whole encoded event
 constexpr size_t kEventBinaryMaxString = 4 * 1024;   // one string field (plate, reason, ...)
 
