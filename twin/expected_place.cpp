@@ -52,7 +52,8 @@ ExpectedPlace expected_place(const SiteSpec& spec, const SiteState& s, const Shi
     e.index = sh.checkpoint;
     e.anchor = sh.server < cp.positions.size() ? cp.positions[sh.server] : cp.positions.front();
     e.tolerance_m = tol;
-    e.what = std::string(verb) + cp.id;
+    e.verb = verb;
+    e.name = &cp.id;
   };
   auto yard = [&](uint16_t y, const char* verb) {
     if (y >= spec.yards.size()) return;
@@ -60,7 +61,8 @@ ExpectedPlace expected_place(const SiteSpec& spec, const SiteState& s, const Shi
     e.index = y;
     e.anchor = centre(spec.yards[y]);
     e.tolerance_m = kYardTolerance_m;
-    e.what = std::string(verb) + spec.yards[y].id;
+    e.verb = verb;
+    e.name = &spec.yards[y].id;
   };
   switch (sh.phase) {
     case Phase::QueuedCheckpoint: checkpoint(ExpectedPlace::Kind::Queue, kQueueTolerance_m, "queued at "); break;
@@ -74,7 +76,8 @@ ExpectedPlace expected_place(const SiteSpec& spec, const SiteState& s, const Shi
         const bool reversed = sh.lane < s.lanes.size() && s.lanes[sh.lane].direction != lane.direction;
         e.anchor = reversed ? lane.polyline.back() : lane.polyline.front();
         e.tolerance_m = kQueueTolerance_m;
-        e.what = "queued for lane " + lane.id;
+        e.verb = "queued for lane ";
+        e.name = &lane.id;
       }
       break;
     case Phase::OnLane:
@@ -84,7 +87,8 @@ ExpectedPlace expected_place(const SiteSpec& spec, const SiteState& s, const Shi
         e.index = sh.lane;
         e.anchor = lane.polyline[lane.polyline.size() / 2];
         e.tolerance_m = kLaneTolerance_m;
-        e.what = "crossing lane " + lane.id;
+        e.verb = "crossing lane ";
+        e.name = &lane.id;
       }
       break;
     case Phase::QueuedYardSlot:

@@ -27,9 +27,13 @@ struct ExpectedPlace {
   uint16_t index = 0;        // lane, yard or checkpoint index
   glm::vec2 anchor{0};       // a point of the place (for a line from the truck to it)
   float tolerance_m = 0;
-  std::string what;          // "crossing lane E2", "in yard transfer", "queued at scanner"
+  // In words, "crossing lane E2": verb + name (the name points into the site spec, so
+  // finding the place allocates nothing; it is checked at every position report).
+  const char* verb = "";
+  const std::string* name = nullptr;
 
   bool known() const { return kind != Kind::None; }
+  std::string what() const { return std::string(verb) + (name ? *name : std::string()); }
 };
 
 // Where the process has the shipment now; Kind::None when its phase gives no place in the

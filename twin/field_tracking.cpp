@@ -60,7 +60,7 @@ void check_plan(Ctx& c, uint32_t idx) {
   c.s.counters.off_plan_alerts++;
   c.decide(DecisionKind::Alert, sh.id, place.index, 0, static_cast<int64_t>(t.off_plan_m),
            truck_name(sh) + " is reported in " + place_name(c.spec, t.position) + ", " + metres(t.off_plan_m) +
-               " from where the process has it (" + place.what + ")");
+               " from where the process has it (" + place.what() + ")");
 }
 
 FieldVehicle* find_undeclared(Ctx& c, const PositionReport& e) {
@@ -156,7 +156,7 @@ void forget_quiet_undeclared(Ctx& c) {
 
 std::string where_core_has(const Ctx& c, const Shipment& sh) {
   const ExpectedPlace place = expected_place(c.spec, c.s, sh);
-  if (place.known()) return place.what;
+  if (place.known()) return place.what();
   switch (sh.phase) {
     case Phase::Declared: return "declared, not arrived";
     case Phase::AtPartnerYard: return "at the partner yard";

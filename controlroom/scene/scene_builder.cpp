@@ -210,7 +210,7 @@ void truck(Ctx& c, uint32_t idx, glm::vec2 local, float yaw, uint32_t flags = 0,
       const ExpectedPlace place = expected_place(c.spec, c.s, sh);
       if (place.known()) c.out.ribbons.push_back({ribbon_points(c, {local, place.anchor}, 0.3f), 0.5f, palette::kOffPlan, false});
       if (c.opt.labels && sh.field.off_plan_alerted)
-        c.out.labels.push_back({c.w(local, 6), std::to_string(sh.id) + " off plan: " + place.what, palette::kLabelAlert});
+        c.out.labels.push_back({c.w(local, 6), std::to_string(sh.id) + " off plan: " + place.what(), palette::kLabelAlert});
     }
   }
   v.local = local;

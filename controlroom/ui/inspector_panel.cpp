@@ -25,7 +25,7 @@ static void where(const Core& core, const SiteSpec& spec, const FieldTrack& f, c
     ImGui::TextDisabled("process: no place in the site");
     return;
   }
-  ImGui::Text("process: %s (within %.0f m)", place->what.c_str(), static_cast<double>(place->tolerance_m));
+  ImGui::Text("process: %s (within %.0f m)", place->what().c_str(), static_cast<double>(place->tolerance_m));
   if (f.off_plan_m > 0)
     ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "OFF PLAN: %.0f m away%s", static_cast<double>(f.off_plan_m),
                        f.off_plan_alerted ? ", alerted" : "");
