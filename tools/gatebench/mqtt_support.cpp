@@ -42,9 +42,13 @@ bool Broker::start() {
   close(fd);
   port_ = ntohs(a.sin_port);
   const std::string conf = dir_ + "/mosquitto.conf";
+  // As root, the broker stays root: a change of user would clear the signal that ends it
+  // with the bench, and an orphan would hold the caller's output open. Its log goes to a
+  // file, shown if it does not start.
   std::ofstream(conf) << "listener " << port_ << " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                      << "max_queued_messages 0\nmax_inflight_messages 0\nset_tcp_nodelay true\nlog_type error\n";
-  pid_ = spawn({"/usr/sbin/mosquitto", "-c", conf}, -1, -1);
+                      << "max_queued_messages 0\nmax_inflight_messages 0\nset_tcp_nodelay true\nlog_type error\n"
+                      << "log_dest file " << dir_ << "/mosquitto.log\n" << (geteuid() == 0 ? "user root\n" : "");
+  pid_ = spawn({"/usr/sbin/mosquitto", "-c", conf}, -1, -1, true);
   if (pid_ < 0) return false;
   for (int i = 0; i < 250; ++i) {
     int c = socket(AF_INET, SOCK_STREAM, 0);
@@ -54,6 +58,8 @@ bool Broker::start() {
     if (ok) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  std::ifstream log(dir_ + "/mosquitto.log");
+  for (std::string line; std::getline(log, line);) std::fprintf(stderr, "mosquitto: %s\n", line.c_str());
   return false;
 }
 
@@ -107,7 +113,7 @@ void number_after(pipeline::Sequencer& sequencer, const twin::Core& core) {
   }
 }
 
-pid_t spawn(const std::vector<std::string>& argv, int stdin_fd, int stdout_fd) {
+pid_t spawn(const std::vector<std::string>& argv, int stdin_fd, int stdout_fd, bool quiet_stderr) {
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -117,6 +123,7 @@ pid_t spawn(const std::vector<std::string>& argv, int stdin_fd, int stdout_fd) {
     const int null = open("/dev/null", O_RDWR);
     dup2(stdin_fd >= 0 ? stdin_fd : null, 0);
     dup2(stdout_fd >= 0 ? stdout_fd : null, 1);
+    if (quiet_stderr) dup2(null, 2);
     for (int fd = 3; fd < 1024; ++fd) close(fd);  // no pipe ends kept open by accident
     execv(args[0], args.data());
     _exit(127);

@@ -57,9 +57,10 @@ std::unique_ptr<twin::Core> core_at(const std::vector<twin::SiteSpec>& sites, co
 // the core's last seq (the twin's own events, discarded, take the seqs before).
 void number_after(pipeline::Sequencer& sequencer, const twin::Core& core);
 
-// Starts argv[0] (a path) with stdin / stdout from the given descriptors (-1: /dev/null);
-// the child gets SIGTERM when the bench dies. Returns its pid, or -1.
-pid_t spawn(const std::vector<std::string>& argv, int stdin_fd, int stdout_fd);
+// Starts argv[0] (a path) with stdin / stdout from the given descriptors (-1: /dev/null)
+// and stderr the bench's (or /dev/null); the child gets SIGTERM when the bench dies
+// (unless it changes its user). Returns its pid, or -1.
+pid_t spawn(const std::vector<std::string>& argv, int stdin_fd, int stdout_fd, bool quiet_stderr = false);
 
 double percentile(std::vector<double>& v, double p);
 
