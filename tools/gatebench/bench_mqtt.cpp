@@ -9,6 +9,7 @@
 // publish-to-applied latency (p50/p99/max), drops (superseded positions) and QoS 1 loss.
 // Nothing leaves this machine: the broker listens on 127.0.0.1 only.
 #include "benches.h"
+#include "mqtt_support.h"
 
 #include "pipeline/frame_loop.h"
 
@@ -19,13 +20,9 @@
 #include "twin/run.h"
 #include "twin/site_plan.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,7 +32,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <new>
 #include <string>
@@ -49,80 +45,6 @@ namespace gatebench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
-
-// A private mosquitto on a free loopback port, for the length of the bench.
-class Broker {
- public:
-  bool start() {
-    char tmpl[] = "/tmp/gatebench-mosquitto-XXXXXX";
-    if (!mkdtemp(tmpl)) return false;
-    dir_ = tmpl;
-    chmod(dir_.c_str(), 0777);  // run as root, mosquitto drops to its own user
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t n = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
-    close(fd);
-    port_ = ntohs(a.sin_port);
-    const std::string conf = dir_ + "/mosquitto.conf";
-    std::ofstream(conf) << "listener " << port_ << " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                        << "max_queued_messages 0\nmax_inflight_messages 0\nset_tcp_nodelay true\nlog_type error\n";
-    pid_ = fork();
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the bench, even if it crashes
-      freopen("/dev/null", "w", stdout);
-      execl("/usr/sbin/mosquitto", "/usr/sbin/mosquitto", "-c", conf.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 250; ++i) {
-      int c = socket(AF_INET, SOCK_STREAM, 0);
-      a.sin_port = htons(static_cast<uint16_t>(port_));
-      bool ok = connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-      close(c);
-      if (ok) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-  }
-  ~Broker() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (!dir_.empty()) std::system(("rm -rf '" + dir_ + "'").c_str());
-  }
-  std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  std::string dir_;
-  int port_ = 0;
-  pid_t pid_ = -1;
-};
-
-struct Entity {
-  uint8_t site;
-  twin::EntityKind kind;
-  uint32_t id;
-};
-
-// Vehicles in the area: trucks that have arrived and not yet left or cleared, plus the
-// unmanned guide vehicles (always in the area).
-std::vector<Entity> vehicles_in_area(const twin::Core& core) {
-  std::vector<Entity> v;
-  const auto& w = core.state();
-  for (size_t s = 0; s < w.sites.size(); ++s) {
-    for (const twin::Shipment& sh : w.sites[s].shipments)
-      if (sh.arrived_ms >= 0 && sh.phase != twin::Phase::Cleared && sh.phase != twin::Phase::Left)
-        v.push_back({static_cast<uint8_t>(s), twin::EntityKind::Truck, sh.id});
-    for (size_t g = 0; g < w.sites[s].fleet.size(); ++g)
-      v.push_back({static_cast<uint8_t>(s), twin::EntityKind::GuideVehicle, static_cast<uint32_t>(g)});
-  }
-  return v;
-}
 
 // The vehicles in the area of a core, computed once per core.
 const std::vector<Entity>& entities_at_peak(const twin::Core& core) {
@@ -132,16 +54,13 @@ const std::vector<Entity>& entities_at_peak(const twin::Core& core) {
   return v;
 }
 
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  size_t k = static_cast<size_t>(std::min<double>(v.size() - 1, std::floor(p * (v.size() - 1) + 0.5)));
-  std::nth_element(v.begin(), v.begin() + k, v.end());
-  return v[k];
-}
-
 }  // namespace
 
 int bench_mqtt(int argc, char** argv) {
+  // --field lean: mosquitto_pub as the field, against mosquitto_sub (bench_mqtt_lean.cpp).
+  // --field own (the default): this file's publisher, as below.
+  for (int i = 1; i + 1 < argc; i += 2)
+    if (std::string(argv[i]) == "--field" && std::string(argv[i + 1]) == "lean") return bench_mqtt_lean(argc, argv);
   uint64_t seed = 7;
   double seconds = 10, rate = 0, multiple = 10;
   int ordered_per_s = 100;
@@ -155,9 +74,10 @@ int bench_mqtt(int argc, char** argv) {
     else if (f == "--multiple") multiple = std::atof(argv[i + 1]);
     else if (f == "--ordered") ordered_per_s = std::atoi(argv[i + 1]);  // QoS 1 ticks per second
     else if (f == "--publishers") publishers = std::max(1, std::atoi(argv[i + 1]));
+    else if (f == "--field" && std::string(argv[i + 1]) == "own") continue;
     else if (f == "--batch") batch = std::clamp<size_t>(std::strtoul(argv[i + 1], nullptr, 10), 1, connectors::kMaxBatchPositions);
     else {
-      std::fprintf(stderr, "gatebench mqtt: flags are --seconds S --rate N --multiple M --ordered N --publishers N --batch N --seed N\n");
+      std::fprintf(stderr, "gatebench mqtt: flags are [--field own|lean] --seconds S --rate N --multiple M --ordered N --publishers N --batch N --seed N\n                       (--field lean: see gatebench --help)\n");
       return 2;
     }
   }
@@ -327,6 +247,7 @@ int bench_mqtt(int argc, char** argv) {
     lo2.publish_decisions = false;
     connectors::TwinLink offline(c2.sites(), lo2, nullptr);
     pipeline::Sequencer seq2;
+    number_after(seq2, c2);
     FrameLoop loop2(c2, offline.queue(), seq2, nullptr, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(500)});
     const size_t n = 400000;
     std::vector<connectors::EncodedMessage> msgs;
@@ -361,6 +282,7 @@ int bench_mqtt(int argc, char** argv) {
   lo.broker.client_id = "gatebench-twin";
   connectors::TwinLink link(core.sites(), lo, [](const std::string& l) { std::fprintf(stderr, "gatebench: %s\n", l.c_str()); });
   pipeline::Sequencer sequencer;
+  number_after(sequencer, core);
   FrameLoop loop(core, link.queue(), sequencer, &link, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(500)});
   std::vector<double> lat_pos, lat_ord;
   lat_pos.reserve(total_pos);

@@ -5,6 +5,7 @@ namespace gatebench {
 int bench_core(int argc, char** argv);
 int bench_store(int argc, char** argv);   // bench_store.cpp
 int bench_mqtt(int argc, char** argv);    // bench_mqtt.cpp
+int bench_mqtt_lean(int argc, char** argv);  // bench_mqtt_lean.cpp: gatebench mqtt --field lean
 int bench_render(int argc, char** argv);  // bench_render.cpp, only with the engine
 int bench_frame(int argc, char** argv);
 int bench_replay(int argc, char** argv);  // bench_replay.cpp

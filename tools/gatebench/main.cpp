@@ -28,9 +28,22 @@ const Bench kBenches[] = {
     // Other benches register here, one line each.
 };
 
+// Flags of the benches that take them (a bench's own error message names them too).
+const char* const kMqttFlags =
+    "\nmqtt flags:\n"
+    "  own publisher (default): [--field own] [--seconds S] [--multiple M | --rate N] [--batch N]\n"
+    "      [--publishers P] [--ordered N] [--seed N]\n"
+    "  lean field:  --field lean [--sources 200] [--messages N] [--publishers P] [--seconds S]\n"
+    "      [--multiple M | --rate N] [--frame-hz F] [--seed N]\n"
+    "      mosquitto_pub -l from pre-generated files (one telemetry/position per line, S sources),\n"
+    "      against mosquitto_sub alone on the same broker; then a paced run at M x the 2030 peak\n"
+    "      (default 10) for S seconds (default 5; 0: none) with publish-to-applied and\n"
+    "      publish-to-drawn latency (frames at F Hz, default 60). docs/mqtt.md, Throughput.\n";
+
 void usage() {
   std::printf("usage: gatebench <bench> [options]\n\nbenches:\n");
   for (const Bench& b : kBenches) std::printf("  %-10s %s\n", b.name, b.what);
+  std::printf("%s", kMqttFlags);
 }
 }  // namespace
 
