@@ -65,7 +65,7 @@ struct Gatesim {
   std::string log;
   Gatesim(const MosquittoFixture& broker, const std::string& flags, const std::string& name) {
     log = broker.dir() + "/" + name + ".log";
-    const std::string cmd = testsupport::gatesim_path() + " --hours 1 --seed 11 --json --no-progress --broker " +
+    const std::string cmd = testsupport::gatesim_path() + " --seed 11 --json --no-progress --broker " +
                             broker.uri() + " --source " + name + " " + flags + " 2>" + log;
     run = std::async(std::launch::async, [cmd] {
       int rc = -1;
@@ -138,10 +138,17 @@ TEST_CASE("gatesim --closed-loop obeys closed lanes and holds: the twin and the 
 
   SECTION("closed loop: no divergence, the same state hash, every command accepted") {
     Twin twin(broker, "twin-loop");
+    // Every decision of the twin at m1119, to see the held truck go on once released.
+    ChildProcess watch;
+    const std::string watched = broker.dir() + "/decisions.log";
+    REQUIRE(watch.start(find_program("mosquitto_sub"),
+                        {"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-q", "1", "-t",
+                         "gatetwin/v1/m1119/twin/decision"},
+                        watched));
     const auto t0 = std::chrono::steady_clock::now();
     // Paced (an hour in 15 s) so that the commands land at known simulated times; the
-    // lock-step comes on top (at --speed max this quiet hour takes 0.2 s).
-    Gatesim sim(broker, "--closed-loop --speed 240", "field-loop");
+    // lock-step comes on top (at --speed max this quiet night takes 0.4 s).
+    Gatesim sim(broker, "--closed-loop --hours 1.5 --speed 240", "field-loop");
     Console console{broker};
     const int64_t closed_at = wait_sim_time(broker, 10 * twin::kMinute);
     for (const auto& l : lanes) console.send("{\"kind\":\"close_lane\",\"lane\":\"" + l + "\"}", closed_at);
@@ -154,7 +161,7 @@ TEST_CASE("gatesim --closed-loop obeys closed lanes and holds: the twin and the 
     REQUIRE(held > 0);
     const int64_t hold_at = wait_sim_time(broker, 0);
     console.send("{\"kind\":\"hold_vehicle\",\"shipment\":" + std::to_string(held) + "}", hold_at);
-    const int64_t reopen_at = wait_sim_time(broker, closed_at + 15 * twin::kMinute);
+    const int64_t reopen_at = wait_sim_time(broker, closed_at + 10 * twin::kMinute);
     REQUIRE(sim.running());  // the commands reached the twin while gatesim ran
     console.send("{\"kind\":\"release_vehicle\",\"shipment\":" + std::to_string(held) + "}", reopen_at);
     for (const auto& l : lanes) console.send("{\"kind\":\"open_lane\",\"lane\":\"" + l + "\"}", reopen_at);
@@ -162,9 +169,24 @@ TEST_CASE("gatesim --closed-loop obeys closed lanes and holds: the twin and the 
     json out = sim.finish(rc);
     const double sim_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     json stats = twin.stop();
+    watch.stop();
+    // The held truck went on after its release and left the area: the simulated field acted
+    // on decisions that an operator's command, not its own event, caused.
+    int64_t exited_at = -1;
+    {
+      std::ifstream in(watched);
+      for (std::string line; std::getline(in, line);) {
+        json d = json::parse(line, nullptr, false);
+        if (d.is_object() && d.value("kind", "") == "exited" && d.value("shipment", int64_t{-1}) == held)
+          exited_at = d["t_ms"].get<int64_t>();
+      }
+    }
+    CHECK(exited_at > reopen_at);
     INFO("gatesim --json: " << out.dump());
     INFO("twin field stats: " << stats["field"].dump());
-    WARN("closed loop: a simulated hour in " << sim_s << " s; " << out["closed_loop"].dump() << "; hold on shipment " << held);
+    WARN("closed loop: 1.5 simulated hours in " << sim_s << " s; " << out["closed_loop"].dump() << "; shipment " << held
+                                              << " held at " << hold_at << " ms, released at " << reopen_at << " ms, left at "
+                                              << exited_at << " ms");
     REQUIRE(rc == 0);
     CHECK(out["closed_loop"]["end"] == "done");
     CHECK(out["closed_loop"]["foreign"].get<uint64_t>() >= 6);
@@ -187,7 +209,7 @@ TEST_CASE("gatesim --closed-loop obeys closed lanes and holds: the twin and the 
     Console console{broker};
     // Closed before the field starts, never reopened: the open-loop simulator does not hear it.
     for (const auto& l : lanes) console.send("{\"kind\":\"close_lane\",\"lane\":\"" + l + "\"}", 0);
-    Gatesim sim(broker, "--speed max", "field-open");
+    Gatesim sim(broker, "--hours 1 --speed max", "field-open");
     int rc = -1;
     json out = sim.finish(rc);
     std::this_thread::sleep_for(1s);  // the twin folds what is in flight

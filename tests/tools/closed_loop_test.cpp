@@ -65,6 +65,30 @@ twin::SimOptions options(const std::vector<twin::SiteSpec>& sites) {
   return o;
 }
 
+// The same run in-process: each command folded right after the simulator gave the event it
+// precedes (as the fake twin folds it), its decisions observed by the simulator, every
+// event with the twin's seq and clock. The closed loop must end exactly here.
+std::string reference_hash(const std::vector<twin::SiteSpec>& sites, const FakeTwin& plan, twin::SimTime end) {
+  twin::Core core(sites);
+  twin::Simulator sim(core.sites(), options(sites));
+  uint64_t own = 0, seq = 0;
+  twin::Decisions d;
+  auto fold = [&](uint8_t site, twin::SimTime t, twin::EventBody body) {
+    twin::Event e{++seq, std::max(t, core.state().now_ms), site, std::move(body)};
+    d.clear();
+    core.apply(e, d);
+    sim.observe(d);
+  };
+  while (sim.next_time() <= end) {
+    twin::Event e = sim.next();
+    for (auto& [after, c] : plan.commands)
+      if (after == own) fold(plan.command_site, 0, c);
+    ++own;
+    fold(e.site, e.time_ms, e.body);
+  }
+  return std::to_string(core.state_hash());
+}
+
 int64_t divergences(const twin::Core& c) {
   int64_t n = 0;
   for (const auto& s : c.state().sites) n += s.counters.divergences;
@@ -95,6 +119,7 @@ TEST_CASE("closed loop: the simulator folds the twin's stream and obeys its comm
     CHECK(r.foreign == 4);
     CHECK(r.own == twin.own);
     CHECK(core.state_hash() == twin.core.state_hash());
+    CHECK(std::to_string(core.state_hash()) == reference_hash(sites, twin, 2 * twin::kHour));
     CHECK(divergences(twin.core) == 0);
     int64_t accepted = 0;
     for (const auto& s : twin.core.state().sites) accepted += s.counters.commands_accepted;
