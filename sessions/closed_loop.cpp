@@ -66,12 +66,18 @@ ClosedLoopResult run_closed_loop(twin::Core& core, twin::Simulator& sim, twin::S
       if (!port.publish(mine)) return fail(ClosedLoopEnd::PublishFailed, "could not publish event " + std::to_string(mine.seq));
       const auto sent = Clock::now();
       const auto deadline = sent + options.echo_timeout;
+      bool resent = false;
       for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         StreamRead read = port.next(std::clamp(left, std::chrono::milliseconds(0), kStopPoll));
         if (auto* f = std::get_if<StreamFailure>(&read)) return fail(ClosedLoopEnd::StreamFailed, f->message);
         if (std::holds_alternative<StreamTimeout>(read)) {
           if (stopped()) return fail(ClosedLoopEnd::Stopped, "stopped");
+          if (!resent && Clock::now() - sent >= options.resend_after) {
+            resent = true;
+            ++r.resent;
+            if (!port.publish(mine)) return fail(ClosedLoopEnd::PublishFailed, "could not publish event " + std::to_string(mine.seq));
+          }
           if (Clock::now() < deadline) continue;
           return fail(ClosedLoopEnd::NoEcho,
                       "the twin did not fold the simulator's event " + std::to_string(mine.seq) + " (" +

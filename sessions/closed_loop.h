@@ -49,6 +49,9 @@ class ClosedLoopPort {
 
 struct ClosedLoopOptions {
   std::chrono::milliseconds echo_timeout{10000};  // the twin must fold a published event within this
+  // Published again (same source seq) when no echo came within this: a twin that had not
+  // yet subscribed never saw it; one that did drops the copy as stale (docs/mqtt.md "Order").
+  std::chrono::milliseconds resend_after{2000};
   std::chrono::milliseconds idle{1000};           // after the end: fold until the stream is this quiet
   const std::atomic<bool>* stop = nullptr;        // set (by a signal handler) to stop after the event in hand
 };
@@ -67,6 +70,7 @@ struct ClosedLoopResult {
   std::string message;          // why, when not Done
   uint64_t own = 0;             // simulator events published and folded
   uint64_t foreign = 0;         // stream events from elsewhere folded (commands, other sources)
+  uint64_t resent = 0;          // events published a second time (no echo within resend_after)
   double round_trip_ms_total = 0;  // publish to echo, summed over `own`
   double round_trip_ms_max = 0;
 };

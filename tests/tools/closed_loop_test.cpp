@@ -34,6 +34,7 @@ struct FakeTwin : sessions::ClosedLoopPort {
   uint64_t own = 0, seq = 0;
   bool hide_foreign = false;  // the open loop: the field never hears the commands
   bool drop_all = false;      // a twin that does not fold anything
+  int drop_first = 0;         // publishes lost before the twin subscribed
 
   explicit FakeTwin(const std::vector<twin::SiteSpec>& sites) : core(sites) {}
   void fold(uint8_t site, twin::SimTime t, twin::EventBody body, bool foreign) {
@@ -44,6 +45,10 @@ struct FakeTwin : sessions::ClosedLoopPort {
   }
   bool publish(const twin::Event& e) override {
     if (drop_all) return true;
+    if (drop_first > 0) {
+      --drop_first;
+      return true;
+    }
     for (auto& [after, c] : commands)
       if (after == own) fold(command_site, 0, c, true);
     ++own;
@@ -132,6 +137,14 @@ TEST_CASE("closed loop: the simulator folds the twin's stream and obeys its comm
     CHECK(r.foreign == 0);
     CHECK(core.state_hash() != twin.core.state_hash());
     CHECK(divergences(twin.core) > 0);
+  }
+  SECTION("an event the twin never saw (not yet subscribed) is published again") {
+    twin.drop_first = 1;
+    lo.resend_after = std::chrono::milliseconds(0);
+    auto r = sessions::run_closed_loop(core, sim, 2 * twin::kHour, twin, lo);
+    CHECK(r.end == sessions::ClosedLoopEnd::Done);
+    CHECK(r.resent == 1);
+    CHECK(core.state_hash() == twin.core.state_hash());
   }
   SECTION("a twin that folds nothing: no echo, a clear end") {
     twin.drop_all = true;

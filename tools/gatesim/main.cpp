@@ -230,7 +230,7 @@ int main(int argc, char** argv) {
     }
     std::fprintf(stderr, "gatesim: published %llu messages to %s as source \"%s\" (seq 1..%llu)\n",
                  static_cast<unsigned long long>(published), args.broker.c_str(), args.source.c_str(),
-                 static_cast<unsigned long long>(published));
+                 static_cast<unsigned long long>(published - loop.resent));  // a resend repeats a seq
   }
   if (recording) {
     recording->snapshot(core, end);
@@ -246,8 +246,9 @@ int main(int argc, char** argv) {
   nlohmann::json loop_json;
   if (reader) {
     const double mean_ms = loop.own ? loop.round_trip_ms_total / loop.own : 0;
-    const double per_hour = args.hours > 0 ? wall_s / args.hours : 0;
-    loop_json = {{"end", sessions::to_string(loop.end)}, {"own", loop.own}, {"foreign", loop.foreign},
+    const double sim_hours = static_cast<double>(core.state().now_ms) / twin::kHour;  // reached (a stop ends early)
+    const double per_hour = sim_hours > 0 ? wall_s / sim_hours : 0;
+    loop_json = {{"end", sessions::to_string(loop.end)}, {"own", loop.own}, {"foreign", loop.foreign}, {"resent", loop.resent},
                  {"round_trip_ms_mean", mean_ms}, {"round_trip_ms_max", loop.round_trip_ms_max},
                  {"wall_s_per_simulated_hour", per_hour}};
     std::fprintf(stderr, "gatesim: closed loop %s: folded %llu own and %llu foreign events; round trip %.2f ms mean, %.1f ms max; %.1f s per simulated hour\n",
