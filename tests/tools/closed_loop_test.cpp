@@ -1,7 +1,9 @@
 // The closed loop's lock-step (sessions/closed_loop.h) without a broker: a fake twin port
 // sequences the simulator's published events with an operator's commands (close E1 and E2
-// at m1119, later reopen them) into its own core and hands its stream back. The loop's
-// core must end equal to the fake twin's, and the twin must count no divergence; a port
+// at m1119, later reopen them; force an inspection; hold a truck at gate-in and release it)
+// into its own core and hands its stream back. The loop's core must end equal to the fake
+// twin's and to the same commands folded in-process, the twin must count no divergence,
+// and the held and the forced trucks must finish their flow; a port
 // that hides the foreign events from the loop (the open loop) makes the field diverge.
 #include "sessions/closed_loop.h"
 
@@ -13,6 +15,16 @@
 #include <deque>
 
 namespace {
+
+twin::OperatorCommand vehicle_command(twin::CommandKind kind, uint32_t shipment) {
+  twin::OperatorCommand c;
+  c.actor = "test";
+  c.role = twin::Role::Supervisor;
+  c.reason = "closed-loop test";
+  c.command.kind = kind;
+  c.command.shipment = shipment;
+  return c;
+}
 
 twin::OperatorCommand lane_command(const twin::SiteSpec& site, twin::CommandKind kind, const std::string& lane) {
   twin::OperatorCommand c;
@@ -43,6 +55,24 @@ struct FakeTwin : sessions::ClosedLoopPort {
     core.apply(e, d);
     if (!(foreign && hide_foreign)) stream.push_back(e);
   }
+  // Vehicle commands name a shipment the twin has at a checkpoint before the scanner: planned
+  // with shipment 0 (a new one) or ~0u (the one the previous vehicle command named).
+  uint32_t last_picked = 0;
+  void pick(twin::OperatorCommand& c) {
+    if (c.command.kind != twin::CommandKind::HoldVehicle && c.command.kind != twin::CommandKind::ReleaseVehicle &&
+        c.command.kind != twin::CommandKind::ForceInspection)
+      return;
+    if (c.command.shipment == ~0u) {
+      c.command.shipment = last_picked;
+      return;
+    }
+    for (const twin::Shipment& sh : core.state().sites[command_site].shipments)
+      if (!sh.held && !sh.forced_inspection && !sh.scanned &&
+          (sh.phase == twin::Phase::QueuedCheckpoint || sh.phase == twin::Phase::AtCheckpoint)) {
+        c.command.shipment = last_picked = sh.id;
+        return;
+      }
+  }
   bool publish(const twin::Event& e) override {
     if (drop_all) return true;
     if (drop_first > 0) {
@@ -50,7 +80,10 @@ struct FakeTwin : sessions::ClosedLoopPort {
       return true;
     }
     for (auto& [after, c] : commands)
-      if (after == own) fold(command_site, 0, c, true);
+      if (after == own) {
+        pick(c);  // resolved in place: the reference run folds the same commands
+        fold(command_site, 0, c, true);
+      }
     ++own;
     fold(e.site, e.time_ms, e.body, false);
     return true;
@@ -115,20 +148,39 @@ TEST_CASE("closed loop: the simulator folds the twin's stream and obeys its comm
     twin.commands.push_back({200, lane_command(sites[m1119], twin::CommandKind::CloseLane, lane)});
     twin.commands.push_back({1500, lane_command(sites[m1119], twin::CommandKind::OpenLane, lane)});
   }
+  twin.commands.push_back({300, vehicle_command(twin::CommandKind::ForceInspection, 0)});
+  twin.commands.push_back({400, vehicle_command(twin::CommandKind::HoldVehicle, 0)});
+  twin.commands.push_back({900, vehicle_command(twin::CommandKind::ReleaseVehicle, ~0u)});  // the held one
   sessions::ClosedLoopOptions lo;
   lo.idle = std::chrono::milliseconds(0);
+  auto shipment = [&](uint32_t id) -> const twin::Shipment* {
+    for (const twin::Shipment& sh : twin.core.state().sites[m1119].shipments)
+      if (sh.id == id) return &sh;
+    return nullptr;  // retired: done
+  };
 
   SECTION("closed: equal hashes, no divergence") {
     auto r = sessions::run_closed_loop(core, sim, 2 * twin::kHour, twin, lo);
     CHECK(r.end == sessions::ClosedLoopEnd::Done);
-    CHECK(r.foreign == 4);
+    CHECK(r.foreign == 7);
     CHECK(r.own == twin.own);
     CHECK(core.state_hash() == twin.core.state_hash());
     CHECK(std::to_string(core.state_hash()) == reference_hash(sites, twin, 2 * twin::kHour));
     CHECK(divergences(twin.core) == 0);
     int64_t accepted = 0;
     for (const auto& s : twin.core.state().sites) accepted += s.counters.commands_accepted;
-    CHECK(accepted == 4);
+    CHECK(accepted == 7);
+    // The held truck went on once released, and the forced one was inspected: both done.
+    const uint32_t forced = twin.commands[4].second.command.shipment, held = twin.commands[5].second.command.shipment;
+    REQUIRE(held != 0);
+    REQUIRE(forced != 0);
+    for (uint32_t id : {held, forced}) {
+      const twin::Shipment* sh = shipment(id);
+      INFO("shipment " << id << " phase " << (sh ? twin::to_string(sh->phase) : "retired"));
+      CHECK((!sh || sh->outcome != twin::Outcome::Open));
+    }
+    const twin::Shipment* f = shipment(forced);
+    if (f) CHECK(f->check_done);
   }
   SECTION("open (the commands hidden from the field): the twin counts divergences") {
     twin.hide_foreign = true;
