@@ -15,7 +15,7 @@ namespace {
 MqttClientOptions client_options(const StreamFollowerOptions& o) {
   MqttClientOptions c;
   c.broker = o.broker;
-  c.clean_session = false;   // the broker queues the stream for us while we are away
+  c.clean_session = o.clean_session;  // default false: the broker queues the stream for us while we are away
   c.subscriptions = {stream_topic(), stream_head_topic()};
   return c;
 }

@@ -40,6 +40,8 @@ using CatchUpFunction = std::function<CatchUpResult(int64_t session, uint64_t fr
 
 struct StreamFollowerOptions {
   BrokerConfig broker;                 // its own connection and client id
+  bool clean_session = false;          // true: the broker keeps nothing for us between
+                                       // connections (gatesim --closed-loop: no old run's stream)
   size_t max_pending = 262144;         // events held out of order
   int64_t gap_wait_ms = 500;           // a gap waits this long for the stream before catch-up
   int64_t catch_up_retry_ms = 250;     // then retries this often while the gap stays

@@ -3,21 +3,27 @@
 // seed and flags give the same state hash. With --broker it also publishes every
 // simulator event as a field message (docs/mqtt.md), paced by --speed, so a twin
 // listening on the broker folds the same events and reaches the same state hash.
+// With --closed-loop its core folds the twin's stream instead, in lock-step
+// (sessions/closed_loop.h), so operator commands reach the simulator.
 #include "capacity_table.h"
 #include "scenario_cmd.h"
 #include "sim_args.h"
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/field_publisher.h"
+#include "connectors/mqtt/twin_stream_reader.h"
 #include "connectors/files/site_file.h"
 #include "twin/kpi.h"
 #include "twin/run.h"
 #include "twin/trace.h"
 
+#include "sessions/closed_loop.h"
 #include "sessions/session_writer.h"
 
+#include <csignal>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -28,6 +34,21 @@
 using namespace sessions;
 
 namespace {
+
+std::atomic<bool> g_stop{false};  // --closed-loop: SIGINT / SIGTERM stop after the event in hand
+
+// The closed loop's ends: gatesim's publish (paced) and the twin's stream.
+struct LoopPort : sessions::ClosedLoopPort {
+  std::function<bool(const twin::Event&)> send;
+  connectors::TwinStreamReader* reader = nullptr;
+  bool publish(const twin::Event& e) override { return send(e); }
+  sessions::StreamRead next(std::chrono::milliseconds wait) override {
+    connectors::StreamReadResult r = reader->next(wait);
+    if (auto* e = std::get_if<twin::Event>(&r)) return std::move(*e);
+    if (auto* f = std::get_if<connectors::StreamReadFailure>(&r)) return sessions::StreamFailure{f->message};
+    return sessions::StreamTimeout{};
+  }
+};
 
 void progress_bar(double fraction) {
   const int width = 40;
@@ -98,6 +119,28 @@ int main(int argc, char** argv) {
       return 4;
     }
   }
+  // --closed-loop: the twin's stream on a connection of its own, heard before anything is published.
+  std::unique_ptr<connectors::TwinStreamReader> reader;
+  if (args.closed_loop) {
+    auto cfg = connectors::make_broker_config(args.broker, args.client_id + "-loop", args.mqtt_config, connectors::mqtt_environment());
+    if (auto* err = std::get_if<connectors::BrokerConfigError>(&cfg)) {
+      std::fprintf(stderr, "gatesim: %s\n", err->message.c_str());
+      return 2;
+    }
+    connectors::TwinStreamReaderOptions ro;
+    ro.broker = std::get<connectors::BrokerConfig>(cfg);
+    reader = std::make_unique<connectors::TwinStreamReader>(ro, [](const std::string& line) {
+      std::fprintf(stderr, "gatesim: %s\n", line.c_str());
+    });
+    reader->start();
+    if (std::string why = reader->wait_for_twin(std::chrono::seconds(10)); !why.empty()) {
+      std::fprintf(stderr, "gatesim: --closed-loop: %s\n", why.c_str());
+      return 5;
+    }
+    std::signal(SIGINT, [](int) { g_stop = true; });
+    std::signal(SIGTERM, [](int) { g_stop = true; });
+    std::fprintf(stderr, "gatesim: closed loop with the twin on %s (stream as %s)\n", args.broker.c_str(), ro.broker.client_id.c_str());
+  }
   const auto pace_start = std::chrono::steady_clock::now();
   auto publish = [&](const twin::Event& e) {
     if (publish_failed) return;
@@ -147,7 +190,7 @@ int main(int argc, char** argv) {
   if (trace.is_open() || args.check || publisher || recording)
     after = [&](const twin::Event& e, const twin::Decisions& d) {
       if (recording) recording->append(e, d, core);
-      if (publisher) publish(e);
+      if (publisher && !reader) publish(e);  // the closed loop publishes before it folds
       if (trace.is_open()) trace << twin::trace_line(e, d, core.sites()) << '\n';
       if (args.check && violations.empty()) {
         violations = core.check_invariants();
@@ -159,10 +202,25 @@ int main(int argc, char** argv) {
   const bool bar = args.progress && isatty(STDERR_FILENO) && args.hours >= 12;
   const auto wall_start = std::chrono::steady_clock::now();
   uint64_t events = 0;
-  for (twin::SimTime t = 0; t < end;) {
-    t = std::min(end, t + twin::kHour);
-    events += twin::run_until(core, sim, t, after);
-    if (bar) progress_bar(static_cast<double>(t) / end);
+  sessions::ClosedLoopResult loop;
+  if (reader) {
+    LoopPort port;
+    port.reader = reader.get();
+    port.send = [&](const twin::Event& e) {
+      publish(e);
+      return !publish_failed;
+    };
+    sessions::ClosedLoopOptions lo;
+    lo.stop = &g_stop;
+    loop = sessions::run_closed_loop(core, sim, end, port, lo, after);
+    events = loop.own + loop.foreign;
+    reader->stop();
+  } else {
+    for (twin::SimTime t = 0; t < end;) {
+      t = std::min(end, t + twin::kHour);
+      events += twin::run_until(core, sim, t, after);
+      if (bar) progress_bar(static_cast<double>(t) / end);
+    }
   }
   if (bar) std::fprintf(stderr, "\r%60s\r", "");
   if (publisher) {
@@ -172,7 +230,7 @@ int main(int argc, char** argv) {
     }
     std::fprintf(stderr, "gatesim: published %llu messages to %s as source \"%s\" (seq 1..%llu)\n",
                  static_cast<unsigned long long>(published), args.broker.c_str(), args.source.c_str(),
-                 static_cast<unsigned long long>(published));
+                 static_cast<unsigned long long>(published - loop.resent));  // a resend repeats a seq
   }
   if (recording) {
     recording->snapshot(core, end);
@@ -184,6 +242,25 @@ int main(int argc, char** argv) {
                  static_cast<long long>(recording->session()), args.record_path.c_str());
   }
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  int loop_code = 0;
+  nlohmann::json loop_json;
+  if (reader) {
+    const double mean_ms = loop.own ? loop.round_trip_ms_total / loop.own : 0;
+    const double sim_hours = static_cast<double>(core.state().now_ms) / twin::kHour;  // reached (a stop ends early)
+    const double per_hour = sim_hours > 0 ? wall_s / sim_hours : 0;
+    loop_json = {{"end", sessions::to_string(loop.end)}, {"own", loop.own}, {"foreign", loop.foreign}, {"resent", loop.resent},
+                 {"round_trip_ms_mean", mean_ms}, {"round_trip_ms_max", loop.round_trip_ms_max},
+                 {"wall_s_per_simulated_hour", per_hour}};
+    std::fprintf(stderr, "gatesim: closed loop %s: folded %llu own and %llu foreign events; round trip %.2f ms mean, %.1f ms max; %.1f s per simulated hour\n",
+                 sessions::to_string(loop.end), static_cast<unsigned long long>(loop.own), static_cast<unsigned long long>(loop.foreign),
+                 mean_ms, loop.round_trip_ms_max, per_hour);
+    if (loop.end == sessions::ClosedLoopEnd::Stopped) {
+      std::fprintf(stderr, "gatesim: stopped by a signal; the results are as of the last folded event\n");
+    } else if (loop.end != sessions::ClosedLoopEnd::Done) {
+      std::fprintf(stderr, "gatesim: --closed-loop: %s\n", loop.message.c_str());
+      loop_code = loop.end == sessions::ClosedLoopEnd::PublishFailed ? 4 : 5;
+    }
+  }
   const std::string hash = connectors::hash_hex(core.state_hash());
 
   if (args.json) {
@@ -199,6 +276,7 @@ int main(int argc, char** argv) {
       j["source"] = args.source;
       j["broker"] = args.broker;
     }
+    if (reader) j["closed_loop"] = loop_json;
     j["sites"] = nlohmann::json::array();
     for (size_t i = 0; i < sites.size(); ++i) j["sites"].push_back(connectors::kpis_to_json(twin::compute_kpis(core, i, end)));
     if (!violations.empty()) j["invariant_violations"] = violations;
@@ -217,5 +295,6 @@ int main(int argc, char** argv) {
   }
   for (const auto& v : violations) std::fprintf(stderr, "gatesim: invariant violated %s\n", v.c_str());
   if (!violations.empty()) return 3;
+  if (loop_code) return loop_code;
   return publish_failed ? 4 : 0;
 }

@@ -39,6 +39,14 @@ Publishing to an MQTT broker (topics and payloads: docs/mqtt.md):
                        max = as fast as the broker acknowledges
   --source ID          the "src" of the messages (default gatesim)
   --client-id ID       MQTT client id (default gatesim-<source>); fixed so the session persists
+  --closed-loop        drive a live twin in a closed loop: fold the twin's event stream
+                       (its order, its times, the operator commands it applied) instead of
+                       the simulator's own, one event at a time (publish, wait until the
+                       twin folded it), so the simulated field obeys closed lanes, holds and
+                       forced inspections and the state hash equals the twin's. Start it
+                       with (or before) the twin's first event; its stream connection is
+                       <client-id>-loop. Exit code 5 when the twin is not there, misses an
+                       event or stops (docs/gatesim.md "Closed loop")
   --mqtt-config FILE   user / password / client_id as key = value lines; otherwise the
                        environment's GATETWIN_MQTT_USER and GATETWIN_MQTT_PASSWORD
   -h, --help           this text
@@ -58,6 +66,7 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
     else if (f == "--no-progress") a.progress = false;
     else if (f == "--capacity-table") a.capacity_table = true;
     else if (f == "--with-model-answer") a.with_model_answer = true;
+    else if (f == "--closed-loop") a.closed_loop = true;
     else {
       const auto value = r.value();
       if (!value) return std::nullopt;
@@ -91,6 +100,8 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
   if (!a.scenario.empty() && a.csv) return bad("--scenario prints text or --json, not --csv");
   if (a.broker.empty() && (!a.mqtt_config.empty() || !a.client_id.empty()))
     return bad("--mqtt-config and --client-id need --broker");
+  if (a.closed_loop && a.broker.empty()) return bad("--closed-loop needs --broker URL (the twin's broker)");
+  if (a.closed_loop && !a.scenario.empty()) return bad("--closed-loop drives a plain run, not --scenario");
   if (a.client_id.empty()) a.client_id = "gatesim-" + a.source;
   exit_code = 0;
   return a;

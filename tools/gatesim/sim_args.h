@@ -30,6 +30,7 @@ struct SimArgs {
   std::string source = "gatesim";  // "src" of every message
   std::string client_id;         // default gatesim-<source>
   double speed = 1;              // simulated seconds per real second; 0 = as fast as the broker takes
+  bool closed_loop = false;      // --closed-loop: fold the twin's stream (its commands, its order), in lock-step
   // Scenario runs (docs/scenarios.md): the file, and whether to run its model answer.
   std::string scenario;
   bool with_model_answer = false;
