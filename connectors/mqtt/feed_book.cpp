@@ -40,7 +40,9 @@ void FeedBook::seen(const FieldMessage& m, int64_t wall_ms, std::optional<int64_
   Entry& e = entry(m.source, m.topic);
   count(e, wall_ms);
   e.status.account = m.account;
-  if (!m.session.empty()) e.status.session = m.session;
+  // The first session seen; after that the sequencer's restarts say which run is current
+  // (a late message of an old run must not put its session back).
+  if (e.status.session.empty()) e.status.session = m.session;
   if (utc_offset_ms) {
     e.status.has_clock_offset = true;
     e.status.clock_offset_ms = *utc_offset_ms;

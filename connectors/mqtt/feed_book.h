@@ -26,7 +26,7 @@ struct FeedStatus {
   std::string name;            // the source's "src", or "topic:<topic>" for rejections with no source
   bool by_topic = false;       // a pseudo-source (no "src" could be read)
   std::string account;         // the broker account of its last message's topic ("" for an unbound topic)
-  std::string session;         // the "session" of its last message ("" when it sends none)
+  std::string session;         // its current run's "session" ("" when it sends none): the first seen, then each restart's
   uint64_t messages = 0;       // MQTT messages from it (a batch counts once), accepted or not
   int64_t last_wall_ms = -1;   // the twin's wall clock (UTC ms) at its last message
   int64_t age_ms = -1;         // how long ago that was (at the snapshot)
