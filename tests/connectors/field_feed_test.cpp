@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <chrono>
 #include <map>
 #include <sstream>
 
@@ -530,4 +531,126 @@ TEST_CASE("a live recording's notes keep the session epoch", "[mqtt][time]") {
   CHECK(runner::session_epoch(args, kWall).source == "default");
   args.epoch_utc_ms = 5;
   CHECK(runner::session_epoch(args, kWall).utc_ms == 5);
+}
+
+// [SECTION] docs/mqtt.md: every mosquitto_pub example, through the twin's boundary ----------
+
+namespace {
+
+struct DocBlock {
+  std::string text;
+  std::vector<std::string> expected;  // per pub line, in order: "" (accepted) or the reason
+};
+
+// The ```sh blocks of docs/mqtt.md that publish (they hold "mosquitto_pub" and pub / $P lines).
+std::vector<DocBlock> doc_blocks() {
+  std::ifstream in(std::string(GATETWIN_SOURCE_DIR) + "/docs/mqtt.md");
+  REQUIRE(in);
+  std::vector<DocBlock> out;
+  DocBlock cur;
+  bool in_sh = false;
+  for (std::string line; std::getline(in, line);) {
+    if (!in_sh && line == "```sh") { in_sh = true; cur = {}; continue; }
+    if (in_sh && line == "```") {
+      in_sh = false;
+      if (cur.text.find("mosquitto_pub") != std::string::npos && !cur.expected.empty()) out.push_back(cur);
+      continue;
+    }
+    if (!in_sh) continue;
+    cur.text += line + "\n";
+    if (line.rfind("pub ", 0) == 0 || line.rfind("$P ", 0) == 0) {
+      const size_t mark = line.rfind("# -> rejected: ");
+      cur.expected.push_back(mark == std::string::npos ? "" : line.substr(mark + 15));
+    }
+  }
+  return out;
+}
+
+struct Published {
+  std::string account, topic, payload;
+};
+
+// Runs a block in bash with mosquitto_pub replaced by a function that writes down what it
+// would publish (account, topic, payload); the block's shell (dates, sessions) runs for real.
+std::vector<Published> run_block(const std::string& text) {
+  char dir_template[] = "/tmp/gatetwin-docs-XXXXXX";
+  REQUIRE(mkdtemp(dir_template));
+  const std::string dir = dir_template, script = dir + "/block.sh", out = dir + "/published";
+  {
+    std::ofstream f(script);
+    f << "OUT='" << out << "'\n"
+      << "mosquitto_pub() { local u='' t='' m=''; while [ $# -gt 0 ]; do case \"$1\" in -u) u=\"$2\"; shift 2;; -t) t=\"$2\"; shift 2;;"
+         " -m) m=\"$2\"; shift 2;; -h|-p|-P|-q|--cafile|--cert|--key) shift 2;; *) shift;; esac; done;"
+         " printf '%s\\n%s\\n%s\\n' \"$u\" \"$t\" \"$m\" >> \"$OUT\"; }\n"
+      << text;
+  }
+  REQUIRE(std::system(("bash " + script + " 2>" + dir + "/stderr").c_str()) == 0);
+  std::ifstream in(out);
+  std::vector<Published> v;
+  for (Published p; std::getline(in, p.account) && std::getline(in, p.topic) && std::getline(in, p.payload);) v.push_back(p);
+  std::system(("rm -rf " + dir).c_str());
+  return v;
+}
+
+int64_t system_utc_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+TEST_CASE("every mosquitto_pub example of docs/mqtt.md has the effect the docs give it", "[mqtt][docs]") {
+  const std::vector<DocBlock> blocks = doc_blocks();
+  REQUIRE(blocks.size() >= 2);  // "Payloads" and "Connect a field system"
+  bool saw_connect = false;
+  for (const DocBlock& b : blocks) {
+    const bool connect = b.text.find("pub()") != std::string::npos;  // the "Connect a field system" walk
+    saw_connect |= connect;
+    const std::vector<Published> sent = run_block(b.text);
+    REQUIRE(sent.size() == b.expected.size());
+    // The twin of that section: its clock is this machine's (the block stamped real time),
+    // its epoch the gate's midnight of today; the walk's twin requires account topics.
+    Link l(connect);
+    l.wall = system_utc_ms();
+    TwinLinkOptions o = l.options(connect);
+    o.time.epoch_utc_ms = gate_midnight_utc_ms(l.wall);
+    o.wall_utc_ms = [] { return system_utc_ms(); };
+    TwinLink link(sites(), o, nullptr);
+    pipeline::Sequencer seq;
+    std::vector<std::string> log;
+    runner::connect_feeds(seq, link, [&](const std::string& s) { log.push_back(s); });
+    std::vector<pipeline::SequencedEvent> ready;
+    for (size_t i = 0; i < sent.size(); ++i) {
+      INFO(sent[i].topic << " " << sent[i].payload);
+      const TwinLinkStats before = link.stats();
+      link.on_message(sent[i].topic, sent[i].payload);
+      const TwinLinkStats after = link.stats();
+      std::vector<FieldMessage> q;
+      link.queue().drain(q, 1000, std::chrono::microseconds(0));
+      if (b.expected[i].empty()) {
+        CHECK(after.rejected_total == before.rejected_total);
+        CHECK(!q.empty());
+      } else {
+        CHECK(after.rejected_total == before.rejected_total + 1);
+        size_t reason = 0;
+        while (reason < after.rejected.size() && after.rejected[reason] == before.rejected[reason]) ++reason;
+        REQUIRE(reason < after.rejected.size());
+        CHECK(to_string(static_cast<RejectReason>(reason)) == b.expected[i]);
+      }
+      for (FieldMessage& m : q) seq.accept(std::move(m), 0, ready);
+      // A field system publishes under its own account (what the broker's ACL lets through).
+      if (connect && b.expected[i] != "unbound_topic") {
+        REQUIRE(!sent[i].account.empty());
+        CHECK_THAT(sent[i].topic, Catch::EndsWith("/" + sent[i].account));
+      }
+    }
+    CHECK(seq.stats().stale + seq.stats().duplicate + seq.stats().seq_jump == 0);
+    if (connect) {
+      // Step 7: the gateway's restart is seen and said.
+      CHECK(seq.stats().restarts == 1);
+      REQUIRE(log.size() == 1);
+      CHECK_THAT(log[0], Catch::StartsWith("source gnss-gw-1 restarted (session boot-"));
+      CHECK(link.stats().utc_messages == 5);
+    }
+  }
+  CHECK(saw_connect);
 }
