@@ -303,7 +303,7 @@ TEST_CASE("binary codec: bad bytes give a typed error naming the problem") {
     return std::get<EventDecodeError>(r).message();
   };
   CHECK_THAT(why({}), Catch::Contains("empty"));
-  CHECK_THAT(why({2, 0, 1, 0, 0}), Catch::Contains("unknown format version 2"));
+  CHECK_THAT(why({3, 0, 1, 0, 0}), Catch::Contains("unknown format version 3"));  // 1 and 2 are known
   CHECK_THAT(why({1, 15, 1, 0, 0}), Catch::Contains("unknown event type 15"));
   CHECK_THAT(why({1, 0, 1, 0, 0, 0}), Catch::Contains("trailing"));
   // StepCompleted with checkpoint 6 (Count), then with passed = 2.
