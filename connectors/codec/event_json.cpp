@@ -238,7 +238,7 @@ class Reader {
     }
     if (f->get<uint64_t>() > static_cast<uint64_t>(kMaxTime_ms)) {
       // Unix epoch ms sent as run time is the usual mistake of a new field system.
-      fail(RejectReason::BadValue, std::string("\"") + key + "\" is run time, 0 to 100 days of milliseconds" +
+      fail(RejectReason::BadValue, std::string("\"") + key + "\" is run time, 0 to 400 days of milliseconds" +
                                        (f->get<uint64_t>() > 1000000000000ull ? "; this looks like Unix epoch ms: send it as \"utc_ms\"" : ""));
       return 0;
     }

@@ -44,7 +44,7 @@ constexpr int kMaxJsonDepth = 8;
 constexpr size_t kMaxBatchPositions = 128;     // positions in one telemetry/positions message
 constexpr double kMaxCoordinate_m = 1.0e6;      // positions are local metres
 constexpr double kMaxHeading_rad = 4 * 3.14159265358979;  // any angle a receiver may send unwrapped
-constexpr int64_t kMaxTime_ms = 100LL * 24 * 3600 * 1000;  // run time "t_ms": 100 days at most
+constexpr int64_t kMaxTime_ms = 400LL * 24 * 3600 * 1000;  // run time "t_ms": 400 days at most (gatesim runs up to 366)
 constexpr size_t kMaxSessionChars = 64;         // "session"
 constexpr size_t kMaxAccountChars = 64;         // a topic's account level: letters, digits, . _ - (as make-certs.sh)
 

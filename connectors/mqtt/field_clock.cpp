@@ -29,7 +29,7 @@ std::optional<DecodeError> FieldClock::stamp(FieldMessage& m, int64_t wall_utc_m
   m.time_ms = m.utc_ms - o_.epoch_utc_ms;
   if (m.time_ms > kMaxTime_ms)
     return DecodeError{RejectReason::TimeAhead,
-                       "stamped " + when + ", more than 100 days of run time after the session epoch " +
+                       "stamped " + when + ", more than 400 days of run time after the session epoch " +
                            format_rfc3339_ms(o_.epoch_utc_ms) + " (--epoch is too far back)",
                        m.source};
   return std::nullopt;

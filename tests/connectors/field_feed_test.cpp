@@ -145,7 +145,7 @@ TEST_CASE("a message carries exactly one time: run time, epoch ms or RFC 3339", 
   CHECK(refused(t, tick("clock", 1, "\"utc_ms\":-5")).reason == RejectReason::BadValue);
   CHECK(refused(t, tick("clock", 1, "\"utc_ms\":\"1777597200000\"")).reason == RejectReason::WrongType);
   CHECK(refused(t, tick("clock", 1, "\"time\":1777597200000")).reason == RejectReason::WrongType);
-  // Run time is bounded at 100 days; epoch ms sent as run time says what to do instead.
+  // Run time is bounded at 400 days; epoch ms sent as run time says what to do instead.
   CHECK(decoded_one(t, tick("clock", 1, "\"t_ms\":" + std::to_string(kMaxTime_ms))).time_ms == kMaxTime_ms);
   DecodeError e = refused(t, tick("clock", 1, "\"t_ms\":1777597200000"));
   CHECK(e.reason == RejectReason::BadValue);
