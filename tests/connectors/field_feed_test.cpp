@@ -654,3 +654,21 @@ TEST_CASE("every mosquitto_pub example of docs/mqtt.md has the effect the docs g
   }
   CHECK(saw_connect);
 }
+
+TEST_CASE("the fuzz corpus's valid messages decode whole", "[mqtt][codec]") {
+  const std::string dir = std::string(GATETWIN_SOURCE_DIR) + "/tests/fuzz/corpus/event_json/";
+  int n = 0;
+  for (const char* f : {"valid_position_wgs84_plate.msg", "valid_positions_batch_named.msg", "valid_declaration_utc_account.msg",
+                        "valid_declaration.msg", "valid_vehicle_arrived.msg", "valid_partner_declaration.msg"}) {
+    std::ifstream in(dir + f);
+    std::string topic, payload;
+    REQUIRE(std::getline(in, topic));
+    std::getline(in, payload, '\0');
+    INFO(f);
+    DecodeManyResult r = decode(topic, payload);
+    if (auto* e = std::get_if<DecodeError>(&r)) FAIL(e->message());
+    CHECK(std::get<DecodedMessages>(r).rejected_items.empty());
+    ++n;
+  }
+  CHECK(n == 6);
+}
