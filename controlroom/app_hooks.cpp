@@ -1,12 +1,15 @@
 // WindowHooks and ScreenshotHooks. See app_hooks.h.
 #include "controlroom/app_hooks.h"
 
+#include "controlroom/scene/scene_builder.h"
+#include "controlroom/scene/scene_json.h"
 #include "connectors/codec/kpi_json.h"
 #include "twin/kpi.h"
 
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 
 using namespace pipeline;
 using namespace runner;
@@ -68,7 +71,33 @@ int WindowHooks::start(twin::Core& core, FrameLoop& loop, connectors::IngestQueu
   return 0;
 }
 
+int write_scene_json_file(const twin::Core& core, const std::string& path) {
+  WorldLayout layout(core.sites().size());
+  SceneOptions so;
+  so.display_ms = core.state().now_ms;
+  so.field_delay_ms = 0;
+  DrawList list;
+  build_scene(core, layout, so, list);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << scene_json(core, list) << "\n";
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "gatetwin: cannot write the scene to %s\n", path.c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "gatetwin: scene of %zu vehicles written to %s\n", list.vehicles.size(), path.c_str());
+  return 0;
+}
+
+bool SceneJsonHooks::frame(int64_t now_ms) {
+  loop_->run_frame(now_ms);
+  return true;
+}
+
+int SceneJsonHooks::finish(int64_t) { return write_scene_json_file(*core_, args_.scene_json_path); }
+
 int WindowHooks::finish(int64_t) {
+  if (room_ && !args_.scene_json_path.empty()) write_scene_json_file(room_->core(), args_.scene_json_path);
   if (renderer_) renderer_->finish();
   room_.reset();
   renderer_.reset();
@@ -108,6 +137,7 @@ int ScreenshotHooks::finish(int64_t now_ms) {
     std::fprintf(stderr, "gatetwin: screenshot of the %s view written to %s\n", args_.view.c_str(), args_.screenshot_path.c_str());
   }
   const twin::Core& core = room_->core();
+  if (!args_.scene_json_path.empty() && write_scene_json_file(core, args_.scene_json_path) != 0) code = 1;
   for (size_t i = 0; i < core.sites().size(); ++i)
     std::printf("%s\n", connectors::kpis_to_text(twin::compute_kpis(core, i, std::max<twin::SimTime>(twin::kMinute, core.state().now_ms)),
                                                  core.sites()[i].name).c_str());

@@ -23,6 +23,9 @@ decisions, command results and its own health (topics: docs/mqtt.md).
   --headless           run without a window
   --screenshot FILE    headless: at the end, render the view offscreen and save a PNG, and
                        print the KPI summary
+  --scene-json FILE    at the end, write what the last frame drew: every vehicle's kind,
+                       ids, drawn position (site metres, world, WGS84), colour, whether the
+                       field placed it, its report's age, stale (docs/field.md)
   --view V             m1119 | m1088 | both (default) | wall
   --size WxH           window or screenshot size in pixels (default 1600x900)
   --wall               wall display: full screen, no editing, large type, KPI strip
@@ -107,6 +110,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else if (f == "--record") a.record_path = v;
       else if (f == "--catch-up") a.catch_up_path = v;
       else if (f == "--screenshot") a.screenshot_path = v;
+      else if (f == "--scene-json") a.scene_json_path = v;
       else if (f == "--view") {
         a.view = v;
         if (a.view != "m1119" && a.view != "m1088" && a.view != "both" && a.view != "wall" && a.view.find_first_of("/ ") != std::string::npos)

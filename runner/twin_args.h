@@ -38,6 +38,7 @@ struct TwinArgs {
   bool quiet = false;
   // The control room (docs/gatetwin.md): window, or headless with --screenshot.
   std::string screenshot_path;     // headless: render the view at the end and save a PNG
+  std::string scene_json_path;     // at the end: what the last frame drew, as JSON
   std::string view = "both";       // m1119 | m1088 | both | wall
   uint32_t width = 1600, height = 900;
   bool wall = false;               // wall display: full screen, no editing, large type, KPI strip

@@ -77,6 +77,17 @@ nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLin
   for (const auto& [reason, n] : w.ignored_by_reason) ignored[reason] = n;
   j["core"] = {{"state_hash", connectors::hash_hex(core.state_hash())}, {"now_ms", w.now_ms}, {"last_seq", w.last_seq},
                {"ignored_by_reason", ignored}};
+  // The field against the process, per site (docs/field.md).
+  json field = json::object();
+  for (size_t i = 0; i < w.sites.size() && i < core.sites().size(); ++i) {
+    const twin::SiteState& s = w.sites[i];
+    json by_reason = json::object();
+    for (const auto& [reason, n] : s.divergence_by_reason) by_reason[reason] = n;
+    field[core.sites()[i].id] = {{"undeclared_now", s.undeclared.size()}, {"undeclared_sighted", s.counters.undeclared_sighted},
+                                 {"off_plan_alerts", s.counters.off_plan_alerts}, {"divergences", s.counters.divergences},
+                                 {"divergence_by_reason", by_reason}};
+  }
+  j["field"] = field;
   j["run"] = {{"wall_s", wall_s}, {"frames", f.frames}, {"record_failures", f.log_failures}};
   return j;
 }

@@ -176,6 +176,8 @@ void on_declaration(Ctx& c, const DeclarationFiled& e) {
   sh.plate = e.plate;
   sh.container = e.container;
   c.s.by_container.emplace(e.container, idx);
+  index_field_names(c, idx);
+  adopt_undeclared(c, idx);
   set_phase(c, idx, Phase::Declared);
 }
 
@@ -206,9 +208,16 @@ void on_vehicle_arrived(Ctx& c, const VehicleArrived& e) {
     sh.direction = e.direction;
     sh.unmanned_eligible = false;
     sh.container = e.container;
+    c.s.counters.alerts++;
+    c.s.counters.undeclared_sighted++;
+    c.decide(DecisionKind::Alert, sh.id, 0, 0, 0,
+             "undeclared vehicle " + (e.plate.empty() ? e.container : e.plate) + " read at arrival: no declaration for container " +
+                 e.container);
   }
   Shipment& sh = c.ship(idx);
   sh.plate = e.plate;  // the plate actually read wins over the declared one
+  index_field_names(c, idx);
+  adopt_undeclared(c, idx);
   sh.arrived_ms = c.now();
   c.s.counters.arrived[static_cast<int>(sh.direction)]++;
   advance(c, idx);
@@ -216,11 +225,15 @@ void on_vehicle_arrived(Ctx& c, const VehicleArrived& e) {
 
 void on_step_completed(Ctx& c, const StepCompleted& e) {
   auto it = c.s.by_id.find(e.shipment);
-  if (it == c.s.by_id.end()) return c.ignore("step: unknown shipment");
+  if (it == c.s.by_id.end())
+    return diverge(c, "step: unknown shipment",
+                   std::string(to_string(e.checkpoint)) + " finished shipment " + std::to_string(e.shipment) + ", which the twin does not know");
   const uint32_t idx = it->second;
   Shipment& sh = c.ship(idx);
   if (sh.phase != Phase::AtCheckpoint || c.spec.checkpoints[sh.checkpoint].kind != e.checkpoint)
-    return c.ignore("step: shipment not at that checkpoint");
+    return diverge(c, "step: shipment not at that checkpoint",
+                   std::string(to_string(e.checkpoint)) + " finished shipment " + std::to_string(e.shipment) +
+                       "; the twin has it " + where_core_has(c, sh));
   CheckpointState& cp = c.s.checkpoints[sh.checkpoint];
   CheckpointServer& server = cp.servers[sh.server];
   TWIN_REQUIRE(server.shipment == idx, "shipment " + std::to_string(sh.id) + " is not on the server it is at");
@@ -262,9 +275,13 @@ void on_step_completed(Ctx& c, const StepCompleted& e) {
 
 void on_handover_completed(Ctx& c, const HandoverCompleted& e) {
   auto it = c.s.by_id.find(e.shipment);
-  if (it == c.s.by_id.end()) return c.ignore("handover: unknown shipment");
+  if (it == c.s.by_id.end())
+    return diverge(c, "handover: unknown shipment",
+                   "shipment " + std::to_string(e.shipment) + " crossed a lane; the twin does not know it");
   Shipment& sh = c.ship(it->second);
-  if (sh.phase != Phase::OnLane) return c.ignore("handover: shipment not on a lane");
+  if (sh.phase != Phase::OnLane)
+    return diverge(c, "handover: shipment not on a lane",
+                   "shipment " + std::to_string(e.shipment) + " crossed a lane; the twin has it " + where_core_has(c, sh));
   LaneState& lane = c.s.lanes[sh.lane];
   lane.on_lane = kNone;
   lane.busy_ms += c.now() - lane.busy_since_ms;
@@ -284,9 +301,14 @@ void on_receipt_confirmed(Ctx& c, const PartnerReceiptConfirmed& e) {
 
 void on_transfer_completed(Ctx& c, const TransferCompleted& e) {
   auto it = c.s.by_id.find(e.shipment);
-  if (it == c.s.by_id.end()) return c.ignore("transfer: unknown shipment");
+  if (it == c.s.by_id.end())
+    return diverge(c, "transfer: unknown shipment",
+                   "a container of shipment " + std::to_string(e.shipment) + " was transferred; the twin does not know it");
   const uint32_t idx = it->second;
-  if (c.ship(idx).phase != Phase::Transferring) return c.ignore("transfer: shipment not transferring");
+  if (c.ship(idx).phase != Phase::Transferring)
+    return diverge(c, "transfer: shipment not transferring",
+                   "the container of shipment " + std::to_string(e.shipment) + " was transferred; the twin has it " +
+                       where_core_has(c, c.ship(idx)));
   // The truck has left its container in the transfer yard; a guide vehicle takes it on.
   set_phase(c, idx, Phase::InYard, c.ship(idx).yard);
   c.ship(idx).queued_since_ms = c.now();
@@ -295,9 +317,13 @@ void on_transfer_completed(Ctx& c, const TransferCompleted& e) {
 
 void on_vehicle_left(Ctx& c, const VehicleLeft& e) {
   auto it = c.s.by_id.find(e.shipment);
-  if (it == c.s.by_id.end()) return c.ignore("left: unknown shipment");
+  if (it == c.s.by_id.end())
+    return diverge(c, "left: unknown shipment",
+                   "shipment " + std::to_string(e.shipment) + " left the area; the twin does not know it");
   Shipment& sh = c.ship(it->second);
-  if (sh.phase != Phase::Diverted) return c.ignore("left: shipment not diverted");
+  if (sh.phase != Phase::Diverted)
+    return diverge(c, "left: shipment not diverted",
+                   "shipment " + std::to_string(e.shipment) + " left the area; the twin has it " + where_core_has(c, sh));
   free_yard_slot(c, sh);
   set_phase(c, it->second, Phase::Left);
   c.decide(DecisionKind::Exited, sh.id, 0, 0, 0, to_string(sh.outcome));

@@ -92,16 +92,7 @@ void Core::apply(const Event& e, Decisions& out) {
             c.decide(DecisionKind::Alert, 0, body.yard, 0, 0, "reefer power lost in " + sites_[e.site].yards[body.yard].id);
           }
         } else if constexpr (std::is_same_v<T, PositionReport>) {
-          if (body.entity == EntityKind::GuideVehicle) {
-            if (body.id >= c.s.fleet.size()) return c.ignore("position: unknown guide vehicle");
-            c.s.fleet[body.id].reported_position = body.position;
-            c.s.fleet[body.id].has_report = true;
-          } else {
-            auto it = c.s.by_id.find(body.id);
-            if (it == c.s.by_id.end()) return c.ignore("position: unknown truck");
-            c.s.shipments[it->second].reported_position = body.position;
-            c.s.shipments[it->second].has_report = true;
-          }
+          on_position(c, body);
         } else if constexpr (std::is_same_v<T, OperatorCommand>) on_command(c, body);
       },
       e.body);

@@ -60,6 +60,21 @@ void on_tick(Ctx& c);
 // `before` from the site's shipments, keeping what the KPIs need; re-indexes the rest.
 void retire_shipments(Ctx& c, SimTime before);
 
+// [field_tracking.cpp] the field's reports of where vehicles are; field/core divergence.
+void on_position(Ctx& c, const PositionReport& e);
+// The field said something that contradicts the core: ignored as `reason`, counted by
+// reason, and alerted (1st, 10th, 100th... of a reason per site) with what it said.
+void diverge(Ctx& c, const std::string& reason, const std::string& said);
+// Where the process has a shipment, in words ("queued at gate-in", "cleared").
+std::string where_core_has(const Ctx& c, const Shipment& sh);
+// Keeps SiteState::by_field_name up to date with a shipment's plate and container.
+void index_field_names(Ctx& c, uint32_t idx);
+// A shipment now known (declared or read at arrival) takes over the track of the
+// undeclared vehicle with its plate / container / id, which stops being undeclared.
+void adopt_undeclared(Ctx& c, uint32_t idx);
+// Undeclared vehicles not reported for kUndeclaredForgetMs are forgotten (at each tick).
+void forget_quiet_undeclared(Ctx& c);
+
 // [command_rules.cpp] operator commands and equipment health.
 void on_command(Ctx& c, const OperatorCommand& e);
 void set_equipment(Ctx& c, const EquipmentRef& eq, bool ok);

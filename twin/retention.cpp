@@ -65,6 +65,8 @@ void retire_shipments(Ctx& c, SimTime before) {
   map_all(s.lane_waiting[1]);
   s.by_id.clear();
   for (uint32_t i = 0; i < s.shipments.size(); ++i) s.by_id.emplace(s.shipments[i].id, i);
+  s.by_field_name.clear();
+  for (uint32_t i = 0; i < s.shipments.size(); ++i) index_field_names(c, i);
   for (auto it = s.by_container.begin(); it != s.by_container.end();) {
     if (remap[it->second] == kNone) {
       it = s.by_container.erase(it);

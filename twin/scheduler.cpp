@@ -281,7 +281,9 @@ void on_guide_step_completed(Ctx& c, const GuideVehicleStepCompleted& e) {
   if (e.vehicle >= c.s.fleet.size()) return c.ignore("guide vehicle: unknown vehicle");
   GuideVehicle& g = c.s.fleet[e.vehicle];
   if (g.phase == GuidePhase::Idle || g.phase == GuidePhase::WaitingSegment)
-    return c.ignore("guide vehicle: no activity in progress");
+    return diverge(c, "guide vehicle: no activity in progress",
+                   "guide vehicle " + std::to_string(e.vehicle + 1) + " finished an activity; the twin has it " +
+                       (g.phase == GuidePhase::Idle ? "idle" : "waiting for a block section"));
   if (g.failed) { g.step_done_while_failed = true; return; }
   switch (g.phase) {
     case GuidePhase::Loading:
@@ -336,6 +338,7 @@ void schedule(Ctx& c) {
 }
 
 void on_tick(Ctx& c) {
+  forget_quiet_undeclared(c);
   for (uint16_t k = 0; k < c.s.checkpoints.size(); ++k) {
     CheckpointState& cp = c.s.checkpoints[k];
     const int64_t len = static_cast<int64_t>(cp.queue.size());

@@ -28,6 +28,45 @@ constexpr ShipmentId kFirstUndeclaredId = 0x80000000u;
 constexpr SimTime kRetainDoneMs = 24 * kHour;
 constexpr int64_t kRetireEveryTicks = 60;
 
+// The field's word on where things are (docs/field.md): a vehicle whose last report is
+// older than kFieldStaleAfterMs is stale (drawn dimmed, flagged); a truck reported more
+// than its expected place's tolerance away from where the process has it for
+// kOffPlanAfterMs raises a plan/reality alert; an undeclared vehicle not reported for
+// kUndeclaredForgetMs is forgotten; at most kMaxUndeclaredPerSite are tracked at once.
+constexpr SimTime kFieldStaleAfterMs = 10 * kSecond;
+constexpr SimTime kOffPlanAfterMs = 10 * kSecond;
+constexpr SimTime kUndeclaredForgetMs = 10 * kMinute;
+constexpr size_t kMaxUndeclaredPerSite = 256;
+
+// What the field last said about where a vehicle is. The core keeps the last two reports
+// so that a display can move the vehicle smoothly from one to the next.
+struct FieldTrack {
+  glm::vec2 position{0};           // site metres
+  float heading_rad = 0;
+  SimTime at_ms = -1;              // -1: never reported
+  glm::vec2 previous{0};
+  float previous_heading_rad = 0;
+  SimTime previous_ms = -1;
+  // Plan against reality (trucks): how far beyond its expected place's tolerance the
+  // last report was (0: within, or no expected place), since when, and whether alerted.
+  float off_plan_m = 0;
+  SimTime off_plan_since_ms = -1;
+  bool off_plan_alerted = false;
+
+  bool reported() const { return at_ms >= 0; }
+};
+
+// A vehicle the field reports that the core has no shipment for (no declaration, no
+// arrival read): drawn in its own colour, alerted once, forgotten when its reports stop.
+struct FieldVehicle {
+  std::string name;                // plate, else container, else "#<id>" as the field named it
+  std::string plate, container;
+  uint32_t id = 0;                 // the unknown shipment id it was named by, if has_id
+  bool has_id = false;
+  FieldTrack track;
+  SimTime first_seen_ms = 0;
+};
+
 // Where a shipment is in the clearance flow.
 enum class Phase : uint8_t {
   Declared = 0,        // declaration filed, vehicle not yet here
@@ -88,8 +127,7 @@ struct Shipment {
   bool held = false;
   std::string divert_reason;
 
-  glm::vec2 reported_position{0};  // latest field position, if any
-  bool has_report = false;
+  FieldTrack field;                // the field's reports of where the truck is
 
   SimTime arrived_ms = -1;         // entered the area (gate, border, or partner yard)
   SimTime handed_over_ms = -1;     // export: crossed the border; import: released
@@ -149,8 +187,7 @@ struct GuideVehicle {
   SimTime phase_since_ms = 0;
   int64_t busy_ms = 0;
   int64_t trips = 0;
-  glm::vec2 reported_position{0};
-  bool has_report = false;
+  FieldTrack field;                // the field's reports of where the vehicle is
 };
 
 struct Counters {
@@ -163,6 +200,9 @@ struct Counters {
   int64_t events_ignored = 0;
   int64_t ticks = 0;
   int64_t alerts = 0;
+  int64_t divergences = 0;              // field events that contradict the core (by reason below)
+  int64_t off_plan_alerts = 0;          // plan/reality alerts raised
+  int64_t undeclared_sighted = 0;       // undeclared vehicles that appeared
 };
 
 // What the KPIs keep of the shipments removed by retention (docs/core.md).
@@ -194,6 +234,9 @@ struct SiteState {
   Counters counters;
   std::vector<uint8_t> queue_alerted;         // per checkpoint, to alert once per crossing
   RetiredShipments retired;
+  std::vector<FieldVehicle> undeclared;       // vehicles the field reports and the core does not know
+  std::unordered_map<std::string, uint32_t> by_field_name;  // "P:<plate>" / "C:<container>" -> shipment index
+  std::map<std::string, int64_t> divergence_by_reason;      // ordered: part of the hash
 };
 
 // One operator command and what became of it: the audit trail inside the state.

@@ -23,13 +23,18 @@ struct Hasher {
   template <class C> void seq(const C& c) { (*this)(c.size()); for (const auto& x : c) (*this)(x); }
 };
 
+void hash_track(Hasher& H, const FieldTrack& t) {
+  H(t.position); H(t.heading_rad); H(t.at_ms); H(t.previous); H(t.previous_heading_rad); H(t.previous_ms);
+  H(t.off_plan_m); H(t.off_plan_since_ms); H(t.off_plan_alerted);
+}
+
 void hash_shipment(Hasher& H, const Shipment& s) {
   H(s.id); H(s.direction); H(s.goods); H(s.reefer); H(s.unmanned_eligible); H(s.declared);
   H(s.partner_received); H(s.partner_agrees); H(s.plate); H(s.container); H(s.phase); H(s.outcome);
   H(s.checkpoint); H(s.server); H(s.lane); H(s.yard); H(s.slot); H(s.vehicle); H(s.unmanned);
   H(s.gate_in_done); H(s.scanned); H(s.check_done); H(s.quarantine_done); H(s.crossed); H(s.released);
-  H(s.channel); H(s.forced_inspection); H(s.held); H(s.divert_reason); H(s.reported_position);
-  H(s.has_report); H(s.arrived_ms); H(s.handed_over_ms); H(s.queued_since_ms); H(s.done_ms);
+  H(s.channel); H(s.forced_inspection); H(s.held); H(s.divert_reason); hash_track(H, s.field);
+  H(s.arrived_ms); H(s.handed_over_ms); H(s.queued_since_ms); H(s.done_ms);
   H(s.history.size());
   for (const PhaseChange& p : s.history) { H(p.time_ms); H(p.phase); H(p.where); }
 }
@@ -65,13 +70,20 @@ uint64_t Core::state_hash() const {
     }
     for (const GuideVehicle& g : s.fleet) {
       H(g.phase); H(g.at_home); H(g.failed); H(g.step_done_while_failed); H(g.cargo); H(g.lane); H(g.segment);
-      H(g.phase_since_ms); H(g.busy_ms); H(g.trips); H(g.reported_position); H(g.has_report);
+      H(g.phase_since_ms); H(g.busy_ms); H(g.trips); hash_track(H, g.field);
     }
     H.seq(s.yard_slot_queue); H.seq(s.export_yard_waiting); H.seq(s.import_partner_waiting);
     H.seq(s.lane_waiting[0]); H.seq(s.lane_waiting[1]); H(s.priority_goods); H.seq(s.queue_alerted);
     const Counters& n = s.counters;
     H.seq(n.cleared); H.seq(n.diverted); H.seq(n.refused); H.seq(n.arrived);
     H(n.commands_accepted); H(n.commands_refused); H(n.events_ignored); H(n.ticks); H(n.alerts);
+    H(n.divergences); H(n.off_plan_alerts); H(n.undeclared_sighted);
+    H(s.divergence_by_reason.size());
+    for (const auto& [reason, k] : s.divergence_by_reason) { H(reason); H(k); }
+    H(s.undeclared.size());
+    for (const FieldVehicle& v : s.undeclared) {
+      H(v.name); H(v.plate); H(v.container); H(v.id); H(v.has_id); hash_track(H, v.track); H(v.first_seen_ms);
+    }
     // Only once something was retired: a state that never retired hashes as before
     // retention existed (runs shorter than a day and a bit, recordings, pinned hashes).
     const RetiredShipments& r = s.retired;

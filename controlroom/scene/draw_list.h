@@ -4,6 +4,7 @@
 #pragma once
 #include <engine/Instance.h>
 
+#include <glm/vec2.hpp>
 #include <glm/vec3.hpp>
 
 #include <array>
@@ -16,7 +17,7 @@ namespace controlroom {
 enum class MeshKind : uint8_t { Truck = 0, Reefer, GuideVehicle, ScannerPortal, Booth, Barrier, Count };
 const char* mesh_file(MeshKind k);  // file stem in assets/meshes/
 
-enum class PickKind : uint8_t { None = 0, Shipment, GuideVehicle, Lane, Checkpoint };
+enum class PickKind : uint8_t { None = 0, Shipment, GuideVehicle, Lane, Checkpoint, FieldVehicle };
 
 struct PickTarget {
   PickKind kind = PickKind::None;
@@ -38,11 +39,31 @@ struct Label {
   uint32_t colour = engine::rgba8(1, 1, 1);
 };
 
+// A vehicle as drawn, for the inspector, tests and outside displays (--scene-json): who it
+// is, where it was drawn (site metres and world), in which colour, and where that place
+// came from (the field's report, or the process when there is no report).
+struct DrawnVehicle {
+  enum class Kind : uint8_t { Truck = 0, GuideVehicle, Undeclared } kind = Kind::Truck;
+  uint8_t site = 0;
+  uint32_t index = 0;           // shipment index, fleet index, or undeclared-vehicle index
+  uint32_t id = 0;              // shipment id (trucks), fleet index (guide vehicles)
+  std::string plate, container, name;
+  glm::vec2 local{0};           // site metres
+  glm::vec3 world{0};
+  float yaw_rad = 0;
+  uint32_t colour = 0;
+  bool from_field = false;      // placed where the field last reported it
+  bool stale = false;           // its last report is older than twin::kFieldStaleAfterMs
+  int64_t report_age_ms = -1;   // -1: never reported
+  float off_plan_m = 0;         // > 0: reported away from where the process has it
+};
+
 struct DrawList {
   std::array<std::vector<engine::Instance>, static_cast<size_t>(MeshKind::Count)> instances;
   std::vector<Ribbon> ribbons;
   std::vector<Label> labels;
   std::vector<PickTarget> picks;  // pick id - 1 -> target
+  std::vector<DrawnVehicle> vehicles;
   uint32_t moving_vehicles = 0;   // vehicles drawn between two positions this frame
 
   void clear() {
@@ -50,6 +71,7 @@ struct DrawList {
     ribbons.clear();
     labels.clear();
     picks.clear();
+    vehicles.clear();
     moving_vehicles = 0;
   }
   engine::InstanceId add_pick(const PickTarget& t) {

@@ -13,6 +13,8 @@ constexpr uint32_t kYellow = rgba8(0.95f, 0.80f, 0.15f);
 constexpr uint32_t kRed = rgba8(0.90f, 0.20f, 0.18f);
 constexpr uint32_t kHeld = rgba8(1.00f, 0.55f, 0.05f);
 constexpr uint32_t kDiverted = rgba8(0.55f, 0.35f, 0.75f);
+constexpr uint32_t kUndeclared = rgba8(1.00f, 0.20f, 0.80f);   // a vehicle the twin has no declaration for
+constexpr uint32_t kOffPlan = rgba8(1.00f, 0.45f, 0.35f);       // the line from a truck to where the process has it
 constexpr uint32_t kGuideVehicle = rgba8(0.10f, 0.75f, 0.85f);
 constexpr uint32_t kFailed = rgba8(0.95f, 0.10f, 0.10f);
 // Lanes.

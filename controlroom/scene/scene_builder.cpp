@@ -4,6 +4,8 @@
 
 #include "controlroom/scene/palette.h"
 
+#include "twin/expected_place.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -20,6 +22,7 @@ const char* mesh_file(MeshKind k) {
 
 uint32_t shipment_colour(const Shipment& sh) {
   if (sh.held) return palette::kHeld;
+  if (!sh.declared && sh.phase != Phase::Diverted && sh.phase != Phase::Left) return palette::kUndeclared;
   if (sh.phase == Phase::Diverted) return palette::kDiverted;
   switch (sh.channel) {
     case Channel::Green: return palette::kGreen;
@@ -41,10 +44,13 @@ struct Ctx {
   size_t site;
   const SiteSpec& spec;
   const SiteState& s;
+  std::vector<uint8_t> drawn;  // per shipment index: already drawn this frame
+
+  SimTime display() const { return opt.motion ? std::max(opt.display_ms, core.state().now_ms) : core.state().now_ms; }
 
   float progress(SimTime since, double expected_s) const {
     if (expected_s <= 0) return 1;
-    const SimTime t = opt.motion ? std::max(opt.display_ms, core.state().now_ms) : core.state().now_ms;
+    const SimTime t = display();
     return std::clamp(static_cast<float>((t - since) / (expected_s * 1000.0)), 0.0f, 1.0f);
   }
   glm::vec3 w(glm::vec2 local, float h = 0) const { return layout.world(site, local, h); }
@@ -145,6 +151,75 @@ void yards_and_border(Ctx& c) {
 
 // [SECTION] vehicles ----------------------------------------------------------------------
 
+// Where the field puts a vehicle at the moment drawn: opt.field_delay_ms behind it, between
+// its last two reports (so it moves smoothly at the reporting rate), else at the last.
+struct FieldPlace {
+  glm::vec2 local;
+  float yaw;
+  bool stale;
+  int64_t age_ms;
+  bool moving;
+};
+
+float lerp_angle(float a, float b, float f) {
+  float d = std::remainder(b - a, 2 * kPi);
+  return a + d * f;
+}
+
+FieldPlace field_place(const Ctx& c, const FieldTrack& t) {
+  const SimTime shown = c.display();
+  const SimTime at = shown - c.opt.field_delay_ms;
+  FieldPlace p{t.position, t.heading_rad, shown - t.at_ms > kFieldStaleAfterMs, shown - t.at_ms, false};
+  if (c.opt.field_delay_ms > 0 && t.previous_ms >= 0 && t.at_ms > t.previous_ms && at < t.at_ms) {
+    const float f = std::clamp(static_cast<float>(at - t.previous_ms) / static_cast<float>(t.at_ms - t.previous_ms), 0.0f, 1.0f);
+    p.local = t.previous + (t.position - t.previous) * f;
+    p.yaw = lerp_angle(t.previous_heading_rad, t.heading_rad, f);
+    p.moving = c.opt.motion && f > 0 && f < 1;
+  }
+  return p;
+}
+
+void record(Ctx& c, DrawnVehicle v) {
+  v.site = static_cast<uint8_t>(c.site);
+  v.world = c.w(v.local);
+  c.out.vehicles.push_back(std::move(v));
+}
+
+// A truck (shipment idx): where the field reports it when it has a report, else at the
+// process's place (local, yaw). Marks it drawn; a truck off plan gets a line to that place.
+void truck(Ctx& c, uint32_t idx, glm::vec2 local, float yaw, uint32_t flags = 0, const MeshKind* mesh = nullptr) {
+  if (idx < c.drawn.size()) c.drawn[idx] = 1;
+  const Shipment& sh = c.s.shipments[idx];
+  DrawnVehicle v{DrawnVehicle::Kind::Truck};
+  v.index = idx;
+  v.id = sh.id;
+  v.plate = sh.plate;
+  v.container = sh.container;
+  v.colour = shipment_colour(sh);
+  if (sh.field.reported()) {
+    const FieldPlace f = field_place(c, sh.field);
+    local = f.local;
+    yaw = f.yaw;
+    v.from_field = true;
+    v.stale = f.stale;
+    v.report_age_ms = f.age_ms;
+    v.off_plan_m = sh.field.off_plan_m;
+    flags = f.stale ? engine::kInstanceDim : 0u;
+    if (f.moving) c.out.moving_vehicles++;
+    if (sh.field.off_plan_m > 0) {
+      const ExpectedPlace place = expected_place(c.spec, c.s, sh);
+      if (place.known()) c.out.ribbons.push_back({ribbon_points(c, {local, place.anchor}, 0.3f), 0.5f, palette::kOffPlan, false});
+      if (c.opt.labels && sh.field.off_plan_alerted)
+        c.out.labels.push_back({c.w(local, 6), std::to_string(sh.id) + " off plan: " + place.what(), palette::kLabelAlert});
+    }
+  }
+  v.local = local;
+  v.yaw_rad = yaw;
+  c.put(mesh ? *mesh : sh.reefer ? MeshKind::Reefer : MeshKind::Truck, local, yaw, v.colour,
+        {PickKind::Shipment, static_cast<uint8_t>(c.site), idx, 0}, flags);
+  record(c, std::move(v));
+}
+
 glm::vec2 lane_entry(const Ctx& c, size_t l, float* yaw) {
   Placement p = WorldLayout::along(c.spec.lanes[l].polyline, 0, c.lane_reversed(l));
   *yaw = p.yaw_rad;
@@ -161,10 +236,8 @@ void shipments(Ctx& c) {
     // Long queues (a harvest-season backlog) spread wider so they stay near the gate.
     const int columns = std::clamp(static_cast<int>(std::ceil(std::sqrt(q.size() / 3.0))), 8, 40);
     for (size_t i = 0; i < q.size(); ++i) {
-      const Shipment& sh = c.s.shipments[q[i]];
-      c.put(sh.reefer ? MeshKind::Reefer : MeshKind::Truck, WorldLayout::queue_spot(head, dir, i, columns),
-            std::atan2(dir.y, dir.x), shipment_colour(sh),
-            {PickKind::Shipment, static_cast<uint8_t>(c.site), q[i], 0}, c.opt.motion ? 0u : engine::kInstanceDim);
+      truck(c, q[i], WorldLayout::queue_spot(head, dir, i, columns), std::atan2(dir.y, dir.x),
+            c.opt.motion ? 0u : engine::kInstanceDim);
     }
   };
   for (size_t k = 0; k < c.spec.checkpoints.size(); ++k) {
@@ -176,9 +249,7 @@ void shipments(Ctx& c) {
     for (size_t srv = 0; srv < c.s.checkpoints[k].servers.size() && srv < cp.positions.size(); ++srv) {
       uint32_t idx = c.s.checkpoints[k].servers[srv].shipment;
       if (idx == kNone) continue;
-      const Shipment& sh = c.s.shipments[idx];
-      c.put(sh.reefer ? MeshKind::Reefer : MeshKind::Truck, cp.positions[srv], 0, shipment_colour(sh),
-            {PickKind::Shipment, static_cast<uint8_t>(c.site), idx, 0});
+      truck(c, idx, cp.positions[srv], 0);
     }
   }
   for (size_t l = 0; l < c.spec.lanes.size(); ++l) {
@@ -191,10 +262,8 @@ void shipments(Ctx& c) {
     const double expected_s = handover_s + lane.length_m / c.spec.timing.truck_speed_mps;
     const float t = c.progress(c.s.lanes[l].busy_since_ms, expected_s);
     Placement p = WorldLayout::along(lane.polyline, t, c.lane_reversed(l));
-    const Shipment& sh = c.s.shipments[idx];
-    if (c.opt.motion && t > 0 && t < 1) c.out.moving_vehicles++;
-    c.put(sh.reefer ? MeshKind::Reefer : MeshKind::Truck, p.local, p.yaw_rad, shipment_colour(sh),
-          {PickKind::Shipment, static_cast<uint8_t>(c.site), idx, 0}, c.opt.motion ? 0u : engine::kInstanceDim);
+    if (c.opt.motion && t > 0 && t < 1 && !c.s.shipments[idx].field.reported()) c.out.moving_vehicles++;
+    truck(c, idx, p.local, p.yaw_rad, c.opt.motion ? 0u : engine::kInstanceDim);
   }
   for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], staging(c, static_cast<Direction>(d)), {d == 0 ? 1.0f : -1.0f, 0});
   // Containers in yard slots: transfer, inspection bays, the holding area.
@@ -205,8 +274,7 @@ void shipments(Ctx& c) {
       const Shipment& sh = c.s.shipments[idx];
       if (sh.phase == Phase::AtCheckpoint || sh.phase == Phase::OnGuideVehicle) continue;  // drawn where it is
       const MeshKind mesh = c.spec.yards[y].kind == YardKind::Transfer ? MeshKind::Reefer : MeshKind::Truck;
-      c.put(mesh, WorldLayout::yard_slot(c.spec.yards[y], slot), kPi / 2, shipment_colour(sh),
-            {PickKind::Shipment, static_cast<uint8_t>(c.site), idx, 0});
+      truck(c, idx, WorldLayout::yard_slot(c.spec.yards[y], slot), kPi / 2, 0, &mesh);
     }
   // Import containers waiting on the partner side, at the far end of the unmanned lanes.
   for (size_t l = 0; l < c.spec.lanes.size(); ++l) {
@@ -215,6 +283,38 @@ void shipments(Ctx& c) {
     glm::vec2 entry = lane_entry(c, l, &yaw);
     draw_queue(c.s.import_partner_waiting, entry, {std::cos(yaw), std::sin(yaw)});
     break;
+  }
+  // Trucks the process places nowhere in the site (declared, crossed, done, diverted) but
+  // the field still reports: drawn where reported while the report is recent.
+  for (uint32_t idx = 0; idx < c.s.shipments.size(); ++idx) {
+    const Shipment& sh = c.s.shipments[idx];
+    if (c.drawn[idx] || !sh.field.reported() || sh.phase == Phase::OnGuideVehicle) continue;
+    if (c.display() - sh.field.at_ms > kUndeclaredForgetMs) continue;
+    truck(c, idx, sh.field.position, sh.field.heading_rad);
+  }
+}
+
+void undeclared_vehicles(Ctx& c) {
+  for (uint32_t i = 0; i < c.s.undeclared.size(); ++i) {
+    const FieldVehicle& fv = c.s.undeclared[i];
+    const FieldPlace f = field_place(c, fv.track);
+    if (f.moving) c.out.moving_vehicles++;
+    c.put(MeshKind::Truck, f.local, f.yaw, palette::kUndeclared, {PickKind::FieldVehicle, static_cast<uint8_t>(c.site), i, 0},
+          f.stale ? engine::kInstanceDim : engine::kInstanceHighlight);
+    if (c.opt.labels) c.out.labels.push_back({c.w(f.local, 6), "undeclared " + fv.name, palette::kLabelAlert});
+    DrawnVehicle v{DrawnVehicle::Kind::Undeclared};
+    v.index = i;
+    v.id = fv.id;
+    v.plate = fv.plate;
+    v.container = fv.container;
+    v.name = fv.name;
+    v.local = f.local;
+    v.yaw_rad = f.yaw;
+    v.colour = palette::kUndeclared;
+    v.from_field = true;
+    v.stale = f.stale;
+    v.report_age_ms = f.age_ms;
+    record(c, std::move(v));
   }
 }
 
@@ -228,7 +328,7 @@ void guide_vehicles(Ctx& c) {
       const LaneSpec& lane = c.spec.lanes[g.lane];
       const double seg_s = lane.length_m / lane.segments / fleet.speed_mps;
       const float within = g.phase == GuidePhase::Travelling && !g.failed ? c.progress(g.phase_since_ms, seg_s) : 1.0f;
-      if (c.opt.motion && within > 0 && within < 1) c.out.moving_vehicles++;
+      if (c.opt.motion && within > 0 && within < 1 && !g.field.reported()) c.out.moving_vehicles++;
       Placement p = WorldLayout::along(lane.polyline, (g.segment + within) / lane.segments, c.lane_reversed(g.lane));
       at = p.local;
       yaw = p.yaw_rad;
@@ -239,10 +339,26 @@ void guide_vehicles(Ctx& c) {
           break;
         }
     }
-    if (g.has_report && !g.failed && g.phase == GuidePhase::Idle) at = g.reported_position;
     const uint32_t colour = g.failed ? palette::kFailed : palette::kGuideVehicle;
     uint32_t flags = g.failed ? engine::kInstanceHighlight : (g.phase == GuidePhase::Idle ? engine::kInstanceDim : 0u);
     if (!c.opt.motion) flags |= engine::kInstanceDim;
+    DrawnVehicle dv{DrawnVehicle::Kind::GuideVehicle};
+    dv.index = static_cast<uint32_t>(v);
+    dv.id = static_cast<uint32_t>(v);
+    dv.colour = colour;
+    if (g.field.reported()) {  // the field's word wins over the process's placement
+      const FieldPlace f = field_place(c, g.field);
+      at = f.local;
+      yaw = f.yaw;
+      dv.from_field = true;
+      dv.stale = f.stale;
+      dv.report_age_ms = f.age_ms;
+      if (f.stale) flags |= engine::kInstanceDim;
+      if (f.moving) c.out.moving_vehicles++;
+    }
+    dv.local = at;
+    dv.yaw_rad = yaw;
+    record(c, std::move(dv));
     c.put(MeshKind::GuideVehicle, at, yaw, colour, {PickKind::GuideVehicle, static_cast<uint8_t>(c.site), static_cast<uint32_t>(v), 0}, flags);
     if (g.cargo != kNone) {  // the container rides on top
       const Shipment& sh = c.s.shipments[g.cargo];
@@ -258,11 +374,13 @@ void build_scene(const Core& core, const WorldLayout& layout, const SceneOptions
   out.clear();
   for (size_t i = 0; i < core.sites().size(); ++i) {
     if (!opt.show_site.empty() && (i >= opt.show_site.size() || !opt.show_site[i])) continue;
-    Ctx c{core, layout, opt, out, i, core.sites()[i], core.state().sites[i]};
+    Ctx c{core, layout, opt, out, i, core.sites()[i], core.state().sites[i], {}};
+    c.drawn.assign(c.s.shipments.size(), 0);
     yards_and_border(c);
     lanes(c);
     checkpoints(c);
     shipments(c);
+    undeclared_vehicles(c);
     guide_vehicles(c);
   }
 }

@@ -2,8 +2,10 @@
 // seeded 2030 morning, turned into a draw list and rendered offscreen on lavapipe; the
 // picture must match tests/golden/app_both_sites.png within the engine's tolerance
 // (docs/engine.md). Also: picked ids lead back to the right vehicles, and with stale
-// telemetry nothing is drawn as moving.
+// telemetry nothing is drawn as moving. And the field: a reported truck is drawn at its
+// report (moving between reports, dimmed when stale), an undeclared one in its colour.
 #include "EngineTestKit.h"
+#include "controlroom/scene/palette.h"
 #include "controlroom/scene/scene_builder.h"
 #include "controlroom/scene/view_presets.h"
 
@@ -93,4 +95,94 @@ TEST_CASE("with stale telemetry no vehicle is drawn moving") {
   build_scene(core, layout, stale, dl);
   CHECK(dl.moving_vehicles == 0);
   for (const auto& i : dl.of(MeshKind::GuideVehicle)) CHECK((i.flags & engine::kInstanceDim) != 0);
+}
+
+// [SECTION] the field's positions (docs/field.md) ---------------------------------------
+
+namespace {
+
+const DrawnVehicle* drawn_truck(const DrawList& dl, twin::ShipmentId id) {
+  for (const DrawnVehicle& v : dl.vehicles)
+    if (v.kind == DrawnVehicle::Kind::Truck && v.id == id) return &v;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a reported truck is drawn where the field says, moving between reports, dimmed when stale") {
+  twin::Core core = morning_core(10 * twin::kHour);
+  WorldLayout layout(core.sites().size());
+  // A truck the process has somewhere in the site.
+  const twin::SiteState& s = core.state().sites[0];
+  const twin::Shipment* sh = nullptr;
+  for (const twin::Shipment& x : s.shipments)
+    if (x.phase == twin::Phase::QueuedCheckpoint || x.phase == twin::Phase::AtCheckpoint) { sh = &x; break; }
+  REQUIRE(sh);
+  const twin::ShipmentId id = sh->id;
+  DrawList dl;
+  SceneOptions opt;
+  opt.display_ms = core.state().now_ms;
+  build_scene(core, layout, opt, dl);
+  REQUIRE(drawn_truck(dl, id));
+  CHECK_FALSE(drawn_truck(dl, id)->from_field);
+  const glm::vec2 process_place = drawn_truck(dl, id)->local;
+
+  twin::Decisions ds;
+  uint64_t seq = core.state().last_seq;
+  twin::SimTime t = core.state().now_ms;
+  auto report = [&](glm::vec2 p, twin::SimTime dt) {
+    t += dt;
+    core.apply(twin::Event{++seq, t, 0, twin::PositionReport{twin::EntityKind::Truck, id, p, 0.5f}}, ds);
+  };
+  report({700, -200}, 1000);
+  report({710, -200}, 1000);
+  // No delay (--scene-json): at the last report exactly.
+  opt.display_ms = t;
+  opt.field_delay_ms = 0;
+  build_scene(core, layout, opt, dl);
+  REQUIRE(drawn_truck(dl, id));
+  CHECK(drawn_truck(dl, id)->from_field);
+  CHECK(drawn_truck(dl, id)->local.x == Approx(710));
+  CHECK(drawn_truck(dl, id)->local != process_place);
+  CHECK(drawn_truck(dl, id)->report_age_ms == 0);
+  // A second behind the display: half-way between the two reports, half a second after the last.
+  opt.field_delay_ms = 1000;
+  opt.display_ms = t + 500;
+  build_scene(core, layout, opt, dl);
+  CHECK(drawn_truck(dl, id)->local.x == Approx(705));
+  CHECK(dl.moving_vehicles >= 1);
+  // Stale after kFieldStaleAfterMs: dimmed and flagged, still where it was reported.
+  opt.display_ms = t + twin::kFieldStaleAfterMs + 1000;
+  build_scene(core, layout, opt, dl);
+  CHECK(drawn_truck(dl, id)->stale);
+  CHECK(drawn_truck(dl, id)->local.x == Approx(710));
+  bool dimmed = false;
+  for (const auto& inst : dl.of(sh->reefer ? MeshKind::Reefer : MeshKind::Truck))
+    if (const PickTarget* p = dl.target(inst.id); p && p->kind == PickKind::Shipment && s.shipments[p->index].id == id)
+      dimmed = (inst.flags & engine::kInstanceDim) != 0;
+  CHECK(dimmed);
+}
+
+TEST_CASE("an undeclared vehicle is drawn in its own colour with a label") {
+  twin::Core core = morning_core(2 * twin::kHour);
+  WorldLayout layout(core.sites().size());
+  twin::Decisions ds;
+  twin::PositionReport r{twin::EntityKind::Truck, 0, {500, 6}, 0};
+  r.has_id = false;
+  r.plate = "29H-99999";
+  core.apply(twin::Event{core.state().last_seq + 1, core.state().now_ms, 0, r}, ds);
+  DrawList dl;
+  SceneOptions opt;
+  opt.display_ms = core.state().now_ms;
+  build_scene(core, layout, opt, dl);
+  const DrawnVehicle* v = nullptr;
+  for (const DrawnVehicle& x : dl.vehicles)
+    if (x.kind == DrawnVehicle::Kind::Undeclared) v = &x;
+  REQUIRE(v);
+  CHECK(v->name == "29H-99999");
+  CHECK(v->colour == palette::kUndeclared);
+  CHECK(v->local.x == Approx(500));
+  bool labelled = false;
+  for (const Label& l : dl.labels) labelled |= l.text == "undeclared 29H-99999";
+  CHECK(labelled);
 }

@@ -160,12 +160,12 @@ TEST_CASE("messages from mosquitto_pub are applied; a broken one is rejected and
   CHECK(w.commands[0].accepted);
   CHECK(w.commands[0].reason == "barrier maintenance");
   CHECK_FALSE(w.sites[s].lanes[twin.lane(s, "E2")].open);
-  CHECK(w.sites[s].fleet[2].has_report);
-  CHECK(w.sites[s].fleet[2].reported_position.x == Approx(120.5f));
-  CHECK(w.sites[s].fleet[2].reported_position.y == Approx(-33.25f));
+  CHECK(w.sites[s].fleet[2].field.reported());
+  CHECK(w.sites[s].fleet[2].field.position.x == Approx(120.5f));
+  CHECK(w.sites[s].fleet[2].field.position.y == Approx(-33.25f));
   CHECK(twin.link.stats().rejected[static_cast<size_t>(RejectReason::MalformedJson)] == 1);
-  CHECK(w.sites[s].fleet[3].has_report);
-  CHECK(w.sites[s].fleet[3].reported_position.x == Approx(-7.5f));
+  CHECK(w.sites[s].fleet[3].field.reported());
+  CHECK(w.sites[s].fleet[3].field.position.x == Approx(-7.5f));
   CHECK(twin.link.stats().rejected[static_cast<size_t>(RejectReason::UnknownEntity)] == 1);
   CHECK(twin.link.stats().batch_positions == 2);
   sub.join();
@@ -221,7 +221,7 @@ TEST_CASE("broker restarted mid-stream: the twin reconnects, loses no QoS 1 mess
     REQUIRE(gnss.publish(e, i) == PublishStatus::Ok);
     twin.run_until([] { return false; }, 5ms);
   }
-  REQUIRE(twin.run_until([&] { return twin.core.state().sites[0].fleet[1].reported_position.x == 20.f; }, 5s));
+  REQUIRE(twin.run_until([&] { return twin.core.state().sites[0].fleet[1].field.position.x == 20.f; }, 5s));
   CHECK(twin.loop.stats().applied_telemetry > telemetry_before);
   gnss.finish(2s);
 }

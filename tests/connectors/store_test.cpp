@@ -295,6 +295,39 @@ TEST_CASE("binary codec: limits are enforced on encode") {
   CHECK(out == std::vector<uint8_t>{9, 9});  // left as it was
 }
 
+TEST_CASE("binary codec: a version 1 position (recordings before 2026-11-30) still decodes") {
+  // [version 1][type 13 PositionReport][seq 5][time 0][site 0][entity truck][id 7][x 1.0f][y 2.0f][heading 0.0f]
+  const std::vector<uint8_t> v1 = {1, 13, 5, 0, 0, 0, 7, 0, 0, 0x80, 0x3f, 0, 0, 0, 0x40, 0, 0, 0, 0};
+  auto r = decode_event(v1.data(), v1.size());
+  REQUIRE(std::holds_alternative<twin::Event>(r));
+  const auto& p = std::get<twin::PositionReport>(std::get<twin::Event>(r).body);
+  CHECK(p.entity == twin::EntityKind::Truck);
+  CHECK(p.id == 7);
+  CHECK(p.has_id);
+  CHECK(p.plate.empty());
+  CHECK(p.position.x == 1.0f);
+  CHECK(p.position.y == 2.0f);
+  // Version 2 carries a truck named by plate and container, bit for bit.
+  twin::PositionReport by_plate{twin::EntityKind::Truck, 0, glm::vec2(12.5f, -3.0f), 1.0f};
+  by_plate.has_id = false;
+  by_plate.plate = "29H-99999";
+  by_plate.container = "GTWU0000010";
+  std::vector<uint8_t> bytes;
+  REQUIRE_FALSE(encode_event(twin::Event{9, 100, 1, by_plate}, bytes).has_value());
+  auto back = decode_event(bytes.data(), bytes.size());
+  REQUIRE(std::holds_alternative<twin::Event>(back));
+  const auto& q = std::get<twin::PositionReport>(std::get<twin::Event>(back).body);
+  CHECK_FALSE(q.has_id);
+  CHECK(q.plate == "29H-99999");
+  CHECK(q.container == "GTWU0000010");
+  CHECK(q.position.x == 12.5f);
+  // The same bytes as version 2 lack the new fields: an error, not a guess.
+  std::vector<uint8_t> v2 = v1;
+  v2[0] = 2;
+  auto bad = decode_event(v2.data(), v2.size());
+  CHECK(std::holds_alternative<EventDecodeError>(bad));
+}
+
 TEST_CASE("binary codec: bad bytes give a typed error naming the problem") {
   const auto events = one_of_each();
   auto why = [](std::vector<uint8_t> b) {
@@ -303,7 +336,8 @@ TEST_CASE("binary codec: bad bytes give a typed error naming the problem") {
     return std::get<EventDecodeError>(r).message();
   };
   CHECK_THAT(why({}), Catch::Contains("empty"));
-  CHECK_THAT(why({3, 0, 1, 0, 0}), Catch::Contains("unknown format version 3"));  // 1 and 2 are known
+  CHECK_THAT(why({3, 0, 1, 0, 0}), Catch::Contains("unknown format version 3"));
+  CHECK_THAT(why({0, 0, 1, 0, 0}), Catch::Contains("unknown format version 0"));
   CHECK_THAT(why({1, 15, 1, 0, 0}), Catch::Contains("unknown event type 15"));
   CHECK_THAT(why({1, 0, 1, 0, 0, 0}), Catch::Contains("trailing"));
   // StepCompleted with checkpoint 6 (Count), then with passed = 2.

@@ -71,5 +71,9 @@ int main(int argc, char** argv) {
     ScreenshotHooks shot(*args);
     return run_headless(*args, &shot);
   }
+  if (!args->scene_json_path.empty()) {
+    SceneJsonHooks scene(*args);
+    return run_headless(*args, &scene);
+  }
   return run_headless(*args);
 }

@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
   int code = 0;
   auto args = parse_twin_args(argc, argv, code);
   if (!args) return code;
-  if (!args->headless || !args->screenshot_path.empty()) {
-    std::fprintf(stderr, "gatetwin: this build has no renderer (GATETWIN_ENGINE=OFF): run with --headless, without --screenshot\n");
+  if (!args->headless || !args->screenshot_path.empty() || !args->scene_json_path.empty()) {
+    std::fprintf(stderr, "gatetwin: this build has no renderer (GATETWIN_ENGINE=OFF): run with --headless, without --screenshot or --scene-json\n");
     return 2;
   }
   if (args->follow) return run_follower(*args);

@@ -1,0 +1,189 @@
+// A field that was not written for this project feeds the twin (issue 12): an independent
+// client (mosquitto_pub -l, one message per line) publishes declarations, arrivals and 60
+// vehicle tracks (trucks by plate, undeclared plates, guide vehicles) with wall-clock UTC
+// stamps and WGS84 positions to a real mosquitto; the real gatetwin --headless mirrors them.
+// Through --scene-json every vehicle must be drawn within 1 m of its last reported position,
+// the undeclared plates as undeclared vehicles with one alert each, a message stamped a
+// century ahead must change nothing, and the recording must refold to the twin's hash.
+#include "tests/support/child_process.h"
+#include "tests/support/live_twin.h"
+#include "tests/support/mosquitto_fixture.h"
+
+#include "connectors/codec/kpi_json.h"
+#include "connectors/files/site_file.h"
+#include "connectors/store/recording_reader.h"
+#include "twin/core.h"
+#include "twin/geo.h"
+#include "twin/identifiers.h"
+#include "twin/site_plan.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <thread>
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+int64_t wall_utc_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+struct Track {
+  std::string plate;        // trucks
+  int vehicle = -1;         // guide vehicles
+  bool declared = false;
+  glm::dvec2 last{0};       // site metres of the last report
+  twin::LatLon last_ll;
+};
+
+json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return json::parse(in, nullptr, false);
+}
+
+// Publishes the lines of a file, one message each, to one topic, with an outside client.
+void publish_lines(const MosquittoFixture& broker, const std::string& topic, const std::vector<std::string>& lines,
+                   const std::string& file) {
+  {
+    std::ofstream out(file);
+    for (const std::string& l : lines) out << l << "\n";
+  }
+  int rc = 0;
+  run_command("mosquitto_pub -h 127.0.0.1 -p " + std::to_string(broker.port()) + " -q 1 -i field-" +
+                  std::to_string(std::hash<std::string>{}(file) % 100000) + " -t " + topic + " -l < " + file,
+              &rc);
+  REQUIRE(rc == 0);
+}
+
+}  // namespace
+
+TEST_CASE("an outside field with UTC time, WGS84 positions and plates is drawn where it says", "[live][field]") {
+  if (!testsupport::have_mqtt_tools()) { WARN("mosquitto / mosquitto_pub not installed: skipped"); return; }
+  auto loaded = connectors::load_sites("m1119", connectors::default_sites_dir());
+  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(loaded));
+  const twin::SiteSpec site =
+      twin::with_plan(std::get<std::vector<twin::SiteSpec>>(loaded)[0], twin::LanePlan::Expanded, twin::UnmannedPlan::On);
+  REQUIRE(site.geo);
+  const twin::GeoReference& geo = *site.geo;
+
+  MosquittoFixture broker;
+  REQUIRE(broker.start());
+  const std::string dir = broker.dir(), scene = dir + "/scene.json", stats = dir + "/stats.json", db = dir + "/field.db";
+  ChildProcess twin_proc;
+  REQUIRE(twin_proc.start(testsupport::gatetwin_path(),
+                          {"gatetwin", "--headless", "--broker", broker.uri(), "--site", "m1119", "--run-for", "14",
+                           "--scene-json", scene, "--stats", stats, "--record", db},
+                          dir + "/twin.out"));
+  bool connected = false;
+  for (int i = 0; i < 200 && !connected; ++i) {
+    connected = broker.log().find(" as gatetwin ") != std::string::npos;
+    if (!connected) std::this_thread::sleep_for(25ms);
+  }
+  REQUIRE(connected);
+  std::this_thread::sleep_for(300ms);  // its subscriptions
+
+  // 20 declared trucks, 36 undeclared plates, 4 guide vehicles: 60 tracks.
+  std::vector<Track> tracks;
+  for (int i = 0; i < 20; ++i) tracks.push_back({"51D-" + std::to_string(10000 + i), -1, true});
+  for (int i = 0; i < 36; ++i) tracks.push_back({"29H-" + std::to_string(50000 + i), -1, false});
+  for (int v = 0; v < 4; ++v) tracks.push_back({"", v, false});
+  const int64_t t0 = wall_utc_ms() - 10000;
+  std::vector<std::string> declarations, arrivals, positions;
+  for (size_t i = 0; i < 20; ++i) {
+    const std::string container = twin::make_container_number("TST", 'U', static_cast<unsigned>(i + 1));
+    declarations.push_back(json{{"v", 1}, {"src", "nsw-test"}, {"seq", i + 1}, {"utc_ms", t0}, {"shipment", 70001 + i},
+                                {"direction", "export"}, {"goods", "electronics"}, {"reefer", false},
+                                {"unmanned_eligible", false}, {"plate", tracks[i].plate}, {"container", container}}
+                               .dump());
+    arrivals.push_back(json{{"v", 1}, {"src", "gate-cam-test"}, {"seq", i + 1}, {"utc_ms", t0 + 100}, {"direction", "export"},
+                            {"plate", tracks[i].plate}, {"container", container}}
+                           .dump());
+  }
+  // Eight reports a second apart; each vehicle drives along its own line across the site.
+  for (int k = 0; k < 8; ++k)
+    for (size_t i = 0; i < tracks.size(); ++i) {
+      Track& tr = tracks[i];
+      const double x = 320 + 7.0 * static_cast<double>(i) + 4.0 * k, y = -60 + 2.0 * static_cast<double>(i);
+      tr.last = {x, y};
+      tr.last_ll = twin::wgs84_from_site(geo, tr.last);
+      json p{{"v", 1}, {"src", "gnss-test"}, {"seq", k * 100 + static_cast<int>(i) + 1}, {"utc_ms", t0 + 1000 + k * 1000},
+             {"lat", tr.last_ll.lat_deg}, {"lon", tr.last_ll.lon_deg}, {"heading_deg", 90}};
+      if (tr.vehicle >= 0) {
+        p["entity"] = "guide_vehicle";
+        p["id"] = tr.vehicle;
+      } else {
+        p["entity"] = "truck";
+        p["plate"] = tr.plate;
+      }
+      positions.push_back(p.dump());
+    }
+  // Hostile: a century ahead, for a plate seen nowhere else: it must change nothing.
+  positions.push_back(json{{"v", 1}, {"src", "gnss-rogue"}, {"seq", 1}, {"utc_ms", wall_utc_ms() + 100LL * 365 * 86400000},
+                           {"entity", "truck"}, {"plate", "00X-00000"}, {"lat", geo.lat_deg}, {"lon", geo.lon_deg}}
+                          .dump());
+  publish_lines(broker, "gatetwin/v1/m1119/event/declaration", declarations, dir + "/decl.txt");
+  publish_lines(broker, "gatetwin/v1/m1119/event/vehicle_arrived", arrivals, dir + "/arr.txt");
+  publish_lines(broker, "gatetwin/v1/m1119/telemetry/position", positions, dir + "/pos.txt");
+
+  for (int i = 0; i < 1000 && twin_proc.alive(); ++i) std::this_thread::sleep_for(25ms);
+  REQUIRE_FALSE(twin_proc.alive());
+  INFO(twin_proc.why_not_running());
+  std::ifstream out_file(dir + "/twin.out");
+  const std::string out((std::istreambuf_iterator<char>(out_file)), std::istreambuf_iterator<char>());
+  INFO(out);
+
+  const json sj = read_json(scene);
+  REQUIRE(sj.is_object());
+  std::map<std::string, json> by_plate;
+  std::map<int, json> by_vehicle;
+  for (const json& v : sj["vehicles"]) {
+    if (v.contains("plate")) by_plate[v["plate"].get<std::string>()] = v;
+    if (v["kind"] == "guide_vehicle") by_vehicle[v["vehicle"].get<int>()] = v;
+  }
+  int checked = 0;
+  for (const Track& tr : tracks) {
+    const json& v = tr.vehicle >= 0 ? by_vehicle[tr.vehicle] : by_plate[tr.plate];
+    INFO((tr.vehicle >= 0 ? "guide vehicle " + std::to_string(tr.vehicle) : tr.plate));
+    REQUIRE(v.is_object());
+    CHECK(v["from_field"] == true);
+    CHECK(v["kind"] == (tr.vehicle >= 0 ? "guide_vehicle" : tr.declared ? "truck" : "undeclared"));
+    const double dx = v["x"].get<double>() - tr.last.x, dy = v["y"].get<double>() - tr.last.y;
+    CHECK(std::hypot(dx, dy) < 1.0);
+    // And its WGS84, back through the site's geo-reference.
+    const glm::dvec2 back = twin::site_from_wgs84(geo, {v["lat"].get<double>(), v["lon"].get<double>()});
+    CHECK(std::hypot(back.x - tr.last.x, back.y - tr.last.y) < 1.0);
+    ++checked;
+  }
+  CHECK(checked == 60);
+  CHECK(by_plate.count("00X-00000") == 0);
+
+  // The recording refolds to the twin's own hash, and holds one alert per undeclared plate.
+  const json st = read_json(stats);
+  REQUIRE(st.is_object());
+  auto rd = connectors::RecordingReader::open(db);
+  REQUIRE(std::holds_alternative<std::unique_ptr<connectors::RecordingReader>>(rd));
+  auto& reader = std::get<std::unique_ptr<connectors::RecordingReader>>(rd);
+  auto sessions = std::get<std::vector<connectors::Session>>(reader->sessions());
+  REQUIRE(sessions.size() == 1);
+  auto events = std::get<std::vector<twin::Event>>(reader->read_events(sessions[0].id));
+  twin::Core refold({site});
+  int undeclared_alerts = 0;
+  twin::Decisions ds;
+  for (const twin::Event& e : events) {
+    ds.clear();
+    refold.apply(e, ds);
+    for (const twin::Decision& d : ds)
+      if (d.kind == twin::DecisionKind::Alert && d.text.rfind("undeclared vehicle 29H-", 0) == 0) ++undeclared_alerts;
+  }
+  CHECK(undeclared_alerts == 36);
+  CHECK(st["field"]["m1119"]["undeclared_sighted"] == 36);
+  CHECK(st["field"]["m1119"]["undeclared_now"] == 36);
+  CHECK(connectors::hash_hex(refold.state_hash()) == st["core"]["state_hash"].get<std::string>());
+}
