@@ -7,11 +7,12 @@
 
 namespace pipeline {
 
-std::variant<std::unique_ptr<RecordingLog>, std::string> RecordingLog::open(const std::string& path, const std::string& site_ids) {
+std::variant<std::unique_ptr<RecordingLog>, std::string> RecordingLog::open(const std::string& path, const std::string& site_ids,
+                                                                            const std::string& notes) {
   connectors::SessionInfo info;
   info.sites = site_ids;
   info.source = connectors::SessionSource::Live;
-  info.notes = "gatetwin --headless (MQTT live)";
+  info.notes = notes;
   auto r = connectors::Recorder::open(path, info);
   if (auto* e = std::get_if<connectors::StoreError>(&r)) return e->message();
   return std::unique_ptr<RecordingLog>(new RecordingLog(std::move(std::get<std::unique_ptr<connectors::Recorder>>(r))));

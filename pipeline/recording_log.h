@@ -18,7 +18,9 @@ namespace pipeline {
 class RecordingLog : public EventLog {
  public:
   // An error message a person can act on, or the log.
-  static std::variant<std::unique_ptr<RecordingLog>, std::string> open(const std::string& path, const std::string& site_ids);
+  // notes: the session's notes (a live run keeps its session epoch there; runner/field_feeds.h).
+  static std::variant<std::unique_ptr<RecordingLog>, std::string> open(const std::string& path, const std::string& site_ids,
+                                                                       const std::string& notes = "gatetwin --headless (MQTT live)");
   bool append(const twin::Event& e, const twin::Decisions& d) override { return recorder_->append(e, d); }
   // Commits what is queued and ends the session; returns an error message or "". Prints
   // the audit chain's head (index and hash) to stderr, to be kept apart from the file.

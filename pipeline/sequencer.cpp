@@ -1,6 +1,10 @@
 // The twin's sequencer. See sequencer.h.
 #include "pipeline/sequencer.h"
 
+#include "connectors/codec/entity_key.h"
+
+#include <algorithm>
+
 namespace pipeline {
 
 Sequencer::Sequencer(SequencerLimits limits) : limits_(limits) {}
@@ -59,35 +63,91 @@ void Sequencer::skip_gap(Source& s, int64_t now_ms, std::vector<SequencedEvent>&
   flush(s, now_ms, ready);
 }
 
-void Sequencer::accept(FieldMessage m, int64_t now_ms, std::vector<SequencedEvent>& ready) {
-  if (m.cls == MessageClass::Telemetry) {
-    const auto* p = std::get_if<twin::PositionReport>(&m.body);
-    const uint64_t key = (static_cast<uint64_t>(m.site) << 40) | (static_cast<uint64_t>(p ? p->entity : twin::EntityKind::Truck) << 32) |
-                         (p ? p->id : 0);
-    auto it = telemetry_last_.find(key);
-    if (it != telemetry_last_.end() && it->second.first == m.source && m.source_seq <= it->second.second) {
-      stats_.stale_telemetry++;
-      return;
-    }
-    if (it == telemetry_last_.end() && telemetry_last_.size() >= limits_.max_entities) telemetry_last_.clear();
-    telemetry_last_[key] = {m.source, m.source_seq};
-    release(std::move(m), ready);
-    return;
+void Sequencer::ignore(const std::string& source, const char* reason, uint64_t& counter, uint64_t n) {
+  counter += n;
+  if (hooks_.ignored && n) hooks_.ignored(source, reason, n);
+}
+
+void Sequencer::restart(const std::string& name, Source& s, const std::string& session, bool by_session) {
+  SourceRestart r{name, s.session, session, by_session, s.next, s.held.size()};
+  held_ -= s.held.size();
+  s.held.clear();
+  s.gap_since_ms = -1;
+  if (!s.session.empty()) {
+    s.old_sessions.push_back(s.session);
+    if (s.old_sessions.size() > 4) s.old_sessions.pop_front();
   }
+  s.session = session;
+  s.next = 1;
+  s.max_seen = 0;
+  s.generation++;
+  stats_.restarts++;
+  stats_.held = held_;
+  if (r.dropped) ignore(name, "restart_dropped", stats_.restart_dropped, r.dropped);
+  if (hooks_.restarted) hooks_.restarted(r);
+}
+
+Sequencer::Source* Sequencer::admit(const FieldMessage& m, int64_t now_ms) {
   auto it = sources_.find(m.source);
   if (it == sources_.end()) {
     if (sources_.size() >= limits_.max_sources) {
-      stats_.too_many_sources++;
-      return;
+      ignore(m.source, "too_many_sources", stats_.too_many_sources);
+      return nullptr;
     }
     it = sources_.emplace(m.source, Source{}).first;
+    it->second.session = m.session;
     stats_.sources = sources_.size();
   }
   Source& s = it->second;
-  if (m.source_seq < s.next) {
-    stats_.stale++;
+  // A restart: a new session, or (no session) seq 1 again after a silence.
+  if (!m.session.empty() && m.session != s.session) {
+    if (std::find(s.old_sessions.begin(), s.old_sessions.end(), m.session) != s.old_sessions.end()) {
+      ignore(m.source, "stale", stats_.stale);  // a late message of a run that has ended
+      return nullptr;
+    }
+    restart(m.source, s, m.session, true);
+  } else if (m.session.empty() && m.source_seq == 1 && s.max_seen >= 1 && s.last_ms >= 0 &&
+             now_ms - s.last_ms >= limits_.restart_after_ms) {
+    restart(m.source, s, s.session, false);
+  }
+  s.last_ms = now_ms;
+  // An absurd jump is refused without moving the source. The first message of a run sets
+  // where it starts (max_seen 0): a twin started late joins a running field.
+  if (s.max_seen > 0) {
+    const uint64_t ref = std::max(s.next, s.max_seen + 1);
+    if (m.source_seq > ref && m.source_seq - ref > limits_.max_seq_jump) {
+      ignore(m.source, "seq_jump", stats_.seq_jump);
+      return nullptr;
+    }
+  }
+  return &s;
+}
+
+void Sequencer::accept(FieldMessage m, int64_t now_ms, std::vector<SequencedEvent>& ready) {
+  Source* src = admit(m, now_ms);
+  if (!src) return;
+  Source& s = *src;
+  if (m.cls == MessageClass::Telemetry) {
+    const auto* p = std::get_if<twin::PositionReport>(&m.body);
+    const uint64_t key = p ? connectors::position_entity_key(m.site, *p) : 0;
+    auto it = telemetry_last_.find(key);
+    // Stale: the same run of the same source has already applied a later position.
+    if (it != telemetry_last_.end() && it->second.source == m.source && it->second.generation >= s.generation &&
+        m.source_seq <= it->second.seq) {
+      ignore(m.source, "stale_telemetry", stats_.stale_telemetry);
+      return;
+    }
+    if (it == telemetry_last_.end() && telemetry_last_.size() >= limits_.max_entities) telemetry_last_.clear();
+    telemetry_last_[key] = LastPosition{m.source, s.generation, m.source_seq};
+    s.max_seen = std::max(s.max_seen, m.source_seq);
+    release(std::move(m), ready);
     return;
   }
+  if (m.source_seq < s.next) {
+    ignore(m.source, "stale", stats_.stale);
+    return;
+  }
+  s.max_seen = std::max(s.max_seen, m.source_seq);
   if (m.source_seq == s.next) {
     ++s.next;
     release(std::move(m), ready);
@@ -95,7 +155,7 @@ void Sequencer::accept(FieldMessage m, int64_t now_ms, std::vector<SequencedEven
     return;
   }
   if (s.held.count(m.source_seq)) {
-    stats_.duplicate++;
+    ignore(m.source, "duplicate", stats_.duplicate);
     return;
   }
   // Out of order: hold it. When the held total is at its limit, give up on this
@@ -109,7 +169,7 @@ void Sequencer::accept(FieldMessage m, int64_t now_ms, std::vector<SequencedEven
       skip_gap(s, now_ms, ready);
     }
     if (m.source_seq < s.next) {  // the skip passed it
-      stats_.stale++;
+      ignore(m.source, "stale", stats_.stale);
       return;
     }
     if (m.source_seq == s.next) {

@@ -5,13 +5,23 @@
 // out-of-order ones are held (bounded) until the gap fills, or until the gap has waited
 // gap_wait (then it is skipped and counted). Stale messages (a seq already released or
 // skipped) are ignored; duplicates change nothing. Telemetry is latest-wins per entity.
+// Sources restart: a new "session", or (a source that sends none) seq 1 again after a
+// silence of restart_after_ms, starts the source's series again as if it were new (what
+// was held of the old run is dropped, counted); late messages of a previous session are
+// stale. A seq more than max_seq_jump beyond what the source has sent is refused
+// (seq_jump) and does not move the source: one absurd seq cannot silence a source. The
+// first message the twin sees of a source (or of its new run) sets where its series
+// starts, so a twin started late joins a running field.
 // The clock is an input (now_ms), so the sequencer is deterministic for given inputs.
-// It must not apply events or know about MQTT.
+// It must not apply events or know about MQTT; what it ignores and each restart are told
+// to hooks (the runner books them per source and logs the restart).
 #pragma once
 #include "connectors/codec/field_message.h"
 #include "twin/event.h"
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -27,6 +37,8 @@ struct SequencerLimits {
   size_t max_sources = 1024;
   size_t max_entities = 200000;  // telemetry entities remembered for the stale check
   int64_t gap_wait_ms = 2000;    // how long a missing seq is waited for
+  uint64_t max_seq_jump = 1000000;  // --max-seq-jump: a seq further than this beyond the source's is refused
+  int64_t restart_after_ms = 30000; // --restart-after-ms: seq 1 after this long silent (no session): a restart
 };
 
 struct SequencedEvent {
@@ -46,9 +58,28 @@ struct SequencerStats {
   uint64_t gaps_skipped = 0;      // times a gap was given up on
   uint64_t seqs_skipped = 0;      // how many seqs those gaps covered
   uint64_t time_clamped = 0;      // released at the core's clock because their time was older
+  uint64_t seq_jump = 0;          // refused: seq absurdly far beyond the source's
+  uint64_t restarts = 0;          // sources that started a new run (session or seq 1 after silence)
+  uint64_t restart_dropped = 0;   // held messages of a source's previous run, dropped at its restart
   size_t held = 0;
   size_t held_high_water = 0;
   size_t sources = 0;
+};
+
+// A source started a new run.
+struct SourceRestart {
+  std::string source;
+  std::string from_session, to_session;  // "" where the source sends none
+  bool by_session = true;                // false: seq 1 after a silence
+  uint64_t old_next = 0;                 // the seq the old run was expected to send next
+  size_t dropped = 0;                    // its held messages, dropped
+};
+
+struct SequencerHooks {
+  // A message ignored or refused: reason "stale", "duplicate", "stale_telemetry",
+  // "too_many_sources", "seq_jump", "restart_dropped"; n messages of that source.
+  std::function<void(const std::string& source, const char* reason, uint64_t n)> ignored;
+  std::function<void(const SourceRestart&)> restarted;
 };
 
 class Sequencer {
@@ -74,13 +105,28 @@ class Sequencer {
   uint64_t last_seq() const { return next_twin_seq_ - 1; }
   // The next seq a source is expected to send (1 for an unknown source).
   uint64_t expected(const std::string& source) const;
+  void set_hooks(SequencerHooks hooks) { hooks_ = std::move(hooks); }
 
  private:
   struct Source {
     uint64_t next = 1;                         // the seq released next
     std::map<uint64_t, FieldMessage> held;     // out of order, waiting for `next`
     int64_t gap_since_ms = -1;                 // when the current gap was first seen
+    uint64_t max_seen = 0;                     // highest seq taken of this run (0: none yet)
+    int64_t last_ms = -1;                      // now_ms of its last message
+    std::string session;                       // of this run ("" when it sends none)
+    std::deque<std::string> old_sessions;      // the last few runs before it
+    uint32_t generation = 0;                   // runs before this one (positions of a newer run win)
   };
+  struct LastPosition {
+    std::string source;
+    uint32_t generation = 0;
+    uint64_t seq = 0;
+  };
+  // The source's record, handling restarts and the seq jump; null when the message is ignored.
+  Source* admit(const FieldMessage& m, int64_t now_ms);
+  void restart(const std::string& name, Source& s, const std::string& session, bool by_session);
+  void ignore(const std::string& source, const char* reason, uint64_t& counter, uint64_t n = 1);
   void emit(FieldMessage&& m, twin::SimTime time_ms, std::vector<SequencedEvent>& ready);  // next twin seq
   void release(FieldMessage&& m, std::vector<SequencedEvent>& ready);                       // at the clock
   void flush(Source& s, int64_t now_ms, std::vector<SequencedEvent>& ready);
@@ -88,11 +134,12 @@ class Sequencer {
 
   SequencerLimits limits_;
   std::unordered_map<std::string, Source> sources_;
-  std::unordered_map<uint64_t, std::pair<std::string, uint64_t>> telemetry_last_;  // entity -> (source, seq)
+  std::unordered_map<uint64_t, LastPosition> telemetry_last_;  // entity -> its last applied position's source
   uint64_t next_twin_seq_ = 1;
   twin::SimTime clock_ms_ = 0;
   size_t held_ = 0;
   SequencerStats stats_;
+  SequencerHooks hooks_;
 };
 
 }  // namespace pipeline

@@ -7,6 +7,9 @@
 #include "pipeline/recording_log.h"
 #include "runner/twin_setup.h"
 #include "runner/twin_stats.h"
+#include "runner/field_feeds.h"
+#include "pipeline/wall_ticks.h"
+#include "connectors/codec/utc_time.h"
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/broker_config.h"
@@ -47,10 +50,15 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   lo.broker = setup.field;
   lo.queue_capacity = args.queue_capacity;
   lo.publish_decisions = args.publish_decisions;
+  lo.time = {setup.epoch.utc_ms, args.max_ahead_ms, args.max_age_s * 1000};
+  lo.require_account_topics = args.require_account_topics;
   connectors::TwinLink link(core.sites(), lo, log_line);
   pipeline::SequencerLimits sl;
   sl.gap_wait_ms = args.gap_wait_ms;
+  sl.max_seq_jump = args.max_seq_jump;
+  sl.restart_after_ms = args.restart_after_ms;
   pipeline::Sequencer sequencer(sl);
+  connect_feeds(sequencer, link, log_line);  // ignored messages per source; restarts logged
   // The control room's event stream: followers fold what this primary applies (docs/control-room.md).
   connectors::StreamPublisherOptions spo;
   spo.broker = setup.stream;
@@ -59,7 +67,14 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   StreamLog stream_log(stream, recording.get());
   FrameLoopOptions fo;
   fo.input_wait = hooks ? hooks->input_wait() : std::chrono::microseconds(2000);  // no window: sleep on the queue
-  FrameLoop loop(core, link.queue(), sequencer, &link, &stream_log, fo);
+  // The field's messages, and the twin's own wall-clock ticks for a UTC field (docs/mqtt.md "Time").
+  pipeline::QueueSource queue_source(link.queue());
+  pipeline::WallTickSource ticks(queue_source, {*pipeline::parse_wall_ticks(args.wall_clock_ticks), setup.epoch.utc_ms,
+                                                [&link] { return link.wall_utc_ms(); },
+                                                [&link] { return link.utc_messages() > 0; }});
+  pipeline::LinkSink link_sink(link);
+  FrameLoop loop(core, ticks, sequencer, &link_sink, &stream_log, fo);
+  const TwinTimeInfo time_info{setup.epoch, &ticks};
   pipeline::PartnerWatchOptions pwo;
   pwo.silence_ms = static_cast<int64_t>(args.partner_silence_s * 1000);
   pipeline::PartnerWatch partner_watch(pwo);  // a silent partner feed: stale, vehicles held
@@ -68,7 +83,9 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   install_stop_signals();
   link.start();
   stream.start();
-  log_line("mirroring " + site_ids + " from " + args.broker + " as " + lo.broker.client_id);
+  log_line("mirroring " + site_ids + " from " + args.broker + " as " + lo.broker.client_id + "; session epoch " +
+           connectors::format_rfc3339_ms(setup.epoch.utc_ms, connectors::kGateUtcOffsetMinutes) + " (" + setup.epoch.source +
+           "), wall-clock ticks " + args.wall_clock_ticks);
   if (hooks) {
     if (int code = hooks->start(core, loop, link.queue(), link)) {
       link.stop();
@@ -78,7 +95,8 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
 
   const RunClock clock;
   run_frames(args, loop, hooks, clock, [&](int64_t now_ms) {
-    nlohmann::json h = twin_stats_json(core, &link, sequencer, loop, now_ms / 1000.0);
+    log_feed_summaries(link, log_line);  // rejections per source, at most one line per source per 10 s
+    nlohmann::json h = twin_stats_json(core, &link, sequencer, loop, now_ms / 1000.0, &time_info);
     h["v"] = 1;
     h["src"] = "twin";
     h["status"] = "up";
@@ -116,7 +134,8 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   stream.stop();  // what is queued goes out first (bounded wait), then the head says "stopped"
   link.stop();
 
-  nlohmann::json stats = twin_stats_json(core, &link, sequencer, loop, wall_s);
+  log_feed_summaries(link, log_line, /*final=*/true);
+  nlohmann::json stats = twin_stats_json(core, &link, sequencer, loop, wall_s, &time_info);
   stats["stream"] = stream_stats_json(stream.stats());
   stats["process"] = process_memory_json();  // after every decision was handed over
   int code = hook_code;

@@ -2,6 +2,8 @@
 #include "runner/twin_args.h"
 
 #include "cli/flag_reader.h"
+#include "connectors/codec/utc_time.h"
+#include "pipeline/wall_ticks.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -51,6 +53,19 @@ decisions, command results and its own health (topics: docs/mqtt.md).
                        rest flows: mark it stale (vehicles lacking it are held, not
                        diverted) until it flows again (default 600; 0: off)
   --queue N            MQTT-to-core queue capacity in messages (default 65536)
+  --epoch RFC3339      the UTC instant of run time 0 for UTC-stamped field messages, e.g.
+                       2026-05-01T00:00:00+07:00 (default: 00:00 at the gate, UTC+7, of the
+                       day the twin started); written to --stats and the recording
+  --max-ahead-ms MS    refuse a UTC stamp more than MS ahead of this machine's clock
+                       (time_ahead; default 5000)
+  --max-age-s S        refuse a UTC stamp older than S seconds (time_too_old; default 86400)
+  --wall-clock-ticks W on | off | auto (default): a clock tick each wall second from the
+                       twin itself (source twin-clock); auto: once a UTC stamp was accepted
+  --restart-after-ms MS  a source without "session" that sends seq 1 after MS silent has
+                       restarted (default 30000)
+  --max-seq-jump N     refuse a seq more than N beyond the source's (seq_jump; default 1000000)
+  --require-account-topics  refuse field topics without the account level
+                       (.../<kind>/<account>; unbound_topic)
   --no-publish         do not publish decisions (health is still published)
   --quiet              no per-second status line
   -h, --help           this text
@@ -78,6 +93,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
     else if (f == "--no-publish") a.publish_decisions = false;
     else if (f == "--follow") a.follow = true;
     else if (f == "--quiet") a.quiet = true;
+    else if (f == "--require-account-topics") a.require_account_topics = true;
     else if (f == "--user" || f == "--password")
       return bad(f + " is not a flag: credentials on a command line leak; use --mqtt-config FILE or GATETWIN_MQTT_USER / GATETWIN_MQTT_PASSWORD");
     else {
@@ -110,6 +126,17 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else if (f == "--until-applied") { if (!cli::parse_number(v, n) || n < 1) return bad("--until-applied takes a count of events"); a.until_applied = static_cast<uint64_t>(n); }
       else if (f == "--partner-silence-s") { if (!cli::parse_number(v, n) || n < 0 || n > 86400) return bad("--partner-silence-s takes 0 (off) to 86400 seconds"); a.partner_silence_s = n; }
       else if (f == "--gap-wait-ms") { if (!cli::parse_number(v, n) || n < 0 || n > 600000) return bad("--gap-wait-ms takes 0 to 600000 ms"); a.gap_wait_ms = static_cast<int64_t>(n); }
+      else if (f == "--epoch") {
+        std::string why;
+        auto t = connectors::parse_rfc3339_ms(v, &why);
+        if (!t) return bad("--epoch takes an RFC 3339 time such as 2026-05-01T00:00:00+07:00: " + why);
+        a.epoch_utc_ms = *t;
+      }
+      else if (f == "--max-ahead-ms") { if (!cli::parse_number(v, n) || n < 0 || n > 86400000) return bad("--max-ahead-ms takes 0 to 86400000 ms"); a.max_ahead_ms = static_cast<int64_t>(n); }
+      else if (f == "--max-age-s") { if (!cli::parse_number(v, n) || n < 1 || n > 8640000) return bad("--max-age-s takes 1 to 8640000 seconds (100 days)"); a.max_age_s = static_cast<int64_t>(n); }
+      else if (f == "--restart-after-ms") { if (!cli::parse_number(v, n) || n < 0 || n > 86400000) return bad("--restart-after-ms takes 0 to 86400000 ms"); a.restart_after_ms = static_cast<int64_t>(n); }
+      else if (f == "--max-seq-jump") { if (!cli::parse_number(v, n) || n < 1 || n > 1e15) return bad("--max-seq-jump takes 1 to 1e15"); a.max_seq_jump = static_cast<uint64_t>(n); }
+      else if (f == "--wall-clock-ticks") { if (!pipeline::parse_wall_ticks(v)) return bad("--wall-clock-ticks takes on, off or auto"); a.wall_clock_ticks = v; }
       else if (f == "--queue") { if (!cli::parse_number(v, n) || n < 16 || n > 16777216) return bad("--queue takes 16 to 16777216 messages"); a.queue_capacity = static_cast<size_t>(n); }
       else return bad("unknown flag " + f);
     }

@@ -26,6 +26,14 @@ struct TwinArgs {
   int64_t gap_wait_ms = 2000;
   double partner_silence_s = 600;  // partner feed silent this long (event time): marked stale; 0: off
   size_t queue_capacity = 65536;
+  // The field's time, sources and accounts (docs/mqtt.md "Time", "Sources").
+  std::optional<int64_t> epoch_utc_ms;  // --epoch RFC3339: the UTC instant of run time 0 (default: the gate's midnight, UTC+7, of the start day)
+  int64_t max_ahead_ms = 5000;      // --max-ahead-ms: a UTC stamp further ahead of the wall clock is time_ahead
+  int64_t max_age_s = 86400;        // --max-age-s: a UTC stamp older than this is time_too_old
+  int64_t restart_after_ms = 30000; // --restart-after-ms: seq 1 after this long silent is a restart (no session)
+  uint64_t max_seq_jump = 1000000;  // --max-seq-jump: a seq further beyond the source's is refused (seq_jump)
+  bool require_account_topics = false;  // --require-account-topics: refuse topics without the account level
+  std::string wall_clock_ticks = "auto";  // --wall-clock-ticks on | off | auto
   bool publish_decisions = true;
   bool quiet = false;
   // The control room (docs/gatetwin.md): window, or headless with --screenshot.

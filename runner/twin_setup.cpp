@@ -45,8 +45,11 @@ std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args) {
   if (auto* err = std::get_if<connectors::BrokerConfigError>(&stream)) return SetupFailure{err->message, 2};
   s.field = std::get<connectors::BrokerConfig>(field);
   s.stream = std::get<connectors::BrokerConfig>(stream);
+  const int64_t wall_utc_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  s.epoch = session_epoch(args, wall_utc_ms);
   if (!args.record_path.empty()) {
-    auto r = pipeline::RecordingLog::open(args.record_path, s.site_ids);
+    auto r = pipeline::RecordingLog::open(args.record_path, s.site_ids, live_session_notes(s.epoch));
     if (auto* why = std::get_if<std::string>(&r)) return SetupFailure{"cannot record: " + *why, 1};
     s.recording = std::move(std::get<std::unique_ptr<pipeline::RecordingLog>>(r));
   }

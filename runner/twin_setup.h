@@ -6,6 +6,7 @@
 // follower does with its frames: the callers pass that in.
 #pragma once
 #include "runner/twin_args.h"
+#include "runner/field_feeds.h"
 
 #include "pipeline/frame_loop.h"
 #include "pipeline/recording_log.h"
@@ -34,6 +35,7 @@ struct TwinSetup {
   connectors::BrokerConfig field;     // the field link (client id --client-id)
   connectors::BrokerConfig stream;    // the control room's event stream (client id + "-stream")
   std::unique_ptr<pipeline::RecordingLog> recording;  // null without --record
+  SessionEpoch epoch;                 // the UTC instant of run time 0 (kept in the recording's notes)
 };
 // A set-up that failed: the message a person can act on, and the exit code.
 struct SetupFailure {

@@ -3,6 +3,7 @@
 #include "runner/twin_stats.h"
 
 #include "connectors/codec/kpi_json.h"
+#include "connectors/codec/utc_time.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -13,7 +14,7 @@ using namespace pipeline;
 namespace runner {
 
 nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLink* link, const pipeline::Sequencer& sequencer,
-                               const FrameLoop& loop, double wall_s) {
+                               const FrameLoop& loop, double wall_s, const TwinTimeInfo* time) {
   using nlohmann::json;
   const pipeline::SequencerStats q = sequencer.stats();
   const FrameLoopStats& f = loop.stats();
@@ -37,6 +38,8 @@ nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLin
                  {"published", l.client.published},       {"delivered", l.client.delivered},
                  {"publish_failures", l.client.publish_failures}};
     j["commands"] = {{"published", l.commands_published}, {"refused", l.commands_refused}};  // this console's own
+    j["messages"]["utc"] = l.utc_messages;
+    j["feeds"] = feeds_json(link->feeds());
   } else {
     j["messages"]["received"] = 0;
     j["messages"]["batch_positions"] = 0;
@@ -48,7 +51,8 @@ nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLin
   rejected["duplicate"] = q.duplicate;
   rejected["stale_telemetry"] = q.stale_telemetry;
   rejected["too_many_sources"] = q.too_many_sources;
-  rejected_total += q.stale + q.duplicate + q.stale_telemetry + q.too_many_sources;
+  rejected["seq_jump"] = q.seq_jump;
+  rejected_total += q.stale + q.duplicate + q.stale_telemetry + q.too_many_sources + q.seq_jump;
   j["messages"]["applied"] = f.applied;
   j["messages"]["applied_telemetry"] = f.applied_telemetry;
   j["messages"]["rejected"] = rejected;
@@ -56,6 +60,18 @@ nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLin
   j["sequencer"] = {{"held", q.held},          {"held_high_water", q.held_high_water}, {"gaps_skipped", q.gaps_skipped},
                     {"seqs_skipped", q.seqs_skipped}, {"time_clamped", q.time_clamped}, {"sources", q.sources},
                     {"last_seq", sequencer.last_seq()}};
+  j["sources"] = {{"seen", q.sources}, {"restarts", q.restarts}, {"restart_dropped", q.restart_dropped}};
+  if (time) {
+    j["time"]["epoch"] = epoch_json(time->epoch.utc_ms, time->epoch.source);
+    if (link) {
+      j["time"]["max_ahead_ms"] = link->time_options().max_ahead_ms;
+      j["time"]["max_age_s"] = link->time_options().max_age_ms / 1000;
+      j["time"]["wall_utc"] = connectors::format_rfc3339_ms(link->wall_utc_ms());
+    }
+    j["time"]["wall_clock_ticks"] = time->ticks ? pipeline::to_string(time->ticks->options().mode) : "off";
+    j["time"]["ticking"] = time->ticks && time->ticks->ticking();
+    j["time"]["ticks_inserted"] = time->ticks ? time->ticks->ticks() : 0;
+  }
   const twin::WorldState& w = core.state();
   json ignored = json::object();
   for (const auto& [reason, n] : w.ignored_by_reason) ignored[reason] = n;

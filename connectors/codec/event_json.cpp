@@ -8,6 +8,9 @@
 //   [SECTION] decisions
 #include "connectors/codec/event_json.h"
 
+#include "connectors/codec/utc_time.h"
+#include "twin/identifiers.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -25,7 +28,9 @@ using namespace twin;
 const char* to_string(RejectReason r) {
   static const char* n[] = {"oversized",       "bad_topic",     "unknown_site", "malformed_json",
                             "unsupported_version", "missing_field", "wrong_type", "bad_value",
-                            "string_too_long", "unknown_entity"};
+                            "string_too_long", "unknown_entity", "bad_container", "no_geo_reference",
+                            "src_not_account", "unbound_topic", "time_ahead", "time_too_old"};
+  static_assert(sizeof n / sizeof n[0] == static_cast<size_t>(RejectReason::Count));
   return r < RejectReason::Count ? n[static_cast<int>(r)] : "?";
 }
 
@@ -35,8 +40,11 @@ std::string site_topic_prefix(const std::string& site_id) { return std::string(k
 
 std::vector<std::string> site_subscriptions(const std::string& site_id) {
   const std::string p = site_topic_prefix(site_id);
-  return {p + "event/+", p + "telemetry/+", p + "command"};
+  // The unbound topics (gatesim, the first examples) and the account-bound ones.
+  return {p + "event/+", p + "telemetry/+", p + "command", p + "event/+/+", p + "telemetry/+/+", p + "command/+"};
 }
+
+std::string account_topic(const std::string& topic, const std::string& account) { return topic + "/" + account; }
 
 std::string health_topic() { return std::string(kTopicRoot) + "/twin/health"; }
 
@@ -89,7 +97,10 @@ json command_json(const SiteSpec& s, const Command& c) {
 
 void put_position(json& j, const PositionReport& b) {
   j["entity"] = b.entity == EntityKind::Truck ? "truck" : "guide_vehicle";
-  j["id"] = b.id; j["x"] = b.position.x; j["y"] = b.position.y; j["heading_rad"] = b.heading_rad;
+  if (b.has_id || b.entity == EntityKind::GuideVehicle) j["id"] = b.id;
+  if (!b.plate.empty()) j["plate"] = b.plate;
+  if (!b.container.empty()) j["container"] = b.container;
+  j["x"] = b.position.x; j["y"] = b.position.y; j["heading_rad"] = b.heading_rad;
 }
 
 // The topic's last part(s) for a body: event/<name>, telemetry/position or command.
@@ -221,8 +232,14 @@ class Reader {
     const json* f = field(key);
     if (!f) return 0;
     if (!f->is_number_integer()) { fail(RejectReason::WrongType, std::string("\"") + key + "\" must be whole milliseconds"); return 0; }
-    if (f->is_number_unsigned() ? f->get<uint64_t>() > static_cast<uint64_t>(kMaxTime_ms) : f->get<int64_t>() < 0) {
-      fail(RejectReason::BadValue, std::string("\"") + key + "\" must be between 0 and a century of milliseconds");
+    if (!f->is_number_unsigned()) {
+      fail(RejectReason::BadValue, std::string("\"") + key + "\" must not be negative");
+      return 0;
+    }
+    if (f->get<uint64_t>() > static_cast<uint64_t>(kMaxTime_ms)) {
+      // Unix epoch ms sent as run time is the usual mistake of a new field system.
+      fail(RejectReason::BadValue, std::string("\"") + key + "\" is run time, 0 to 400 days of milliseconds" +
+                                       (f->get<uint64_t>() > 1000000000000ull ? "; this looks like Unix epoch ms: send it as \"utc_ms\"" : ""));
       return 0;
     }
     return f->get<int64_t>();
@@ -297,7 +314,15 @@ class Reader {
 constexpr const char* kDirections[] = {"export", "import"};
 constexpr const char* kChannels[] = {"none", "green", "yellow", "red"};
 constexpr const char* kRoles[] = {"viewer", "operator", "supervisor"};
-constexpr const char* kEntities[] = {"truck", "guide_vehicle"};
+constexpr const char* kEntities[] = {"truck", "guide_vehicle", "vehicle"};  // "vehicle": a truck by another name
+
+// A container number, checked (ISO 6346) when not empty.
+std::string container_field(Reader& r, const char* key) {
+  std::string c = r.str(key);
+  if (!r.error && !c.empty())
+    if (auto why = container_number_problem(c)) r.fail(RejectReason::BadContainer, *why);
+  return c;
+}
 
 uint16_t vehicle_index(Reader& r, const char* key, const SiteSpec& s) {
   uint64_t v = r.u64(key, 0xFFFF);
@@ -349,15 +374,96 @@ Command read_command(const json& j, const SiteSpec& s, Reader& outer) {
 
 // [SECTION] decoding events -------------------------------------------------------------
 
+constexpr double kPi = 3.14159265358979323846;
+
+// The site's geo-reference, or a no_geo_reference error naming the site and the field.
+const GeoReference* geo_for(Reader& r, const SiteSpec& s, const char* what) {
+  if (r.error) return nullptr;
+  if (!s.geo) {
+    r.fail(RejectReason::NoGeoReference, std::string(what) + " needs the site's geo-reference; site \"" + s.id +
+                                             "\" has no \"geo\" in its site file (send x / y and heading_rad)");
+    return nullptr;
+  }
+  return &*s.geo;
+}
+
+// Exactly one of two alternative keys; false (and an error) when both are there.
+bool one_not_both(Reader& r, const char* a, const char* b) {
+  if (r.has(a) && r.has(b)) r.fail(RejectReason::BadValue, std::string("give \"") + a + "\" or \"" + b + "\", not both");
+  return !r.error;
+}
+
+// Where: site metres x / y, or WGS84 lat / lon converted through the site's geo-reference.
+glm::vec2 read_place(Reader& r, const SiteSpec& s) {
+  const bool wgs84 = r.has("lat") || r.has("lon");
+  if (wgs84 && (r.has("x") || r.has("y"))) {
+    r.fail(RejectReason::BadValue, "give x / y (site metres) or lat / lon (WGS84), not both");
+    return {};
+  }
+  if (!wgs84) return {static_cast<float>(r.number("x", kMaxCoordinate_m)), static_cast<float>(r.number("y", kMaxCoordinate_m))};
+  const double lat = r.number("lat", 90), lon = r.number("lon", 180);
+  const GeoReference* geo = geo_for(r, s, "lat / lon");
+  if (!geo) return {};
+  const glm::dvec2 xy = site_from_wgs84(*geo, LatLon{lat, lon});
+  if (!(std::fabs(xy.x) <= kMaxCoordinate_m && std::fabs(xy.y) <= kMaxCoordinate_m)) {
+    char far[64];
+    std::snprintf(far, sizeof far, "%.0f km", std::hypot(xy.x, xy.y) / 1000);
+    r.fail(RejectReason::BadValue, "lat / lon is " + std::string(far) + " from site \"" + s.id + "\" (limit 1,000 km)");
+    return {};
+  }
+  return {static_cast<float>(xy.x), static_cast<float>(xy.y)};
+}
+
+// Heading: site radians (counter-clockwise from +x), or a compass bearing in degrees
+// (clockwise from north), turned into the site's frame by its x-axis bearing.
+float read_heading(Reader& r, const SiteSpec& s) {
+  if (!r.has("heading_deg")) return static_cast<float>(r.number("heading_rad", kMaxHeading_rad));
+  const double deg = r.number("heading_deg", 720);
+  const GeoReference* geo = geo_for(r, s, "heading_deg");
+  if (!geo) return 0;
+  double a = std::remainder((geo->x_bearing_deg - deg) * kPi / 180.0, 2 * kPi);  // (-pi, pi]
+  return static_cast<float>(a);
+}
+
 PositionReport read_position(Reader& r, const SiteSpec& s) {
   PositionReport b;
-  b.entity = static_cast<EntityKind>(r.one_of("entity", kEntities, 2));
-  if (!r.error && b.entity == EntityKind::GuideVehicle) b.id = vehicle_index(r, "id", s);
-  else b.id = static_cast<uint32_t>(r.u64("id", 0xFFFFFFFFu));
-  b.position.x = static_cast<float>(r.number("x", kMaxCoordinate_m));
-  b.position.y = static_cast<float>(r.number("y", kMaxCoordinate_m));
-  b.heading_rad = static_cast<float>(r.number("heading_rad", kMaxHeading_rad));
+  const int entity = r.one_of("entity", kEntities, 3);
+  b.entity = entity == 1 ? EntityKind::GuideVehicle : EntityKind::Truck;
+  if (!r.error && b.entity == EntityKind::GuideVehicle) {
+    b.id = vehicle_index(r, "id", s);
+  } else if (!r.error) {
+    // A truck: its shipment id, and / or how the field knows it (plate, container).
+    if (r.has("plate")) {
+      b.plate = r.str("plate");
+      if (!r.error && b.plate.empty()) r.fail(RejectReason::BadValue, "\"plate\" is empty (leave it out instead)");
+    }
+    if (r.has("container")) {
+      b.container = container_field(r, "container");
+      if (!r.error && b.container.empty()) r.fail(RejectReason::BadValue, "\"container\" is empty (leave it out instead)");
+    }
+    b.has_id = r.has("id") || (b.plate.empty() && b.container.empty());
+    if (b.has_id && !r.error && !r.has("id"))
+      r.fail(RejectReason::MissingField, "no \"id\", \"plate\" or \"container\": a truck needs at least one");
+    if (b.has_id) b.id = static_cast<uint32_t>(r.u64("id", 0xFFFFFFFFu));
+  }
+  if (one_not_both(r, "heading_rad", "heading_deg")) {
+    b.position = read_place(r, s);
+    b.heading_rad = read_heading(r, s);
+  }
   return b;
+}
+
+// Two positions of one batch name the same entity.
+std::string position_key(const PositionReport& p) {
+  if (p.entity == EntityKind::GuideVehicle) return "g" + std::to_string(p.id);
+  if (p.has_id) return "t" + std::to_string(p.id);
+  return "p" + p.plate + "\n" + p.container;
+}
+
+std::string position_name(const PositionReport& p) {
+  if (p.entity == EntityKind::GuideVehicle) return "guide vehicle " + std::to_string(p.id);
+  if (p.has_id) return "truck " + std::to_string(p.id);
+  return "truck " + (p.plate.empty() ? p.container : p.plate);
 }
 
 // Reads the body for a topic kind ("event/<name>", "telemetry/position", "command").
@@ -372,7 +478,7 @@ std::optional<EventBody> read_body(const std::string& kind, Reader& r, const Sit
     b.reefer = r.boolean("reefer");
     b.unmanned_eligible = r.boolean("unmanned_eligible");
     b.plate = r.str("plate");
-    b.container = r.str("container");
+    b.container = container_field(r, "container");
     return b;
   }
   if (kind == "event/partner_declaration") {
@@ -380,14 +486,14 @@ std::optional<EventBody> read_body(const std::string& kind, Reader& r, const Sit
     b.shipment = shipment();
     b.goods = r.entity("goods", s.goods, "goods class");
     b.plate = r.str("plate");
-    b.container = r.str("container");
+    b.container = container_field(r, "container");
     return b;
   }
   if (kind == "event/vehicle_arrived") {
     VehicleArrived b;
     b.direction = static_cast<Direction>(r.one_of("direction", kDirections, 2));
     b.plate = r.str("plate");
-    b.container = r.str("container");
+    b.container = container_field(r, "container");
     return b;
   }
   if (kind == "event/step_completed") {
@@ -437,8 +543,48 @@ struct Envelope {
   FieldMessage head; // source, source_seq, time_ms, site and topic filled in
 };
 
+bool account_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+// Splits "<kind>/<account>" off a topic's kind: event/<name>/<account>, telemetry/<what>/<account>,
+// command/<account>. Returns false when the last level is not a valid account name.
+bool split_account(std::string& kind, std::string& account, std::string& why) {
+  const size_t levels = static_cast<size_t>(std::count(kind.begin(), kind.end(), '/'));
+  const bool bound = kind.rfind("command/", 0) == 0 ? levels == 1 : levels == 2;
+  if (!bound) return true;
+  const size_t slash = kind.rfind('/');
+  account = kind.substr(slash + 1);
+  kind.resize(slash);
+  if (account.empty() || account.size() > kMaxAccountChars || !std::all_of(account.begin(), account.end(), account_char)) {
+    why = "the topic's account level \"" + account.substr(0, 80) + "\" is not an account name (1-64 letters, digits, . _ -)";
+    return false;
+  }
+  return true;
+}
+
+// When: exactly one of "t_ms" (run time), "utc_ms" (Unix epoch ms) and "time" (RFC 3339).
+void read_time(Reader& r, FieldMessage& m) {
+  const int given = r.has("t_ms") + r.has("utc_ms") + r.has("time");
+  if (r.error) return;
+  if (given == 0) { r.fail(RejectReason::MissingField, "no time: give one of \"t_ms\" (run time), \"utc_ms\" or \"time\" (UTC)"); return; }
+  if (given > 1) { r.fail(RejectReason::BadValue, "give one time only: \"t_ms\", \"utc_ms\" or \"time\""); return; }
+  if (r.has("t_ms")) { m.time_ms = r.time_ms("t_ms"); return; }
+  m.utc = true;
+  if (r.has("utc_ms")) {
+    m.utc_ms = static_cast<int64_t>(r.u64("utc_ms", static_cast<uint64_t>(kMaxUtcMs)));
+    return;
+  }
+  const std::string text = r.str("time");
+  if (r.error) return;
+  std::string why;
+  auto t = parse_rfc3339_ms(text, &why);
+  if (!t) r.fail(RejectReason::BadValue, "\"time\" \"" + text + "\": " + why);
+  else m.utc_ms = *t;
+}
+
 std::variant<Envelope, DecodeError> read_envelope(std::string_view topic, std::string_view payload,
-                                                  const std::vector<SiteSpec>& sites) {
+                                                  const std::vector<SiteSpec>& sites, const DecodeOptions& options) {
   auto err = [](RejectReason r, std::string why) { return DecodeError{r, std::move(why)}; };
   if (topic.size() > kMaxTopicBytes) return err(RejectReason::Oversized, "topic is " + std::to_string(topic.size()) + " bytes");
   if (payload.size() > kMaxPayloadBytes)
@@ -459,6 +605,11 @@ std::variant<Envelope, DecodeError> read_envelope(std::string_view topic, std::s
     return err(RejectReason::MalformedJson, "JSON nested deeper than " + std::to_string(kMaxJsonDepth));
   Envelope e;
   e.kind = std::string(rest.substr(slash + 1));
+  std::string account, why;
+  if (!split_account(e.kind, account, why)) return err(RejectReason::BadTopic, why);
+  if (account.empty() && options.require_account)
+    return err(RejectReason::UnboundTopic, "this twin takes only topics bound to an account: publish on " + std::string(topic) +
+                                               "/<your broker account> (docs/mqtt.md)");
   e.body = json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
   if (e.body.is_discarded()) return err(RejectReason::MalformedJson, "payload is not valid JSON");
   if (!e.body.is_object()) return err(RejectReason::WrongType, "payload must be a JSON object");
@@ -470,12 +621,24 @@ std::variant<Envelope, DecodeError> read_envelope(std::string_view topic, std::s
   FieldMessage& m = e.head;
   m.source = r.str("src");
   if (!r.error && m.source.empty()) r.fail(RejectReason::BadValue, "\"src\" must name the source");
+  if (!account.empty() && !r.error && m.source != account && m.source.rfind(account + "/", 0) != 0)
+    r.fail(RejectReason::SrcNotAccount, "\"src\" \"" + m.source + "\" is not account \"" + account + "\"'s: use \"" + account +
+                                            "\" or \"" + account + "/<unit>\"");
+  const bool src_known = !r.error;
   m.source_seq = r.u64("seq");
   if (!r.error && m.source_seq == 0) r.fail(RejectReason::BadValue, "\"seq\" starts at 1");
-  m.time_ms = r.time_ms("t_ms");
-  if (r.error) return *r.error;
+  if (r.has("session")) {
+    m.session = r.str("session", kMaxSessionChars);
+    if (!r.error && m.session.empty()) r.fail(RejectReason::BadValue, "\"session\" is empty (leave it out instead)");
+  }
+  read_time(r, m);
+  if (r.error) {
+    if (src_known) r.error->source = m.source;
+    return *r.error;
+  }
   m.site = static_cast<uint8_t>(site);
   m.topic = std::string(topic);
+  m.account = std::move(account);
   return e;
 }
 
@@ -494,26 +657,26 @@ DecodeManyResult read_position_batch(Envelope& e, const SiteSpec& spec) {
   DecodedMessages out;
   out.batch = true;
   out.messages.reserve(list->size());
-  std::vector<uint64_t> seen;
+  std::vector<std::string> seen;
   seen.reserve(list->size());
   for (size_t i = 0; i < list->size(); ++i) {
     const std::string where = "positions[" + std::to_string(i) + "]: ";
     const json& item = (*list)[i];
     if (!item.is_object()) {
-      out.rejected_items.push_back({RejectReason::WrongType, where + "must be an object"});
+      out.rejected_items.push_back({RejectReason::WrongType, where + "must be an object", e.head.source});
       continue;
     }
     Reader ir(item, where);
     PositionReport p = read_position(ir, spec);
-    const uint64_t key = (static_cast<uint64_t>(p.entity) << 32) | p.id;
+    std::string key = ir.error ? std::string() : position_key(p);
     if (!ir.error && std::find(seen.begin(), seen.end(), key) != seen.end())
-      ir.fail(RejectReason::BadValue, std::string(p.entity == EntityKind::Truck ? "truck " : "guide vehicle ") +
-                                          std::to_string(p.id) + " is already in this batch");
+      ir.fail(RejectReason::BadValue, position_name(p) + " is already in this batch");
     if (ir.error) {
+      ir.error->source = e.head.source;
       out.rejected_items.push_back(*ir.error);
       continue;
     }
-    seen.push_back(key);
+    seen.push_back(std::move(key));
     FieldMessage m = e.head;
     m.body = p;
     m.cls = MessageClass::Telemetry;
@@ -528,7 +691,10 @@ DecodeResult read_single(Envelope& e, const SiteSpec& spec) {
   Reader r(e.body, "");
   std::optional<EventBody> body = read_body(e.kind, r, spec);
   if (!body) return DecodeError{RejectReason::BadTopic, "unknown message kind \"" + e.kind + "\" (see docs/mqtt.md)"};
-  if (r.error) return *r.error;
+  if (r.error) {
+    r.error->source = e.head.source;
+    return *r.error;
+  }
   FieldMessage m = std::move(e.head);
   m.body = std::move(*body);
   m.cls = std::holds_alternative<PositionReport>(m.body) ? MessageClass::Telemetry : MessageClass::Ordered;
@@ -538,16 +704,21 @@ DecodeResult read_single(Envelope& e, const SiteSpec& spec) {
 }  // namespace
 
 DecodeResult decode_message(std::string_view topic, std::string_view payload, const std::vector<SiteSpec>& sites) {
-  auto env = read_envelope(topic, payload, sites);
+  auto env = read_envelope(topic, payload, sites, DecodeOptions{});
   if (auto* e = std::get_if<DecodeError>(&env)) return *e;
   return read_single(std::get<Envelope>(env), sites[std::get<Envelope>(env).head.site]);
 }
 
-DecodeManyResult decode_messages(std::string_view topic, std::string_view payload, const std::vector<SiteSpec>& sites) {
-  auto env = read_envelope(topic, payload, sites);
+DecodeManyResult decode_messages(std::string_view topic, std::string_view payload, const std::vector<SiteSpec>& sites,
+                                 const DecodeOptions& options) {
+  auto env = read_envelope(topic, payload, sites, options);
   if (auto* e = std::get_if<DecodeError>(&env)) return *e;
   Envelope& e = std::get<Envelope>(env);
-  if (e.kind == kBatchKind) return read_position_batch(e, sites[e.head.site]);
+  if (e.kind == kBatchKind) {
+    DecodeManyResult batch = read_position_batch(e, sites[e.head.site]);
+    if (auto* err = std::get_if<DecodeError>(&batch)) err->source = e.head.source;
+    return batch;
+  }
   DecodeResult one = read_single(e, sites[e.head.site]);
   if (auto* err = std::get_if<DecodeError>(&one)) return *err;
   DecodedMessages out;

@@ -7,7 +7,14 @@
 //
 // Supports: schema "v": 1 under gatetwin/v1/; every alternative of twin::EventBody;
 // entities named as in the site files (lane "E1", checkpoint "scanner", yard
-// "transfer", goods "fruit"); guide vehicles by fleet index; trucks by shipment id.
+// "transfer", goods "fruit"); guide vehicles by fleet index; trucks by shipment id, or in
+// positions by plate and / or ISO 6346 container number (check digit verified everywhere
+// a container appears). Time as run time "t_ms", or UTC "utc_ms" / "time" (RFC 3339),
+// exactly one; a UTC stamp is decoded, not mapped (the link maps it through the session
+// epoch and checks it against the wall clock). An optional "session" (the source's run).
+// Positions in site metres or WGS84 "lat" / "lon" (through the site's geo-reference),
+// heading in site radians or compass "heading_deg". Topics bound to a broker account:
+// a last level ".../<kind>/<account>" whose account must own "src" (docs/mqtt.md).
 // Position batches: one message from a GNSS gateway carrying up to kMaxBatchPositions
 // positions (telemetry/positions); a bad item is rejected alone, the others are kept.
 // Does not support: binary payloads, batches of ordered events, MQTT 5 properties.
@@ -37,7 +44,9 @@ constexpr int kMaxJsonDepth = 8;
 constexpr size_t kMaxBatchPositions = 128;     // positions in one telemetry/positions message
 constexpr double kMaxCoordinate_m = 1.0e6;      // positions are local metres
 constexpr double kMaxHeading_rad = 4 * 3.14159265358979;  // any angle a receiver may send unwrapped
-constexpr int64_t kMaxTime_ms = 100LL * 366 * 24 * 3600 * 1000;  // a century of run time
+constexpr int64_t kMaxTime_ms = 400LL * 24 * 3600 * 1000;  // run time "t_ms": 400 days at most (gatesim runs up to 366)
+constexpr size_t kMaxSessionChars = 64;         // "session"
+constexpr size_t kMaxAccountChars = 64;         // a topic's account level: letters, digits, . _ - (as make-certs.sh)
 
 enum class RejectReason : uint8_t {
   Oversized = 0,       // payload or topic longer than the limits above
@@ -50,13 +59,22 @@ enum class RejectReason : uint8_t {
   BadValue,            // negative time, NaN or out-of-range number, unknown enum name
   StringTooLong,
   UnknownEntity,       // lane / checkpoint / yard / goods id not in the site, vehicle index out of range
+  BadContainer,        // a container number that is not ISO 6346 (form or check digit)
+  NoGeoReference,      // WGS84 lat / lon or heading_deg for a site file without "geo"
+  SrcNotAccount,       // "src" is not the topic's account nor "<account>/..."
+  UnboundTopic,        // no account level in the topic while the twin requires one
+  TimeAhead,           // a UTC stamp more than max_ahead ahead of the twin's wall clock (the link's check)
+  TimeTooOld,          // a UTC stamp older than max_age, or before the session epoch (the link's check)
   Count
 };
 const char* to_string(RejectReason r);
 
 struct DecodeError {
+  DecodeError() = default;
+  DecodeError(RejectReason r, std::string d, std::string src = {}) : reason(r), detail(std::move(d)), source(std::move(src)) {}
   RejectReason reason = RejectReason::MalformedJson;
   std::string detail;   // which field and why
+  std::string source;   // the message's "src" when it was read before the problem ("" otherwise)
   std::string message() const;  // "<reason>: <detail>"
 };
 
@@ -83,6 +101,14 @@ EncodedMessage encode_event(const twin::Event& e, const std::string& source, uin
 nlohmann::json event_to_json(const twin::Event& e, const std::string& source, uint64_t source_seq,
                              const std::vector<twin::SiteSpec>& sites);
 
+// How strict decoding is; the default accepts what gatesim and the docs' examples send.
+struct DecodeOptions {
+  bool require_account = false;  // refuse topics without an account level (unbound_topic)
+};
+
+// A topic bound to a broker account: "<topic>/<account>" (docs/mqtt.md).
+std::string account_topic(const std::string& topic, const std::string& account);
+
 // Decodes and validates one MQTT message against the twin's sites. A position batch
 // (telemetry/positions) is refused here (bad_topic): decode it with decode_messages.
 DecodeResult decode_message(std::string_view topic, std::string_view payload, const std::vector<twin::SiteSpec>& sites);
@@ -97,7 +123,8 @@ struct DecodedMessages {
 };
 using DecodeManyResult = std::variant<DecodedMessages, DecodeError>;
 // Any message: the error rejects the whole message (bad topic, envelope, or not a list).
-DecodeManyResult decode_messages(std::string_view topic, std::string_view payload, const std::vector<twin::SiteSpec>& sites);
+DecodeManyResult decode_messages(std::string_view topic, std::string_view payload, const std::vector<twin::SiteSpec>& sites,
+                                 const DecodeOptions& options = {});
 
 // One gateway's positions of one site as a single QoS 0 message on telemetry/positions.
 // positions.size() must be 1..kMaxBatchPositions.

@@ -1,11 +1,14 @@
 // A message from the field, decoded and validated but not yet sequenced: who sent it
-// (source and its own sequence number), when (source time), and the twin event body.
-// Plain data passed from the MQTT thread to the core's thread; no behaviour here.
+// (source, its own sequence number and session, the broker account of its topic), when
+// (run time, or a UTC stamp the link maps to run time through the session epoch), and the
+// twin event body. Plain data passed from the MQTT thread to the core's thread; no
+// behaviour here.
 #pragma once
 #include "twin/event.h"
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 namespace connectors {
 
@@ -15,13 +18,24 @@ namespace connectors {
 enum class MessageClass : uint8_t { Ordered = 0, Telemetry = 1 };
 
 struct FieldMessage {
+  FieldMessage() = default;
+  // The fields every message has; the rest (session, account, UTC stamp) as set after.
+  FieldMessage(std::string source_, uint64_t source_seq_, twin::SimTime time_ms_, uint8_t site_, twin::EventBody body_,
+               MessageClass cls_ = MessageClass::Ordered, std::string topic_ = {})
+      : source(std::move(source_)), source_seq(source_seq_), time_ms(time_ms_), site(site_), body(std::move(body_)), cls(cls_),
+        topic(std::move(topic_)) {}
+
   std::string source;         // "src": who numbered it (a gatesim run, a GNSS gateway, a console)
   uint64_t source_seq = 0;    // "seq": the source's own counter, from 1
-  twin::SimTime time_ms = 0;  // "t_ms": when it happened, source time
+  twin::SimTime time_ms = 0;  // "t_ms": when it happened, run time (for a UTC stamp: set by the link)
   uint8_t site = 0;           // index of the site in the twin's world
   twin::EventBody body;
   MessageClass cls = MessageClass::Ordered;
   std::string topic;          // for logs
+  std::string session;        // "session": the source's run; a new one is a restart ("" when not sent)
+  std::string account;        // the broker account named by the topic's last level ("" for an unbound topic)
+  bool utc = false;           // stamped with "utc_ms" / "time": utc_ms holds it, time_ms is not yet set
+  int64_t utc_ms = 0;         // Unix epoch ms of a UTC stamp
 };
 
 }  // namespace connectors

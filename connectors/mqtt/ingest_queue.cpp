@@ -1,6 +1,8 @@
 // The MQTT-to-core queue. See ingest_queue.h.
 #include "connectors/mqtt/ingest_queue.h"
 
+#include "connectors/codec/entity_key.h"
+
 namespace connectors {
 
 IngestQueue::IngestQueue(size_t capacity) : capacity_(capacity < 1 ? 1 : capacity) { pending_.reserve(1024); }
@@ -8,8 +10,7 @@ IngestQueue::IngestQueue(size_t capacity) : capacity_(capacity < 1 ? 1 : capacit
 uint64_t IngestQueue::telemetry_key(const FieldMessage& m) {
   const auto* p = std::get_if<twin::PositionReport>(&m.body);
   if (!p) return 0;
-  // site (8 bits) | entity kind (8 bits) | id (32 bits), plus a high bit so it is never 0.
-  return (1ull << 63) | (static_cast<uint64_t>(m.site) << 40) | (static_cast<uint64_t>(p->entity) << 32) | p->id;
+  return position_entity_key(m.site, *p);  // never 0
 }
 
 bool IngestQueue::push(FieldMessage m) {

@@ -1,6 +1,8 @@
 // The twin's MQTT link. See twin_link.h.
 #include "connectors/mqtt/twin_link.h"
 
+#include <chrono>
+
 namespace connectors {
 
 namespace {
@@ -25,6 +27,8 @@ TwinLink::TwinLink(std::vector<twin::SiteSpec> sites, TwinLinkOptions options, M
       options_(std::move(options)),
       log_(std::move(log)),
       queue_(options_.queue_capacity),
+      clock_(options_.time),
+      feeds_(options_.max_feed_sources),
       client_(client_options(sites_, options_), [this](const std::string& t, const std::string& p, int) { on_message(t, p); },
               log_),
       outbox_(BoundedOutboxOptions{options_.outbox_capacity, 1024, kTrimAfter},
@@ -43,24 +47,43 @@ void TwinLink::stop() {
   client_.stop();
 }
 
+int64_t TwinLink::wall_utc_ms() const {
+  if (options_.wall_utc_ms) return options_.wall_utc_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 void TwinLink::on_message(const std::string& topic, const std::string& payload) {
   received_++;
-  DecodeManyResult r = decode_messages(topic, payload, sites_);
+  const int64_t wall = wall_utc_ms();
+  DecodeManyResult r = decode_messages(topic, payload, sites_, DecodeOptions{options_.require_account_topics});
   if (auto* e = std::get_if<DecodeError>(&r)) {
-    reject(topic, *e);
+    reject(topic, *e, wall, true);
     return;
   }
   DecodedMessages& d = std::get<DecodedMessages>(r);
   // A batch's positions are counted one by one: each is accepted or rejected on its own.
   if (d.batch) batch_positions_ += d.messages.size() + d.rejected_items.size();
-  for (const DecodeError& e : d.rejected_items) reject(topic, e);
+  // One time for the whole message (a batch shares its envelope): checked once.
+  std::optional<int64_t> offset;
+  if (!d.messages.empty() && d.messages.front().utc) {
+    if (auto e = clock_.stamp(d.messages.front(), wall)) {
+      for (size_t i = 0; i < d.messages.size(); ++i) reject(topic, *e, wall, i == 0);
+      return;
+    }
+    offset = d.messages.front().utc_ms - wall;
+    for (FieldMessage& m : d.messages) m.time_ms = d.messages.front().time_ms;
+    utc_messages_++;
+  }
+  for (const DecodeError& e : d.rejected_items) reject(topic, e, wall, false);
+  if (!d.messages.empty()) feeds_.seen(d.messages.front(), wall, offset);
   for (FieldMessage& m : d.messages)
     if (queue_.push(std::move(m))) accepted_++;
 }
 
-void TwinLink::reject(const std::string& topic, const DecodeError& e) {
+void TwinLink::reject(const std::string& topic, const DecodeError& e, int64_t wall_ms, bool whole_message) {
   uint64_t nth = ++rejected_[static_cast<size_t>(e.reason)];
   rejected_total_++;
+  feeds_.rejected(e.source, topic, to_string(e.reason), wall_ms, whole_message);
   log_reject(topic, e, nth);
 }
 
@@ -148,6 +171,7 @@ TwinLinkStats TwinLink::stats() const {
   s.accepted = accepted_;
   for (size_t i = 0; i < s.rejected.size(); ++i) s.rejected[i] = rejected_[i];
   s.rejected_total = rejected_total_;
+  s.utc_messages = utc_messages_;
   const BoundedOutboxStats o = outbox_.stats();
   s.decisions_published = o.published;
   s.outbox_dropped = o.dropped + o.failed;

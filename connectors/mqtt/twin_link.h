@@ -9,12 +9,20 @@
 // IngestQueue::push on a full queue, and only the core's thread, by draining the queue,
 // can let it go on.
 //
-// Supports: the topic tree of docs/mqtt.md (gatetwin/v1), QoS 1 subscriptions, a
-// retained health topic with a last will ("offline"), TLS through MqttClient (ssl://).
+// Field time and feeds: a UTC-stamped message is checked against the twin's wall clock
+// and mapped to run time through the session epoch (FieldClock); every message and
+// rejection is booked per source (FeedBook: feeds(), the Feeds panel, --stats). The wall
+// clock is an option (a function), so tests are deterministic.
+//
+// Supports: the topic tree of docs/mqtt.md (gatetwin/v1), topics bound to a broker
+// account, QoS 1 subscriptions, a retained health topic with a last will ("offline"), TLS
+// through MqttClient (ssl://).
 // Does not support: MQTT 5.
 #pragma once
 #include "connectors/codec/event_json.h"
 #include "connectors/mqtt/bounded_outbox.h"
+#include "connectors/mqtt/feed_book.h"
+#include "connectors/mqtt/field_clock.h"
 #include "connectors/mqtt/ingest_queue.h"
 #include "connectors/mqtt/mqtt_client.h"
 #include "twin/decision.h"
@@ -23,6 +31,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -39,6 +48,13 @@ struct TwinLinkOptions {
   // A follower's link (docs/control-room.md): it only publishes console commands; no
   // field subscriptions, no decisions, no health and no last will (the primary owns them).
   bool console_only = false;
+  // Field time: the session epoch and the bounds of a UTC stamp against the wall clock.
+  FieldClockOptions time;
+  // The twin's wall clock, Unix epoch ms (empty: the system clock). Only the UTC checks,
+  // the feeds' times and their log summaries read it.
+  std::function<int64_t()> wall_utc_ms;
+  bool require_account_topics = false;  // --require-account-topics: refuse unbound topics
+  size_t max_feed_sources = 1024;       // sources booked one by one in feeds()
 };
 
 struct TwinLinkStats {
@@ -47,6 +63,7 @@ struct TwinLinkStats {
   uint64_t accepted = 0;                 // decoded and queued
   std::array<uint64_t, static_cast<size_t>(RejectReason::Count)> rejected{};
   uint64_t rejected_total = 0;
+  uint64_t utc_messages = 0;             // accepted messages stamped in UTC ("utc_ms" / "time")
   uint64_t decisions_published = 0;
   uint64_t outbox_dropped = 0;           // decisions lost because the outbox was full
   uint64_t commands_published = 0;       // publish_event()s handed to the client
@@ -89,19 +106,34 @@ class TwinLink {
 
   TwinLinkStats stats() const;
 
+  // Per source: messages, age, rate, rejections by reason, clock offset, session,
+  // restarts (a copy; any thread). The Feeds panel and --stats read it.
+  FeedsSnapshot feeds() const { return feeds_.snapshot(wall_utc_ms()); }
+  // The book itself, for the sequencer's rejections and restarts (the core's thread).
+  FeedBook& feed_book() { return feeds_; }
+  // Rate-limited log lines of the rejections per source (call about once a second; at
+  // the end with interval 0, so that no rejection goes unsaid).
+  std::vector<std::string> feed_summaries(int64_t interval_ms = 10000) { return feeds_.summaries(wall_utc_ms(), interval_ms); }
+  // The twin's wall clock (the option, or the system clock), Unix epoch ms.
+  int64_t wall_utc_ms() const;
+  const FieldClockOptions& time_options() const { return options_.time; }
+  uint64_t utc_messages() const { return utc_messages_; }  // accepted UTC-stamped messages so far
+
   // What the client calls for each message; public so tests can inject raw messages.
   void on_message(const std::string& topic, const std::string& payload);
 
  private:
-  void reject(const std::string& topic, const DecodeError& e);  // counts and logs
+  void reject(const std::string& topic, const DecodeError& e, int64_t wall_ms, bool whole_message);  // counts, books and logs
   void log_reject(const std::string& topic, const DecodeError& e, uint64_t nth);
 
   const std::vector<twin::SiteSpec> sites_;
   TwinLinkOptions options_;
   MqttClient::LogHandler log_;
   IngestQueue queue_;
+  FieldClock clock_;
+  FeedBook feeds_;
   MqttClient client_;
-  std::atomic<uint64_t> received_{0}, batch_positions_{0}, accepted_{0}, rejected_total_{0};
+  std::atomic<uint64_t> received_{0}, batch_positions_{0}, accepted_{0}, rejected_total_{0}, utc_messages_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::Count)> rejected_{};
   using Outbox = BoundedOutbox<EncodedMessage>;
   // The publishing thread, once per round: the health, then the waiting commands, then

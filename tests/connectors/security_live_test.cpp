@@ -193,6 +193,64 @@ TEST_CASE("the broker refuses a device's command, other sites, forged decisions,
   CHECK_THAT(console_saw, Catch::Contains("\"src\":\"twin\"") && !Catch::Contains("forged"));
 }
 
+// Issue 12: a source's identity is its broker account. A field account cannot publish
+// under another account's topic (the broker's ACL drops it), and on its own topic it cannot
+// speak for another source (the twin refuses src_not_account); the other account's data
+// keeps flowing.
+TEST_CASE("one account publishing as another is dropped by the broker or refused by the twin", "[security][live][accounts]") {
+  if (!TlsBroker::available()) { WARN("mosquitto / openssl not installed: skipped"); return; }
+  TlsBroker broker("gnss-gw-1:field:m1119 gnss-gw-2:field:m1119");
+  INFO(broker.make_output());
+  REQUIRE(broker.made());
+  REQUIRE(broker.start());
+  TlsTwin twin(config_of(broker, "gatetwin"));
+  REQUIRE(twin.link.wait_connected(10s));
+  const std::string pub = "mosquitto_pub -q 1 ";
+  auto position = [](const std::string& src, int seq, int vehicle) {
+    return sq("{\"v\":1,\"src\":\"" + src + "\",\"seq\":" + std::to_string(seq) +
+              ",\"t_ms\":61000,\"entity\":\"guide_vehicle\",\"id\":" + std::to_string(vehicle) +
+              ",\"x\":1,\"y\":2,\"heading_rad\":0}");
+  };
+  int rc = -1;
+  // 1. gnss-gw-2 on gnss-gw-1's topic: the ACL drops it; the twin never sees it.
+  run_command(pub + broker.client_flags("gnss-gw-2") + " -t gatetwin/v1/m1119/telemetry/position/gnss-gw-1 -m " +
+                  position("gnss-gw-1", 1, 1),
+              &rc);
+  CHECK(rc == 0);
+  run_command(pub + broker.client_flags("gnss-gw-2") + " -t gatetwin/v1/m1119/event/vehicle_left/gnss-gw-1 -m " +
+                  sq(R"({"v":1,"src":"gnss-gw-1","seq":1,"t_ms":61000,"shipment":5})"),
+              &rc);
+  CHECK(rc == 0);
+  // 2. gnss-gw-2 on its own topic, naming gnss-gw-1 as the source: the twin refuses it.
+  run_command(pub + broker.client_flags("gnss-gw-2") + " -t gatetwin/v1/m1119/telemetry/position/gnss-gw-2 -m " +
+                  position("gnss-gw-1", 2, 2),
+              &rc);
+  CHECK(rc == 0);
+  // 3. The controls: each account as itself, on its own topic.
+  run_command(pub + broker.client_flags("gnss-gw-1") + " -t gatetwin/v1/m1119/telemetry/position/gnss-gw-1 -m " +
+                  position("gnss-gw-1", 1, 3),
+              &rc);
+  CHECK(rc == 0);
+  run_command(pub + broker.client_flags("gnss-gw-2") + " -t gatetwin/v1/m1119/telemetry/position/gnss-gw-2 -m " +
+                  position("gnss-gw-2/unit-1", 1, 4),
+              &rc);
+  CHECK(rc == 0);
+  REQUIRE(twin.run_until([&] { return twin.loop.stats().applied_telemetry >= 2; }, 10s));
+  twin.run_until([] { return false; }, 500ms);
+  INFO(broker.log());
+  INFO(twin.log());
+  const TwinLinkStats s = twin.link.stats();
+  CHECK(s.received == 3);  // the impostor on its own topic and the two controls
+  CHECK(s.rejected[static_cast<size_t>(RejectReason::SrcNotAccount)] == 1);
+  CHECK(s.rejected_total == 1);
+  CHECK(twin.loop.stats().applied_telemetry == 2);
+  CHECK_THAT(twin.log(), Catch::Contains("src_not_account"));
+  bool booked = false;
+  for (const FeedStatus& f : twin.link.feeds().sources)
+    if (f.name == "topic:gatetwin/v1/m1119/telemetry/position/gnss-gw-2") booked = f.rejected.count("src_not_account") == 1;
+  CHECK(booked);
+}
+
 TEST_CASE("the twin does not connect to a broker whose certificate is not from its CA", "[security][live]") {
   if (!TlsBroker::available()) { WARN("mosquitto / openssl not installed: skipped"); return; }
   TlsBroker broker;

@@ -66,15 +66,21 @@ for spec in "${accounts[@]}"; do
   echo "" >> acl
   echo "user $name" >> acl
   case $role in
-    twin)  # reads every site's field topics and commands; the only writer of decisions
+    twin)  # reads every site's field topics and commands (unbound and account-bound); the only writer of decisions
       printf 'topic read gatetwin/v1/+/event/#\ntopic read gatetwin/v1/+/telemetry/#\ntopic read gatetwin/v1/+/command\n' >> acl
+      printf 'topic read gatetwin/v1/+/command/+\n' >> acl
       printf 'topic write gatetwin/v1/+/twin/#\ntopic readwrite gatetwin/v1/twin/#\n' >> acl ;;  # health, stream, stream_head
-    operator)  # consoles: publish commands, read results, decisions, health and the twin's stream
-      printf 'topic write gatetwin/v1/+/command\ntopic read gatetwin/v1/+/twin/#\ntopic read gatetwin/v1/twin/#\n' >> acl ;;
-    field)  # devices and gateways of one site: events and telemetry of that site only
+    operator)  # consoles: publish commands (unbound, or bound to this account), read results, decisions, health and the twin's stream
+      printf 'topic write gatetwin/v1/+/command\ntopic write gatetwin/v1/+/command/%s\n' "$name" >> acl
+      printf 'topic read gatetwin/v1/+/twin/#\ntopic read gatetwin/v1/twin/#\n' >> acl ;;
+    field)  # devices and gateways of one site: events and telemetry of that site only; the
+            # account-bound topics (.../<kind>/<account>, docs/mqtt.md) under this account's
+            # own name only, written literally: mosquitto's "pattern ... %u" lines would hold
+            # for every account, operators and the twin included
       [[ -n $site && ( $site == "+" || $site =~ ^[a-z0-9_-]{1,32}$ ) ]] || die "account $name: field needs a site id (or +)"
-      printf 'topic write gatetwin/v1/%s/event/#\ntopic write gatetwin/v1/%s/telemetry/#\ntopic read gatetwin/v1/%s/twin/#\n' \
-        "$site" "$site" "$site" >> acl ;;
+      printf 'topic write gatetwin/v1/%s/event/+\ntopic write gatetwin/v1/%s/telemetry/+\n' "$site" "$site" >> acl
+      printf 'topic write gatetwin/v1/%s/event/+/%s\ntopic write gatetwin/v1/%s/telemetry/+/%s\n' "$site" "$name" "$site" "$name" >> acl
+      printf 'topic read gatetwin/v1/%s/twin/#\n' "$site" >> acl ;;
     *) die "account $name: role must be twin, operator or field:SITE" ;;
   esac
 done

@@ -1,0 +1,81 @@
+// The session epoch, the feeds' wiring and their JSON. See field_feeds.h.
+#include "runner/field_feeds.h"
+
+#include "connectors/codec/utc_time.h"
+
+namespace runner {
+
+SessionEpoch session_epoch(const TwinArgs& args, int64_t wall_utc_ms) {
+  if (args.epoch_utc_ms) return {*args.epoch_utc_ms, "--epoch"};
+  return {connectors::gate_midnight_utc_ms(wall_utc_ms), "default"};
+}
+
+nlohmann::json epoch_json(int64_t epoch_utc_ms, const std::string& source) {
+  return {{"utc", connectors::format_rfc3339_ms(epoch_utc_ms)},
+          {"local", connectors::format_rfc3339_ms(epoch_utc_ms, connectors::kGateUtcOffsetMinutes)},
+          {"ms", epoch_utc_ms},
+          {"source", source}};
+}
+
+std::string live_session_notes(const SessionEpoch& epoch) {
+  nlohmann::json j;
+  j["what"] = "gatetwin --headless (MQTT live)";
+  j["epoch_utc"] = connectors::format_rfc3339_ms(epoch.utc_ms);
+  j["epoch_ms"] = epoch.utc_ms;
+  j["epoch_source"] = epoch.source;
+  return nlohmann::json{{"gatetwin_live", j}}.dump();
+}
+
+std::optional<int64_t> epoch_from_notes(const std::string& notes) {
+  auto j = nlohmann::json::parse(notes, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("gatetwin_live")) return std::nullopt;
+  const auto& l = j["gatetwin_live"];
+  if (!l.is_object() || !l.contains("epoch_ms") || !l["epoch_ms"].is_number_integer()) return std::nullopt;
+  return l["epoch_ms"].get<int64_t>();
+}
+
+void connect_feeds(pipeline::Sequencer& sequencer, connectors::TwinLink& link, std::function<void(const std::string&)> log) {
+  pipeline::SequencerHooks h;
+  h.ignored = [&link](const std::string& source, const char* reason, uint64_t n) {
+    link.feed_book().rejected(source, {}, reason, link.wall_utc_ms(), false, n);
+  };
+  h.restarted = [&link, log = std::move(log)](const pipeline::SourceRestart& r) {
+    link.feed_book().restarted(r.source, r.to_session);
+    if (!log) return;
+    std::string line = "source " + r.source + " restarted (";
+    if (r.by_session)
+      line += "session " + (r.from_session.empty() ? std::string("(none)") : r.from_session) + " -> " + r.to_session;
+    else
+      line += "seq 1 after a silence, was at " + std::to_string(r.old_next);
+    line += "); its seq starts again";
+    if (r.dropped) line += ", " + std::to_string(r.dropped) + " held messages of the old run dropped";
+    log(line);
+  };
+  sequencer.set_hooks(std::move(h));
+}
+
+void log_feed_summaries(connectors::TwinLink& link, const std::function<void(const std::string&)>& log, bool final) {
+  for (const std::string& line : link.feed_summaries(final ? 0 : 10000)) log(line);
+}
+
+nlohmann::json feeds_json(const connectors::FeedsSnapshot& feeds) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const connectors::FeedStatus& f : feeds.sources) {
+    nlohmann::json j;
+    j["messages"] = f.messages;
+    j["last_utc"] = f.last_wall_ms < 0 ? nlohmann::json(nullptr) : nlohmann::json(connectors::format_rfc3339_ms(f.last_wall_ms));
+    j["age_ms"] = f.age_ms;
+    j["rate_per_s"] = f.rate_per_s;
+    j["rejected"] = f.rejected;
+    j["rejected_total"] = f.rejected_total;
+    j["clock_offset_ms"] = f.has_clock_offset ? nlohmann::json(f.clock_offset_ms) : nlohmann::json(nullptr);
+    j["session"] = f.session;
+    j["account"] = f.account;
+    j["restarts"] = f.restarts;
+    j["by_topic"] = f.by_topic;
+    out[f.name] = std::move(j);
+  }
+  return out;
+}
+
+}  // namespace runner
