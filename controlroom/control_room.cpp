@@ -35,6 +35,7 @@ ControlRoom::ControlRoom(twin::Core& core, FrameLoop& loop, connectors::IngestQu
   loop_.set_after_apply([this](const pipeline::SequencedEvent& e, const twin::Decisions& d) { after_apply(e, d); });
   if (options_.wall) ImGui::GetIO().FontGlobalScale = 2.0f;  // read across the room
   session_ = options_.login;
+  show_feeds_ = options_.show_feeds;
 }
 
 void ControlRoom::set_view(const std::string& name) {
@@ -204,6 +205,10 @@ void ControlRoom::draw_panels() {
     if (ImGui::Button(v.name.c_str())) set_view(v.name);
     ImGui::SameLine();
   }
+  if (link_) {  // the field's sources: only a twin with a link to the broker has them
+    if (ImGui::Button(show_feeds_ ? "Feeds (open)" : "Feeds")) show_feeds_ = !show_feeds_;
+    ImGui::SameLine();
+  }
   ImGui::TextDisabled("|  %s  |  panels for", twin::clock_text(core_.state().now_ms, twin::ClockStyle::DayAndTime).c_str());
   for (size_t i = 0; i < core_.sites().size(); ++i) {
     ImGui::SameLine();
@@ -227,6 +232,14 @@ void ControlRoom::draw_panels() {
     camera_.setPose(p);
   });
   kpi_panel({(vp.x - side) * 0.4f, vp.y - bottom_h, (vp.x - side) * 0.6f, bottom_h}, core_, kpis_);
+  if (show_feeds_ && link_) {  // over the 3D view, under the top bar
+    if (feeds_at_ms_ < 0 || wall_ms_ - feeds_at_ms_ >= 500) {
+      feeds_ = link_->feeds();
+      feeds_at_ms_ = wall_ms_;
+    }
+    const float top = banner_h + 40.0f;
+    feeds_panel({0, top, (vp.x - side) * 0.75f, std::max(200.0f, vp.y - bottom_h - top - 10)}, feeds_, core_, &show_feeds_);
+  }
 }
 
 // [SECTION] wall ---------------------------------------------------------------------------

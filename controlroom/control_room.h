@@ -35,6 +35,7 @@ struct ControlRoomOptions {
   bool publish_only = false;         // a follower: commands go to the primary only (docs/control-room.md)
   std::optional<connectors::Accounts> accounts;
   uint32_t inspect_shipment = 0;      // select this shipment once it is known (--inspect)
+  bool show_feeds = false;            // the Feeds panel open at start (--feeds)
   OperatorSession login;   // logged in at start (automation: GATETWIN_USER / GATETWIN_PASSWORD)
 };
 
@@ -83,6 +84,9 @@ class ControlRoom {
   pipeline::FrameLoop& loop_;
   connectors::IngestQueue& queue_;
   connectors::TwinLink* link_;
+  bool show_feeds_ = false;
+  connectors::FeedsSnapshot feeds_;   // taken at most twice a second for the Feeds panel
+  int64_t feeds_at_ms_ = -1;
   engine::Renderer& renderer_;
   ControlRoomOptions options_;
 

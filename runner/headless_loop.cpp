@@ -137,6 +137,8 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   log_feed_summaries(link, log_line, /*final=*/true);
   nlohmann::json stats = twin_stats_json(core, &link, sequencer, loop, wall_s, &time_info);
   stats["stream"] = stream_stats_json(stream.stats());
+  const pipeline::PartnerWatchStats pw = partner_watch.stats();
+  stats["partner_watch"] = {{"marked_stale", pw.marked_stale}, {"marked_fresh", pw.marked_fresh}, {"stale", pw.stale}};
   stats["process"] = process_memory_json();  // after every decision was handed over
   int code = hook_code;
   if (recording) {

@@ -39,6 +39,7 @@ struct TwinArgs {
   // The control room (docs/gatetwin.md): window, or headless with --screenshot.
   std::string screenshot_path;     // headless: render the view at the end and save a PNG
   std::string scene_json_path;     // at the end: what the last frame drew, as JSON
+  bool show_feeds = false;         // the control room's Feeds panel open at start
   std::string view = "both";       // m1119 | m1088 | both | wall
   uint32_t width = 1600, height = 900;
   bool wall = false;               // wall display: full screen, no editing, large type, KPI strip

@@ -8,6 +8,7 @@
 #include "controlroom/ui/operator_session.h"
 
 #include "connectors/accounts/accounts.h"
+#include "connectors/mqtt/feed_book.h"
 #include "twin/core.h"
 
 #include <functional>
@@ -35,6 +36,10 @@ void kpi_panel(const PanelRect& r, const twin::Core& core, const KpiHistory& his
 void kpi_strip(const PanelRect& r, const twin::Core& core, const KpiHistory& history);
 // Login: user and password against the accounts file. Returns true on a new login.
 bool login_panel(const PanelRect& r, const connectors::Accounts& accounts, OperatorSession& who);
+// Feeds: per field source its messages, rate, last message, clock offset, session and
+// rejections by reason; per site undeclared vehicles, off-plan alerts, divergences and the
+// partner link. A closable window (*open).
+void feeds_panel(const PanelRect& r, const connectors::FeedsSnapshot& feeds, const twin::Core& core, bool* open);
 // A full-width banner (stale telemetry, broker gone); nothing when text is empty.
 void status_banner(const PanelRect& r, const std::string& text, bool alarm);
 

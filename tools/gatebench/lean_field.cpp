@@ -55,7 +55,8 @@ LeanPlan make_lean_plan(const std::vector<twin::SiteSpec>& sites, const std::vec
     const size_t p = s % P;
     const float a = static_cast<float>(i) * 1e-3f;  // a circle, as bench_mqtt.cpp's own publisher
     const LeanPosition pos{&plan.sources[s], q, t0_ms + static_cast<twin::SimTime>(i * 1000.0 / rate), en.kind, en.id,
-                           100.f + std::cos(a) * 50.f, std::sin(a) * 50.f, std::remainder(a, 6.2831853f)};
+                           100.f + std::cos(a) * 50.f, std::sin(a) * 50.f, std::remainder(a, 6.2831853f),
+                           sites[en.site].geo ? &*sites[en.site].geo : nullptr};
     plan.text[p] += lean_position_payload(pos);
     plan.text[p] += '\n';
     plan.line_end[p].push_back(static_cast<uint32_t>(plan.text[p].size()));
