@@ -209,7 +209,12 @@ void ControlRoom::draw_panels() {
     if (ImGui::Button(show_feeds_ ? "Feeds (open)" : "Feeds")) show_feeds_ = !show_feeds_;
     ImGui::SameLine();
   }
-  ImGui::TextDisabled("|  %s  |  panels for", twin::clock_text(core_.state().now_ms, twin::ClockStyle::DayAndTime).c_str());
+  // Run time ("d0 10:02:46") for a field on run time (gatesim); the gate's date and local
+  // time once the field sends UTC (its clock then runs from the session epoch).
+  const bool utc = options_.epoch_utc_ms && link_ && link_->utc_messages() > 0;
+  const std::string clock = utc ? twin::gate_time_text(*options_.epoch_utc_ms, core_.state().now_ms)
+                                : twin::clock_text(core_.state().now_ms, twin::ClockStyle::DayAndTime);
+  ImGui::TextDisabled("|  %s  |  panels for", clock.c_str());
   for (size_t i = 0; i < core_.sites().size(); ++i) {
     ImGui::SameLine();
     if (ImGui::RadioButton(core_.sites()[i].id.c_str(), panel_site_ == i)) panel_site_ = static_cast<uint8_t>(i);

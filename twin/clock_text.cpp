@@ -36,4 +36,21 @@ std::string clock_text(SimTime t, ClockStyle style) {
   return buf;
 }
 
+std::string gate_time_text(int64_t epoch_utc_ms, SimTime t) {
+  constexpr int64_t kGateOffsetMs = 7 * kHour;
+  const int64_t ms = epoch_utc_ms + t + kGateOffsetMs;
+  int64_t days = ms / kDay, in_day = ms % kDay;
+  if (in_day < 0) { in_day += kDay; --days; }
+  // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+  const int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld UTC+7", static_cast<long long>(y),
+                static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(in_day / kHour),
+                static_cast<long long>(in_day / kMinute % 60), static_cast<long long>(in_day / kSecond % 60));
+  return buf;
+}
+
 }  // namespace twin

@@ -23,4 +23,9 @@ enum class ClockStyle {
 // The clock text of t (negative times read as 0).
 std::string clock_text(SimTime t, ClockStyle style = ClockStyle::Seconds);
 
+// Local time at the gate (UTC+7, no daylight saving in Viet Nam) of run time t, for a run
+// whose time 0 is the UTC instant epoch_utc_ms (a live twin's session epoch):
+// "2026-11-30 10:02:46 UTC+7". Pure date arithmetic (proleptic Gregorian calendar).
+std::string gate_time_text(int64_t epoch_utc_ms, SimTime t);
+
 }  // namespace twin
