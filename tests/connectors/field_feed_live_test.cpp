@@ -3,7 +3,8 @@
 // vehicle tracks (trucks by plate, undeclared plates, guide vehicles) with wall-clock UTC
 // stamps and WGS84 positions to a real mosquitto; the real gatetwin --headless mirrors them.
 // Through --scene-json every vehicle must be drawn within 1 m of its last reported position,
-// the undeclared plates as undeclared vehicles with one alert each, a message stamped a
+// the undeclared plates as undeclared vehicles with one alert each, the declared trucks, far
+// from gate-in where the process has them, with one plan/reality alert each, a message stamped a
 // century ahead must change nothing, and the recording must refold to the twin's hash.
 #include "tests/support/child_process.h"
 #include "tests/support/live_twin.h"
@@ -78,7 +79,7 @@ TEST_CASE("an outside field with UTC time, WGS84 positions and plates is drawn w
   const std::string dir = broker.dir(), scene = dir + "/scene.json", stats = dir + "/stats.json", db = dir + "/field.db";
   ChildProcess twin_proc;
   REQUIRE(twin_proc.start(testsupport::gatetwin_path(),
-                          {"gatetwin", "--headless", "--broker", broker.uri(), "--site", "m1119", "--run-for", "14",
+                          {"gatetwin", "--headless", "--broker", broker.uri(), "--site", "m1119", "--run-for", "20",
                            "--scene-json", scene, "--stats", stats, "--record", db},
                           dir + "/twin.out"));
   bool connected = false;
@@ -94,8 +95,9 @@ TEST_CASE("an outside field with UTC time, WGS84 positions and plates is drawn w
   for (int i = 0; i < 20; ++i) tracks.push_back({"51D-" + std::to_string(10000 + i), -1, true});
   for (int i = 0; i < 36; ++i) tracks.push_back({"29H-" + std::to_string(50000 + i), -1, false});
   for (int v = 0; v < 4; ++v) tracks.push_back({"", v, false});
-  const int64_t t0 = wall_utc_ms() - 10000;
-  std::vector<std::string> declarations, arrivals, positions;
+  const int64_t t0 = wall_utc_ms() - 2000;
+  std::vector<std::string> declarations, arrivals;
+  std::vector<std::vector<json>> rounds(12);  // one reporting cycle each, a second apart
   for (size_t i = 0; i < 20; ++i) {
     const std::string container = twin::make_container_number("TST", 'U', static_cast<unsigned>(i + 1));
     declarations.push_back(json{{"v", 1}, {"src", "nsw-test"}, {"seq", i + 1}, {"utc_ms", t0}, {"shipment", 70001 + i},
@@ -106,14 +108,15 @@ TEST_CASE("an outside field with UTC time, WGS84 positions and plates is drawn w
                             {"plate", tracks[i].plate}, {"container", container}}
                            .dump());
   }
-  // Eight reports a second apart; each vehicle drives along its own line across the site.
-  for (int k = 0; k < 8; ++k)
+  // Twelve reports a second apart (11 s: past twin::kOffPlanAfterMs); each vehicle drives along
+  // its own line across the site, far from gate-in, where the process has the declared trucks.
+  for (int k = 0; k < 12; ++k)
     for (size_t i = 0; i < tracks.size(); ++i) {
       Track& tr = tracks[i];
       const double x = 320 + 7.0 * static_cast<double>(i) + 4.0 * k, y = -60 + 2.0 * static_cast<double>(i);
       tr.last = {x, y};
       tr.last_ll = twin::wgs84_from_site(geo, tr.last);
-      json p{{"v", 1}, {"src", "gnss-test"}, {"seq", k * 100 + static_cast<int>(i) + 1}, {"utc_ms", t0 + 1000 + k * 1000},
+      json p{{"v", 1}, {"src", "gnss-test"}, {"seq", k * 100 + static_cast<int>(i) + 1}, {"utc_ms", 0},  // stamped when sent
              {"lat", tr.last_ll.lat_deg}, {"lon", tr.last_ll.lon_deg}, {"heading_deg", 90}};
       if (tr.vehicle >= 0) {
         p["entity"] = "guide_vehicle";
@@ -122,15 +125,27 @@ TEST_CASE("an outside field with UTC time, WGS84 positions and plates is drawn w
         p["entity"] = "truck";
         p["plate"] = tr.plate;
       }
-      positions.push_back(p.dump());
+      rounds[static_cast<size_t>(k)].push_back(p);
     }
   // Hostile: a century ahead, for a plate seen nowhere else: it must change nothing.
-  positions.push_back(json{{"v", 1}, {"src", "gnss-rogue"}, {"seq", 1}, {"utc_ms", wall_utc_ms() + 100LL * 365 * 86400000},
-                           {"entity", "truck"}, {"plate", "00X-00000"}, {"lat", geo.lat_deg}, {"lon", geo.lon_deg}}
-                          .dump());
+  rounds.back().push_back(json{{"v", 1}, {"src", "gnss-rogue"}, {"seq", 1}, {"utc_ms", wall_utc_ms() + 100LL * 365 * 86400000},
+                           {"entity", "truck"}, {"plate", "00X-00000"}, {"lat", geo.lat_deg}, {"lon", geo.lon_deg},
+                               {"heading_deg", 0}});
   publish_lines(broker, "gatetwin/v1/m1119/event/declaration", declarations, dir + "/decl.txt");
   publish_lines(broker, "gatetwin/v1/m1119/event/vehicle_arrived", arrivals, dir + "/arr.txt");
-  publish_lines(broker, "gatetwin/v1/m1119/telemetry/position", positions, dir + "/pos.txt");
+  // A cycle a second, stamped with the wall clock when sent, as a gateway reports: the twin
+  // applies a stamp older than its clock at its clock, so reports sent all at once would all
+  // land within a moment and never last the plan/reality check's 10 s.
+  for (size_t k = 0; k < rounds.size(); ++k) {
+    const auto due = std::chrono::steady_clock::now() + 1s;
+    std::vector<std::string> lines;
+    for (json& p : rounds[k]) {
+      if (p["src"] != "gnss-rogue") p["utc_ms"] = wall_utc_ms();
+      lines.push_back(p.dump());
+    }
+    publish_lines(broker, "gatetwin/v1/m1119/telemetry/position", lines, dir + "/pos" + std::to_string(k) + ".txt");
+    if (k + 1 < rounds.size()) std::this_thread::sleep_until(due);
+  }
 
   for (int i = 0; i < 1000 && twin_proc.alive(); ++i) std::this_thread::sleep_for(25ms);
   REQUIRE_FALSE(twin_proc.alive());
@@ -174,15 +189,27 @@ TEST_CASE("an outside field with UTC time, WGS84 positions and plates is drawn w
   REQUIRE(sessions.size() == 1);
   auto events = std::get<std::vector<twin::Event>>(reader->read_events(sessions[0].id));
   twin::Core refold({site});
-  int undeclared_alerts = 0;
+  int undeclared_alerts = 0, off_plan_alerts = 0, off_plan_at_gate_in = 0;
   twin::Decisions ds;
   for (const twin::Event& e : events) {
     ds.clear();
     refold.apply(e, ds);
     for (const twin::Decision& d : ds)
       if (d.kind == twin::DecisionKind::Alert && d.text.rfind("undeclared vehicle 29H-", 0) == 0) ++undeclared_alerts;
+      else if (d.kind == twin::DecisionKind::Alert && d.text.find("from where the process has it") != std::string::npos) {
+        ++off_plan_alerts;
+        if (d.text.find("at gate-in)") != std::string::npos) ++off_plan_at_gate_in;
+      }
   }
   CHECK(undeclared_alerts == 36);
+  // The declared trucks are served or queued at gate-in (x = 20 m) by the process, and reported
+  // 300 m and more away for 11 s: each raises one plan/reality alert naming both places.
+  CHECK(off_plan_alerts == 20);
+  CHECK(off_plan_at_gate_in == 20);
+  CHECK(st["field"]["m1119"]["off_plan_alerts"] == 20);
+  // The century-ahead message was refused for its time, and nobody else's data suffered.
+  CHECK(st["feeds"]["gnss-rogue"]["rejected"]["time_ahead"] == 1);
+  CHECK(st["feeds"]["gnss-test"]["rejected_total"] == 0);
   CHECK(st["field"]["m1119"]["undeclared_sighted"] == 36);
   CHECK(st["field"]["m1119"]["undeclared_now"] == 36);
   CHECK(connectors::hash_hex(refold.state_hash()) == st["core"]["state_hash"].get<std::string>());
