@@ -3,6 +3,8 @@
 
 #include "connectors/codec/entity_key.h"
 
+#include <thread>
+
 namespace connectors {
 
 IngestQueue::IngestQueue(size_t capacity) : capacity_(capacity < 1 ? 1 : capacity) { pending_.reserve(1024); }
@@ -51,6 +53,14 @@ size_t IngestQueue::drain(std::vector<FieldMessage>& out, size_t max, std::chron
     consumer_waiting_ = true;
     not_empty_.wait_for(lock, wait, [&] { return closed_ || !slots_.empty(); });
     consumer_waiting_ = false;
+    // Woken by the first message of a burst: let the burst gather for a moment, so that
+    // the MQTT thread wakes this thread once per batch, not once per message (a futex
+    // wake and a context switch per message were a third of its time at 60,000 a second).
+    if (!closed_ && slots_.size() < kCoalesceMessages) {
+      lock.unlock();
+      std::this_thread::sleep_for(kCoalesceWait);
+      lock.lock();
+    }
   }
   size_t n = 0;
   while (n < max && !slots_.empty()) {

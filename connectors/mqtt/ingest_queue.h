@@ -34,6 +34,10 @@ class IngestQueue {
   // Core thread. Moves up to max messages out in arrival order; waits up to `wait` for
   // the first one. Returns how many.
   size_t drain(std::vector<FieldMessage>& out, size_t max, std::chrono::microseconds wait);
+  // After sleeping on an empty queue, a drain that finds fewer than kCoalesceMessages waits
+  // kCoalesceWait more for the rest of the burst (at most that much latency added).
+  static constexpr size_t kCoalesceMessages = 64;
+  static constexpr std::chrono::microseconds kCoalesceWait{250};
   // Wakes and refuses every waiting and later push.
   void close();
 
