@@ -621,6 +621,10 @@ std::variant<Envelope, DecodeError> read_envelope(std::string_view topic, std::s
   FieldMessage& m = e.head;
   m.source = r.str("src");
   if (!r.error && m.source.empty()) r.fail(RejectReason::BadValue, "\"src\" must name the source");
+  // The twin's own sources (its wall-clock ticks, its partner watch, its decisions): a field
+  // message in their name would slip into their series.
+  if (!r.error && (m.source == "twin" || m.source.rfind("twin-", 0) == 0))
+    r.fail(RejectReason::BadValue, "\"src\" \"" + m.source + "\" is reserved for the twin's own sources (\"twin\", \"twin-...\")");
   if (!account.empty() && !r.error && m.source != account && m.source.rfind(account + "/", 0) != 0)
     r.fail(RejectReason::SrcNotAccount, "\"src\" \"" + m.source + "\" is not account \"" + account + "\"'s: use \"" + account +
                                             "\" or \"" + account + "/<unit>\"");
