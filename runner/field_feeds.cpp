@@ -1,6 +1,10 @@
 // The session epoch, the feeds' wiring and their JSON. See field_feeds.h.
 #include "runner/field_feeds.h"
 
+#include <algorithm>
+#include <climits>
+#include <vector>
+
 #include "connectors/codec/utc_time.h"
 
 namespace runner {
@@ -76,6 +80,26 @@ nlohmann::json feeds_json(const connectors::FeedsSnapshot& feeds) {
     out[f.name] = std::move(j);
   }
   return out;
+}
+
+void cap_health_feeds(nlohmann::json& health, size_t max_sources) {
+  auto it = health.find("feeds");
+  if (it == health.end() || !it->is_object() || it->size() <= max_sources) {
+    health["feeds_omitted"] = 0;
+    return;
+  }
+  std::vector<std::pair<std::string, const nlohmann::json*>> order;
+  for (auto f = it->begin(); f != it->end(); ++f) order.emplace_back(f.key(), &f.value());
+  auto rank = [](const nlohmann::json& f) {  // rejections first, then the most recently heard
+    const bool rejected = f.value("rejected_total", uint64_t{0}) > 0;
+    const int64_t age = f.value("age_ms", int64_t{-1});
+    return std::make_pair(rejected ? 0 : 1, age < 0 ? INT64_MAX : age);
+  };
+  std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return rank(*a.second) < rank(*b.second); });
+  nlohmann::json kept = nlohmann::json::object();
+  for (size_t i = 0; i < max_sources; ++i) kept[order[i].first] = *order[i].second;
+  health["feeds_omitted"] = order.size() - max_sources;
+  *it = std::move(kept);
 }
 
 }  // namespace runner

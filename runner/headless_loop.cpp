@@ -97,6 +97,7 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   run_frames(args, loop, hooks, clock, [&](int64_t now_ms) {
     log_feed_summaries(link, log_line);  // rejections per source, at most one line per source per 10 s
     nlohmann::json h = twin_stats_json(core, &link, sequencer, loop, now_ms / 1000.0, &time_info);
+    cap_health_feeds(h);  // the --stats file keeps every source; the health message the busiest 64
     h["v"] = 1;
     h["src"] = "twin";
     h["status"] = "up";

@@ -672,3 +672,25 @@ TEST_CASE("the fuzz corpus's valid messages decode whole", "[mqtt][codec]") {
   }
   CHECK(n == 6);
 }
+
+// [SECTION] the health message's feeds, capped ---------------------------------------------
+
+TEST_CASE("the health message keeps the 64 feeds that matter: with rejections first, then the most recently heard") {
+  nlohmann::json health;
+  health["feeds"] = nlohmann::json::object();
+  for (int i = 0; i < 200; ++i)  // gw-0 heard most recently ... gw-199 longest ago
+    health["feeds"]["gw-" + std::to_string(i)] = {{"age_ms", i * 100}, {"rejected_total", 0}};
+  health["feeds"]["old-but-rejecting"] = {{"age_ms", 999999}, {"rejected_total", 3}};
+  runner::cap_health_feeds(health, 64);
+  REQUIRE(health["feeds"].size() == 64);
+  CHECK(health["feeds_omitted"] == 137);
+  CHECK(health["feeds"].contains("old-but-rejecting"));
+  CHECK(health["feeds"].contains("gw-0"));
+  CHECK(health["feeds"].contains("gw-62"));
+  CHECK_FALSE(health["feeds"].contains("gw-63"));
+  nlohmann::json few;
+  few["feeds"] = {{"a", {{"age_ms", 1}}}};
+  runner::cap_health_feeds(few, 64);
+  CHECK(few["feeds"].size() == 1);
+  CHECK(few["feeds_omitted"] == 0);
+}
