@@ -190,6 +190,13 @@ void ControlRoom::handle_pointer() {
 
 // [SECTION] panels -------------------------------------------------------------------------
 
+// Run time ("d0 10:02:46") for a field on run time (gatesim); the gate's date and local
+// time once the field sends UTC (its clock then runs from the session epoch).
+std::string ControlRoom::time_text(twin::SimTime t) const {
+  const bool utc = options_.epoch_utc_ms && link_ && link_->utc_messages() > 0;
+  return utc ? twin::gate_time_text(*options_.epoch_utc_ms, t) : twin::clock_text(t, twin::ClockStyle::DayAndTime);
+}
+
 void ControlRoom::draw_panels() {
   const glm::vec2 vp = renderer_.viewport();
   const float side = std::clamp(vp.x * 0.3f, 400.0f, 600.0f);
@@ -209,11 +216,7 @@ void ControlRoom::draw_panels() {
     if (ImGui::Button(show_feeds_ ? "Feeds (open)" : "Feeds")) show_feeds_ = !show_feeds_;
     ImGui::SameLine();
   }
-  // Run time ("d0 10:02:46") for a field on run time (gatesim); the gate's date and local
-  // time once the field sends UTC (its clock then runs from the session epoch).
-  const bool utc = options_.epoch_utc_ms && link_ && link_->utc_messages() > 0;
-  const std::string clock = utc ? twin::gate_time_text(*options_.epoch_utc_ms, core_.state().now_ms)
-                                : twin::clock_text(core_.state().now_ms, twin::ClockStyle::DayAndTime);
+  const std::string clock = time_text(core_.state().now_ms);
   ImGui::TextDisabled("|  %s  |  panels for", clock.c_str());
   for (size_t i = 0; i < core_.sites().size(); ++i) {
     ImGui::SameLine();
@@ -235,7 +238,7 @@ void ControlRoom::draw_panels() {
     p.target = a.where;
     p.distance_m = 180;
     camera_.setPose(p);
-  });
+  }, [this](twin::SimTime t) { return time_text(t); });
   kpi_panel({(vp.x - side) * 0.4f, vp.y - bottom_h, (vp.x - side) * 0.6f, bottom_h}, core_, kpis_);
   if (show_feeds_ && link_) {  // over the 3D view, under the top bar
     if (feeds_at_ms_ < 0 || wall_ms_ - feeds_at_ms_ >= 500) {
@@ -256,7 +259,7 @@ void ControlRoom::draw_wall() {
   status_banner({0, 0, vp.x, banner_h}, banner_, true);
   kpi_strip({0, vp.y - strip_h, vp.x, strip_h}, core_, kpis_);
   const float alerts_w = std::min(900.0f, vp.x * 0.45f), alerts_h = std::min(420.0f, vp.y * 0.35f);
-  alerts_panel({vp.x - alerts_w, banner_h, alerts_w, alerts_h}, alerts_, {});
+  alerts_panel({vp.x - alerts_w, banner_h, alerts_w, alerts_h}, alerts_, {}, [this](twin::SimTime t) { return time_text(t); });
 }
 
 }  // namespace controlroom

@@ -84,6 +84,8 @@ class ControlRoom {
   twin::Core& core_;
   pipeline::FrameLoop& loop_;
   connectors::IngestQueue& queue_;
+  // An instant of run time as the panels show it (control_room.cpp).
+  std::string time_text(twin::SimTime t) const;
   connectors::TwinLink* link_;
   bool show_feeds_ = false;
   connectors::FeedsSnapshot feeds_;   // taken at most twice a second for the Feeds panel

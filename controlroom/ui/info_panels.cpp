@@ -9,13 +9,14 @@ namespace controlroom {
 
 using namespace twin;
 
-void alerts_panel(const PanelRect& r, const AlertLog& alerts, const std::function<void(const Alert&)>& fly_to) {
+void alerts_panel(const PanelRect& r, const AlertLog& alerts, const std::function<void(const Alert&)>& fly_to,
+                  const std::function<std::string(SimTime)>& time_text) {
   if (ui::begin_fixed("Alerts", r)) {
     if (alerts.items().empty()) ImGui::TextDisabled("No alerts.");
     int i = 0;
     for (const Alert& a : alerts.items()) {
       ImGui::PushID(i++);
-      std::string line = twin::clock_text(a.time_ms, twin::ClockStyle::DayAndTime) + "  " + a.text;
+      std::string line = (time_text ? time_text(a.time_ms) : twin::clock_text(a.time_ms, twin::ClockStyle::DayAndTime)) + "  " + a.text;
       if (ImGui::Selectable(line.c_str()) && fly_to) fly_to(a);
       ImGui::PopID();
     }

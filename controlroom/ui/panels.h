@@ -28,8 +28,10 @@ void inspector_panel(const PanelRect& r, const twin::Core& core, const PickTarge
 // Lanes of a site: state, queue, throughput, and every lane and equipment command.
 void lane_panel(const PanelRect& r, const twin::Core& core, uint8_t site, const OperatorSession& who, CommandForm& form,
                 const CommandSink& sink);
-// Alerts, newest first; clicking one calls fly_to.
-void alerts_panel(const PanelRect& r, const AlertLog& alerts, const std::function<void(const Alert&)>& fly_to);
+// Alerts, newest first; clicking one calls fly_to. time_text writes an alert's time (empty:
+// run time, "d0 10:02:46").
+void alerts_panel(const PanelRect& r, const AlertLog& alerts, const std::function<void(const Alert&)>& fly_to,
+                  const std::function<std::string(twin::SimTime)>& time_text = {});
 // KPIs with plots against the 2027 / 2030 targets.
 void kpi_panel(const PanelRect& r, const twin::Core& core, const KpiHistory& history);
 // The KPI strip of the wall display: one line per site, large type.
