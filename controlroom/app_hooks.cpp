@@ -4,10 +4,8 @@
 #include "controlroom/scene/scene_builder.h"
 #include "controlroom/scene/scene_json.h"
 #include "connectors/codec/kpi_json.h"
-#include "runner/field_feeds.h"
 #include "twin/kpi.h"
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -33,8 +31,6 @@ std::variant<ControlRoomOptions, std::string> control_room_options(const TwinArg
   }
   o.inspect_shipment = args.inspect_shipment;
   o.show_feeds = args.show_feeds;
-  o.epoch_utc_ms = runner::session_epoch(args, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                   std::chrono::system_clock::now().time_since_epoch()).count()).utc_ms;
   if (!args.accounts_path.empty()) {
     auto a = connectors::Accounts::load(args.accounts_path);
     if (auto* e = std::get_if<connectors::AccountsError>(&a)) return e->message;

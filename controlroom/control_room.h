@@ -36,7 +36,6 @@ struct ControlRoomOptions {
   std::optional<connectors::Accounts> accounts;
   uint32_t inspect_shipment = 0;      // select this shipment once it is known (--inspect)
   bool show_feeds = false;            // the Feeds panel open at start (--feeds)
-  std::optional<int64_t> epoch_utc_ms;  // a live twin's session epoch: once the field sends UTC, the clock shows the gate's date and time
   OperatorSession login;   // logged in at start (automation: GATETWIN_USER / GATETWIN_PASSWORD)
 };
 

@@ -179,6 +179,19 @@ FieldPlace field_place(const Ctx& c, const FieldTrack& t) {
   return p;
 }
 
+// Places a reported vehicle where the field puts it: v's position, heading, stale flag and
+// report age; counts it as moving when it is between two reports.
+FieldPlace follow_field(Ctx& c, const FieldTrack& t, DrawnVehicle& v) {
+  const FieldPlace f = field_place(c, t);
+  v.local = f.local;
+  v.yaw_rad = f.yaw;
+  v.from_field = true;
+  v.stale = f.stale;
+  v.report_age_ms = f.age_ms;
+  if (f.moving) c.out.moving_vehicles++;
+  return f;
+}
+
 void record(Ctx& c, DrawnVehicle v) {
   v.site = static_cast<uint8_t>(c.site);
   v.world = c.w(v.local);
@@ -196,16 +209,13 @@ void truck(Ctx& c, uint32_t idx, glm::vec2 local, float yaw, uint32_t flags = 0,
   v.plate = sh.plate;
   v.container = sh.container;
   v.colour = shipment_colour(sh);
+  v.local = local;
+  v.yaw_rad = yaw;
   if (sh.field.reported()) {
-    const FieldPlace f = field_place(c, sh.field);
-    local = f.local;
-    yaw = f.yaw;
-    v.from_field = true;
-    v.stale = f.stale;
-    v.report_age_ms = f.age_ms;
+    flags = follow_field(c, sh.field, v).stale ? engine::kInstanceDim : 0u;
+    local = v.local;
+    yaw = v.yaw_rad;
     v.off_plan_m = sh.field.off_plan_m;
-    flags = f.stale ? engine::kInstanceDim : 0u;
-    if (f.moving) c.out.moving_vehicles++;
     if (sh.field.off_plan_m > 0) {
       const ExpectedPlace place = expected_place(c.spec, c.s, sh);
       if (place.known()) c.out.ribbons.push_back({ribbon_points(c, {local, place.anchor}, 0.3f), 0.5f, palette::kOffPlan, false});
@@ -213,8 +223,6 @@ void truck(Ctx& c, uint32_t idx, glm::vec2 local, float yaw, uint32_t flags = 0,
         c.out.labels.push_back({c.w(local, 6), std::to_string(sh.id) + " off plan: " + place.what(), palette::kLabelAlert});
     }
   }
-  v.local = local;
-  v.yaw_rad = yaw;
   c.put(mesh ? *mesh : sh.reefer ? MeshKind::Reefer : MeshKind::Truck, local, yaw, v.colour,
         {PickKind::Shipment, static_cast<uint8_t>(c.site), idx, 0}, flags);
   record(c, std::move(v));
@@ -297,23 +305,17 @@ void shipments(Ctx& c) {
 void undeclared_vehicles(Ctx& c) {
   for (uint32_t i = 0; i < c.s.undeclared.size(); ++i) {
     const FieldVehicle& fv = c.s.undeclared[i];
-    const FieldPlace f = field_place(c, fv.track);
-    if (f.moving) c.out.moving_vehicles++;
-    c.put(MeshKind::Truck, f.local, f.yaw, palette::kUndeclared, {PickKind::FieldVehicle, static_cast<uint8_t>(c.site), i, 0},
-          f.stale ? engine::kInstanceDim : engine::kInstanceHighlight);
-    if (c.opt.labels) c.out.labels.push_back({c.w(f.local, 6), "undeclared " + fv.name, palette::kLabelAlert});
     DrawnVehicle v{DrawnVehicle::Kind::Undeclared};
     v.index = i;
     v.id = fv.id;
     v.plate = fv.plate;
     v.container = fv.container;
     v.name = fv.name;
-    v.local = f.local;
-    v.yaw_rad = f.yaw;
     v.colour = palette::kUndeclared;
-    v.from_field = true;
-    v.stale = f.stale;
-    v.report_age_ms = f.age_ms;
+    const bool stale = follow_field(c, fv.track, v).stale;
+    c.put(MeshKind::Truck, v.local, v.yaw_rad, v.colour, {PickKind::FieldVehicle, static_cast<uint8_t>(c.site), i, 0},
+          stale ? engine::kInstanceDim : engine::kInstanceHighlight);
+    if (c.opt.labels) c.out.labels.push_back({c.w(v.local, 6), "undeclared " + fv.name, palette::kLabelAlert});
     record(c, std::move(v));
   }
 }
@@ -346,18 +348,13 @@ void guide_vehicles(Ctx& c) {
     dv.index = static_cast<uint32_t>(v);
     dv.id = static_cast<uint32_t>(v);
     dv.colour = colour;
-    if (g.field.reported()) {  // the field's word wins over the process's placement
-      const FieldPlace f = field_place(c, g.field);
-      at = f.local;
-      yaw = f.yaw;
-      dv.from_field = true;
-      dv.stale = f.stale;
-      dv.report_age_ms = f.age_ms;
-      if (f.stale) flags |= engine::kInstanceDim;
-      if (f.moving) c.out.moving_vehicles++;
-    }
     dv.local = at;
     dv.yaw_rad = yaw;
+    if (g.field.reported()) {  // the field's word wins over the process's placement
+      if (follow_field(c, g.field, dv).stale) flags |= engine::kInstanceDim;
+      at = dv.local;
+      yaw = dv.yaw_rad;
+    }
     record(c, std::move(dv));
     c.put(MeshKind::GuideVehicle, at, yaw, colour, {PickKind::GuideVehicle, static_cast<uint8_t>(c.site), static_cast<uint32_t>(v), 0}, flags);
     if (g.cargo != kNone) {  // the container rides on top

@@ -85,15 +85,10 @@ int bench_mqtt(int argc, char** argv) {
     std::fprintf(stderr, "gatebench mqtt: /usr/sbin/mosquitto is not installed (apt-get install mosquitto)\n");
     return 1;
   }
-  auto loaded = connectors::load_sites("all", connectors::default_sites_dir());
-  if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {
-    std::fprintf(stderr, "gatebench: %s\n", err->message().c_str());
-    return 1;
-  }
-  const auto sites = std::get<std::vector<twin::SiteSpec>>(loaded);
-  twin::SimOptions opt;
-  opt.seed = seed;
-  for (const auto& s : sites) opt.vehicles_per_day.push_back(*twin::load_per_day(s, "2030"));
+  auto bench_sites = load_bench_sites(seed);
+  if (!bench_sites) return 1;
+  const std::vector<twin::SiteSpec>& sites = bench_sites->sites;
+  const twin::SimOptions& opt = bench_sites->opt;
 
   // 1. The 2030 day's peak vehicles in the area, sampled each simulated minute.
   size_t peak = 0;

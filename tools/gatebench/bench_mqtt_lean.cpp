@@ -237,15 +237,10 @@ int bench_mqtt_lean(int argc, char** argv) {
       std::fprintf(stderr, "gatebench mqtt: %s is not installed (apt-get install mosquitto mosquitto-clients)\n", tool);
       return 1;
     }
-  auto loaded = connectors::load_sites("all", connectors::default_sites_dir());
-  if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {
-    std::fprintf(stderr, "gatebench: %s\n", err->message().c_str());
-    return 1;
-  }
-  const auto sites = std::get<std::vector<twin::SiteSpec>>(loaded);
-  twin::SimOptions opt;
-  opt.seed = o.seed;
-  for (const auto& s : sites) opt.vehicles_per_day.push_back(*twin::load_per_day(s, "2030"));
+  auto bench_sites = load_bench_sites(o.seed);
+  if (!bench_sites) return 1;
+  const std::vector<twin::SiteSpec>& sites = bench_sites->sites;
+  const twin::SimOptions& opt = bench_sites->opt;
   if (o.publishers < sites.size()) o.publishers = sites.size();  // one topic (site) per mosquitto_pub
   const Peak peak = find_peak(sites, opt);
   const std::vector<Entity> entities = vehicles_in_area(*core_at(sites, opt, peak.at_ms));

@@ -1,7 +1,9 @@
 // gatebench's shared MQTT bench pieces (mqtt_support.h): broker, peak, child processes.
 #include "mqtt_support.h"
 
+#include "connectors/files/site_file.h"
 #include "twin/run.h"
+#include "twin/site_plan.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -82,6 +84,19 @@ std::vector<Entity> vehicles_in_area(const twin::Core& core) {
       v.push_back({static_cast<uint8_t>(s), twin::EntityKind::GuideVehicle, static_cast<uint32_t>(g)});
   }
   return v;
+}
+
+std::optional<BenchSites> load_bench_sites(uint64_t seed) {
+  auto loaded = connectors::load_sites("all", connectors::default_sites_dir());
+  if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {
+    std::fprintf(stderr, "gatebench: %s\n", err->message().c_str());
+    return std::nullopt;
+  }
+  BenchSites b;
+  b.sites = std::get<std::vector<twin::SiteSpec>>(std::move(loaded));
+  b.opt.seed = seed;
+  for (const auto& s : b.sites) b.opt.vehicles_per_day.push_back(*twin::load_per_day(s, "2030"));
+  return b;
 }
 
 Peak find_peak(const std::vector<twin::SiteSpec>& sites, const twin::SimOptions& opt) {

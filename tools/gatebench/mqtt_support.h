@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,14 @@ struct Entity {
 std::vector<Entity> vehicles_in_area(const twin::Core& core);
 
 // The busiest simulated minute of the day (most vehicles in the area).
+// The shipped sites and the simulation options of the mqtt benches (seed, the 2030 load);
+// nothing when a site file does not load (said on stderr).
+struct BenchSites {
+  std::vector<twin::SiteSpec> sites;
+  twin::SimOptions opt;
+};
+std::optional<BenchSites> load_bench_sites(uint64_t seed);
+
 struct Peak {
   size_t vehicles = 0;
   twin::SimTime at_ms = 0;
