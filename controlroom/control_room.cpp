@@ -193,6 +193,7 @@ void ControlRoom::handle_pointer() {
 // Run time ("d0 10:02:46") for a field on run time (gatesim); the gate's date and local
 // time once the field sends UTC (its clock then runs from the session epoch).
 std::string ControlRoom::time_text(twin::SimTime t) const {
+  if (options_.epoch_utc_ms) return twin::gate_time_text(*options_.epoch_utc_ms, t);  // a replayed live recording
   const bool utc = link_ && link_->utc_messages() > 0;  // the link maps UTC through the session epoch
   return utc ? twin::gate_time_text(link_->time_options().epoch_utc_ms, t) : twin::clock_text(t, twin::ClockStyle::DayAndTime);
 }

@@ -37,6 +37,7 @@ struct ControlRoomOptions {
   uint32_t inspect_shipment = 0;      // select this shipment once it is known (--inspect)
   bool show_feeds = false;            // the Feeds panel open at start (--feeds)
   OperatorSession login;   // logged in at start (automation: GATETWIN_USER / GATETWIN_PASSWORD)
+  std::optional<int64_t> epoch_utc_ms;  // a replayed live recording's session epoch: times as the gate's date
 };
 
 class ControlRoom {
@@ -70,6 +71,9 @@ class ControlRoom {
   uint8_t panel_site() const { return panel_site_; }
   const twin::Core& core() const { return core_; }
   const OperatorSession& session() const { return session_; }
+  // An instant of run time as the panels show it: the gate's date and local time once the
+  // field sends UTC or for a replayed live recording, else the run's day and time.
+  std::string time_text(twin::SimTime t) const;
 
  private:
   void after_apply(const pipeline::SequencedEvent& e, const twin::Decisions& d);
@@ -83,8 +87,6 @@ class ControlRoom {
   twin::Core& core_;
   pipeline::FrameLoop& loop_;
   connectors::IngestQueue& queue_;
-  // An instant of run time as the panels show it (control_room.cpp).
-  std::string time_text(twin::SimTime t) const;
   connectors::TwinLink* link_;
   bool show_feeds_ = false;
   connectors::FeedsSnapshot feeds_;   // taken at most twice a second for the Feeds panel

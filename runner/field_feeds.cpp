@@ -21,23 +21,6 @@ nlohmann::json epoch_json(int64_t epoch_utc_ms, const std::string& source) {
           {"source", source}};
 }
 
-std::string live_session_notes(const SessionEpoch& epoch) {
-  nlohmann::json j;
-  j["what"] = "gatetwin --headless (MQTT live)";
-  j["epoch_utc"] = connectors::format_rfc3339_ms(epoch.utc_ms);
-  j["epoch_ms"] = epoch.utc_ms;
-  j["epoch_source"] = epoch.source;
-  return nlohmann::json{{"gatetwin_live", j}}.dump();
-}
-
-std::optional<int64_t> epoch_from_notes(const std::string& notes) {
-  auto j = nlohmann::json::parse(notes, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("gatetwin_live")) return std::nullopt;
-  const auto& l = j["gatetwin_live"];
-  if (!l.is_object() || !l.contains("epoch_ms") || !l["epoch_ms"].is_number_integer()) return std::nullopt;
-  return l["epoch_ms"].get<int64_t>();
-}
-
 void connect_feeds(pipeline::Sequencer& sequencer, connectors::TwinLink& link, std::function<void(const std::string&)> log) {
   pipeline::SequencerHooks h;
   h.ignored = [&link](const std::string& source, const char* reason, uint64_t n) {

@@ -26,10 +26,7 @@ struct SessionEpoch {
 };
 // --epoch, or the gate's midnight of the day that contains wall_utc_ms.
 SessionEpoch session_epoch(const TwinArgs& args, int64_t wall_utc_ms);
-// The recording session's notes of a live run: {"gatetwin_live": {"epoch_utc", "epoch_ms", "epoch_source"}}.
-std::string live_session_notes(const SessionEpoch& epoch);
-// The epoch a live recording's notes keep (nothing for another session or old notes).
-std::optional<int64_t> epoch_from_notes(const std::string& notes);
+// The recording's notes that keep the epoch: sessions/live_notes.h.
 // {"utc", "local", "ms", "source"}: for --stats and the UI.
 nlohmann::json epoch_json(int64_t epoch_utc_ms, const std::string& source);
 

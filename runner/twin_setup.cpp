@@ -4,6 +4,7 @@
 #include "runner/headless_loop.h"  // TwinLoopHooks
 
 #include "connectors/files/site_file.h"
+#include "sessions/live_notes.h"
 #include "twin/site_plan.h"
 
 #include <atomic>
@@ -49,7 +50,7 @@ std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   s.epoch = session_epoch(args, wall_utc_ms);
   if (!args.record_path.empty()) {
-    auto r = pipeline::RecordingLog::open(args.record_path, s.site_ids, live_session_notes(s.epoch));
+    auto r = pipeline::RecordingLog::open(args.record_path, s.site_ids, sessions::live_session_notes(s.epoch.utc_ms, s.epoch.source));
     if (auto* why = std::get_if<std::string>(&r)) return SetupFailure{"cannot record: " + *why, 1};
     s.recording = std::move(std::get<std::unique_ptr<pipeline::RecordingLog>>(r));
   }

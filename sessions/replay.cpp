@@ -4,6 +4,7 @@
 #include "twin/clock_text.h"
 
 #include "sessions/bookmark_store.h"
+#include "sessions/live_notes.h"
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/files/site_file.h"
@@ -57,6 +58,7 @@ std::variant<std::unique_ptr<Replay>, std::string> Replay::open(const std::strin
 std::string Replay::load(connectors::RecordingReader& reader, const ReplayOptions& options) {
   const std::string sites_dir = options.sites_dir.empty() ? connectors::default_sites_dir() : options.sites_dir;
   config_ = SimConfig::from_notes(session_.info.notes);
+  epoch_utc_ms_ = epoch_from_notes(session_.info.notes);
   if (config_) {
     auto w = make_sim_world(*config_, sites_dir);
     if (auto* e = std::get_if<std::string>(&w)) return *e;
@@ -209,6 +211,10 @@ std::optional<Bookmark> Replay::previous_bookmark(std::optional<Bookmark::Kind> 
   for (auto it = bookmarks_.rbegin(); it != bookmarks_.rend(); ++it)
     if (it->seq < at && (!kind || it->kind == *kind)) return *it;
   return std::nullopt;
+}
+
+std::string Replay::time_text(twin::SimTime t) const {
+  return epoch_utc_ms_ ? twin::gate_time_text(*epoch_utc_ms_, t) : twin::clock_text(t);
 }
 
 std::string Replay::add_bookmark(const std::string& note) {

@@ -46,6 +46,11 @@ class Replay {
   const std::string& warning() const { return warning_; }
   bool damaged() const { return !warning_.empty(); }
   const std::optional<SimConfig>& sim_config() const { return config_; }
+  // A live recording's session epoch (the UTC instant of run time 0; sessions/live_notes.h).
+  std::optional<int64_t> epoch_utc_ms() const { return epoch_utc_ms_; }
+  // A moment as the room shows it: the gate's date and local time when the epoch is known
+  // ("2026-11-30 10:02:46 UTC+7"), else the run's clock ("10:02:46").
+  std::string time_text(twin::SimTime t) const;
   const std::vector<twin::SiteSpec>& sites() const { return sites_; }
   const SnapshotCheck& snapshot_check() const { return check_; }
   const std::vector<connectors::Snapshot>& snapshots() const { return snapshots_; }
@@ -104,6 +109,7 @@ class Replay {
   std::vector<connectors::Session> sessions_;
   std::string warning_;
   std::optional<SimConfig> config_;
+  std::optional<int64_t> epoch_utc_ms_;
   std::vector<twin::SiteSpec> sites_;
   std::vector<twin::Event> events_;
   std::vector<connectors::Snapshot> snapshots_;

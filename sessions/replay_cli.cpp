@@ -64,6 +64,7 @@ std::string replay_stats_json(const Replay& replay) {
   j["seq"] = replay.seq();
   j["time"] = twin::clock_text(replay.time_ms());
   j["time_ms"] = replay.time_ms();
+  if (replay.epoch_utc_ms()) j["gate_time"] = replay.time_text(replay.time_ms());  // a live recording
   j["position"] = replay.position();
   j["events"] = replay.event_count();
   j["state_hash"] = connectors::hash_hex(replay.core().state_hash());
@@ -294,7 +295,8 @@ int run_replay_cli(const ReplayArgs& a, ReplayView* view) {
     std::fprintf(stderr, "gatetwin: --seek: %s\n", why.c_str());
     return 2;
   }
-  std::printf("at %s (seq %llu, %zu of %zu events): state hash %s\n", twin::clock_text(replay.time_ms()).c_str(),
+  std::printf("at %s%s (seq %llu, %zu of %zu events): state hash %s\n", twin::clock_text(replay.time_ms()).c_str(),
+              replay.epoch_utc_ms() ? (", " + replay.time_text(replay.time_ms())).c_str() : "",
               static_cast<unsigned long long>(replay.seq()), replay.position(), replay.event_count(),
               connectors::hash_hex(replay.core().state_hash()).c_str());
   if (!a.add_bookmark.empty()) {

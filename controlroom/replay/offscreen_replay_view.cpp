@@ -24,7 +24,7 @@ std::string OffscreenReplayView::render(const twin::Core& core, const twin::Deci
     } catch (const std::exception& e) {
       return std::string("cannot render offscreen: ") + e.what();
     }
-    room_ = std::make_unique<ReplayRoom>(sites_, *renderer_, replay_room_options(view_));
+    room_ = std::make_unique<ReplayRoom>(sites_, *renderer_, replay_room_options(view_, epoch_utc_ms_));
   }
   room_->show(core, recent);
   // A few frames, so that ImGui lays its windows out; the state is the same in each.

@@ -12,8 +12,9 @@ namespace controlroom {
 
 class OffscreenReplayView : public sessions::ReplayView {
  public:
-  OffscreenReplayView(std::vector<twin::SiteSpec> sites, std::string view, uint32_t width, uint32_t height)
-      : sites_(std::move(sites)), view_(std::move(view)), width_(width), height_(height) {}
+  OffscreenReplayView(std::vector<twin::SiteSpec> sites, std::string view, uint32_t width, uint32_t height,
+                      std::optional<int64_t> epoch_utc_ms = {})
+      : sites_(std::move(sites)), view_(std::move(view)), width_(width), height_(height), epoch_utc_ms_(epoch_utc_ms) {}
   ~OffscreenReplayView() override;
   std::string render(const twin::Core& core, const twin::Decisions& recent, twin::SimTime time_ms, const std::string& png_path) override;
 
@@ -21,6 +22,7 @@ class OffscreenReplayView : public sessions::ReplayView {
   std::vector<twin::SiteSpec> sites_;
   std::string view_;
   uint32_t width_, height_;
+  std::optional<int64_t> epoch_utc_ms_;
   int64_t wall_ms_ = 0;
   std::unique_ptr<engine::Renderer> renderer_;
   std::unique_ptr<ReplayRoom> room_;

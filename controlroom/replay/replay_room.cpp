@@ -5,8 +5,9 @@ using namespace pipeline;
 
 namespace controlroom {
 
-ControlRoomOptions replay_room_options(const std::string& view) {
+ControlRoomOptions replay_room_options(const std::string& view, std::optional<int64_t> epoch_utc_ms) {
   ControlRoomOptions o;
+  o.epoch_utc_ms = epoch_utc_ms;
   o.view = view;
   o.stale_after_ms = INT64_MAX / 4;   // a replay is never "stale": it is not live
   o.console_source = "replay";

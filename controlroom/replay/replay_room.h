@@ -32,7 +32,8 @@ class ReplayRoom {
 };
 
 // Control-room options for replay: no staleness banner (nothing is live), logged in as the
-// trainee supervisor so the forms work after take-over.
-ControlRoomOptions replay_room_options(const std::string& view);
+// trainee supervisor so the forms work after take-over; a live recording's epoch (Replay::
+// epoch_utc_ms) makes the panels show the gate's date and local time.
+ControlRoomOptions replay_room_options(const std::string& view, std::optional<int64_t> epoch_utc_ms = {});
 
 }  // namespace controlroom

@@ -15,7 +15,7 @@ using namespace sessions;
 namespace controlroom {
 
 ReplayWindow::ReplayWindow(ReplayController& controller, engine::Renderer& renderer, const std::string& view)
-    : controller_(controller), renderer_(renderer), room_(controller.replay().sites(), renderer, replay_room_options(view)) {
+    : controller_(controller), renderer_(renderer), room_(controller.replay().sites(), renderer, replay_room_options(view, controller.replay().epoch_utc_ms())) {
   room_.room().set_overlay([this] {
     const glm::vec2 vp = renderer_.viewport();
     const float side = std::clamp(vp.x * 0.3f, 400.0f, 600.0f);
@@ -54,7 +54,8 @@ int run_replay_main(int argc, char** argv) {
       std::fprintf(stderr, "gatetwin: %s\n", e->c_str());
       return 1;
     }
-    OffscreenReplayView view(std::get<std::unique_ptr<Replay>>(probe)->sites(), args->view, args->width, args->height);
+    const auto& opened = *std::get<std::unique_ptr<Replay>>(probe);
+    OffscreenReplayView view(opened.sites(), args->view, args->width, args->height, opened.epoch_utc_ms());
     probe = std::unique_ptr<Replay>();
     return run_replay_cli(*args, &view);
   }

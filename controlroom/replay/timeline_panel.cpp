@@ -74,7 +74,7 @@ void timeline_panel(float x, float y, float w, float h, ReplayController& c, Tim
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  ImGui::Text("%s  seq %llu / %llu  %s", twin::clock_text(c.shown_ms()).c_str(), static_cast<unsigned long long>(r.seq()),
+  ImGui::Text("%s  seq %llu / %llu  %s", r.time_text(c.shown_ms()).c_str(), static_cast<unsigned long long>(r.seq()),
               static_cast<unsigned long long>(r.events().empty() ? 0 : r.events().back().seq),
               c.forked() ? "FORK: you are in control" : "REPLAY");
   // The slider: drag to any moment (replay only).
@@ -87,11 +87,11 @@ void timeline_panel(float x, float y, float w, float h, ReplayController& c, Tim
   ImGui::SetNextItemWidth(std::min(420.0f, w * 0.45f));
   const auto& marks = r.bookmarks();
   std::string current = ui.bookmark_index >= 0 && ui.bookmark_index < static_cast<int>(marks.size())
-                            ? twin::clock_text(marks[ui.bookmark_index].time_ms) + " " + marks[ui.bookmark_index].text
+                            ? r.time_text(marks[ui.bookmark_index].time_ms) + " " + marks[ui.bookmark_index].text
                             : std::to_string(marks.size()) + " bookmarks";
   if (ImGui::BeginCombo("##marks", current.c_str())) {
     for (int i = 0; i < static_cast<int>(marks.size()) && i < 2000; ++i) {
-      std::string item = twin::clock_text(marks[i].time_ms) + " [" + to_string(marks[i].kind) + "] " + marks[i].text + "##" + std::to_string(i);
+      std::string item = r.time_text(marks[i].time_ms) + " [" + to_string(marks[i].kind) + "] " + marks[i].text + "##" + std::to_string(i);
       if (ImGui::Selectable(item.c_str(), i == ui.bookmark_index) && !c.forked()) {
         ui.bookmark_index = i;
         result(c.seek_bookmark(marks[i]));

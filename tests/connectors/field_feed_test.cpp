@@ -18,6 +18,7 @@
 #include "pipeline/sequencer.h"
 #include "pipeline/wall_ticks.h"
 #include "runner/field_feeds.h"
+#include "sessions/live_notes.h"
 #include "twin/geo.h"
 #include "twin/identifiers.h"
 
@@ -522,10 +523,10 @@ TEST_CASE("a restart with and without a session, and a seq near 2^63, through th
 
 TEST_CASE("a live recording's notes keep the session epoch", "[mqtt][time]") {
   runner::SessionEpoch e{kEpoch, "--epoch"};
-  const std::string notes = runner::live_session_notes(e);
-  CHECK(runner::epoch_from_notes(notes) == kEpoch);
+  const std::string notes = sessions::live_session_notes(e.utc_ms, e.source);
+  CHECK(sessions::epoch_from_notes(notes) == kEpoch);
   CHECK_THAT(notes, Catch::Contains("2026-04-30T17:00:00.000Z"));
-  CHECK(!runner::epoch_from_notes("gatetwin --headless (MQTT live)"));  // a recording from before
+  CHECK(!sessions::epoch_from_notes("gatetwin --headless (MQTT live)"));  // a recording from before
   runner::TwinArgs args;
   CHECK(runner::session_epoch(args, kWall).utc_ms == kEpoch);
   CHECK(runner::session_epoch(args, kWall).source == "default");

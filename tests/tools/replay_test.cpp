@@ -6,6 +6,7 @@
 // a trainer's bookmark is the only write. Files go to a temporary folder; nothing skips.
 #include "sessions/bookmark_store.h"
 #include "sessions/fork_run.h"
+#include "sessions/live_notes.h"
 #include "sessions/replay.h"
 #include "sessions/replay_controller.h"
 #include "sessions/session_compare.h"
@@ -407,4 +408,35 @@ TEST_CASE("a fork of a live recording (no seed to re-run) goes on from the repla
   auto again = open_replay(dir / "fork.db", s);
   again->seek_index(again->event_count());
   CHECK(again->core().state_hash() == fork->core().state_hash());
+}
+
+TEST_CASE("a live recording replays with the gate's date and local time; a simulated one with its run clock", "[replay][time]") {
+  const fs::path dir = temp_dir("gate-date");
+  SimConfig cfg;
+  cfg.seed = 5;
+  auto world = std::get<SimWorld>(make_sim_world(cfg, sites_dir()));
+  twin::Core core(world.sites);
+  auto sim = make_simulator(world, core.sites(), cfg);
+  // The live twin's notes with its epoch: 2026-11-29T17:00:00Z is 00:00 on 30 November at
+  // the gate (UTC+7): 20,786 days after 1970-01-01 plus 17 h = 1,795,971,600 s (checked
+  // with `date -u -d @1795971600`).
+  const int64_t epoch = 1795971600000;
+  {
+    auto w = SessionWriter::open((dir / "live.db").string(),
+                                 {"m1119,m1088", 0, connectors::SessionSource::Live, {}, {}, live_session_notes(epoch, "--epoch")});
+    REQUIRE(std::holds_alternative<std::unique_ptr<SessionWriter>>(w));
+    auto& writer = std::get<std::unique_ptr<SessionWriter>>(w);
+    twin::run_until(core, *sim, 2 * twin::kHour, [&](const twin::Event& e, const twin::Decisions& d) { writer->append(e, d, core); });
+    REQUIRE(writer->close().empty());
+  }
+  auto live = open_replay(dir / "live.db");
+  REQUIRE(live->epoch_utc_ms() == epoch);
+  // 01:30:05 into the run is 01:30:05 on 30 November at the gate.
+  CHECK(live->time_text(twin::kHour + 30 * twin::kMinute + 5000) == "2026-11-30 01:30:05 UTC+7");
+  CHECK(live->time_text(25 * twin::kHour) == "2026-12-01 01:00:00 UTC+7");
+  // A simulated recording has no epoch: its run clock, as before.
+  record_run(dir / "sim.db", twin::kHour);
+  auto simulated = open_replay(dir / "sim.db");
+  CHECK_FALSE(simulated->epoch_utc_ms().has_value());
+  CHECK(simulated->time_text(twin::kHour + 30 * twin::kMinute + 5000) == "01:30:05");
 }
