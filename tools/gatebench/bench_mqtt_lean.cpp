@@ -3,8 +3,10 @@
 // files, one process per publisher with its own client id, the lines spread over N
 // sources (src), each one vehicle's only reporter. In one run, on one private broker:
 //   1. saturate: the files as fast as mosquitto_pub sends them, read by mosquitto_sub
-//      alone (the reference), by the twin alone, then mosquitto_sub again; the rates from
-//      the first publish to the last message received / applied, and their ratio;
+//      alone (the reference), by the twin alone, by the twin's MQTT client alone (Paho,
+//      the same subscriptions, a handler that only counts: the ceiling the client library
+//      sets before any decoding), then mosquitto_sub again; the rates from the first
+//      publish to the last message received / applied, and their ratios;
 //   2. paced (--seconds > 0): lines written into mosquitto_pub's stdin at M x the 2030
 //      peak, the twin's frame loop at --frame-hz; publish-to-applied and publish-to-drawn
 //      latency (drawn: the display refresh after the frame that applied the position).
@@ -14,6 +16,8 @@
 #include "mqtt_support.h"
 
 #include "connectors/files/site_file.h"
+#include "connectors/codec/event_json.h"
+#include "connectors/mqtt/mqtt_client.h"
 #include "connectors/mqtt/twin_link.h"
 #include "pipeline/frame_loop.h"
 #include "pipeline/sequencer.h"
@@ -202,6 +206,35 @@ SubRun run_reference(const Broker& broker, const LeanPlan& plan, const std::vect
   return r;
 }
 
+// The twin's MQTT client (MqttClient over Paho) with the twin's subscriptions and a
+// handler that only counts: what the client library alone takes, before any decoding.
+SubRun run_client_alone(const Broker& broker, const std::vector<twin::SiteSpec>& sites, const LeanPlan& plan,
+                        const std::vector<std::string>& files) {
+  SubRun r;
+  connectors::MqttClientOptions co;
+  co.broker.uri = broker.uri();
+  co.broker.client_id = "gatebench-client-alone";
+  for (const auto& s : sites)
+    for (auto& f : connectors::site_subscriptions(s.id)) co.subscriptions.push_back(f);
+  std::atomic<size_t> received{0};
+  std::atomic<int64_t> last_ns{0};
+  connectors::MqttClient client(co, [&](const std::string&, const std::string&, int) {
+    received++;
+    last_ns = now_ns();
+  }, [](const std::string&) {});
+  client.start();
+  if (!client.wait_connected(std::chrono::seconds(5))) return r;
+  const int64_t t0 = now_ns();
+  publish_files(plan, files, broker.port());
+  const int64_t until = now_ns() + 20'000'000'000;
+  while (received < plan.messages && now_ns() < until) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  client.stop();
+  r.received = received;
+  r.per_s = r.received / std::max(1e-9, (last_ns - t0) / 1e9);
+  r.ok = r.received > 0;
+  return r;
+}
+
 std::string lat_line(std::vector<double>& v) {
   if (v.empty()) return "none measured";
   char buf[160];
@@ -268,6 +301,7 @@ int bench_mqtt_lean(int argc, char** argv) {
   const SubRun ref1 = run_reference(broker, plan, files);
   const TwinRun tw = run_twin(sites, opt, peak.at_ms, broker, plan, 0, nullptr,
                               [&](int64_t) { return publish_files(plan, files, broker.port()); });
+  const SubRun alone = run_client_alone(broker, sites, plan, files);
   const SubRun ref2 = run_reference(broker, plan, files);
   std::system(("rm -rf '" + dir + "'").c_str());
   if (!ref1.ok || !ref2.ok) {
@@ -297,6 +331,9 @@ int bench_mqtt_lean(int argc, char** argv) {
               (tw.publish_end_ns - tw.first_publish_ns) / 1e9);
   std::printf("  twin / sub         %.1f %% taken, %.1f %% applied (goal: 80 %% or more)\n", 100 * taken_per_s / ref,
               100 * applied_per_s / ref);
+  std::printf("  client alone       %.0f msg/s = %.1f %% of mosquitto_sub (%zu of %zu received): the twin's MQTT client (Paho) with a\n"
+              "                     handler that only counts; the twin cannot go above it\n",
+              alone.per_s, 100 * alone.per_s / ref, alone.received, plan.messages);
   std::printf("  twin received      %llu of %zu; rejected %llu, stale %llu; core: %llu off-plan alerts, %llu events ignored; %llu frames\n",
               static_cast<unsigned long long>(tw.received), plan.messages, static_cast<unsigned long long>(tw.rejected),
               static_cast<unsigned long long>(tw.stale), static_cast<unsigned long long>(tw.off_plan_alerts),
