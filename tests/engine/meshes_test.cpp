@@ -4,7 +4,7 @@
 // lavapipe for the upload; never skips.
 #include "EngineTestKit.h"
 
-#include <Models.h>
+#include "models/Models.h"
 
 #include <catch2/catch.hpp>
 
@@ -14,7 +14,7 @@
 using namespace enginetest;
 
 TEST_CASE("meshes: committed glTF files match tools/meshgen", "[engine][meshes]") {
-  auto all = meshgen::generateAll();
+  auto all = models::generateAll();
   REQUIRE(all.size() == 6);
   for (const auto& [name, text] : all) {
     std::ifstream in(sourcePath("assets/meshes/" + name), std::ios::binary);

@@ -1,7 +1,7 @@
 // gatebench: Gate Twin's benchmarks. Each subcommand lives in its own bench_*.cpp and
 // prints numbers one can compare between runs. No pass/fail thresholds here: goals are
 // read by people from the printed figures.
-#include "benches.h"
+#include "bench/benches.h"
 
 #include <cstdio>
 #include <cstring>
@@ -15,16 +15,16 @@ struct Bench {
 };
 
 const Bench kBenches[] = {
-    {"core", "one simulated day of both sites at the upper 2030 targets", gatebench::bench_core},
+    {"core", "one simulated day of both sites at the upper 2030 targets", bench::bench_core},
 #ifdef GATEBENCH_HAS_RENDER
-    {"render", "engine frame cost for 1k/10k/100k vehicles, 1280x720 offscreen", gatebench::bench_render},
+    {"render", "engine frame cost for 1k/10k/100k vehicles, 1280x720 offscreen", bench::bench_render},
 #endif
-    {"store", "recorder events/s through the writer thread into SQLite, and bytes per event", gatebench::bench_store},
-    {"mqtt", "broker to applied core state: messages/s and publish-to-applied p50/p99 (own mosquitto)", gatebench::bench_mqtt},
+    {"store", "recorder events/s through the writer thread into SQLite, and bytes per event", bench::bench_store},
+    {"mqtt", "broker to applied core state: messages/s and publish-to-applied p50/p99 (own mosquitto)", bench::bench_mqtt},
 #ifdef GATEBENCH_HAS_FRAME
-    {"frame", "the control room's whole frame, 1920x1080 lavapipe, 2030 load + 3,000 queued trucks", gatebench::bench_frame},
+    {"frame", "the control room's whole frame, 1920x1080 lavapipe, 2030 load + 3,000 queued trucks", bench::bench_frame},
 #endif
-    {"replay", "24 h recording at 2030 load: seek p50/p99 to random moments, replay events/s, MiB per hour", gatebench::bench_replay},
+    {"replay", "24 h recording at 2030 load: seek p50/p99 to random moments, replay events/s, MiB per hour", bench::bench_replay},
     // Other benches register here, one line each.
 };
 

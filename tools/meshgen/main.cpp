@@ -1,6 +1,6 @@
-// meshgen: writes the project's glTF meshes (tools/meshgen/Models.cpp) into a folder,
+// meshgen: writes the project's glTF meshes (models/Models.cpp) into a folder,
 // by default assets/meshes/. The output is committed; tests check it is up to date.
-#include "Models.h"
+#include "models/Models.h"
 
 #include <cstdio>
 #include <fstream>
@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: meshgen <output-dir>   (the project keeps them in assets/meshes)\n");
     return argc == 2 ? 0 : 2;
   }
-  for (const auto& [name, text] : meshgen::generateAll()) {
+  for (const auto& [name, text] : models::generateAll()) {
     std::string path = std::string(argv[1]) + "/" + name;
     std::ofstream out(path, std::ios::binary);
     out << text;

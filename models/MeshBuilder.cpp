@@ -1,5 +1,5 @@
 // MeshBuilder: primitive shapes and the glTF writer. No knowledge of what is modelled.
-#include "MeshBuilder.h"
+#include "models/MeshBuilder.h"
 
 #include <nlohmann/json.hpp>
 
@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstring>
 
-namespace meshgen {
+namespace models {
 namespace {
 
 std::string base64(const std::vector<uint8_t>& in) {
@@ -155,4 +155,4 @@ std::string MeshBuilder::gltf(const std::string& name, const MeshBuilder* lod1) 
   return j.dump(1) + "\n";
 }
 
-}  // namespace meshgen
+}  // namespace models

@@ -8,8 +8,8 @@
 // gatetwin runs them. Prints messages per second,
 // publish-to-applied latency (p50/p99/max), drops (superseded positions) and QoS 1 loss.
 // Nothing leaves this machine: the broker listens on 127.0.0.1 only.
-#include "benches.h"
-#include "mqtt_support.h"
+#include "bench/benches.h"
+#include "bench/mqtt_support.h"
 
 #include "pipeline/frame_loop.h"
 
@@ -40,7 +40,7 @@
 
 using namespace pipeline;
 
-namespace gatebench {
+namespace bench {
 
 namespace {
 
@@ -360,4 +360,4 @@ int bench_mqtt(int argc, char** argv) {
   return 0;
 }
 
-}  // namespace gatebench
+}  // namespace bench

@@ -4,7 +4,7 @@
 // keep a Core copy every N events, check the snapshots), seek latency p50 / p99 / max to
 // random moments (uniform over the day, from wherever the previous seek left the cursor),
 // and the fastest replay: events per second folded by playing the whole day.
-#include "benches.h"
+#include "bench/benches.h"
 
 #include "sessions/replay.h"
 #include "sessions/session_writer.h"
@@ -24,7 +24,7 @@
 
 using namespace sessions;
 
-namespace gatebench {
+namespace bench {
 
 int bench_replay(int argc, char** argv) {
   size_t every = 4096;
@@ -126,4 +126,4 @@ int bench_replay(int argc, char** argv) {
   return 0;
 }
 
-}  // namespace gatebench
+}  // namespace bench

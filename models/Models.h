@@ -5,9 +5,9 @@
 #include <map>
 #include <string>
 
-namespace meshgen {
+namespace models {
 
 // File name (e.g. "truck.gltf") -> glTF text, for every mesh the project uses.
 std::map<std::string, std::string> generateAll();
 
-}  // namespace meshgen
+}  // namespace models

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace meshgen {
+namespace models {
 
 using Vec3 = std::array<float, 3>;
 
@@ -33,4 +33,4 @@ class MeshBuilder {
   std::vector<uint32_t> indices_;
 };
 
-}  // namespace meshgen
+}  // namespace models

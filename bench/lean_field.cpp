@@ -1,8 +1,8 @@
 // The lean field (lean_field.h): the plan of lines, mosquitto_pub's command line, and
 // mosquitto_sub as the reference reader.
-#include "lean_field.h"
+#include "bench/lean_field.h"
 
-#include "lean_payload.h"
+#include "bench/lean_payload.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,7 +11,7 @@
 #include <chrono>
 #include <cmath>
 
-namespace gatebench {
+namespace bench {
 
 LeanPlan make_lean_plan(const std::vector<twin::SiteSpec>& sites, const std::vector<Entity>& entities, size_t sources,
                         size_t publishers, size_t messages, twin::SimTime t0_ms, double rate) {
@@ -125,4 +125,4 @@ SubCounter::~SubCounter() {
   if (fd_ >= 0) close(fd_);
 }
 
-}  // namespace gatebench
+}  // namespace bench

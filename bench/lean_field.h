@@ -4,7 +4,7 @@
 // reader, mosquitto_sub, counting what the broker delivers.
 #pragma once
 
-#include "mqtt_support.h"
+#include "bench/mqtt_support.h"
 
 #include <atomic>
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-namespace gatebench {
+namespace bench {
 
 // Message i is a position of entity i % E, reported by that entity's one source (so that
 // latest-wins by source seq holds); source s publishes through publisher s % P, publisher
@@ -58,4 +58,4 @@ class SubCounter {
   std::atomic<int64_t> last_ns_{0};
 };
 
-}  // namespace gatebench
+}  // namespace bench

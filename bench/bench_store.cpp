@@ -2,7 +2,7 @@
 // (bounded queue, batched WAL transactions, a real SQLite file) and how many bytes each
 // event costs on disk. The events are a real simulated day of both sites at the upper
 // 2030 targets, replicated (seq and time shifted) for a longer measure.
-#include "benches.h"
+#include "bench/benches.h"
 
 #include "connectors/codec/event_binary.h"
 #include "connectors/files/site_file.h"
@@ -19,7 +19,7 @@
 #include <string>
 #include <thread>
 
-namespace gatebench {
+namespace bench {
 
 namespace {
 
@@ -189,4 +189,4 @@ int bench_store(int argc, char** argv) {
   return rc;
 }
 
-}  // namespace gatebench
+}  // namespace bench

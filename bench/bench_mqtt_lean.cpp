@@ -11,9 +11,9 @@
 //      peak, the twin's frame loop at --frame-hz; publish-to-applied and publish-to-drawn
 //      latency (drawn: the display refresh after the frame that applied the position).
 // The twin is TwinLink -> IngestQueue -> Sequencer -> FrameLoop -> Core, as gatetwin runs it.
-#include "benches.h"
-#include "lean_field.h"
-#include "mqtt_support.h"
+#include "bench/benches.h"
+#include "bench/lean_field.h"
+#include "bench/mqtt_support.h"
 
 #include "connectors/files/site_file.h"
 #include "connectors/codec/event_json.h"
@@ -39,7 +39,7 @@
 #include <thread>
 #include <vector>
 
-namespace gatebench {
+namespace bench {
 
 namespace {
 
@@ -361,4 +361,4 @@ int bench_mqtt_lean(int argc, char** argv) {
   return 0;
 }
 
-}  // namespace gatebench
+}  // namespace bench

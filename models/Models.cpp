@@ -1,11 +1,11 @@
 // Models: truck, reefer container, guide vehicle, scanner portal, booth, barrier, built from
 // boxes and cylinders. Vertex colours are near white where the app's instance colour should
 // show (bodies, containers) and dark for tyres, glass and machinery.
-#include "Models.h"
+#include "models/Models.h"
 
-#include "MeshBuilder.h"
+#include "models/MeshBuilder.h"
 
-namespace meshgen {
+namespace models {
 namespace {
 
 const Vec3 kBody{0.95f, 0.95f, 0.95f};
@@ -130,4 +130,4 @@ std::map<std::string, std::string> generateAll() {
           {"barrier.gltf", barrier()}};
 }
 
-}  // namespace meshgen
+}  // namespace models

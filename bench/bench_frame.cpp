@@ -3,7 +3,7 @@
 // 2030 load from 10:00 plus a harvest-season queue of 3,000 waiting fruit trucks. Prints
 // frames per second, frame time p50 / p99, and the longest input step (the part that
 // would block on MQTT or SQLite if anything did: both sit behind bounded queues).
-#include "benches.h"
+#include "bench/benches.h"
 
 #include "controlroom/control_room.h"
 
@@ -19,7 +19,7 @@
 using namespace controlroom;
 using namespace pipeline;
 
-namespace gatebench {
+namespace bench {
 
 int bench_frame(int argc, char** argv) {
   int frames = 300, width = 1920, height = 1080, queue_trucks = 3000;
@@ -108,4 +108,4 @@ int bench_frame(int argc, char** argv) {
   return 0;
 }
 
-}  // namespace gatebench
+}  // namespace bench

@@ -1,5 +1,5 @@
 // gatebench's shared MQTT bench pieces (mqtt_support.h): broker, peak, child processes.
-#include "mqtt_support.h"
+#include "bench/mqtt_support.h"
 
 #include "connectors/files/site_file.h"
 #include "twin/run.h"
@@ -23,7 +23,7 @@
 #include <fstream>
 #include <thread>
 
-namespace gatebench {
+namespace bench {
 
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -153,4 +153,4 @@ double percentile(std::vector<double>& v, double p) {
   return v[k];
 }
 
-}  // namespace gatebench
+}  // namespace bench

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace gatebench {
+namespace bench {
 
 int64_t now_ns();  // steady clock
 
@@ -73,4 +73,4 @@ pid_t spawn(const std::vector<std::string>& argv, int stdin_fd, int stdout_fd, b
 
 double percentile(std::vector<double>& v, double p);
 
-}  // namespace gatebench
+}  // namespace bench

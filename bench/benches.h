@@ -1,7 +1,7 @@
 // The entry points of gatebench's subcommands, one per bench_*.cpp file.
 #pragma once
 
-namespace gatebench {
+namespace bench {
 int bench_core(int argc, char** argv);
 int bench_store(int argc, char** argv);   // bench_store.cpp
 int bench_mqtt(int argc, char** argv);    // bench_mqtt.cpp
@@ -9,4 +9,4 @@ int bench_mqtt_lean(int argc, char** argv);  // bench_mqtt_lean.cpp: gatebench m
 int bench_render(int argc, char** argv);  // bench_render.cpp, only with the engine
 int bench_frame(int argc, char** argv);
 int bench_replay(int argc, char** argv);  // bench_replay.cpp
-}  // namespace gatebench
+}  // namespace bench

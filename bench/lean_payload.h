@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <string>
 
-namespace gatebench {
+namespace bench {
 
 struct LeanPosition {
   const std::string* src;  // the source that numbers the messages
@@ -50,4 +50,4 @@ inline std::string lean_position_payload(const LeanPosition& p) {
   return std::string(buf, static_cast<size_t>(n));
 }
 
-}  // namespace gatebench
+}  // namespace bench

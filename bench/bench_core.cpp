@@ -1,6 +1,6 @@
 // gatebench core: one simulated day of both sites at the upper 2030 targets, folded by
 // the core on one thread. Prints wall time, core events per second and peak memory.
-#include "benches.h"
+#include "bench/benches.h"
 
 #include "connectors/files/site_file.h"
 #include "twin/run.h"
@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <string>
 
-namespace gatebench {
+namespace bench {
 
 int bench_core(int argc, char** argv) {
   uint64_t seed = 7;
@@ -56,4 +56,4 @@ int bench_core(int argc, char** argv) {
   return 0;
 }
 
-}  // namespace gatebench
+}  // namespace bench

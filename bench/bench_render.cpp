@@ -3,7 +3,7 @@
 // culling, level of detail, buffer fill, recording, submit), GPU frame time (timestamp
 // queries), whole-frame wall time and rate, and the draw-call count. No thresholds: the
 // goals (docs/engine.md) are read from the figures.
-#include "benches.h"
+#include "bench/benches.h"
 
 #include <engine/Renderer.h>
 
@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-namespace gatebench {
+namespace bench {
 namespace {
 
 void usageRender() {
@@ -205,4 +205,4 @@ int bench_render(int argc, char** argv) {
   return 0;
 }
 
-}  // namespace gatebench
+}  // namespace bench
