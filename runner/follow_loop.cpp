@@ -73,11 +73,7 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
   twin::Core core(setup.sites);
   core.set_run_label("follower on " + args.broker + " as " + setup.field.client_id +
                      (args.catch_up_path.empty() ? std::string() : ", catching up from " + args.catch_up_path));
-  connectors::TwinLinkOptions lo;
-  lo.broker = setup.field;
-  lo.queue_capacity = args.queue_capacity;
-  lo.console_only = true;
-  connectors::TwinLink link(core.sites(), lo, log_line);
+  connectors::TwinLink link(core.sites(), link_options(args, setup, TwinRole::Follower), log_line);
   pipeline::Sequencer sequencer;  // identity here: one source, "stream", in order from seq 1
   connectors::StreamFollowerOptions so;
   so.broker = setup.stream;
@@ -91,7 +87,7 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
   install_stop_signals();
   link.start();
   follower.start();
-  log_line("following the primary's stream for " + site_ids + " on " + args.broker + " as " + lo.broker.client_id +
+  log_line("following the primary's stream for " + site_ids + " on " + args.broker + " as " + setup.field.client_id +
            (args.catch_up_path.empty() ? std::string(" (no catch-up recording)") : " (catch-up from " + args.catch_up_path + ")"));
   if (hooks) {
     if (int code = hooks->start(core, loop, link.queue(), link)) {

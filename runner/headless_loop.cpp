@@ -46,13 +46,7 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   core.set_run_label("live primary on " + args.broker + " as " + setup.field.client_id +
                      (recording ? ", recording " + args.record_path + " session " + std::to_string(recording->session())
                                 : std::string(", not recorded")));
-  connectors::TwinLinkOptions lo;
-  lo.broker = setup.field;
-  lo.queue_capacity = args.queue_capacity;
-  lo.publish_decisions = args.publish_decisions;
-  lo.time = {setup.epoch.utc_ms, args.max_ahead_ms, args.max_age_s * 1000};
-  lo.require_account_topics = args.require_account_topics;
-  connectors::TwinLink link(core.sites(), lo, log_line);
+  connectors::TwinLink link(core.sites(), link_options(args, setup, TwinRole::Primary), log_line);
   pipeline::SequencerLimits sl;
   sl.gap_wait_ms = args.gap_wait_ms;
   sl.max_seq_jump = args.max_seq_jump;
@@ -83,7 +77,7 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   install_stop_signals();
   link.start();
   stream.start();
-  log_line("mirroring " + site_ids + " from " + args.broker + " as " + lo.broker.client_id + "; session epoch " +
+  log_line("mirroring " + site_ids + " from " + args.broker + " as " + setup.field.client_id + "; session epoch " +
            connectors::format_rfc3339_ms(setup.epoch.utc_ms, connectors::kGateUtcOffsetMinutes) + " (" + setup.epoch.source +
            "), wall-clock ticks " + args.wall_clock_ticks);
   if (hooks) {

@@ -22,6 +22,20 @@ extern "C" void on_stop_signal(int) { g_stop = true; }
 
 }  // namespace
 
+connectors::TwinLinkOptions link_options(const TwinArgs& args, const TwinSetup& setup, TwinRole role) {
+  connectors::TwinLinkOptions lo;
+  lo.broker = setup.field;
+  lo.queue_capacity = args.queue_capacity;
+  if (role == TwinRole::Follower) {
+    lo.console_only = true;
+    return lo;
+  }
+  lo.publish_decisions = args.publish_decisions;
+  lo.time = {setup.epoch.utc_ms, args.max_ahead_ms, args.max_age_s * 1000};
+  lo.require_account_topics = args.require_account_topics;
+  return lo;
+}
+
 void log_line(const std::string& line) { std::fprintf(stderr, "gatetwin: %s\n", line.c_str()); }
 
 void install_stop_signals() {

@@ -12,6 +12,7 @@
 #include "pipeline/recording_log.h"
 
 #include "connectors/mqtt/broker_config.h"
+#include "connectors/mqtt/twin_link.h"
 #include "twin/site.h"
 
 #include <nlohmann/json.hpp>
@@ -44,6 +45,11 @@ struct SetupFailure {
 };
 // Loads the sites, makes both broker configurations, opens the recording, in that order.
 std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args);
+
+// The field link's options for this run: a primary publishes decisions and maps UTC
+// through the session epoch; a follower's link only carries its console's commands.
+enum class TwinRole : uint8_t { Primary, Follower };
+connectors::TwinLinkOptions link_options(const TwinArgs& args, const TwinSetup& setup, TwinRole role);
 
 // "gatetwin: <line>" on stderr: every log line of a running twin.
 void log_line(const std::string& line);
