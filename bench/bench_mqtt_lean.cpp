@@ -218,7 +218,7 @@ SubRun run_client_alone(const Broker& broker, const std::vector<twin::SiteSpec>&
     for (auto& f : connectors::site_subscriptions(s.id)) co.subscriptions.push_back(f);
   std::atomic<size_t> received{0};
   std::atomic<int64_t> last_ns{0};
-  connectors::MqttClient client(co, [&](const std::string&, const std::string&, int) {
+  connectors::MqttClient client(co, [&](const std::string&, const std::string&, const connectors::MqttClient::Delivery&) {
     received++;
     last_ns = now_ns();
   }, [](const std::string&) {});

@@ -93,7 +93,7 @@ MqttClient::MqttClient(MqttClientOptions options, MessageHandler on_message, Log
   qos0_listener_ = std::make_unique<Listener>(*this, false);
   client_->set_message_callback([this](mqtt::const_message_ptr m) {
     messages_in_++;
-    if (on_message_) on_message_(m->get_topic(), m->get_payload_str(), m->get_qos());
+    if (on_message_) on_message_(m->get_topic(), m->get_payload_str(), Delivery{m->get_qos(), m->is_retained()});
   });
   client_->set_connection_lost_handler([this](const std::string& cause) {
     losses_++;

@@ -62,7 +62,13 @@ struct MqttClientStats {
 
 class MqttClient {
  public:
-  using MessageHandler = std::function<void(const std::string& topic, const std::string& payload, int qos)>;
+  // How a message came: its QoS, and whether the broker kept it (the retain flag: a
+  // message stored before this client subscribed, delivered on subscribing).
+  struct Delivery {
+    int qos = 0;
+    bool retained = false;
+  };
+  using MessageHandler = std::function<void(const std::string& topic, const std::string& payload, const Delivery& how)>;
   using LogHandler = std::function<void(const std::string& line)>;
 
   MqttClient(MqttClientOptions options, MessageHandler on_message, LogHandler log);

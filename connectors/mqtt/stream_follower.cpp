@@ -41,7 +41,7 @@ StreamFollower::StreamFollower(StreamFollowerOptions options, IngestQueue& out, 
       out_(out),
       catch_up_(std::move(catch_up)),
       log_(std::move(log)),
-      client_(client_options(options_), [this](const std::string& t, const std::string& p, int) { on_message(t, p); }, log_) {}
+      client_(client_options(options_), [this](const std::string& t, const std::string& p, const MqttClient::Delivery&) { on_message(t, p); }, log_) {}
 
 StreamFollower::~StreamFollower() { stop(); }
 

@@ -37,7 +37,7 @@ StreamPublisher::StreamPublisher(StreamPublisherOptions options, MqttClient::Log
       stream_id_(new_stream_id()),
       // It subscribes to nothing; a message can only come from an old session under this
       // client id (say a follower's once named so), and is ignored.
-      client_(client_options(options_, stream_id_), [](const std::string&, const std::string&, int) {}, log_),
+      client_(client_options(options_, stream_id_), [](const std::string&, const std::string&, const MqttClient::Delivery&) {}, log_),
       outbox_(BoundedOutboxOptions{options_.outbox_capacity, options_.max_batch_events, 0},
               [this](Outbox::Round& round) { publish_round(round); },
               [this](const std::vector<Encoded>& batch, const Encoded& next) { return joins(batch, next); }) {

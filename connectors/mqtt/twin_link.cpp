@@ -29,7 +29,7 @@ TwinLink::TwinLink(std::vector<twin::SiteSpec> sites, TwinLinkOptions options, M
       queue_(options_.queue_capacity),
       clock_(options_.time),
       feeds_(options_.max_feed_sources),
-      client_(client_options(sites_, options_), [this](const std::string& t, const std::string& p, int) { on_message(t, p); },
+      client_(client_options(sites_, options_), [this](const std::string& t, const std::string& p, const MqttClient::Delivery& how) { on_message(t, p, how.retained); },
               log_),
       outbox_(BoundedOutboxOptions{options_.outbox_capacity, 1024, kTrimAfter},
               [this](Outbox::Round& round) { publish_round(round); }) {}
@@ -52,9 +52,18 @@ int64_t TwinLink::wall_utc_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-void TwinLink::on_message(const std::string& topic, const std::string& payload) {
+void TwinLink::on_message(const std::string& topic, const std::string& payload, bool retained) {
   received_++;
   const int64_t wall = wall_utc_ms();
+  // A retained message was stored by the broker before the twin subscribed: a command or
+  // an event from the past (or planted there), replayed to every twin that starts. Never
+  // applied; counted and logged like any refusal.
+  if (retained) {
+    reject(topic, DecodeError{RejectReason::Retained, "published with the retain flag; the twin takes only messages sent "
+                                                      "now (clear it: mosquitto_pub -r -n -t <topic>)"},
+           wall, true);
+    return;
+  }
   DecodeManyResult r = decode_messages(topic, payload, sites_, DecodeOptions{options_.require_account_topics});
   if (auto* e = std::get_if<DecodeError>(&r)) {
     reject(topic, *e, wall, true);

@@ -120,7 +120,7 @@ class TwinLink {
   uint64_t utc_messages() const { return utc_messages_; }  // accepted UTC-stamped messages so far
 
   // What the client calls for each message; public so tests can inject raw messages.
-  void on_message(const std::string& topic, const std::string& payload);
+  void on_message(const std::string& topic, const std::string& payload, bool retained = false);
 
  private:
   void reject(const std::string& topic, const DecodeError& e, int64_t wall_ms, bool whole_message);  // counts, books and logs
