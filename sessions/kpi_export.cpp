@@ -20,6 +20,9 @@ KpiExport::KpiExport(Replay& replay, twin::SimTime every_ms) {
   for (const auto& s : replay.sites()) site_ids_.push_back(s.id);
   every_ms = std::max<twin::SimTime>(every_ms, twin::kMinute);
   const twin::SimTime start = 0, end = replay.end_ms();
+  // At most kMaxSamples rows: a longer recording (up to 400 days) gets a wider step.
+  if (end / every_ms >= static_cast<twin::SimTime>(kMaxSamples)) every_ms = end / static_cast<twin::SimTime>(kMaxSamples - 1) + 1;
+  every_ms_ = every_ms;
   for (twin::SimTime t = start + every_ms;; t += every_ms) {
     const twin::SimTime at = std::min(t, end);
     replay.seek_time(at);

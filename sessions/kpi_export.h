@@ -20,9 +20,12 @@ struct KpiSample {
 
 class KpiExport {
  public:
-  // Samples every every_ms from the recording's start to its end (and the end itself).
+  // Samples every every_ms (at least a minute) from the recording's start to its end (and
+  // the end itself); at most kMaxSamples, the step widened for a longer recording.
+  static constexpr size_t kMaxSamples = 10000;
   KpiExport(Replay& replay, twin::SimTime every_ms);
   const std::vector<KpiSample>& samples() const { return samples_; }
+  twin::SimTime every_ms() const { return every_ms_; }   // the step used
   // Error messages or "".
   std::string write_csv(const std::string& path) const;
   // cleared.png, in_flow.png, dwell_p95.png, queues.png in dir; the files written in `written`.
@@ -31,6 +34,7 @@ class KpiExport {
  private:
   std::vector<std::string> site_ids_;
   std::vector<KpiSample> samples_;
+  twin::SimTime every_ms_ = 0;
 };
 
 }  // namespace sessions

@@ -251,7 +251,7 @@ int run_replay_cli(const ReplayArgs& a, ReplayView* view) {
     KpiExport ex(replay, static_cast<twin::SimTime>(a.export_every_min * twin::kMinute));
     if (!a.export_csv.empty()) {
       if (std::string why = ex.write_csv(a.export_csv); !why.empty()) { std::fprintf(stderr, "gatetwin: %s\n", why.c_str()); code = 1; }
-      else std::fprintf(stderr, "gatetwin: KPIs every %.0f min (%zu samples) written to %s\n", a.export_every_min, ex.samples().size(), a.export_csv.c_str());
+      else std::fprintf(stderr, "gatetwin: KPIs every %.0f min (%zu samples) written to %s\n", ex.every_ms() / 60000.0, ex.samples().size(), a.export_csv.c_str());
     }
     if (!a.export_plots.empty()) {
       std::vector<std::string> files;
@@ -327,7 +327,13 @@ int run_replay_cli(const ReplayArgs& a, ReplayView* view) {
 
 int run_scenario_cli(const ReplayArgs& a) {
   const std::string sites_dir = a.sites_dir.empty() ? connectors::default_sites_dir() : a.sites_dir;
-  auto loaded = connectors::load_scenario_file(a.scenario_path, sites_dir);
+  // Read once: the text is parsed here and kept in the recording (sessions/sim_config.h).
+  auto text = connectors::read_scenario_text(a.scenario_path);
+  if (auto* f = std::get_if<connectors::FileReadFailure>(&text)) {
+    std::fprintf(stderr, "gatetwin: %s: %s; not a scenario file\n", a.scenario_path.c_str(), f->why.c_str());
+    return 1;
+  }
+  auto loaded = connectors::parse_scenario(std::get<std::string>(text), a.scenario_path, sites_dir);
   if (auto* e = std::get_if<connectors::ScenarioFileError>(&loaded)) {
     std::fprintf(stderr, "gatetwin: %s\n", e->message().c_str());
     return 1;
@@ -342,8 +348,8 @@ int run_scenario_cli(const ReplayArgs& a) {
     SimConfig cfg;
     cfg.kind = SimConfig::Kind::Scenario;
     cfg.seed = sc.seed;
-    std::error_code ec;
-    cfg.scenario_file = std::filesystem::absolute(a.scenario_path, ec).string();
+    cfg.scenario_id = std::filesystem::path(a.scenario_path).stem().string();
+    cfg.scenario_json = std::get<std::string>(text);
     cfg.model_answer = a.with_model_answer;
     connectors::SessionInfo info;
     for (const auto& s : ls.sites) info.sites += (info.sites.empty() ? "" : ",") + s.id;

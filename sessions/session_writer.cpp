@@ -15,7 +15,11 @@ std::variant<std::unique_ptr<SessionWriter>, std::string> SessionWriter::open(co
 }
 
 void SessionWriter::append(const twin::Event& e, const twin::Decisions& d, const twin::Core& core) {
-  // Snapshots sit between events: the state after every event before this one's time.
+  // Snapshots sit between events: the state after every event before this one's time. Over
+  // a gap of more than 1,000 intervals (all the same state) only the last is taken: a
+  // time far ahead must not make the writer loop.
+  if (every_ms_ > 0 && e.time_ms >= next_snapshot_ms_ && (e.time_ms - next_snapshot_ms_) / every_ms_ > 1000)
+    next_snapshot_ms_ += (e.time_ms - next_snapshot_ms_) / every_ms_ * every_ms_;
   while (every_ms_ > 0 && e.time_ms >= next_snapshot_ms_ && events_ > 0) {
     recorder_->snapshot(connectors::take_snapshot(core, next_snapshot_ms_));
     next_snapshot_ms_ += every_ms_;

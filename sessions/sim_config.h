@@ -1,8 +1,9 @@
 // What a recording must say so that its simulator can be rebuilt: the plain run's load,
 // lane plan and seed, or the scenario file and its mode. Stored as JSON in the session's
 // `notes` column ({"gatetwin_sim": {...}}) by every in-process recorder (gatesim
-// --record, gatetwin --scenario --record, forks). A live recording has none. It must not
-// read files other than the site and scenario files it names.
+// --record, gatetwin --scenario --record, forks). A live recording has none. A recording
+// is untrusted input: it names sites by id only (never a path), and carries a scenario's
+// whole text, so that replaying it opens no file that the recording names.
 #pragma once
 #include "twin/scenario.h"
 #include "twin/simulator.h"
@@ -26,8 +27,11 @@ struct SimConfig {
   std::string load = "2030";
   twin::LanePlan lanes = twin::LanePlan::Expanded;
   twin::UnmannedPlan unmanned = twin::UnmannedPlan::On;
-  // Scenario runs: the file (absolute path when recorded) and whether the model answer ran.
-  std::string scenario_file;
+  // Scenario runs: the scenario's id (its file name without .json), its text as recorded
+  // (empty in recordings made before 2026-11-30: then the id is looked up in
+  // connectors::default_scenarios_dir()), and whether the model answer ran.
+  std::string scenario_id;
+  std::string scenario_json;
   bool model_answer = false;
 
   std::string to_notes() const;                        // {"gatetwin_sim": {...}}

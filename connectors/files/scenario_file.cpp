@@ -266,6 +266,7 @@ LoadedScenario read_scenario(const Field& root, const std::string& file, const s
   for (size_t i = 0; i < sites.size(); ++i) {
     Field f = sites.at(i);
     std::string id = f.str();
+    if (!is_site_id(id)) f.fail("\"" + id.substr(0, 80) + "\" is not a site id (1-64 letters, digits, - or _; never a path)");
     if (std::find(sc.sites.begin(), sc.sites.end(), id) != sc.sites.end()) f.fail("site \"" + id + "\" is named twice");
     auto loaded = load_sites(id, sites_dir);
     if (auto* err = std::get_if<SiteFileError>(&loaded)) f.fail("site \"" + id + "\" does not load: " + err->message());
@@ -332,13 +333,12 @@ ScenarioFileResult parse_scenario(const std::string& text, const std::string& fi
   }
 }
 
+std::variant<std::string, FileReadFailure> read_scenario_text(const std::string& path) { return read_small_file(path, 4u << 20); }
+
 ScenarioFileResult load_scenario_file(const std::string& path, const std::string& sites_dir) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ScenarioFileError{path, "", "cannot open the file (does it exist, and may this user read it?)"};
-  std::ostringstream body;
-  body << in.rdbuf();
-  if (body.str().size() > (4u << 20)) return ScenarioFileError{path, "", "larger than 4 MiB; not a scenario file"};
-  return parse_scenario(body.str(), path, sites_dir);
+  auto text = read_scenario_text(path);
+  if (auto* f = std::get_if<FileReadFailure>(&text)) return ScenarioFileError{path, "", f->why + "; not a scenario file"};
+  return parse_scenario(std::get<std::string>(text), path, sites_dir);
 }
 
 std::string default_scenarios_dir() {

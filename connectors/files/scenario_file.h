@@ -6,6 +6,7 @@
 // Supports: format "gatetwin-scenario/1"; times "HH:MM" or "HH:MM:SS" of the simulated
 // day (hours up to 47: a second day); entities by their site-file ids.
 #pragma once
+#include "connectors/files/small_file.h"
 #include "twin/scenario.h"
 #include "twin/site.h"
 
@@ -31,6 +32,9 @@ using ScenarioFileResult = std::variant<LoadedScenario, ScenarioFileError>;
 
 // sites_dir: where the site files named by "sites" are (connectors::default_sites_dir()).
 ScenarioFileResult load_scenario_file(const std::string& path, const std::string& sites_dir);
+// The file's text (at most 4 MiB, a regular file only): what load_scenario_file parses,
+// for a recorder that keeps the scenario in the recording itself.
+std::variant<std::string, FileReadFailure> read_scenario_text(const std::string& path);
 ScenarioFileResult parse_scenario(const std::string& text, const std::string& file_name, const std::string& sites_dir);
 
 

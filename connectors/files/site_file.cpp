@@ -225,12 +225,9 @@ SiteFileResult parse_site(const std::string& text, const std::string& file) {
 }
 
 SiteFileResult load_site_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return SiteFileError{path, "", "cannot open the file (does it exist, and may this user read it?)"};
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().size() > (16u << 20)) return SiteFileError{path, "", "larger than 16 MiB; not a site file"};
-  return parse_site(text.str(), path);
+  auto text = read_small_file(path, 16u << 20);
+  if (auto* f = std::get_if<FileReadFailure>(&text)) return SiteFileError{path, "", f->why + "; not a site file"};
+  return parse_site(std::get<std::string>(text), path);
 }
 
 std::string default_sites_dir() {

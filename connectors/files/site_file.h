@@ -4,6 +4,7 @@
 //
 // Supports: format "gatetwin-site/1".
 #pragma once
+#include "connectors/files/small_file.h"
 #include "twin/site.h"
 
 #include <string>

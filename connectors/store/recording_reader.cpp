@@ -3,6 +3,7 @@
 #include "connectors/store/recording_reader.h"
 
 #include "connectors/codec/event_binary.h"
+#include "connectors/codec/event_json.h"  // kMaxTime_ms
 #include "connectors/store/file_probe.h"
 #include "connectors/store/schema.h"
 
@@ -109,6 +110,7 @@ StoreResult<uint64_t> RecordingReader::for_each_event(int64_t session, uint64_t 
   s.bind(2, static_cast<int64_t>(std::min<uint64_t>(from_seq, INT64_MAX)));
   uint64_t visited = 0;
   int rc = SQLITE_DONE;
+  twin::SimTime last_time = 0;  // a recording's times run from 0 and never go back (Core::apply's contract)
   while ((rc = s.step()) == SQLITE_ROW) {
     ++visited;
     const int64_t seq = s.int64(0);
@@ -125,8 +127,13 @@ StoreResult<uint64_t> RecordingReader::for_each_event(int64_t session, uint64_t 
         if (static_cast<int64_t>(ev.seq) != seq || ev.time_ms != s.int64(1) || ev.site != s.int64(2) ||
             static_cast<int64_t>(ev.body.index()) != s.int64(3))
           item = bad_record(session, what, "the blob disagrees with its seq/time_ms/site/type columns");
+        else if (ev.time_ms < 0 || ev.time_ms > kMaxTime_ms)
+          item = bad_record(session, what, "time " + std::to_string(ev.time_ms) + " ms is outside a run (0 to 400 days)");
+        else if (ev.time_ms < last_time)
+          item = bad_record(session, what, "time " + std::to_string(ev.time_ms) + " ms goes back before the event before it (" +
+                                               std::to_string(last_time) + " ms)");
         else
-          item = std::move(ev);
+          last_time = ev.time_ms, item = std::move(ev);
       }
     }
     if (!visit(item)) break;

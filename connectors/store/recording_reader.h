@@ -53,8 +53,9 @@ class RecordingReader {
   StoreResult<std::vector<twin::Event>> read_events(int64_t session, uint64_t from_seq = 0,
                                                     size_t max = SIZE_MAX);
 
-  // Visits events in seq order; a record that does not decode is passed as its error and
-  // the visit goes on. visit returns false to stop. Returns how many rows were visited.
+  // Visits events in seq order; a record that does not decode, whose time is outside a run
+  // (0 to 400 days) or earlier than the event before it, is passed as its error and the
+  // visit goes on. visit returns false to stop. Returns how many rows were visited.
   using EventVisitor = std::function<bool(const StoreResult<twin::Event>&)>;
   StoreResult<uint64_t> for_each_event(int64_t session, uint64_t from_seq, const EventVisitor& visit);
 

@@ -1,9 +1,13 @@
-// libFuzzer target: the recording reader (connectors/store RecordingReader) and the audit
-// verifier, on arbitrary file bytes. Each input is written to a private temporary file
-// and opened read-only; every query must return rows or a StoreError: no crash, no
-// sanitizer report. Seeds: tests/fuzz/corpus/recording (small real recordings).
+// libFuzzer target: the recording reader (connectors/store RecordingReader), the audit
+// verifier, and what a trainer does with a file (sessions/: replay, seeks, the KPI
+// export, bookmarks), on arbitrary file bytes. Each input is written to a private
+// temporary file; every query must return rows or a StoreError, the replay an error
+// message or a replay to its last good moment: no crash, no contract stop, no sanitizer
+// report. Seeds: tests/fuzz/corpus/recording (small real recordings).
 #include "connectors/store/audit_chain.h"
 #include "connectors/store/recording_reader.h"
+#include "sessions/kpi_export.h"
+#include "sessions/replay.h"
 
 #include <unistd.h>
 
@@ -43,5 +47,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   (void)connectors::AuditChain::verify(path);
+  // Replay it as a trainer would: to the middle and back, one step, the KPI export (its
+  // samples, not the files) and the bookmarks.
+  auto replay = sessions::Replay::open(path, {}, sessions::ReplayOptions{64, 1000, {}});
+  if (auto* r = std::get_if<std::unique_ptr<sessions::Replay>>(&replay)) {
+    sessions::Replay& rp = **r;
+    rp.seek_index(rp.event_count() / 2);
+    rp.step_back();
+    rp.step();
+    rp.seek_time(rp.end_ms());
+    sessions::KpiExport ex(rp, 60 * twin::kMinute);
+    (void)ex.samples().size();
+    if (auto b = rp.previous_bookmark()) rp.seek_to(*b);
+  }
   return 0;
 }
