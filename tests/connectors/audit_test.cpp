@@ -208,3 +208,84 @@ TEST_CASE("audit chain: a version 1 file stays readable; its old rows count as u
   CHECK(stripped.bad_seq == 1000);
   CHECK_THAT(stripped.problem, Catch::Contains("chain columns were removed"));
 }
+
+// Every column of `commands` that the chain hashes, edited alone in a real recording, must
+// make verify name that row. The edits are chosen to change the value as read back (a
+// different integer, different text, NULL for "no verdict"). The list is checked against
+// the table's own columns, so a column added later without a hash and a test fails here.
+TEST_CASE("audit chain: each stored field, edited alone, makes verify and gatetwin audit verify name that row") {
+  testsupport::TempDir dir("gatetwin_audit");
+  const std::string original = dir.file("original.gtrec");
+  const int64_t s = record_commands(original, 8);
+  // The row edited is seq 40 (i = 3 in record_commands): a viewer's refused OpenLane at
+  // time 3000 ms, site 0, actor "visitor", role 0, reason "audit test 3", lane 0,
+  // shipment 0, equipment 0/0/0, goods 0, accepted 0, chain index 4.
+  struct Edit {
+    const char* column;
+    std::string set;       // the SET clause
+    int64_t named_session; // how verify must name the row afterwards
+    int64_t named_seq;
+  };
+  const std::vector<Edit> edits = {
+      {"session", "session = " + std::to_string(s + 100), s + 100, 40},
+      {"seq", "seq = 41", s, 41},
+      {"time_ms", "time_ms = 3001", s, 40},
+      {"site", "site = 1", s, 40},
+      {"actor", "actor = 'op-an'", s, 40},
+      {"role", "role = 1", s, 40},
+      {"reason", "reason = 'audit test 3 (edited)'", s, 40},
+      {"kind", "kind = 1", s, 40},
+      {"lane", "lane = 1", s, 40},
+      {"shipment", "shipment = 5", s, 40},
+      {"equipment_kind", "equipment_kind = 1", s, 40},
+      {"equipment_index", "equipment_index = 2", s, 40},
+      {"equipment_server", "equipment_server = 3", s, 40},
+      {"goods", "goods = 1", s, 40},
+      {"accepted", "accepted = 1", s, 40},
+      {"accepted (to no verdict)", "accepted = NULL", s, 40},
+      {"outcome", "outcome = 'accepted'", s, 40},
+  };
+
+  // Every data column of the table is edited above (the chain's own columns are tested
+  // by the delete / re-hash cases).
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(original.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* q = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('commands')", -1, &q, nullptr) == SQLITE_OK);
+    std::vector<std::string> columns;
+    while (sqlite3_step(q) == SQLITE_ROW) columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    CHECK(columns.size() == 19);
+    for (const std::string& c : columns) {
+      if (c == "chain_index" || c == "prev_hash" || c == "hash") continue;
+      bool edited = false;
+      for (const Edit& e : edits) edited = edited || std::string(e.column) == c;
+      INFO("column " << c);
+      CHECK(edited);
+    }
+  }
+
+  for (const Edit& e : edits) {
+    DYNAMIC_SECTION("edit " << e.column) {
+      const std::string path = dir.file(std::string("edited_") + e.column + ".gtrec");
+      fs::copy_file(original, path, fs::copy_options::overwrite_existing);
+      REQUIRE(verify(path).intact);  // the copy itself is intact
+      testsupport::raw_sql(path, "UPDATE commands SET " + e.set + " WHERE session = " + std::to_string(s) + " AND seq = 40");
+      AuditReport rep = verify(path);
+      CHECK_FALSE(rep.intact);
+      CHECK(rep.bad_session == e.named_session);
+      CHECK(rep.bad_seq == e.named_seq);
+      CHECK(rep.bad_index == 4);
+      CHECK_THAT(rep.problem, Catch::Contains("altered"));
+
+      int rc = -1;
+      const std::string out = gatetwin_audit(path, &rc);
+      CHECK(rc == 1);
+      CHECK_THAT(out, Catch::Contains("BROKEN") &&
+                          Catch::Contains("session " + std::to_string(e.named_session) + " command seq " +
+                                          std::to_string(e.named_seq) + " (chain index 4)"));
+    }
+  }
+}
