@@ -244,6 +244,9 @@ void shipments(Ctx& c) {
     // Long queues (a harvest-season backlog) spread wider so they stay near the gate.
     const int columns = std::clamp(static_cast<int>(std::ceil(std::sqrt(q.size() / 3.0))), 8, 40);
     for (size_t i = 0; i < q.size(); ++i) {
+      // A container queued for inspection while it waits in its transfer-yard slot is in the
+      // slot: drawn there below, not a second time here.
+      if (c.s.shipments[q[i]].yard != kNone16) continue;
       truck(c, q[i], WorldLayout::queue_spot(head, dir, i, columns), std::atan2(dir.y, dir.x),
             c.opt.motion ? 0u : engine::kInstanceDim);
     }

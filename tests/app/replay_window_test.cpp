@@ -55,7 +55,25 @@ TEST_CASE("replay window: play, take over, a console command drives the fork, co
   REQUIRE(win.frame(1016));    // one wall second at x60
   CHECK(c.shown_ms() == 2 * twin::kHour + 60'960);   // 16 ms + 1 s of wall time at x60
   CHECK(win.room().room().core().state_hash() == c.replay().core().state_hash());
-  CHECK_FALSE(win.room().room().draw_list().instances.empty());
+  {
+    // What the window drew is the replayed state: every guide vehicle, and trucks that are
+    // the replay's own shipments (by index and id) at 02:01.
+    const DrawList& dl = win.room().room().draw_list();
+    const twin::WorldState& st = c.replay().core().state();
+    size_t fleet = 0;
+    for (const auto& site : st.sites) fleet += site.fleet.size();
+    CHECK(fleet == 12);
+    CHECK(dl.of(MeshKind::GuideVehicle).size() == fleet);
+    CHECK(dl.of(MeshKind::Truck).size() + dl.of(MeshKind::Reefer).size() > 20);
+    size_t trucks = 0;
+    for (const DrawnVehicle& v : dl.vehicles) {
+      if (v.kind != DrawnVehicle::Kind::Truck) continue;
+      REQUIRE(v.index < st.sites.at(v.site).shipments.size());
+      CHECK(st.sites[v.site].shipments[v.index].id == v.id);
+      ++trucks;
+    }
+    CHECK(trucks > 20);
+  }
 
   // Forward, then back: the KPI panel starts over at the earlier moment (saved for a look).
   REQUIRE(c.seek_time(2 * twin::kHour + 30 * twin::kMinute).empty());
