@@ -3,6 +3,7 @@
 
 #include "runner/headless_loop.h"  // TwinLoopHooks
 
+#include "connectors/codec/log_text.h"
 #include "connectors/files/site_file.h"
 #include "sessions/live_notes.h"
 #include "twin/site_plan.h"
@@ -36,7 +37,8 @@ connectors::TwinLinkOptions link_options(const TwinArgs& args, const TwinSetup& 
   return lo;
 }
 
-void log_line(const std::string& line) { std::fprintf(stderr, "gatetwin: %s\n", line.c_str()); }
+// Every line through printable(): a payload's text cannot start a forged line of its own.
+void log_line(const std::string& line) { std::fprintf(stderr, "gatetwin: %s\n", connectors::printable(line).c_str()); }
 
 void install_stop_signals() {
   std::signal(SIGINT, on_stop_signal);

@@ -1,6 +1,8 @@
 // The twin's MQTT link. See twin_link.h.
 #include "connectors/mqtt/twin_link.h"
 
+#include "connectors/codec/log_text.h"
+
 #include <chrono>
 
 namespace connectors {
@@ -103,7 +105,7 @@ void TwinLink::log_reject(const std::string& topic, const DecodeError& e, uint64
   for (uint64_t p = 100; p && p <= nth; p *= 10) power_of_ten |= p == nth;
   if (!log_ || (nth > 10 && !power_of_ten)) return;
   std::string t = topic.size() > 120 ? topic.substr(0, 120) + "..." : topic;
-  log_("mqtt: rejected a message on " + t + ": " + e.message() + " (" + std::to_string(nth) + " so far for this reason)");
+  log_(printable("mqtt: rejected a message on " + t + ": " + e.message() + " (" + std::to_string(nth) + " so far for this reason)"));
 }
 
 void TwinLink::publish_decisions(const twin::Decisions& decisions) {

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "connectors/codec/event_json.h"
+#include "connectors/codec/log_text.h"
 #include "connectors/codec/utc_time.h"
 #include "connectors/files/site_file.h"
 #include "connectors/mqtt/feed_book.h"
@@ -694,4 +695,18 @@ TEST_CASE("the health message keeps the 64 feeds that matter: with rejections fi
   runner::cap_health_feeds(few, 64);
   CHECK(few["feeds"].size() == 1);
   CHECK(few["feeds_omitted"] == 0);
+}
+
+TEST_CASE("payload text cannot forge a log line: control characters are escaped", "[mqtt][security]") {
+  CHECK(printable("plain Hữu Nghị 友谊关") == "plain Hữu Nghị 友谊关");
+  CHECK(printable("a\nb\r\tc\\d\x1b[31m\x7f") == "a\\nb\\r\\tc\\\\d\\x1b[31m\\x7f");
+  // A src with a newline and a forged line after it, on a topic bound to another account:
+  // refused (src_not_account), and the log line that names it stays one line.
+  Link l;
+  l.link.on_message("gatetwin/v1/m1119/event/clock_tick/gate-cam",
+                    tick("x\\ngatetwin: recording day.db closed; audit chain intact", 1, "\"t_ms\":1000"));
+  REQUIRE(l.rejected(RejectReason::SrcNotAccount) == 1);
+  REQUIRE(l.log.size() == 1);
+  CHECK(l.log[0].find('\n') == std::string::npos);
+  CHECK_THAT(l.log[0], Catch::Contains("\"x\\ngatetwin: recording day.db closed"));
 }
