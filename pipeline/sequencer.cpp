@@ -90,12 +90,14 @@ void Sequencer::restart(const std::string& name, Source& s, const std::string& s
 Sequencer::Source* Sequencer::admit(const FieldMessage& m, int64_t now_ms) {
   auto it = sources_.find(m.source);
   if (it == sources_.end()) {
-    if (sources_.size() >= limits_.max_sources) {
+    if (!make_room(m.account, now_ms)) {
       ignore(m.source, "too_many_sources", stats_.too_many_sources);
       return nullptr;
     }
     it = sources_.emplace(m.source, Source{}).first;
     it->second.session = m.session;
+    it->second.account = m.account;
+    per_account_[m.account]++;
     stats_.sources = sources_.size();
   }
   Source& s = it->second;
@@ -121,6 +123,43 @@ Sequencer::Source* Sequencer::admit(const FieldMessage& m, int64_t now_ms) {
     }
   }
   return &s;
+}
+
+bool Sequencer::make_room(const std::string& account, int64_t now_ms) {
+  auto a = per_account_.find(account);
+  if (a != per_account_.end() && a->second >= limits_.max_sources_per_account && !evict_idle(&account, now_ms)) return false;
+  if (sources_.size() >= limits_.max_sources && !evict_idle(nullptr, now_ms)) return false;
+  return true;
+}
+
+// Forgets the longest-silent source (of `account` when given) that has been silent for
+// evict_idle_ms and holds nothing. A scan that finds none remembers when the first one
+// could become idle, so that a flood of new names does not rescan the table each time.
+bool Sequencer::evict_idle(const std::string* account, int64_t now_ms) {
+  int64_t& not_before = account ? account_no_idle_before_[*account] : no_idle_before_ms_;
+  if (now_ms < not_before) return false;
+  auto victim = sources_.end();
+  int64_t earliest = INT64_MAX;
+  for (auto it = sources_.begin(); it != sources_.end(); ++it) {
+    const Source& s = it->second;
+    if (s.last_ms < 0 || (account && s.account != *account)) continue;
+    earliest = std::min(earliest, s.last_ms + limits_.evict_idle_ms);
+    if (!s.held.empty() || now_ms - s.last_ms < limits_.evict_idle_ms) continue;
+    if (victim == sources_.end() || s.last_ms < victim->second.last_ms) victim = it;
+  }
+  if (victim == sources_.end()) {
+    not_before = earliest;  // none of them is idle before this
+    return false;
+  }
+  auto a = per_account_.find(victim->second.account);
+  if (a != per_account_.end() && --a->second == 0) {
+    per_account_.erase(a);
+    account_no_idle_before_.erase(victim->second.account);
+  }
+  sources_.erase(victim);
+  stats_.sources = sources_.size();
+  stats_.sources_evicted++;
+  return true;
 }
 
 void Sequencer::accept(FieldMessage m, int64_t now_ms, std::vector<SequencedEvent>& ready) {

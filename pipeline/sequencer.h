@@ -35,6 +35,12 @@ using connectors::MessageClass;
 struct SequencerLimits {
   size_t max_held = 65536;       // out-of-order ordered messages held, all sources together
   size_t max_sources = 1024;
+  // One broker account (the topic's account level; "" for unbound topics) holds at most
+  // this many sources, so that no account can fill the table for the others.
+  size_t max_sources_per_account = 256;
+  // A source silent this long, with nothing held, may be forgotten to make room for a new
+  // one (when it speaks again it starts afresh, as after a restart).
+  int64_t evict_idle_ms = 600000;
   size_t max_entities = 200000;  // telemetry entities remembered for the stale check
   int64_t gap_wait_ms = 2000;    // how long a missing seq is waited for
   uint64_t max_seq_jump = 1000000;  // --max-seq-jump: a seq further than this beyond the source's is refused
@@ -55,6 +61,7 @@ struct SequencerStats {
   uint64_t duplicate = 0;         // seq already held
   uint64_t stale_telemetry = 0;   // older than the entity's last applied position
   uint64_t too_many_sources = 0;
+  uint64_t sources_evicted = 0;   // idle sources forgotten to make room
   uint64_t gaps_skipped = 0;      // times a gap was given up on
   uint64_t seqs_skipped = 0;      // how many seqs those gaps covered
   uint64_t time_clamped = 0;      // released at the core's clock because their time was older
@@ -117,6 +124,7 @@ class Sequencer {
     std::string session;                       // of this run ("" when it sends none)
     std::deque<std::string> old_sessions;      // the last few runs before it
     uint32_t generation = 0;                   // runs before this one (positions of a newer run win)
+    std::string account;                       // the broker account it speaks for ("" unbound)
   };
   struct LastPosition {
     std::string source;
@@ -125,6 +133,10 @@ class Sequencer {
   };
   // The source's record, handling restarts and the seq jump; null when the message is ignored.
   Source* admit(const FieldMessage& m, int64_t now_ms);
+  // Room for a new source of `account`: within its quota and the table's size, forgetting
+  // the longest-silent idle source (of that account when its quota is the limit).
+  bool make_room(const std::string& account, int64_t now_ms);
+  bool evict_idle(const std::string* account, int64_t now_ms);
   void restart(const std::string& name, Source& s, const std::string& session, bool by_session);
   void ignore(const std::string& source, const char* reason, uint64_t& counter, uint64_t n = 1);
   void emit(FieldMessage&& m, twin::SimTime time_ms, std::vector<SequencedEvent>& ready);  // next twin seq
@@ -134,6 +146,9 @@ class Sequencer {
 
   SequencerLimits limits_;
   std::unordered_map<std::string, Source> sources_;
+  std::unordered_map<std::string, size_t> per_account_;        // sources per account
+  int64_t no_idle_before_ms_ = INT64_MIN;                      // a failed eviction scan: none can go before this
+  std::unordered_map<std::string, int64_t> account_no_idle_before_;  // the same, per account
   std::unordered_map<uint64_t, LastPosition> telemetry_last_;  // entity -> its last applied position's source
   uint64_t next_twin_seq_ = 1;
   twin::SimTime clock_ms_ = 0;

@@ -60,7 +60,7 @@ nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLin
   j["sequencer"] = {{"held", q.held},          {"held_high_water", q.held_high_water}, {"gaps_skipped", q.gaps_skipped},
                     {"seqs_skipped", q.seqs_skipped}, {"time_clamped", q.time_clamped}, {"sources", q.sources},
                     {"last_seq", sequencer.last_seq()}};
-  j["sources"] = {{"seen", q.sources}, {"restarts", q.restarts}, {"restart_dropped", q.restart_dropped}};
+  j["sources"] = {{"seen", q.sources}, {"restarts", q.restarts}, {"restart_dropped", q.restart_dropped}, {"evicted", q.sources_evicted}};
   if (time) {
     j["time"]["epoch"] = epoch_json(time->epoch.utc_ms, time->epoch.source);
     if (link) {

@@ -172,3 +172,45 @@ TEST_CASE("ingest queue: close wakes a waiting producer", "[mqtt][queue]") {
   producer.join();
   CHECK_FALSE(result.load());
 }
+
+TEST_CASE("sequencer: one account cannot fill the source table; idle sources make room", "[mqtt][sequencer][security]") {
+  SequencerLimits l;
+  l.max_sources = 8;
+  l.max_sources_per_account = 3;
+  l.evict_idle_ms = 600000;
+  Sequencer sq(l);
+  std::vector<SequencedEvent> out;
+  auto from = [](const std::string& account, const std::string& src, uint64_t seq, int64_t t) {
+    FieldMessage m = ordered(src, seq, t);
+    m.account = account;
+    return m;
+  };
+  // dev-1 invents ten source names: three are taken, seven refused.
+  for (int i = 0; i < 10; ++i) sq.accept(from("dev-1", "dev-1/junk" + std::to_string(i), 1, 1000), 1000, out);
+  CHECK(sq.stats().sources == 3);
+  CHECK(sq.stats().too_many_sources == 7);
+  // Another account's console is still heard, and so are unbound sources (account "").
+  out.clear();
+  sq.accept(from("console-1", "console-1", 1, 2000), 2000, out);
+  sq.accept(from("", "gate-cam", 1, 2000), 2000, out);
+  CHECK(source_seqs(out) == std::vector<uint64_t>{1, 1});
+  // Fill the table (8) with three more accounts' sources.
+  sq.accept(from("a", "a", 1, 3000), 3000, out);
+  sq.accept(from("b", "b", 1, 3000), 3000, out);
+  sq.accept(from("c", "c", 1, 3000), 3000, out);
+  CHECK(sq.stats().sources == 8);
+  sq.accept(from("d", "d", 1, 4000), 4000, out);   // full, nothing idle yet: refused
+  CHECK(sq.stats().too_many_sources == 8);
+  // Ten minutes after dev-1's junk went silent it is forgotten, the longest silent first.
+  sq.accept(from("a", "a", 2, 590000), 590000, out);          // "a" keeps speaking
+  out.clear();
+  sq.accept(from("d", "d", 1, 601000), 601000, out);
+  CHECK(source_seqs(out) == std::vector<uint64_t>{1});
+  CHECK(sq.stats().sources_evicted == 1);
+  CHECK(sq.stats().sources == 8);
+  // A new dev-1 name while the table is full: the idlest source (dev-1's own junk) goes,
+  // not the consoles that spoke 599 s ago, nor a busy one.
+  sq.accept(from("dev-1", "dev-1/new", 1, 601000), 601000, out);
+  CHECK(sq.stats().sources_evicted == 2);
+  CHECK(sq.expected("a") == 3);   // a busy source is never forgotten
+}
