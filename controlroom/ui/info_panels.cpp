@@ -80,7 +80,7 @@ void kpi_strip(const PanelRect& r, const Core& core, const KpiHistory& history) 
   ImGui::End();
 }
 
-bool login_panel(const PanelRect& r, const connectors::Accounts& accounts, OperatorSession& who) {
+bool login_panel(const PanelRect& r, connectors::Accounts& accounts, OperatorSession& who) {
   static char user[64] = {}, password[64] = {};
   static std::string message;
   bool changed = false;

@@ -37,7 +37,7 @@ void kpi_panel(const PanelRect& r, const twin::Core& core, const KpiHistory& his
 // The KPI strip of the wall display: one line per site, large type.
 void kpi_strip(const PanelRect& r, const twin::Core& core, const KpiHistory& history);
 // Login: user and password against the accounts file. Returns true on a new login.
-bool login_panel(const PanelRect& r, const connectors::Accounts& accounts, OperatorSession& who);
+bool login_panel(const PanelRect& r, connectors::Accounts& accounts, OperatorSession& who);
 // Feeds: per field source its messages, rate, last message, clock offset, session and
 // rejections by reason; per site undeclared vehicles, off-plan alerts, divergences and the
 // partner link. A closable window (*open).

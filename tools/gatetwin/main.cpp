@@ -21,7 +21,7 @@ using namespace runner;
 using namespace sessions;
 
 // `gatetwin accounts line USER ROLE`: reads a password on stdin and prints the accounts-file
-// entry for it (a salted SHA-256), for tools/setup/make-accounts.sh.
+// entry for it (a salted scrypt hash), for tools/setup/make-accounts.sh.
 static int accounts_command(int argc, char** argv) {
   if (argc != 5 || std::string(argv[2]) != "line") {
     std::fprintf(stderr, "usage: gatetwin accounts line USER viewer|operator|supervisor  (password on stdin)\n");
@@ -40,7 +40,7 @@ static int accounts_command(int argc, char** argv) {
   }
   std::random_device rd;
   std::string salt;
-  for (int i = 0; i < 16; ++i) salt += "0123456789abcdef"[rd() & 15];
+  for (int i = 0; i < 32; ++i) salt += "0123456789abcdef"[rd() & 15];
   std::printf("%s\n", connectors::Accounts::make_entry_json(argv[3], *role, password, salt).c_str());
   return 0;
 }

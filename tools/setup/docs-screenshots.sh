@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$root/tools/setup/make-accounts.sh" "$tmp/accounts.json" op1:operator:docs-operator-pass 2>/dev/null
+printf 'docs-operator-pass\n' | "$root/tools/setup/make-accounts.sh" "$tmp/accounts.json" op1:operator 2>/dev/null
 export GATETWIN_USER=op1 GATETWIN_PASSWORD=docs-operator-pass GATETWIN_RUN_FOR=30
 shoot() {  # name, then gatetwin flags
   local name=$1; shift

@@ -51,6 +51,7 @@ printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyAgreeme
 
 # [SECTION] Accounts: certificate, password, --mqtt-config file, ACL rules.
 : > passwd
+chmod 600 passwd
 {
   echo "# Topic rights per account, written by tools/setup/make-certs.sh (docs/security.md)."
   echo "# Anything not listed is refused: a publish outside these is dropped by the broker."
@@ -60,7 +61,7 @@ for spec in "${accounts[@]}"; do
   [[ $name =~ ^[A-Za-z0-9_.-]{1,64}$ ]] || die "account name \"$name\" must be 1-64 letters, digits, . _ -"
   sign "$name" "/O=Gate Twin/CN=$name" client.ext
   pw=$(openssl rand -hex 16)
-  mosquitto_passwd -b passwd "$name" "$pw" 2>/dev/null
+  printf '%s:%s\n' "$name" "$pw" >> passwd   # plain until mosquitto_passwd -U below: never in argv
   printf 'user = %s\npassword = %s\nca_file = %s\ncert_file = %s\nkey_file = %s\n' \
     "$name" "$pw" "$dir/ca.crt" "$dir/$name.crt" "$dir/$name.key" > "$name.mqtt"
   echo "" >> acl
@@ -90,6 +91,7 @@ rm -f broker.ext client.ext ca.srl
 run_as=$(id -un)
 sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@BIND@|$bind|g" -e "s|@USER@|$run_as|g" \
   "$root/deploy/mosquitto/gatetwin.conf.in" > mosquitto.conf
+mosquitto_passwd -U passwd   # hashes the plain passwords in place
 chmod 600 ./*.key ./*.mqtt passwd
 chmod 644 ./*.crt acl mosquitto.conf
 echo "make-certs: wrote $dir (CA, broker, ${#accounts[@]} accounts, passwd, acl, mosquitto.conf on $bind:$port)"

@@ -35,7 +35,7 @@ core_tests=(test_twin_clearance test_twin_commands test_twin_determinism test_si
 # test_fault_live (broker SIGTERM/SIGKILL, twin SIGKILL, full disk, silent partner feed)
 # takes 27 s here.
 connector_tests=(test_store test_audit test_mqtt_codec test_codec_expected test_sequencer test_mqtt_live test_security_live
-                 test_partner_watch test_fault_live test_field_feeds test_docs_examples test_closed_loop test_retained_live)
+                 test_partner_watch test_fault_live test_field_feeds test_docs_examples test_closed_loop test_retained_live test_accounts)
 # test_mqtt_live is not here: its test harness logs to Catch2 from the MQTT thread, which
 # TSan rightly reports (Catch2 is not thread-safe); the product code it runs is covered by
 # test_security_live.
