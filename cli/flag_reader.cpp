@@ -34,9 +34,20 @@ bool FlagReader::help_anywhere(int& exit_code) const {
   return false;
 }
 
+// The help names every flag; one it does not name is unknown, whatever follows it.
+static bool documented(const char* help, const std::string& flag) {
+  const std::string text = help ? help : "";
+  auto part_of_name = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'; };
+  for (size_t at = text.find(flag); at != std::string::npos; at = text.find(flag, at + 1)) {
+    const size_t end = at + flag.size();
+    if ((at == 0 || !part_of_name(text[at - 1])) && (end == text.size() || !part_of_name(text[end]))) return true;
+  }
+  return false;
+}
+
 std::optional<std::string> FlagReader::value() {
   if (i_ + 1 >= argc_) {
-    refuse(flag_ + " needs a value");
+    refuse(documented(help_, flag_) ? flag_ + " needs a value" : "unknown flag " + flag_);
     return std::nullopt;
   }
   return std::string(argv_[++i_]);

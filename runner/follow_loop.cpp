@@ -100,6 +100,10 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
   const RunClock clock;
   int code = 0;
   run_frames(args, loop, hooks, clock, [&](int64_t now_ms) {
+    if (broker_unreachable(args, link, now_ms)) {
+      code = kExitBrokerUnreachable;
+      return false;
+    }
     const connectors::StreamFollowerStats fs = follower.stats();
     if (fs.primary_changed) {
       log_line(fs.last_error);
@@ -117,6 +121,7 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
     return true;
   });
   const double wall_s = clock.ms() / 1000.0;
+  if (code == 0 && broker_unreachable(args, link, clock.ms(), /*run_over=*/true)) code = kExitBrokerUnreachable;
   int hook_code = hooks ? hooks->finish(clock.ms()) : 0;
   if (code == 0) code = hook_code;
   follower.stop();

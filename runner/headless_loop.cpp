@@ -88,7 +88,9 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   }
 
   const RunClock clock;
+  bool unreachable = false;
   run_frames(args, loop, hooks, clock, [&](int64_t now_ms) {
+    if ((unreachable = broker_unreachable(args, link, now_ms))) return false;
     log_feed_summaries(link, log_line);  // rejections per source, at most one line per source per 10 s
     nlohmann::json h = twin_stats_json(core, &link, sequencer, loop, now_ms / 1000.0, &time_info);
     cap_health_feeds(h);  // the --stats file keeps every source; the health message the busiest 64
@@ -125,6 +127,7 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
     }
   }
   const double wall_s = clock.ms() / 1000.0;
+  if (!unreachable) unreachable = broker_unreachable(args, link, clock.ms(), /*run_over=*/true);
   int hook_code = hooks ? hooks->finish(clock.ms()) : 0;
   stream.stop();  // what is queued goes out first (bounded wait), then the head says "stopped"
   link.stop();
@@ -147,6 +150,7 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
       code = 1;
     }
   }
+  if (unreachable) code = kExitBrokerUnreachable;
   if (!write_stats_file(args.stats_path, stats)) code = 1;
   log_line("stopped after " + std::to_string(wall_s) + " s: applied " + std::to_string(loop.stats().applied) +
            " events, state hash " + stats["core"]["state_hash"].get<std::string>());

@@ -8,7 +8,11 @@
 #include "sessions/live_notes.h"
 #include "twin/site_plan.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -38,6 +42,14 @@ connectors::TwinLinkOptions link_options(const TwinArgs& args, const TwinSetup& 
 }
 
 // Every line through printable(): a payload's text cannot start a forged line of its own.
+bool broker_unreachable(const TwinArgs& args, const connectors::TwinLink& link, int64_t now_ms, bool run_over) {
+  if (args.run_for_s <= 0 || link.stats().client.connects > 0) return false;
+  if (!run_over && now_ms < kBrokerDeadlineMs) return false;
+  log_line("cannot reach the broker " + args.broker + " (" + std::to_string(now_ms / 1000) +
+           " s without a connection; the log above says why); stopping: no data was mirrored");
+  return true;
+}
+
 void log_line(const std::string& line) { std::fprintf(stderr, "gatetwin: %s\n", connectors::printable(line).c_str()); }
 
 void install_stop_signals() {
@@ -47,7 +59,25 @@ void install_stop_signals() {
 
 bool stop_requested() { return g_stop; }
 
+// An output file's folder must exist and be writable before the run starts: a bad path
+// found only after a long run loses its result.
+static std::optional<std::string> output_problem(const char* flag, const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return std::string(flag) + " " + path + ": the folder " + dir.string() + " does not exist";
+  if (::access(dir.c_str(), W_OK) != 0) return std::string(flag) + " " + path + ": this user may not write in " + dir.string();
+  if (fs::is_directory(path, ec)) return std::string(flag) + " " + path + ": is a folder; give a file name";
+  return std::nullopt;
+}
+
 std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args) {
+  for (auto [flag, path] : {std::pair<const char*, const std::string*>{"--stats", &args.stats_path},
+                            {"--screenshot", &args.screenshot_path},
+                            {"--scene-json", &args.scene_json_path},
+                            {"--record", &args.record_path}})
+    if (auto why = output_problem(flag, *path)) return SetupFailure{*why, 2};
   TwinSetup s;
   auto loaded = connectors::load_sites(args.site, args.sites_dir.empty() ? connectors::default_sites_dir() : args.sites_dir);
   if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) return SetupFailure{err->message(), 1};
@@ -55,6 +85,10 @@ std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args) {
     s.sites.push_back(twin::with_plan(site, args.lanes, args.unmanned));
     s.site_ids += (s.site_ids.empty() ? "" : ",") + site.id;
   }
+  // A view names a loaded site, both or wall (a typo must not fall back silently).
+  if (args.view != "both" && args.view != "wall" &&
+      std::none_of(s.sites.begin(), s.sites.end(), [&](const twin::SiteSpec& site) { return site.id == args.view; }))
+    return SetupFailure{"--view " + args.view + ": not a site of this twin (" + s.site_ids + "), both or wall", 2};
   const auto env = connectors::mqtt_environment();
   auto field = connectors::make_broker_config(args.broker, args.client_id, args.mqtt_config, env);
   if (auto* err = std::get_if<connectors::BrokerConfigError>(&field)) return SetupFailure{err->message, 2};

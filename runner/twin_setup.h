@@ -51,6 +51,14 @@ std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args);
 enum class TwinRole : uint8_t { Primary, Follower };
 connectors::TwinLinkOptions link_options(const TwinArgs& args, const TwinSetup& setup, TwinRole role);
 
+// With --run-for, a twin that has not reached its broker within this long (or by the end
+// of a shorter run) stops and exits kExitBrokerUnreachable: a scripted run must not
+// "succeed" with no data. Without --run-for it keeps retrying (the log says each failure).
+constexpr int64_t kBrokerDeadlineMs = 10000;
+constexpr int kExitBrokerUnreachable = 4;
+// True (and logged once) when that deadline has passed with no connection.
+bool broker_unreachable(const TwinArgs& args, const connectors::TwinLink& link, int64_t now_ms, bool run_over = false);
+
 // "gatetwin: <line>" on stderr: every log line of a running twin.
 void log_line(const std::string& line);
 
