@@ -147,7 +147,7 @@ std::string missing_programs(const std::vector<std::string>& names) {
       if (name == program) package = deb;
     missing += (missing.empty() ? "" : "; ") + name + " is not installed (Debian package " + package + ")";
   }
-  if (!missing.empty()) missing += "; tools/setup/install-deps.sh installs it (tools/setup/packages.txt)";
+  if (!missing.empty()) missing += "; tools/setup/install-deps.sh installs what is missing (tools/setup/packages.txt)";
   return missing;
 }
 
