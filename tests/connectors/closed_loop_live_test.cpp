@@ -228,8 +228,9 @@ TEST_CASE("gatesim --closed-loop obeys closed lanes and holds: the twin and the 
       std::istringstream in(read_text(health_log));
       for (std::string line; std::getline(in, line);) {
         const json h = json::parse(line, nullptr, false);
-        if (h.is_object() && h.contains("messages") && h["messages"].value("received", uint64_t{0}) >= sent &&
-            h["queue"].value("size", uint64_t{1}) == 0 && h["sequencer"].value("held", uint64_t{1}) == 0)
+        if (!h.is_object() || !h.contains("messages") || !h.contains("queue") || !h.contains("sequencer")) continue;
+        if (h.at("messages").value("received", uint64_t{0}) >= sent && h.at("queue").value("size", uint64_t{1}) == 0 &&
+            h.at("sequencer").value("held", uint64_t{1}) == 0)
           folded = true;
       }
       if (!folded) std::this_thread::sleep_for(50ms);

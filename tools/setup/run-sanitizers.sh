@@ -33,7 +33,8 @@ core_tests=(test_twin_clearance test_twin_commands test_twin_determinism test_si
 # was kept for a resend; docs/security.md) has not been seen since MqttClient connects with
 # MQTT 3.1.1 explicitly; if it comes back, the report names Paho's stack, documented there.
 # test_fault_live (broker SIGTERM/SIGKILL, twin SIGKILL, full disk, silent partner feed)
-# takes 27 s here.
+# takes 27 s here; its full-disk case is the CTest test test_fault_live_disk_full, added to
+# the regex below.
 connector_tests=(test_store test_audit test_mqtt_codec test_codec_expected test_sequencer test_mqtt_live test_security_live
                  test_partner_watch test_fault_live test_field_feeds test_docs_examples test_closed_loop test_retained_live)
 # test_mqtt_live is not here: its test harness logs to Catch2 from the MQTT thread, which
