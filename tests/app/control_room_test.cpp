@@ -12,6 +12,7 @@
 #include "tests/support/xvfb_server.h"
 
 #include "tests/support/mosquitto_fixture.h"
+#include "tests/support/require_programs.h"
 #include "connectors/files/site_file.h"
 #include "twin/run.h"
 
@@ -67,6 +68,7 @@ const Ribbon* lane_ribbon(const DrawList& dl, const WorldLayout& layout, size_t 
 }  // namespace
 
 TEST_CASE("an override from the UI path closes the lane, is audited, published, and drawn") {
+  REQUIRE_PROGRAMS("mosquitto", "mosquitto_sub");
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   connectors::TwinLinkOptions lo;
@@ -87,10 +89,13 @@ TEST_CASE("an override from the UI path closes the lane, is audited, published, 
 
   // An independent subscriber on the command topic.
   const std::string sub = "mosquitto_sub -h 127.0.0.1 -p " + std::to_string(broker.port()) +
-                          " -t gatetwin/v1/m1119/command -C 1 -W 10";
+                          " -i command-watch -t gatetwin/v1/m1119/command -C 1 -W 20";
   std::string received;
   std::thread listener([&] { received = run_command(sub); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  // Subscribed (the broker logged it, then acknowledges): the command published below reaches it.
+  const bool subscribed = broker.wait_for_subscription("command-watch", "gatetwin/v1/m1119/command");
+  if (!subscribed) listener.join();
+  REQUIRE(subscribed);
 
   room.log_in("op1", twin::Role::Operator);
   CommandForm& form = room.form();

@@ -5,12 +5,14 @@
 // ControlRoom::submit); it is not folded locally, the primary (the real gatetwin binary
 // on a private mosquitto) sequences and accepts it, and it comes back to the follower
 // through the stream: lane closed in its core, audited, drawn closed; the follower ends
-// in the primary's state hash. Needs mosquitto (/usr/sbin/mosquitto); skips itself without.
+// in the primary's state hash. Needs mosquitto: fails (naming the Debian package) without.
+// The primary is waited for by its own "mqtt: connected" line (printed after its SUBACKs).
 #include "EngineTestKit.h"
 #include "controlroom/control_room.h"
 #include "controlroom/scene/palette.h"
 
 #include "tests/support/mosquitto_fixture.h"
+#include "tests/support/require_programs.h"
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/stream_follower.h"
 #include "connectors/files/site_file.h"
@@ -44,18 +46,16 @@ const Ribbon* lane_ribbon(const DrawList& dl, const WorldLayout& layout, size_t 
 }  // namespace
 
 TEST_CASE("a follower console's override goes to the primary and comes back through the stream") {
-  if (!MosquittoFixture::available()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_PROGRAMS("mosquitto");
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   const std::string d = broker.dir() + "/";
   const std::string gatetwin = std::string(GATETWIN_BINARY_DIR) + "/tools/gatetwin/gatetwin";
-  std::string primary_out;
-  int primary_rc = -1;
-  std::thread primary([&] {
-    primary_out = run_command(gatetwin + " --headless --quiet --client-id primary --broker " + broker.uri() + " --record " + d +
-                                  "p.db --stats " + d + "p.json --run-for 6 2>&1",
-                              &primary_rc);
-  });
+  // It ends by itself once it has applied the console's command (--run-for 60: a guard).
+  ChildProcess primary;
+  REQUIRE(primary.start(gatetwin, {"gatetwin", "--headless", "--quiet", "--client-id", "primary", "--broker", broker.uri(),
+                                   "--record", d + "p.db", "--stats", d + "p.json", "--until-applied", "1", "--run-for", "60"},
+                        d + "primary.out"));
 
   // The follower as gatetwin --follow wires it (tools/gatetwin/follow/follow_loop.cpp).
   twin::Core core(shipped_sites());
@@ -78,7 +78,16 @@ TEST_CASE("a follower console's override goes to the primary and comes back thro
   options.publish_only = true;
   options.console_source = "console-wall-console-1";
   ControlRoom room(core, loop, link.queue(), &link, renderer, options);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the primary subscribes
+  // The follower's stream subscription and the primary's are acknowledged.
+  const auto ready_until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (!follower.connected() && std::chrono::steady_clock::now() < ready_until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(follower.connected());
+  const bool primary_ready =
+      primary.wait_for_output("mqtt: connected to " + broker.uri() + " as primary\n", std::chrono::seconds(30)) &&
+      primary.wait_for_output("mqtt: connected to " + broker.uri() + " as primary-stream\n", std::chrono::seconds(30));
+  INFO(primary.output());
+  REQUIRE(primary_ready);
 
   const size_t site = 1;  // m1119 (sites load in name order)
   REQUIRE(core.sites()[site].id == "m1119");
@@ -107,9 +116,9 @@ TEST_CASE("a follower console's override goes to the primary and comes back thro
   REQUIRE(r != nullptr);
   CHECK(r->colour == palette::kLaneClosed);
 
-  primary.join();
-  INFO(primary_out);
-  REQUIRE(primary_rc == 0);
+  REQUIRE(primary.wait_exit(std::chrono::seconds(60)));
+  INFO(primary.output());
+  REQUIRE(primary.exit_code() == 0);
   std::ifstream in(d + "p.json");
   auto p = nlohmann::json::parse(in, nullptr, false);
   REQUIRE(p.is_object());

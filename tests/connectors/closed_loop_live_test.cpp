@@ -5,10 +5,13 @@
 // hold a truck that is in the area, release it, reopen the lanes). The field must act on
 // them: gatesim's state hash equals the twin's, every command is accepted, and the twin
 // counts no divergence at either site. The same commands against the open-loop gatesim
-// (the default) give divergences: the check can fail.
+// (the default) give divergences: the check can fail. Fails (naming the Debian package)
+// without mosquitto and its clients. Waits on events, never on sleeps: the twin's own
+// "mqtt: connected" line, the broker's log of a subscription, the twin's health message.
 #include "tests/support/child_process.h"
 #include "tests/support/live_twin.h"
 #include "tests/support/mosquitto_fixture.h"
+#include "tests/support/require_programs.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -40,15 +43,11 @@ struct Twin {
                        {"gatetwin", "--headless", "--quiet", "--broker", broker.uri(), "--client-id", name, "--run-for", "170",
                         "--stats", stats},
                        log));
-    // Subscribed: the broker logged both of its connections; then a moment for the SUBACKs.
-    bool up = false;
-    for (int i = 0; i < 200 && !up; ++i) {
-      const std::string l = broker.log();
-      up = l.find("as " + name + " (") != std::string::npos && l.find("as " + name + "-stream (") != std::string::npos;
-      if (!up) std::this_thread::sleep_for(50ms);
-    }
+    // Subscribed: each of its clients says so once the broker acknowledged its subscriptions.
+    const bool up = proc.wait_for_output("mqtt: connected to " + broker.uri() + " as " + name + "\n", 30s) &&
+                    proc.wait_for_output("mqtt: connected to " + broker.uri() + " as " + name + "-stream\n", 30s);
+    INFO(proc.output());
     REQUIRE(up);
-    std::this_thread::sleep_for(500ms);
   }
   json stop() {
     proc.stop();
@@ -131,7 +130,7 @@ int64_t divergences(const json& stats, const std::string& site) { return stats["
 }  // namespace
 
 TEST_CASE("gatesim --closed-loop obeys closed lanes and holds: the twin and the field agree", "[mqtt][field][live]") {
-  if (!testsupport::have_mqtt_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   const std::string lanes[] = {"E1", "E2"};
@@ -142,9 +141,10 @@ TEST_CASE("gatesim --closed-loop obeys closed lanes and holds: the twin and the 
     ChildProcess watch;
     const std::string watched = broker.dir() + "/decisions.log";
     REQUIRE(watch.start(find_program("mosquitto_sub"),
-                        {"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-q", "1", "-t",
-                         "gatetwin/v1/m1119/twin/decision"},
+                        {"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-q", "1", "-i",
+                         "decision-watch", "-t", "gatetwin/v1/m1119/twin/decision"},
                         watched));
+    REQUIRE(broker.wait_for_subscription("decision-watch", "gatetwin/v1/m1119/twin/decision"));
     const auto t0 = std::chrono::steady_clock::now();
     // Paced (an hour in 15 s) so that the commands land at known simulated times; the
     // lock-step comes on top (at --speed max this quiet night takes 0.4 s).
@@ -206,13 +206,38 @@ TEST_CASE("gatesim --closed-loop obeys closed lanes and holds: the twin and the 
 
   SECTION("open loop (the default) under the same lane closures: the field contradicts the twin") {
     Twin twin(broker, "twin-open");
+    // The twin's health message (once a second): says when it has folded what it received.
+    ChildProcess health;
+    const std::string health_log = broker.dir() + "/health.log";
+    REQUIRE(health.start(find_program("mosquitto_sub"),
+                         {"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-i", "health-watch", "-t",
+                          "gatetwin/v1/twin/health"},
+                         health_log));
+    REQUIRE(broker.wait_for_subscription("health-watch", "gatetwin/v1/twin/health"));
     Console console{broker};
     // Closed before the field starts, never reopened: the open-loop simulator does not hear it.
     for (const auto& l : lanes) console.send("{\"kind\":\"close_lane\",\"lane\":\"" + l + "\"}", 0);
     Gatesim sim(broker, "--hours 1 --speed max", "field-open");
     int rc = -1;
     json out = sim.finish(rc);
-    std::this_thread::sleep_for(1s);  // the twin folds what is in flight
+    // The twin has folded what is in flight: a health message counts every message gatesim
+    // published and both commands as received, with nothing left queued or held.
+    const uint64_t sent = out.value("published", uint64_t{0}) + 2;
+    bool folded = false;
+    for (auto until = std::chrono::steady_clock::now() + 60s; !folded && std::chrono::steady_clock::now() < until;) {
+      std::istringstream in(read_text(health_log));
+      for (std::string line; std::getline(in, line);) {
+        const json h = json::parse(line, nullptr, false);
+        if (!h.is_object() || !h.contains("messages") || !h.contains("queue") || !h.contains("sequencer")) continue;
+        if (h.at("messages").value("received", uint64_t{0}) >= sent && h.at("queue").value("size", uint64_t{1}) == 0 &&
+            h.at("sequencer").value("held", uint64_t{1}) == 0)
+          folded = true;
+      }
+      if (!folded) std::this_thread::sleep_for(50ms);
+    }
+    health.stop();
+    INFO("last health message: " << last_line_of(health_log));
+    REQUIRE(folded);
     json stats = twin.stop();
     INFO("twin field stats: " << stats["field"].dump());
     REQUIRE(rc == 0);

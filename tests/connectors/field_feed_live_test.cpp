@@ -6,9 +6,12 @@
 // the undeclared plates as undeclared vehicles with one alert each, the declared trucks, far
 // from gate-in where the process has them, with one plan/reality alert each, a message stamped a
 // century ahead must change nothing, and the recording must refold to the twin's hash.
+// Fails (naming the Debian package) without mosquitto and its clients; the twin is waited
+// for by its own "mqtt: connected" line (printed after its SUBACKs), not by sleeping.
 #include "tests/support/child_process.h"
 #include "tests/support/live_twin.h"
 #include "tests/support/mosquitto_fixture.h"
+#include "tests/support/require_programs.h"
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/files/site_file.h"
@@ -66,7 +69,7 @@ void publish_lines(const MosquittoFixture& broker, const std::string& topic, con
 }  // namespace
 
 TEST_CASE("an outside field with UTC time, WGS84 positions and plates is drawn where it says", "[live][field]") {
-  if (!testsupport::have_mqtt_tools()) { WARN("mosquitto / mosquitto_pub not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   auto loaded = connectors::load_sites("m1119", connectors::default_sites_dir());
   REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(loaded));
   const twin::SiteSpec site =
@@ -82,13 +85,10 @@ TEST_CASE("an outside field with UTC time, WGS84 positions and plates is drawn w
                           {"gatetwin", "--headless", "--broker", broker.uri(), "--site", "m1119", "--run-for", "20",
                            "--scene-json", scene, "--stats", stats, "--record", db},
                           dir + "/twin.out"));
-  bool connected = false;
-  for (int i = 0; i < 200 && !connected; ++i) {
-    connected = broker.log().find(" as gatetwin ") != std::string::npos;
-    if (!connected) std::this_thread::sleep_for(25ms);
-  }
+  // Subscribed: it says so once the broker acknowledged its subscriptions.
+  const bool connected = twin_proc.wait_for_output("mqtt: connected to " + broker.uri() + " as gatetwin\n", 15s);
+  INFO(twin_proc.output());
   REQUIRE(connected);
-  std::this_thread::sleep_for(300ms);  // its subscriptions
 
   // 20 declared trucks, 36 undeclared plates, 4 guide vehicles: 60 tracks.
   std::vector<Track> tracks;

@@ -7,12 +7,15 @@
 // hash; a follower started halfway catches up from the primary's recording to the same
 // hash (and, hidden, after a broker restart without persistence, see its case); a command from a follower console (published like ControlRoom::submit does for
 // a follower) is accepted or refused by the primary for every console; a broker restart
-// mid-run leaves primary and followers equal. Live cases skip themselves when
-// /usr/sbin/mosquitto or mosquitto_pub is missing.
+// mid-run leaves primary and followers equal. Live cases fail (naming the Debian package)
+// when mosquitto or its clients are missing. Each gatetwin is waited for by the line it
+// prints once its subscriptions are acknowledged ("mqtt: connected to URI as ID"), a
+// broker restart by the primary's recording reaching a count, never by sleeping.
 #include <catch2/catch.hpp>
 
 #include "tests/support/live_twin.h"
 #include "tests/support/mosquitto_fixture.h"
+#include "tests/support/require_programs.h"
 
 #include "pipeline/frame_loop.h"
 
@@ -50,26 +53,51 @@ namespace {
 const std::string kGatesim = testsupport::gatesim_path();
 const std::string kGatetwin = testsupport::gatetwin_path();
 
-bool have_tools() { return testsupport::have_mqtt_tools(); }
-
-
-
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in, nullptr, false);
 }
 
-// A child process in a thread: its combined output and exit code when joined.
+// A child process (a shell command) with its combined output in a file in `dir`, read as
+// it is written: connected() waits for the line a gatetwin prints once a client's
+// subscriptions are acknowledged; join() waits for its end (at most 120 s: a guard
+// against a hang, far past every --run-for here) and fills out and rc.
 struct Child {
+  ChildProcess proc;
   std::string out;
   int rc = -1;
-  std::thread t;
-  explicit Child(const std::string& cmd) {
-    t = std::thread([this, cmd] { out = run_command(cmd + " 2>&1", &rc); });
+  bool joined = false;
+  Child(const std::string& dir, const std::string& name, const std::string& cmd) {
+    proc.start("/bin/sh", {name, "-c", "exec " + cmd}, dir + "/" + name + ".out");
   }
-  void join() { if (t.joinable()) t.join(); }
+  bool connected(const std::string& uri, const std::string& client_id) {
+    return proc.wait_for_output("mqtt: connected to " + uri + " as " + client_id + "\n", 30s);
+  }
+  void join() {
+    if (joined) return;
+    joined = true;
+    if (!proc.wait_exit(120s)) proc.stop();
+    out = proc.output();
+    rc = proc.exit_code();
+  }
   ~Child() { join(); }
 };
+
+// Events committed so far in a recording being written (0 while it cannot be read yet).
+uint64_t committed_events(const std::string& path) {
+  auto rd = RecordingReader::open(path, ReaderOptions{false});
+  if (!std::holds_alternative<std::unique_ptr<RecordingReader>>(rd)) return 0;
+  auto ss = std::get<std::unique_ptr<RecordingReader>>(rd)->sessions();
+  if (auto* v = std::get_if<std::vector<Session>>(&ss); v && !v->empty()) return v->back().events;
+  return 0;
+}
+
+// Waits until done() (polled), at most `timeout`: a guard against a hang.
+bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!done() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(20ms);
+  return done();
+}
 
 std::string twin_cmd(const std::string& uri, const std::string& flags) {
   return kGatetwin + " --headless --quiet --broker " + uri + " " + flags;
@@ -302,18 +330,22 @@ TEST_CASE("a follower started after the run ended catches up to its last state f
 // [SECTION] live: real mosquitto, gatesim and gatetwin ----------------------------------
 
 TEST_CASE("a primary and two followers on one broker end a seeded hour with the same state hash", "[follow][live]") {
-  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   const auto ref = testsupport::in_process(1, 7);
   const std::string events = std::to_string(ref.first);
   const std::string d = broker.dir() + "/";
   const std::string until = " --run-for 45 --until-applied " + events;
-  Child f1(twin_cmd(broker.uri(), "--follow --client-id wall-1 --catch-up " + d + "p.db --stats " + d + "f1.json" + until));
-  Child f2(twin_cmd(broker.uri(), "--follow --client-id console-2 --stats " + d + "f2.json" + until));
-  Child primary(twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json" + until));
-  std::this_thread::sleep_for(1s);  // let all subscribe
-  Child sim(kGatesim + " --hours 1 --seed 7 --json --no-progress --speed max --broker " + broker.uri());
+  Child f1(d, "f1", twin_cmd(broker.uri(), "--follow --client-id wall-1 --catch-up " + d + "p.db --stats " + d + "f1.json" + until));
+  Child f2(d, "f2", twin_cmd(broker.uri(), "--follow --client-id console-2 --stats " + d + "f2.json" + until));
+  Child primary(d, "primary", twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json" + until));
+  // All subscribed: the followers to the stream, the primary to the field.
+  REQUIRE(f1.connected(broker.uri(), "wall-1-stream"));
+  REQUIRE(f2.connected(broker.uri(), "console-2-stream"));
+  REQUIRE(primary.connected(broker.uri(), "primary"));
+  REQUIRE(primary.connected(broker.uri(), "primary-stream"));
+  Child sim(d, "sim", kGatesim + " --hours 1 --seed 7 --json --no-progress --speed max --broker " + broker.uri());
   sim.join();
   primary.join();
   f1.join();
@@ -345,29 +377,23 @@ TEST_CASE("a primary and two followers on one broker end a seeded hour with the 
 }
 
 TEST_CASE("a follower started halfway catches up from the primary's recording to the same hash", "[follow][live]") {
-  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   const auto ref = testsupport::in_process(1, 7);
   const std::string events = std::to_string(ref.first);
   const std::string d = broker.dir() + "/";
-  Child primary(twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json --run-for 45 --until-applied " + events));
-  std::this_thread::sleep_for(700ms);
+  Child primary(d, "primary", twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json --run-for 45 --until-applied " + events));
+  REQUIRE(primary.connected(broker.uri(), "primary"));
   // Paced so that the hour takes about 6 s: the follower joins while it runs.
-  Child sim(kGatesim + " --hours 1 --seed 7 --json --no-progress --speed 600 --broker " + broker.uri());
+  Child sim(d, "sim", kGatesim + " --hours 1 --seed 7 --json --no-progress --speed 600 --broker " + broker.uri());
   // Wait until the primary has committed half the run.
-  uint64_t committed = 0;
-  for (int i = 0; i < 200 && committed < ref.first / 2; ++i) {
-    std::this_thread::sleep_for(50ms);
-    auto rd = RecordingReader::open(d + "p.db", ReaderOptions{false});
-    if (!std::holds_alternative<std::unique_ptr<RecordingReader>>(rd)) continue;
-    auto ss = std::get<std::unique_ptr<RecordingReader>>(rd)->sessions();
-    if (auto* v = std::get_if<std::vector<Session>>(&ss); v && !v->empty()) committed = v->back().events;
-  }
-  REQUIRE(committed >= ref.first / 2);
+  uint64_t committed_at_join = 0;
+  REQUIRE(wait_for([&] { return (committed_at_join = committed_events(d + "p.db")) >= ref.first / 2; }, 60s));
+  const uint64_t committed = committed_at_join;
   REQUIRE(committed < ref.first);  // the run is not over: the follower really joins late
   const auto t0 = std::chrono::steady_clock::now();
-  Child late(twin_cmd(broker.uri(), "--follow --client-id late-wall --catch-up " + d + "p.db --stats " + d + "late.json --run-for 45 --until-applied " + events));
+  Child late(d, "late", twin_cmd(broker.uri(), "--follow --client-id late-wall --catch-up " + d + "p.db --stats " + d + "late.json --run-for 45 --until-applied " + events));
   sim.join();
   primary.join();
   late.join();
@@ -391,15 +417,20 @@ TEST_CASE("a follower started halfway catches up from the primary's recording to
 }
 
 TEST_CASE("a command from a follower console is sequenced by the primary and seen by every console", "[follow][live]") {
-  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   const std::string d = broker.dir() + "/";
-  Child primary(twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json --run-for 6"));
-  Child wall(twin_cmd(broker.uri(), "--follow --client-id wall-1 --stats " + d + "wall.json --run-for 8"));
+  // Both end by themselves once they have applied the two commands (--run-for: a guard).
+  Child primary(d, "primary", twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json --until-applied 2 --run-for 60"));
+  Child wall(d, "wall", twin_cmd(broker.uri(), "--follow --client-id wall-1 --stats " + d + "wall.json --until-applied 2 --run-for 60"));
   LiveFollower console(broker.uri(), "console-3");
   REQUIRE(console.link.wait_connected(5s));
-  std::this_thread::sleep_for(1s);  // the primary and the wall subscribe
+  REQUIRE(wait_for([&] { return console.follower.connected(); }, 15s));  // its stream subscription acknowledged
+  // The primary and the wall subscribed (each says so once its SUBACKs came).
+  REQUIRE(primary.connected(broker.uri(), "primary"));
+  REQUIRE(primary.connected(broker.uri(), "primary-stream"));
+  REQUIRE(wall.connected(broker.uri(), "wall-1-stream"));
   const int site = [&] {
     for (size_t i = 0; i < console.core.sites().size(); ++i)
       if (console.core.sites()[i].id == "m1119") return static_cast<int>(i);
@@ -450,18 +481,21 @@ TEST_CASE("a command from a follower console is sequenced by the primary and see
 }
 
 TEST_CASE("the broker restarted mid-run: primary and followers end equal, the followers without a restart", "[follow][live]") {
-  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(true);  // persistence: the field's QoS 1 messages survive for the primary
   REQUIRE(broker.start());
   const auto ref = testsupport::in_process(1, 11);
   const std::string events = std::to_string(ref.first);
   const std::string d = broker.dir() + "/";
   const std::string until = " --run-for 50 --until-applied " + events;
-  Child primary(twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json" + until));
-  Child f1(twin_cmd(broker.uri(), "--follow --client-id wall-1 --catch-up " + d + "p.db --stats " + d + "f1.json" + until));
-  std::this_thread::sleep_for(1s);
-  Child sim(kGatesim + " --hours 1 --seed 11 --json --no-progress --speed 720 --source restart --broker " + broker.uri());
-  std::this_thread::sleep_for(2500ms);
+  Child primary(d, "primary", twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json" + until));
+  Child f1(d, "f1", twin_cmd(broker.uri(), "--follow --client-id wall-1 --catch-up " + d + "p.db --stats " + d + "f1.json" + until));
+  REQUIRE(primary.connected(broker.uri(), "primary"));
+  REQUIRE(primary.connected(broker.uri(), "primary-stream"));
+  REQUIRE(f1.connected(broker.uri(), "wall-1-stream"));
+  Child sim(d, "sim", kGatesim + " --hours 1 --seed 11 --json --no-progress --speed 720 --source restart --broker " + broker.uri());
+  // Mid-run: a third of the hour is in the primary's recording.
+  REQUIRE(wait_for([&] { return committed_events(d + "p.db") >= ref.first / 3; }, 60s));
   REQUIRE(broker.restart());
   sim.join();
   primary.join();
@@ -481,30 +515,33 @@ TEST_CASE("the broker restarted mid-run: primary and followers end equal, the fo
 }
 
 TEST_CASE("a primary restarted with a new run: the follower says so and exits 3 for its supervisor", "[follow][live]") {
-  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   const auto ref = testsupport::in_process(0.25, 5);
   const std::string d = broker.dir() + "/";
-  Child follower(twin_cmd(broker.uri(), "--follow --client-id wall-1 --catch-up " + d + "a.db --stats " + d + "f.json --run-for 30"));
+  // --run-for 60: only a guard. The follower must end by itself, with status 3, when the
+  // new run's head comes (an event, not a time: at --run-for it would end with 0).
+  Child follower(d, "follower", twin_cmd(broker.uri(), "--follow --client-id wall-1 --catch-up " + d + "a.db --stats " + d + "f.json --run-for 60"));
+  REQUIRE(follower.connected(broker.uri(), "wall-1-stream"));
   {
-    Child a(twin_cmd(broker.uri(), "--client-id primary --record " + d + "a.db --stats " + d + "a.json --until-applied " +
+    Child a(d, "a", twin_cmd(broker.uri(), "--client-id primary --record " + d + "a.db --stats " + d + "a.json --until-applied " +
                                        std::to_string(ref.first) + " --run-for 20"));
-    std::this_thread::sleep_for(1s);
-    Child sim(kGatesim + " --hours 0.25 --seed 5 --json --no-progress --speed max --broker " + broker.uri());
+    REQUIRE(a.connected(broker.uri(), "primary"));
+    REQUIRE(a.connected(broker.uri(), "primary-stream"));
+    Child sim(d, "sim", kGatesim + " --hours 0.25 --seed 5 --json --no-progress --speed max --broker " + broker.uri());
     sim.join();
     a.join();
     INFO(a.out);
     REQUIRE(a.rc == 0);
   }
-  const auto t0 = std::chrono::steady_clock::now();
-  Child b(twin_cmd(broker.uri(), "--client-id primary --record " + d + "b.db --run-for 4"));
+  // b runs until the follower has ended (SIGTERM then): its run is the new one.
+  Child b(d, "b", twin_cmd(broker.uri(), "--client-id primary --record " + d + "b.db --run-for 60"));
   follower.join();
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  b.proc.stop();
   b.join();
   INFO(follower.out);
   CHECK(follower.rc == 3);
-  CHECK(s < 10);   // within a few seconds of the new run's first head, not at --run-for
   CHECK_THAT(follower.out, Catch::Contains("a new primary run"));
   auto f = read_json(d + "f.json");
   REQUIRE(f.is_object());
@@ -516,7 +553,9 @@ namespace {
 
 
 // A second mosquitto on loopback, bridged to `upstream` for gatetwin/# both ways: two
-// brokers of a cluster. Stopped (SIGTERM to the pid it wrote) when it goes out of scope.
+// brokers of a cluster. Ready when it logged that it runs and the upstream broker logged
+// the bridge's subscription to gatetwin/# (what the primary publishes then crosses it).
+// Stopped (SIGTERM to the pid it wrote) when it goes out of scope.
 struct BridgedBroker {
   int port = free_loopback_port();
   std::string dir, pid_file;
@@ -524,21 +563,17 @@ struct BridgedBroker {
     pid_file = dir + "/bridge.pid";
     std::ofstream c(dir + "/bridge.conf");
     c << "listener " << port << " 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\npid_file " << pid_file << "\n"
-      << "log_dest file " << dir << "/bridge.log\n"
+      << "log_dest file " << dir << "/bridge.log\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
       << "connection to-upstream\naddress 127.0.0.1:" << upstream_port << "\ntopic gatetwin/# both 1\n"
+      << "remote_clientid bridge-to-upstream\n"
       << "cleansession false\nbridge_protocol_version mqttv311\ntry_private true\n";
   }
-  bool start() {
+  bool start(const MosquittoFixture& upstream) {
     int rc = -1;
-    run_command("/usr/sbin/mosquitto -d -c " + dir + "/bridge.conf", &rc);
+    run_command(find_program("mosquitto") + " -d -c " + dir + "/bridge.conf", &rc);
     if (rc != 0) return false;
-    for (int i = 0; i < 50; ++i) {  // up and its bridge connected (it logs so)
-      std::this_thread::sleep_for(100ms);
-      if (run_command("grep -c 'Connecting bridge' " + dir + "/bridge.log 2>/dev/null").rfind("0", 0) != 0 &&
-          access(pid_file.c_str(), R_OK) == 0)
-        return true;
-    }
-    return false;
+    return wait_for_text(dir + "/bridge.log", " running\n", 15s) && loopback_accepts(port) &&
+           upstream.wait_for_subscription("bridge-to-upstream", "gatetwin/#");
   }
   ~BridgedBroker() {
     std::ifstream in(pid_file);
@@ -551,19 +586,24 @@ struct BridgedBroker {
 }  // namespace
 
 TEST_CASE("two bridged brokers: a follower on the second broker ends in the primary's hash", "[follow][live]") {
-  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
-  BridgedBroker second(broker.dir(), broker.port());
-  REQUIRE(second.start());
+  const std::string d0 = broker.dir();
+  BridgedBroker second(d0, broker.port());
+  const bool bridged = second.start(broker);
+  INFO("bridge log:\n" << read_text(d0 + "/bridge.log") << "upstream log:\n" << broker.log());
+  REQUIRE(bridged);
   const auto ref = testsupport::in_process(1, 7);
   const std::string events = std::to_string(ref.first);
   const std::string d = broker.dir() + "/";
   const std::string until = " --run-for 45 --until-applied " + events;
-  Child primary(twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json" + until));
-  Child far(twin_cmd(second.uri(), "--follow --client-id far-wall --catch-up " + d + "p.db --stats " + d + "far.json" + until));
-  std::this_thread::sleep_for(1500ms);  // subscriptions travel over the bridge
-  Child sim(kGatesim + " --hours 1 --seed 7 --json --no-progress --speed max --broker " + broker.uri());
+  Child primary(d, "primary", twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json" + until));
+  Child far(d, "far", twin_cmd(second.uri(), "--follow --client-id far-wall --catch-up " + d + "p.db --stats " + d + "far.json" + until));
+  REQUIRE(primary.connected(broker.uri(), "primary"));
+  REQUIRE(primary.connected(broker.uri(), "primary-stream"));
+  REQUIRE(far.connected(second.uri(), "far-wall-stream"));
+  Child sim(d, "sim", kGatesim + " --hours 1 --seed 7 --json --no-progress --speed max --broker " + broker.uri());
   sim.join();
   primary.join();
   far.join();
@@ -589,19 +629,24 @@ TEST_CASE("two bridged brokers: a follower on the second broker ends in the prim
 // later one. Fixed in the frame loop (Sequencer::insert); 19 of 19 runs passed after.
 // Checked: the followers equal the primary and a fresh fold of its recording.
 TEST_CASE("a broker restarted without persistence: followers end equal to the primary", "[follow][live][amnesia]") {
-  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   // The broker forgets every session: the field's messages in flight may be lost for the
   // primary (so its hash is not compared with the in-process run), and stream batches
   // published before a follower resubscribes are lost for it: it catches them up.
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   const std::string d = broker.dir() + "/";
-  Child primary(twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json --run-for 12"));
-  Child f1(twin_cmd(broker.uri(), "--follow --client-id wall-1 --catch-up " + d + "p.db --stats " + d + "f1.json --run-for 14"));
-  Child f2(twin_cmd(broker.uri(), "--follow --client-id wall-2 --catch-up " + d + "p.db --stats " + d + "f2.json --run-for 14"));
-  std::this_thread::sleep_for(1s);
-  Child sim(kGatesim + " --hours 2 --seed 13 --json --no-progress --speed 1440 --source amnesia --broker " + broker.uri());
-  std::this_thread::sleep_for(2500ms);
+  const uint64_t stream_events = testsupport::in_process(2, 13).first;
+  Child primary(d, "primary", twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json --run-for 12"));
+  Child f1(d, "f1", twin_cmd(broker.uri(), "--follow --client-id wall-1 --catch-up " + d + "p.db --stats " + d + "f1.json --run-for 14"));
+  Child f2(d, "f2", twin_cmd(broker.uri(), "--follow --client-id wall-2 --catch-up " + d + "p.db --stats " + d + "f2.json --run-for 14"));
+  REQUIRE(primary.connected(broker.uri(), "primary"));
+  REQUIRE(primary.connected(broker.uri(), "primary-stream"));
+  REQUIRE(f1.connected(broker.uri(), "wall-1-stream"));
+  REQUIRE(f2.connected(broker.uri(), "wall-2-stream"));
+  Child sim(d, "sim", kGatesim + " --hours 2 --seed 13 --json --no-progress --speed 1440 --source amnesia --broker " + broker.uri());
+  // Mid-run: a third of the field's stream is in the primary's recording.
+  REQUIRE(wait_for([&] { return committed_events(d + "p.db") >= stream_events / 3; }, 60s));
   REQUIRE(broker.restart());
   sim.join();
   primary.join();

@@ -4,11 +4,15 @@
 // ends in the in-process state hash; an independent client (mosquitto_pub) sends a
 // command, a position, a batch of positions and a broken payload; the broker is restarted mid-stream and the
 // twin reconnects by itself with no QoS 1 message lost; the gatetwin binary writes its
-// stats. Skips itself when /usr/sbin/mosquitto or mosquitto_pub is missing.
+// stats. Fails (naming the Debian package) when mosquitto or its clients are missing.
+// Readiness is waited for, never slept: the twin's own connect (after its SUBACKs), the
+// broker's log of a mosquitto_sub's subscription, the gatetwin process's own
+// "mqtt: connected" line.
 #include <catch2/catch.hpp>
 
 #include "tests/support/live_twin.h"
 #include "tests/support/mosquitto_fixture.h"
+#include "tests/support/require_programs.h"
 
 #include "pipeline/frame_loop.h"
 
@@ -38,10 +42,6 @@ namespace {
 
 const std::string kGatesim = testsupport::gatesim_path();
 const std::string kGatetwin = testsupport::gatetwin_path();
-
-bool have_tools() { return testsupport::have_mqtt_tools(); }
-
-
 
 // The twin as gatetwin --headless runs it, in-process so the test can look at its state.
 struct LiveTwin {
@@ -93,7 +93,7 @@ struct GatesimChild {
 }  // namespace
 
 TEST_CASE("a seeded hour through the broker ends in the in-process state hash", "[mqtt][live]") {
-  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   const auto ref = testsupport::in_process(1, 7);  // no structured binding: clang 14 cannot capture one in a lambda
@@ -120,7 +120,7 @@ TEST_CASE("a seeded hour through the broker ends in the in-process state hash", 
 }
 
 TEST_CASE("messages from mosquitto_pub are applied; a broken one is rejected and counted", "[mqtt][live]") {
-  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   LiveTwin twin(broker.uri(), "twin-pub");
@@ -132,9 +132,12 @@ TEST_CASE("messages from mosquitto_pub are applied; a broken one is rejected and
   std::string result;
   std::thread sub([&] {
     result = run_command("mosquitto_sub -h 127.0.0.1 -p " + std::to_string(broker.port()) +
-                         " -t gatetwin/v1/m1119/twin/command_result -q 1 -C 1 -W 10");
+                         " -i result-watch -t gatetwin/v1/m1119/twin/command_result -q 1 -C 1 -W 20");
   });
-  std::this_thread::sleep_for(300ms);  // let the subscriber subscribe
+  // Subscribed: the broker logged it (and sends the SUBACK); nothing published later is missed.
+  const bool subscribed = broker.wait_for_subscription("result-watch", "gatetwin/v1/m1119/twin/command_result");
+  if (!subscribed) sub.join();
+  REQUIRE(subscribed);
   int rc = 0;
   run_command(pub + " -q 1 -t gatetwin/v1/m1119/command -m '{\"v\":1,\"src\":\"ops-console\",\"seq\":1,\"t_ms\":60000,"
                     "\"actor\":\"nguyen.van.a\",\"role\":\"supervisor\",\"reason\":\"barrier maintenance\","
@@ -177,7 +180,7 @@ TEST_CASE("messages from mosquitto_pub are applied; a broken one is rejected and
 
 TEST_CASE("broker restarted mid-stream: the twin reconnects, loses no QoS 1 message, telemetry resumes",
           "[mqtt][live]") {
-  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(true);
   REQUIRE(broker.start());
   const auto ref = testsupport::in_process(1, 11);  // no structured binding: clang 14 cannot capture one in a lambda
@@ -190,8 +193,8 @@ TEST_CASE("broker restarted mid-stream: the twin reconnects, loses no QoS 1 mess
   REQUIRE(twin.run_until([&] { return twin.loop.stats().applied >= events / 4; }, 20s));
   const uint64_t before = twin.loop.stats().applied;
   broker.stop();
-  twin.run_until([] { return false; }, 400ms);  // the twin runs on without a broker
-  CHECK_FALSE(twin.link.connected());
+  // The twin runs on without a broker, and notices that it is gone.
+  REQUIRE(twin.run_until([&] { return !twin.link.connected(); }, 30s));
   REQUIRE(broker.start());  // same port, persistence restored
   bool done = twin.run_until([&] { return twin.loop.stats().applied >= events; }, 60s);
   nlohmann::json j = sim.finish();
@@ -199,8 +202,7 @@ TEST_CASE("broker restarted mid-stream: the twin reconnects, loses no QoS 1 mess
   CHECK(sim.rc == 0);
   CHECK(before < events);
   REQUIRE(done);
-  twin.run_until([] { return false; }, 300ms);
-  CHECK(twin.link.connected());
+  CHECK(twin.run_until([&] { return twin.link.connected(); }, 30s));
   CHECK(twin.link.stats().client.connects >= 2);          // reconnected by itself
   CHECK(twin.link.stats().client.connection_losses >= 1);
   CHECK(twin.loop.stats().applied == events);              // every QoS 1 message, once
@@ -227,7 +229,7 @@ TEST_CASE("broker restarted mid-stream: the twin reconnects, loses no QoS 1 mess
 }
 
 TEST_CASE("gatetwin --headless applies a seeded hour, writes its stats and records it", "[mqtt][live]") {
-  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   const auto ref = testsupport::in_process(1, 3);  // no structured binding: clang 14 cannot capture one in a lambda
@@ -235,19 +237,19 @@ TEST_CASE("gatetwin --headless applies a seeded hour, writes its stats and recor
   const std::string hash = ref.second;
   const std::string stats = broker.dir() + "/stats.json";
   const std::string db = broker.dir() + "/session.db";
-  std::string twin_out;
-  int twin_rc = -1;
-  std::thread twin([&] {
-    twin_out = run_command(kGatetwin + " --headless --quiet --client-id twin-bin --broker " + broker.uri() +
-                               " --run-for 30 --until-applied " + std::to_string(events) + " --stats " + stats + " --record " + db + " 2>&1",
-                           &twin_rc);
-  });
-  std::this_thread::sleep_for(500ms);  // let it subscribe
+  ChildProcess twin;
+  REQUIRE(twin.start(kGatetwin, {"gatetwin", "--headless", "--quiet", "--client-id", "twin-bin", "--broker", broker.uri(),
+                                 "--run-for", "30", "--until-applied", std::to_string(events), "--stats", stats, "--record", db},
+                     broker.dir() + "/twin.out"));
+  // It says so once its subscriptions are acknowledged (MqttClient: SUBACKs, then the line).
+  const bool subscribed = twin.wait_for_output("mqtt: connected to " + broker.uri() + " as twin-bin\n", 20s);
+  INFO(twin.output());
+  REQUIRE(subscribed);
   GatesimChild sim("--hours 1 --seed 3 --json --no-progress --speed max --broker " + broker.uri());
   nlohmann::json j = sim.finish();
-  twin.join();
-  INFO(twin_out);
-  REQUIRE(twin_rc == 0);
+  REQUIRE(twin.wait_exit(60s));
+  INFO(twin.output());
+  REQUIRE(twin.exit_code() == 0);
   std::ifstream in(stats);
   auto s = nlohmann::json::parse(in, nullptr, false);
   REQUIRE(s.is_object());
@@ -268,7 +270,7 @@ TEST_CASE("gatetwin --headless applies a seeded hour, writes its stats and recor
 // queues the command for TwinLink's publishing thread and returns at once; the command
 // reaches the broker once the core has drained the queue.
 TEST_CASE("a console command published while the ingest queue is full neither waits nor is lost", "[mqtt][live]") {
-  if (!have_tools()) { WARN("mosquitto not installed: skipped"); return; }
+  REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(false);
   REQUIRE(broker.start());
   auto sites = testsupport::shipped_sites();
@@ -297,9 +299,11 @@ TEST_CASE("a console command published while the ingest queue is full neither wa
   // An independent client listens for the console's command.
   std::string seen;
   std::thread sub([&] {
-    seen = run_command("mosquitto_sub -h 127.0.0.1 -p " + port + " -t 'gatetwin/v1/+/command' -q 1 -C 1 -W 15");
+    seen = run_command("mosquitto_sub -h 127.0.0.1 -p " + port + " -i command-watch -t 'gatetwin/v1/+/command' -q 1 -C 1 -W 20");
   });
-  std::this_thread::sleep_for(300ms);
+  const bool subscribed = broker.wait_for_subscription("command-watch", "gatetwin/v1/+/command");
+  if (!subscribed) sub.join();
+  REQUIRE(subscribed);
   twin::OperatorCommand cmd;
   cmd.actor = "tran.thi.b";
   cmd.role = twin::Role::Supervisor;
@@ -310,8 +314,11 @@ TEST_CASE("a console command published while the ingest queue is full neither wa
   cmd.command.kind = twin::CommandKind::CloseLane;
   cmd.command.lane = static_cast<uint16_t>(sites[site].lane_index("E2"));
   auto call = std::async(std::launch::async, [&] { return link.publish_event(twin::Event{0, 60000, site, cmd}, "wall-console:tran.thi.b", 1); });
-  const bool returned = call.wait_for(5s) == std::future_status::ready;
-  CHECK(returned);  // before the queue is drained
+  // It returns while the queue is still full and the receiving thread still waits: an
+  // event (nothing is drained until below), not a time; 60 s only guard against a hang.
+  const bool returned = call.wait_for(60s) == std::future_status::ready;
+  CHECK(returned);
+  CHECK(link.stats().queue.size == 8);  // before the queue is drained
   // The core catches up; the command then goes out (acknowledged by the broker).
   std::vector<FieldMessage> drained;
   size_t total = 0;

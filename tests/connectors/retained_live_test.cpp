@@ -2,9 +2,11 @@
 // on the broker (planted before the twin started, or by an account since revoked) are
 // delivered to every twin that subscribes; the twin refuses both as "retained", counted,
 // and applies nothing; the same payloads sent now are taken. Waits on the link's own
-// counters, never on a fixed sleep.
+// counters, never on a fixed sleep. Fails (naming the Debian package) without mosquitto
+// and mosquitto_pub.
 #include "tests/support/live_twin.h"
 #include "tests/support/mosquitto_fixture.h"
+#include "tests/support/require_programs.h"
 
 #include "connectors/codec/event_json.h"
 #include "connectors/mqtt/twin_link.h"
@@ -44,7 +46,7 @@ bool wait_for(const std::function<bool()>& done) {
 }  // namespace
 
 TEST_CASE("retained commands and events are refused, counted and never applied; sent now they are taken", "[mqtt][security]") {
-  REQUIRE(testsupport::have_mqtt_tools());
+  REQUIRE_PROGRAMS("mosquitto", "mosquitto_pub");
   MosquittoFixture broker;
   REQUIRE(broker.start());
   // Planted before the twin exists: the broker keeps them and hands them to every subscriber.

@@ -8,11 +8,14 @@
 // - the twin refuses a broker whose certificate is not from its CA;
 // - a viewer's command sent over MQTT by an operator console reaches the real gatetwin
 //   process, is refused by the core, and is in the recording's audit chain as refused.
-// Skips itself when mosquitto, mosquitto_pub/sub, mosquitto_passwd or openssl is missing.
+// Fails (naming the Debian package) when mosquitto, mosquitto_pub/sub, mosquitto_passwd
+// or openssl is missing. Subscribers are waited for by the broker's log of their
+// subscription, the gatetwin process by its own "mqtt: connected" line; never by sleeping.
 #include <catch2/catch.hpp>
 
 #include "tests/support/live_twin.h"
 #include "tests/support/mosquitto_fixture.h"
+#include "tests/support/require_programs.h"
 #include "tests/support/tls_broker.h"
 
 #include "pipeline/frame_loop.h"
@@ -108,7 +111,7 @@ std::string sq(const std::string& s) { return "'" + s + "'"; }
 
 TEST_CASE("the broker refuses a device's command, other sites, forged decisions, anonymous and foreign-CA clients",
           "[security][live]") {
-  if (!TlsBroker::available()) { WARN("mosquitto / openssl not installed: skipped"); return; }
+  REQUIRE_TLS_PROGRAMS();
   TlsBroker broker;
   INFO(broker.make_output());
   REQUIRE(broker.made());
@@ -125,9 +128,12 @@ TEST_CASE("the broker refuses a device's command, other sites, forged decisions,
   std::string console_saw;
   std::thread sub([&] {
     console_saw = run_command("mosquitto_sub " + broker.client_flags("console-1") +
-                              " -q 1 -v -t 'gatetwin/v1/m1119/twin/#' -C 1 -W 15 2>&1");
+                              " -i console-watch -q 1 -v -t 'gatetwin/v1/m1119/twin/#' -C 1 -W 20 2>&1");
   });
-  std::this_thread::sleep_for(500ms);
+  const bool subscribed = broker.wait_for_subscription("console-watch", "gatetwin/v1/m1119/twin/#");
+  if (!subscribed) sub.join();
+  INFO(broker.log());
+  REQUIRE(subscribed);
 
   int rc = -1;
   // 1. A field device of m1119 publishes a well-formed supervisor command: the broker drops it.
@@ -198,7 +204,7 @@ TEST_CASE("the broker refuses a device's command, other sites, forged decisions,
 // speak for another source (the twin refuses src_not_account); the other account's data
 // keeps flowing.
 TEST_CASE("one account publishing as another is dropped by the broker or refused by the twin", "[security][live][accounts]") {
-  if (!TlsBroker::available()) { WARN("mosquitto / openssl not installed: skipped"); return; }
+  REQUIRE_TLS_PROGRAMS();
   TlsBroker broker("gnss-gw-1:field:m1119 gnss-gw-2:field:m1119");
   INFO(broker.make_output());
   REQUIRE(broker.made());
@@ -252,7 +258,7 @@ TEST_CASE("one account publishing as another is dropped by the broker or refused
 }
 
 TEST_CASE("the twin does not connect to a broker whose certificate is not from its CA", "[security][live]") {
-  if (!TlsBroker::available()) { WARN("mosquitto / openssl not installed: skipped"); return; }
+  REQUIRE_TLS_PROGRAMS();
   TlsBroker broker;
   REQUIRE(broker.made());
   REQUIRE(broker.start());
@@ -289,37 +295,38 @@ TEST_CASE("the twin does not connect to a broker whose certificate is not from i
 }
 
 TEST_CASE("a viewer's command over MQTT is refused by the core and audited as refused", "[security][live]") {
-  if (!TlsBroker::available()) { WARN("mosquitto / openssl not installed: skipped"); return; }
+  REQUIRE_TLS_PROGRAMS();
   TlsBroker broker;
   REQUIRE(broker.made());
   REQUIRE(broker.start());
   const std::string db = broker.dir() + "/session.db";
-  std::string twin_out;
-  int twin_rc = -1;
-  std::thread twin([&] {
-    twin_out = run_command(kGatetwin + " --headless --quiet --broker " + broker.uri() + " --mqtt-config " +
-                               broker.mqtt_config("gatetwin") + " --run-for 30 --until-applied 1 --record " + db + " 2>&1",
-                           &twin_rc);
-  });
-  // Wait until the twin is subscribed (the broker logs its connection).
-  for (int i = 0; i < 100 && broker.log().find("as gatetwin (") == std::string::npos; ++i) std::this_thread::sleep_for(100ms);
-  std::this_thread::sleep_for(300ms);
+  ChildProcess twin;
+  REQUIRE(twin.start(kGatetwin, {"gatetwin", "--headless", "--quiet", "--broker", broker.uri(), "--mqtt-config",
+                                 broker.mqtt_config("gatetwin"), "--run-for", "60", "--until-applied", "1", "--record", db},
+                     broker.dir() + "/twin.out"));
+  // Subscribed: it says so once the broker acknowledged its subscriptions.
+  const bool twin_ready = twin.wait_for_output("mqtt: connected to " + broker.uri() + " as gatetwin\n", 30s);
+  INFO(twin.output());
+  REQUIRE(twin_ready);
   std::string result;
   std::thread sub([&] {
     result = run_command("mosquitto_sub " + broker.client_flags("console-1") +
-                         " -q 1 -t gatetwin/v1/m1119/twin/command_result -C 1 -W 15 2>&1");
+                         " -i result-watch -q 1 -t gatetwin/v1/m1119/twin/command_result -C 1 -W 20 2>&1");
   });
-  std::this_thread::sleep_for(500ms);
+  const bool subscribed = broker.wait_for_subscription("result-watch", "gatetwin/v1/m1119/twin/command_result");
+  if (!subscribed) sub.join();
+  REQUIRE(subscribed);
   auto sites = testsupport::shipped_sites();
   EncodedMessage m = command_message(sites, "console-1", "visitor.le", twin::Role::Viewer);
   int rc = -1;
   run_command("mosquitto_pub -q 1 " + broker.client_flags("console-1") + " -t " + m.topic + " -m " + sq(m.payload), &rc);
   REQUIRE(rc == 0);
-  twin.join();
+  const bool twin_ended = twin.wait_exit(60s);
   sub.join();
-  INFO(twin_out);
+  INFO(twin.output());
   INFO(broker.log());
-  REQUIRE(twin_rc == 0);
+  REQUIRE(twin_ended);
+  REQUIRE(twin.exit_code() == 0);
   CHECK_THAT(result, Catch::Contains("command_refused") && Catch::Contains("viewer"));
 
   auto rd = RecordingReader::open(db);

@@ -10,7 +10,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <thread>
+#include <utility>
 
 bool ChildProcess::start(const std::string& exe, const std::vector<std::string>& args, const std::string& log_path,
                          const std::vector<std::string>& env) {
@@ -51,6 +53,24 @@ bool ChildProcess::alive() {
 
 void ChildProcess::stop() { stop_process(pid_); }
 
+bool ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (alive()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return exited_;
+}
+
+int ChildProcess::exit_code() const { return exited_ && WIFEXITED(status_) ? WEXITSTATUS(status_) : -1; }
+
+bool ChildProcess::wait_for_output(const std::string& needle, std::chrono::milliseconds timeout) {
+  if (log_path_.empty()) return false;
+  return wait_for_text(log_path_, needle, timeout, 1, [this] { return alive(); });
+}
+
+std::string ChildProcess::output() const { return log_path_.empty() ? std::string() : read_text(log_path_); }
+
 void stop_process(pid_t& pid) {
   if (pid <= 0) return;
   kill(pid, SIGTERM);
@@ -89,6 +109,46 @@ std::string last_line_of(const std::string& path) {
   while (std::getline(in, line))
     if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
   return last;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool wait_for_text(const std::string& path, const std::string& needle, std::chrono::milliseconds timeout, int count,
+                   const std::function<bool()>& still_running) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    // Read before asking whether the writer is still there: what it wrote last counts.
+    const bool running = !still_running || still_running();
+    const std::string text = read_text(path);
+    int n = 0;
+    for (size_t p = text.find(needle); p != std::string::npos && n < count; p = text.find(needle, p + 1)) ++n;
+    if (n >= count) return true;
+    if (!running || std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+std::string missing_programs(const std::vector<std::string>& names) {
+  // The Debian package of each program a test runs (tools/setup/packages.txt).
+  static const std::pair<const char*, const char*> kPackage[] = {
+      {"mosquitto", "mosquitto"},         {"mosquitto_passwd", "mosquitto"}, {"mosquitto_pub", "mosquitto-clients"},
+      {"mosquitto_sub", "mosquitto-clients"}, {"openssl", "openssl"},      {"unshare", "util-linux"},
+      {"Xvfb", "xvfb"},                   {"twm", "twm"}};
+  std::string missing;
+  for (const std::string& name : names) {
+    if (!find_program(name).empty()) continue;
+    std::string package = "?";
+    for (const auto& [program, deb] : kPackage)
+      if (name == program) package = deb;
+    missing += (missing.empty() ? "" : "; ") + name + " is not installed (Debian package " + package + ")";
+  }
+  if (!missing.empty()) missing += "; tools/setup/install-deps.sh installs what is missing (tools/setup/packages.txt)";
+  return missing;
 }
 
 std::string find_program(const std::string& name) {

@@ -6,6 +6,8 @@
 #pragma once
 #include <sys/types.h>
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,15 @@ class ChildProcess {
              const std::vector<std::string>& env = {});
   // True while it runs; reaps it (and keeps its exit status) once it has exited.
   bool alive();
+  // Waits until it has exited (true) or the timeout passed (false); a guard against a
+  // hang, not a pace.
+  bool wait_exit(std::chrono::milliseconds timeout);
+  // Its exit status once it has exited normally; -1 while it runs or if a signal ended it.
+  int exit_code() const;
+  // Waits until its log holds `needle` (a line it printed: its own readiness), false if it
+  // exited first or the timeout passed. The log is read as the child writes it.
+  bool wait_for_output(const std::string& needle, std::chrono::milliseconds timeout);
+  std::string output() const;  // its log so far
   // SIGTERM, up to 5 s to exit, then SIGKILL.
   void stop();
   pid_t pid() const { return pid_; }
@@ -44,3 +55,13 @@ void stop_process(pid_t& pid);
 std::string last_line_of(const std::string& path);
 // The program on PATH (or in /usr/sbin, /sbin), or "" when it is not installed.
 std::string find_program(const std::string& name);
+// "" when every program named is installed; otherwise one line naming each missing one
+// and its Debian package ("mosquitto_pub is not installed (Debian package
+// mosquitto-clients)"), and how to install them. A live test FAILs with it (never skips).
+std::string missing_programs(const std::vector<std::string>& names);
+// The whole text of a file ("" when it cannot be read).
+std::string read_text(const std::string& path);
+// Waits until the file holds `needle` at least `count` times; false after the timeout
+// or as soon as still_running() (when given) says the writer has gone.
+bool wait_for_text(const std::string& path, const std::string& needle, std::chrono::milliseconds timeout,
+                   int count = 1, const std::function<bool()>& still_running = {});

@@ -19,8 +19,6 @@ namespace testsupport {
 std::string gatesim_path() { return std::string(GATETWIN_BINARY_DIR) + "/tools/gatesim/gatesim"; }
 std::string gatetwin_path() { return std::string(GATETWIN_BINARY_DIR) + "/tools/gatetwin/gatetwin"; }
 
-bool have_mqtt_tools() { return MosquittoFixture::available() && access("/usr/bin/mosquitto_pub", X_OK) == 0; }
-
 std::vector<twin::SiteSpec> shipped_sites() {
   auto r = connectors::load_sites("all", connectors::default_sites_dir());
   REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));

@@ -21,8 +21,6 @@ namespace testsupport {
 // The programs of this build.
 std::string gatesim_path();
 std::string gatetwin_path();
-// mosquitto and mosquitto_pub are installed (the live tests skip themselves without).
-bool have_mqtt_tools();
 
 // Both shipped sites (assets/sites, or $GATETWIN_SITES); REQUIREs that they load.
 std::vector<twin::SiteSpec> shipped_sites();

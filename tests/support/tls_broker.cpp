@@ -1,7 +1,7 @@
 // The shipped TLS broker set-up as a test fixture. See tls_broker.h.
 #include "tests/support/tls_broker.h"
 
-#include "tests/support/child_process.h"      // last_line_of
+#include "tests/support/child_process.h"      // last_line_of, missing_programs, read_text
 #include "tests/support/mosquitto_fixture.h"  // run_command, broker process helpers
 
 #include <arpa/inet.h>
@@ -19,17 +19,11 @@
 #include <sstream>
 #include <thread>
 
-namespace {
-
-const char* kMosquitto = "/usr/sbin/mosquitto";
-
-}  // namespace
-
-bool TlsBroker::available() {
-  for (const char* p : {kMosquitto, "/usr/bin/mosquitto_pub", "/usr/bin/mosquitto_sub", "/usr/bin/mosquitto_passwd", "/usr/bin/openssl"})
-    if (access(p, X_OK) != 0) return false;
-  return true;
+std::vector<std::string> TlsBroker::programs() {
+  return {"mosquitto", "mosquitto_pub", "mosquitto_sub", "mosquitto_passwd", "openssl"};
 }
+
+bool TlsBroker::available() { return missing_programs(programs()).empty(); }
 
 TlsBroker::TlsBroker(const std::string& extra_accounts) {
   char tmpl[] = "/tmp/gatetwin-tls-XXXXXX";
@@ -42,6 +36,8 @@ TlsBroker::TlsBroker(const std::string& extra_accounts) {
                               std::to_string(port_) + " " + accounts + " 2>&1",
                           &rc);
   made_ = rc == 0;
+  // Log types only: the broker's "running" line (readiness) and each subscription.
+  if (made_) std::ofstream(dir_ + "/mosquitto.conf", std::ios::app) << "log_type information\nlog_type subscribe\n";
 }
 
 TlsBroker::~TlsBroker() {
@@ -49,32 +45,44 @@ TlsBroker::~TlsBroker() {
   std::system(("rm -rf '" + dir_ + "'").c_str());
 }
 
-bool TlsBroker::accepts() const { return loopback_accepts(port_); }
-
 bool TlsBroker::start() {
   if (!made_ || pid_ > 0) return false;
-  pid_ = fork();
-  if (pid_ == 0) {
-    // The broker goes when the test process goes, even if it dies without cleaning up.
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
+  const std::string conf = dir_ + "/mosquitto.conf", log_path = dir_ + "/mosquitto.log";
+  for (int attempt = 1;; ++attempt) {
+    const int before = running_lines(log_path);
     // Its stderr (the root warning) goes to a file, not the test's output.
-    const std::string err = dir_ + "/mosquitto.stderr";
-    if (freopen(err.c_str(), "a", stderr) == nullptr) _exit(126);
-    const std::string conf = dir_ + "/mosquitto.conf";
-    execl(kMosquitto, kMosquitto, "-c", conf.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::string why;
-  if (wait_until_accepting(pid_, port_, &why)) return true;
-  for (const char* f : {"/mosquitto.stderr", "/mosquitto.log"}) {
-    const std::string last = last_line_of(dir_ + f);
-    if (!last.empty()) {
-      why += ": " + last;
-      break;
+    pid_ = spawn_mosquitto(conf, dir_ + "/mosquitto.stderr");
+    std::string why;
+    const BrokerStart r = wait_until_running(pid_, log_path, before, port_, &why);
+    if (r == BrokerStart::Running) {
+      started_once_ = true;
+      return true;
     }
+    if (r == BrokerStart::AddressInUse && !started_once_ && attempt < 5) {
+      // Taken since it was picked: move the rendered listener to another free port.
+      std::fprintf(stderr, "test TLS broker: port %d was taken meanwhile; trying another\n", port_);
+      const int next = free_loopback_port();
+      std::string text = read_text(conf);
+      const std::string from = "listener " + std::to_string(port_) + " ", to = "listener " + std::to_string(next) + " ";
+      const size_t at = text.find(from);
+      if (at == std::string::npos) return false;
+      text.replace(at, from.size(), to);
+      std::ofstream(conf, std::ios::trunc) << text;
+      port_ = next;
+      continue;
+    }
+    if (why.find(": ") == std::string::npos) {
+      const std::string last = last_line_of(dir_ + "/mosquitto.stderr");
+      if (!last.empty()) why += ": " + last;
+    }
+    std::fprintf(stderr, "test TLS broker did not start: %s\n", why.c_str());
+    return false;
   }
-  std::fprintf(stderr, "test TLS broker did not start: %s\n", why.c_str());
-  return false;
+}
+
+bool TlsBroker::wait_for_subscription(const std::string& client_id, const std::string& filter,
+                                      std::chrono::milliseconds timeout, int count) const {
+  return wait_for_broker_subscription(dir_ + "/mosquitto.log", client_id, filter, timeout, count);
 }
 
 void TlsBroker::stop() { stop_process(pid_); }
@@ -100,9 +108,4 @@ std::string TlsBroker::client_flags(const std::string& account) const {
          ".crt --key " + dir_ + "/" + account + ".key -u " + account + " -P " + password(account);
 }
 
-std::string TlsBroker::log() const {
-  std::ifstream in(dir_ + "/mosquitto.log");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string TlsBroker::log() const { return read_text(dir_ + "/mosquitto.log"); }

@@ -2,12 +2,17 @@
 // into a temporary folder (a fresh CA, certificates, random passwords, ACL, the
 // mosquitto.conf rendered from deploy/mosquitto/gatetwin.conf.in) on a free loopback
 // port, starts mosquitto with it, and can stop (SIGTERM), kill (SIGKILL) and restart it
-// on the same port. It listens on 127.0.0.1 only and talks to nothing else. Tests that
-// use it skip themselves when mosquitto, mosquitto_pub/sub, mosquitto_passwd or openssl
-// is missing (available()).
+// on the same port. It listens on 127.0.0.1 only and talks to nothing else. To the
+// rendered config it adds only log types (information: the broker's "running" line, its
+// readiness; subscribe: each subscription, for wait_for_subscription). If the free port
+// it picked is taken before the broker binds it, the first start() moves to another.
+// Tests that use it FAIL when mosquitto, mosquitto_pub/sub, mosquitto_passwd or openssl
+// is missing (programs(), missing_programs), never skip; this fixture does not assert.
 #pragma once
+#include <chrono>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 class TlsBroker {
  public:
@@ -19,9 +24,14 @@ class TlsBroker {
   TlsBroker& operator=(const TlsBroker&) = delete;
 
   static bool available();
+  // The programs it and its tests run (for missing_programs).
+  static std::vector<std::string> programs();
   bool made() const { return made_; }    // make-certs.sh succeeded
   const std::string& make_output() const { return make_out_; }
-  bool start();                          // false if not accepting connections within 5 s
+  bool start();                          // false if it did not say it runs within 15 s
+  // The broker logged client_id's subscription to filter (the nth time): it sends the SUBACK.
+  bool wait_for_subscription(const std::string& client_id, const std::string& filter,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(15), int count = 1) const;
   void stop();                           // SIGTERM: mosquitto saves its persistence
   void kill_hard();                      // SIGKILL: no chance to save anything
   bool running() const { return pid_ > 0; }
@@ -37,8 +47,8 @@ class TlsBroker {
   std::string log() const;
 
  private:
-  bool accepts() const;
   std::string dir_;
+  bool started_once_ = false;
   int port_ = 0;
   pid_t pid_ = -1;
   bool made_ = false;
