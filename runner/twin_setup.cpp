@@ -75,8 +75,7 @@ static std::optional<std::string> output_problem(const char* flag, const std::st
 std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args) {
   for (auto [flag, path] : {std::pair<const char*, const std::string*>{"--stats", &args.stats_path},
                             {"--screenshot", &args.screenshot_path},
-                            {"--scene-json", &args.scene_json_path},
-                            {"--record", &args.record_path}})
+                            {"--scene-json", &args.scene_json_path}})
     if (auto why = output_problem(flag, *path)) return SetupFailure{*why, 2};
   TwinSetup s;
   auto loaded = connectors::load_sites(args.site, args.sites_dir.empty() ? connectors::default_sites_dir() : args.sites_dir);

@@ -1,13 +1,17 @@
 // Tests of how every program starts: the one command-line reader (cli/flag_reader.h),
 // the one clock text (twin/clock_text.h), and the one twin set-up (runner/twin_setup.h):
 // what each accepts, what it refuses and with which exit code. No broker, no GPU: a
-// set-up is only prepared, never run. Nothing here skips itself.
+// set-up is only prepared, never run, but for one gatetwin run against a port where no
+// broker listens. Nothing here skips itself.
 #include "cli/flag_reader.h"
 #include "runner/twin_setup.h"
 #include "twin/clock_text.h"
 
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+
+#include <array>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -48,6 +52,7 @@ TEST_CASE("the flag reader walks flags, takes values and refuses a missing one")
   CHECK(r.is("--seed"));
   CHECK_FALSE(r.value());  // the last flag has no value: refused, not read past argv
   CHECK_FALSE(r.next());
+
   int code = -1;
   CHECK_FALSE(r.help_anywhere(code));
   CHECK(code == -1);
@@ -127,6 +132,24 @@ TEST_CASE("one twin set-up: sites, both broker configurations and the recording,
     REQUIRE(std::holds_alternative<runner::SetupFailure>(p));
     CHECK(std::get<runner::SetupFailure>(p).exit_code == 2);
   }
+  SECTION("a view that names no site of this twin: exit code 2, before anything starts") {
+    auto a = twin_args({"gatetwin", "--headless", "--broker", "tcp://127.0.0.1:1883", "--sites-dir", sites, "--view", "m9999"});
+    auto p = runner::prepare_twin(a);
+    REQUIRE(std::holds_alternative<runner::SetupFailure>(p));
+    CHECK(std::get<runner::SetupFailure>(p).exit_code == 2);
+    CHECK_THAT(std::get<runner::SetupFailure>(p).message, Catch::Contains("--view m9999: not a site of this twin (m1088,m1119)"));
+    auto ok = twin_args({"gatetwin", "--headless", "--broker", "tcp://127.0.0.1:1883", "--sites-dir", sites, "--view", "m1119"});
+    CHECK(std::holds_alternative<runner::TwinSetup>(runner::prepare_twin(ok)));
+  }
+  SECTION("an output path in a folder that does not exist: exit code 2, before the run") {
+    for (const char* flag : {"--screenshot", "--stats", "--scene-json"}) {
+      auto a = twin_args({"gatetwin", "--headless", "--broker", "tcp://127.0.0.1:1883", "--sites-dir", sites, flag, "/nonexistent-dir/out"});
+      auto p = runner::prepare_twin(a);
+      REQUIRE(std::holds_alternative<runner::SetupFailure>(p));
+      CHECK(std::get<runner::SetupFailure>(p).exit_code == 2);
+      CHECK_THAT(std::get<runner::SetupFailure>(p).message, Catch::Contains(std::string(flag) + " /nonexistent-dir/out: the folder /nonexistent-dir does not exist"));
+    }
+  }
   SECTION("a recording that cannot be opened: exit code 1, 'cannot record'") {
     auto a = twin_args({"gatetwin", "--headless", "--broker", "tcp://127.0.0.1:1883", "--sites-dir", sites, "--record",
                         "/nonexistent-dir/x.db"});
@@ -135,4 +158,43 @@ TEST_CASE("one twin set-up: sites, both broker configurations and the recording,
     CHECK(std::get<runner::SetupFailure>(p).exit_code == 1);
     CHECK_THAT(std::get<runner::SetupFailure>(p).message, Catch::StartsWith("cannot record: "));
   }
+}
+
+namespace {
+struct Ran {
+  int code = -1;
+  std::string out;
+};
+Ran run_twin(const std::string& flags) {
+  const std::string cmd = std::string(GATETWIN_BINARY_DIR) + "/tools/gatetwin/gatetwin " + flags + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  Ran r;
+  std::array<char, 4096> buf{};
+  while (size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  REQUIRE(WIFEXITED(status));
+  r.code = WEXITSTATUS(status);
+  return r;
+}
+}  // namespace
+
+TEST_CASE("an unknown flag names itself, also as the last argument", "[start-up]") {
+  for (const char* flags : {"--bogus", "--broker tcp://127.0.0.1:1 --bogus", "--replay x.db --bogus"}) {
+    Ran r = run_twin(flags);
+    INFO(flags << ": " << r.out);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.out, Catch::Contains("unknown flag --bogus"));
+  }
+  Ran v = run_twin("--broker");
+  CHECK_THAT(v.out, Catch::Contains("--broker needs a value"));
+}
+
+TEST_CASE("with --run-for, a broker that cannot be reached ends the run with exit code 4 and says so", "[start-up]") {
+  // Port 1 on the loopback: nothing listens there. A 2 s run ends at its end, not 10 s.
+  Ran r = run_twin(std::string("--headless --quiet --broker tcp://127.0.0.1:1 --sites-dir ") + GATETWIN_SOURCE_DIR +
+                   "/assets/sites --run-for 2");
+  INFO(r.out);
+  CHECK(r.code == runner::kExitBrokerUnreachable);
+  CHECK_THAT(r.out, Catch::Contains("cannot reach the broker tcp://127.0.0.1:1"));
 }
