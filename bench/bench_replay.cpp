@@ -47,8 +47,8 @@ int bench_replay(int argc, char** argv) {
   cfg.seed = 7;
   cfg.load = "2030";
   auto w = sessions::make_sim_world(cfg, connectors::default_sites_dir());
-  if (auto* e = std::get_if<std::string>(&w)) {
-    std::fprintf(stderr, "gatebench: %s\n", e->c_str());
+  if (auto* e = std::get_if<connectors::Failure>(&w)) {
+    std::fprintf(stderr, "gatebench: %s\n", e->message().c_str());
     return 1;
   }
   auto& world = std::get<sessions::SimWorld>(w);
@@ -60,8 +60,8 @@ int bench_replay(int argc, char** argv) {
     auto sim = sessions::make_simulator(world, core.sites(), cfg);
     connectors::SessionInfo info{"m1088,m1119", cfg.seed, connectors::SessionSource::Sim, {}, {}, cfg.to_notes()};
     auto sw = sessions::SessionWriter::open(path, info);
-    if (auto* e = std::get_if<std::string>(&sw)) {
-      std::fprintf(stderr, "gatebench: %s\n", e->c_str());
+    if (auto* e = std::get_if<connectors::Failure>(&sw)) {
+      std::fprintf(stderr, "gatebench: %s\n", e->message().c_str());
       return 1;
     }
     auto& writer = std::get<std::unique_ptr<sessions::SessionWriter>>(sw);
@@ -80,8 +80,8 @@ int bench_replay(int argc, char** argv) {
   sessions::ReplayOptions ro;
   ro.checkpoint_every = every;
   auto opened = sessions::Replay::open(path, {}, ro);
-  if (auto* e = std::get_if<std::string>(&opened)) {
-    std::fprintf(stderr, "gatebench: %s\n", e->c_str());
+  if (auto* e = std::get_if<connectors::Failure>(&opened)) {
+    std::fprintf(stderr, "gatebench: %s\n", e->message().c_str());
     return 1;
   }
   auto& replay = *std::get<std::unique_ptr<sessions::Replay>>(opened);

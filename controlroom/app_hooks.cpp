@@ -16,7 +16,7 @@ using namespace runner;
 
 namespace controlroom {
 
-std::variant<ControlRoomOptions, std::string> control_room_options(const TwinArgs& args) {
+connectors::Result<ControlRoomOptions> control_room_options(const TwinArgs& args) {
   ControlRoomOptions o;
   o.view = args.view;
   o.wall = args.wall || args.view == "wall";
@@ -33,7 +33,7 @@ std::variant<ControlRoomOptions, std::string> control_room_options(const TwinArg
   o.show_feeds = args.show_feeds;
   if (!args.accounts_path.empty()) {
     auto a = connectors::Accounts::load(args.accounts_path);
-    if (auto* e = std::get_if<connectors::AccountsError>(&a)) return e->message;
+    if (auto* e = std::get_if<connectors::AccountsError>(&a)) return e->message();
     o.accounts = std::get<connectors::Accounts>(std::move(a));
     // Automation logs in from the environment, never from the command line.
     const char* user = std::getenv("GATETWIN_USER");
@@ -58,8 +58,8 @@ static engine::RendererConfig renderer_config(const TwinArgs& args, bool windowe
 
 int WindowHooks::start(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) {
   auto opt = control_room_options(args_);
-  if (auto* e = std::get_if<std::string>(&opt)) {
-    std::fprintf(stderr, "gatetwin: %s\n", e->c_str());
+  if (auto* e = std::get_if<connectors::Failure>(&opt)) {
+    std::fprintf(stderr, "gatetwin: %s\n", e->message().c_str());
     return 1;
   }
   try {
@@ -107,8 +107,8 @@ int WindowHooks::finish(int64_t) {
 
 int ScreenshotHooks::start(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) {
   auto opt = control_room_options(args_);
-  if (auto* e = std::get_if<std::string>(&opt)) {
-    std::fprintf(stderr, "gatetwin: %s\n", e->c_str());
+  if (auto* e = std::get_if<connectors::Failure>(&opt)) {
+    std::fprintf(stderr, "gatetwin: %s\n", e->message().c_str());
     return 1;
   }
   try {

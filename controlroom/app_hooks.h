@@ -4,6 +4,7 @@
 // write --scene-json at the end when asked, as SceneJsonHooks does without a renderer.
 // They own the renderer; the loop owns the core, the link and the recording.
 #pragma once
+#include "connectors/result.h"
 #include "controlroom/control_room.h"
 #include "runner/headless_loop.h"
 #include "runner/twin_args.h"
@@ -63,6 +64,6 @@ int write_scene_json_file(const twin::Core& core, const std::string& path);
 
 // The options of the ControlRoom from the command line; an error message if the
 // accounts file does not load.
-std::variant<ControlRoomOptions, std::string> control_room_options(const runner::TwinArgs& args);
+connectors::Result<ControlRoomOptions> control_room_options(const runner::TwinArgs& args);
 
 }  // namespace controlroom

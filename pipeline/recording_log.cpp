@@ -7,7 +7,7 @@
 
 namespace pipeline {
 
-std::variant<std::unique_ptr<RecordingLog>, std::string> RecordingLog::open(const std::string& path, const std::string& site_ids,
+connectors::Result<std::unique_ptr<RecordingLog>> RecordingLog::open(const std::string& path, const std::string& site_ids,
                                                                             const std::string& notes) {
   connectors::SessionInfo info;
   info.sites = site_ids;

@@ -3,6 +3,7 @@
 // bounded queue; it must not wait on SQLite in the frame. watch() turns the recorder's
 // counters into an alarm (a failing disk) and its all-clear (recording resumed).
 #pragma once
+#include "connectors/result.h"
 #include "pipeline/event_log.h"
 
 #include "connectors/store/recorder.h"
@@ -19,7 +20,7 @@ class RecordingLog : public EventLog {
  public:
   // An error message a person can act on, or the log.
   // notes: the session's notes (a live run keeps its session epoch there; runner/field_feeds.h).
-  static std::variant<std::unique_ptr<RecordingLog>, std::string> open(const std::string& path, const std::string& site_ids,
+  static connectors::Result<std::unique_ptr<RecordingLog>> open(const std::string& path, const std::string& site_ids,
                                                                        const std::string& notes = "gatetwin --headless (MQTT live)");
   bool append(const twin::Event& e, const twin::Decisions& d) override { return recorder_->append(e, d); }
   // Commits what is queued and ends the session; returns an error message or "". Prints

@@ -90,9 +90,9 @@ std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args) {
     return SetupFailure{"--view " + args.view + ": not a site of this twin (" + s.site_ids + "), both or wall", 2};
   const auto env = connectors::mqtt_environment();
   auto field = connectors::make_broker_config(args.broker, args.client_id, args.mqtt_config, env);
-  if (auto* err = std::get_if<connectors::BrokerConfigError>(&field)) return SetupFailure{err->message, 2};
+  if (auto* err = std::get_if<connectors::BrokerConfigError>(&field)) return SetupFailure{err->message(), 2};
   auto stream = connectors::make_broker_config(args.broker, args.client_id + "-stream", args.mqtt_config, env);
-  if (auto* err = std::get_if<connectors::BrokerConfigError>(&stream)) return SetupFailure{err->message, 2};
+  if (auto* err = std::get_if<connectors::BrokerConfigError>(&stream)) return SetupFailure{err->message(), 2};
   s.field = std::get<connectors::BrokerConfig>(field);
   s.stream = std::get<connectors::BrokerConfig>(stream);
   const int64_t wall_utc_ms =
@@ -100,7 +100,7 @@ std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args) {
   s.epoch = session_epoch(args, wall_utc_ms);
   if (!args.record_path.empty()) {
     auto r = pipeline::RecordingLog::open(args.record_path, s.site_ids, sessions::live_session_notes(s.epoch.utc_ms, s.epoch.source));
-    if (auto* why = std::get_if<std::string>(&r)) return SetupFailure{"cannot record: " + *why, 1};
+    if (auto* why = std::get_if<connectors::Failure>(&r)) return SetupFailure{"cannot record: " + why->message(), 1};
     s.recording = std::move(std::get<std::unique_ptr<pipeline::RecordingLog>>(r));
   }
   return s;

@@ -8,7 +8,7 @@ namespace sessions {
 using connectors::Database;
 using connectors::StoreError;
 
-std::variant<std::vector<Bookmark>, std::string> BookmarkStore::list(int64_t session) const {
+connectors::Result<std::vector<Bookmark>> BookmarkStore::list(int64_t session) const {
   auto opened = Database::open(path_, Database::Mode::ReadOnly);
   if (auto* e = std::get_if<StoreError>(&opened)) return e->message();
   Database& db = std::get<Database>(opened);

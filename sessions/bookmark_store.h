@@ -5,6 +5,7 @@
 // table if needed and inserts one row in one transaction; the recorded sessions, events
 // and decisions are never touched. It must not be used on a damaged file (Replay refuses).
 #pragma once
+#include "connectors/result.h"
 #include "sessions/bookmark.h"
 
 #include <cstdint>
@@ -19,7 +20,7 @@ class BookmarkStore {
   explicit BookmarkStore(std::string path) : path_(std::move(path)) {}
 
   // The session's user bookmarks in seq order, or an error message.
-  std::variant<std::vector<Bookmark>, std::string> list(int64_t session) const;
+  connectors::Result<std::vector<Bookmark>> list(int64_t session) const;
   // Stores one note at (seq, time); an error message or "".
   std::string add(int64_t session, const Bookmark& b) const;
 

@@ -21,7 +21,7 @@ static bool same_event(const twin::Event& a, const twin::Event& b) {
   return x == y;
 }
 
-std::variant<std::unique_ptr<ForkRun>, std::string> ForkRun::start(const Replay& replay, ForkOptions options) {
+connectors::Result<std::unique_ptr<ForkRun>> ForkRun::start(const Replay& replay, ForkOptions options) {
   std::unique_ptr<ForkRun> f(new ForkRun());
   f->parent_ = replay.session().id;
   f->fork_seq_ = replay.seq();
@@ -45,14 +45,14 @@ std::variant<std::unique_ptr<ForkRun>, std::string> ForkRun::start(const Replay&
     info.fork_seq = f->fork_seq_;
     if (f->config_) info.notes = f->config_->to_notes();
     auto w = SessionWriter::open(options.record_path, info);
-    if (auto* e = std::get_if<std::string>(&w)) return "the fork cannot be recorded: " + *e;
+    if (auto* e = std::get_if<connectors::Failure>(&w)) return "the fork cannot be recorded: " + e->message();
     f->writer_ = std::move(std::get<std::unique_ptr<SessionWriter>>(w));
   }
   std::string why;
   if (f->config_) {
     const std::string sites_dir = options.sites_dir.empty() ? connectors::default_sites_dir() : options.sites_dir;
     auto w = make_sim_world(*f->config_, sites_dir);
-    if (auto* e = std::get_if<std::string>(&w)) return *e;
+    if (auto* e = std::get_if<connectors::Failure>(&w)) return e->message();
     f->world_ = std::get<SimWorld>(std::move(w));
     why = f->rebuild_exact(replay);
     if (why.empty()) {

@@ -12,6 +12,7 @@
 // moment (arrivals at the given load); vehicles that were in service at that moment get no
 // completion from it and stay where they are. exact() says which. Pure of clocks.
 #pragma once
+#include "connectors/result.h"
 #include "sessions/replay.h"
 #include "sessions/session_writer.h"
 
@@ -34,7 +35,7 @@ struct ForkOptions {
 class ForkRun {
  public:
   // Forks the replay's session at its cursor. An error message, or the fork.
-  static std::variant<std::unique_ptr<ForkRun>, std::string> start(const Replay& replay, ForkOptions options = {});
+  static connectors::Result<std::unique_ptr<ForkRun>> start(const Replay& replay, ForkOptions options = {});
   ~ForkRun();
 
   // A trainee's command, folded at the current time (after the events already folded).

@@ -23,7 +23,7 @@ using connectors::StoreErrorCode;
 
 // [SECTION] open and load --------------------------------------------------------------
 
-std::variant<std::unique_ptr<Replay>, std::string> Replay::open(const std::string& path, std::optional<int64_t> session,
+connectors::Result<std::unique_ptr<Replay>> Replay::open(const std::string& path, std::optional<int64_t> session,
                                                                 ReplayOptions options) {
   std::unique_ptr<Replay> r(new Replay());
   r->path_ = path;
@@ -61,7 +61,7 @@ std::string Replay::load(connectors::RecordingReader& reader, const ReplayOption
   epoch_utc_ms_ = epoch_from_notes(session_.info.notes);
   if (config_) {
     auto w = make_sim_world(*config_, sites_dir);
-    if (auto* e = std::get_if<std::string>(&w)) return *e;
+    if (auto* e = std::get_if<connectors::Failure>(&w)) return e->message();
     sites_ = std::get<SimWorld>(w).sites;
   } else {  // a live recording: the sites by id, with the twin's default plan
     auto loaded = connectors::load_sites("all", sites_dir);

@@ -6,6 +6,7 @@
 // It reads the recording through RecordingReader (read-only) and never writes it; no
 // clock, no drawing: the app and the command line pace and draw it.
 #pragma once
+#include "connectors/result.h"
 #include "sessions/bookmark.h"
 #include "sessions/sim_config.h"
 
@@ -36,7 +37,7 @@ struct SnapshotCheck {
 class Replay {
  public:
   // session: empty for the file's last session. An error message a person can act on.
-  static std::variant<std::unique_ptr<Replay>, std::string> open(const std::string& path, std::optional<int64_t> session = {},
+  static connectors::Result<std::unique_ptr<Replay>> open(const std::string& path, std::optional<int64_t> session = {},
                                                                   ReplayOptions options = {});
 
   const std::string& path() const { return path_; }

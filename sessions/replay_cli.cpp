@@ -141,8 +141,8 @@ static int run_fork(const ReplayArgs& a, Replay& replay) {
   for (const auto& c : a.fork_commands) {
     uint8_t site = 0;
     auto oc = make_command(c, replay.sites(), site);
-    if (auto* e = std::get_if<std::string>(&oc)) {
-      std::fprintf(stderr, "gatetwin: %s\n", e->c_str());
+    if (auto* e = std::get_if<connectors::Failure>(&oc)) {
+      std::fprintf(stderr, "gatetwin: %s\n", e->message().c_str());
       return 2;
     }
     if (c.at_ms < replay.time_ms()) {
@@ -157,8 +157,8 @@ static int run_fork(const ReplayArgs& a, Replay& replay) {
   fo.sites_dir = a.sites_dir;
   fo.live_load = a.live_load;
   auto started = ForkRun::start(replay, fo);
-  if (auto* e = std::get_if<std::string>(&started)) {
-    std::fprintf(stderr, "gatetwin: %s\n", e->c_str());
+  if (auto* e = std::get_if<connectors::Failure>(&started)) {
+    std::fprintf(stderr, "gatetwin: %s\n", e->message().c_str());
     return 1;
   }
   auto& fork = *std::get<std::unique_ptr<ForkRun>>(started);
@@ -217,8 +217,8 @@ int run_replay_cli(const ReplayArgs& a, ReplayView* view) {
   ro.sites_dir = a.sites_dir;
   const auto t0 = std::chrono::steady_clock::now();
   auto opened = Replay::open(a.replay_path, a.session, ro);
-  if (auto* e = std::get_if<std::string>(&opened)) {
-    std::fprintf(stderr, "gatetwin: %s\n", e->c_str());
+  if (auto* e = std::get_if<connectors::Failure>(&opened)) {
+    std::fprintf(stderr, "gatetwin: %s\n", e->message().c_str());
     return 1;
   }
   Replay& replay = *std::get<std::unique_ptr<Replay>>(opened);
@@ -357,8 +357,8 @@ int run_scenario_cli(const ReplayArgs& a) {
     info.source = connectors::SessionSource::Sim;
     info.notes = cfg.to_notes();
     auto w = SessionWriter::open(a.record_path, info);
-    if (auto* e = std::get_if<std::string>(&w)) {
-      std::fprintf(stderr, "gatetwin: cannot record: %s\n", e->c_str());
+    if (auto* e = std::get_if<connectors::Failure>(&w)) {
+      std::fprintf(stderr, "gatetwin: cannot record: %s\n", e->message().c_str());
       return 1;
     }
     writer = std::move(std::get<std::unique_ptr<SessionWriter>>(w));

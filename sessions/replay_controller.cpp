@@ -79,7 +79,7 @@ std::string ReplayController::add_bookmark(const std::string& note) {
 std::string ReplayController::take_over() {
   if (fork_) return "already forked";
   auto f = ForkRun::start(*replay_, fork_options_);
-  if (auto* e = std::get_if<std::string>(&f)) return *e;
+  if (auto* e = std::get_if<connectors::Failure>(&f)) return e->message();
   fork_ = std::move(std::get<std::unique_ptr<ForkRun>>(f));
   ++version_;
   return "";

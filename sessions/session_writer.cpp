@@ -5,7 +5,7 @@
 
 namespace sessions {
 
-std::variant<std::unique_ptr<SessionWriter>, std::string> SessionWriter::open(const std::string& path, const connectors::SessionInfo& info,
+connectors::Result<std::unique_ptr<SessionWriter>> SessionWriter::open(const std::string& path, const connectors::SessionInfo& info,
                                                                                twin::SimTime every) {
   auto r = connectors::Recorder::open(path, info);
   if (auto* e = std::get_if<connectors::StoreError>(&r)) return e->message();

@@ -4,6 +4,7 @@
 // end. The session's notes carry the SimConfig so that a replay can rebuild the simulator.
 // It never changes the core and never waits on SQLite per event (the Recorder's queue).
 #pragma once
+#include "connectors/result.h"
 #include "sessions/sim_config.h"
 
 #include "connectors/store/recorder.h"
@@ -18,7 +19,7 @@ namespace sessions {
 class SessionWriter {
  public:
   // An error message a person can act on, or the writer (a new session in the file).
-  static std::variant<std::unique_ptr<SessionWriter>, std::string> open(const std::string& path, const connectors::SessionInfo& info,
+  static connectors::Result<std::unique_ptr<SessionWriter>> open(const std::string& path, const connectors::SessionInfo& info,
                                                                          twin::SimTime snapshot_every_ms = 5 * 60 * 1000);
   // After core.apply(e, d). Waits for the writer thread only when its queue is full (a batch
   // run is faster than the disk), so nothing is dropped.

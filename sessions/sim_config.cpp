@@ -58,7 +58,7 @@ std::optional<SimConfig> SimConfig::from_notes(const std::string& notes) {
   return c;
 }
 
-std::variant<SimWorld, std::string> make_sim_world(const SimConfig& config, const std::string& sites_dir) {
+connectors::Result<SimWorld> make_sim_world(const SimConfig& config, const std::string& sites_dir) {
   SimWorld w;
   if (config.kind == SimConfig::Kind::Scenario) {
     std::string text = config.scenario_json;

@@ -5,6 +5,7 @@
 // is untrusted input: it names sites by id only (never a path), and carries a scenario's
 // whole text, so that replaying it opens no file that the recording names.
 #pragma once
+#include "connectors/result.h"
 #include "twin/scenario.h"
 #include "twin/simulator.h"
 #include "twin/site.h"
@@ -47,7 +48,7 @@ struct SimWorld {
 };
 
 // An error message a person can act on, or the world.
-std::variant<SimWorld, std::string> make_sim_world(const SimConfig& config, const std::string& sites_dir);
+connectors::Result<SimWorld> make_sim_world(const SimConfig& config, const std::string& sites_dir);
 
 // A fresh simulator for the world, with the scenario's incidents (and model answer) injected:
 // the exact start of the recorded run. sites must outlive it.

@@ -44,7 +44,7 @@ std::string Accounts::make_entry_json(const std::string& user, twin::Role role, 
   return j.dump();
 }
 
-std::variant<Accounts, AccountsError> Accounts::parse(const std::string& text, const std::string& file) {
+Result<Accounts, AccountsError> Accounts::parse(const std::string& text, const std::string& file) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return AccountsError{file + ": not valid JSON"};
   const std::string remake = "; make the file again with tools/setup/make-accounts.sh";
@@ -79,7 +79,7 @@ std::variant<Accounts, AccountsError> Accounts::parse(const std::string& text, c
   return a;
 }
 
-std::variant<Accounts, AccountsError> Accounts::load(const std::string& path) {
+Result<Accounts, AccountsError> Accounts::load(const std::string& path) {
   auto text = read_small_file(path, 4u << 20);
   if (auto* f = std::get_if<FileReadFailure>(&text)) return AccountsError{path + ": the accounts file: " + f->why};
   return parse(std::get<std::string>(text), path);

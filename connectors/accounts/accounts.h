@@ -9,6 +9,7 @@
 // resist guessing) with the command that makes a new file. Does not support: a directory
 // service.
 #pragma once
+#include "connectors/result.h"
 #include "twin/command.h"
 
 #include <cstdint>
@@ -35,7 +36,8 @@ struct Account {
 };
 
 struct AccountsError {
-  std::string message;
+  std::string text;
+  const std::string& message() const { return text; }
 };
 
 struct LoginPolicy {
@@ -45,8 +47,8 @@ struct LoginPolicy {
 
 class Accounts {
  public:
-  static std::variant<Accounts, AccountsError> load(const std::string& path);
-  static std::variant<Accounts, AccountsError> parse(const std::string& text, const std::string& file);
+  static Result<Accounts, AccountsError> load(const std::string& path);
+  static Result<Accounts, AccountsError> parse(const std::string& text, const std::string& file);
 
   // The account if user and password match and the user is not locked out, else nullopt
   // (no hint which was wrong, nor whether the user exists or is locked). now_ms: a

@@ -19,6 +19,7 @@
 // positions (telemetry/positions); a bad item is rejected alone, the others are kept.
 // Does not support: binary payloads, batches of ordered events, MQTT 5 properties.
 #pragma once
+#include "connectors/result.h"
 #include "connectors/codec/field_message.h"
 #include "twin/decision.h"
 #include "twin/event.h"
@@ -79,7 +80,7 @@ struct DecodeError {
   std::string message() const;  // "<reason>: <detail>"
 };
 
-using DecodeResult = std::variant<FieldMessage, DecodeError>;
+using DecodeResult = Result<FieldMessage, DecodeError>;
 
 struct EncodedMessage {
   std::string topic;
@@ -122,7 +123,7 @@ struct DecodedMessages {
   std::vector<DecodeError> rejected_items;
   bool batch = false;  // a telemetry/positions message
 };
-using DecodeManyResult = std::variant<DecodedMessages, DecodeError>;
+using DecodeManyResult = Result<DecodedMessages, DecodeError>;
 // Any message: the error rejects the whole message (bad topic, envelope, or not a list).
 DecodeManyResult decode_messages(std::string_view topic, std::string_view payload, const std::vector<twin::SiteSpec>& sites,
                                  const DecodeOptions& options = {});

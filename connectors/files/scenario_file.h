@@ -6,6 +6,7 @@
 // Supports: format "gatetwin-scenario/1"; times "HH:MM" or "HH:MM:SS" of the simulated
 // day (hours up to 47: a second day); entities by their site-file ids.
 #pragma once
+#include "connectors/result.h"
 #include "connectors/files/small_file.h"
 #include "twin/scenario.h"
 #include "twin/site.h"
@@ -28,7 +29,7 @@ struct LoadedScenario {
   std::vector<twin::SiteSpec> sites;   // in the scenario's order, lane plan applied
 };
 
-using ScenarioFileResult = std::variant<LoadedScenario, ScenarioFileError>;
+using ScenarioFileResult = Result<LoadedScenario, ScenarioFileError>;
 
 // sites_dir: where the site files named by "sites" are (connectors::default_sites_dir()).
 ScenarioFileResult load_scenario_file(const std::string& path, const std::string& sites_dir);

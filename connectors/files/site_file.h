@@ -4,6 +4,7 @@
 //
 // Supports: format "gatetwin-site/1".
 #pragma once
+#include "connectors/result.h"
 #include "connectors/files/small_file.h"
 #include "twin/site.h"
 
@@ -20,7 +21,7 @@ struct SiteFileError {
   std::string message() const;  // "file: field: why"
 };
 
-using SiteFileResult = std::variant<twin::SiteSpec, SiteFileError>;
+using SiteFileResult = Result<twin::SiteSpec, SiteFileError>;
 
 SiteFileResult load_site_file(const std::string& path);
 SiteFileResult parse_site(const std::string& text, const std::string& file_name);

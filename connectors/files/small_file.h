@@ -3,6 +3,7 @@
 // (not a device, FIFO or directory: /dev/zero never ends), at most max_bytes, and never
 // more than that read into memory. It must not parse what it reads.
 #pragma once
+#include "connectors/result.h"
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -12,9 +13,10 @@ namespace connectors {
 
 struct FileReadFailure {
   std::string why;   // a sentence a person can act on, without the path (the caller names it)
+  const std::string& message() const { return why; }
 };
 
-std::variant<std::string, FileReadFailure> read_small_file(const std::string& path, size_t max_bytes);
+Result<std::string, FileReadFailure> read_small_file(const std::string& path, size_t max_bytes);
 
 // A site id as the site files use it ("m1119"): 1-64 letters, digits, '-' or '_'. Not a
 // path: recordings and scenario files name sites by id only.

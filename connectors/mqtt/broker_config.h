@@ -7,6 +7,7 @@
 // ssl://host:port and mqtts://host:port (TLS, the broker verified against ca_file, an
 // optional client certificate: docs/security.md). Does not support: websockets.
 #pragma once
+#include "connectors/result.h"
 #include <map>
 #include <string>
 #include <variant>
@@ -27,10 +28,11 @@ struct BrokerConfig {
 };
 
 struct BrokerConfigError {
-  std::string message;    // what is wrong and what to do
+  std::string text;       // what is wrong and what to do
+  const std::string& message() const { return text; }
 };
 
-using BrokerConfigResult = std::variant<BrokerConfig, BrokerConfigError>;
+using BrokerConfigResult = Result<BrokerConfig, BrokerConfigError>;
 
 // Checks uri and client_id; fills user/password from the file at config_path (if not
 // empty) or else from env (the map stands for the process environment, for tests).

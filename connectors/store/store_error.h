@@ -2,6 +2,7 @@
 // person can act on. Every store call returns one of these instead of throwing; nothing
 // here touches SQLite or the file system.
 #pragma once
+#include "connectors/result.h"
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -35,7 +36,7 @@ struct StoreError {
 };
 
 template <class T>
-using StoreResult = std::variant<T, StoreError>;
+using StoreResult = Result<T, StoreError>;
 
 // A result with no value: std::monostate on success.
 using StoreStatus = std::variant<std::monostate, StoreError>;

@@ -50,8 +50,8 @@ int run_replay_main(int argc, char** argv) {
     ReplayOptions ro;
     ro.sites_dir = args->sites_dir;
     auto probe = Replay::open(args->replay_path, args->session, ro);
-    if (auto* e = std::get_if<std::string>(&probe)) {
-      std::fprintf(stderr, "gatetwin: %s\n", e->c_str());
+    if (auto* e = std::get_if<connectors::Failure>(&probe)) {
+      std::fprintf(stderr, "gatetwin: %s\n", e->message().c_str());
       return 1;
     }
     const auto& opened = *std::get<std::unique_ptr<Replay>>(probe);
@@ -62,8 +62,8 @@ int run_replay_main(int argc, char** argv) {
   ReplayOptions ro;
   ro.sites_dir = args->sites_dir;
   auto opened = Replay::open(args->replay_path, args->session, ro);
-  if (auto* e = std::get_if<std::string>(&opened)) {
-    std::fprintf(stderr, "gatetwin: %s\n", e->c_str());
+  if (auto* e = std::get_if<connectors::Failure>(&opened)) {
+    std::fprintf(stderr, "gatetwin: %s\n", e->message().c_str());
     return 1;
   }
   auto replay = std::move(std::get<std::unique_ptr<Replay>>(opened));

@@ -20,14 +20,14 @@ const ScryptCost kCheap{1024, 8, 1};   // the tests' cost: the file's own n, r, 
 
 Accounts parsed(const std::string& entries) {
   auto a = Accounts::parse(R"({"format": "gatetwin-accounts/2", "accounts": [)" + entries + "]}", "test.json");
-  if (auto* e = std::get_if<AccountsError>(&a)) FAIL(e->message);
+  if (auto* e = std::get_if<AccountsError>(&a)) FAIL(e->message());
   return std::get<Accounts>(std::move(a));
 }
 
 std::string refusal(const std::string& text) {
   auto a = Accounts::parse(text, "test.json");
   REQUIRE(std::holds_alternative<AccountsError>(a));
-  return std::get<AccountsError>(a).message;
+  return std::get<AccountsError>(a).message();
 }
 
 }  // namespace
@@ -47,7 +47,7 @@ TEST_CASE("log in with the right password only; the file keeps no password", "[a
   { std::ofstream(file) << R"({"format": "gatetwin-accounts/2", "accounts": [)" << entry << "]}"; }
   auto loaded = Accounts::load(file);
   std::filesystem::remove(file);
-  if (auto* e = std::get_if<AccountsError>(&loaded)) FAIL(e->message);
+  if (auto* e = std::get_if<AccountsError>(&loaded)) FAIL(e->message());
   Accounts& a = std::get<Accounts>(loaded);
   auto who = a.login("op1", "correct horse", 0);
   REQUIRE(who);

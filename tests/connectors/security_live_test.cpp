@@ -47,7 +47,7 @@ const std::string kGatetwin = testsupport::gatetwin_path();
 
 BrokerConfig config_of(const TlsBroker& b, const std::string& account) {
   auto r = make_broker_config(b.uri(), account, b.mqtt_config(account), {});
-  if (auto* e = std::get_if<BrokerConfigError>(&r)) FAIL(e->message);
+  if (auto* e = std::get_if<BrokerConfigError>(&r)) FAIL(e->message());
   return std::get<BrokerConfig>(r);
 }
 
@@ -291,7 +291,7 @@ TEST_CASE("the twin does not connect to a broker whose certificate is not from i
   // An ssl:// broker without a CA is refused before any connection is tried.
   auto no_ca = make_broker_config(broker.uri(), "x", "", {});
   REQUIRE(std::holds_alternative<BrokerConfigError>(no_ca));
-  CHECK_THAT(std::get<BrokerConfigError>(no_ca).message, Catch::Contains("ca_file"));
+  CHECK_THAT(std::get<BrokerConfigError>(no_ca).message(), Catch::Contains("ca_file"));
 }
 
 TEST_CASE("a viewer's command over MQTT is refused by the core and audited as refused", "[security][live]") {

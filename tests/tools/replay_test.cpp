@@ -105,7 +105,7 @@ std::unique_ptr<Replay> open_replay(const fs::path& file, std::optional<int64_t>
   o.checkpoint_every = every;
   o.sites_dir = sites_dir();
   auto r = Replay::open(file.string(), session, o);
-  if (auto* e = std::get_if<std::string>(&r)) FAIL(*e);
+  if (auto* e = std::get_if<connectors::Failure>(&r)) FAIL(e->message());
   return std::move(std::get<std::unique_ptr<Replay>>(r));
 }
 
@@ -186,7 +186,7 @@ TEST_CASE("a fork with the original's commands reproduces it; another command di
   fo.record_path = (dir / "forks.db").string();
   fo.sites_dir = sites_dir();
   auto same_r = ForkRun::start(*replay, fo);
-  if (auto* e = std::get_if<std::string>(&same_r)) FAIL(*e);
+  if (auto* e = std::get_if<connectors::Failure>(&same_r)) FAIL(e->message());
   auto& same = std::get<std::unique_ptr<ForkRun>>(same_r);
   CHECK(same->exact());
   CHECK(same->core().state_hash() == replay->core().state_hash());
@@ -198,7 +198,7 @@ TEST_CASE("a fork with the original's commands reproduces it; another command di
   REQUIRE(same->close().empty());
 
   auto other_r = ForkRun::start(*replay, fo);
-  if (auto* e = std::get_if<std::string>(&other_r)) FAIL(*e);
+  if (auto* e = std::get_if<connectors::Failure>(&other_r)) FAIL(e->message());
   auto& other = std::get<std::unique_ptr<ForkRun>>(other_r);
   other->advance_to(command_at);
   other->command(0, close_lane(1));
@@ -236,7 +236,7 @@ TEST_CASE("a fork with the original's commands reproduces it; another command di
   // A fork of the fork after its command: rebuilt exactly (the recorded command is put in).
   other_replay->seek_time(4 * twin::kHour);
   auto again_r = ForkRun::start(*other_replay, ForkOptions{"", sites_dir()});
-  if (auto* e = std::get_if<std::string>(&again_r)) FAIL(*e);
+  if (auto* e = std::get_if<connectors::Failure>(&again_r)) FAIL(e->message());
   auto& again = std::get<std::unique_ptr<ForkRun>>(again_r);
   CHECK(again->exact());
   again->advance_to(end);
@@ -253,7 +253,7 @@ TEST_CASE("a truncated or corrupt recording opens read-only to its last good mom
     { std::ofstream(cut, std::ios::binary) << whole.substr(0, whole.size() * 6 / 10); }
     const auto before = file_bytes(cut);
     auto r = Replay::open(cut.string(), {}, ReplayOptions{512, 20000, sites_dir()});
-    if (auto* e = std::get_if<std::string>(&r)) FAIL("a truncated file should replay its good part: " + *e);
+    if (auto* e = std::get_if<connectors::Failure>(&r)) FAIL("a truncated file should replay its good part: " + e->message());
     auto& replay = std::get<std::unique_ptr<Replay>>(r);
     INFO(replay->warning());
     CHECK(replay->damaged());
@@ -276,7 +276,7 @@ TEST_CASE("a truncated or corrupt recording opens read-only to its last good mom
     // 20,000 bytes in the middle of a six-hour recording are events pages: the file opens
     // (damaged, read-only) and replays the events before them, a good part of the day.
     auto r = Replay::open(bad.string(), {}, ReplayOptions{512, 20000, sites_dir()});
-    if (auto* e = std::get_if<std::string>(&r)) FAIL("corrupt events pages should replay the good part: " + *e);
+    if (auto* e = std::get_if<connectors::Failure>(&r)) FAIL("corrupt events pages should replay the good part: " + e->message());
     auto& replay = std::get<std::unique_ptr<Replay>>(r);
     INFO(replay->warning());
     CHECK(replay->damaged());
@@ -297,8 +297,8 @@ TEST_CASE("a truncated or corrupt recording opens read-only to its last good mom
     for (size_t i = 16; i < 100; ++i) damaged[i] = static_cast<char>(0xA5);
     { std::ofstream(bad, std::ios::binary) << damaged; }
     auto r = Replay::open(bad.string(), {}, ReplayOptions{512, 20000, sites_dir()});
-    REQUIRE(std::holds_alternative<std::string>(r));
-    const std::string& e = std::get<std::string>(r);
+    REQUIRE(std::holds_alternative<connectors::Failure>(r));
+    const std::string& e = std::get<connectors::Failure>(r).message();
     INFO(e);
     CHECK(e.find("corrupt") != std::string::npos);
     CHECK(file_bytes(bad) == damaged);
@@ -402,7 +402,7 @@ TEST_CASE("a fork of a live recording (no seed to re-run) goes on from the repla
   CHECK_FALSE(replay->sim_config().has_value());
   replay->seek_time(2 * twin::kHour);
   auto f = ForkRun::start(*replay, ForkOptions{(dir / "fork.db").string(), sites_dir(), "2030"});
-  if (auto* e = std::get_if<std::string>(&f)) FAIL(*e);
+  if (auto* e = std::get_if<connectors::Failure>(&f)) FAIL(e->message());
   auto& fork = std::get<std::unique_ptr<ForkRun>>(f);
   CHECK_FALSE(fork->exact());
   CHECK_THAT(fork->how(), Catch::Contains("in service at the fork get no completion"));

@@ -42,7 +42,7 @@ void write_ticks(const fs::path& file, const std::vector<std::pair<uint64_t, twi
   REQUIRE(writer->close().empty());
 }
 
-std::variant<std::unique_ptr<Replay>, std::string> open(const fs::path& file) {
+connectors::Result<std::unique_ptr<Replay>> open(const fs::path& file) {
   ReplayOptions o;
   o.sites_dir = kSites;
   return Replay::open(file.string(), {}, o);
@@ -75,14 +75,14 @@ TEST_CASE("a recording names sites and scenarios by id; one naming a path is ref
   SECTION("a site named by path") {
     write_ticks(dir / "site.db", {{1, 0}}, R"({"gatetwin_sim":{"kind":"plain","seed":1,"site":"/etc/passwd","load":"2030"}})");
     auto r = open(dir / "site.db");
-    REQUIRE(std::holds_alternative<std::string>(r));
-    CHECK_THAT(std::get<std::string>(r), Catch::Contains("sites are named by id"));
+    REQUIRE(std::holds_alternative<connectors::Failure>(r));
+    CHECK_THAT(std::get<connectors::Failure>(r).message(), Catch::Contains("sites are named by id"));
   }
   SECTION("an old-style scenario path to a device: only its name is looked up, among the shipped scenarios") {
     write_ticks(dir / "zero.db", {{1, 0}}, R"({"gatetwin_sim":{"kind":"scenario","seed":1,"scenario_file":"/dev/zero"}})");
     auto r = open(dir / "zero.db");
-    REQUIRE(std::holds_alternative<std::string>(r));
-    CHECK_THAT(std::get<std::string>(r), Catch::Contains("scenario \"zero\" is not in"));
+    REQUIRE(std::holds_alternative<connectors::Failure>(r));
+    CHECK_THAT(std::get<connectors::Failure>(r).message(), Catch::Contains("scenario \"zero\" is not in"));
   }
   SECTION("a recorded scenario text whose sites name a path") {
     SimConfig c;
@@ -92,8 +92,8 @@ TEST_CASE("a recording names sites and scenarios by id; one naming a path is ref
                       R"("seed":1,"load":"2030","end":"01:00","incidents":[]})";
     write_ticks(dir / "text.db", {{1, 0}}, c.to_notes());
     auto r = open(dir / "text.db");
-    REQUIRE(std::holds_alternative<std::string>(r));
-    CHECK_THAT(std::get<std::string>(r), Catch::Contains("is not a site id"));
+    REQUIRE(std::holds_alternative<connectors::Failure>(r));
+    CHECK_THAT(std::get<connectors::Failure>(r).message(), Catch::Contains("is not a site id"));
   }
   fs::remove_all(dir);
 }
@@ -111,7 +111,7 @@ TEST_CASE("a scenario recording carries the scenario's text: it replays with the
   write_ticks(dir / "s.db", {{1, 0}}, c.to_notes());
   fs::remove(dir / "mine.json");   // and "mine" is no shipped scenario either
   auto r = open(dir / "s.db");
-  if (auto* e = std::get_if<std::string>(&r)) FAIL(*e);
+  if (auto* e = std::get_if<connectors::Failure>(&r)) FAIL(e->message());
   REQUIRE(std::get<std::unique_ptr<Replay>>(r)->sim_config()->scenario_id == "mine");
   fs::remove_all(dir);
 }
@@ -121,7 +121,7 @@ TEST_CASE("an absurd or backward event time ends the replay at the last good mom
   SECTION("2^62 ms") {
     write_ticks(dir / "far.db", {{1, 0}, {2, 60'000}, {3, twin::SimTime{1} << 62}, {4, 120'000}});
     auto r = open(dir / "far.db");
-    if (auto* e = std::get_if<std::string>(&r)) FAIL(*e);
+    if (auto* e = std::get_if<connectors::Failure>(&r)) FAIL(e->message());
     auto& replay = std::get<std::unique_ptr<Replay>>(r);
     CHECK(replay->event_count() == 2);
     CHECK(replay->end_ms() == 60'000);
@@ -132,7 +132,7 @@ TEST_CASE("an absurd or backward event time ends the replay at the last good mom
   SECTION("time going backwards") {
     write_ticks(dir / "back.db", {{1, 0}, {2, 600'000}, {3, 300'000}});
     auto r = open(dir / "back.db");
-    if (auto* e = std::get_if<std::string>(&r)) FAIL(*e);
+    if (auto* e = std::get_if<connectors::Failure>(&r)) FAIL(e->message());
     auto& replay = std::get<std::unique_ptr<Replay>>(r);
     CHECK(replay->event_count() == 2);
     CHECK_THAT(replay->warning(), Catch::Contains("goes back"));
@@ -142,7 +142,7 @@ TEST_CASE("an absurd or backward event time ends the replay at the last good mom
   SECTION("a long recording exports at most 10,000 samples") {
     write_ticks(dir / "long.db", {{1, 0}, {2, 20 * 24 * twin::kHour}});   // 20 days: 28,800 minutes
     auto r = open(dir / "long.db");
-    if (auto* e = std::get_if<std::string>(&r)) FAIL(*e);
+    if (auto* e = std::get_if<connectors::Failure>(&r)) FAIL(e->message());
     KpiExport ex(*std::get<std::unique_ptr<Replay>>(r), twin::kMinute);
     CHECK(ex.samples().size() <= KpiExport::kMaxSamples);
     CHECK(ex.samples().size() > KpiExport::kMaxSamples / 2);

@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   if (!args.broker.empty()) {
     auto cfg = connectors::make_broker_config(args.broker, args.client_id, args.mqtt_config, connectors::mqtt_environment());
     if (auto* err = std::get_if<connectors::BrokerConfigError>(&cfg)) {
-      std::fprintf(stderr, "gatesim: %s\n", err->message.c_str());
+      std::fprintf(stderr, "gatesim: %s\n", err->message().c_str());
       return 2;
     }
     connectors::FieldPublisherOptions po;
@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   if (args.closed_loop) {
     auto cfg = connectors::make_broker_config(args.broker, args.client_id + "-loop", args.mqtt_config, connectors::mqtt_environment());
     if (auto* err = std::get_if<connectors::BrokerConfigError>(&cfg)) {
-      std::fprintf(stderr, "gatesim: %s\n", err->message.c_str());
+      std::fprintf(stderr, "gatesim: %s\n", err->message().c_str());
       return 2;
     }
     connectors::TwinStreamReaderOptions ro;
@@ -178,8 +178,8 @@ int main(int argc, char** argv) {
     info.source = connectors::SessionSource::Sim;
     info.notes = rc.to_notes();
     auto w = sessions::SessionWriter::open(args.record_path, info);
-    if (auto* e = std::get_if<std::string>(&w)) {
-      std::fprintf(stderr, "gatesim: cannot record: %s\n", e->c_str());
+    if (auto* e = std::get_if<connectors::Failure>(&w)) {
+      std::fprintf(stderr, "gatesim: cannot record: %s\n", e->message().c_str());
       return 1;
     }
     recording = std::move(std::get<std::unique_ptr<sessions::SessionWriter>>(w));
