@@ -67,8 +67,8 @@ int bench_replay(int argc, char** argv) {
     auto& writer = std::get<std::unique_ptr<sessions::SessionWriter>>(sw);
     twin::run_until(core, *sim, twin::kDay - 1, [&](const twin::Event& e, const twin::Decisions& d) { writer->append(e, d, core); });
     writer->snapshot(core, twin::kDay);
-    if (std::string why = writer->close(); !why.empty()) {
-      std::fprintf(stderr, "gatebench: %s\n", why.c_str());
+    if (auto why = writer->close()) {
+      std::fprintf(stderr, "gatebench: %s\n", why->message().c_str());
       return 1;
     }
   }

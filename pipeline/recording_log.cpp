@@ -18,7 +18,7 @@ connectors::Result<std::unique_ptr<RecordingLog>> RecordingLog::open(const std::
   return std::unique_ptr<RecordingLog>(new RecordingLog(std::move(std::get<std::unique_ptr<connectors::Recorder>>(r))));
 }
 
-std::string RecordingLog::close() {
+connectors::Status RecordingLog::close() {
   connectors::StoreStatus s = recorder_->close();
   if (auto* e = std::get_if<connectors::StoreError>(&s)) return e->message();
   auto v = connectors::AuditChain::verify(recorder_->path());

@@ -23,9 +23,9 @@ class RecordingLog : public EventLog {
   static connectors::Result<std::unique_ptr<RecordingLog>> open(const std::string& path, const std::string& site_ids,
                                                                        const std::string& notes = "gatetwin --headless (MQTT live)");
   bool append(const twin::Event& e, const twin::Decisions& d) override { return recorder_->append(e, d); }
-  // Commits what is queued and ends the session; returns an error message or "". Prints
+  // Commits what is queued and ends the session; returns what went wrong, or nothing. Prints
   // the audit chain's head (index and hash) to stderr, to be kept apart from the file.
-  std::string close();
+  connectors::Status close();
   // Call about once a second: a line to log when the recording starts failing (the alarm)
   // or recovers, else "". The core is never stopped by a failing recording.
   std::string watch();

@@ -133,10 +133,10 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
   stats["role"] = "follower";
   stats["follow"] = follower_stats_json(follower.stats());
   if (recording) {
-    std::string err = recording->close();
+    const connectors::Status err = recording->close();
     stats["record"] = {{"path", args.record_path}, {"session", recording->session()},
-                       {"committed_events", recording->stats().committed_events}, {"error", err}};
-    if (!err.empty() && code == 0) code = 1;
+                       {"committed_events", recording->stats().committed_events}, {"error", err ? err->message() : ""}};
+    if (err && code == 0) code = 1;
   }
   if (!write_stats_file(args.stats_path, stats) && code == 0) code = 1;
   log_line("follower stopped after " + std::to_string(wall_s) + " s: applied " + std::to_string(loop.stats().applied) +

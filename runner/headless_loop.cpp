@@ -140,13 +140,13 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   stats["process"] = process_memory_json();  // after every decision was handed over
   int code = hook_code;
   if (recording) {
-    std::string err = recording->close();
+    const connectors::Status err = recording->close();
     const connectors::RecorderStats rs = recording->stats();
     stats["record"] = {{"path", args.record_path},           {"session", recording->session()},
                        {"committed_events", rs.committed_events}, {"dropped", rs.dropped},
-                       {"rejected", rs.rejected},            {"error", err}};
-    if (!err.empty()) {
-      log_line("recording " + args.record_path + ": " + err);
+                       {"rejected", rs.rejected},            {"error", err ? err->message() : ""}};
+    if (err) {
+      log_line("recording " + args.record_path + ": " + err->message());
       code = 1;
     }
   }

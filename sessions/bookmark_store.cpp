@@ -34,7 +34,7 @@ connectors::Result<std::vector<Bookmark>> BookmarkStore::list(int64_t session) c
   return out;
 }
 
-std::string BookmarkStore::add(int64_t session, const Bookmark& b) const {
+connectors::Status BookmarkStore::add(int64_t session, const Bookmark& b) const {
   if (b.text.size() > 4096) return "a bookmark's note is at most 4096 bytes";
   auto opened = Database::open(path_, Database::Mode::ReadWrite);
   if (auto* e = std::get_if<StoreError>(&opened)) return e->message() + " (a bookmark needs write access to the recording)";
@@ -62,7 +62,7 @@ std::string BookmarkStore::add(int64_t session, const Bookmark& b) const {
     return why;
   }
   if (auto c = db.exec("COMMIT"); connectors::is_error(c)) return std::get<StoreError>(c).message();
-  return "";
+  return std::nullopt;
 }
 
 }  // namespace sessions

@@ -21,8 +21,8 @@ class BookmarkStore {
 
   // The session's user bookmarks in seq order, or an error message.
   connectors::Result<std::vector<Bookmark>> list(int64_t session) const;
-  // Stores one note at (seq, time); an error message or "".
-  std::string add(int64_t session, const Bookmark& b) const;
+  // Stores one note at (seq, time); what went wrong, or nothing.
+  connectors::Status add(int64_t session, const Bookmark& b) const;
 
  private:
   std::string path_;

@@ -48,26 +48,26 @@ connectors::Result<std::unique_ptr<ForkRun>> ForkRun::start(const Replay& replay
     if (auto* e = std::get_if<connectors::Failure>(&w)) return "the fork cannot be recorded: " + e->message();
     f->writer_ = std::move(std::get<std::unique_ptr<SessionWriter>>(w));
   }
-  std::string why;
+  connectors::Status why;
   if (f->config_) {
     const std::string sites_dir = options.sites_dir.empty() ? connectors::default_sites_dir() : options.sites_dir;
     auto w = make_sim_world(*f->config_, sites_dir);
     if (auto* e = std::get_if<connectors::Failure>(&w)) return e->message();
     f->world_ = std::get<SimWorld>(std::move(w));
     why = f->rebuild_exact(replay);
-    if (why.empty()) {
+    if (!why) {
       f->exact_ = true;
       f->how_ = "simulator rebuilt from seed " + std::to_string(f->config_->seed) + ": " + std::to_string(replay.position()) +
                 " events re-run and matched, state hash " + connectors::hash_hex(f->core_->state_hash()) + " equals the replay's";
     } else {
       // A recording that does not re-run (another build, an edited site file): go on as for live.
       f->writer_.reset();
-      return "the fork could not rebuild the recorded simulator: " + why +
+      return "the fork could not rebuild the recorded simulator: " + why->message() +
              "; check the site and scenario files are those of the recording";
     }
   } else {
     why = f->start_live(replay, options);
-    if (!why.empty()) return why;
+    if (why) return *why;
   }
   if (f->world_.scenario) f->end_ms_ = f->world_.scenario->end_ms;
   return f;
@@ -83,7 +83,7 @@ void ForkRun::fold(const twin::Event& e, const twin::AfterEvent& after) {
   if (after) after(e, decisions_);
 }
 
-std::string ForkRun::rebuild_exact(const Replay& replay) {
+connectors::Status ForkRun::rebuild_exact(const Replay& replay) {
   core_ = std::make_unique<twin::Core>(world_.sites);
   sim_ = make_simulator(world_, core_->sites(), *config_);
   const auto& events = replay.events();
@@ -103,10 +103,10 @@ std::string ForkRun::rebuild_exact(const Replay& replay) {
     fold(got, {});
   }
   if (core_->state_hash() != replay.core().state_hash()) return "the re-run's state hash differs from the replay's at the fork";
-  return "";
+  return std::nullopt;
 }
 
-std::string ForkRun::start_live(const Replay& replay, const ForkOptions& options) {
+connectors::Status ForkRun::start_live(const Replay& replay, const ForkOptions& options) {
   world_.sites = replay.sites();
   world_.options.seed = replay.session().info.seed;
   world_.options.start_ms = fork_ms_;
@@ -129,7 +129,7 @@ std::string ForkRun::start_live(const Replay& replay, const ForkOptions& options
   how_ = "live recording: the replayed state goes on with a fresh simulator from " + twin::clock_text(fork_ms_) + " (seed " +
          std::to_string(world_.options.seed) + ", load " + options.live_load +
          "); vehicles in service at the fork get no completion from it and stay where they are";
-  return "";
+  return std::nullopt;
 }
 
 void ForkRun::command(uint8_t site, twin::OperatorCommand command) { sim_->inject(now_ms_, site, std::move(command)); }
@@ -149,12 +149,11 @@ uint64_t ForkRun::advance_to(twin::SimTime t, const twin::AfterEvent& after) {
   return n;
 }
 
-std::string ForkRun::close() {
-  if (!writer_ || closed_) return "";
+connectors::Status ForkRun::close() {
+  if (!writer_ || closed_) return std::nullopt;
   closed_ = true;
   writer_->snapshot(*core_, now_ms_);
-  std::string why = writer_->close();
-  return why;
+  return writer_->close();
 }
 
 }  // namespace sessions

@@ -53,13 +53,13 @@ class ForkRun {
   const std::string& how() const { return how_; }      // how the simulator was rebuilt, for people
   int64_t recorded_session() const { return writer_ ? writer_->session() : 0; }
   const std::optional<twin::Scenario>& scenario() const { return world_.scenario; }
-  // Ends the recording (if any); an error message or "".
-  std::string close();
+  // Ends the recording (if any); what went wrong, or nothing.
+  connectors::Status close();
 
  private:
   ForkRun() = default;
-  std::string rebuild_exact(const Replay& replay);
-  std::string start_live(const Replay& replay, const ForkOptions& options);
+  connectors::Status rebuild_exact(const Replay& replay);
+  connectors::Status start_live(const Replay& replay, const ForkOptions& options);
   void fold(const twin::Event& e, const twin::AfterEvent& after);
 
   SimWorld world_;

@@ -37,14 +37,15 @@ KpiExport::KpiExport(Replay& replay, twin::SimTime every_ms) {
   }
 }
 
-std::string KpiExport::write_csv(const std::string& path) const {
+connectors::Status KpiExport::write_csv(const std::string& path) const {
   std::ofstream out(path);
   if (!out) return "cannot write " + path;
   out << "time_s,time," << connectors::kpis_csv_header() << '\n';
   for (const auto& s : samples_)
     for (const auto& k : s.sites) out << s.time_ms / 1000 << ',' << twin::clock_text(s.time_ms) << ',' << connectors::kpis_to_csv_row(k) << '\n';
   out.close();
-  return out ? "" : "writing " + path + " failed";
+  if (out) return std::nullopt;
+  return connectors::Failure{"writing " + path + " failed"};
 }
 
 namespace {
@@ -57,7 +58,7 @@ struct Series {
   std::function<double(const KpiSample&, size_t site)> value;
 };
 
-std::string plot(const std::vector<KpiSample>& samples, const std::vector<std::string>& sites, const std::string& title,
+connectors::Status plot(const std::vector<KpiSample>& samples, const std::vector<std::string>& sites, const std::string& title,
                  const std::vector<Series>& series, const std::string& path) {
   const int W = 1200, H = 600, L = 90, R = 30, T = 60, B = 60;
   PlotImage img(W, H, kBg);
@@ -111,7 +112,7 @@ std::string plot(const std::vector<KpiSample>& samples, const std::vector<std::s
 
 }  // namespace
 
-std::string KpiExport::write_plots(const std::string& dir, std::vector<std::string>* written) const {
+connectors::Status KpiExport::write_plots(const std::string& dir, std::vector<std::string>* written) const {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return "cannot create " + dir + ": " + ec.message();
@@ -137,10 +138,10 @@ std::string KpiExport::write_plots(const std::string& dir, std::vector<std::stri
   };
   for (const auto& p : plots) {
     const std::string path = (std::filesystem::path(dir) / p.file).string();
-    if (std::string why = plot(samples_, site_ids_, p.title, p.series, path); !why.empty()) return why;
+    if (auto why = plot(samples_, site_ids_, p.title, p.series, path)) return why;
     if (written) written->push_back(path);
   }
-  return "";
+  return std::nullopt;
 }
 
 }  // namespace sessions

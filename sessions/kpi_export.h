@@ -3,6 +3,7 @@
 // line plots (one per KPI, a line per site, drawn on a PlotImage). It seeks the replay
 // and leaves its cursor at the end; it never writes the recording.
 #pragma once
+#include "connectors/result.h"
 #include "sessions/replay.h"
 
 #include "twin/kpi.h"
@@ -26,10 +27,10 @@ class KpiExport {
   KpiExport(Replay& replay, twin::SimTime every_ms);
   const std::vector<KpiSample>& samples() const { return samples_; }
   twin::SimTime every_ms() const { return every_ms_; }   // the step used
-  // Error messages or "".
-  std::string write_csv(const std::string& path) const;
+  // What went wrong, or nothing.
+  connectors::Status write_csv(const std::string& path) const;
   // cleared.png, in_flow.png, dwell_p95.png, queues.png in dir; the files written in `written`.
-  std::string write_plots(const std::string& dir, std::vector<std::string>* written = nullptr) const;
+  connectors::Status write_plots(const std::string& dir, std::vector<std::string>* written = nullptr) const;
 
  private:
   std::vector<std::string> site_ids_;

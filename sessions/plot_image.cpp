@@ -58,9 +58,9 @@ int PlotImage::text_width(const std::string& s, int scale) const {
   return stb_easy_font_width(copy.data()) * scale;
 }
 
-std::string PlotImage::save_png(const std::string& path) const {
-  if (!stbi_write_png(path.c_str(), w_, h_, 4, px_.data(), w_ * 4)) return "cannot write " + path;
-  return "";
+connectors::Status PlotImage::save_png(const std::string& path) const {
+  if (!stbi_write_png(path.c_str(), w_, h_, 4, px_.data(), w_ * 4)) return connectors::Failure{"cannot write " + path};
+  return std::nullopt;
 }
 
 }  // namespace sessions

@@ -2,6 +2,7 @@
 // lines, and text from stb_easy_font's quads, saved with stb_image_write. Drawing only;
 // it knows nothing of KPIs or recordings.
 #pragma once
+#include "connectors/result.h"
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,8 +24,8 @@ class PlotImage {
   void text(int x, int y, const std::string& s, Rgba c, int scale = 2);
   int text_width(const std::string& s, int scale = 2) const;
   Rgba at(int x, int y) const;
-  // An error message or "".
-  std::string save_png(const std::string& path) const;
+  // What went wrong, or nothing.
+  connectors::Status save_png(const std::string& path) const;
 
  private:
   void put(int x, int y, Rgba c);

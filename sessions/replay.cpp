@@ -51,11 +51,11 @@ connectors::Result<std::unique_ptr<Replay>> Replay::open(const std::string& path
   } else {
     r->session_ = r->sessions_.back();
   }
-  if (std::string why = r->load(reader, options); !why.empty()) return why;
+  if (auto why = r->load(reader, options)) return *why;
   return r;
 }
 
-std::string Replay::load(connectors::RecordingReader& reader, const ReplayOptions& options) {
+connectors::Status Replay::load(connectors::RecordingReader& reader, const ReplayOptions& options) {
   const std::string sites_dir = options.sites_dir.empty() ? connectors::default_sites_dir() : options.sites_dir;
   config_ = SimConfig::from_notes(session_.info.notes);
   epoch_utc_ms_ = epoch_from_notes(session_.info.notes);
@@ -128,7 +128,7 @@ std::string Replay::load(connectors::RecordingReader& reader, const ReplayOption
   std::stable_sort(bookmarks_.begin(), bookmarks_.end(), [](const Bookmark& a, const Bookmark& b) { return a.seq < b.seq; });
   core_ = checkpoints_.front();
   time_ms_ = start_ms();
-  return "";
+  return std::nullopt;
 }
 
 // [SECTION] seeks ----------------------------------------------------------------------
@@ -217,14 +217,14 @@ std::string Replay::time_text(twin::SimTime t) const {
   return epoch_utc_ms_ ? twin::gate_time_text(*epoch_utc_ms_, t) : twin::clock_text(t);
 }
 
-std::string Replay::add_bookmark(const std::string& note) {
+connectors::Status Replay::add_bookmark(const std::string& note) {
   if (damaged()) return "this recording is damaged and is replayed read-only: no bookmark is written to it";
   if (note.empty()) return "a bookmark needs a note";
   Bookmark b{Bookmark::Kind::User, seq(), time_ms_, 0, note};
-  if (std::string why = BookmarkStore(path_).add(session_.id, b); !why.empty()) return why;
+  if (auto why = BookmarkStore(path_).add(session_.id, b)) return why;
   auto it = std::upper_bound(bookmarks_.begin(), bookmarks_.end(), b.seq, [](uint64_t s, const Bookmark& x) { return s < x.seq; });
   bookmarks_.insert(it, b);
-  return "";
+  return std::nullopt;
 }
 
 }  // namespace sessions

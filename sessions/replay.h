@@ -97,12 +97,12 @@ class Replay {
   std::optional<Bookmark> previous_bookmark(std::optional<Bookmark::Kind> kind = {}) const;
   void seek_to(const Bookmark& b) { seek_seq(b.seq); }
   // Stores a note at the cursor in the file (the only write; refused on a damaged file).
-  // An error message or "".
-  std::string add_bookmark(const std::string& note);
+  // What went wrong, or nothing.
+  connectors::Status add_bookmark(const std::string& note);
 
  private:
   Replay() : core_({}) {}
-  std::string load(connectors::RecordingReader& reader, const ReplayOptions& options);
+  connectors::Status load(connectors::RecordingReader& reader, const ReplayOptions& options);
   void fold_to(size_t n, twin::Decisions* keep);
 
   std::string path_;

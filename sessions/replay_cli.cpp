@@ -27,25 +27,26 @@ namespace sessions {
 
 // [SECTION] helpers ----------------------------------------------------------------------
 
-static std::string write_text(const std::string& path, const std::string& text) {
+static connectors::Status write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path);
-  if (!out) return "cannot write " + path;
+  if (!out) return connectors::Failure{"cannot write " + path};
   out << text;
   out.close();
-  return out ? "" : "writing " + path + " failed";
+  if (out) return std::nullopt;
+  return connectors::Failure{"writing " + path + " failed"};
 }
 
-std::string seek_text(Replay& replay, const std::string& where) {
+connectors::Status seek_text(Replay& replay, const std::string& where) {
   if (where.empty()) {
     replay.seek_index(replay.event_count());
-    return "";
+    return std::nullopt;
   }
   if (where.rfind("seq:", 0) == 0) {
     char* end = nullptr;
     const unsigned long long seq = std::strtoull(where.c_str() + 4, &end, 10);
     if (!end || *end || end == where.c_str() + 4) return "\"" + where + "\" is not seq:N";
     replay.seek_seq(seq);
-    return "";
+    return std::nullopt;
   }
   auto t = twin::parse_clock(where);
   if (!t) return "\"" + where + "\" is not HH:MM:SS or seq:N";
@@ -53,7 +54,7 @@ std::string seek_text(Replay& replay, const std::string& where) {
     return "the recording ends at " + twin::clock_text(replay.end_ms()) + (replay.damaged() ? " (its last good moment)" : "") +
            ", before " + where;
   replay.seek_time(*t);
-  return "";
+  return std::nullopt;
 }
 
 std::string replay_stats_json(const Replay& replay) {
@@ -77,7 +78,7 @@ std::string replay_stats_json(const Replay& replay) {
   return j.dump(2) + "\n";
 }
 
-static std::variant<twin::OperatorCommand, std::string> make_command(const ForkCommandArg& c, const std::vector<twin::SiteSpec>& sites,
+static connectors::Result<twin::OperatorCommand> make_command(const ForkCommandArg& c, const std::vector<twin::SiteSpec>& sites,
                                                                      uint8_t& site) {
   size_t s = 0;
   while (s < sites.size() && sites[s].id != c.site) ++s;
@@ -122,8 +123,8 @@ static std::variant<twin::OperatorCommand, std::string> make_command(const ForkC
 // [SECTION] fork -------------------------------------------------------------------------
 
 static int run_fork(const ReplayArgs& a, Replay& replay) {
-  if (std::string why = seek_text(replay, a.fork_at); !why.empty()) {
-    std::fprintf(stderr, "gatetwin: --fork-at: %s\n", why.c_str());
+  if (auto why = seek_text(replay, a.fork_at)) {
+    std::fprintf(stderr, "gatetwin: --fork-at: %s\n", why->message().c_str());
     return 2;
   }
   twin::SimTime until = replay.end_ms();
@@ -172,8 +173,8 @@ static int run_fork(const ReplayArgs& a, Replay& replay) {
   }
   events += fork.advance_to(until);
   const int64_t fork_session = fork.recorded_session();
-  if (std::string why = fork.close(); !why.empty()) {
-    std::fprintf(stderr, "gatetwin: the fork's recording is incomplete: %s\n", why.c_str());
+  if (auto why = fork.close()) {
+    std::fprintf(stderr, "gatetwin: the fork's recording is incomplete: %s\n", why->message().c_str());
     return 1;
   }
   std::printf("fork ran %llu events to %s%s\n", static_cast<unsigned long long>(events), twin::clock_text(fork.now()).c_str(),
@@ -198,8 +199,8 @@ static int run_fork(const ReplayArgs& a, Replay& replay) {
                  {"exact", fork.exact()}, {"how", fork.how()}, {"recorded_session", fork_session}, {"events", events}};
     j["original_at"] = twin::clock_text(replay.time_ms());
     if (score) j["fork"]["score"] = {{"score", score->score}, {"verdict", score->verdict}};
-    if (std::string why = write_text(a.compare_path, j.dump(2) + "\n"); !why.empty()) {
-      std::fprintf(stderr, "gatetwin: %s\n", why.c_str());
+    if (auto why = write_text(a.compare_path, j.dump(2) + "\n")) {
+      std::fprintf(stderr, "gatetwin: %s\n", why->message().c_str());
       return 1;
     }
   }
@@ -250,12 +251,12 @@ int run_replay_cli(const ReplayArgs& a, ReplayView* view) {
   if (!a.export_csv.empty() || !a.export_plots.empty()) {
     KpiExport ex(replay, static_cast<twin::SimTime>(a.export_every_min * twin::kMinute));
     if (!a.export_csv.empty()) {
-      if (std::string why = ex.write_csv(a.export_csv); !why.empty()) { std::fprintf(stderr, "gatetwin: %s\n", why.c_str()); code = 1; }
+      if (auto why = ex.write_csv(a.export_csv)) { std::fprintf(stderr, "gatetwin: %s\n", why->message().c_str()); code = 1; }
       else std::fprintf(stderr, "gatetwin: KPIs every %.0f min (%zu samples) written to %s\n", ex.every_ms() / 60000.0, ex.samples().size(), a.export_csv.c_str());
     }
     if (!a.export_plots.empty()) {
       std::vector<std::string> files;
-      if (std::string why = ex.write_plots(a.export_plots, &files); !why.empty()) { std::fprintf(stderr, "gatetwin: %s\n", why.c_str()); code = 1; }
+      if (auto why = ex.write_plots(a.export_plots, &files)) { std::fprintf(stderr, "gatetwin: %s\n", why->message().c_str()); code = 1; }
       for (const auto& f : files) std::fprintf(stderr, "gatetwin: plot written to %s\n", f.c_str());
     }
   }
@@ -284,15 +285,15 @@ int run_replay_cli(const ReplayArgs& a, ReplayView* view) {
       char name[64];
       std::snprintf(name, sizeof name, "frame-%04d.png", n);
       const std::string path = (std::filesystem::path(a.frames_dir) / name).string();
-      if (std::string why = view->render(replay.core(), recent, replay.time_ms(), path); !why.empty()) {
-        std::fprintf(stderr, "gatetwin: %s\n", why.c_str());
+      if (auto why = view->render(replay.core(), recent, replay.time_ms(), path)) {
+        std::fprintf(stderr, "gatetwin: %s\n", why->message().c_str());
         return 1;
       }
     }
     std::fprintf(stderr, "gatetwin: %d frames %s-%s written to %s\n", n, a.frames_from.c_str(), a.frames_to.c_str(), a.frames_dir.c_str());
   }
-  if (std::string why = seek_text(replay, a.seek); !why.empty()) {
-    std::fprintf(stderr, "gatetwin: --seek: %s\n", why.c_str());
+  if (auto why = seek_text(replay, a.seek)) {
+    std::fprintf(stderr, "gatetwin: --seek: %s\n", why->message().c_str());
     return 2;
   }
   std::printf("at %s%s (seq %llu, %zu of %zu events): state hash %s\n", twin::clock_text(replay.time_ms()).c_str(),
@@ -300,22 +301,22 @@ int run_replay_cli(const ReplayArgs& a, ReplayView* view) {
               static_cast<unsigned long long>(replay.seq()), replay.position(), replay.event_count(),
               connectors::hash_hex(replay.core().state_hash()).c_str());
   if (!a.add_bookmark.empty()) {
-    if (std::string why = replay.add_bookmark(a.add_bookmark); !why.empty()) {
-      std::fprintf(stderr, "gatetwin: %s\n", why.c_str());
+    if (auto why = replay.add_bookmark(a.add_bookmark)) {
+      std::fprintf(stderr, "gatetwin: %s\n", why->message().c_str());
       return 1;
     }
     std::printf("bookmark \"%s\" stored at %s (seq %llu) in %s\n", a.add_bookmark.c_str(), twin::clock_text(replay.time_ms()).c_str(),
                 static_cast<unsigned long long>(replay.seq()), replay.path().c_str());
   }
   if (!a.stats_path.empty()) {
-    if (std::string why = write_text(a.stats_path, replay_stats_json(replay)); !why.empty()) {
-      std::fprintf(stderr, "gatetwin: %s\n", why.c_str());
+    if (auto why = write_text(a.stats_path, replay_stats_json(replay))) {
+      std::fprintf(stderr, "gatetwin: %s\n", why->message().c_str());
       return 1;
     }
   }
   if (!a.screenshot_path.empty()) {
-    if (std::string why = view->render(replay.core(), {}, replay.time_ms(), a.screenshot_path); !why.empty()) {
-      std::fprintf(stderr, "gatetwin: %s\n", why.c_str());
+    if (auto why = view->render(replay.core(), {}, replay.time_ms(), a.screenshot_path)) {
+      std::fprintf(stderr, "gatetwin: %s\n", why->message().c_str());
       return 1;
     }
     std::fprintf(stderr, "gatetwin: screenshot at %s written to %s\n", twin::clock_text(replay.time_ms()).c_str(), a.screenshot_path.c_str());
@@ -371,8 +372,8 @@ int run_scenario_cli(const ReplayArgs& a) {
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (writer) {
     writer->snapshot(run.core(), run.now());
-    if (std::string why = writer->close(); !why.empty()) {
-      std::fprintf(stderr, "gatetwin: the recording is incomplete: %s\n", why.c_str());
+    if (auto why = writer->close()) {
+      std::fprintf(stderr, "gatetwin: the recording is incomplete: %s\n", why->message().c_str());
       return 1;
     }
   }
@@ -401,8 +402,8 @@ int run_scenario_cli(const ReplayArgs& a) {
     j["kpis"] = nlohmann::json::array();
     for (const auto& k : score.kpis)
       j["kpis"].push_back({{"id", k.id}, {"session", k.session}, {"baseline", k.baseline}, {"improvement", k.improvement}, {"score", k.score}});
-    if (std::string why = write_text(a.score_path, j.dump(2) + "\n"); !why.empty()) {
-      std::fprintf(stderr, "gatetwin: %s\n", why.c_str());
+    if (auto why = write_text(a.score_path, j.dump(2) + "\n")) {
+      std::fprintf(stderr, "gatetwin: %s\n", why->message().c_str());
       return 1;
     }
   }

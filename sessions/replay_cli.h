@@ -3,6 +3,7 @@
 // and compare; run a scenario to its end, record it and score it. Prints what it did;
 // every failure is a message a person can act on and a non-zero exit code.
 #pragma once
+#include "connectors/result.h"
 #include "sessions/replay_args.h"
 #include "sessions/replay_view.h"
 
@@ -15,8 +16,8 @@ class Replay;
 int run_replay_cli(const ReplayArgs& args, ReplayView* view);
 int run_scenario_cli(const ReplayArgs& args);
 
-// "HH:MM:SS" or "seq:N" applied to the replay; an error message or "".
-std::string seek_text(Replay& replay, const std::string& where);
+// "HH:MM:SS" or "seq:N" applied to the replay; what went wrong, or nothing.
+connectors::Status seek_text(Replay& replay, const std::string& where);
 // The state at the replay's cursor as the --stats JSON.
 std::string replay_stats_json(const Replay& replay);
 

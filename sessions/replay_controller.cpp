@@ -36,60 +36,61 @@ void ReplayController::update(double wall_s) {
   ++version_;
 }
 
-std::string ReplayController::seek_time(twin::SimTime t) {
+connectors::Status ReplayController::seek_time(twin::SimTime t) {
   if (fork_) return "in a fork time only runs forward: leave the fork to seek";
   replay_->seek_time(t);
   recent_.clear();
   ++version_;
-  return "";
+  return std::nullopt;
 }
 
-std::string ReplayController::step(int direction) {
+connectors::Status ReplayController::step(int direction) {
   if (fork_) return "in a fork time only runs forward: leave the fork to step";
   recent_.clear();
   const bool moved = direction > 0 ? replay_->step() : replay_->step_back();
   if (direction > 0) recent_ = replay_->recent_decisions();
   ++version_;
-  return moved ? "" : "at the end of the recording";
+  if (moved) return std::nullopt;
+  return connectors::Failure{"at the end of the recording"};
 }
 
-std::string ReplayController::jump_bookmark(int direction) {
+connectors::Status ReplayController::jump_bookmark(int direction) {
   if (fork_) return "leave the fork to jump";
   auto b = direction > 0 ? replay_->next_bookmark() : replay_->previous_bookmark();
-  if (!b) return direction > 0 ? "no bookmark after this moment" : "no bookmark before this moment";
+  if (!b) return connectors::Failure{direction > 0 ? "no bookmark after this moment" : "no bookmark before this moment"};
   replay_->seek_to(*b);
   recent_.clear();
   ++version_;
-  return "";
+  return std::nullopt;
 }
 
-std::string ReplayController::seek_bookmark(const Bookmark& b) {
+connectors::Status ReplayController::seek_bookmark(const Bookmark& b) {
   if (fork_) return "leave the fork to jump";
   replay_->seek_to(b);
   recent_.clear();
   ++version_;
-  return "";
+  return std::nullopt;
 }
 
-std::string ReplayController::add_bookmark(const std::string& note) {
+connectors::Status ReplayController::add_bookmark(const std::string& note) {
   if (fork_) return "bookmarks mark the recording: leave the fork first";
   return replay_->add_bookmark(note);
 }
 
-std::string ReplayController::take_over() {
+connectors::Status ReplayController::take_over() {
   if (fork_) return "already forked";
   auto f = ForkRun::start(*replay_, fork_options_);
   if (auto* e = std::get_if<connectors::Failure>(&f)) return e->message();
   fork_ = std::move(std::get<std::unique_ptr<ForkRun>>(f));
   ++version_;
-  return "";
+  return std::nullopt;
 }
 
-std::string ReplayController::command(uint8_t site, const twin::OperatorCommand& command) {
+connectors::Status ReplayController::command(uint8_t site, const twin::OperatorCommand& command) {
   if (!fork_) return "this is a replay: take over (fork) to give commands";
   if (site >= fork_->core().sites().size()) return "no such site";
   fork_->command(site, command);
-  return "";
+  return std::nullopt;
 }
 
 std::optional<SessionCompare> ReplayController::compare() {
@@ -99,9 +100,9 @@ std::optional<SessionCompare> ReplayController::compare() {
   return SessionCompare(replay_->core(), fork_->core(), fork_->now(), "original", "fork");
 }
 
-std::string ReplayController::leave_fork() {
-  if (!fork_) return "";
-  std::string why = fork_->close();
+connectors::Status ReplayController::leave_fork() {
+  if (!fork_) return std::nullopt;
+  connectors::Status why = fork_->close();
   const twin::SimTime t = fork_->fork_ms();
   fork_.reset();
   replay_->seek_time(t);

@@ -5,6 +5,7 @@
 // The app draws shown() and calls these from its buttons; the tests call them directly.
 // No clock: the caller passes the wall time that passed.
 #pragma once
+#include "connectors/result.h"
 #include "sessions/fork_run.h"
 #include "sessions/replay.h"
 #include "sessions/session_compare.h"
@@ -39,20 +40,20 @@ class ReplayController {
   // Advances by wall_s x speed when playing (the replay, or the fork).
   void update(double wall_s);
   // Replay only (refused in a fork: "" when done, else why).
-  std::string seek_time(twin::SimTime t);
-  std::string step(int direction);          // +1 / -1 events
-  std::string jump_bookmark(int direction); // +1 next / -1 previous
-  std::string seek_bookmark(const Bookmark& b);
-  std::string add_bookmark(const std::string& note);
+  connectors::Status seek_time(twin::SimTime t);
+  connectors::Status step(int direction);          // +1 / -1 events
+  connectors::Status jump_bookmark(int direction); // +1 next / -1 previous
+  connectors::Status seek_bookmark(const Bookmark& b);
+  connectors::Status add_bookmark(const std::string& note);
 
-  // Takes over at the cursor; an error message or "". Recorded when fork_options say so.
-  std::string take_over();
+  // Takes over at the cursor; what went wrong, or nothing. Recorded when fork_options say so.
+  connectors::Status take_over();
   // A trainee's command in the fork, at its current time; refused before take_over.
-  std::string command(uint8_t site, const twin::OperatorCommand& command);
+  connectors::Status command(uint8_t site, const twin::OperatorCommand& command);
   // The fork against the original at the fork's current moment (empty before take_over).
   std::optional<SessionCompare> compare();
   // Ends the fork (its recording is closed) and returns to the replay at the fork's moment.
-  std::string leave_fork();
+  connectors::Status leave_fork();
 
  private:
   std::unique_ptr<Replay> replay_;

@@ -3,6 +3,7 @@
 // (tools/gatetwin/replay_app); without the engine there is none and --screenshot / --frames
 // are refused. Interface only.
 #pragma once
+#include "connectors/result.h"
 #include "twin/core.h"
 #include "twin/decision.h"
 
@@ -14,8 +15,8 @@ class ReplayView {
  public:
   virtual ~ReplayView() = default;
   // Draws `core` as the control room shows it at `time_ms` (recent: decisions for the alert
-  // log since the last call) and saves a PNG; an error message or "".
-  virtual std::string render(const twin::Core& core, const twin::Decisions& recent, twin::SimTime time_ms,
+  // log since the last call) and saves a PNG; what went wrong, or nothing.
+  virtual connectors::Status render(const twin::Core& core, const twin::Decisions& recent, twin::SimTime time_ms,
                              const std::string& png_path) = 0;
 };
 

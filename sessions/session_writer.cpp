@@ -38,12 +38,12 @@ void SessionWriter::snapshot(const twin::Core& core, twin::SimTime elapsed_ms) {
   }
 }
 
-std::string SessionWriter::close() {
-  if (closed_) return "";
+connectors::Status SessionWriter::close() {
+  if (closed_) return std::nullopt;
   closed_ = true;
   auto s = recorder_->close();
   if (auto* e = std::get_if<connectors::StoreError>(&s)) return e->message();
-  return "";
+  return std::nullopt;
 }
 
 }  // namespace sessions

@@ -26,8 +26,8 @@ class SessionWriter {
   void append(const twin::Event& e, const twin::Decisions& d, const twin::Core& core);
   // A snapshot now (the end of a run). elapsed: the span the KPIs cover.
   void snapshot(const twin::Core& core, twin::SimTime elapsed_ms);
-  // Commits everything and ends the session; an error message or "".
-  std::string close();
+  // Commits everything and ends the session; what went wrong, or nothing.
+  connectors::Status close();
   int64_t session() const { return recorder_->session(); }
   uint64_t events() const { return events_; }
 

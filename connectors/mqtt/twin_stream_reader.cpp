@@ -26,7 +26,7 @@ void TwinStreamReader::start() { follower_->start(); }
 
 void TwinStreamReader::stop() { follower_->stop(); }
 
-std::string TwinStreamReader::wait_for_twin(std::chrono::milliseconds timeout) {
+Status TwinStreamReader::wait_for_twin(std::chrono::milliseconds timeout) {
   const auto until = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     const StreamFollowerStats s = follower_->stats();
@@ -35,7 +35,7 @@ std::string TwinStreamReader::wait_for_twin(std::chrono::milliseconds timeout) {
         return "the twin has already folded " + std::to_string(s.head_seq) +
                " events, which a closed loop cannot catch up: start gatesim --closed-loop before the twin folds "
                "anything (restart the twin)";
-      return "";
+      return std::nullopt;
     }
     if (std::chrono::steady_clock::now() >= until) {
       return "no live twin heard on " + std::string(s.client.connects ? "the broker" : "the broker (not connected)") +

@@ -5,6 +5,7 @@
 // folded events, or the broker lost some), and when the twin stopped or restarted. It
 // must not publish, apply events or run a core.
 #pragma once
+#include "connectors/result.h"
 #include "connectors/mqtt/ingest_queue.h"
 #include "connectors/mqtt/stream_follower.h"
 #include "twin/event.h"
@@ -36,10 +37,10 @@ class TwinStreamReader {
   ~TwinStreamReader();  // stop()
 
   void start();
-  // Waits until a live twin's head ("up") is heard. An error message (empty: fine) when
-  // none is heard within timeout, or when that twin has already folded events (then this
-  // reader, which has no recording to catch up from, could never fold them).
-  std::string wait_for_twin(std::chrono::milliseconds timeout);
+  // Waits until a live twin's head ("up") is heard. A failure when none is heard within
+  // timeout, or when that twin has already folded events (then this reader, which has no
+  // recording to catch up from, could never fold them).
+  Status wait_for_twin(std::chrono::milliseconds timeout);
   // The twin's next applied event, waiting up to `wait`.
   StreamReadResult next(std::chrono::milliseconds wait);
   void stop();

@@ -12,7 +12,7 @@ OffscreenReplayView::~OffscreenReplayView() {
   renderer_.reset();
 }
 
-std::string OffscreenReplayView::render(const twin::Core& core, const twin::Decisions& recent, twin::SimTime,
+connectors::Status OffscreenReplayView::render(const twin::Core& core, const twin::Decisions& recent, twin::SimTime,
                                         const std::string& png_path) {
   if (!renderer_) {
     engine::RendererConfig rc;
@@ -22,7 +22,7 @@ std::string OffscreenReplayView::render(const twin::Core& core, const twin::Deci
     try {
       renderer_ = std::make_unique<engine::Renderer>(rc);
     } catch (const std::exception& e) {
-      return std::string("cannot render offscreen: ") + e.what();
+      return connectors::Failure{std::string("cannot render offscreen: ") + e.what()};
     }
     room_ = std::make_unique<ReplayRoom>(sites_, *renderer_, replay_room_options(view_, epoch_utc_ms_));
   }
@@ -30,8 +30,8 @@ std::string OffscreenReplayView::render(const twin::Core& core, const twin::Deci
   // A few frames, so that ImGui lays its windows out; the state is the same in each.
   for (int i = 0; i < 3; ++i) room_->room().frame(wall_ms_ += 16);
   renderer_->finish();
-  if (!renderer_->saveScreenshot(png_path)) return "cannot write the screenshot " + png_path;
-  return "";
+  if (!renderer_->saveScreenshot(png_path)) return connectors::Failure{"cannot write the screenshot " + png_path};
+  return std::nullopt;
 }
 
 }  // namespace controlroom

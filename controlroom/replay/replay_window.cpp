@@ -33,8 +33,8 @@ bool ReplayWindow::frame(int64_t wall_ms) {
   }
   for (auto& m : room_.take_commands())
     if (auto* cmd = std::get_if<twin::OperatorCommand>(&m.body)) {
-      std::string why = controller_.command(m.site, *cmd);
-      ui_.status = why.empty() ? std::string("command ") + twin::to_string(cmd->command.kind) + " given to the fork" : why;
+      const connectors::Status why = controller_.command(m.site, *cmd);
+      ui_.status = why ? why->message() : std::string("command ") + twin::to_string(cmd->command.kind) + " given to the fork";
     }
   return room_.room().frame(wall_ms);
 }
@@ -68,8 +68,8 @@ int run_replay_main(int argc, char** argv) {
   }
   auto replay = std::move(std::get<std::unique_ptr<Replay>>(opened));
   if (replay->damaged()) std::fprintf(stderr, "gatetwin: warning: %s\n", replay->warning().c_str());
-  if (std::string why = seek_text(*replay, args->seek.empty() ? "00:00:00" : args->seek); !why.empty()) {
-    std::fprintf(stderr, "gatetwin: --seek: %s\n", why.c_str());
+  if (auto why = seek_text(*replay, args->seek.empty() ? "00:00:00" : args->seek)) {
+    std::fprintf(stderr, "gatetwin: --seek: %s\n", why->message().c_str());
     return 2;
   }
   ForkOptions fo;
@@ -96,7 +96,7 @@ int run_replay_main(int argc, char** argv) {
     }
     renderer->finish();
   }
-  if (std::string why = controller.leave_fork(); !why.empty()) std::fprintf(stderr, "gatetwin: %s\n", why.c_str());
+  if (auto why = controller.leave_fork()) std::fprintf(stderr, "gatetwin: %s\n", why->message().c_str());
   return 0;
 }
 

@@ -50,7 +50,8 @@ void timeline_panel(float x, float y, float w, float h, ReplayController& c, Tim
   ImGui::SetNextWindowPos(ImVec2(x, y));
   ImGui::SetNextWindowSize(ImVec2(w, h));
   ImGui::Begin("##timeline", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove);
-  auto result = [&](const std::string& why) { ui.status = why; };
+  auto result = [&](const connectors::Status& why) { ui.status = why ? why->message() : std::string(); };
+  auto said = [&](const std::string& text) { ui.status = text; };
   // Transport.
   if (ImGui::Button(c.playing() ? "Pause" : "Play")) c.set_playing(!c.playing());
   ImGui::SameLine();
@@ -104,15 +105,15 @@ void timeline_panel(float x, float y, float w, float h, ReplayController& c, Tim
   ImGui::InputTextWithHint("##note", "note for this moment", ui.note, sizeof ui.note);
   ImGui::SameLine();
   if (ImGui::Button("Bookmark")) {
-    std::string why = c.add_bookmark(ui.note);
-    result(why.empty() ? "bookmark stored in " + r.path() : why);
-    if (why.empty()) ui.note[0] = 0;
+    const connectors::Status why = c.add_bookmark(ui.note);
+    said(why ? why->message() : "bookmark stored in " + r.path());
+    if (!why) ui.note[0] = 0;
   }
   ImGui::SameLine();
   if (!c.forked()) {
     if (ImGui::Button("Take over (fork)")) {
-      std::string why = c.take_over();
-      result(why.empty() ? "forked at " + twin::clock_text(c.shown_ms()) + ": your commands now drive the twin" : why);
+      const connectors::Status why = c.take_over();
+      said(why ? why->message() : "forked at " + twin::clock_text(c.shown_ms()) + ": your commands now drive the twin");
       ui.compare.reset();
     }
   } else if (ImGui::Button("Leave fork")) {

@@ -37,7 +37,7 @@ TEST_CASE("replay window: play, take over, a console command drives the fork, co
     REQUIRE(std::holds_alternative<std::unique_ptr<SessionWriter>>(w));
     auto& writer = std::get<std::unique_ptr<SessionWriter>>(w);
     twin::run_until(core, *sim, 3 * twin::kHour, [&](const twin::Event& e, const twin::Decisions& d) { writer->append(e, d, core); });
-    REQUIRE(writer->close().empty());
+    REQUIRE_FALSE(writer->close().has_value());
   }
   ReplayOptions ro;
   ro.sites_dir = sites_dir;
@@ -48,7 +48,7 @@ TEST_CASE("replay window: play, take over, a console command drives the fork, co
   engine::Renderer renderer(enginetest::testConfig(1280, 720));
   ReplayWindow win(c, renderer, "both");
   REQUIRE(win.frame(0));
-  REQUIRE(c.seek_time(2 * twin::kHour).empty());
+  REQUIRE_FALSE(c.seek_time(2 * twin::kHour).has_value());
   c.set_speed(60);
   c.set_playing(true);
   REQUIRE(win.frame(16));
@@ -76,10 +76,10 @@ TEST_CASE("replay window: play, take over, a console command drives the fork, co
   }
 
   // Forward, then back: the KPI panel starts over at the earlier moment (saved for a look).
-  REQUIRE(c.seek_time(2 * twin::kHour + 30 * twin::kMinute).empty());
+  REQUIRE_FALSE(c.seek_time(2 * twin::kHour + 30 * twin::kMinute).has_value());
   REQUIRE(win.frame(1100));
   c.set_playing(false);
-  REQUIRE(c.seek_time(1 * twin::kHour).empty());
+  REQUIRE_FALSE(c.seek_time(1 * twin::kHour).has_value());
   REQUIRE(win.frame(1200));
   REQUIRE(win.frame(1300));
   renderer.finish();
@@ -87,11 +87,11 @@ TEST_CASE("replay window: play, take over, a console command drives the fork, co
   const twin::SiteKpis back = twin::compute_kpis(c.replay().core(), 0, twin::kHour);
   std::printf("replay_window_back.png: %s cleared %lld / %lld at 01:00:00\n", back.site.c_str(),
               static_cast<long long>(back.cleared[0]), static_cast<long long>(back.cleared[1]));
-  REQUIRE(c.seek_time(2 * twin::kHour + 60'960).empty());
+  REQUIRE_FALSE(c.seek_time(2 * twin::kHour + 60'960).has_value());
   c.set_playing(true);
   REQUIRE(win.frame(1316));
 
-  REQUIRE(c.take_over().empty());
+  REQUIRE_FALSE(c.take_over().has_value());
   twin::OperatorCommand close;
   close.actor = "trainee";
   close.role = twin::Role::Supervisor;
@@ -113,7 +113,7 @@ TEST_CASE("replay window: play, take over, a console command drives the fork, co
   renderer.finish();
   const std::string png = std::string(GATETWIN_BINARY_DIR) + "/replay_window.png";
   CHECK(renderer.saveScreenshot(png));
-  CHECK(c.leave_fork().empty());
+  CHECK_FALSE(c.leave_fork().has_value());
   std::error_code ec;
   fs::remove_all(dir, ec);
 }

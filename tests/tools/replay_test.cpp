@@ -95,7 +95,7 @@ LiveRun record_run(const fs::path& file, twin::SimTime end_ms, std::optional<std
   run.events += twin::run_until(core, *sim, end_ms, after);
   writer->snapshot(core, end_ms);
   run.session = writer->session();
-  REQUIRE(writer->close().empty());
+  REQUIRE_FALSE(writer->close().has_value());
   run.final_hash = core.state_hash();
   return run;
 }
@@ -195,7 +195,7 @@ TEST_CASE("a fork with the original's commands reproduces it; another command di
   same->advance_to(end);
   CHECK(same->core().state_hash() == original.final_hash);
   const int64_t same_session = same->recorded_session();
-  REQUIRE(same->close().empty());
+  REQUIRE_FALSE(same->close().has_value());
 
   auto other_r = ForkRun::start(*replay, fo);
   if (auto* e = std::get_if<connectors::Failure>(&other_r)) FAIL(e->message());
@@ -205,7 +205,7 @@ TEST_CASE("a fork with the original's commands reproduces it; another command di
   other->advance_to(end);
   CHECK(other->core().state_hash() != original.final_hash);
   const int64_t other_session = other->recorded_session();
-  REQUIRE(other->close().empty());
+  REQUIRE_FALSE(other->close().has_value());
 
   // The comparison with the original at the fork's end says so.
   replay->seek_index(replay->event_count());
@@ -263,7 +263,7 @@ TEST_CASE("a truncated or corrupt recording opens read-only to its last good mom
     CHECK(replay->event_count() < live.events);
     replay->seek_index(replay->event_count());  // the last good moment is the live state there
     CHECK(replay->core().state_hash() == live.hash_after_seq.at(replay->seq()));
-    CHECK_FALSE(replay->add_bookmark("not allowed").empty());
+    CHECK(replay->add_bookmark("not allowed").has_value());
     replay.reset();
     CHECK(file_bytes(cut) == before);
     CHECK_FALSE(fs::exists(cut.string() + "-journal"));
@@ -333,7 +333,7 @@ TEST_CASE("bookmarks: alerts and commands found while loading; a trainer's note 
     CHECK(replay->seq() == next->seq);
     CHECK(replay->core().state().commands.size() == 1);
     replay->seek_time(3 * twin::kHour);
-    REQUIRE(replay->add_bookmark("queue builds after the lane closed").empty());
+    REQUIRE_FALSE(replay->add_bookmark("queue builds after the lane closed").has_value());
     CHECK(replay->previous_bookmark(Bookmark::Kind::Command)->seq == next->seq);
   }
   CHECK(file_bytes(dir / "day.db") != before);
@@ -354,22 +354,22 @@ TEST_CASE("the timeline's controller: play, step, bookmarks, take over, trainee 
   const fs::path dir = temp_dir("controller");
   const LiveRun live = record_run(dir / "day.db", 4 * twin::kHour, std::make_pair(1 * twin::kHour, close_lane(2)));
   ReplayController c(open_replay(dir / "day.db"), ForkOptions{(dir / "forks.db").string(), sites_dir()});
-  CHECK_FALSE(c.command(0, close_lane(0)).empty());   // a replay takes no command
+  CHECK(c.command(0, close_lane(0)).has_value());   // a replay takes no command
   CHECK(c.compare() == std::nullopt);
-  CHECK(c.seek_time(2 * twin::kHour).empty());
+  CHECK_FALSE(c.seek_time(2 * twin::kHour).has_value());
   c.set_speed(600);
   c.set_playing(true);
   c.update(0.5);                                       // 300 simulated seconds
   CHECK(c.shown_ms() == 2 * twin::kHour + 300'000);
   CHECK(c.shown().state_hash() == live.hash_after_seq.at(c.replay().seq()));
-  CHECK(c.jump_bookmark(-1).empty());                  // back to the recorded command
+  CHECK_FALSE(c.jump_bookmark(-1).has_value());                  // back to the recorded command
   CHECK(c.shown().state().commands.size() == 1);
-  CHECK(c.step(+1).empty());
+  CHECK_FALSE(c.step(+1).has_value());
   CHECK(c.shown().state_hash() == live.hash_after_seq.at(c.replay().seq()));
-  CHECK(c.seek_time(2 * twin::kHour).empty());
-  REQUIRE(c.take_over().empty());
-  CHECK_FALSE(c.seek_time(0).empty());                 // a fork only runs forward
-  REQUIRE(c.command(0, close_lane(0)).empty());
+  CHECK_FALSE(c.seek_time(2 * twin::kHour).has_value());
+  REQUIRE_FALSE(c.take_over().has_value());
+  CHECK(c.seek_time(0).has_value());                 // a fork only runs forward
+  REQUIRE_FALSE(c.command(0, close_lane(0)).has_value());
   c.update(1.0);                                       // 600 simulated seconds at x600
   CHECK(c.shown_ms() == 2 * twin::kHour + 600'000);
   REQUIRE(c.shown().state().commands.size() == 2);
@@ -379,7 +379,7 @@ TEST_CASE("the timeline's controller: play, step, bookmarks, take over, trainee 
   REQUIRE(cmp);
   CHECK_FALSE(cmp->identical());
   CHECK(c.replay().time_ms() == c.shown_ms());          // the original at the same moment
-  CHECK(c.leave_fork().empty());
+  CHECK_FALSE(c.leave_fork().has_value());
   CHECK(c.replay().time_ms() == 2 * twin::kHour);
 }
 
@@ -396,7 +396,7 @@ TEST_CASE("a fork of a live recording (no seed to re-run) goes on from the repla
     REQUIRE(std::holds_alternative<std::unique_ptr<SessionWriter>>(w));
     auto& writer = std::get<std::unique_ptr<SessionWriter>>(w);
     twin::run_until(core, *sim, 3 * twin::kHour, [&](const twin::Event& e, const twin::Decisions& d) { writer->append(e, d, core); });
-    REQUIRE(writer->close().empty());
+    REQUIRE_FALSE(writer->close().has_value());
   }
   auto replay = open_replay(dir / "live.db");
   CHECK_FALSE(replay->sim_config().has_value());
@@ -418,7 +418,7 @@ TEST_CASE("a fork of a live recording (no seed to re-run) goes on from the repla
   for (const auto& [why, n] : fork->core().state().ignored_by_reason) ignored_after += n;
   CHECK(ignored_after == ignored_at_fork);
   const int64_t s = fork->recorded_session();
-  REQUIRE(fork->close().empty());
+  REQUIRE_FALSE(fork->close().has_value());
   auto again = open_replay(dir / "fork.db", s);
   again->seek_index(again->event_count());
   CHECK(again->core().state_hash() == fork->core().state_hash());
@@ -441,7 +441,7 @@ TEST_CASE("a live recording replays with the gate's date and local time; a simul
     REQUIRE(std::holds_alternative<std::unique_ptr<SessionWriter>>(w));
     auto& writer = std::get<std::unique_ptr<SessionWriter>>(w);
     twin::run_until(core, *sim, 2 * twin::kHour, [&](const twin::Event& e, const twin::Decisions& d) { writer->append(e, d, core); });
-    REQUIRE(writer->close().empty());
+    REQUIRE_FALSE(writer->close().has_value());
   }
   auto live = open_replay(dir / "live.db");
   REQUIRE(live->epoch_utc_ms() == epoch);

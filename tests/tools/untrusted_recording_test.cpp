@@ -39,7 +39,7 @@ void write_ticks(const fs::path& file, const std::vector<std::pair<uint64_t, twi
   REQUIRE(std::holds_alternative<std::unique_ptr<SessionWriter>>(w));
   auto& writer = std::get<std::unique_ptr<SessionWriter>>(w);
   for (auto [seq, t] : ticks) writer->append(twin::Event{seq, t, 0, twin::ClockTick{}}, {}, core);
-  REQUIRE(writer->close().empty());
+  REQUIRE_FALSE(writer->close().has_value());
 }
 
 connectors::Result<std::unique_ptr<Replay>> open(const fs::path& file) {

@@ -133,8 +133,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "gatesim: %s\n", line.c_str());
     });
     reader->start();
-    if (std::string why = reader->wait_for_twin(std::chrono::seconds(10)); !why.empty()) {
-      std::fprintf(stderr, "gatesim: --closed-loop: %s\n", why.c_str());
+    if (auto why = reader->wait_for_twin(std::chrono::seconds(10))) {
+      std::fprintf(stderr, "gatesim: --closed-loop: %s\n", why->message().c_str());
       return 5;
     }
     std::signal(SIGINT, [](int) { g_stop = true; });
@@ -234,8 +234,8 @@ int main(int argc, char** argv) {
   }
   if (recording) {
     recording->snapshot(core, end);
-    if (std::string why = recording->close(); !why.empty()) {
-      std::fprintf(stderr, "gatesim: the recording is incomplete: %s\n", why.c_str());
+    if (auto why = recording->close()) {
+      std::fprintf(stderr, "gatesim: the recording is incomplete: %s\n", why->message().c_str());
       return 1;
     }
     std::fprintf(stderr, "gatesim: recorded %llu events as session %lld in %s\n", static_cast<unsigned long long>(recording->events()),
