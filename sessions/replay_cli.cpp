@@ -105,7 +105,7 @@ static std::variant<twin::OperatorCommand, std::string> make_command(const ForkC
       break;
     }
     case K::HoldVehicle: case K::ReleaseVehicle: case K::ForceInspection:
-      oc.command.shipment = static_cast<uint32_t>(std::strtoul(c.target.c_str(), nullptr, 10));
+      oc.command.shipment = twin::ShipmentId{static_cast<uint32_t>(std::strtoul(c.target.c_str(), nullptr, 10))};
       break;
     case K::PrioritiseGoods: {
       auto g = index_of(sites[s].goods);
