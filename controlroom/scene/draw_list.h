@@ -62,6 +62,10 @@ struct DrawnVehicle {
   bool stale = false;           // its last report is older than twin::kFieldStaleAfterMs
   int64_t report_age_ms = -1;   // -1: never reported
   float off_plan_m = 0;         // > 0: reported away from where the process has it
+
+  // A truck's shipment, as the core's types (index and id above hold their numbers).
+  twin::ShipmentIndex shipment() const { return twin::ShipmentIndex{index}; }
+  twin::ShipmentId shipment_id() const { return twin::ShipmentId{id}; }
 };
 
 struct DrawList {
