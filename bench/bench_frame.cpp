@@ -45,7 +45,7 @@ int bench_frame(int argc, char** argv) {
   const uint8_t harvest_site = static_cast<uint8_t>(sites.size() - 1);
   const uint16_t fruit = static_cast<uint16_t>(std::max(0, sites[harvest_site].goods_index("fruit")));
   for (int i = 0; i < queue_trucks; ++i) {
-    const twin::ShipmentId id = 5000000 + i;
+    const twin::ShipmentId id{static_cast<uint32_t>(5000000 + i)};
     const std::string plate = "HV-" + std::to_string(i), container = "HRVU" + std::to_string(1000000 + i);
     const twin::SimTime t = 10 * twin::kHour - 30 * twin::kMinute + i * 100;
     sim.inject(t, harvest_site, twin::DeclarationFiled{id, twin::Direction::Export, fruit, true, true, plate, container});

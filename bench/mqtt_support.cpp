@@ -79,7 +79,7 @@ std::vector<Entity> vehicles_in_area(const twin::Core& core) {
   for (size_t s = 0; s < w.sites.size(); ++s) {
     for (const twin::Shipment& sh : w.sites[s].shipments)
       if (sh.arrived_ms >= 0 && sh.phase != twin::Phase::Cleared && sh.phase != twin::Phase::Left)
-        v.push_back({static_cast<uint8_t>(s), twin::EntityKind::Truck, sh.id});
+        v.push_back({static_cast<uint8_t>(s), twin::EntityKind::Truck, sh.id.value});
     for (size_t g = 0; g < w.sites[s].fleet.size(); ++g)
       v.push_back({static_cast<uint8_t>(s), twin::EntityKind::GuideVehicle, static_cast<uint32_t>(g)});
   }

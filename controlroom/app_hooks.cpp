@@ -29,7 +29,7 @@ connectors::Result<ControlRoomOptions> control_room_options(const TwinArgs& args
     o.publish_only = true;
     o.console_source += "-" + std::to_string(std::time(nullptr));
   }
-  o.inspect_shipment = args.inspect_shipment;
+  o.inspect_shipment = twin::ShipmentId{args.inspect_shipment};
   o.show_feeds = args.show_feeds;
   if (!args.accounts_path.empty()) {
     auto a = connectors::Accounts::load(args.accounts_path);

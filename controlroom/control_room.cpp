@@ -106,10 +106,11 @@ void ControlRoom::update_staleness(int64_t wall_ms) {
 
 void ControlRoom::select(const PickTarget& t) {
   selected_ = t;
-  selected_shipment_ = 0;
+  selected_shipment_ = {};
   if (t.kind != PickKind::Shipment) return;
   const auto& sites = core_.state().sites;
-  if (t.site < sites.size() && t.index < sites[t.site].shipments.size()) selected_shipment_ = sites[t.site].shipments[t.index].id;
+  if (t.site < sites.size() && sites[t.site].shipments.contains(t.shipment()))
+    selected_shipment_ = sites[t.site].shipments[t.shipment()].id;
   else selected_ = {};
 }
 
@@ -118,7 +119,7 @@ void ControlRoom::follow_selection() {
   const auto& by_id = core_.state().sites[selected_.site].by_id;  // checked by select()
   auto it = by_id.find(selected_shipment_);
   if (it == by_id.end()) selected_ = {};  // retired
-  else selected_.index = it->second;
+  else selected_ = PickTarget::of_shipment(selected_.site, it->second);
 }
 
 void ControlRoom::update(int64_t wall_ms) {
@@ -128,11 +129,11 @@ void ControlRoom::update(int64_t wall_ms) {
   if (ticket_to_seq_.count(form_.ticket)) form_.last_seq = ticket_to_seq_[form_.ticket];
   update_staleness(wall_ms);
   kpis_.sample(core_, core_.state().now_ms, 0);
-  if (options_.inspect_shipment && selected_.kind == PickKind::None)
+  if (options_.inspect_shipment != twin::ShipmentId{} && selected_.kind == PickKind::None)
     for (size_t i = 0; i < core_.sites().size(); ++i) {
       auto it = core_.state().sites[i].by_id.find(options_.inspect_shipment);
       if (it == core_.state().sites[i].by_id.end()) continue;
-      select({PickKind::Shipment, static_cast<uint8_t>(i), it->second, 0});
+      select(PickTarget::of_shipment(static_cast<uint8_t>(i), it->second));
       panel_site_ = static_cast<uint8_t>(i);
     }
 }

@@ -34,7 +34,7 @@ struct ControlRoomOptions {
   std::string console_source = "console";
   bool publish_only = false;         // a follower: commands go to the primary only (docs/control-room.md)
   std::optional<connectors::Accounts> accounts;
-  uint32_t inspect_shipment = 0;      // select this shipment once it is known (--inspect)
+  twin::ShipmentId inspect_shipment;  // select this shipment once it is known (--inspect); 0: none
   bool show_feeds = false;            // the Feeds panel open at start (--feeds)
   OperatorSession login;   // logged in at start (automation: GATETWIN_USER / GATETWIN_PASSWORD)
   std::optional<int64_t> epoch_utc_ms;  // a replayed live recording's session epoch: times as the gate's date
@@ -106,7 +106,7 @@ class ControlRoom {
   OperatorSession session_;
   CommandForm form_;
   PickTarget selected_;
-  twin::ShipmentId selected_shipment_ = 0;  // the id of selected_ when it is a shipment
+  twin::ShipmentId selected_shipment_;  // the id of selected_ when it is a shipment
   uint8_t panel_site_ = 0;
 
   uint64_t console_seq_ = 0;

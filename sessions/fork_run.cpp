@@ -111,7 +111,7 @@ connectors::Status ForkRun::start_live(const Replay& replay, const ForkOptions& 
   world_.options.seed = replay.session().info.seed;
   world_.options.start_ms = fork_ms_;
   // New shipments get ids after every declared id the recording used, retired ones too.
-  world_.options.first_shipment = twin::highest_declared_id(replay.core().state()) + 1;
+  world_.options.first_shipment = twin::ShipmentId{twin::highest_declared_id(replay.core().state()).value + 1};
   for (const auto& s : world_.sites) {
     auto per_day = twin::load_per_day(s, options.live_load);
     if (!per_day) return "the fork's load \"" + options.live_load + "\" is not a load name (baseline, 2027, 2030, xN)";

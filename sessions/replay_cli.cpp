@@ -106,7 +106,7 @@ static connectors::Result<twin::OperatorCommand> make_command(const ForkCommandA
       break;
     }
     case K::HoldVehicle: case K::ReleaseVehicle: case K::ForceInspection:
-      oc.command.shipment = static_cast<uint32_t>(std::strtoul(c.target.c_str(), nullptr, 10));
+      oc.command.shipment = twin::ShipmentId{static_cast<uint32_t>(std::strtoul(c.target.c_str(), nullptr, 10))};
       break;
     case K::PrioritiseGoods: {
       auto g = index_of(sites[s].goods);

@@ -12,7 +12,7 @@ namespace twin::detail {
 
 bool is_terminal(Phase p) { return p == Phase::Cleared || p == Phase::Left || p == Phase::Diverted; }
 
-void set_phase(Ctx& c, uint32_t idx, Phase phase, uint16_t where) {
+void set_phase(Ctx& c, ShipmentIndex idx, Phase phase, uint16_t where) {
   Shipment& sh = c.ship(idx);
   sh.phase = phase;
   sh.history.push_back(PhaseChange{c.now(), phase, where});
@@ -22,7 +22,7 @@ bool needs_quarantine(const Ctx& c, const Shipment& sh) {
   return sh.goods < c.spec.goods.size() && c.spec.goods[sh.goods].needs_quarantine;
 }
 
-static void enqueue_checkpoint(Ctx& c, uint32_t idx, int cp) {
+static void enqueue_checkpoint(Ctx& c, ShipmentIndex idx, int cp) {
   Shipment& sh = c.ship(idx);
   sh.checkpoint = static_cast<uint16_t>(cp);
   sh.queued_since_ms = c.now();
@@ -30,7 +30,7 @@ static void enqueue_checkpoint(Ctx& c, uint32_t idx, int cp) {
   set_phase(c, idx, Phase::QueuedCheckpoint, sh.checkpoint);
 }
 
-static void clear(Ctx& c, uint32_t idx) {
+static void clear(Ctx& c, ShipmentIndex idx) {
   Shipment& sh = c.ship(idx);
   free_yard_slot(c, sh);
   sh.outcome = Outcome::Cleared;
@@ -72,7 +72,7 @@ static int64_t unmanned_wait_estimate(const Ctx& c, Direction d) {
 }
 
 // Puts a shipment on its way across the border: by manned lane or by guide vehicle.
-static void begin_crossing(Ctx& c, uint32_t idx) {
+static void begin_crossing(Ctx& c, ShipmentIndex idx) {
   Shipment& sh = c.ship(idx);
   const Direction d = sh.direction;
   const int64_t manned = manned_wait_estimate(c, d);
@@ -97,9 +97,9 @@ static void begin_crossing(Ctx& c, uint32_t idx) {
   set_phase(c, idx, Phase::QueuedLane);
 }
 
-void advance(Ctx& c, uint32_t idx) {
+void advance(Ctx& c, ShipmentIndex idx) {
   Shipment& sh = c.ship(idx);
-  TWIN_REQUIRE(!is_terminal(sh.phase), "advance() of shipment " + std::to_string(sh.id) + ", which is done");
+  TWIN_REQUIRE(!is_terminal(sh.phase), "advance() of shipment " + to_string(sh.id) + ", which is done");
   sh.checkpoint = kNone16;
   sh.server = kNone16;
   const bool exp = sh.direction == Direction::Export;
@@ -129,7 +129,7 @@ void advance(Ctx& c, uint32_t idx) {
   clear(c, idx);
 }
 
-void divert(Ctx& c, uint32_t idx, Outcome outcome, const std::string& why) {
+void divert(Ctx& c, ShipmentIndex idx, Outcome outcome, const std::string& why) {
   Shipment& sh = c.ship(idx);
   free_yard_slot(c, sh);
   sh.outcome = outcome;
@@ -153,10 +153,9 @@ void divert(Ctx& c, uint32_t idx, Outcome outcome, const std::string& why) {
 
 // --- inputs -----------------------------------------------------------------------
 
-static uint32_t add_shipment(Ctx& c, ShipmentId id) {
-  uint32_t idx = static_cast<uint32_t>(c.s.shipments.size());
-  c.s.shipments.emplace_back();
-  c.s.shipments.back().id = id;
+static ShipmentIndex add_shipment(Ctx& c, ShipmentId id) {
+  const ShipmentIndex idx = c.s.shipments.next_index();
+  c.s.shipments.add().id = id;
   c.s.by_id.emplace(id, idx);
   return idx;
 }
@@ -166,7 +165,7 @@ void on_declaration(Ctx& c, const DeclarationFiled& e) {
   if (e.goods >= c.spec.goods.size()) return c.ignore("declaration: unknown goods class");
   if (e.container.empty()) return c.ignore("declaration: no container number");
   if (c.s.by_container.count(e.container)) return c.ignore("declaration: container already declared");
-  uint32_t idx = add_shipment(c, e.shipment);
+  ShipmentIndex idx = add_shipment(c, e.shipment);
   Shipment& sh = c.ship(idx);
   sh.direction = e.direction;
   sh.goods = e.goods;
@@ -195,7 +194,7 @@ void on_partner_declaration(Ctx& c, const PartnerDeclarationReceived& e) {
 }
 
 void on_vehicle_arrived(Ctx& c, const VehicleArrived& e) {
-  uint32_t idx;
+  ShipmentIndex idx;
   auto it = c.s.by_container.find(e.container);
   if (it != c.s.by_container.end() && c.ship(it->second).direction == e.direction) {
     idx = it->second;
@@ -203,7 +202,7 @@ void on_vehicle_arrived(Ctx& c, const VehicleArrived& e) {
   } else {
     // Nothing declared for this container: the vehicle is known from now on, and the
     // gate-in match will send it out of the smart flow.
-    idx = add_shipment(c, static_cast<ShipmentId>(c.w.undeclared_next++));
+    idx = add_shipment(c, ShipmentId{static_cast<uint32_t>(c.w.undeclared_next++)});
     Shipment& sh = c.ship(idx);
     sh.direction = e.direction;
     sh.unmanned_eligible = false;
@@ -227,16 +226,16 @@ void on_step_completed(Ctx& c, const StepCompleted& e) {
   auto it = c.s.by_id.find(e.shipment);
   if (it == c.s.by_id.end())
     return diverge(c, "step: unknown shipment",
-                   std::string(to_string(e.checkpoint)) + " finished shipment " + std::to_string(e.shipment) + ", which the twin does not know");
-  const uint32_t idx = it->second;
+                   std::string(to_string(e.checkpoint)) + " finished shipment " + to_string(e.shipment) + ", which the twin does not know");
+  const ShipmentIndex idx = it->second;
   Shipment& sh = c.ship(idx);
   if (sh.phase != Phase::AtCheckpoint || c.spec.checkpoints[sh.checkpoint].kind != e.checkpoint)
     return diverge(c, "step: shipment not at that checkpoint",
-                   std::string(to_string(e.checkpoint)) + " finished shipment " + std::to_string(e.shipment) +
+                   std::string(to_string(e.checkpoint)) + " finished shipment " + to_string(e.shipment) +
                        "; the twin has it " + where_core_has(c, sh));
   CheckpointState& cp = c.s.checkpoints[sh.checkpoint];
   CheckpointServer& server = cp.servers[sh.server];
-  TWIN_REQUIRE(server.shipment == idx, "shipment " + std::to_string(sh.id) + " is not on the server it is at");
+  TWIN_REQUIRE(server.shipment == idx, "shipment " + to_string(sh.id) + " is not on the server it is at");
   server.shipment = kNone;
   cp.busy_ms += c.now() - server.busy_since_ms;
   switch (e.checkpoint) {
@@ -277,11 +276,11 @@ void on_handover_completed(Ctx& c, const HandoverCompleted& e) {
   auto it = c.s.by_id.find(e.shipment);
   if (it == c.s.by_id.end())
     return diverge(c, "handover: unknown shipment",
-                   "shipment " + std::to_string(e.shipment) + " crossed a lane; the twin does not know it");
+                   "shipment " + to_string(e.shipment) + " crossed a lane; the twin does not know it");
   Shipment& sh = c.ship(it->second);
   if (sh.phase != Phase::OnLane)
     return diverge(c, "handover: shipment not on a lane",
-                   "shipment " + std::to_string(e.shipment) + " crossed a lane; the twin has it " + where_core_has(c, sh));
+                   "shipment " + to_string(e.shipment) + " crossed a lane; the twin has it " + where_core_has(c, sh));
   LaneState& lane = c.s.lanes[sh.lane];
   lane.on_lane = kNone;
   lane.busy_ms += c.now() - lane.busy_since_ms;
@@ -303,11 +302,11 @@ void on_transfer_completed(Ctx& c, const TransferCompleted& e) {
   auto it = c.s.by_id.find(e.shipment);
   if (it == c.s.by_id.end())
     return diverge(c, "transfer: unknown shipment",
-                   "a container of shipment " + std::to_string(e.shipment) + " was transferred; the twin does not know it");
-  const uint32_t idx = it->second;
+                   "a container of shipment " + to_string(e.shipment) + " was transferred; the twin does not know it");
+  const ShipmentIndex idx = it->second;
   if (c.ship(idx).phase != Phase::Transferring)
     return diverge(c, "transfer: shipment not transferring",
-                   "the container of shipment " + std::to_string(e.shipment) + " was transferred; the twin has it " +
+                   "the container of shipment " + to_string(e.shipment) + " was transferred; the twin has it " +
                        where_core_has(c, c.ship(idx)));
   // The truck has left its container in the transfer yard; a guide vehicle takes it on.
   set_phase(c, idx, Phase::InYard, c.ship(idx).yard);
@@ -319,11 +318,11 @@ void on_vehicle_left(Ctx& c, const VehicleLeft& e) {
   auto it = c.s.by_id.find(e.shipment);
   if (it == c.s.by_id.end())
     return diverge(c, "left: unknown shipment",
-                   "shipment " + std::to_string(e.shipment) + " left the area; the twin does not know it");
+                   "shipment " + to_string(e.shipment) + " left the area; the twin does not know it");
   Shipment& sh = c.ship(it->second);
   if (sh.phase != Phase::Diverted)
     return diverge(c, "left: shipment not diverted",
-                   "shipment " + std::to_string(e.shipment) + " left the area; the twin has it " + where_core_has(c, sh));
+                   "shipment " + to_string(e.shipment) + " left the area; the twin has it " + where_core_has(c, sh));
   free_yard_slot(c, sh);
   set_phase(c, it->second, Phase::Left);
   c.decide(DecisionKind::Exited, sh.id, 0, 0, 0, to_string(sh.outcome));
@@ -332,16 +331,16 @@ void on_vehicle_left(Ctx& c, const VehicleLeft& e) {
 void on_partner_link(Ctx& c, bool up) {
   if (!up) return;
   // The link is back: shipments held for partner data now go on, or out if none came.
-  for (uint32_t idx = 0; idx < c.s.shipments.size(); ++idx) {
+  for (ShipmentIndex idx : c.s.shipments.indices()) {
     Shipment& sh = c.ship(idx);
     if (sh.phase != Phase::WaitingPartnerData || sh.partner_received) continue;
     divert(c, idx, Outcome::Diverted, "no partner declaration");
   }
 }
 
-bool pull_from_queue(Ctx& c, uint32_t idx) {
+bool pull_from_queue(Ctx& c, ShipmentIndex idx) {
   Shipment& sh = c.ship(idx);
-  auto drop = [idx](std::deque<uint32_t>& q) {
+  auto drop = [idx](std::deque<ShipmentIndex>& q) {
     auto it = std::find(q.begin(), q.end(), idx);
     if (it == q.end()) return false;
     q.erase(it);

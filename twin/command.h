@@ -1,6 +1,8 @@
 // Operator commands: what staff may ask of the core, with who asked and why. Pure data;
 // the rules that accept or refuse a command live in command_rules.cpp.
 #pragma once
+#include "twin/ids.h"
+
 #include <cstdint>
 #include <string>
 
@@ -38,7 +40,7 @@ enum class CommandKind : uint8_t {
 struct Command {
   CommandKind kind = CommandKind::OpenLane;
   uint16_t lane = 0;          // lane commands
-  uint32_t shipment = 0;      // vehicle commands
+  ShipmentId shipment;        // vehicle commands
   EquipmentRef equipment;     // equipment commands
   uint16_t goods = 0;         // PrioritiseGoods
 };

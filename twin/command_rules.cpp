@@ -59,7 +59,7 @@ void set_equipment(Ctx& c, const EquipmentRef& eq, bool ok) {
   }
   if (!ok) {
     c.s.counters.alerts++;
-    c.decide(DecisionKind::Alert, 0, eq.index, eq.server, static_cast<int64_t>(eq.kind),
+    c.decide(DecisionKind::Alert, {}, eq.index, eq.server, static_cast<int64_t>(eq.kind),
              equipment_name(c, eq) + " failed");
   }
 }
@@ -84,9 +84,9 @@ static std::string last_lane_refusal(const Ctx& c, uint16_t l) {
          " trucks; only a supervisor may do that";
 }
 
-static const Shipment* active_shipment(const Ctx& c, uint32_t id, std::string& why) {
+static const Shipment* active_shipment(const Ctx& c, ShipmentId id, std::string& why) {
   auto it = c.s.by_id.find(id);
-  if (it == c.s.by_id.end()) { why = "no vehicle with shipment " + std::to_string(id) + " at this site"; return nullptr; }
+  if (it == c.s.by_id.end()) { why = "no vehicle with shipment " + to_string(id) + " at this site"; return nullptr; }
   const Shipment& sh = c.s.shipments[it->second];
   if (is_terminal(sh.phase)) { why = "the vehicle has already left the smart flow"; return nullptr; }
   return &sh;
@@ -187,12 +187,12 @@ static std::string carry_out(Ctx& c, const Command& cmd) {
       return "returned " + c.spec.lanes[cmd.lane].id + " to trucks";
     case CommandKind::HoldVehicle:
       c.ship(c.s.by_id.at(cmd.shipment)).held = true;
-      return "holding shipment " + std::to_string(cmd.shipment);
+      return "holding shipment " + to_string(cmd.shipment);
     case CommandKind::ReleaseVehicle:
       c.ship(c.s.by_id.at(cmd.shipment)).held = false;
-      return "released shipment " + std::to_string(cmd.shipment);
+      return "released shipment " + to_string(cmd.shipment);
     case CommandKind::ForceInspection: {
-      const uint32_t idx = c.s.by_id.at(cmd.shipment);
+      const ShipmentIndex idx = c.s.by_id.at(cmd.shipment);
       Shipment& sh = c.ship(idx);
       sh.forced_inspection = true;
       if (sh.scanned) {
@@ -201,7 +201,7 @@ static std::string carry_out(Ctx& c, const Command& cmd) {
       }
       // Waiting somewhere: re-route now. Being served or carried: re-routed afterwards.
       if (pull_from_queue(c, idx)) advance(c, idx);
-      return "shipment " + std::to_string(cmd.shipment) + " sent to physical inspection";
+      return "shipment " + to_string(cmd.shipment) + " sent to physical inspection";
     }
     case CommandKind::MarkEquipmentFailed:
     case CommandKind::MarkEquipmentRestored: {

@@ -76,7 +76,7 @@ void Core::apply(const Event& e, Decisions& out) {
           world_.partner_link_up = body.up;
           if (!body.up) {
             c.s.counters.alerts++;
-            c.decide(DecisionKind::Alert, 0, 0, 0, 0, "link to partner customs down");
+            c.decide(DecisionKind::Alert, {}, 0, 0, 0, "link to partner customs down");
           }
           for (uint8_t i = 0; i < sites_.size(); ++i) {
             Ctx ci{sites_[i], world_.sites[i], world_, out, i, e.seq};
@@ -89,7 +89,7 @@ void Core::apply(const Event& e, Decisions& out) {
           c.s.yards[body.yard].power_on = body.on;
           if (!body.on) {
             c.s.counters.alerts++;
-            c.decide(DecisionKind::Alert, 0, body.yard, 0, 0, "reefer power lost in " + sites_[e.site].yards[body.yard].id);
+            c.decide(DecisionKind::Alert, {}, body.yard, 0, 0, "reefer power lost in " + sites_[e.site].yards[body.yard].id);
           }
         } else if constexpr (std::is_same_v<T, PositionReport>) {
           on_position(c, body);

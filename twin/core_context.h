@@ -18,8 +18,8 @@ struct Ctx {
   uint64_t seq;
 
   SimTime now() const { return w.now_ms; }
-  Shipment& ship(uint32_t idx) { return s.shipments[idx]; }
-  Decision& decide(DecisionKind kind, ShipmentId shipment = 0, uint16_t resource = 0, uint16_t unit = 0,
+  Shipment& ship(ShipmentIndex idx) { return s.shipments[idx]; }
+  Decision& decide(DecisionKind kind, ShipmentId shipment = {}, uint16_t resource = 0, uint16_t unit = 0,
                    int64_t value = 0, std::string text = {}) {
     out.push_back(Decision{kind, site, shipment, resource, unit, value, seq, w.now_ms, std::move(text)});
     return out.back();
@@ -28,9 +28,9 @@ struct Ctx {
 };
 
 // [clearance_flow.cpp] the path of a shipment through the checkpoints.
-void set_phase(Ctx& c, uint32_t idx, Phase phase, uint16_t where = kNone16);
-void advance(Ctx& c, uint32_t idx);
-void divert(Ctx& c, uint32_t idx, Outcome outcome, const std::string& why);
+void set_phase(Ctx& c, ShipmentIndex idx, Phase phase, uint16_t where = kNone16);
+void advance(Ctx& c, ShipmentIndex idx);
+void divert(Ctx& c, ShipmentIndex idx, Outcome outcome, const std::string& why);
 void on_declaration(Ctx& c, const DeclarationFiled& e);
 void on_partner_declaration(Ctx& c, const PartnerDeclarationReceived& e);
 void on_vehicle_arrived(Ctx& c, const VehicleArrived& e);
@@ -43,7 +43,7 @@ void on_partner_link(Ctx& c, bool up);
 bool needs_quarantine(const Ctx& c, const Shipment& sh);
 bool is_terminal(Phase p);
 // Removes a shipment from whatever waiting queue holds it; true if it was waiting.
-bool pull_from_queue(Ctx& c, uint32_t idx);
+bool pull_from_queue(Ctx& c, ShipmentIndex idx);
 
 // [scheduler.cpp] assignment of checkpoints, lanes, yard slots and guide vehicles.
 void schedule(Ctx& c);
@@ -68,10 +68,10 @@ void diverge(Ctx& c, const std::string& reason, const std::string& said);
 // Where the process has a shipment, in words ("queued at gate-in", "cleared").
 std::string where_core_has(const Ctx& c, const Shipment& sh);
 // Keeps SiteState::by_field_name up to date with a shipment's plate and container.
-void index_field_names(Ctx& c, uint32_t idx);
+void index_field_names(Ctx& c, ShipmentIndex idx);
 // A shipment now known (declared or read at arrival) takes over the track of the
 // undeclared vehicle with its plate / container / id, which stops being undeclared.
-void adopt_undeclared(Ctx& c, uint32_t idx);
+void adopt_undeclared(Ctx& c, ShipmentIndex idx);
 // Undeclared vehicles not reported for kUndeclaredForgetMs are forgotten (at each tick).
 void forget_quiet_undeclared(Ctx& c);
 

@@ -30,7 +30,7 @@ enum class DecisionKind : uint8_t {
 struct Decision {
   DecisionKind kind = DecisionKind::ServiceStarted;
   uint8_t site = 0;
-  ShipmentId shipment = 0;
+  ShipmentId shipment;     // ShipmentId{} (0): none
   uint16_t resource = 0;
   uint16_t unit = 0;
   int64_t value = 0;

@@ -3,6 +3,7 @@
 // defines the event types only; it must not hold any behaviour.
 #pragma once
 #include "twin/command.h"
+#include "twin/ids.h"
 #include "twin/site.h"
 #include "twin/time.h"
 
@@ -14,14 +15,12 @@
 
 namespace twin {
 
-using ShipmentId = uint32_t;  // the declaration number, unique across the world
-
 // The clock advanced; the core samples queues and checks staleness.
 struct ClockTick {};
 
 // Our own declaration, filed through the National Single Window before arrival.
 struct DeclarationFiled {
-  ShipmentId shipment = 0;
+  ShipmentId shipment;
   Direction direction = Direction::Export;
   uint16_t goods = 0;           // goods class index in the site
   bool reefer = false;
@@ -32,7 +31,7 @@ struct DeclarationFiled {
 
 // The partner customs' data for the same shipment (Nanning customs).
 struct PartnerDeclarationReceived {
-  ShipmentId shipment = 0;
+  ShipmentId shipment;
   uint16_t goods = 0;
   std::string plate;
   std::string container;
@@ -47,20 +46,20 @@ struct VehicleArrived {
 
 // A checkpoint finished its work on a shipment.
 struct StepCompleted {
-  ShipmentId shipment = 0;
+  ShipmentId shipment;
   CheckpointKind checkpoint = CheckpointKind::GateIn;
   Channel channel = Channel::None;  // Scanner: the risk channel customs assigned
   bool passed = true;               // Quarantine / Inspection: goods accepted
 };
 
 // A manned lane crossing finished (export: reached the partner; import: entered VN).
-struct HandoverCompleted { ShipmentId shipment = 0; };
+struct HandoverCompleted { ShipmentId shipment; };
 // The partner side confirmed receipt of an export shipment.
-struct PartnerReceiptConfirmed { ShipmentId shipment = 0; };
+struct PartnerReceiptConfirmed { ShipmentId shipment; };
 // A container moved between a truck and a transfer-yard slot.
-struct TransferCompleted { ShipmentId shipment = 0; };
+struct TransferCompleted { ShipmentId shipment; };
 // A diverted or refused vehicle left the smart area.
-struct VehicleLeft { ShipmentId shipment = 0; };
+struct VehicleLeft { ShipmentId shipment; };
 
 // An unmanned guide vehicle finished its current activity (load, unload, one segment).
 struct GuideVehicleStepCompleted { uint16_t vehicle = 0; };

@@ -35,13 +35,13 @@ std::string metres(float m) {
 }
 
 std::string truck_name(const Shipment& sh) {
-  std::string n = "truck " + std::to_string(sh.id);
+  std::string n = "truck " + to_string(sh.id);
   if (!sh.plate.empty()) n += " (" + sh.plate + ")";
   return n;
 }
 
 // The plan/reality check of one truck at its latest report.
-void check_plan(Ctx& c, uint32_t idx) {
+void check_plan(Ctx& c, ShipmentIndex idx) {
   Shipment& sh = c.ship(idx);
   FieldTrack& t = sh.field;
   const ExpectedPlace place = expected_place(c.spec, c.s, sh);
@@ -63,9 +63,13 @@ void check_plan(Ctx& c, uint32_t idx) {
                " from where the process has it (" + place.what() + ")");
 }
 
+// The shipment id a truck's report names it by (if has_id): PositionReport::id holds a
+// shipment id for trucks and a fleet index for guide vehicles.
+ShipmentId truck_id(const PositionReport& e) { return ShipmentId{e.id}; }
+
 FieldVehicle* find_undeclared(Ctx& c, const PositionReport& e) {
   for (FieldVehicle& v : c.s.undeclared) {
-    if (e.has_id && v.has_id && v.id == e.id) return &v;
+    if (e.has_id && v.has_id && v.id == truck_id(e)) return &v;
     if (!e.plate.empty() && v.plate == e.plate) return &v;
     if (!e.container.empty() && v.container == e.container) return &v;
   }
@@ -84,26 +88,26 @@ void sight_undeclared(Ctx& c, const PositionReport& e) {
   v.plate = e.plate;
   v.container = e.container;
   v.has_id = e.has_id;
-  v.id = e.id;
-  v.name = !e.plate.empty() ? e.plate : !e.container.empty() ? e.container : "#" + std::to_string(e.id);
+  v.id = truck_id(e);
+  v.name = !e.plate.empty() ? e.plate : !e.container.empty() ? e.container : "#" + to_string(v.id);
   v.first_seen_ms = c.now();
   move_track(v.track, e, c.now());
   c.s.counters.alerts++;
   c.s.counters.undeclared_sighted++;
-  c.decide(DecisionKind::Alert, 0, 0, 0, 0,
+  c.decide(DecisionKind::Alert, {}, 0, 0, 0,
            "undeclared vehicle " + v.name + " on " + place_name(c.spec, e.position) + ": no declaration or arrival for it");
   c.s.undeclared.push_back(std::move(v));
 }
 
 // The shipment a truck report names: by id; else by container, then plate. kNone when
 // none; `conflict` when the container and the plate name two different shipments.
-uint32_t find_truck(const Ctx& c, const PositionReport& e, bool* conflict) {
+ShipmentIndex find_truck(const Ctx& c, const PositionReport& e, bool* conflict) {
   *conflict = false;
   if (e.has_id) {
-    auto it = c.s.by_id.find(e.id);
+    auto it = c.s.by_id.find(truck_id(e));
     return it == c.s.by_id.end() ? kNone : it->second;
   }
-  uint32_t by_container = kNone, by_plate = kNone;
+  ShipmentIndex by_container = kNone, by_plate = kNone;
   if (!e.container.empty())
     if (auto it = c.s.by_field_name.find("C:" + e.container); it != c.s.by_field_name.end()) by_container = it->second;
   if (!e.plate.empty())
@@ -121,7 +125,7 @@ void on_position(Ctx& c, const PositionReport& e) {
     return;
   }
   bool conflict = false;
-  const uint32_t idx = find_truck(c, e, &conflict);
+  const ShipmentIndex idx = find_truck(c, e, &conflict);
   if (conflict)
     return diverge(c, "position: plate and container name different trucks",
                    "a position names plate " + e.plate + " and container " + e.container +
@@ -131,13 +135,13 @@ void on_position(Ctx& c, const PositionReport& e) {
   check_plan(c, idx);
 }
 
-void index_field_names(Ctx& c, uint32_t idx) {
+void index_field_names(Ctx& c, ShipmentIndex idx) {
   const Shipment& sh = c.ship(idx);
   if (!sh.plate.empty()) c.s.by_field_name["P:" + sh.plate] = idx;
   if (!sh.container.empty()) c.s.by_field_name["C:" + sh.container] = idx;
 }
 
-void adopt_undeclared(Ctx& c, uint32_t idx) {
+void adopt_undeclared(Ctx& c, ShipmentIndex idx) {
   Shipment& sh = c.ship(idx);
   for (size_t i = 0; i < c.s.undeclared.size(); ++i) {
     const FieldVehicle& v = c.s.undeclared[i];
@@ -179,7 +183,7 @@ void diverge(Ctx& c, const std::string& reason, const std::string& said) {
   while (p < n && p <= INT64_MAX / 10) p *= 10;
   if (p != n) return;
   c.s.counters.alerts++;
-  c.decide(DecisionKind::Alert, 0, 0, 0, n,
+  c.decide(DecisionKind::Alert, {}, 0, 0, n,
            "field and twin disagree: " + said + (n > 1 ? " (" + std::to_string(n) + " times so far)" : ""));
 }
 

@@ -17,24 +17,24 @@ std::vector<std::string> Core::check_invariants() const {
     const SiteSpec& spec = sites_[si];
     const SiteState& s = world_.sites[si];
     // Each active shipment is in exactly one place.
-    std::vector<int> seen(s.shipments.size(), 0);
+    ShipmentVector<int> seen(s.shipments.size(), 0);
     for (const auto& cp : s.checkpoints) {
-      for (uint32_t i : cp.queue) seen[i]++;
+      for (ShipmentIndex i : cp.queue) seen[i]++;
       for (const auto& srv : cp.servers) if (srv.shipment != kNone) seen[srv.shipment]++;
     }
     for (size_t l = 0; l < s.lanes.size(); ++l) {
       const LaneState& lane = s.lanes[l];
-      for (uint32_t i : lane.queue) seen[i]++;
+      for (ShipmentIndex i : lane.queue) seen[i]++;
       if (lane.on_lane != kNone) {
         seen[lane.on_lane]++;
         const Shipment& sh = s.shipments[lane.on_lane];
-        if (sh.direction != lane.direction) fail(spec, "truck " + std::to_string(sh.id) + " against the direction of " + spec.lanes[l].id);
+        if (sh.direction != lane.direction) fail(spec, "truck " + to_string(sh.id) + " against the direction of " + spec.lanes[l].id);
         if (spec.lanes[l].kind == LaneKind::Unmanned || lane.reserved_unmanned) fail(spec, "truck on unmanned lane " + spec.lanes[l].id);
       }
       if (!lane.open || lane.barrier_failed || lane.reserved_unmanned) {
         if (!lane.queue.empty()) fail(spec, "trucks queued on unusable lane " + spec.lanes[l].id);
       }
-      for (uint32_t i : lane.queue)
+      for (ShipmentIndex i : lane.queue)
         if (s.shipments[i].direction != lane.direction) fail(spec, "truck queued against the direction of " + spec.lanes[l].id);
       // Block sections: a vehicle is in at most one section, and sections agree with it.
       for (size_t k = 0; k < lane.segment.size(); ++k) {
@@ -50,27 +50,27 @@ std::vector<std::string> Core::check_invariants() const {
         fail(spec, "guide vehicle " + std::to_string(v) + " not in its section");
       if (g.cargo != kNone) seen[g.cargo]++;
     }
-    for (int d = 0; d < 2; ++d) for (uint32_t i : s.lane_waiting[d]) seen[i]++;
-    for (uint32_t i : s.yard_slot_queue) seen[i]++;
-    for (uint32_t i : s.export_yard_waiting) seen[i]++;
-    for (uint32_t i : s.import_partner_waiting) seen[i]++;
+    for (int d = 0; d < 2; ++d) for (ShipmentIndex i : s.lane_waiting[d]) seen[i]++;
+    for (ShipmentIndex i : s.yard_slot_queue) seen[i]++;
+    for (ShipmentIndex i : s.export_yard_waiting) seen[i]++;
+    for (ShipmentIndex i : s.import_partner_waiting) seen[i]++;
     for (size_t y = 0; y < s.yards.size(); ++y) {
       size_t used = 0;
-      for (uint32_t i : s.yards[y].slot) {
+      for (ShipmentIndex i : s.yards[y].slot) {
         if (i == kNone) continue;
         ++used;
         if (s.shipments[i].yard != y) fail(spec, "yard slot holds a shipment that is elsewhere");
       }
       if (used > static_cast<size_t>(spec.yards[y].slots)) fail(spec, "more containers than slots in " + spec.yards[y].id);
     }
-    for (size_t i = 0; i < s.shipments.size(); ++i) {
+    for (ShipmentIndex i : s.shipments.indices()) {
       const Shipment& sh = s.shipments[i];
       const bool placed = sh.phase == Phase::QueuedCheckpoint || sh.phase == Phase::AtCheckpoint ||
                           sh.phase == Phase::QueuedLane || sh.phase == Phase::OnLane || sh.phase == Phase::QueuedYardSlot ||
                           sh.phase == Phase::InYard || sh.phase == Phase::AtPartnerYard || sh.phase == Phase::OnGuideVehicle;
       const int expect = placed ? 1 : 0;
       if (seen[i] != expect)
-        fail(spec, "shipment " + std::to_string(sh.id) + " in phase " + to_string(sh.phase) + " found in " +
+        fail(spec, "shipment " + to_string(sh.id) + " in phase " + to_string(sh.phase) + " found in " +
                        std::to_string(seen[i]) + " places");
     }
     // Every vehicle that entered has left or is accounted for.

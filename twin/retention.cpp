@@ -13,13 +13,13 @@ namespace twin::detail {
 void retire_shipments(Ctx& c, SimTime before) {
   SiteState& s = c.s;
   const size_t n = s.shipments.size();
-  std::vector<uint32_t> remap(n, kNone);
+  ShipmentVector<ShipmentIndex> remap(n, kNone);  // old index -> new, kNone: retired
   uint32_t kept = 0;
-  for (size_t i = 0; i < n; ++i) {
+  for (ShipmentIndex i : s.shipments.indices()) {
     const Shipment& sh = s.shipments[i];
     const bool done = sh.phase == Phase::Cleared || sh.phase == Phase::Left;
     if (!done || sh.history.empty() || sh.history.back().time_ms >= before) {
-      remap[i] = kept++;
+      remap[i] = ShipmentIndex{kept++};
       continue;
     }
     RetiredShipments& r = s.retired;
@@ -36,18 +36,17 @@ void retire_shipments(Ctx& c, SimTime before) {
   }
   if (kept == n) return;
   // Compact, keeping the order of the rest.
-  for (size_t i = 0; i < n; ++i)
+  for (ShipmentIndex i : s.shipments.indices())
     if (remap[i] != kNone && remap[i] != i) s.shipments[remap[i]] = std::move(s.shipments[i]);
-  s.shipments.resize(kept);
-  s.shipments.shrink_to_fit();
+  s.shipments.truncate(kept);
   // Every index into shipments moves with it. A retired shipment is in no queue, slot,
   // server, lane or vehicle (Left and Cleared free them).
-  auto map = [&](uint32_t& idx) {
+  auto map = [&](ShipmentIndex& idx) {
     if (idx == kNone) return;
     TWIN_REQUIRE(remap[idx] != kNone, "retention removed a shipment that an index still points to");
     idx = remap[idx];
   };
-  auto map_all = [&](auto& container) { for (uint32_t& idx : container) map(idx); };
+  auto map_all = [&](auto& container) { for (ShipmentIndex& idx : container) map(idx); };
   for (CheckpointState& cp : s.checkpoints) {
     map_all(cp.queue);
     for (CheckpointServer& srv : cp.servers) map(srv.shipment);
@@ -64,9 +63,9 @@ void retire_shipments(Ctx& c, SimTime before) {
   map_all(s.lane_waiting[0]);
   map_all(s.lane_waiting[1]);
   s.by_id.clear();
-  for (uint32_t i = 0; i < s.shipments.size(); ++i) s.by_id.emplace(s.shipments[i].id, i);
+  for (ShipmentIndex i : s.shipments.indices()) s.by_id.emplace(s.shipments[i].id, i);
   s.by_field_name.clear();
-  for (uint32_t i = 0; i < s.shipments.size(); ++i) index_field_names(c, i);
+  for (ShipmentIndex i : s.shipments.indices()) index_field_names(c, i);
   for (auto it = s.by_container.begin(); it != s.by_container.end();) {
     if (remap[it->second] == kNone) {
       it = s.by_container.erase(it);
@@ -82,7 +81,7 @@ void retire_shipments(Ctx& c, SimTime before) {
 namespace twin {
 
 ShipmentId highest_declared_id(const WorldState& w) {
-  ShipmentId top = 0;
+  ShipmentId top{};
   for (const SiteState& s : w.sites) {
     top = std::max(top, s.retired.highest_id);
     for (const Shipment& sh : s.shipments)

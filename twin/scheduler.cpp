@@ -34,7 +34,7 @@ int truck_lanes_usable(const Ctx& c, Direction d) {
 void requeue_lane(Ctx& c, uint16_t l) {
   LaneState& lane = c.s.lanes[l];
   while (!lane.queue.empty()) {
-    uint32_t idx = lane.queue.front();
+    ShipmentIndex idx = lane.queue.front();
     lane.queue.pop_front();
     Shipment& sh = c.ship(idx);
     sh.lane = kNone16;
@@ -44,7 +44,7 @@ void requeue_lane(Ctx& c, uint16_t l) {
 
 // Index into q of the next shipment to serve: the first not held, preferring the
 // priority goods class. -1 when none may go.
-static int pick(const Ctx& c, const std::deque<uint32_t>& q) {
+static int pick(const Ctx& c, const std::deque<ShipmentIndex>& q) {
   int first = -1;
   for (size_t i = 0; i < q.size(); ++i) {
     const Shipment& sh = c.s.shipments[q[i]];
@@ -67,7 +67,7 @@ static void assign_waiting_trucks(Ctx& c) {
         if (best < 0 || len < best_len) { best = l; best_len = len; }
       }
       if (best < 0) break;  // no usable lane in this direction: they wait
-      uint32_t idx = waiting.front();
+      ShipmentIndex idx = waiting.front();
       waiting.pop_front();
       c.s.lanes[best].queue.push_back(idx);
       c.ship(idx).lane = static_cast<uint16_t>(best);
@@ -80,7 +80,7 @@ static void start_crossings(Ctx& c) {
   for (uint16_t l = 0; l < c.spec.lanes.size(); ++l) {
     LaneState& lane = c.s.lanes[l];
     if (lane.on_lane != kNone || !truck_lane_usable(c, l, lane.direction)) continue;
-    std::deque<uint32_t>* from = &lane.queue;
+    std::deque<ShipmentIndex>* from = &lane.queue;
     int i = pick(c, lane.queue);
     if (i < 0) {  // idle lane: take work from the longest queue of its direction
       size_t longest = 0;
@@ -91,7 +91,7 @@ static void start_crossings(Ctx& c) {
       }
       if (i < 0) continue;
     }
-    uint32_t idx = (*from)[i];
+    ShipmentIndex idx = (*from)[i];
     from->erase(from->begin() + i);
     Shipment& sh = c.ship(idx);
     sh.lane = l;
@@ -118,7 +118,7 @@ static int free_slot(const Ctx& c, int yard, bool reefer) {
   return -1;
 }
 
-static void take_slot(Ctx& c, uint32_t idx, int yard, int slot) {
+static void take_slot(Ctx& c, ShipmentIndex idx, int yard, int slot) {
   TWIN_REQUIRE(c.s.yards[yard].slot[slot] == kNone, "a yard slot given twice");
   c.s.yards[yard].slot[slot] = idx;
   c.ship(idx).yard = static_cast<uint16_t>(yard);
@@ -142,7 +142,7 @@ static void start_services(Ctx& c) {
       if (server.failed || server.shipment != kNone) continue;
       int i = pick(c, cp.queue);
       if (i < 0) break;
-      uint32_t idx = cp.queue[i];
+      ShipmentIndex idx = cp.queue[i];
       if (needs_bay) {  // physical inspection happens in a bay of the inspection yard
         int slot = free_slot(c, inspection_yard, c.ship(idx).reefer);
         if (slot < 0) break;
@@ -166,7 +166,7 @@ static void assign_transfer_slots(Ctx& c) {
   const int yard = c.spec.yard_index(YardKind::Transfer);
   auto& q = c.s.yard_slot_queue;
   for (size_t i = 0; i < q.size();) {
-    uint32_t idx = q[i];
+    ShipmentIndex idx = q[i];
     Shipment& sh = c.ship(idx);
     int slot = sh.held ? -1 : free_slot(c, yard, sh.reefer);
     if (slot < 0) { ++i; continue; }
@@ -215,10 +215,10 @@ static void try_advance(Ctx& c, uint16_t v) {
   lane.segment[next] = v;
   g.segment = static_cast<int16_t>(next);
   set_guide_phase(c, v, GuidePhase::Travelling);
-  c.decide(DecisionKind::SegmentGranted, g.cargo == kNone ? 0 : c.ship(g.cargo).id, v, g.lane, next);
+  c.decide(DecisionKind::SegmentGranted, g.cargo == kNone ? ShipmentId{} : c.ship(g.cargo).id, v, g.lane, next);
 }
 
-static void load(Ctx& c, uint16_t v, uint32_t idx) {
+static void load(Ctx& c, uint16_t v, ShipmentIndex idx) {
   GuideVehicle& g = c.s.fleet[v];
   g.cargo = idx;
   Shipment& sh = c.ship(idx);
@@ -228,12 +228,13 @@ static void load(Ctx& c, uint16_t v, uint32_t idx) {
   c.decide(DecisionKind::GuideVehicleLoad, sh.id, v);
 }
 
-static int take_first_unheld(Ctx& c, std::deque<uint32_t>& q) {
+// Takes the next shipment to serve out of q (see pick()); kNone when none may go.
+static ShipmentIndex take_first_unheld(Ctx& c, std::deque<ShipmentIndex>& q) {
   int i = pick(c, q);
-  if (i < 0) return -1;
-  uint32_t idx = q[i];
+  if (i < 0) return kNone;
+  ShipmentIndex idx = q[i];
   q.erase(q.begin() + i);
-  return static_cast<int>(idx);
+  return idx;
 }
 
 static void dispatch_fleet(Ctx& c) {
@@ -245,8 +246,8 @@ static void dispatch_fleet(Ctx& c) {
     if (g.phase != GuidePhase::Idle) continue;
     if (g.at_home) {
       if (!any_guide_lane(c, Direction::Export)) continue;
-      int idx = take_first_unheld(c, c.s.export_yard_waiting);
-      if (idx >= 0) { load(c, v, static_cast<uint32_t>(idx)); continue; }
+      const ShipmentIndex idx = take_first_unheld(c, c.s.export_yard_waiting);
+      if (idx != kNone) { load(c, v, idx); continue; }
       // Nothing to take out: fetch waiting imports, if the way back is open.
       if (pick(c, c.s.import_partner_waiting) >= 0 && any_guide_lane(c, Direction::Import)) {
         // Only as many empty runs as there are containers waiting over there.
@@ -263,7 +264,7 @@ static void dispatch_fleet(Ctx& c) {
     if (!any_guide_lane(c, Direction::Import)) continue;
     int i = pick(c, c.s.import_partner_waiting);
     if (i >= 0) {
-      uint32_t idx = c.s.import_partner_waiting[i];
+      ShipmentIndex idx = c.s.import_partner_waiting[i];
       int slot = free_slot(c, transfer, c.ship(idx).reefer);
       if (slot >= 0) {
         c.s.import_partner_waiting.erase(c.s.import_partner_waiting.begin() + i);
@@ -312,7 +313,7 @@ void on_guide_step_completed(Ctx& c, const GuideVehicleStepCompleted& e) {
       break;
     }
     case GuidePhase::Unloading: {
-      uint32_t idx = g.cargo;
+      ShipmentIndex idx = g.cargo;
       g.cargo = kNone;
       g.trips++;
       set_guide_phase(c, e.vehicle, GuidePhase::Idle);
@@ -348,7 +349,7 @@ void on_tick(Ctx& c) {
     if (limit > 0 && len > limit && !c.s.queue_alerted[k]) {
       c.s.queue_alerted[k] = 1;
       c.s.counters.alerts++;
-      c.decide(DecisionKind::Alert, 0, k, 0, len, "queue at " + c.spec.checkpoints[k].id + " over " + std::to_string(limit));
+      c.decide(DecisionKind::Alert, {}, k, 0, len, "queue at " + c.spec.checkpoints[k].id + " over " + std::to_string(limit));
     } else if (len <= limit / 2) {
       c.s.queue_alerted[k] = 0;
     }
@@ -356,7 +357,7 @@ void on_tick(Ctx& c) {
   for (uint16_t y = 0; y < c.s.yards.size(); ++y) {
     YardState& yard = c.s.yards[y];
     int64_t occupied = 0, reefers = 0;
-    for (uint32_t idx : yard.slot) {
+    for (ShipmentIndex idx : yard.slot) {
       if (idx == kNone) continue;
       ++occupied;
       reefers += c.ship(idx).reefer ? 1 : 0;

@@ -166,7 +166,7 @@ static uint64_t mix64(uint64_t z) {
 Rng& Simulator::stream_for(const Decision& d) {
   if (!options_.common_random_numbers) return rng_;
   uint64_t key = mix64(options_.seed ^ 0x5CE7A210D15EA5E5ull);
-  key = mix64(key ^ (static_cast<uint64_t>(d.site) << 56) ^ d.shipment);
+  key = mix64(key ^ (static_cast<uint64_t>(d.site) << 56) ^ d.shipment.value);
   key = mix64(key ^ (static_cast<uint64_t>(d.kind) << 32) ^ d.resource);
   step_rng_ = Rng(key);
   return step_rng_;
@@ -174,7 +174,8 @@ Rng& Simulator::stream_for(const Decision& d) {
 
 void Simulator::generate_shipment(const NextArrival& a, SimTime t) {
   const SiteSpec& spec = sites_[a.site];
-  const ShipmentId id = next_shipment_++;
+  const ShipmentId id = next_shipment_;
+  next_shipment_ = ShipmentId{id.value + 1};
   const auto& mix = a.direction == Direction::Export ? spec.arrivals.export_goods_mix : spec.arrivals.import_goods_mix;
   Rng& rng = options_.common_random_numbers ? arrival_rng_ : rng_;
   uint16_t goods = 0;
@@ -187,8 +188,8 @@ void Simulator::generate_shipment(const NextArrival& a, SimTime t) {
   }
   const bool reefer = goods < spec.goods.size() && rng.chance(spec.goods[goods].reefer_share);
   char plate[24];
-  std::snprintf(plate, sizeof plate, a.direction == Direction::Export ? "12C-%05u" : "GXA-%05u", id % 100000);
-  const std::string container = make_container_number("GTW", 'U', id % 1000000);  // valid ISO 6346
+  std::snprintf(plate, sizeof plate, a.direction == Direction::Export ? "12C-%05u" : "GXA-%05u", id.value % 100000);
+  const std::string container = make_container_number("GTW", 'U', id.value % 1000000);  // valid ISO 6346
   const bool own_missing = rng.chance(spec.rates.own_declaration_missing);
   const bool partner_missing = rng.chance(spec.rates.partner_declaration_missing);
   const bool mismatch = rng.chance(options_.overrides.mismatch.empty() ? spec.rates.partner_declaration_mismatch
@@ -198,7 +199,7 @@ void Simulator::generate_shipment(const NextArrival& a, SimTime t) {
     emit(t, a.site, DeclarationFiled{id, a.direction, goods, reefer, eligible, plate, container});
     if (!partner_missing) {
       PartnerDeclarationReceived p{id, goods, plate, container};
-      if (mismatch) p.container = make_container_number("GTX", 'U', id % 1000000);  // the partner has another container
+      if (mismatch) p.container = make_container_number("GTX", 'U', id.value % 1000000);  // the partner has another container
       emit(t + seconds(spec.partner_delay_s), a.site, std::move(p));
     }
   }

@@ -52,7 +52,7 @@ struct SimOptions {
   bool partner_data_follows_link = false;
   // The first shipment id it generates. A fork of a live recording starts after the ids
   // already in the replayed state (tools/gatetwin/replay/fork_run.cpp) so they never collide.
-  uint32_t first_shipment = 1;
+  ShipmentId first_shipment{1};
 };
 
 class Simulator {
@@ -105,7 +105,7 @@ class Simulator {
   std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> queue_;
   uint64_t order_ = 0;
   uint64_t seq_ = 0;
-  uint32_t next_shipment_ = 1;
+  ShipmentId next_shipment_{1};
 };
 
 }  // namespace twin

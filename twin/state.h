@@ -15,10 +15,11 @@
 
 namespace twin {
 
-constexpr uint32_t kNone = 0xFFFFFFFFu;
+// No shipment: a free server, lane, yard slot or vehicle, a report that names no shipment.
+constexpr ShipmentIndex kNone{0xFFFFFFFFu};
 // Shipment ids from declarations are below this; a vehicle that arrives undeclared gets
 // the next id from here up (WorldState::undeclared_next).
-constexpr ShipmentId kFirstUndeclaredId = 0x80000000u;
+constexpr ShipmentId kFirstUndeclaredId{0x80000000u};
 
 // Retention (docs/core.md): at every kRetireEveryTicks-th clock tick of a site (hourly
 // at the simulator's one-minute tick), a shipment that has Left or is Cleared and whose
@@ -61,7 +62,7 @@ struct FieldTrack {
 struct FieldVehicle {
   std::string name;                // plate, else container, else "#<id>" as the field named it
   std::string plate, container;
-  uint32_t id = 0;                 // the unknown shipment id it was named by, if has_id
+  ShipmentId id;                   // the unknown shipment id it was named by, if has_id
   bool has_id = false;
   FieldTrack track;
   SimTime first_seen_ms = 0;
@@ -99,7 +100,7 @@ struct PhaseChange {
 constexpr uint16_t kNone16 = 0xFFFF;
 
 struct Shipment {
-  ShipmentId id = 0;
+  ShipmentId id;
   Direction direction = Direction::Export;
   uint16_t goods = 0;
   bool reefer = false;
@@ -137,13 +138,13 @@ struct Shipment {
 };
 
 struct CheckpointServer {
-  uint32_t shipment = kNone;  // index into shipments
+  ShipmentIndex shipment = kNone;
   bool failed = false;
   SimTime busy_since_ms = 0;
 };
 
 struct CheckpointState {
-  std::deque<uint32_t> queue;   // shipment indices, arrival order
+  std::deque<ShipmentIndex> queue;  // arrival order
   std::vector<CheckpointServer> servers;
   int64_t busy_ms = 0;          // summed service time
   int64_t wait_ms_sum = 0;      // summed queue wait of served shipments
@@ -157,8 +158,8 @@ struct LaneState {
   Direction direction = Direction::Export;  // current direction (reversed if != spec)
   bool reserved_unmanned = false;
   bool barrier_failed = false;
-  std::deque<uint32_t> queue;      // trucks assigned, waiting
-  uint32_t on_lane = kNone;        // truck crossing now
+  std::deque<ShipmentIndex> queue; // trucks assigned, waiting
+  ShipmentIndex on_lane = kNone;   // truck crossing now
   std::vector<uint16_t> segment;   // guide vehicle per block section, kNone16 = free
   int64_t busy_ms = 0;
   int64_t crossings = 0;
@@ -166,7 +167,7 @@ struct LaneState {
 };
 
 struct YardState {
-  std::vector<uint32_t> slot;      // shipment index per slot, kNone = free
+  std::vector<ShipmentIndex> slot; // per slot, kNone = free
   bool power_on = true;
   int64_t occupied_sum = 0;        // occupied slots summed over ticks
   int64_t occupied_max = 0;
@@ -181,7 +182,7 @@ struct GuideVehicle {
   bool at_home = true;             // VN side (depot) or partner side
   bool failed = false;
   bool step_done_while_failed = false;
-  uint32_t cargo = kNone;          // shipment index
+  ShipmentIndex cargo = kNone;
   uint16_t lane = kNone16;
   int16_t segment = -1;            // current block section on lane, -1 off lane
   SimTime phase_since_ms = 0;
@@ -215,27 +216,67 @@ struct RetiredShipments {
   // class has reefers (scenario scores).
   std::array<std::vector<int64_t>, 2> dwell_ms;
   std::vector<int64_t> perishable_dwell_ms;
-  ShipmentId highest_id = 0;                 // the highest declared id (below kFirstUndeclaredId) removed
+  ShipmentId highest_id;                     // the highest declared id (below kFirstUndeclaredId) removed
+};
+
+// A vector indexed by ShipmentIndex only: a site's live shipments, or something kept per
+// shipment beside them (invariants, retention).
+template <class T>
+class ShipmentVector {
+ public:
+  ShipmentVector() = default;
+  ShipmentVector(size_t n, const T& value) : v_(n, value) {}
+  T& operator[](ShipmentIndex i) { return v_[i.value]; }
+  const T& operator[](ShipmentIndex i) const { return v_[i.value]; }
+  bool contains(ShipmentIndex i) const { return i.value < v_.size(); }
+  // Every index, first to last: for (ShipmentIndex i : shipments.indices()).
+  struct Indices {
+    struct iterator {
+      uint32_t i;
+      ShipmentIndex operator*() const { return ShipmentIndex{i}; }
+      iterator& operator++() { ++i; return *this; }
+      bool operator==(const iterator&) const = default;
+    };
+    uint32_t n;
+    iterator begin() const { return {0}; }
+    iterator end() const { return {n}; }
+  };
+  Indices indices() const { return {static_cast<uint32_t>(v_.size())}; }
+  // The index the next added element gets.
+  ShipmentIndex next_index() const { return ShipmentIndex{static_cast<uint32_t>(v_.size())}; }
+  T& add() { return v_.emplace_back(); }
+  size_t size() const { return v_.size(); }
+  bool empty() const { return v_.empty(); }
+  const T& back() const { return v_.back(); }
+  auto begin() { return v_.begin(); }
+  auto end() { return v_.end(); }
+  auto begin() const { return v_.begin(); }
+  auto end() const { return v_.end(); }
+  // Keeps the first n (retention's compaction), releasing the rest's memory.
+  void truncate(size_t n) { v_.resize(n); v_.shrink_to_fit(); }
+
+ private:
+  std::vector<T> v_;
 };
 
 struct SiteState {
-  std::vector<Shipment> shipments;           // live: not retired (indices shift when retired)
-  std::unordered_map<ShipmentId, uint32_t> by_id;          // id -> index
-  std::unordered_map<std::string, uint32_t> by_container;  // declared, not yet arrived
+  ShipmentVector<Shipment> shipments;        // live: not retired (indices shift when retired)
+  std::unordered_map<ShipmentId, ShipmentIndex> by_id;
+  std::unordered_map<std::string, ShipmentIndex> by_container;  // declared, not yet arrived
   std::vector<CheckpointState> checkpoints;
   std::vector<LaneState> lanes;
   std::vector<YardState> yards;
   std::vector<GuideVehicle> fleet;
-  std::deque<uint32_t> yard_slot_queue;       // shipments waiting for a transfer slot
-  std::deque<uint32_t> export_yard_waiting;   // export containers in yard, waiting for a vehicle
-  std::deque<uint32_t> import_partner_waiting;// import containers at the partner yard
-  std::array<std::deque<uint32_t>, 2> lane_waiting;  // trucks with no usable lane yet, by direction
+  std::deque<ShipmentIndex> yard_slot_queue;       // shipments waiting for a transfer slot
+  std::deque<ShipmentIndex> export_yard_waiting;   // export containers in yard, waiting for a vehicle
+  std::deque<ShipmentIndex> import_partner_waiting;// import containers at the partner yard
+  std::array<std::deque<ShipmentIndex>, 2> lane_waiting;  // trucks with no usable lane yet, by direction
   int priority_goods = -1;                    // goods class served first, -1 none
   Counters counters;
   std::vector<uint8_t> queue_alerted;         // per checkpoint, to alert once per crossing
   RetiredShipments retired;
   std::vector<FieldVehicle> undeclared;       // vehicles the field reports and the core does not know
-  std::unordered_map<std::string, uint32_t> by_field_name;  // "P:<plate>" / "C:<container>" -> shipment index
+  std::unordered_map<std::string, ShipmentIndex> by_field_name;  // "P:<plate>" / "C:<container>"
   std::map<std::string, int64_t> divergence_by_reason;      // ordered: part of the hash
 };
 
@@ -259,7 +300,7 @@ struct WorldState {
   std::vector<SiteState> sites;
   std::map<std::string, int64_t> ignored_by_reason;   // ordered: part of the hash
   std::vector<CommandRecord> commands;
-  uint64_t undeclared_next = kFirstUndeclaredId;
+  uint64_t undeclared_next = kFirstUndeclaredId.value;  // the next undeclared vehicle's id
 };
 
 // The highest declared id (below kFirstUndeclaredId) that the run has used, in the live

@@ -18,6 +18,9 @@ struct Hasher {
     static_assert(std::is_arithmetic_v<T> || std::is_enum_v<T>);
     bytes(&v, sizeof v);
   }
+  // Ids hash as the 4-byte number they wrap (the bytes hashed when they were uint32_t).
+  void operator()(ShipmentId id) { (*this)(id.value); }
+  void operator()(ShipmentIndex idx) { (*this)(idx.value); }
   void operator()(const std::string& s) { (*this)(s.size()); bytes(s.data(), s.size()); }
   void operator()(const glm::vec2& v) { (*this)(v.x); (*this)(v.y); }
   template <class C> void seq(const C& c) { (*this)(c.size()); for (const auto& x : c) (*this)(x); }

@@ -19,18 +19,18 @@ static std::string body_detail(const EventBody& body) {
       [](const auto& b) -> std::string {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, DeclarationFiled>)
-          return "shipment=" + std::to_string(b.shipment) + " " + to_string(b.direction) + " goods=" + std::to_string(b.goods) +
+          return "shipment=" + to_string(b.shipment) + " " + to_string(b.direction) + " goods=" + std::to_string(b.goods) +
                  " plate=" + b.plate + " container=" + b.container;
         else if constexpr (std::is_same_v<T, PartnerDeclarationReceived>)
-          return "shipment=" + std::to_string(b.shipment) + " container=" + b.container;
+          return "shipment=" + to_string(b.shipment) + " container=" + b.container;
         else if constexpr (std::is_same_v<T, VehicleArrived>)
           return std::string(to_string(b.direction)) + " plate=" + b.plate + " container=" + b.container;
         else if constexpr (std::is_same_v<T, StepCompleted>)
-          return "shipment=" + std::to_string(b.shipment) + " " + to_string(b.checkpoint) + " channel=" + to_string(b.channel) +
+          return "shipment=" + to_string(b.shipment) + " " + to_string(b.checkpoint) + " channel=" + to_string(b.channel) +
                  (b.passed ? "" : " failed");
         else if constexpr (std::is_same_v<T, HandoverCompleted> || std::is_same_v<T, PartnerReceiptConfirmed> ||
                            std::is_same_v<T, TransferCompleted> || std::is_same_v<T, VehicleLeft>)
-          return "shipment=" + std::to_string(b.shipment);
+          return "shipment=" + to_string(b.shipment);
         else if constexpr (std::is_same_v<T, GuideVehicleStepCompleted>)
           return "vehicle=" + std::to_string(b.vehicle);
         else if constexpr (std::is_same_v<T, EquipmentStatus>)
@@ -58,7 +58,7 @@ std::string trace_line(const Event& e, const Decisions& decisions, const std::ve
   for (const Decision& d : decisions) {
     line += " | ";
     line += to_string(d.kind);
-    if (d.shipment) line += " shipment=" + std::to_string(d.shipment);
+    if (d.shipment != ShipmentId{}) line += " shipment=" + to_string(d.shipment);
     line += " r=" + std::to_string(d.resource) + "." + std::to_string(d.unit);
     if (d.value) line += " v=" + std::to_string(d.value);
     if (!d.text.empty()) line += " \"" + d.text + "\"";

@@ -28,6 +28,7 @@ class Writer {
     out_.push_back(static_cast<uint8_t>(v));
   }
   void svar(int64_t v) { uvar((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void shipment(twin::ShipmentId id) { uvar(id.value); }  // as a varint of its number
   void boolean(bool b) { u8(b ? 1 : 0); }
   void f32(float f) {
     uint32_t bits;
@@ -108,6 +109,7 @@ class Reader {
     }
     return static_cast<T>(v);
   }
+  twin::ShipmentId shipment(const char* what) { return twin::ShipmentId{uint<uint32_t>(what)}; }
   bool boolean(const char* what) {
     const uint8_t b = u8(what);
     if (b > 1) fail(std::string(what) + " is not a bool (" + std::to_string(b) + ")");
@@ -172,7 +174,7 @@ constexpr unsigned kDirections = 2, kChannels = 4, kEntityKinds = 2, kRoles = 3;
 
 bool put(Writer&, const twin::ClockTick&) { return true; }
 bool put(Writer& w, const twin::DeclarationFiled& b) {
-  w.uvar(b.shipment);
+  w.shipment(b.shipment);
   w.u8(static_cast<uint8_t>(b.direction));
   w.uvar(b.goods);
   w.boolean(b.reefer);
@@ -180,7 +182,7 @@ bool put(Writer& w, const twin::DeclarationFiled& b) {
   return w.str(b.plate) && w.str(b.container);
 }
 bool put(Writer& w, const twin::PartnerDeclarationReceived& b) {
-  w.uvar(b.shipment);
+  w.shipment(b.shipment);
   w.uvar(b.goods);
   return w.str(b.plate) && w.str(b.container);
 }
@@ -189,16 +191,16 @@ bool put(Writer& w, const twin::VehicleArrived& b) {
   return w.str(b.plate) && w.str(b.container);
 }
 bool put(Writer& w, const twin::StepCompleted& b) {
-  w.uvar(b.shipment);
+  w.shipment(b.shipment);
   w.u8(static_cast<uint8_t>(b.checkpoint));
   w.u8(static_cast<uint8_t>(b.channel));
   w.boolean(b.passed);
   return true;
 }
-bool put(Writer& w, const twin::HandoverCompleted& b) { w.uvar(b.shipment); return true; }
-bool put(Writer& w, const twin::PartnerReceiptConfirmed& b) { w.uvar(b.shipment); return true; }
-bool put(Writer& w, const twin::TransferCompleted& b) { w.uvar(b.shipment); return true; }
-bool put(Writer& w, const twin::VehicleLeft& b) { w.uvar(b.shipment); return true; }
+bool put(Writer& w, const twin::HandoverCompleted& b) { w.shipment(b.shipment); return true; }
+bool put(Writer& w, const twin::PartnerReceiptConfirmed& b) { w.shipment(b.shipment); return true; }
+bool put(Writer& w, const twin::TransferCompleted& b) { w.shipment(b.shipment); return true; }
+bool put(Writer& w, const twin::VehicleLeft& b) { w.shipment(b.shipment); return true; }
 bool put(Writer& w, const twin::GuideVehicleStepCompleted& b) { w.uvar(b.vehicle); return true; }
 bool put(Writer& w, const twin::EquipmentStatus& b) {
   w.equipment(b.equipment);
@@ -226,7 +228,7 @@ bool put(Writer& w, const twin::OperatorCommand& b) {
   if (!w.str(b.reason)) return false;
   w.u8(static_cast<uint8_t>(b.command.kind));
   w.uvar(b.command.lane);
-  w.uvar(b.command.shipment);
+  w.shipment(b.command.shipment);
   w.equipment(b.command.equipment);
   w.uvar(b.command.goods);
   return true;
@@ -234,7 +236,7 @@ bool put(Writer& w, const twin::OperatorCommand& b) {
 
 void get(Reader&, twin::ClockTick&) {}
 void get(Reader& r, twin::DeclarationFiled& b) {
-  b.shipment = r.uint<uint32_t>("shipment");
+  b.shipment = r.shipment("shipment");
   b.direction = r.enumeration<twin::Direction>("direction", kDirections);
   b.goods = r.uint<uint16_t>("goods");
   b.reefer = r.boolean("reefer");
@@ -243,7 +245,7 @@ void get(Reader& r, twin::DeclarationFiled& b) {
   b.container = r.str("container");
 }
 void get(Reader& r, twin::PartnerDeclarationReceived& b) {
-  b.shipment = r.uint<uint32_t>("shipment");
+  b.shipment = r.shipment("shipment");
   b.goods = r.uint<uint16_t>("goods");
   b.plate = r.str("plate");
   b.container = r.str("container");
@@ -254,15 +256,15 @@ void get(Reader& r, twin::VehicleArrived& b) {
   b.container = r.str("container");
 }
 void get(Reader& r, twin::StepCompleted& b) {
-  b.shipment = r.uint<uint32_t>("shipment");
+  b.shipment = r.shipment("shipment");
   b.checkpoint = r.enumeration<twin::CheckpointKind>("checkpoint", static_cast<unsigned>(twin::CheckpointKind::Count));
   b.channel = r.enumeration<twin::Channel>("channel", kChannels);
   b.passed = r.boolean("passed");
 }
-void get(Reader& r, twin::HandoverCompleted& b) { b.shipment = r.uint<uint32_t>("shipment"); }
-void get(Reader& r, twin::PartnerReceiptConfirmed& b) { b.shipment = r.uint<uint32_t>("shipment"); }
-void get(Reader& r, twin::TransferCompleted& b) { b.shipment = r.uint<uint32_t>("shipment"); }
-void get(Reader& r, twin::VehicleLeft& b) { b.shipment = r.uint<uint32_t>("shipment"); }
+void get(Reader& r, twin::HandoverCompleted& b) { b.shipment = r.shipment("shipment"); }
+void get(Reader& r, twin::PartnerReceiptConfirmed& b) { b.shipment = r.shipment("shipment"); }
+void get(Reader& r, twin::TransferCompleted& b) { b.shipment = r.shipment("shipment"); }
+void get(Reader& r, twin::VehicleLeft& b) { b.shipment = r.shipment("shipment"); }
 void get(Reader& r, twin::GuideVehicleStepCompleted& b) { b.vehicle = r.uint<uint16_t>("vehicle"); }
 void get(Reader& r, twin::EquipmentStatus& b) {
   b.equipment = r.equipment();
@@ -290,7 +292,7 @@ void get(Reader& r, twin::OperatorCommand& b) {
   b.reason = r.str("reason");
   b.command.kind = r.enumeration<twin::CommandKind>("command kind", static_cast<unsigned>(twin::CommandKind::Count));
   b.command.lane = r.uint<uint16_t>("command lane");
-  b.command.shipment = r.uint<uint32_t>("command shipment");
+  b.command.shipment = r.shipment("command shipment");
   b.command.equipment = r.equipment();
   b.command.goods = r.uint<uint16_t>("command goods");
 }

@@ -86,7 +86,7 @@ json command_json(const SiteSpec& s, const Command& c) {
     case CommandKind::ReserveLaneForUnmanned: case CommandKind::UnreserveLane:
       j["lane"] = lane_name(s, c.lane); break;
     case CommandKind::HoldVehicle: case CommandKind::ReleaseVehicle: case CommandKind::ForceInspection:
-      j["shipment"] = c.shipment; break;
+      j["shipment"] = c.shipment.value; break;
     case CommandKind::MarkEquipmentFailed: case CommandKind::MarkEquipmentRestored:
       j["equipment"] = equipment_json(s, c.equipment); break;
     case CommandKind::PrioritiseGoods: j["goods"] = goods_name(s, c.goods); break;
@@ -124,18 +124,18 @@ json event_to_json(const Event& e, const std::string& source, uint64_t source_se
       [&](const auto& b) {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, DeclarationFiled>) {
-          j["shipment"] = b.shipment; j["direction"] = to_string(b.direction); j["goods"] = goods_name(s, b.goods);
+          j["shipment"] = b.shipment.value; j["direction"] = to_string(b.direction); j["goods"] = goods_name(s, b.goods);
           j["reefer"] = b.reefer; j["unmanned_eligible"] = b.unmanned_eligible; j["plate"] = b.plate; j["container"] = b.container;
         } else if constexpr (std::is_same_v<T, PartnerDeclarationReceived>) {
-          j["shipment"] = b.shipment; j["goods"] = goods_name(s, b.goods); j["plate"] = b.plate; j["container"] = b.container;
+          j["shipment"] = b.shipment.value; j["goods"] = goods_name(s, b.goods); j["plate"] = b.plate; j["container"] = b.container;
         } else if constexpr (std::is_same_v<T, VehicleArrived>) {
           j["direction"] = to_string(b.direction); j["plate"] = b.plate; j["container"] = b.container;
         } else if constexpr (std::is_same_v<T, StepCompleted>) {
-          j["shipment"] = b.shipment; j["checkpoint"] = checkpoint_kind_name(s, b.checkpoint);
+          j["shipment"] = b.shipment.value; j["checkpoint"] = checkpoint_kind_name(s, b.checkpoint);
           j["channel"] = to_string(b.channel); j["passed"] = b.passed;
         } else if constexpr (std::is_same_v<T, HandoverCompleted> || std::is_same_v<T, PartnerReceiptConfirmed> ||
                              std::is_same_v<T, TransferCompleted> || std::is_same_v<T, VehicleLeft>) {
-          j["shipment"] = b.shipment;
+          j["shipment"] = b.shipment.value;
         } else if constexpr (std::is_same_v<T, GuideVehicleStepCompleted>) {
           j["vehicle"] = b.vehicle;
         } else if constexpr (std::is_same_v<T, EquipmentStatus>) {
@@ -361,7 +361,7 @@ Command read_command(const json& j, const SiteSpec& s, Reader& outer) {
       case CommandKind::ReserveLaneForUnmanned: case CommandKind::UnreserveLane:
         c.lane = r.entity("lane", s.lanes, "lane"); break;
       case CommandKind::HoldVehicle: case CommandKind::ReleaseVehicle: case CommandKind::ForceInspection:
-        c.shipment = static_cast<uint32_t>(r.u64("shipment", 0xFFFFFFFFu)); break;
+        c.shipment = ShipmentId{static_cast<uint32_t>(r.u64("shipment", 0xFFFFFFFFu))}; break;
       case CommandKind::MarkEquipmentFailed: case CommandKind::MarkEquipmentRestored:
         if (const json* eq = r.object("equipment")) c.equipment = read_equipment(*eq, s, r);
         break;
@@ -468,7 +468,7 @@ std::string position_name(const PositionReport& p) {
 
 // Reads the body for a topic kind ("event/<name>", "telemetry/position", "command").
 std::optional<EventBody> read_body(const std::string& kind, Reader& r, const SiteSpec& s) {
-  auto shipment = [&] { return static_cast<ShipmentId>(r.u64("shipment", 0xFFFFFFFFu)); };
+  auto shipment = [&] { return ShipmentId{static_cast<uint32_t>(r.u64("shipment", 0xFFFFFFFFu))}; };
   if (kind == "event/clock_tick") return ClockTick{};
   if (kind == "event/declaration") {
     DeclarationFiled b;
@@ -742,7 +742,7 @@ json decision_to_json(const Decision& d, uint64_t twin_seq, const std::vector<Si
   j["t_ms"] = d.time_ms;
   j["kind"] = to_string(d.kind);
   j["cause_seq"] = d.cause_seq;
-  if (d.shipment) j["shipment"] = d.shipment;
+  if (d.shipment != ShipmentId{}) j["shipment"] = d.shipment.value;
   j["resource"] = d.resource;
   j["unit"] = d.unit;
   j["value"] = d.value;

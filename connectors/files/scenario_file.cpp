@@ -160,7 +160,7 @@ twin::ScheduledCommand read_command(const Field& c, const Context& ctx, const st
       oc.command.lane = lane_of(c.at("lane"), s);
       break;
     case K::HoldVehicle: case K::ReleaseVehicle: case K::ForceInspection:
-      oc.command.shipment = static_cast<uint32_t>(c.at("shipment").integer(1, 4294967295.0));
+      oc.command.shipment = twin::ShipmentId{static_cast<uint32_t>(c.at("shipment").integer(1, 4294967295.0))};
       break;
     case K::MarkEquipmentFailed: case K::MarkEquipmentRestored:
       oc.command.equipment = equipment_of(c, s);

@@ -51,7 +51,7 @@ std::string describe_command(const twin::ScheduledCommand& c, const twin::SiteSp
   if (cmd.kind <= K::UnreserveLane) what += " " + s.lanes[cmd.lane].id;
   if (cmd.kind == K::PrioritiseGoods) what += " " + s.goods[cmd.goods].id;
   if (cmd.kind == K::HoldVehicle || cmd.kind == K::ReleaseVehicle || cmd.kind == K::ForceInspection)
-    what += " shipment " + std::to_string(cmd.shipment);
+    what += " shipment " + twin::to_string(cmd.shipment);
   return twin::clock_text(c.at_ms, twin::ClockStyle::Minutes) + "  " + s.id + "  " + what + "  (" + twin::to_string(c.command.role) + " " +
          c.command.actor + ": " + c.command.reason + ")";
 }

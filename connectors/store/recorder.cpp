@@ -100,7 +100,7 @@ std::optional<StoreError> write_batch(Database& db, RecorderStatements& st, int6
       q.bind(4, d.time_ms);
       q.bind(5, d.site);
       q.bind(6, static_cast<int64_t>(d.kind));
-      q.bind(7, d.shipment);
+      q.bind(7, d.shipment.value);
       q.bind(8, d.resource);
       q.bind(9, d.unit);
       q.bind(10, d.value);
@@ -135,7 +135,7 @@ std::optional<StoreError> write_batch(Database& db, RecorderStatements& st, int6
       q.bind(7, oc.reason);
       q.bind(8, static_cast<int64_t>(oc.command.kind));
       q.bind(9, oc.command.lane);
-      q.bind(10, oc.command.shipment);
+      q.bind(10, oc.command.shipment.value);
       q.bind(11, static_cast<int64_t>(oc.command.equipment.kind));
       q.bind(12, oc.command.equipment.index);
       q.bind(13, oc.command.equipment.server);
@@ -153,7 +153,7 @@ std::optional<StoreError> write_batch(Database& db, RecorderStatements& st, int6
       ar.reason = oc.reason;
       ar.kind = static_cast<int64_t>(oc.command.kind);
       ar.lane = oc.command.lane;
-      ar.shipment = oc.command.shipment;
+      ar.shipment = oc.command.shipment.value;
       ar.equipment_kind = static_cast<int64_t>(oc.command.equipment.kind);
       ar.equipment_index = oc.command.equipment.index;
       ar.equipment_server = oc.command.equipment.server;

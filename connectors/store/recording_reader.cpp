@@ -201,7 +201,7 @@ StoreResult<std::vector<twin::Decision>> RecordingReader::read_decisions(int64_t
     d.time_ms = s.int64(2);
     d.site = static_cast<uint8_t>(s.int64(3));
     d.kind = static_cast<twin::DecisionKind>(s.int64(4));
-    d.shipment = static_cast<twin::ShipmentId>(s.int64(5));
+    d.shipment = twin::ShipmentId{static_cast<uint32_t>(s.int64(5))};
     d.resource = static_cast<uint16_t>(s.int64(6));
     d.unit = static_cast<uint16_t>(s.int64(7));
     d.value = s.int64(8);
@@ -239,7 +239,7 @@ StoreResult<std::vector<twin::CommandRecord>> RecordingReader::read_commands(int
     c.reason = s.text(5);
     c.command.kind = static_cast<twin::CommandKind>(s.int64(6));
     c.command.lane = static_cast<uint16_t>(s.int64(7));
-    c.command.shipment = static_cast<uint32_t>(s.int64(8));
+    c.command.shipment = twin::ShipmentId{static_cast<uint32_t>(s.int64(8))};
     c.command.equipment.kind = static_cast<twin::EquipmentRef::Kind>(s.int64(9));
     c.command.equipment.index = static_cast<uint16_t>(s.int64(10));
     c.command.equipment.server = static_cast<uint16_t>(s.int64(11));

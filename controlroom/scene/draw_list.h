@@ -2,6 +2,8 @@
 // instances per mesh kind, ribbons (lanes, yards, the border), labels, and the table that
 // turns a picked instance id back into a domain entity. Plain data; it draws nothing.
 #pragma once
+#include "twin/ids.h"
+
 #include <engine/Instance.h>
 
 #include <glm/vec2.hpp>
@@ -22,8 +24,12 @@ enum class PickKind : uint8_t { None = 0, Shipment, GuideVehicle, Lane, Checkpoi
 struct PickTarget {
   PickKind kind = PickKind::None;
   uint8_t site = 0;
-  uint32_t index = 0;   // shipment index, vehicle, lane or checkpoint index
+  uint32_t index = 0;   // shipment index (shipment()), vehicle, lane or checkpoint index
   uint16_t unit = 0;    // checkpoint server
+
+  // A shipment's target, and the shipment a Shipment target names.
+  static PickTarget of_shipment(uint8_t site, twin::ShipmentIndex idx) { return {PickKind::Shipment, site, idx.value, 0}; }
+  twin::ShipmentIndex shipment() const { return twin::ShipmentIndex{index}; }
 };
 
 struct Ribbon {
@@ -56,6 +62,10 @@ struct DrawnVehicle {
   bool stale = false;           // its last report is older than twin::kFieldStaleAfterMs
   int64_t report_age_ms = -1;   // -1: never reported
   float off_plan_m = 0;         // > 0: reported away from where the process has it
+
+  // A truck's shipment, as the core's types (index and id above hold their numbers).
+  twin::ShipmentIndex shipment() const { return twin::ShipmentIndex{index}; }
+  twin::ShipmentId shipment_id() const { return twin::ShipmentId{id}; }
 };
 
 struct DrawList {

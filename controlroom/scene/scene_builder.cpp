@@ -44,7 +44,7 @@ struct Ctx {
   size_t site;
   const SiteSpec& spec;
   const SiteState& s;
-  std::vector<uint8_t> drawn;  // per shipment index: already drawn this frame
+  ShipmentVector<uint8_t> drawn;  // per shipment: already drawn this frame
 
   SimTime display() const { return opt.motion ? std::max(opt.display_ms, core.state().now_ms) : core.state().now_ms; }
 
@@ -200,12 +200,12 @@ void record(Ctx& c, DrawnVehicle v) {
 
 // A truck (shipment idx): where the field reports it when it has a report, else at the
 // process's place (local, yaw). Marks it drawn; a truck off plan gets a line to that place.
-void truck(Ctx& c, uint32_t idx, glm::vec2 local, float yaw, uint32_t flags = 0, const MeshKind* mesh = nullptr) {
-  if (idx < c.drawn.size()) c.drawn[idx] = 1;
+void truck(Ctx& c, ShipmentIndex idx, glm::vec2 local, float yaw, uint32_t flags = 0, const MeshKind* mesh = nullptr) {
+  if (c.drawn.contains(idx)) c.drawn[idx] = 1;
   const Shipment& sh = c.s.shipments[idx];
   DrawnVehicle v{DrawnVehicle::Kind::Truck};
-  v.index = idx;
-  v.id = sh.id;
+  v.index = idx.value;
+  v.id = sh.id.value;
   v.plate = sh.plate;
   v.container = sh.container;
   v.colour = shipment_colour(sh);
@@ -220,11 +220,11 @@ void truck(Ctx& c, uint32_t idx, glm::vec2 local, float yaw, uint32_t flags = 0,
       const ExpectedPlace place = expected_place(c.spec, c.s, sh);
       if (place.known()) c.out.ribbons.push_back({ribbon_points(c, {local, place.anchor}, 0.3f), 0.5f, palette::kOffPlan, false});
       if (c.opt.labels && sh.field.off_plan_alerted)
-        c.out.labels.push_back({c.w(local, 6), std::to_string(sh.id) + " off plan: " + place.what(), palette::kLabelAlert});
+        c.out.labels.push_back({c.w(local, 6), to_string(sh.id) + " off plan: " + place.what(), palette::kLabelAlert});
     }
   }
   c.put(mesh ? *mesh : sh.reefer ? MeshKind::Reefer : MeshKind::Truck, local, yaw, v.colour,
-        {PickKind::Shipment, static_cast<uint8_t>(c.site), idx, 0}, flags);
+        PickTarget::of_shipment(static_cast<uint8_t>(c.site), idx), flags);
   record(c, std::move(v));
 }
 
@@ -240,7 +240,7 @@ glm::vec2 staging(const Ctx& c, Direction d) { return d == Direction::Export ? g
 void shipments(Ctx& c) {
   const double handover_s = c.spec.timing.handover.mean();
   // Queue index per shipment, found by walking the queues once.
-  auto draw_queue = [&](const std::deque<uint32_t>& q, glm::vec2 head, glm::vec2 dir) {
+  auto draw_queue = [&](const std::deque<ShipmentIndex>& q, glm::vec2 head, glm::vec2 dir) {
     // Long queues (a harvest-season backlog) spread wider so they stay near the gate.
     const int columns = std::clamp(static_cast<int>(std::ceil(std::sqrt(q.size() / 3.0))), 8, 40);
     for (size_t i = 0; i < q.size(); ++i) {
@@ -258,7 +258,7 @@ void shipments(Ctx& c) {
     const glm::vec2 dir = cp.kind == CheckpointKind::Release ? glm::vec2(-1, 0) : glm::vec2(1, 0);
     draw_queue(c.s.checkpoints[k].queue, head, dir);
     for (size_t srv = 0; srv < c.s.checkpoints[k].servers.size() && srv < cp.positions.size(); ++srv) {
-      uint32_t idx = c.s.checkpoints[k].servers[srv].shipment;
+      const ShipmentIndex idx = c.s.checkpoints[k].servers[srv].shipment;
       if (idx == kNone) continue;
       truck(c, idx, cp.positions[srv], 0);
     }
@@ -267,7 +267,7 @@ void shipments(Ctx& c) {
     float yaw = 0;
     glm::vec2 entry = lane_entry(c, l, &yaw);
     draw_queue(c.s.lanes[l].queue, entry, {std::cos(yaw), std::sin(yaw)});
-    const uint32_t idx = c.s.lanes[l].on_lane;
+    const ShipmentIndex idx = c.s.lanes[l].on_lane;
     if (idx == kNone) continue;
     const LaneSpec& lane = c.spec.lanes[l];
     const double expected_s = handover_s + lane.length_m / c.spec.timing.truck_speed_mps;
@@ -280,7 +280,7 @@ void shipments(Ctx& c) {
   // Containers in yard slots: transfer, inspection bays, the holding area.
   for (size_t y = 0; y < c.spec.yards.size(); ++y)
     for (size_t slot = 0; slot < c.s.yards[y].slot.size(); ++slot) {
-      const uint32_t idx = c.s.yards[y].slot[slot];
+      const ShipmentIndex idx = c.s.yards[y].slot[slot];
       if (idx == kNone) continue;
       const Shipment& sh = c.s.shipments[idx];
       if (sh.phase == Phase::AtCheckpoint || sh.phase == Phase::OnGuideVehicle) continue;  // drawn where it is
@@ -297,7 +297,7 @@ void shipments(Ctx& c) {
   }
   // Trucks the process places nowhere in the site (declared, crossed, done, diverted) but
   // the field still reports: drawn where reported while the report is recent.
-  for (uint32_t idx = 0; idx < c.s.shipments.size(); ++idx) {
+  for (ShipmentIndex idx : c.s.shipments.indices()) {
     const Shipment& sh = c.s.shipments[idx];
     if (c.drawn[idx] || !sh.field.reported() || sh.phase == Phase::OnGuideVehicle) continue;
     if (c.display() - sh.field.at_ms > kUndeclaredForgetMs) continue;
@@ -310,7 +310,7 @@ void undeclared_vehicles(Ctx& c) {
     const FieldVehicle& fv = c.s.undeclared[i];
     DrawnVehicle v{DrawnVehicle::Kind::Undeclared};
     v.index = i;
-    v.id = fv.id;
+    v.id = fv.id.value;
     v.plate = fv.plate;
     v.container = fv.container;
     v.name = fv.name;
@@ -375,7 +375,7 @@ void build_scene(const Core& core, const WorldLayout& layout, const SceneOptions
   for (size_t i = 0; i < core.sites().size(); ++i) {
     if (!opt.show_site.empty() && (i >= opt.show_site.size() || !opt.show_site[i])) continue;
     Ctx c{core, layout, opt, out, i, core.sites()[i], core.state().sites[i], {}};
-    c.drawn.assign(c.s.shipments.size(), 0);
+    c.drawn = ShipmentVector<uint8_t>(c.s.shipments.size(), 0);
     yards_and_border(c);
     lanes(c);
     checkpoints(c);

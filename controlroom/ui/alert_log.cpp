@@ -31,7 +31,7 @@ void AlertLog::collect(const twin::Decisions& decisions, const twin::Core& core,
         a.where = layout.world(d.site, spec.fleet.depot);
       add(std::move(a));
     } else if (d.kind == twin::DecisionKind::Diverted && d.text == "partner data disagrees") {
-      a.text = spec.id + ": declaration mismatch, shipment " + std::to_string(d.shipment) + " diverted";
+      a.text = spec.id + ": declaration mismatch, shipment " + twin::to_string(d.shipment) + " diverted";
       int gate = spec.checkpoint_index(twin::CheckpointKind::GateIn);
       if (gate >= 0) a.where = layout.world(d.site, spec.checkpoints[gate].positions.front());
       add(std::move(a));

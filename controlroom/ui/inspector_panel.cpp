@@ -47,7 +47,7 @@ static void guide_vehicle(const Core& core, const PickTarget& t) {
   ImGui::Text("state: %s%s, %s side", to_string(g.phase), g.failed ? " (FAILED)" : "", g.at_home ? "VN" : "partner");
   if (g.lane != kNone16) ImGui::Text("on lane %s, section %d of %d", core.sites()[t.site].lanes[g.lane].id.c_str(), g.segment + 1,
                                      core.sites()[t.site].lanes[g.lane].segments);
-  if (g.cargo != kNone) ImGui::Text("carrying shipment %u", core.state().sites[t.site].shipments[g.cargo].id);
+  if (g.cargo != kNone) ImGui::Text("carrying shipment %u", core.state().sites[t.site].shipments[g.cargo].id.value);
   ImGui::Text("trips: %lld", static_cast<long long>(g.trips));
   where(core, core.sites()[t.site], g.field, nullptr);
 }
@@ -61,12 +61,12 @@ void inspector_panel(const PanelRect& r, const Core& core, const PickTarget& t, 
                t.index < core.state().sites[t.site].undeclared.size()) {
       field_vehicle(core, t);
     } else if (t.kind != PickKind::Shipment || t.site >= core.sites().size() ||
-               t.index >= core.state().sites[t.site].shipments.size()) {
+               !core.state().sites[t.site].shipments.contains(t.shipment())) {
       ImGui::TextDisabled("Click a truck or guide vehicle in the 3D view.");
     } else {
       const SiteSpec& spec = core.sites()[t.site];
-      const Shipment& sh = core.state().sites[t.site].shipments[t.index];
-      ImGui::Text("Shipment %u  (%s, %s)", sh.id, to_string(sh.direction), spec.id.c_str());
+      const Shipment& sh = core.state().sites[t.site].shipments[t.shipment()];
+      ImGui::Text("Shipment %u  (%s, %s)", sh.id.value, to_string(sh.direction), spec.id.c_str());
       ImGui::Text("plate %s   container %s%s", sh.plate.c_str(), sh.container.c_str(), sh.reefer ? "  reefer" : "");
       ImGui::Text("goods: %s", sh.goods < spec.goods.size() ? spec.goods[sh.goods].id.c_str() : "?");
       ImGui::Separator();

@@ -197,18 +197,18 @@ TEST_CASE("the inspector keeps its shipment while retention moves it, and lets g
   REQUIRE(before.retired.count == 0);  // not a day in yet
   REQUIRE(before.shipments.size() > 10);
   // The newest shipment stays; the first one has long left and will be removed.
-  const uint32_t last = static_cast<uint32_t>(before.shipments.size() - 1);
-  const twin::ShipmentId newest = before.shipments[last].id, first = before.shipments[0].id;
-  REQUIRE((before.shipments[0].phase == twin::Phase::Cleared || before.shipments[0].phase == twin::Phase::Left));
-  room.select({PickKind::Shipment, static_cast<uint8_t>(site), last, 0});
+  const twin::ShipmentIndex last{static_cast<uint32_t>(before.shipments.size() - 1)}, oldest{0};
+  const twin::ShipmentId newest = before.shipments[last].id, first = before.shipments[oldest].id;
+  REQUIRE((before.shipments[oldest].phase == twin::Phase::Cleared || before.shipments[oldest].phase == twin::Phase::Left));
+  room.select(PickTarget::of_shipment(static_cast<uint8_t>(site), last));
   room.update(100);
   const auto& after = console.core.state().sites[site];
   REQUIRE(after.retired.count > 0);
   REQUIRE(after.by_id.count(first) == 0);
   REQUIRE(room.selected().kind == PickKind::Shipment);
-  REQUIRE(room.selected().index < after.shipments.size());
-  CHECK(room.selected().index < last);  // it moved...
-  CHECK(after.shipments[room.selected().index].id == newest);  // ...and is still the same shipment
+  REQUIRE(after.shipments.contains(room.selected().shipment()));
+  CHECK(room.selected().shipment() < last);  // it moved...
+  CHECK(after.shipments[room.selected().shipment()].id == newest);  // ...and is still the same shipment
   // A selected shipment that retention removes is let go, not swapped for another.
   Console again(nullptr);
   ControlRoom room2(again.core, *again.loop, *again.queue, nullptr, renderer, ControlRoomOptions{});

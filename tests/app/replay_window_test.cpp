@@ -69,7 +69,7 @@ TEST_CASE("replay window: play, take over, a console command drives the fork, co
     for (const DrawnVehicle& v : dl.vehicles) {
       if (v.kind != DrawnVehicle::Kind::Truck) continue;
       REQUIRE(v.index < st.sites.at(v.site).shipments.size());
-      CHECK(st.sites[v.site].shipments[v.index].id == v.id);
+      CHECK(st.sites[v.site].shipments[v.shipment()].id == v.shipment_id());
       ++trucks;
     }
     CHECK(trucks > 20);

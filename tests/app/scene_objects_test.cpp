@@ -106,9 +106,9 @@ bool stands_in_site(twin::Phase p) {
   }
 }
 
-bool in_holding_slot(const twin::SiteSpec& spec, const twin::SiteState& s, uint32_t idx) {
+bool in_holding_slot(const twin::SiteSpec& spec, const twin::SiteState& s, twin::ShipmentIndex idx) {
   for (size_t y = 0; y < spec.yards.size(); ++y)
-    for (uint32_t slot : s.yards[y].slot)
+    for (twin::ShipmentIndex slot : s.yards[y].slot)
       if (slot == idx) return true;
   return false;
 }
@@ -238,12 +238,13 @@ struct Morning {
   twin::Core core = morning_core(10 * twin::kHour);
   WorldLayout layout{core.sites().size()};
   Script script{core};
-  uint32_t held_site = 0, held_index = 0;
+  uint32_t held_site = 0;
+  twin::ShipmentIndex held_index;
   Morning() {
     // Hold a queued truck at each site; fail the first guide vehicle of each site that has any.
     for (uint8_t site = 0; site < core.sites().size(); ++site) {
       const twin::SiteState& s = core.state().sites[site];
-      for (uint32_t i = 0; i < s.shipments.size(); ++i)
+      for (twin::ShipmentIndex i : s.shipments.indices())
         if (s.shipments[i].phase == twin::Phase::QueuedCheckpoint && s.shipments[i].declared) {
           twin::Command hold;
           hold.kind = twin::CommandKind::HoldVehicle;
@@ -294,9 +295,9 @@ TEST_CASE("every vehicle of the state is drawn once, in its legend colour, at it
     const twin::SiteSpec& spec = m.core.sites()[site];
     const twin::SiteState& s = m.core.state().sites[site];
     std::vector<std::pair<glm::vec2, twin::Phase>> places;
-    for (uint32_t i = 0; i < s.shipments.size(); ++i) {
+    for (twin::ShipmentIndex i : s.shipments.indices()) {
       const twin::Shipment& sh = s.shipments[i];
-      const auto key = std::make_pair(int(site), i);
+      const auto key = std::make_pair(int(site), i.value);
       const auto it = cs.trucks.find(key);
       const size_t n = it == cs.trucks.end() ? 0 : it->second.size();
       const size_t rows = cs.truck_rows.count(key) ? cs.truck_rows.at(key).size() : 0;
@@ -321,7 +322,7 @@ TEST_CASE("every vehicle of the state is drawn once, in its legend colour, at it
       CHECK(row.colour == want.rgba);
       shades_seen[want.name]++;
       // Its place: the export row and the instance agree, and the state puts it there.
-      CHECK(row.id == sh.id);
+      CHECK(row.shipment_id() == sh.id);
       CHECK_FALSE(row.from_field);
       CHECK(glm::length(seen.inst.position() - m.layout.world(site, row.local)) < 0.01f);
       const std::string err = process_place_error(spec, s, sh, row.local);
@@ -364,7 +365,7 @@ TEST_CASE("every vehicle of the state is drawn once, in its legend colour, at it
       if (g.cargo != twin::kNone) {
         const twin::Shipment& sh = s.shipments[g.cargo];
         INFO("carrying shipment " << sh.id);
-        CHECK(cs.trucks.count({int(site), g.cargo}) == 0);
+        CHECK(cs.trucks.count({int(site), g.cargo.value}) == 0);
         int riding = 0;
         for (const engine::Instance& inst : dl.of(MeshKind::Reefer))
           if (inst.id == engine::kNoPickId && glm::length(inst.position() - (seen.inst.position() + glm::vec3(0, 1.6f, 0))) < 0.01f) {
@@ -414,7 +415,7 @@ TEST_CASE("with a field report for every vehicle, each is drawn exactly at its r
   build_scene(m.core, m.layout, m.options(0), dl);
   const Census cs = census(dl);
   for (const auto& [key, p] : truck_at) {
-    const twin::Shipment& sh = m.core.state().sites[key.first].shipments[key.second];
+    const twin::Shipment& sh = m.core.state().sites[key.first].shipments[twin::ShipmentIndex{key.second}];
     INFO(m.core.sites()[key.first].id << " shipment " << sh.id << " reported at (" << p.x << ", " << p.y << ")");
     REQUIRE(cs.trucks.count(key));
     REQUIRE(cs.trucks.at(key).size() == 1);
@@ -454,7 +455,7 @@ TEST_CASE("picking from above at each vehicle returns that vehicle", "[app][scen
   for (const DrawnVehicle& v : dl.vehicles) {
     if (v.kind == DrawnVehicle::Kind::Undeclared) continue;
     // Trucks queued for neighbouring lanes overlap (see above): one may cover another.
-    if (v.kind == DrawnVehicle::Kind::Truck && m.core.state().sites[v.site].shipments[v.index].phase == twin::Phase::QueuedLane)
+    if (v.kind == DrawnVehicle::Kind::Truck && m.core.state().sites[v.site].shipments[v.shipment()].phase == twin::Phase::QueuedLane)
       continue;
     engine::CameraPose pose;
     pose.target = v.world;

@@ -138,7 +138,7 @@ namespace {
 
 const DrawnVehicle* drawn_truck(const DrawList& dl, twin::ShipmentId id) {
   for (const DrawnVehicle& v : dl.vehicles)
-    if (v.kind == DrawnVehicle::Kind::Truck && v.id == id) return &v;
+    if (v.kind == DrawnVehicle::Kind::Truck && v.id == id.value) return &v;
   return nullptr;
 }
 
@@ -167,7 +167,7 @@ TEST_CASE("a reported truck is drawn where the field says, moving between report
   twin::SimTime t = core.state().now_ms;
   auto report = [&](glm::vec2 p, twin::SimTime dt) {
     t += dt;
-    core.apply(twin::Event{++seq, t, 0, twin::PositionReport{twin::EntityKind::Truck, id, p, 0.5f}}, ds);
+    core.apply(twin::Event{++seq, t, 0, twin::PositionReport{twin::EntityKind::Truck, id.value, p, 0.5f}}, ds);
   };
   report({700, -200}, 1000);
   report({710, -200}, 1000);
@@ -193,7 +193,7 @@ TEST_CASE("a reported truck is drawn where the field says, moving between report
   CHECK(drawn_truck(dl, id)->local.x == Approx(710));
   bool dimmed = false;
   for (const auto& inst : dl.of(sh->reefer ? MeshKind::Reefer : MeshKind::Truck))
-    if (const PickTarget* p = dl.target(inst.id); p && p->kind == PickKind::Shipment && s.shipments[p->index].id == id)
+    if (const PickTarget* p = dl.target(inst.id); p && p->kind == PickKind::Shipment && s.shipments[p->shipment()].id == id)
       dimmed = (inst.flags & engine::kInstanceDim) != 0;
   CHECK(dimmed);
 }

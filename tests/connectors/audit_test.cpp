@@ -153,7 +153,7 @@ TEST_CASE("audit chain: a deleted row is named as missing; a re-hashed edit is c
       r.session = s; r.seq = 30; r.time_ms = c.time_ms; r.site = 0;
       r.actor = "someone-else"; r.role = static_cast<int64_t>(c.role); r.reason = c.reason;
       r.kind = static_cast<int64_t>(c.command.kind); r.lane = c.command.lane;
-      r.shipment = c.command.shipment; r.equipment_kind = static_cast<int64_t>(c.command.equipment.kind);
+      r.shipment = c.command.shipment.value; r.equipment_kind = static_cast<int64_t>(c.command.equipment.kind);
       r.equipment_index = c.command.equipment.index; r.equipment_server = c.command.equipment.server;
       r.goods = c.command.goods; r.accepted = c.accepted; r.outcome = c.outcome;
     }

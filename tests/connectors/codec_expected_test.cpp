@@ -84,7 +84,7 @@ TEST_CASE("codec, JSON: the examples of docs/mqtt.md decode to the values they s
     CHECK(m.cls == MessageClass::Ordered);
     CHECK_FALSE(m.utc);
     const auto& b = std::get<DeclarationFiled>(m.body);
-    CHECK(b.shipment == 90001);
+    CHECK(b.shipment == ShipmentId{90001});
     CHECK(b.direction == Direction::Export);
     CHECK(b.goods == 0);  // fruit
     CHECK(b.reefer);
@@ -98,7 +98,7 @@ TEST_CASE("codec, JSON: the examples of docs/mqtt.md decode to the values they s
     CHECK(m.source == "nanning");
     CHECK(m.time_ms == 29100000);
     const auto& b = std::get<PartnerDeclarationReceived>(m.body);
-    CHECK(b.shipment == 90001);
+    CHECK(b.shipment == ShipmentId{90001});
     CHECK(b.goods == 0);
     CHECK(b.plate == "12C-34567");
     CHECK(b.container == "GTWU0900010");
@@ -109,7 +109,7 @@ TEST_CASE("codec, JSON: the examples of docs/mqtt.md decode to the values they s
     CHECK(m.source == "scanner-1");
     CHECK(m.time_ms == 30700000);
     const auto& b = std::get<StepCompleted>(m.body);
-    CHECK(b.shipment == 90001);
+    CHECK(b.shipment == ShipmentId{90001});
     CHECK(b.checkpoint == CheckpointKind::Scanner);
     CHECK(b.channel == Channel::Green);
     CHECK(b.passed);
@@ -130,7 +130,7 @@ TEST_CASE("codec, JSON: the examples of docs/mqtt.md decode to the values they s
     FieldMessage m = from_docs("gatetwin/v1/m1119/event/vehicle_left",
                                R"({"v":1,"src":"gate-cam","seq":4,"t_ms":32100000,"shipment":2147483648})");
     CHECK(m.source_seq == 4);
-    CHECK(std::get<VehicleLeft>(m.body).shipment == 2147483648u);
+    CHECK(std::get<VehicleLeft>(m.body).shipment == ShipmentId{2147483648u});
     FieldMessage a = from_docs("gatetwin/v1/m1119/event/vehicle_arrived",
                                R"({"v":1,"src":"gate-cam","seq":3,"t_ms":31800000,"direction":"export","plate":"29H-12345","container":"MSCU1234566"})");
     const auto& va = std::get<VehicleArrived>(a.body);
@@ -214,7 +214,7 @@ TEST_CASE("codec, JSON: payloads whose every field is distinct decode to the val
     CHECK(m.source_seq == 21);
     CHECK(m.time_ms == 5000022);
     const auto& b = std::get<DeclarationFiled>(m.body);
-    CHECK(b.shipment == 777001);
+    CHECK(b.shipment == ShipmentId{777001});
     CHECK(b.direction == Direction::Import);
     CHECK(b.goods == 1);  // electronics
     CHECK(b.reefer);
@@ -229,7 +229,7 @@ TEST_CASE("codec, JSON: payloads whose every field is distinct decode to the val
     CHECK(m.source_seq == 17);
     CHECK(m.time_ms == 1234567);
     const auto& b = std::get<StepCompleted>(m.body);
-    CHECK(b.shipment == 4242);
+    CHECK(b.shipment == ShipmentId{4242});
     CHECK(b.checkpoint == CheckpointKind::Inspection);
     CHECK(b.channel == Channel::Red);
     CHECK_FALSE(b.passed);
@@ -254,7 +254,7 @@ TEST_CASE("codec, JSON: payloads whose every field is distinct decode to the val
     const auto& hb = std::get<OperatorCommand>(h.body);
     CHECK(hb.role == Role::Viewer);
     CHECK(hb.command.kind == CommandKind::HoldVehicle);
-    CHECK(hb.command.shipment == 31337);
+    CHECK(hb.command.shipment == ShipmentId{31337});
     FieldMessage p = decode("gatetwin/v1/m1119/command",
                             R"({"v":1,"src":"ops-5","seq":51,"t_ms":8000055,"actor":"pham.d","role":"supervisor","reason":"rush","command":{"kind":"prioritise_goods","goods":"electronics"}})",
                             sites);
@@ -291,7 +291,7 @@ TEST_CASE("codec, JSON: payloads whose every field is distinct decode to the val
     // years: 56 x 365 + 14 = 20454, plus 120 days of 2026 before 1 May: 31+28+31+30),
     // 20574 x 86400 s + 8.5 h = 1777624200 s, plus 250 ms.
     CHECK(m.utc_ms == 1777624200250LL);
-    CHECK(std::get<HandoverCompleted>(m.body).shipment == 6061);
+    CHECK(std::get<HandoverCompleted>(m.body).shipment == ShipmentId{6061});
   }
 }
 
@@ -328,10 +328,10 @@ TEST_CASE("codec, JSON: the encoder writes each field where the hand-written pay
     CHECK(j == expected);
   }
   SECTION("a declaration, a step, a lane barrier, a reefer yard, a position") {
-    auto [t1, d] = encoded(DeclarationFiled{777001, Direction::Import, 1, true, false, "20A-55501", "GTWU0900030"}, "nsw-2", 21, 5000022);
+    auto [t1, d] = encoded(DeclarationFiled{ShipmentId{777001}, Direction::Import, 1, true, false, "20A-55501", "GTWU0900030"}, "nsw-2", 21, 5000022);
     CHECK(t1 == "gatetwin/v1/m1119/event/declaration");
     CHECK(d == json::parse(R"({"v":1,"src":"nsw-2","seq":21,"t_ms":5000022,"shipment":777001,"direction":"import","goods":"electronics","reefer":true,"unmanned_eligible":false,"plate":"20A-55501","container":"GTWU0900030"})"));
-    auto [t2, s] = encoded(StepCompleted{4242, CheckpointKind::Inspection, Channel::Red, false}, "bay-3", 17, 1234567);
+    auto [t2, s] = encoded(StepCompleted{ShipmentId{4242}, CheckpointKind::Inspection, Channel::Red, false}, "bay-3", 17, 1234567);
     CHECK(t2 == "gatetwin/v1/m1119/event/step_completed");
     CHECK(s == json::parse(R"({"v":1,"src":"bay-3","seq":17,"t_ms":1234567,"shipment":4242,"checkpoint":"inspection","channel":"red","passed":false})"));
     auto [t3, l] = encoded(EquipmentStatus{EquipmentRef{EquipmentRef::Kind::LaneBarrier, 2, 0}, true}, "scada", 3, 32220000);
@@ -351,7 +351,7 @@ TEST_CASE("codec, JSON: the encoder writes each field where the hand-written pay
     Decision dec;
     dec.kind = DecisionKind::ServiceStarted;
     dec.site = kM1119;
-    dec.shipment = 4242;
+    dec.shipment = ShipmentId{4242};
     dec.resource = 2;  // booth
     dec.unit = 5;      // server
     dec.time_ms = 1234000;
@@ -398,13 +398,13 @@ TEST_CASE("codec, binary: hand-assembled bytes with distinct fields, both ways",
     // [2][type 1][seq 9][time 70: zigzag 140 = 0x8C 0x01][site 0][shipment 70000 = 0xF0 0xA2 0x04]
     // [direction 1 import][goods 1][reefer 1][unmanned 0][plate "AB": 2 'A' 'B'][container "": 0]
     const std::vector<uint8_t> hand = {2, 1, 9, 0x8C, 0x01, 0, 0xF0, 0xA2, 0x04, 1, 1, 1, 0, 2, 'A', 'B', 0};
-    const Event e{9, 70, 0, DeclarationFiled{70000, Direction::Import, 1, true, false, "AB", ""}};
+    const Event e{9, 70, 0, DeclarationFiled{ShipmentId{70000}, Direction::Import, 1, true, false, "AB", ""}};
     CHECK(bytes_of(e) == hand);
     const Event d = event_of(hand);
     CHECK(d.seq == 9);
     CHECK(d.time_ms == 70);
     const auto& b = std::get<DeclarationFiled>(d.body);
-    CHECK(b.shipment == 70000);
+    CHECK(b.shipment == ShipmentId{70000});
     CHECK(b.direction == Direction::Import);
     CHECK(b.goods == 1);
     CHECK(b.reefer);
@@ -420,7 +420,7 @@ TEST_CASE("codec, binary: hand-assembled bytes with distinct fields, both ways",
     OperatorCommand oc{"ab", Role::Supervisor, "r", {}};
     oc.command.kind = CommandKind::MarkEquipmentFailed;
     oc.command.lane = 6;
-    oc.command.shipment = 200;
+    oc.command.shipment = ShipmentId{200};
     oc.command.equipment = EquipmentRef{EquipmentRef::Kind::GuideVehicle, 4, 5};
     oc.command.goods = 11;
     CHECK(bytes_of(Event{3, 8, 2, oc}) == hand);
@@ -432,7 +432,7 @@ TEST_CASE("codec, binary: hand-assembled bytes with distinct fields, both ways",
     CHECK(b.reason == "r");
     CHECK(b.command.kind == CommandKind::MarkEquipmentFailed);
     CHECK(b.command.lane == 6);
-    CHECK(b.command.shipment == 200);
+    CHECK(b.command.shipment == ShipmentId{200});
     CHECK(b.command.equipment.kind == EquipmentRef::Kind::GuideVehicle);
     CHECK(b.command.equipment.index == 4);
     CHECK(b.command.equipment.server == 5);

@@ -51,15 +51,15 @@ TEST_CASE("every event alternative survives encode and decode", "[mqtt][codec]")
   using namespace twin;
   std::vector<EventBody> bodies = {
       ClockTick{},
-      DeclarationFiled{42, Direction::Import, 1, true, false, "29C-12345", "ABCU1234560"},
-      PartnerDeclarationReceived{42, 0, "29C-12345", "ABCU1234560"},
+      DeclarationFiled{ShipmentId{42}, Direction::Import, 1, true, false, "29C-12345", "ABCU1234560"},
+      PartnerDeclarationReceived{ShipmentId{42}, 0, "29C-12345", "ABCU1234560"},
       VehicleArrived{Direction::Export, "29C-12345", "ABCU1234560"},
-      StepCompleted{42, CheckpointKind::Scanner, Channel::Yellow, true},
-      StepCompleted{42, CheckpointKind::Quarantine, Channel::None, false},
-      HandoverCompleted{42},
-      PartnerReceiptConfirmed{42},
-      TransferCompleted{42},
-      VehicleLeft{42},
+      StepCompleted{ShipmentId{42}, CheckpointKind::Scanner, Channel::Yellow, true},
+      StepCompleted{ShipmentId{42}, CheckpointKind::Quarantine, Channel::None, false},
+      HandoverCompleted{ShipmentId{42}},
+      PartnerReceiptConfirmed{ShipmentId{42}},
+      TransferCompleted{ShipmentId{42}},
+      VehicleLeft{ShipmentId{42}},
       GuideVehicleStepCompleted{5},
       EquipmentStatus{EquipmentRef{EquipmentRef::Kind::CheckpointServer, 1, 1}, false},
       EquipmentStatus{EquipmentRef{EquipmentRef::Kind::LaneBarrier, 3, 0}, true},
@@ -73,19 +73,19 @@ TEST_CASE("every event alternative survives encode and decode", "[mqtt][codec]")
     OperatorCommand c{"le.thi.b", Role::Supervisor, "drill \"quoted\" reason, unicode: Hữu Nghị", {}};
     c.command.kind = static_cast<CommandKind>(k);
     c.command.lane = 6;
-    c.command.shipment = 77;
+    c.command.shipment = ShipmentId{77};
     c.command.equipment = EquipmentRef{EquipmentRef::Kind::LaneBarrier, 2, 0};
     c.command.goods = 1;
     // Only the fields a kind uses travel; zero the rest so the comparison is fair.
     switch (c.command.kind) {
       case CommandKind::OpenLane: case CommandKind::CloseLane: case CommandKind::ReverseLane:
       case CommandKind::ReserveLaneForUnmanned: case CommandKind::UnreserveLane:
-        c.command.shipment = 0; c.command.equipment = {}; c.command.goods = 0; break;
+        c.command.shipment = {}; c.command.equipment = {}; c.command.goods = 0; break;
       case CommandKind::HoldVehicle: case CommandKind::ReleaseVehicle: case CommandKind::ForceInspection:
         c.command.lane = 0; c.command.equipment = {}; c.command.goods = 0; break;
       case CommandKind::MarkEquipmentFailed: case CommandKind::MarkEquipmentRestored:
-        c.command.lane = 0; c.command.shipment = 0; c.command.goods = 0; break;
-      case CommandKind::PrioritiseGoods: c.command.lane = 0; c.command.shipment = 0; c.command.equipment = {}; break;
+        c.command.lane = 0; c.command.shipment = {}; c.command.goods = 0; break;
+      case CommandKind::PrioritiseGoods: c.command.lane = 0; c.command.shipment = {}; c.command.equipment = {}; break;
       default: c.command = Command{}; c.command.kind = CommandKind::ClearPriority; break;
     }
     bodies.push_back(c);
@@ -202,7 +202,7 @@ TEST_CASE("every payload in the bad corpus is rejected with its reason", "[mqtt]
 
 TEST_CASE("mangled copies of good messages never crash the decoder", "[mqtt][codec]") {
   const auto sites = all_sites();
-  twin::Event e{0, 5000, 0, twin::DeclarationFiled{9, twin::Direction::Export, 0, false, true, "P-1", "GTWU0000002"}};
+  twin::Event e{0, 5000, 0, twin::DeclarationFiled{twin::ShipmentId{9}, twin::Direction::Export, 0, false, true, "P-1", "GTWU0000002"}};
   EncodedMessage m = encode_event(e, "fuzz", 1, sites);
   uint64_t x = 88172645463325252ull;  // xorshift: fixed seed, reproducible
   int accepted = 0, rejected = 0, rejected_without_reason = 0, accepted_wrong_kind = 0, accepted_unstable = 0;
@@ -259,7 +259,7 @@ TEST_CASE("decisions encode with entity names from the site files", "[mqtt][code
   twin::Decision d;
   d.kind = twin::DecisionKind::LaneAssigned;
   d.site = 0;
-  d.shipment = 12;
+  d.shipment = twin::ShipmentId{12};
   d.resource = 1;
   d.time_ms = 7000;
   d.cause_seq = 99;

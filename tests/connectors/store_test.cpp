@@ -123,14 +123,14 @@ std::vector<twin::Event> one_of_each() {
   uint64_t seq = 1;
   auto add = [&](EventBody b, SimTime t = 1234567, uint8_t site = 1) { v.push_back(Event{seq++ * 977, t, site, std::move(b)}); };
   add(ClockTick{}, -5);
-  add(DeclarationFiled{0xFFFFFFFFu, Direction::Import, 65535, true, false, "51C-123.45", "MSKU1234565"});
-  add(PartnerDeclarationReceived{42, 3, "桂A12345", ""});
+  add(DeclarationFiled{ShipmentId{0xFFFFFFFFu}, Direction::Import, 65535, true, false, "51C-123.45", "MSKU1234565"});
+  add(PartnerDeclarationReceived{ShipmentId{42}, 3, "桂A12345", ""});
   add(VehicleArrived{Direction::Import, "", "CONT\x01\xFF"});
-  add(StepCompleted{7, CheckpointKind::Quarantine, Channel::Red, false});
-  add(HandoverCompleted{8});
-  add(PartnerReceiptConfirmed{9});
-  add(TransferCompleted{10});
-  add(VehicleLeft{11});
+  add(StepCompleted{ShipmentId{7}, CheckpointKind::Quarantine, Channel::Red, false});
+  add(HandoverCompleted{ShipmentId{8}});
+  add(PartnerReceiptConfirmed{ShipmentId{9}});
+  add(TransferCompleted{ShipmentId{10}});
+  add(VehicleLeft{ShipmentId{11}});
   add(GuideVehicleStepCompleted{65535});
   add(EquipmentStatus{EquipmentRef{EquipmentRef::Kind::GuideVehicle, 3, 65535}, false});
   add(PartnerLinkStatus{false});
@@ -140,7 +140,7 @@ std::vector<twin::Event> one_of_each() {
   oc.actor = "nguyen.van.a";
   oc.role = Role::Supervisor;
   oc.reason = std::string(kEventBinaryMaxString, 'r');
-  oc.command = Command{CommandKind::MarkEquipmentFailed, 5, 77, EquipmentRef{EquipmentRef::Kind::LaneBarrier, 4, 1}, 2};
+  oc.command = Command{CommandKind::MarkEquipmentFailed, 5, ShipmentId{77}, EquipmentRef{EquipmentRef::Kind::LaneBarrier, 4, 1}, 2};
   add(oc, INT64_MAX, 255);
   return v;
 }

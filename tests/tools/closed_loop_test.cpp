@@ -16,7 +16,7 @@
 
 namespace {
 
-twin::OperatorCommand vehicle_command(twin::CommandKind kind, uint32_t shipment) {
+twin::OperatorCommand vehicle_command(twin::CommandKind kind, twin::ShipmentId shipment) {
   twin::OperatorCommand c;
   c.actor = "test";
   c.role = twin::Role::Supervisor;
@@ -57,12 +57,12 @@ struct FakeTwin : sessions::ClosedLoopPort {
   }
   // Vehicle commands name a shipment the twin has at a checkpoint before the scanner: planned
   // with shipment 0 (a new one) or ~0u (the one the previous vehicle command named).
-  uint32_t last_picked = 0;
+  twin::ShipmentId last_picked;
   void pick(twin::OperatorCommand& c) {
     if (c.command.kind != twin::CommandKind::HoldVehicle && c.command.kind != twin::CommandKind::ReleaseVehicle &&
         c.command.kind != twin::CommandKind::ForceInspection)
       return;
-    if (c.command.shipment == ~0u) {
+    if (c.command.shipment == twin::ShipmentId{~0u}) {
       c.command.shipment = last_picked;
       return;
     }
@@ -148,12 +148,12 @@ TEST_CASE("closed loop: the simulator folds the twin's stream and obeys its comm
     twin.commands.push_back({200, lane_command(sites[m1119], twin::CommandKind::CloseLane, lane)});
     twin.commands.push_back({1500, lane_command(sites[m1119], twin::CommandKind::OpenLane, lane)});
   }
-  twin.commands.push_back({300, vehicle_command(twin::CommandKind::ForceInspection, 0)});
-  twin.commands.push_back({400, vehicle_command(twin::CommandKind::HoldVehicle, 0)});
-  twin.commands.push_back({900, vehicle_command(twin::CommandKind::ReleaseVehicle, ~0u)});  // the held one
+  twin.commands.push_back({300, vehicle_command(twin::CommandKind::ForceInspection, twin::ShipmentId{0})});
+  twin.commands.push_back({400, vehicle_command(twin::CommandKind::HoldVehicle, twin::ShipmentId{0})});
+  twin.commands.push_back({900, vehicle_command(twin::CommandKind::ReleaseVehicle, twin::ShipmentId{~0u})});  // the held one
   sessions::ClosedLoopOptions lo;
   lo.idle = std::chrono::milliseconds(0);
-  auto shipment = [&](uint32_t id) -> const twin::Shipment* {
+  auto shipment = [&](twin::ShipmentId id) -> const twin::Shipment* {
     for (const twin::Shipment& sh : twin.core.state().sites[m1119].shipments)
       if (sh.id == id) return &sh;
     return nullptr;  // retired: done
@@ -171,10 +171,10 @@ TEST_CASE("closed loop: the simulator folds the twin's stream and obeys its comm
     for (const auto& s : twin.core.state().sites) accepted += s.counters.commands_accepted;
     CHECK(accepted == 7);
     // The held truck went on once released, and the forced one was inspected: both done.
-    const uint32_t forced = twin.commands[4].second.command.shipment, held = twin.commands[5].second.command.shipment;
-    REQUIRE(held != 0);
-    REQUIRE(forced != 0);
-    for (uint32_t id : {held, forced}) {
+    const twin::ShipmentId forced = twin.commands[4].second.command.shipment, held = twin.commands[5].second.command.shipment;
+    REQUIRE(held != twin::ShipmentId{0});
+    REQUIRE(forced != twin::ShipmentId{0});
+    for (twin::ShipmentId id : {held, forced}) {
       const twin::Shipment* sh = shipment(id);
       INFO("shipment " << id << " phase " << (sh ? twin::to_string(sh->phase) : "retired"));
       CHECK((!sh || sh->outcome != twin::Outcome::Open));
@@ -208,12 +208,12 @@ TEST_CASE("closed loop: the simulator folds the twin's stream and obeys its comm
 }
 
 TEST_CASE("closed loop: an echo is the same site and body, whatever the twin's seq and time", "[closed-loop]") {
-  twin::Event a{3, 1000, 1, twin::HandoverCompleted{42}};
-  twin::Event b{97, 5000, 1, twin::HandoverCompleted{42}};
+  twin::Event a{3, 1000, 1, twin::HandoverCompleted{twin::ShipmentId{42}}};
+  twin::Event b{97, 5000, 1, twin::HandoverCompleted{twin::ShipmentId{42}}};
   CHECK(sessions::is_echo(b, a));
   b.site = 0;
   CHECK_FALSE(sessions::is_echo(b, a));
   b.site = 1;
-  b.body = twin::HandoverCompleted{43};
+  b.body = twin::HandoverCompleted{twin::ShipmentId{43}};
   CHECK_FALSE(sessions::is_echo(b, a));
 }

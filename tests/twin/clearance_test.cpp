@@ -11,6 +11,7 @@
 
 using namespace twin;
 using testing::CoreDriver;
+using testing::ShipmentNo;
 using P = Phase;
 
 namespace {
@@ -26,7 +27,7 @@ SiteSpec only_lanes(SiteSpec s, LaneKind keep_export, LaneKind keep_import) {
 }
 
 // Moves an export shipment from the lane to cleared; checks the lane was used.
-void cross_and_confirm(CoreDriver& d, ShipmentId id) {
+void cross_and_confirm(CoreDriver& d, ShipmentNo id) {
   const Shipment& sh = d.ship(id);
   REQUIRE(sh.phase == P::OnLane);
   const uint16_t lane = sh.lane;
@@ -96,7 +97,7 @@ TEST_CASE("export, red channel: physical inspection in a bay of the inspection y
     CHECK(d.ship(4).phase == P::Diverted);
     CHECK(d.ship(4).outcome == Outcome::Refused);
     CHECK(d.site().counters.refused[0] == 1);
-    d.send(VehicleLeft{4});
+    d.send(VehicleLeft{ShipmentId{4}});
     CHECK(d.ship(4).phase == P::Left);
   }
 }
@@ -139,31 +140,31 @@ TEST_CASE("diverted out of the smart flow at gate-in") {
     CHECK(d.site().counters.diverted[0] == 1);
   }
   SECTION("partner data never came") {
-    d.send(DeclarationFiled{10, Direction::Export, 1, false, true, "P10", "C10"});
+    d.send(DeclarationFiled{ShipmentId{10}, Direction::Export, 1, false, true, "P10", "C10"});
     d.send(VehicleArrived{Direction::Export, "P10", "C10"});
     d.complete(10, CheckpointKind::GateIn);
     CHECK(d.ship(10).divert_reason == "no partner declaration");
   }
   SECTION("partner data disagrees with ours") {
-    d.send(DeclarationFiled{11, Direction::Export, 1, false, true, "P11", "C11"});
-    d.send(PartnerDeclarationReceived{11, 1, "P11", "C11-OTHER"});
+    d.send(DeclarationFiled{ShipmentId{11}, Direction::Export, 1, false, true, "P11", "C11"});
+    d.send(PartnerDeclarationReceived{ShipmentId{11}, 1, "P11", "C11-OTHER"});
     d.send(VehicleArrived{Direction::Export, "P11", "C11"});
     d.complete(11, CheckpointKind::GateIn);
     CHECK(d.ship(11).divert_reason == "partner data disagrees");
   }
   SECTION("link to the partner down: held, not guessed; goes on when the data comes") {
     d.send(PartnerLinkStatus{false});
-    d.send(DeclarationFiled{12, Direction::Export, 1, false, true, "P12", "C12"});
+    d.send(DeclarationFiled{ShipmentId{12}, Direction::Export, 1, false, true, "P12", "C12"});
     d.send(VehicleArrived{Direction::Export, "P12", "C12"});
     d.complete(12, CheckpointKind::GateIn);
     CHECK(d.ship(12).phase == P::WaitingPartnerData);
-    d.send(PartnerDeclarationReceived{12, 1, "P12", "C12"});
+    d.send(PartnerDeclarationReceived{ShipmentId{12}, 1, "P12", "C12"});
     CHECK(d.ship(12).phase == P::AtCheckpoint);
     CHECK(d.ship(12).checkpoint == d.checkpoint(CheckpointKind::Scanner));
   }
   SECTION("link down, comes back with no data: diverted then") {
     d.send(PartnerLinkStatus{false});
-    d.send(DeclarationFiled{13, Direction::Export, 1, false, true, "P13", "C13"});
+    d.send(DeclarationFiled{ShipmentId{13}, Direction::Export, 1, false, true, "P13", "C13"});
     d.send(VehicleArrived{Direction::Export, "P13", "C13"});
     d.complete(13, CheckpointKind::GateIn);
     CHECK(d.ship(13).phase == P::WaitingPartnerData);
@@ -177,7 +178,7 @@ TEST_CASE("import by manned lane: cross first, then checks, then release") {
   d.declare_and_arrive(20, Direction::Import, "electronics");
   REQUIRE(d.ship(20).phase == P::OnLane);
   CHECK(d.site().lanes[d.ship(20).lane].direction == Direction::Import);
-  d.send(HandoverCompleted{20});
+  d.send(HandoverCompleted{ShipmentId{20}});
   CHECK(d.ship(20).crossed);
   CHECK(d.ship(20).checkpoint == d.checkpoint(CheckpointKind::GateIn));
   d.complete(20, CheckpointKind::GateIn);
@@ -217,7 +218,7 @@ TEST_CASE("export by unmanned guide vehicle: transfer yard, block sections, part
   CHECK(out == d.core.sites()[0].lanes[d.lane("E4")].segments);
   CHECK(back == d.core.sites()[0].lanes[d.lane("I4")].segments);
   CHECK(d.site().fleet[0].at_home);
-  d.send(PartnerReceiptConfirmed{30});
+  d.send(PartnerReceiptConfirmed{ShipmentId{30}});
   CHECK(d.ship(30).phase == P::Cleared);
   CHECK(d.site().fleet[0].trips == 1);
 }
@@ -242,9 +243,9 @@ TEST_CASE("import by unmanned guide vehicle: fetched from the partner yard, rele
 
 TEST_CASE("events about unknown things are ignored and counted, never applied") {
   CoreDriver d({testing::shipped_site("m1119")});
-  d.send(StepCompleted{999, CheckpointKind::Scanner, Channel::Green, true});
+  d.send(StepCompleted{ShipmentId{999}, CheckpointKind::Scanner, Channel::Green, true});
   d.send(GuideVehicleStepCompleted{200});
-  d.send(HandoverCompleted{5});
+  d.send(HandoverCompleted{ShipmentId{5}});
   d.declare_and_arrive(1, Direction::Export, "electronics");
   d.complete(1, CheckpointKind::Scanner, Channel::Green);  // it is at gate-in, not the scanner
   const auto& ignored = d.core.state().ignored_by_reason;
@@ -255,7 +256,7 @@ TEST_CASE("events about unknown things are ignored and counted, never applied") 
   CHECK(d.ship(1).checkpoint == d.checkpoint(CheckpointKind::GateIn));
   // A duplicate declaration changes nothing.
   const uint64_t before = d.ship(1).history.size();
-  d.send(DeclarationFiled{1, Direction::Export, 0, false, true, "P1", testing::container_of(1)});
+  d.send(DeclarationFiled{ShipmentId{1}, Direction::Export, 0, false, true, "P1", testing::container_of(1)});
   CHECK(d.ship(1).history.size() == before);
   CHECK(ignored.at("declaration: duplicate shipment id") == 1);
 }

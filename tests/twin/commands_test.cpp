@@ -8,6 +8,7 @@
 
 using namespace twin;
 using testing::CoreDriver;
+using testing::ShipmentNo;
 
 namespace {
 
@@ -40,7 +41,7 @@ OperatorCommand lane_cmd(CoreDriver& d, CommandKind k, const std::string& lane, 
   return c;
 }
 
-OperatorCommand ship_cmd(CoreDriver& d, CommandKind k, ShipmentId id, Role role = Role::Operator) {
+OperatorCommand ship_cmd(CoreDriver& d, CommandKind k, ShipmentNo id, Role role = Role::Operator) {
   auto c = d.command(k, role);
   c.command.shipment = id;
   return c;
@@ -48,7 +49,7 @@ OperatorCommand ship_cmd(CoreDriver& d, CommandKind k, ShipmentId id, Role role 
 
 // Takes an export shipment through gate-in and scan (green), so it wants a manned lane
 // (it may not ride a guide vehicle).
-void to_lane(CoreDriver& d, ShipmentId id) {
+void to_lane(CoreDriver& d, ShipmentNo id) {
   d.declare_and_arrive(id, Direction::Export, "electronics", false, false);
   d.complete(id, CheckpointKind::GateIn);
   d.complete(id, CheckpointKind::Scanner, Channel::Green);
@@ -92,7 +93,7 @@ TEST_CASE("closing a lane re-plans the trucks queued on it in the same step") {
   CoreDriver d({testing::shipped_site("m1119")});
   // Only E1 and E2 open; hold their traffic so a queue forms on both.
   expect_accepted(d, lane_cmd(d, CommandKind::CloseLane, "E3"));
-  for (ShipmentId id = 1; id <= 6; ++id) to_lane(d, id);
+  for (uint32_t id = 1; id <= 6; ++id) to_lane(d, id);
   const auto& e1 = d.site().lanes[d.lane("E1")];
   REQUIRE(e1.queue.size() == 2);
   expect_accepted(d, lane_cmd(d, CommandKind::CloseLane, "E1"));
@@ -107,7 +108,7 @@ TEST_CASE("reverse a lane: refused with vehicles on it, then serves the other di
   to_lane(d, 1);
   const std::string lane_id = d.core.sites()[0].lanes[d.ship(1).lane].id;
   expect_refused(d, lane_cmd(d, CommandKind::ReverseLane, lane_id), "vehicles are on the lane");
-  d.send(HandoverCompleted{1});
+  d.send(HandoverCompleted{ShipmentId{1}});
   expect_accepted(d, lane_cmd(d, CommandKind::ReverseLane, lane_id));
   CHECK(d.site().lanes[d.lane(lane_id)].direction == Direction::Import);
   // Close the designed import lanes: the next import truck takes the reversed lane.
@@ -128,9 +129,9 @@ TEST_CASE("reserve a manned lane for unmanned vehicles, and return it") {
   expect_refused(d, lane_cmd(d, CommandKind::ReserveLaneForUnmanned, "E3"), "already reserved");
   // No truck is ever given a reserved lane: all five wait for or cross the two manned
   // export lanes left, E1 and E2 (two crossing, three queued), none E3.
-  for (ShipmentId id = 1; id <= 5; ++id) to_lane(d, id);
+  for (uint32_t id = 1; id <= 5; ++id) to_lane(d, id);
   int on_lane = 0;
-  for (ShipmentId id = 1; id <= 5; ++id) {
+  for (uint32_t id = 1; id <= 5; ++id) {
     INFO("shipment " << id << " phase " << to_string(d.ship(id).phase) << " lane " << d.ship(id).lane);
     REQUIRE((d.ship(id).phase == Phase::OnLane || d.ship(id).phase == Phase::QueuedLane));
     CHECK((d.ship(id).lane == d.lane("E1") || d.ship(id).lane == d.lane("E2")));
@@ -144,8 +145,8 @@ TEST_CASE("reserve a manned lane for unmanned vehicles, and return it") {
 
 TEST_CASE("hold and release a vehicle") {
   CoreDriver d({testing::shipped_site("m1119")});
-  d.send(DeclarationFiled{7, Direction::Export, 1, false, true, "P7", "C7"});
-  d.send(PartnerDeclarationReceived{7, 1, "P7", "C7"});
+  d.send(DeclarationFiled{ShipmentId{7}, Direction::Export, 1, false, true, "P7", "C7"});
+  d.send(PartnerDeclarationReceived{ShipmentId{7}, 1, "P7", "C7"});
   expect_accepted(d, ship_cmd(d, CommandKind::HoldVehicle, 7));
   CHECK(d.ship(7).held);
   expect_refused(d, ship_cmd(d, CommandKind::HoldVehicle, 7), "already held");
@@ -182,7 +183,7 @@ TEST_CASE("force an inspection") {
   }
   SECTION("too late once handed over") {
     to_lane(d, 10);
-    d.send(HandoverCompleted{10});
+    d.send(HandoverCompleted{ShipmentId{10}});
     expect_refused(d, ship_cmd(d, CommandKind::ForceInspection, 10), "already been handed over");
   }
 }

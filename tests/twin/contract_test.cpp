@@ -70,7 +70,7 @@ TEST_CASE("an event out of seq order stops the run, naming the event and the sim
     Simulator sim(core.sites(), opt);
     run_until(core, sim, kHour);  // some thousands of events: seq 77 is long past
     Decisions d;
-    core.apply(Event{77, kHour, 1, HandoverCompleted{5}}, d);
+    core.apply(Event{77, kHour, 1, HandoverCompleted{ShipmentId{5}}}, d);
   });
   INFO(r.err);
   CHECK(r.aborted);
@@ -85,7 +85,7 @@ TEST_CASE("an event earlier than the last one stops the run; without a simulator
     testing::CoreDriver d({testing::shipped_site("m1119")});
     d.send(ClockTick{}, 5000);  // seq 1 at 5 s
     d.now = 0;
-    d.send(StepCompleted{3, CheckpointKind::Scanner}, 1234);  // seq 2 at 1.234 s
+    d.send(StepCompleted{ShipmentId{3}, CheckpointKind::Scanner}, 1234);  // seq 2 at 1.234 s
   });
   INFO(r.err);
   CHECK(r.aborted);

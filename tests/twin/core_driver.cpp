@@ -13,7 +13,7 @@ twin::SiteSpec shipped_site(const std::string& id) {
   return std::get<twin::SiteSpec>(r);
 }
 
-std::string container_of(twin::ShipmentId id) { return "TEST" + std::to_string(1000000 + id); }
+std::string container_of(ShipmentNo id) { return "TEST" + std::to_string(1000000 + id.id.value); }
 
 const twin::Decisions& CoreDriver::send(twin::EventBody body, twin::SimTime dt_ms, uint8_t site) {
   now += dt_ms;
@@ -23,23 +23,23 @@ const twin::Decisions& CoreDriver::send(twin::EventBody body, twin::SimTime dt_m
   return last;
 }
 
-const twin::Shipment& CoreDriver::ship(twin::ShipmentId id, uint8_t site) const {
+const twin::Shipment& CoreDriver::ship(ShipmentNo id, uint8_t site) const {
   const auto& s = core.state().sites[site];
   auto it = s.by_id.find(id);
   REQUIRE(it != s.by_id.end());
   return s.shipments[it->second];
 }
 
-void CoreDriver::declare_and_arrive(twin::ShipmentId id, twin::Direction d, const std::string& goods, bool reefer,
+void CoreDriver::declare_and_arrive(ShipmentNo id, twin::Direction d, const std::string& goods, bool reefer,
                                     bool unmanned_eligible) {
   const uint16_t g = static_cast<uint16_t>(core.sites()[0].goods_index(goods));
-  const std::string plate = "P" + std::to_string(id);
+  const std::string plate = "P" + twin::to_string(id.id);
   send(twin::DeclarationFiled{id, d, g, reefer, unmanned_eligible, plate, container_of(id)});
   send(twin::PartnerDeclarationReceived{id, g, plate, container_of(id)});
   send(twin::VehicleArrived{d, plate, container_of(id)});
 }
 
-const twin::Decisions& CoreDriver::complete(twin::ShipmentId id, twin::CheckpointKind k, twin::Channel ch, bool passed) {
+const twin::Decisions& CoreDriver::complete(ShipmentNo id, twin::CheckpointKind k, twin::Channel ch, bool passed) {
   return send(twin::StepCompleted{id, k, ch, passed});
 }
 
@@ -70,13 +70,13 @@ twin::OperatorCommand CoreDriver::command(twin::CommandKind kind, twin::Role rol
   return c;
 }
 
-bool CoreDriver::decided(twin::DecisionKind k, twin::ShipmentId id) const {
+bool CoreDriver::decided(twin::DecisionKind k, ShipmentNo id) const {
   for (const auto& d : last)
-    if (d.kind == k && (id == 0 || d.shipment == id)) return true;
+    if (d.kind == k && (id.id == twin::ShipmentId{} || d.shipment == id.id)) return true;
   return false;
 }
 
-std::vector<twin::Phase> CoreDriver::phases(twin::ShipmentId id) const {
+std::vector<twin::Phase> CoreDriver::phases(ShipmentNo id) const {
   std::vector<twin::Phase> out;
   for (const auto& p : ship(id).history) out.push_back(p.phase);
   return out;

@@ -14,10 +14,11 @@
 
 using namespace twin;
 using testing::CoreDriver;
+using testing::ShipmentNo;
 
 namespace {
 
-PositionReport truck_at(ShipmentId id, glm::vec2 p) { return PositionReport{EntityKind::Truck, id, p, 0}; }
+PositionReport truck_at(ShipmentNo id, glm::vec2 p) { return PositionReport{EntityKind::Truck, id.id.value, p, 0}; }
 PositionReport plate_at(const std::string& plate, glm::vec2 p, const std::string& container = {}) {
   PositionReport r{EntityKind::Truck, 0, p, 0};
   r.has_id = false;
@@ -33,7 +34,7 @@ int alerts_containing(const Decisions& ds, const std::string& text) {
 }
 
 // An export truck through gate-in and scanner (green) onto a lane.
-void onto_lane(CoreDriver& d, ShipmentId id) {
+void onto_lane(CoreDriver& d, ShipmentNo id) {
   d.declare_and_arrive(id, Direction::Export, "electronics");
   d.complete(id, CheckpointKind::GateIn);
   d.complete(id, CheckpointKind::Scanner, Channel::Green);
@@ -93,8 +94,8 @@ TEST_CASE("expected places: a lane is a corridor, a queue a disc, done trucks ha
   CHECK(distance_to(spec, on_lane, a + glm::vec2(10, 0)) == Approx(0).margin(1e-3));
   CHECK(distance_to(spec, on_lane, a + glm::vec2(10, 7)) == Approx(7).margin(1e-3));
   CHECK(place_name(spec, a + glm::vec2(10, 0)).rfind("lane ", 0) == 0);
-  d.send(HandoverCompleted{1});
-  d.send(PartnerReceiptConfirmed{1});
+  d.send(HandoverCompleted{ShipmentId{1}});
+  d.send(PartnerReceiptConfirmed{ShipmentId{1}});
   CHECK_FALSE(expected_place(spec, d.site(), d.ship(1)).known());
 }
 
@@ -112,7 +113,7 @@ TEST_CASE("an undeclared vehicle appears with an alert and is taken over when it
   CHECK(alerts_containing(d.all, "undeclared vehicle") == 1);
   CHECK(d.site().counters.undeclared_sighted == 1);
   // Declared and read at the gate under that plate: the shipment takes the track over.
-  d.send(DeclarationFiled{7, Direction::Export, 0, false, true, "29H-99999", testing::container_of(7)});
+  d.send(DeclarationFiled{ShipmentId{7}, Direction::Export, 0, false, true, "29H-99999", testing::container_of(7)});
   CHECK(d.site().undeclared.empty());
   CHECK(d.ship(7).field.reported());
   CHECK(d.ship(7).field.position.x == Approx(on_e2.x + 5));
@@ -146,16 +147,16 @@ TEST_CASE("a plate and a container that name two different trucks are a counted 
 TEST_CASE("field events that contradict the core are counted by reason and alerted, 1st, 10th, 100th") {
   CoreDriver d({testing::shipped_site("m1119")});
   d.declare_and_arrive(1, Direction::Export, "electronics");  // at gate-in, not on a lane
-  d.send(HandoverCompleted{1});
+  d.send(HandoverCompleted{ShipmentId{1}});
   CHECK(alerts_containing(d.last, "field and twin disagree: shipment 1 crossed a lane; the twin has it served at gate-in") == 1);
-  for (int i = 2; i <= 100; ++i) d.send(HandoverCompleted{1});
+  for (int i = 2; i <= 100; ++i) d.send(HandoverCompleted{ShipmentId{1}});
   CHECK(d.site().divergence_by_reason.at("handover: shipment not on a lane") == 100);
   CHECK(d.site().counters.divergences == 100);
   CHECK(alerts_containing(d.all, "field and twin disagree") == 3);
   CHECK(alerts_containing(d.all, "(100 times so far)") == 1);
   CHECK(d.core.state().ignored_by_reason.at("handover: shipment not on a lane") == 100);
   // The step of a truck the core has elsewhere: what the field did and what the core expected.
-  d.send(StepCompleted{1, CheckpointKind::Quarantine, Channel::None, true});
+  d.send(StepCompleted{ShipmentId{1}, CheckpointKind::Quarantine, Channel::None, true});
   CHECK(alerts_containing(d.last, "quarantine finished shipment 1; the twin has it served at gate-in") == 1);
 }
 
@@ -166,7 +167,7 @@ TEST_CASE("guide vehicle reports move its track; the same events fold to the sam
     d.send(PositionReport{EntityKind::GuideVehicle, 0, {12.5f, -3.25f}, 1.0f});
     d.send(truck_at(1, {500, 60}));
     d.send(plate_at("29H-22222", {420, 30}));
-    d.send(HandoverCompleted{2});
+    d.send(HandoverCompleted{ShipmentId{2}});
     for (int i = 0; i < 12; ++i) d.send(truck_at(1, {500, 60}));
     REQUIRE(d.site().fleet[0].field.reported());
     CHECK(d.site().fleet[0].field.position.y == Approx(-3.25f));

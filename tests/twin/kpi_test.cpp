@@ -13,6 +13,7 @@
 #include <algorithm>
 
 using namespace twin;
+using testing::ShipmentNo;
 
 namespace {
 
@@ -41,20 +42,20 @@ struct Day {
     Decisions out;
     core.apply(Event{++seq, t_s * 1000, 0, std::move(body)}, out);
   }
-  const Shipment& ship(ShipmentId id) const {
+  const Shipment& ship(ShipmentNo id) const {
     const SiteState& s = core.state().sites[0];
     auto it = s.by_id.find(id);
     REQUIRE(it != s.by_id.end());
     return s.shipments[it->second];
   }
-  std::string container(ShipmentId id) const { return testing::container_of(id); }
-  std::string plate(ShipmentId id) const { return "P" + std::to_string(id); }
-  void arrive(int64_t t_s, ShipmentId id) { at(t_s, VehicleArrived{Direction::Export, plate(id), container(id)}); }
-  void done(int64_t t_s, ShipmentId id, CheckpointKind k) {
+  std::string container(ShipmentNo id) const { return testing::container_of(id); }
+  std::string plate(ShipmentNo id) const { return "P" + to_string(id.id); }
+  void arrive(int64_t t_s, ShipmentNo id) { at(t_s, VehicleArrived{Direction::Export, plate(id), container(id)}); }
+  void done(int64_t t_s, ShipmentNo id, CheckpointKind k) {
     REQUIRE(ship(id).phase == Phase::AtCheckpoint);
     at(t_s, StepCompleted{id, k, k == CheckpointKind::Scanner ? Channel::Green : Channel::None, true});
   }
-  void handover(int64_t t_s, ShipmentId id) {
+  void handover(int64_t t_s, ShipmentNo id) {
     REQUIRE(ship(id).phase == Phase::OnLane);
     REQUIRE(core.sites()[0].lanes[ship(id).lane].id == "E1");
     at(t_s, HandoverCompleted{id});
@@ -75,10 +76,10 @@ struct Day {
 //  T7     1000    1000-1030     1030-... still being scanned at the end
 //  clock ticks at 85, 850 and 1500; the day ends at 1500 s (elapsed 1500 s).
 void play(Day& d) {
-  for (ShipmentId id = 1; id <= 7; ++id) {
+  for (uint32_t id = 1; id <= 7; ++id) {
     const uint16_t g = static_cast<uint16_t>(d.core.sites()[0].goods_index("electronics"));
-    d.at(0, DeclarationFiled{id, Direction::Export, g, false, false, d.plate(id), d.container(id)});
-    if (id != 6) d.at(0, PartnerDeclarationReceived{id, g, d.plate(id), d.container(id)});
+    d.at(0, DeclarationFiled{ShipmentId{id}, Direction::Export, g, false, false, d.plate(id), d.container(id)});
+    if (id != 6) d.at(0, PartnerDeclarationReceived{ShipmentId{id}, g, d.plate(id), d.container(id)});
   }
   using K = CheckpointKind;
   d.arrive(60, 1);
@@ -92,11 +93,11 @@ void play(Day& d) {
   d.done(230, 3, K::GateIn);
   d.done(290, 3, K::Scanner);
   d.handover(300, 1);
-  d.at(330, PartnerReceiptConfirmed{1});
+  d.at(330, PartnerReceiptConfirmed{ShipmentId{1}});
   d.handover(380, 2);
-  d.at(400, PartnerReceiptConfirmed{2});
+  d.at(400, PartnerReceiptConfirmed{ShipmentId{2}});
   d.handover(560, 3);
-  d.at(600, PartnerReceiptConfirmed{3});
+  d.at(600, PartnerReceiptConfirmed{ShipmentId{3}});
   d.arrive(600, 4);
   d.done(620, 4, K::GateIn);
   d.done(680, 4, K::Scanner);
@@ -107,13 +108,13 @@ void play(Day& d) {
   d.done(830, 6, K::GateIn);
   REQUIRE(d.ship(6).phase == Phase::Diverted);
   d.at(850, ClockTick{});
-  d.at(900, VehicleLeft{6});
+  d.at(900, VehicleLeft{ShipmentId{6}});
   d.arrive(1000, 7);
   d.done(1030, 7, K::GateIn);
   d.handover(1200, 4);
-  d.at(1230, PartnerReceiptConfirmed{4});
+  d.at(1230, PartnerReceiptConfirmed{ShipmentId{4}});
   d.handover(1360, 5);
-  d.at(1400, PartnerReceiptConfirmed{5});
+  d.at(1400, PartnerReceiptConfirmed{ShipmentId{5}});
   d.at(1500, ClockTick{});
 }
 

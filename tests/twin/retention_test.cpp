@@ -83,7 +83,7 @@ TEST_CASE("retention: finished shipments leave the state after a day; KPIs do no
     for (const Shipment& sh : k.shipments)
       if (sh.phase == Phase::Cleared || sh.phase == Phase::Left) CHECK(sh.history.back().time_ms >= now - kRetainDoneMs - kHour);
     // Every live shipment is the same as in the core without retention, and found by id.
-    for (uint32_t i = 0; i < k.shipments.size(); ++i) {
+    for (ShipmentIndex i : k.shipments.indices()) {
       const Shipment& sh = k.shipments[i];
       auto it = k.by_id.find(sh.id);
       REQUIRE(it != k.by_id.end());
@@ -96,10 +96,10 @@ TEST_CASE("retention: finished shipments leave the state after a day; KPIs do no
     }
     CHECK(k.by_id.size() == k.shipments.size());
     // The highest declared id among the removed ones is kept (a fork numbers after it).
-    ShipmentId highest_removed = 0;
+    ShipmentId highest_removed{};
     for (const Shipment& sh : a.shipments)
       if (!k.by_id.count(sh.id) && sh.id < kFirstUndeclaredId) highest_removed = std::max(highest_removed, sh.id);
-    CHECK(highest_removed > 0);
+    CHECK(highest_removed > ShipmentId{0});
     CHECK(k.retired.highest_id == highest_removed);
     require_same_kpis(compute_kpis(kept, si, end), compute_kpis(all, si, end));
   }
@@ -169,8 +169,8 @@ TEST_CASE("retention: a finished shipment leaves after a day; an event for it is
   CHECK(t.site().retired.arrived == 1);
   CHECK(t.site().retired.dwell_ms[0].empty());  // diverted: no dwell for the KPIs
   REQUIRE(t.site().shipments.size() == 1);
-  CHECK(t.site().shipments[0].id == 2);
-  CHECK(t.site().by_id.at(2) == 0);
+  CHECK(t.site().shipments[ShipmentIndex{0}].id == ShipmentId{2});
+  CHECK(t.site().by_id.at(ShipmentId{2}) == ShipmentIndex{0});
   CHECK(t.ship(2).phase == held);
   CHECK(t.core.check_invariants().empty());
   // The counters still count it.
