@@ -18,7 +18,7 @@ std::string trim(const std::string& s) {
 
 std::map<std::string, std::string> mqtt_environment() {
   std::map<std::string, std::string> env;
-  for (const char* k : {"GATETWIN_MQTT_USER", "GATETWIN_MQTT_PASSWORD"})
+  for (const char* k : {"GATETWIN_MQTT_USER", "GATETWIN_MQTT_PASSWORD", "GATETWIN_MQTT_PLAIN_PASSWORD"})
     if (const char* v = std::getenv(k)) env[k] = v;
   return env;
 }
@@ -43,6 +43,9 @@ BrokerConfigResult make_broker_config(const std::string& uri, const std::string&
     if (hostport[i] < '0' || hostport[i] > '9') return BrokerConfigError{"broker port in \"" + uri + "\" is not a number"};
   long port = std::strtol(hostport.c_str() + colon + 1, nullptr, 10);
   if (port <= 0 || port > 65535) return BrokerConfigError{"broker port in \"" + uri + "\" is outside 1-65535"};
+  const std::string host = hostport.substr(0, colon);
+  const bool loopback = host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+  bool plain_password_allowed = false;
   if (scheme == "mqtt") c.uri = "tcp://" + hostport;
   if (scheme == "mqtts") c.uri = "ssl://" + hostport;
 
@@ -65,12 +68,14 @@ BrokerConfigResult make_broker_config(const std::string& uri, const std::string&
       else if (key == "ca_file") c.ca_file = value;
       else if (key == "cert_file") c.cert_file = value;
       else if (key == "key_file") c.key_file = value;
+      else if (key == "plain_password" && value == "allow") plain_password_allowed = true;
       else return BrokerConfigError{config_path + ":" + std::to_string(n) + ": unknown key \"" + key +
-                                    "\" (keys: user, password, client_id, ca_file, cert_file, key_file)"};
+                                    "\" (keys: user, password, client_id, ca_file, cert_file, key_file, plain_password = allow)"};
     }
   } else {
     if (auto it = env.find("GATETWIN_MQTT_USER"); it != env.end()) c.user = it->second;
     if (auto it = env.find("GATETWIN_MQTT_PASSWORD"); it != env.end()) c.password = it->second;
+    if (auto it = env.find("GATETWIN_MQTT_PLAIN_PASSWORD"); it != env.end() && it->second == "allow") plain_password_allowed = true;
   }
   if (c.client_id.empty() || c.client_id.size() > 64)
     return BrokerConfigError{"the MQTT client id must be 1 to 64 characters"};
@@ -84,6 +89,12 @@ BrokerConfigResult make_broker_config(const std::string& uri, const std::string&
   for (const std::string* f : {&c.ca_file, &c.cert_file, &c.key_file})
     if (!f->empty() && !std::ifstream(*f))
       return BrokerConfigError{"cannot read " + *f + " (named in " + config_path + "); check the path and permissions"};
+  // A password over plain TCP to another machine can be read by anyone on the way: only
+  // when told so explicitly (the loopback never leaves this machine).
+  if (!c.password.empty() && !c.tls() && !loopback && !plain_password_allowed)
+    return BrokerConfigError{"an MQTT password would cross the network in clear text to " + host +
+                             ": use ssl://" + hostport + " (docs/security.md), or, knowingly, plain_password = allow in the "
+                             "config file (GATETWIN_MQTT_PLAIN_PASSWORD=allow)"};
   if (!c.password.empty() && c.user.empty())
     return BrokerConfigError{"an MQTT password is set without a user; set GATETWIN_MQTT_USER or user = in the config file"};
   return c;

@@ -402,3 +402,24 @@ TEST_CASE("a full batch of the longest positions fits the payload limit", "[mqtt
   REQUIRE(std::holds_alternative<DecodeError>(r2));
   CHECK(std::get<DecodeError>(r2).reason == (over.payload.size() > kMaxPayloadBytes ? RejectReason::Oversized : RejectReason::BadValue));
 }
+
+TEST_CASE("broker config: a password never crosses the network in clear text unless told so", "[mqtt][config][security]") {
+  const std::map<std::string, std::string> env{{"GATETWIN_MQTT_USER", "twin"}, {"GATETWIN_MQTT_PASSWORD", "s3cret"}};
+  // Plain TCP to another machine with a password: refused, and the message says what to do.
+  auto r = make_broker_config("tcp://broker.gate.example:1883", "gatetwin", "", env);
+  REQUIRE(std::holds_alternative<BrokerConfigError>(r));
+  CHECK_THAT(std::get<BrokerConfigError>(r).message(), Catch::Contains("clear text to broker.gate.example"));
+  CHECK_THAT(std::get<BrokerConfigError>(r).message(), Catch::Contains("ssl://broker.gate.example:1883"));
+  // The loopback never leaves the machine; anonymous plain TCP has nothing to leak.
+  CHECK(std::holds_alternative<BrokerConfig>(make_broker_config("tcp://127.0.0.1:1883", "gatetwin", "", env)));
+  CHECK(std::holds_alternative<BrokerConfig>(make_broker_config("tcp://broker.gate.example:1883", "gatetwin", "", {})));
+  // Told explicitly: in the environment, or in the config file.
+  auto told = env;
+  told["GATETWIN_MQTT_PLAIN_PASSWORD"] = "allow";
+  CHECK(std::holds_alternative<BrokerConfig>(make_broker_config("tcp://broker.gate.example:1883", "gatetwin", "", told)));
+  const std::string path = std::string(GATETWIN_BINARY_DIR) + "/test_mqtt_plain.conf";
+  std::ofstream(path) << "user = ops\npassword = p\n";
+  CHECK(std::holds_alternative<BrokerConfigError>(make_broker_config("tcp://10.0.0.5:1883", "c", path, {})));
+  std::ofstream(path) << "user = ops\npassword = p\nplain_password = allow\n";
+  CHECK(std::holds_alternative<BrokerConfig>(make_broker_config("tcp://10.0.0.5:1883", "c", path, {})));
+}
