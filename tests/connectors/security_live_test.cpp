@@ -33,6 +33,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <fstream>
 #include <thread>
 
 using namespace pipeline;
@@ -344,4 +345,43 @@ TEST_CASE("a viewer's command over MQTT is refused by the core and audited as re
   REQUIRE(std::holds_alternative<AuditReport>(v));
   CHECK(std::get<AuditReport>(v).intact);
   CHECK(std::get<AuditReport>(v).head.index == 1);
+}
+
+TEST_CASE("the shipped broker refuses a message above 1 MiB and CBC cipher suites", "[security][live][limits]") {
+  REQUIRE_TLS_PROGRAMS();
+  TlsBroker broker;
+  INFO(broker.make_output());
+  REQUIRE(broker.made());
+  REQUIRE(broker.start());
+  // The twin's account listens to m1119's events; a device of m1119 sends 2 MiB, then a
+  // small message. Only the small one arrives: the first message the listener gets.
+  std::string saw;
+  std::thread sub([&] {
+    saw = run_command("mosquitto_sub " + broker.client_flags("gatetwin") +
+                      " -i limits-watch -q 1 -t 'gatetwin/v1/m1119/event/#' -C 1 -W 20 -F '%l' 2>&1");
+  });
+  const bool subscribed = broker.wait_for_subscription("limits-watch", "gatetwin/v1/m1119/event/#");
+  if (!subscribed) sub.join();
+  INFO(broker.log());
+  REQUIRE(subscribed);
+  const std::string big = broker.dir() + "/big.payload";
+  { std::ofstream(big) << std::string(2u << 20, 'x'); }
+  int rc = -1;
+  run_command("mosquitto_pub -q 1 " + broker.client_flags("dev-m1119") + " -t gatetwin/v1/m1119/event/declaration -f " + big + " 2>&1", &rc);
+  run_command("mosquitto_pub -q 1 " + broker.client_flags("dev-m1119") + " -t gatetwin/v1/m1119/event/declaration -m small 2>&1", &rc);
+  CHECK(rc == 0);
+  sub.join();
+  CHECK(saw.find("5") == 0);            // "%l": the length of the first message received: 5 bytes ("small")
+  CHECK(saw.find("2097152") == std::string::npos);
+  // TLS: a client offering only CBC suites gets no handshake; one offering GCM does.
+  const std::string s_client = "openssl s_client -connect 127.0.0.1:" + std::to_string(broker.port()) + " -tls1_2 -CAfile " +
+                               broker.dir() + "/ca.crt -cert " + broker.dir() + "/console-1.crt -key " + broker.dir() +
+                               "/console-1.key -cipher ";
+  const std::string cbc = run_command(s_client + "AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA </dev/null 2>&1", &rc);
+  INFO(cbc);
+  CHECK(rc != 0);
+  const std::string gcm = run_command(s_client + "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256 </dev/null 2>&1", &rc);
+  INFO(gcm);
+  CHECK(rc == 0);
+  CHECK_THAT(gcm, Catch::Contains("GCM"));
 }
