@@ -24,11 +24,4 @@ using Result = std::variant<T, E>;
 
 using Status = std::optional<Failure>;
 
-// A Status from a message that is empty when all went well (the older convention at a
-// few inner seams).
-inline Status status_of(std::string message) {
-  if (message.empty()) return std::nullopt;
-  return Failure{std::move(message)};
-}
-
 }  // namespace connectors

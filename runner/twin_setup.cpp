@@ -41,7 +41,6 @@ connectors::TwinLinkOptions link_options(const TwinArgs& args, const TwinSetup& 
   return lo;
 }
 
-// Every line through printable(): a payload's text cannot start a forged line of its own.
 bool broker_unreachable(const TwinArgs& args, const connectors::TwinLink& link, int64_t now_ms, bool run_over) {
   if (args.run_for_s <= 0 || link.stats().client.connects > 0) return false;
   if (!run_over && now_ms < kBrokerDeadlineMs) return false;
@@ -50,7 +49,12 @@ bool broker_unreachable(const TwinArgs& args, const connectors::TwinLink& link, 
   return true;
 }
 
-void log_line(const std::string& line) { std::fprintf(stderr, "gatetwin: %s\n", connectors::printable(line).c_str()); }
+// No line goes out with a control character: a payload's text cannot start a forged line
+// of its own. Lines escaped at their source (the link's) pass unchanged, not escaped twice.
+void log_line(const std::string& line) {
+  const bool raw = std::any_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  std::fprintf(stderr, "gatetwin: %s\n", raw ? connectors::printable(line).c_str() : line.c_str());
+}
 
 void install_stop_signals() {
   std::signal(SIGINT, on_stop_signal);

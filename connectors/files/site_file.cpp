@@ -230,6 +230,13 @@ SiteFileResult load_site_file(const std::string& path) {
   return parse_site(std::get<std::string>(text), path);
 }
 
+bool is_site_id(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  return true;
+}
+
 std::string default_sites_dir() {
   if (const char* env = std::getenv("GATETWIN_SITES")) return env;
 #ifdef GATETWIN_SOURCE_DIR

@@ -9,6 +9,7 @@
 #include "twin/site.h"
 
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -32,6 +33,10 @@ std::vector<std::string> site_paths(const std::string& site_or_all, const std::s
 // Loads "m1119", "m1119,m1088", "all" or paths; the first error stops it.
 std::variant<std::vector<twin::SiteSpec>, SiteFileError> load_sites(const std::string& site_or_all,
                                                                     const std::string& sites_dir);
+
+// A site id as the site files use it ("m1119"): 1-64 letters, digits, '-' or '_'. Not a
+// path: recordings and scenario files name sites by id only.
+bool is_site_id(std::string_view s);
 
 // The directory of the shipped site files, found relative to the source tree or $GATETWIN_SITES.
 std::string default_sites_dir();

@@ -27,11 +27,4 @@ std::variant<std::string, FileReadFailure> read_small_file(const std::string& pa
   return text;
 }
 
-bool is_site_id(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
-  return true;
-}
-
 }  // namespace connectors

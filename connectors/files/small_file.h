@@ -18,8 +18,4 @@ struct FileReadFailure {
 
 Result<std::string, FileReadFailure> read_small_file(const std::string& path, size_t max_bytes);
 
-// A site id as the site files use it ("m1119"): 1-64 letters, digits, '-' or '_'. Not a
-// path: recordings and scenario files name sites by id only.
-bool is_site_id(std::string_view s);
-
 }  // namespace connectors

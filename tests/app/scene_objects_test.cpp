@@ -8,6 +8,7 @@
 // vehicle, returns that vehicle. The expected colours are a table written here from the
 // documents: this test must not take them from the scene (palette.h, shipment_colour), or
 // it would agree with any mistake there. No sleeps; it asserts on every vehicle it finds.
+#include "seeded_morning.h"
 #include "EngineTestKit.h"
 #include "controlroom/scene/scene_builder.h"
 #include "controlroom/scene/view_presets.h"
@@ -111,18 +112,6 @@ bool in_holding_slot(const twin::SiteSpec& spec, const twin::SiteState& s, twin:
     for (twin::ShipmentIndex slot : s.yards[y].slot)
       if (slot == idx) return true;
   return false;
-}
-
-twin::Core morning_core(twin::SimTime until) {
-  auto loaded = connectors::load_sites("all", std::string(GATETWIN_SOURCE_DIR) + "/assets/sites");
-  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(loaded));
-  twin::Core core(std::get<std::vector<twin::SiteSpec>>(loaded));
-  twin::SimOptions opt;
-  opt.seed = 7;
-  for (const auto& s : core.sites()) opt.vehicles_per_day.push_back(s.arrivals.per_day_2030);
-  twin::Simulator sim(core.sites(), opt);
-  twin::run_until(core, sim, until);
-  return core;
 }
 
 // Applies events after the core's last one, a millisecond apart.

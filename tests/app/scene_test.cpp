@@ -4,6 +4,7 @@
 // vehicles app_guide_vehicles.png) within their tolerance (tests/golden/README.md). Also: picked ids lead back to the right vehicles, and with stale
 // telemetry nothing is drawn as moving. And the field: a reported truck is drawn at its
 // report (moving between reports, dimmed when stale), an undeclared one in its colour.
+#include "seeded_morning.h"
 #include "EngineTestKit.h"
 #include "controlroom/scene/palette.h"
 #include "controlroom/scene/scene_builder.h"
@@ -17,18 +18,6 @@
 using namespace controlroom;
 
 namespace {
-
-twin::Core morning_core(twin::SimTime until) {
-  auto loaded = connectors::load_sites("all", std::string(GATETWIN_SOURCE_DIR) + "/assets/sites");
-  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(loaded));
-  twin::Core core(std::get<std::vector<twin::SiteSpec>>(loaded));
-  twin::SimOptions opt;
-  opt.seed = 7;
-  for (const auto& s : core.sites()) opt.vehicles_per_day.push_back(s.arrivals.per_day_2030);
-  twin::Simulator sim(core.sites(), opt);
-  twin::run_until(core, sim, until);
-  return core;
-}
 
 void submit(engine::Renderer& r, const DrawList& dl, const std::vector<engine::MeshId>& meshes) {
   for (size_t k = 0; k < dl.instances.size(); ++k) r.drawInstances(meshes[k], dl.instances[k]);
