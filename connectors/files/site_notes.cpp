@@ -128,9 +128,11 @@ class NoteWalk {
         return;
       }
       auto note = it->find(level->key);
+      const bool top = level->object == &root_;
+      if (note == it->end() && top && chain_.size() > 1) break;  // deeper than the top level: say where in it
       if (note == it->end())
         fail(path, "no source note for this value (" + v.dump() + "); add \"" + level->key + "\": \"" + kHowToNote +
-                       "\" to " + np);
+                       "\" to " + (top ? std::string("the top level's \"sources\"") : np));
       out_.push_back({path, v.dump(), note->get<std::string>(), join(np, level->key), is_assumed(note->get<std::string>())});
       return;
     }

@@ -18,6 +18,7 @@ struct SimArgs {
   bool progress = true;
   bool check = false;            // check the scheduler invariants after every event
   bool capacity_table = false;
+  bool assumptions = false;      // --assumptions: every number of the site files with its source note
   std::string trace_path;        // one line per event
   std::string record_path;       // record the run as a session in an SQLite recording (docs/replay.md)
   std::string sites_dir;
