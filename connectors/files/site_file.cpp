@@ -34,18 +34,7 @@ constexpr double kRouteToleranceMinM = 10;
 // An object's notes as SiteSpec keeps them (not read by the simulation).
 std::string notes_of(const Field& f) { return f.has("source") ? note_text(f.j["source"]) : ""; }
 
-// Points of the site, each within kMaxDistanceM of the origin.
-std::vector<glm::vec2> site_points(const Field& f, size_t min_count) {
-  std::vector<glm::vec2> out = f.points(min_count);
-  for (size_t i = 0; i < out.size(); ++i) {
-    const double d = std::hypot(static_cast<double>(out[i].x), static_cast<double>(out[i].y));
-    if (!(d <= kMaxDistanceM))
-      f.at(i).fail("lies " + Field::fmt(d / 1000) + " km from the site's origin [0, 0]; site geometry must lie within " +
-                   Field::fmt(kMaxDistanceM / 1000) + " km of it (local metres: a coordinate in another unit, or degrees?)");
-  }
-  return out;
-}
-
+// A point of the site: within kMaxDistanceM of the origin.
 glm::vec2 site_point(const Field& f) {
   glm::vec2 p = f.point();
   const double d = std::hypot(static_cast<double>(p.x), static_cast<double>(p.y));
@@ -53,6 +42,12 @@ glm::vec2 site_point(const Field& f) {
     f.fail("lies " + Field::fmt(d / 1000) + " km from the site's origin [0, 0]; site geometry must lie within " +
            Field::fmt(kMaxDistanceM / 1000) + " km of it (local metres: a coordinate in another unit, or degrees?)");
   return p;
+}
+
+std::vector<glm::vec2> site_points(const Field& f, size_t min_count) {
+  std::vector<glm::vec2> out = f.points(min_count);
+  for (size_t i = 0; i < out.size(); ++i) site_point(f.at(i));
+  return out;
 }
 
 // A duplicate id in a list: MQTT topics and recordings name these by id.
