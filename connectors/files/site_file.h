@@ -2,7 +2,11 @@
 // twin::SiteSpec. Every problem becomes an error naming the file, the field and why;
 // nothing here throws past its boundary or guesses a missing value.
 //
-// Supports: format "gatetwin-site/1".
+// Supports: format "gatetwin-site/1". Refuses (issue 16): a number with no source note
+// (site_notes.h), unknown keys (with the nearest known one) and keys written twice,
+// duplicate ids, a direction with no lane, a zero-length lane, a stated length_m the
+// polyline disagrees with, [min, max] targets the wrong way round, a goods mix off 1,
+// and geometry more than 20 km from the site's origin.
 #pragma once
 #include "connectors/result.h"
 #include "connectors/files/site_notes.h"
