@@ -27,7 +27,25 @@ Simulator::Simulator(const std::vector<SiteSpec>& sites, SimOptions options)
   if (options_.tick_ms > 0) push(options_.start_ms + options_.tick_ms, Tick{});
 }
 
-void Simulator::push(SimTime t, Item item) { queue_.push(Pending{t, order_++, std::move(item)}); }
+void Simulator::push(SimTime t, Item item) {
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    items_[slot] = std::move(item);
+  } else {
+    slot = static_cast<uint32_t>(items_.size());
+    items_.push_back(std::move(item));
+  }
+  queue_.push(Pending{t, order_++, slot});
+}
+
+Simulator::Pending Simulator::pop() {
+  const Pending p = queue_.top();
+  queue_.pop();
+  free_slots_.push_back(p.slot);
+  return p;
+}
 
 void Simulator::inject(SimTime time_ms, uint8_t site, EventBody body) { emit(time_ms, site, std::move(body)); }
 
@@ -35,32 +53,32 @@ SimTime Simulator::next_time() {
   // Internal timers are resolved here so that the returned time is a real event's.
   while (!queue_.empty()) {
     const Pending& top = queue_.top();
-    if (const Event* e = std::get_if<Event>(&top.item)) {
+    if (const Event* e = std::get_if<Event>(&items_[top.slot])) {
       if (!options_.partner_data_follows_link) return top.time_ms;
       if (const auto* link = std::get_if<PartnerLinkStatus>(&e->body)) {
         if (!link->up) link_up_ = false;
         if (link->up && !link_up_) {  // back: the data held over the drop arrives first, then the link event
           link_up_ = true;
-          Pending back = top;
-          queue_.pop();
+          const Pending back = pop();
+          Item item = std::move(items_[back.slot]);
           for (Event& held : partner_backlog_) emit(back.time_ms, held.site, std::move(held.body));
           partner_backlog_.clear();
-          push(back.time_ms, std::move(back.item));
+          push(back.time_ms, std::move(item));
           continue;
         }
       } else if (!link_up_ && std::holds_alternative<PartnerDeclarationReceived>(e->body)) {
-        partner_backlog_.push_back(*e);  // the link is down: it arrives when the link is back
-        queue_.pop();
+        const Pending held = pop();  // the link is down: it arrives when the link is back
+        partner_backlog_.push_back(std::get<Event>(std::move(items_[held.slot])));
         continue;
       }
       return top.time_ms;
     }
-    Pending p = top;
-    queue_.pop();
-    if (auto* a = std::get_if<NextArrival>(&p.item)) {
-      generate_shipment(*a, p.time_ms);
-      SimTime t = next_arrival_after(a->site, a->direction, p.time_ms);
-      if (t != INT64_MAX) push(t, *a);
+    const Pending p = pop();
+    if (const auto* next = std::get_if<NextArrival>(&items_[p.slot])) {
+      const NextArrival a = *next;  // copied: the pushes below may reuse the slot
+      generate_shipment(a, p.time_ms);
+      SimTime t = next_arrival_after(a.site, a.direction, p.time_ms);
+      if (t != INT64_MAX) push(t, a);
     } else {
       push(p.time_ms + options_.tick_ms, Tick{});
       emit(p.time_ms, 0, ClockTick{});
@@ -72,9 +90,8 @@ SimTime Simulator::next_time() {
 Event Simulator::next() {
   SimTime t = next_time();
   TWIN_REQUIRE(t != INT64_MAX, "Simulator::next() with nothing pending (simulator seed " + std::to_string(options_.seed) + ")");
-  Pending p = queue_.top();
-  queue_.pop();
-  Event e = std::get<Event>(std::move(p.item));
+  const Pending p = pop();
+  Event e = std::get<Event>(std::move(items_[p.slot]));
   e.seq = ++seq_;
   return e;
 }
