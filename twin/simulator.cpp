@@ -7,7 +7,7 @@
 
 #include <algorithm>
 #include <climits>
-#include <cstdio>
+#include <cstring>
 
 namespace twin {
 
@@ -27,16 +27,28 @@ Simulator::Simulator(const std::vector<SiteSpec>& sites, SimOptions options)
   if (options_.tick_ms > 0) push(options_.start_ms + options_.tick_ms, Tick{});
 }
 
-void Simulator::push(SimTime t, Item item) {
-  uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-    items_[slot] = std::move(item);
-  } else {
-    slot = static_cast<uint32_t>(items_.size());
-    items_.push_back(std::move(item));
+uint32_t Simulator::take_slot() {
+  if (free_slots_.empty()) {
+    items_.emplace_back();
+    return static_cast<uint32_t>(items_.size() - 1);
   }
+  const uint32_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  return slot;
+}
+
+void Simulator::push(SimTime t, Item item) {
+  const uint32_t slot = take_slot();
+  items_[slot] = std::move(item);
+  queue_.push(Pending{t, order_++, slot});
+}
+
+void Simulator::emit(SimTime t, uint8_t site, EventBody body) {
+  const uint32_t slot = take_slot();
+  Event& e = items_[slot].emplace<Event>();
+  e.time_ms = t;
+  e.site = site;
+  e.body = std::move(body);
   queue_.push(Pending{t, order_++, slot});
 }
 
@@ -204,8 +216,11 @@ void Simulator::generate_shipment(const NextArrival& a, SimTime t) {
     goods = static_cast<uint16_t>(rng.pick(mix));
   }
   const bool reefer = goods < spec.goods.size() && rng.chance(spec.goods[goods].reefer_share);
-  char plate[24];
-  std::snprintf(plate, sizeof plate, a.direction == Direction::Export ? "12C-%05u" : "GXA-%05u", id.value % 100000);
+  // "12C-%05u" / "GXA-%05u" of id % 100000, written without snprintf (once per vehicle).
+  char plate[10];
+  std::memcpy(plate, a.direction == Direction::Export ? "12C-" : "GXA-", 4);
+  for (uint32_t n = id.value % 100000, i = 9; i-- > 4; n /= 10) plate[i] = static_cast<char>('0' + n % 10);
+  plate[9] = '\0';
   const std::string container = make_container_number("GTW", 'U', id.value % 1000000);  // valid ISO 6346
   const bool own_missing = rng.chance(spec.rates.own_declaration_missing);
   const bool partner_missing = rng.chance(spec.rates.partner_declaration_missing);

@@ -89,7 +89,10 @@ class Simulator {
   // Removes the earliest pending entry and frees its slot: take the item out of
   // items_[slot] before the next push, which may reuse the slot.
   Pending pop();
-  void emit(SimTime t, uint8_t site, EventBody body) { push(t, Event{0, t, site, std::move(body)}); }
+  // Schedules an event: built in its slot, the body moved once.
+  void emit(SimTime t, uint8_t site, EventBody body);
+  // A slot of items_ for a new pending item: a freed one, else a new one.
+  uint32_t take_slot();
   SimTime next_arrival_after(uint8_t site, Direction d, SimTime t);
   void generate_shipment(const NextArrival& a, SimTime t);
   static SimTime sampled(Rng& r, const Distribution& d) { return seconds(r.sample(d)); }
