@@ -40,7 +40,7 @@ uint32_t Simulator::take_slot() {
 void Simulator::push(SimTime t, Item item) {
   const uint32_t slot = take_slot();
   items_[slot] = std::move(item);
-  queue_.push(Pending{t, order_++, slot});
+  heap_push(Pending{t, order_++, slot});
 }
 
 void Simulator::emit(SimTime t, uint8_t site, EventBody body) {
@@ -49,12 +49,40 @@ void Simulator::emit(SimTime t, uint8_t site, EventBody body) {
   e.time_ms = t;
   e.site = site;
   e.body = std::move(body);
-  queue_.push(Pending{t, order_++, slot});
+  heap_push(Pending{t, order_++, slot});
+}
+
+void Simulator::heap_push(const Pending& p) {
+  size_t i = queue_.size();
+  queue_.push_back(p);
+  while (i > 0) {  // sift up
+    const size_t parent = (i - 1) / 4;
+    if (!(queue_[parent] > p)) break;
+    queue_[i] = queue_[parent];
+    i = parent;
+  }
+  queue_[i] = p;
 }
 
 Simulator::Pending Simulator::pop() {
-  const Pending p = queue_.top();
-  queue_.pop();
+  const Pending p = queue_.front();
+  const Pending last = queue_.back();
+  queue_.pop_back();
+  const size_t n = queue_.size();
+  if (n > 0) {  // sift the last entry down from the root
+    size_t i = 0;
+    for (;;) {
+      const size_t first = 4 * i + 1;
+      if (first >= n) break;
+      size_t least = first;
+      for (size_t k = first + 1; k < first + 4 && k < n; ++k)
+        if (queue_[least] > queue_[k]) least = k;
+      if (!(last > queue_[least])) break;
+      queue_[i] = queue_[least];
+      i = least;
+    }
+    queue_[i] = last;
+  }
   free_slots_.push_back(p.slot);
   return p;
 }
@@ -64,7 +92,7 @@ void Simulator::inject(SimTime time_ms, uint8_t site, EventBody body) { emit(tim
 SimTime Simulator::next_time() {
   // Internal timers are resolved here so that the returned time is a real event's.
   while (!queue_.empty()) {
-    const Pending& top = queue_.top();
+    const Pending& top = queue_.front();
     if (const Event* e = std::get_if<Event>(&items_[top.slot])) {
       if (!options_.partner_data_follows_link) return top.time_ms;
       if (const auto* link = std::get_if<PartnerLinkStatus>(&e->body)) {

@@ -9,7 +9,6 @@
 #include "twin/site.h"
 
 #include <cstdint>
-#include <queue>
 #include <variant>
 #include <vector>
 
@@ -111,7 +110,10 @@ class Simulator {
   Rng step_rng_;      // re-seeded per decision, with common_random_numbers
   bool link_up_ = true;                 // the partner link as the simulator last saw it
   std::vector<Event> partner_backlog_;  // partner data held while the link is down
-  std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> queue_;
+  // A 4-ary min-heap on (time_ms, order): half the levels of a binary heap, and a node's
+  // children share a cache line. Unique keys: the same order out as any other heap.
+  std::vector<Pending> queue_;
+  void heap_push(const Pending& p);
   std::vector<Item> items_;          // pending items, by Pending::slot
   std::vector<uint32_t> free_slots_; // slots of items_ taken out, to reuse
   uint64_t order_ = 0;
