@@ -85,7 +85,8 @@ static void start_crossings(Ctx& c) {
     if (i < 0) {  // idle lane: take work from the longest queue of its direction
       size_t longest = 0;
       for (uint16_t o = 0; o < c.spec.lanes.size(); ++o) {
-        if (o == l || !truck_lane_usable(c, o, lane.direction)) continue;
+        // An empty queue has nothing to give (pick() is -1): skipped before the lane checks.
+        if (o == l || c.s.lanes[o].queue.empty() || !truck_lane_usable(c, o, lane.direction)) continue;
         int j = pick(c, c.s.lanes[o].queue);
         if (j >= 0 && c.s.lanes[o].queue.size() > longest) { longest = c.s.lanes[o].queue.size(); from = &c.s.lanes[o].queue; i = j; }
       }
@@ -245,6 +246,8 @@ static void dispatch_fleet(Ctx& c) {
     if (g.phase == GuidePhase::WaitingSegment) { try_advance(c, v); continue; }
     if (g.phase != GuidePhase::Idle) continue;
     if (g.at_home) {
+      // Nothing waiting on either side: nothing below would start (a shortcut, same result).
+      if (c.s.export_yard_waiting.empty() && c.s.import_partner_waiting.empty()) continue;
       if (!any_guide_lane(c, Direction::Export)) continue;
       const ShipmentIndex idx = take_first_unheld(c, c.s.export_yard_waiting);
       if (idx != kNone) { load(c, v, idx); continue; }
