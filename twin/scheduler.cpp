@@ -359,15 +359,17 @@ void on_tick(Ctx& c) {
   }
   for (uint16_t y = 0; y < c.s.yards.size(); ++y) {
     YardState& yard = c.s.yards[y];
-    int64_t occupied = 0, reefers = 0;
-    for (ShipmentIndex idx : yard.slot) {
-      if (idx == kNone) continue;
-      ++occupied;
-      reefers += c.ship(idx).reefer ? 1 : 0;
-    }
+    // Every tick, every slot: the reefers (a look-up per container) are counted only
+    // while the power is off, the one time they are used.
+    const int64_t occupied = std::count_if(yard.slot.begin(), yard.slot.end(), [](ShipmentIndex idx) { return idx != kNone; });
     yard.occupied_sum += occupied;
     yard.occupied_max = std::max(yard.occupied_max, occupied);
-    if (!yard.power_on) yard.reefer_unpowered_ticks += reefers;
+    if (!yard.power_on) {
+      int64_t reefers = 0;
+      for (ShipmentIndex idx : yard.slot)
+        if (idx != kNone && c.ship(idx).reefer) ++reefers;
+      yard.reefer_unpowered_ticks += reefers;
+    }
   }
   c.s.counters.ticks++;
 }
