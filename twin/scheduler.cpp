@@ -77,6 +77,9 @@ static void assign_waiting_trucks(Ctx& c) {
 }
 
 static void start_crossings(Ctx& c) {
+  // Every crossing starts from a lane's queue, and none fills up below: with no truck
+  // queued anywhere nothing can start (a shortcut, same result).
+  if (std::all_of(c.s.lanes.begin(), c.s.lanes.end(), [](const LaneState& lane) { return lane.queue.empty(); })) return;
   for (uint16_t l = 0; l < c.spec.lanes.size(); ++l) {
     LaneState& lane = c.s.lanes[l];
     if (lane.on_lane != kNone || !truck_lane_usable(c, l, lane.direction)) continue;
