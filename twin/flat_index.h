@@ -9,19 +9,49 @@
 // never iterates an index, retention only re-maps each entry); an insertion that grows
 // the table invalidates iterators and references (the core holds none across one);
 // erase leaves a tombstone, so erasing while iterating visits every other entry once.
+// Each slot's control byte holds 7 more bits of the key's hash, so a probe reads a key
+// only when those match.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
 namespace twin {
 
-template <class K, class V, class Hash = std::hash<K>>
+// The hash FlatIndex uses: std::hash, but for strings (the core's keys are 11 to 13
+// characters: plates, container numbers) an inline 8-bytes-at-a-time mix instead of
+// libstdc++'s out-of-line murmur. Only where a key lands depends on it, never a result.
+template <class K>
+struct FlatHash : std::hash<K> {};
+template <>
+struct FlatHash<std::string> {
+  size_t operator()(const std::string& s) const noexcept {
+    const char* p = s.data();
+    size_t n = s.size();
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (static_cast<uint64_t>(n) * 0xC2B2AE3D27D4EB4Full);
+    for (; n >= 8; p += 8, n -= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+      h ^= h >> 31;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    h = (h ^ w) * 0x94D049BB133111EBull;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+};
+
+template <class K, class V, class Hash = FlatHash<K>>
 class FlatIndex {
-  enum : uint8_t { kEmpty = 0, kFull = 1, kErased = 2 };
+  // A slot's control byte: empty, erased (a tombstone), or full: 0x80 | 7 bits of hash.
+  enum : uint8_t { kEmpty = 0, kErased = 1, kFullBit = 0x80 };
+  static bool full(uint8_t ctrl) { return (ctrl & kFullBit) != 0; }
 
  public:
   using key_type = K;
@@ -44,7 +74,7 @@ class FlatIndex {
     size_t slot() const { return i_; }
 
    private:
-    void skip() { while (i_ < owner_->ctrl_.size() && owner_->ctrl_[i_] != kFull) ++i_; }
+    void skip() { while (i_ < owner_->ctrl_.size() && !full(owner_->ctrl_[i_])) ++i_; }
     Owner* owner_ = nullptr;
     size_t i_ = 0;
   };
@@ -108,17 +138,24 @@ class FlatIndex {
  private:
   static constexpr size_t kMissing = SIZE_MAX;
 
-  // The home slot: the hash spread by a Fibonacci multiply, its top bits (ids hash to
-  // themselves, and declared and undeclared ids share their low bits).
-  size_t home(const K& key) const {
-    return static_cast<size_t>((static_cast<uint64_t>(Hash{}(key)) * 0x9E3779B97F4A7C15ull) >> shift_);
+  // Where a key goes: the hash spread by a Fibonacci multiply (ids hash to themselves,
+  // and declared and undeclared ids share their low bits); its top bits are the home
+  // slot, the 7 bits below them the tag kept in the control byte.
+  struct Place {
+    size_t home;
+    uint8_t ctrl;
+  };
+  Place place(const K& key) const {
+    const uint64_t m = static_cast<uint64_t>(Hash{}(key)) * 0x9E3779B97F4A7C15ull;
+    return {static_cast<size_t>(m >> shift_), static_cast<uint8_t>(kFullBit | ((m >> (shift_ - 7)) & 0x7F))};
   }
   size_t locate(const K& key) const {
     if (size_ == 0) return kMissing;
     const size_t mask = ctrl_.size() - 1;
-    for (size_t i = home(key);; i = (i + 1) & mask) {
+    const Place at = place(key);
+    for (size_t i = at.home;; i = (i + 1) & mask) {
       if (ctrl_[i] == kEmpty) return kMissing;
-      if (ctrl_[i] == kFull && slots_[i].first == key) return i;
+      if (ctrl_[i] == at.ctrl && slots_[i].first == key) return i;
     }
   }
   // The slot holding key, or a new one for it (the value default); true if new.
@@ -127,10 +164,11 @@ class FlatIndex {
     // At most 70% of the table in use (entries and tombstones), so probes stay short.
     if ((size_ + erased_ + 1) * 10 > ctrl_.size() * 7) grow();
     const size_t mask = ctrl_.size() - 1;
-    size_t i = home(key);
-    while (ctrl_[i] == kFull) i = (i + 1) & mask;  // the first empty or erased slot
+    const Place at = place(key);
+    size_t i = at.home;
+    while (full(ctrl_[i])) i = (i + 1) & mask;  // the first empty or erased slot
     if (ctrl_[i] == kErased) --erased_;
-    ctrl_[i] = kFull;
+    ctrl_[i] = at.ctrl;
     slots_[i] = value_type(key, V{});
     ++size_;
     return {i, true};
@@ -154,18 +192,19 @@ class FlatIndex {
     for (size_t c = cap; c > 1; c >>= 1) --shift_;
     const size_t mask = cap - 1;
     for (size_t j = 0; j < old_ctrl.size(); ++j) {
-      if (old_ctrl[j] != kFull) continue;
-      size_t i = home(old_slots[j].first);
+      if (!full(old_ctrl[j])) continue;
+      const Place at = place(old_slots[j].first);
+      size_t i = at.home;
       while (ctrl_[i] != kEmpty) i = (i + 1) & mask;
-      ctrl_[i] = kFull;
+      ctrl_[i] = at.ctrl;
       slots_[i] = std::move(old_slots[j]);
     }
     erased_ = 0;
   }
 
-  std::vector<uint8_t> ctrl_;       // kEmpty, kFull or kErased, per slot
-  std::vector<value_type> slots_;   // the entries, where ctrl_ is kFull
-  size_t size_ = 0;                 // kFull slots
+  std::vector<uint8_t> ctrl_;       // kEmpty, kErased or full (kFullBit | tag), per slot
+  std::vector<value_type> slots_;   // the entries, where ctrl_ is full
+  size_t size_ = 0;                 // full slots
   size_t erased_ = 0;               // kErased slots
   int shift_ = 64;                  // 64 - log2(table size)
 };
