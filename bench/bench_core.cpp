@@ -1,5 +1,6 @@
 // gatebench core: one simulated day of both sites at the upper 2030 targets, folded by
-// the core on one thread. Prints wall time, core events per second and peak memory.
+// the core on one thread. Prints wall time, core events per second (per core: it is one
+// thread) and peak memory.
 #include "bench/benches.h"
 
 #include "connectors/files/site_file.h"
@@ -51,6 +52,10 @@ int bench_core(int argc, char** argv) {
   std::printf("  wall time        %.3f s (best of %d, simulator + core on one thread)\n", best_s, repeats);
   std::printf("  events           %llu\n", static_cast<unsigned long long>(events));
   std::printf("  events/s         %.0f\n", events / best_s);
+  // The run is one thread (simulator and core take turns on it), so events/s is also the
+  // figure per core; issue #16's goal is 3 million per core. The lines above stay as they
+  // were: scripts read them.
+  std::printf("  events/s per core %.0f (1 thread: simulator + core on one core; goal 3000000)\n", events / best_s);
   std::printf("  peak memory      %.1f MiB (max resident set)\n", ru.ru_maxrss / 1024.0);
   std::printf("  state hash       %016llx\n", static_cast<unsigned long long>(hash));
   return 0;

@@ -155,7 +155,9 @@ void divert(Ctx& c, ShipmentIndex idx, Outcome outcome, const std::string& why) 
 
 static ShipmentIndex add_shipment(Ctx& c, ShipmentId id) {
   const ShipmentIndex idx = c.s.shipments.next_index();
-  c.s.shipments.add().id = id;
+  Shipment& sh = c.s.shipments.add();
+  sh.id = id;
+  sh.history.reserve(16);  // a shipment's whole way (about a dozen phase changes) in one allocation
   c.s.by_id.emplace(id, idx);
   return idx;
 }

@@ -137,8 +137,10 @@ void on_position(Ctx& c, const PositionReport& e) {
 
 void index_field_names(Ctx& c, ShipmentIndex idx) {
   const Shipment& sh = c.ship(idx);
-  if (!sh.plate.empty()) c.s.by_field_name["P:" + sh.plate] = idx;
-  if (!sh.container.empty()) c.s.by_field_name["C:" + sh.container] = idx;
+  // Both keys built in one string, no temporary per key (twice per vehicle, #16).
+  std::string key;
+  if (!sh.plate.empty()) c.s.by_field_name[key.assign("P:").append(sh.plate)] = idx;
+  if (!sh.container.empty()) c.s.by_field_name[key.assign("C:").append(sh.container)] = idx;
 }
 
 void adopt_undeclared(Ctx& c, ShipmentIndex idx) {

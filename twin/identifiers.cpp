@@ -1,20 +1,25 @@
 // ISO 6346 check digits. See identifiers.h.
 #include "twin/identifiers.h"
 
-#include <cstdio>
+#include <array>
 
 namespace twin {
 
 namespace {
 // Letter values skip the multiples of 11 (A=10, B=12 ... K=21, L=23 ... U=32, V=34 ...).
-int letter_value(char ch) {
+// Counted once, at compile time: the check digit is computed for every container the
+// simulator makes (gatebench core).
+constexpr std::array<int, 26> kLetterValues = [] {
+  std::array<int, 26> values{};
   int v = 10;
-  for (char c = 'A'; c < ch; ++c) {
+  for (int i = 0; i < 26; ++i) {
+    values[i] = v;
     ++v;
     if (v % 11 == 0) ++v;
   }
-  return v;
-}
+  return values;
+}();
+int letter_value(char ch) { return kLetterValues[ch - 'A']; }  // ch is 'A'..'Z' (upper())
 bool upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool digit(char c) { return c >= '0' && c <= '9'; }
 }  // namespace
@@ -52,9 +57,16 @@ std::optional<std::string> container_number_problem(std::string_view c) {
 }
 
 std::string make_container_number(std::string_view owner3, char category, unsigned serial) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.3s%c%06u", std::string(owner3).c_str(), category, serial % 1000000);
-  std::string s(buf);
+  // What snprintf("%.3s%c%06u") wrote, without its format parsing: up to 3 characters
+  // of the owner (to a NUL, as %.3s of c_str()), the category, 6 digits zero-padded.
+  std::string s;
+  for (size_t i = 0; i < owner3.size() && i < 3 && owner3[i] != '\0'; ++i) s.push_back(owner3[i]);
+  if (category != '\0') {  // a NUL category ended the string there
+    s.push_back(category);
+    char digits[6];
+    for (unsigned n = serial % 1000000, i = 6; i-- > 0; n /= 10) digits[i] = static_cast<char>('0' + n % 10);
+    s.append(digits, 6);
+  }
   const int check = iso6346_check_digit(s);
   s.push_back(static_cast<char>('0' + (check < 0 ? 0 : check)));
   return s;

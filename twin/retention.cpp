@@ -10,15 +10,23 @@
 
 namespace twin::detail {
 
+// A shipment retention removes: Left or Cleared, last phase change before `before`.
+static bool retirable(const Shipment& sh, SimTime before) {
+  const bool done = sh.phase == Phase::Cleared || sh.phase == Phase::Left;
+  return done && !sh.history.empty() && sh.history.back().time_ms < before;
+}
+
 void retire_shipments(Ctx& c, SimTime before) {
   SiteState& s = c.s;
+  // Most hours retire nothing (the whole first day): then nothing below changes the
+  // state, and one read-only pass says so without building the re-map.
+  if (std::none_of(s.shipments.begin(), s.shipments.end(), [&](const Shipment& sh) { return retirable(sh, before); })) return;
   const size_t n = s.shipments.size();
   ShipmentVector<ShipmentIndex> remap(n, kNone);  // old index -> new, kNone: retired
   uint32_t kept = 0;
   for (ShipmentIndex i : s.shipments.indices()) {
     const Shipment& sh = s.shipments[i];
-    const bool done = sh.phase == Phase::Cleared || sh.phase == Phase::Left;
-    if (!done || sh.history.empty() || sh.history.back().time_ms >= before) {
+    if (!retirable(sh, before)) {
       remap[i] = ShipmentIndex{kept++};
       continue;
     }

@@ -77,6 +77,9 @@ static void assign_waiting_trucks(Ctx& c) {
 }
 
 static void start_crossings(Ctx& c) {
+  // Every crossing starts from a lane's queue, and none fills up below: with no truck
+  // queued anywhere nothing can start (a shortcut, same result).
+  if (std::all_of(c.s.lanes.begin(), c.s.lanes.end(), [](const LaneState& lane) { return lane.queue.empty(); })) return;
   for (uint16_t l = 0; l < c.spec.lanes.size(); ++l) {
     LaneState& lane = c.s.lanes[l];
     if (lane.on_lane != kNone || !truck_lane_usable(c, l, lane.direction)) continue;
@@ -85,7 +88,8 @@ static void start_crossings(Ctx& c) {
     if (i < 0) {  // idle lane: take work from the longest queue of its direction
       size_t longest = 0;
       for (uint16_t o = 0; o < c.spec.lanes.size(); ++o) {
-        if (o == l || !truck_lane_usable(c, o, lane.direction)) continue;
+        // An empty queue has nothing to give (pick() is -1): skipped before the lane checks.
+        if (o == l || c.s.lanes[o].queue.empty() || !truck_lane_usable(c, o, lane.direction)) continue;
         int j = pick(c, c.s.lanes[o].queue);
         if (j >= 0 && c.s.lanes[o].queue.size() > longest) { longest = c.s.lanes[o].queue.size(); from = &c.s.lanes[o].queue; i = j; }
       }
@@ -245,6 +249,8 @@ static void dispatch_fleet(Ctx& c) {
     if (g.phase == GuidePhase::WaitingSegment) { try_advance(c, v); continue; }
     if (g.phase != GuidePhase::Idle) continue;
     if (g.at_home) {
+      // Nothing waiting on either side: nothing below would start (a shortcut, same result).
+      if (c.s.export_yard_waiting.empty() && c.s.import_partner_waiting.empty()) continue;
       if (!any_guide_lane(c, Direction::Export)) continue;
       const ShipmentIndex idx = take_first_unheld(c, c.s.export_yard_waiting);
       if (idx != kNone) { load(c, v, idx); continue; }
@@ -356,15 +362,17 @@ void on_tick(Ctx& c) {
   }
   for (uint16_t y = 0; y < c.s.yards.size(); ++y) {
     YardState& yard = c.s.yards[y];
-    int64_t occupied = 0, reefers = 0;
-    for (ShipmentIndex idx : yard.slot) {
-      if (idx == kNone) continue;
-      ++occupied;
-      reefers += c.ship(idx).reefer ? 1 : 0;
-    }
+    // Every tick, every slot: the reefers (a look-up per container) are counted only
+    // while the power is off, the one time they are used.
+    const int64_t occupied = std::count_if(yard.slot.begin(), yard.slot.end(), [](ShipmentIndex idx) { return idx != kNone; });
     yard.occupied_sum += occupied;
     yard.occupied_max = std::max(yard.occupied_max, occupied);
-    if (!yard.power_on) yard.reefer_unpowered_ticks += reefers;
+    if (!yard.power_on) {
+      int64_t reefers = 0;
+      for (ShipmentIndex idx : yard.slot)
+        if (idx != kNone && c.ship(idx).reefer) ++reefers;
+      yard.reefer_unpowered_ticks += reefers;
+    }
   }
   c.s.counters.ticks++;
 }

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 #include <climits>
-#include <cstdio>
+#include <cstring>
 
 namespace twin {
 
@@ -27,40 +27,98 @@ Simulator::Simulator(const std::vector<SiteSpec>& sites, SimOptions options)
   if (options_.tick_ms > 0) push(options_.start_ms + options_.tick_ms, Tick{});
 }
 
-void Simulator::push(SimTime t, Item item) { queue_.push(Pending{t, order_++, std::move(item)}); }
+uint32_t Simulator::take_slot() {
+  if (free_slots_.empty()) {
+    items_.emplace_back();
+    return static_cast<uint32_t>(items_.size() - 1);
+  }
+  const uint32_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  return slot;
+}
+
+void Simulator::push(SimTime t, Item item) {
+  const uint32_t slot = take_slot();
+  items_[slot] = std::move(item);
+  heap_push(Pending{t, order_++, slot});
+}
+
+void Simulator::emit(SimTime t, uint8_t site, EventBody body) {
+  const uint32_t slot = take_slot();
+  Event& e = items_[slot].emplace<Event>();
+  e.time_ms = t;
+  e.site = site;
+  e.body = std::move(body);
+  heap_push(Pending{t, order_++, slot});
+}
+
+void Simulator::heap_push(const Pending& p) {
+  size_t i = queue_.size();
+  queue_.push_back(p);
+  while (i > 0) {  // sift up
+    const size_t parent = (i - 1) / 4;
+    if (!(queue_[parent] > p)) break;
+    queue_[i] = queue_[parent];
+    i = parent;
+  }
+  queue_[i] = p;
+}
+
+Simulator::Pending Simulator::pop() {
+  const Pending p = queue_.front();
+  const Pending last = queue_.back();
+  queue_.pop_back();
+  const size_t n = queue_.size();
+  if (n > 0) {  // sift the last entry down from the root
+    size_t i = 0;
+    for (;;) {
+      const size_t first = 4 * i + 1;
+      if (first >= n) break;
+      size_t least = first;
+      for (size_t k = first + 1; k < first + 4 && k < n; ++k)
+        if (queue_[least] > queue_[k]) least = k;
+      if (!(last > queue_[least])) break;
+      queue_[i] = queue_[least];
+      i = least;
+    }
+    queue_[i] = last;
+  }
+  free_slots_.push_back(p.slot);
+  return p;
+}
 
 void Simulator::inject(SimTime time_ms, uint8_t site, EventBody body) { emit(time_ms, site, std::move(body)); }
 
 SimTime Simulator::next_time() {
   // Internal timers are resolved here so that the returned time is a real event's.
   while (!queue_.empty()) {
-    const Pending& top = queue_.top();
-    if (const Event* e = std::get_if<Event>(&top.item)) {
+    const Pending& top = queue_.front();
+    if (const Event* e = std::get_if<Event>(&items_[top.slot])) {
       if (!options_.partner_data_follows_link) return top.time_ms;
       if (const auto* link = std::get_if<PartnerLinkStatus>(&e->body)) {
         if (!link->up) link_up_ = false;
         if (link->up && !link_up_) {  // back: the data held over the drop arrives first, then the link event
           link_up_ = true;
-          Pending back = top;
-          queue_.pop();
+          const Pending back = pop();
+          Item item = std::move(items_[back.slot]);
           for (Event& held : partner_backlog_) emit(back.time_ms, held.site, std::move(held.body));
           partner_backlog_.clear();
-          push(back.time_ms, std::move(back.item));
+          push(back.time_ms, std::move(item));
           continue;
         }
       } else if (!link_up_ && std::holds_alternative<PartnerDeclarationReceived>(e->body)) {
-        partner_backlog_.push_back(*e);  // the link is down: it arrives when the link is back
-        queue_.pop();
+        const Pending held = pop();  // the link is down: it arrives when the link is back
+        partner_backlog_.push_back(std::get<Event>(std::move(items_[held.slot])));
         continue;
       }
       return top.time_ms;
     }
-    Pending p = top;
-    queue_.pop();
-    if (auto* a = std::get_if<NextArrival>(&p.item)) {
-      generate_shipment(*a, p.time_ms);
-      SimTime t = next_arrival_after(a->site, a->direction, p.time_ms);
-      if (t != INT64_MAX) push(t, *a);
+    const Pending p = pop();
+    if (const auto* next = std::get_if<NextArrival>(&items_[p.slot])) {
+      const NextArrival a = *next;  // copied: the pushes below may reuse the slot
+      generate_shipment(a, p.time_ms);
+      SimTime t = next_arrival_after(a.site, a.direction, p.time_ms);
+      if (t != INT64_MAX) push(t, a);
     } else {
       push(p.time_ms + options_.tick_ms, Tick{});
       emit(p.time_ms, 0, ClockTick{});
@@ -72,9 +130,8 @@ SimTime Simulator::next_time() {
 Event Simulator::next() {
   SimTime t = next_time();
   TWIN_REQUIRE(t != INT64_MAX, "Simulator::next() with nothing pending (simulator seed " + std::to_string(options_.seed) + ")");
-  Pending p = queue_.top();
-  queue_.pop();
-  Event e = std::get<Event>(std::move(p.item));
+  const Pending p = pop();
+  Event e = std::get<Event>(std::move(items_[p.slot]));
   e.seq = ++seq_;
   return e;
 }
@@ -187,8 +244,11 @@ void Simulator::generate_shipment(const NextArrival& a, SimTime t) {
     goods = static_cast<uint16_t>(rng.pick(mix));
   }
   const bool reefer = goods < spec.goods.size() && rng.chance(spec.goods[goods].reefer_share);
-  char plate[24];
-  std::snprintf(plate, sizeof plate, a.direction == Direction::Export ? "12C-%05u" : "GXA-%05u", id.value % 100000);
+  // "12C-%05u" / "GXA-%05u" of id % 100000, written without snprintf (once per vehicle).
+  char plate[10];
+  std::memcpy(plate, a.direction == Direction::Export ? "12C-" : "GXA-", 4);
+  for (uint32_t n = id.value % 100000, i = 9; i-- > 4; n /= 10) plate[i] = static_cast<char>('0' + n % 10);
+  plate[9] = '\0';
   const std::string container = make_container_number("GTW", 'U', id.value % 1000000);  // valid ISO 6346
   const bool own_missing = rng.chance(spec.rates.own_declaration_missing);
   const bool partner_missing = rng.chance(spec.rates.partner_declaration_missing);

@@ -2,6 +2,7 @@
 // readable by panels and the renderer through const references; only the core writes it.
 #pragma once
 #include "twin/event.h"
+#include "twin/flat_index.h"
 #include "twin/site.h"
 #include "twin/time.h"
 
@@ -261,8 +262,10 @@ class ShipmentVector {
 
 struct SiteState {
   ShipmentVector<Shipment> shipments;        // live: not retired (indices shift when retired)
-  std::unordered_map<ShipmentId, ShipmentIndex> by_id;
-  std::unordered_map<std::string, ShipmentIndex> by_container;  // declared, not yet arrived
+  // The look-up indexes are FlatIndex (twin/flat_index.h): std::unordered_map's
+  // interface, faster; never iterated where order matters.
+  FlatIndex<ShipmentId, ShipmentIndex> by_id;
+  FlatIndex<std::string, ShipmentIndex> by_container;  // declared, not yet arrived
   std::vector<CheckpointState> checkpoints;
   std::vector<LaneState> lanes;
   std::vector<YardState> yards;
@@ -276,7 +279,7 @@ struct SiteState {
   std::vector<uint8_t> queue_alerted;         // per checkpoint, to alert once per crossing
   RetiredShipments retired;
   std::vector<FieldVehicle> undeclared;       // vehicles the field reports and the core does not know
-  std::unordered_map<std::string, ShipmentIndex> by_field_name;  // "P:<plate>" / "C:<container>"
+  FlatIndex<std::string, ShipmentIndex> by_field_name;  // "P:<plate>" / "C:<container>"
   std::map<std::string, int64_t> divergence_by_reason;      // ordered: part of the hash
 };
 
