@@ -103,6 +103,7 @@ SteadyState run_steady_state(const twin::SiteSpec& site, double per_day, uint64_
   out.backlog_growth_per_day = static_cast<double>(in_flow_end - in_flow_start) / days;
   out.still_in_flow_share = dwell_min.empty() ? 0 : static_cast<double>(open) / static_cast<double>(dwell_min.size());
   out.unmanned_share = end.cleared > start.cleared ? static_cast<double>(unmanned_cleared) / static_cast<double>(end.cleared - start.cleared) : 0;
+  out.dwell_samples = static_cast<int64_t>(dwell_min.size());
   out.dwell_min_p50 = twin::percentile(dwell_min, 0.50);
   out.dwell_min_p95 = twin::percentile(dwell_min, 0.95);
 

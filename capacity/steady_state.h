@@ -35,6 +35,7 @@ struct SteadyState {
   // in the flow at the end of the tail counts with its time so far (a lower bound).
   double dwell_min_p50 = 0, dwell_min_p95 = 0;
   double still_in_flow_share = 0;      // of those vehicles, the share still in the flow after the tail
+  int64_t dwell_samples = 0;           // how many vehicles the dwell figures are over
   double unmanned_share = 0;           // of the vehicles cleared in the window, by guide vehicle
   std::vector<Utilisation> utilisation;  // every resource, in site order
   std::string bottleneck;              // the busiest resource

@@ -69,11 +69,14 @@ TEST_CASE("steady state: above capacity the backlog grows and the dwell counts t
   CHECK(over.cleared_per_day < over.arrived_per_day * 0.8);
   CHECK(over.still_in_flow_share > 0.2);
   CHECK(over.dwell_min_p95 >= 4 * 60);  // still in the flow after the 4 h tail: at least that
+  // Every vehicle of the window is in the dwell, waiting or not (all but the 3-6 % diverted or refused).
+  CHECK(over.dwell_samples >= 0.9 * over.arrived_per_day * w.measure_days);
   CHECK(over.bottleneck_share > 0.95);  // lanes and quarantine both saturate there
   const SteadyState easy = run_steady_state(site, base.arrivals.per_day_today, 1, w);
   CHECK(easy.still_in_flow_share == 0);
   CHECK(std::abs(easy.backlog_growth_per_day) < 0.05 * easy.arrived_per_day);
   CHECK(easy.dwell_min_p95 < 120);
+  CHECK(easy.dwell_samples >= 0.9 * easy.arrived_per_day * w.measure_days);
 }
 
 TEST_CASE("the bottleneck names the guide vehicles when they are the constraint") {
