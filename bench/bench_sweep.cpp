@@ -45,6 +45,7 @@ int bench_sweep(int argc, char** argv) {
     if (base.id != "m1119") continue;
     const twin::SiteSpec site = capacity::apply(base, capacity::plans_for(base)[1]);
     capacity::SweepOptions o;
+    o.first_seed = 7;  // gatesim's default seed: the same runs as gatesim --sensitivity
     uint64_t events = 0;
     for (unsigned threads : single ? std::vector<unsigned>{1, cores} : std::vector<unsigned>{cores}) {
       o.threads = threads;
@@ -54,6 +55,7 @@ int bench_sweep(int argc, char** argv) {
     }
   }
   capacity::TableOptions t;
+  t.first_seed = 7;
   t.threads = cores;
   uint64_t events = 0;
   const double s = wall_s([&] {

@@ -28,7 +28,7 @@ Estimate over(const std::vector<SteadyState>& runs, F f) {
 
 std::string thousands(double v) {
   char b[32];
-  std::snprintf(b, sizeof b, "%.0f", v);
+  std::snprintf(b, sizeof b, "%.0f", std::round(v) == 0 ? 0.0 : v);  // never "-0"
   std::string s = b, out;
   const size_t start = s[0] == '-' ? 1 : 0;
   for (size_t i = 0; i < s.size(); ++i) {

@@ -59,15 +59,18 @@ int run_sensitivity_command(const std::vector<twin::SiteSpec>& sites, const SimA
   const capacity::Sensitivity s = capacity::run_sensitivity(site, *per_day, o);
   const double wall_s = seconds_since(t0);
 
-  std::printf("sensitivity: %s at %.0f vehicles/day (load %s), %d seeds from %llu, %g day(s) warm-up + %g day(s) measured\n",
+  std::printf("Sensitivity of %s at %.0f vehicles a day (load %s): means over %d seeds (%llu-%llu), %g day(s) of warm-up, "
+              "%g day(s) measured, %g h tail. Baseline: %.0f cleared a day, p95 dwell %.0f min, backlog growth %.0f a day.\n\n",
               site.id.c_str(), s.load_per_day, args.load.c_str(), s.seeds, static_cast<unsigned long long>(o.first_seed),
-              o.window.warmup_days, o.window.measure_days);
-  std::printf("%-26s %-12s %-12s %22s %22s\n", "assumption", "low", "high", "cleared/day low..high", "p95 dwell min low..high");
-  std::printf("%-26s %-12s %-12s %22.0f %22.1f\n", "baseline", "", "", s.baseline.cleared_per_day, s.baseline.dwell_min_p95);
+              static_cast<unsigned long long>(o.first_seed + s.seeds - 1), o.window.warmup_days, o.window.measure_days,
+              o.window.tail_hours, s.baseline.cleared_per_day, s.baseline.dwell_min_p95, s.baseline.backlog_growth_per_day);
+  std::printf("| assumption | low | site file | high | cleared/day low / high | p95 dwell min low / high | backlog growth/day low / high | range |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
   for (const auto& r : s.rows)
-    std::printf("%-26s %-12s %-12s %10.0f .. %-9.0f %10.1f .. %-9.1f\n", r.assumption.name.c_str(), r.assumption.low_label.c_str(),
-                r.assumption.high_label.c_str(), r.low.cleared_per_day, r.high.cleared_per_day, r.low.dwell_min_p95,
-                r.high.dwell_min_p95);
+    std::printf("| %s | %s | %s | %s | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %s |\n", r.assumption.name.c_str(),
+                r.assumption.low_label.c_str(), r.assumption.base_label.c_str(), r.assumption.high_label.c_str(), r.low.cleared_per_day,
+                r.high.cleared_per_day, r.low.dwell_min_p95, r.high.dwell_min_p95, r.low.backlog_growth_per_day,
+                r.high.backlog_growth_per_day, r.assumption.range_source.c_str());
 
   std::error_code ec;
   std::filesystem::create_directories(args.out_dir, ec);
@@ -88,7 +91,7 @@ int run_sensitivity_command(const std::vector<twin::SiteSpec>& sites, const SimA
     std::fprintf(stderr, "gatesim: %s\n", st->message().c_str());
     return 1;
   }
-  std::printf("wrote %s.csv and %s.png\n", stem.c_str(), stem.c_str());
+  std::printf("\nWritten: %s.csv, %s.png\n", stem.c_str(), stem.c_str());
   std::fprintf(stderr, "gatesim: sensitivity sweep in %.1f s wall, %llu events, %u threads\n", wall_s,
                static_cast<unsigned long long>(s.events), o.threads > 0 ? o.threads : capacity::default_threads());
   return 0;
