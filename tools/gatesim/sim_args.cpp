@@ -26,7 +26,7 @@ Simulates the smart border gate's freight roads and prints the KPIs.
                        (docs/capacity.md); prints it, writes --out DIR/sensitivity-SITE-LOAD.csv/.png
   --seeds N            seeds of --capacity-table / --sensitivity (default 10)
   --warmup-days D      unmeasured days from an empty site (default 1)
-  --measure-days D     measured days (default: 7 for the table, 3 for the sweep)
+  --measure-days D     measured days (default: 7 for the table, 2 for the sweep)
   --search-steps N     --capacity-table: bisection steps of the capacity at the policy (default 7)
   --threads N          threads for the seeds and points (default: every core); results do not depend on it
   --out DIR            where --sensitivity writes (default out)
