@@ -2,6 +2,7 @@
 // checked byte for byte by test_site_file and test_scenarios: keep them as they are.
 #include "connectors/files/json_field.h"
 
+#include "connectors/files/near_name.h"
 #include "twin/clock_text.h"
 
 #include <algorithm>
@@ -49,7 +50,7 @@ void Field::only(const std::vector<std::string>& known) const {
   if (!j.is_object()) fail("expected an object, found " + type_name(j));
   for (auto& [key, value] : j.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
-      Field{value, path.empty() ? key : path + "." + key}.fail("unknown field; expected one of: " + join_names(known));
+      Field{value, path.empty() ? key : path + "." + key}.fail("unknown field;" + did_you_mean(key, known) + " expected one of: " + join_names(known));
 }
 
 std::string Field::str() const {

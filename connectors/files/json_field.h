@@ -44,7 +44,8 @@ struct Field {
   // The i-th element of a list (i < size()).
   Field at(size_t i) const;
   size_t size() const;  // of a list
-  // A typo in a key would otherwise be ignored silently: refuses keys not in `known`.
+  // A typo in a key would otherwise be ignored silently: refuses keys not in `known`,
+  // naming the nearest known key ("did you mean `servers`?") when one is close.
   void only(const std::vector<std::string>& known) const;
 
   std::string str() const;

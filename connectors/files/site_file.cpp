@@ -1,8 +1,13 @@
 // Site file loader. See site_file.h. Reading goes through Field (json_field.h), which
 // knows the JSON path it stands at, so that each error can name the field it is about.
+// Every object's keys are checked (a typo is refused with the nearest known key), and so
+// are duplicate keys (json_duplicates.h) and the source notes (site_notes.h).
 #include "connectors/files/site_file.h"
 
+#include "connectors/files/json_duplicates.h"
 #include "connectors/files/json_field.h"
+#include "connectors/files/near_name.h"
+#include "connectors/files/site_notes.h"
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +24,39 @@ namespace {
 using json = nlohmann::json;
 using twin::Distribution;
 
+// Site geometry lies within this distance of the site's origin [0, 0] (docs/site-format.md):
+// a point farther away is a coordinate in the wrong unit, not a bigger gate.
+constexpr double kMaxDistanceM = 20000;
+// A lane's stated length_m may differ from its drawn polyline by this share, at least kRouteToleranceMinM.
+constexpr double kRouteTolerance = 0.02;
+constexpr double kRouteToleranceMinM = 10;
+
+// An object's notes as SiteSpec keeps them (not read by the simulation).
+std::string notes_of(const Field& f) { return f.has("source") ? note_text(f.j["source"]) : ""; }
+
+// A point of the site: within kMaxDistanceM of the origin.
+glm::vec2 site_point(const Field& f) {
+  glm::vec2 p = f.point();
+  const double d = std::hypot(static_cast<double>(p.x), static_cast<double>(p.y));
+  if (!(d <= kMaxDistanceM))
+    f.fail("lies " + Field::fmt(d / 1000) + " km from the site's origin [0, 0]; site geometry must lie within " +
+           Field::fmt(kMaxDistanceM / 1000) + " km of it (local metres: a coordinate in another unit, or degrees?)");
+  return p;
+}
+
+std::vector<glm::vec2> site_points(const Field& f, size_t min_count) {
+  std::vector<glm::vec2> out = f.points(min_count);
+  for (size_t i = 0; i < out.size(); ++i) site_point(f.at(i));
+  return out;
+}
+
+// A duplicate id in a list: MQTT topics and recordings name these by id.
+void unique_id(const Field& id, const std::set<std::string>& seen, const std::string& what) {
+  if (seen.count(id.j.get<std::string>()))
+    id.fail("duplicate " + what + " id \"" + id.j.get<std::string>() + "\"; MQTT topics and recordings name " + what +
+            "s by id: give each its own");
+}
+
 Distribution read_distribution(const Field& f) {
   Distribution d;
   d.kind = f.at("dist").choice<Distribution::Kind>({{"fixed", Distribution::Kind::Fixed},
@@ -32,23 +70,34 @@ Distribution read_distribution(const Field& f) {
     d.mean_s = f.at("mean_s").num(0, 7 * 86400);
   }
   if (d.kind == Distribution::Kind::Lognormal) d.cv = f.at("cv").num(0, 10);
-  d.source = f.at("source").str();
-  if (d.source.empty()) f.at("source").fail("every assumed value needs a source note");
+  // Only the fields its kind reads: a "cv" on an exponential would be ignored silently.
+  std::vector<std::string> known = {"dist", "source"};
+  if (d.kind == Distribution::Kind::Uniform) known.insert(known.end(), {"min_s", "max_s"});
+  else known.push_back("mean_s");
+  if (d.kind == Distribution::Kind::Lognormal) known.push_back("cv");
+  f.only(known);
+  if (f.has("source") && f.j["source"].is_string() && f.at("source").str().empty())
+    f.at("source").fail("every assumed value needs a source note");
+  d.source = notes_of(f);
   return d;
 }
 
 std::vector<double> read_mix(const Field& f, const twin::SiteSpec& site) {
   if (!f.j.is_object()) f.fail("expected an object of goods class -> share");
   std::vector<double> mix(site.goods.size(), 0.0);
+  std::vector<std::string> ids;
+  for (const auto& g : site.goods) ids.push_back(g.id);
   double total = 0;
   for (auto& [key, value] : f.j.items()) {
+    if (key == "source") continue;  // a note, site_notes.h
     int g = site.goods_index(key);
     Field share{value, f.path + "." + key};
-    if (g < 0) share.fail("no goods class \"" + key + "\" in goods");
+    if (g < 0) share.fail("no goods class \"" + key + "\" in goods;" + did_you_mean(key, ids) + " goods classes: " + join_names(ids));
     mix[g] = share.num(0, 1);
     total += mix[g];
   }
-  if (total <= 0) f.fail("shares must add up to more than 0");
+  if (std::abs(total - 1.0) > 1e-6)
+    f.fail("shares add up to " + Field::fmt(total) + ", not 1; make them fractions of the vehicles that add up to 1");
   return mix;
 }
 
@@ -57,12 +106,14 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
   s.source_file = file;
   std::string format = root.at("format").str();
   if (format != "gatetwin-site/1") root.at("format").fail("unknown format \"" + format + "\"; this build reads gatetwin-site/1");
+  root.only({"format", "id", "name", "markers", "sources", "border_line", "geo", "goods", "lanes", "checkpoints", "yards",
+             "fleet", "timing", "arrivals", "rates", "targets", "queue_alert_vehicles", "declaration_lead_s", "partner_delay_s"});
   s.id = root.at("id").str();
   if (s.id.empty() || s.id.find_first_of("/#+ ") != std::string::npos)
     root.at("id").fail("must be non-empty, without spaces or / # +");
   s.name = root.at("name").str();
   s.markers = root.at("markers").str();
-  s.border_line = root.at("border_line").points(2);
+  s.border_line = site_points(root.at("border_line"), 2);
   if (root.has("geo")) {  // optional: a site without it takes local metres only
     Field geo = root.at("geo");
     geo.only({"lat", "lon", "alt_m", "x_bearing_deg", "survey", "source"});
@@ -80,6 +131,7 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
   Field goods = root.at("goods");
   for (size_t i = 0; i < goods.size(); ++i) {
     Field g = goods.at(i);
+    g.only({"id", "needs_quarantine", "reefer_share", "source"});
     twin::GoodsClass gc{g.at("id").str(), g.at("needs_quarantine").boolean(), g.at("reefer_share").num(0, 1)};
     if (s.goods_index(gc.id) >= 0) g.at("id").fail("duplicate goods class \"" + gc.id + "\"");
     s.goods.push_back(gc);
@@ -89,22 +141,47 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
   Field lanes = root.at("lanes");
   for (size_t i = 0; i < lanes.size(); ++i) {
     Field l = lanes.at(i);
+    l.only({"id", "direction", "kind", "today", "polyline", "length_m", "source"});
     twin::LaneSpec lane;
     lane.id = l.at("id").str();
     if (s.lane_index(lane.id) >= 0) l.at("id").fail("duplicate lane id \"" + lane.id + "\"");
     lane.direction = l.at("direction").choice<twin::Direction>({{"export", twin::Direction::Export}, {"import", twin::Direction::Import}});
     lane.kind = l.at("kind").choice<twin::LaneKind>({{"manned", twin::LaneKind::Manned}, {"unmanned", twin::LaneKind::Unmanned}});
     lane.exists_today = l.at("today").boolean();
-    lane.polyline = l.at("polyline").points(2);
+    Field poly = l.at("polyline");
+    lane.polyline = site_points(poly, 2);
+    double drawn_m = 0;
+    for (size_t p = 1; p < lane.polyline.size(); ++p) {
+      const double piece_m = std::hypot(static_cast<double>(lane.polyline[p].x - lane.polyline[p - 1].x),
+                                        static_cast<double>(lane.polyline[p].y - lane.polyline[p - 1].y));
+      if (piece_m < 0.01) poly.at(p).fail("the same point as the one before it: a lane piece of zero length; remove one of them");
+      drawn_m += piece_m;
+    }
+    if (drawn_m < 1) poly.fail("a lane shorter than 1 m (" + Field::fmt(drawn_m) + " m): draw it from where it starts to where it ends");
+    if (l.has("length_m")) {  // a stated route length is checked against the drawing
+      const double stated_m = l.at("length_m").num(0, 1e6);
+      if (std::abs(stated_m - drawn_m) > std::max(kRouteTolerance * drawn_m, kRouteToleranceMinM))
+        l.at("length_m").fail("states " + Field::fmt(stated_m) + " m, but the polyline is drawn " + Field::fmt(std::round(drawn_m)) +
+                              " m long (more than " + Field::fmt(kRouteTolerance * 100) +
+                              "% apart): correct the stated length or the drawing");
+    }
     s.lanes.push_back(lane);
   }
   if (s.lanes.empty()) lanes.fail("at least one lane is needed");
+  for (auto [dir, name] : {std::pair{twin::Direction::Export, "export"}, std::pair{twin::Direction::Import, "import"}})
+    if (std::none_of(s.lanes.begin(), s.lanes.end(), [dir = dir](const auto& l) { return l.direction == dir; }))
+      lanes.fail(std::string("no ") + name + " lane; every direction needs at least one (vehicles of a direction with no lane "
+                 "could never cross): add one with \"direction\": \"" + name + "\"");
 
   Field cps = root.at("checkpoints");
+  std::set<std::string> checkpoint_ids;
   for (size_t i = 0; i < cps.size(); ++i) {
     Field c = cps.at(i);
+    c.only({"id", "kind", "servers", "positions", "service", "source"});
     twin::CheckpointSpec cp;
     cp.id = c.at("id").str();
+    unique_id(c.at("id"), checkpoint_ids, "checkpoint");
+    checkpoint_ids.insert(cp.id);
     cp.kind = c.at("kind").choice<twin::CheckpointKind>({{"gate_in", twin::CheckpointKind::GateIn},
                                                           {"scanner", twin::CheckpointKind::Scanner},
                                                           {"booth", twin::CheckpointKind::Booth},
@@ -113,7 +190,7 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
                                                           {"release", twin::CheckpointKind::Release}});
     if (s.checkpoint_index(cp.kind) >= 0) c.at("kind").fail(std::string("a second ") + twin::to_string(cp.kind) + " checkpoint; give the first more servers instead");
     cp.servers = c.at("servers").integer(1, 1000);
-    cp.positions = c.at("positions").points(1);
+    cp.positions = site_points(c.at("positions"), 1);
     if (cp.positions.size() != static_cast<size_t>(cp.servers))
       c.at("positions").fail("needs one point per server (" + std::to_string(cp.servers) + "), has " + std::to_string(cp.positions.size()));
     cp.service = read_distribution(c.at("service"));
@@ -123,10 +200,14 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
     if (s.checkpoint_index(k) < 0) cps.fail(std::string("a ") + twin::to_string(k) + " checkpoint is required (100% of shipments pass it)");
 
   Field yards = root.at("yards");
+  std::set<std::string> yard_ids;
   for (size_t i = 0; i < yards.size(); ++i) {
     Field y = yards.at(i);
+    y.only({"id", "kind", "slots", "reefer_slots", "rect", "source"});
     twin::YardSpec yard;
     yard.id = y.at("id").str();
+    unique_id(y.at("id"), yard_ids, "yard");
+    yard_ids.insert(yard.id);
     yard.kind = y.at("kind").choice<twin::YardKind>({{"parking", twin::YardKind::Parking},
                                                      {"transfer", twin::YardKind::Transfer},
                                                      {"inspection", twin::YardKind::Inspection}});
@@ -135,24 +216,26 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
     if (yard.reefer_slots > yard.slots) y.at("reefer_slots").fail("more reefer slots than slots");
     Field rect = y.at("rect");
     if (rect.size() != 2) rect.fail("expected [[x0, y0], [x1, y1]]");
-    yard.min = rect.at(0).point();
-    yard.max = rect.at(1).point();
+    yard.min = site_point(rect.at(0));
+    yard.max = site_point(rect.at(1));
     if (!(yard.max.x > yard.min.x && yard.max.y > yard.min.y)) rect.fail("the second corner must be above and right of the first");
     s.yards.push_back(yard);
   }
 
   Field fleet = root.at("fleet");
+  fleet.only({"guide_vehicles", "depot", "speed_mps", "segment_length_m", "load", "source"});
   s.fleet.guide_vehicles = fleet.at("guide_vehicles").integer(0, 10000);
-  s.fleet.depot = fleet.at("depot").point();
+  s.fleet.depot = site_point(fleet.at("depot"));
   s.fleet.speed_mps = fleet.at("speed_mps").num(0.1, 50);
   s.fleet.segment_length_m = fleet.at("segment_length_m").num(5, 10000);
   s.fleet.load = read_distribution(fleet.at("load"));
-  s.fleet.source = fleet.at("source").str();
+  s.fleet.source = notes_of(fleet);
   const bool has_unmanned = std::any_of(s.lanes.begin(), s.lanes.end(), [](auto& l) { return l.kind == twin::LaneKind::Unmanned; });
   if (has_unmanned && s.yard_index(twin::YardKind::Transfer) < 0)
     yards.fail("unmanned lanes need a transfer yard");
 
   Field timing = root.at("timing");
+  timing.only({"handover", "partner_confirm", "transfer", "divert_exit", "truck_speed_mps", "source"});
   s.timing.handover = read_distribution(timing.at("handover"));
   s.timing.partner_confirm = read_distribution(timing.at("partner_confirm"));
   s.timing.transfer = read_distribution(timing.at("transfer"));
@@ -160,7 +243,9 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
   s.timing.truck_speed_mps = timing.at("truck_speed_mps").num(0.1, 50);
 
   Field arr = root.at("arrivals");
+  arr.only({"per_day", "export_share", "hourly_weight", "export_goods_mix", "import_goods_mix", "source"});
   Field per_day = arr.at("per_day");
+  per_day.only({"today", "2027", "2030", "source"});
   s.arrivals.per_day_today = per_day.at("today").num(0, 1e6);
   s.arrivals.per_day_2027 = per_day.at("2027").num(0, 1e6);
   s.arrivals.per_day_2030 = per_day.at("2030").num(0, 1e6);
@@ -172,9 +257,11 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
   if (wsum <= 0) hourly.fail("at least one hour needs a weight above 0");
   s.arrivals.export_goods_mix = read_mix(arr.at("export_goods_mix"), s);
   s.arrivals.import_goods_mix = read_mix(arr.at("import_goods_mix"), s);
-  s.arrivals.source = arr.at("source").str();
+  s.arrivals.source = notes_of(arr);
 
   Field rates = root.at("rates");
+  rates.only({"green", "yellow", "red", "own_declaration_missing", "partner_declaration_missing", "partner_declaration_mismatch",
+              "quarantine_fail", "inspection_fail", "unmanned_eligible", "source"});
   s.rates.green = rates.at("green").num(0, 1);
   s.rates.yellow = rates.at("yellow").num(0, 1);
   s.rates.red = rates.at("red").num(0, 1);
@@ -186,16 +273,23 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
   s.rates.quarantine_fail = rates.at("quarantine_fail").num(0, 1);
   s.rates.inspection_fail = rates.at("inspection_fail").num(0, 1);
   s.rates.unmanned_eligible = rates.at("unmanned_eligible").num(0, 1);
-  s.rates.source = rates.at("source").str();
+  s.rates.source = notes_of(rates);
 
   Field targets = root.at("targets");
-  s.targets.per_day_2027_min = targets.at("2027").at(0).num(0);
-  s.targets.per_day_2027_max = targets.at("2027").at(1).num(0);
-  s.targets.per_day_2030_min = targets.at("2030").at(0).num(0);
-  s.targets.per_day_2030_max = targets.at("2030").at(1).num(0);
+  targets.only({"2027", "2030", "source"});
+  auto target = [&](const char* year, double& min, double& max) {
+    Field t = targets.at(year);
+    if (t.size() != 2) t.fail("expected [min, max] vehicles a day");
+    min = t.at(0).num(0);
+    max = t.at(1).num(0);
+    if (min > max) t.fail("the minimum (" + Field::fmt(min) + ") exceeds the maximum (" + Field::fmt(max) + "); write [min, max]");
+  };
+  target("2027", s.targets.per_day_2027_min, s.targets.per_day_2027_max);
+  target("2030", s.targets.per_day_2030_min, s.targets.per_day_2030_max);
   s.queue_alert_vehicles = root.at("queue_alert_vehicles").integer(0, 1000000);
   s.declaration_lead_s = root.at("declaration_lead_s").num(0, 7 * 86400);
   s.partner_delay_s = root.at("partner_delay_s").num(0, 7 * 86400);
+  site_notes(root.j);  // every number has its note; throws FieldError at the first without
   twin::derive(s);
   return s;
 }
@@ -206,7 +300,10 @@ std::string SiteFileError::message() const {
   return file + ": " + (field.empty() ? "" : field + ": ") + why;
 }
 
-SiteFileResult parse_site(const std::string& text, const std::string& file) {
+namespace {
+
+// The document, or why it is not one: not JSON, or a key written twice.
+std::variant<json, SiteFileError> parse_document(const std::string& text, const std::string& file) {
   json j;
   try {
     j = json::parse(text);
@@ -215,6 +312,16 @@ SiteFileResult parse_site(const std::string& text, const std::string& file) {
   } catch (const json::exception& e) {  // e.g. a number too large for a double (found by fuzz_site_file)
     return SiteFileError{file, "", std::string("not valid JSON: ") + e.what()};
   }
+  if (auto dup = find_duplicate_key(text)) return SiteFileError{file, dup->field, dup->why};
+  return j;
+}
+
+}  // namespace
+
+SiteFileResult parse_site(const std::string& text, const std::string& file) {
+  auto doc = parse_document(text, file);
+  if (auto* e = std::get_if<SiteFileError>(&doc)) return *e;
+  const json& j = std::get<json>(doc);
   try {
     return read_site(Field{j, ""}, file);
   } catch (const FieldError& f) {
@@ -228,6 +335,24 @@ SiteFileResult load_site_file(const std::string& path) {
   auto text = read_small_file(path, 16u << 20);
   if (auto* f = std::get_if<FileReadFailure>(&text)) return SiteFileError{path, "", f->why + "; not a site file"};
   return parse_site(std::get<std::string>(text), path);
+}
+
+SiteNotesResult parse_site_notes(const std::string& text, const std::string& file) {
+  auto site = parse_site(text, file);  // the whole file checked first
+  if (auto* e = std::get_if<SiteFileError>(&site)) return *e;
+  auto doc = parse_document(text, file);
+  if (auto* e = std::get_if<SiteFileError>(&doc)) return *e;
+  try {
+    return site_notes(std::get<json>(doc));
+  } catch (const FieldError& f) {
+    return SiteFileError{file, f.field, f.why};
+  }
+}
+
+SiteNotesResult load_site_notes(const std::string& path) {
+  auto text = read_small_file(path, 16u << 20);
+  if (auto* f = std::get_if<FileReadFailure>(&text)) return SiteFileError{path, "", f->why + "; not a site file"};
+  return parse_site_notes(std::get<std::string>(text), path);
 }
 
 bool is_site_id(std::string_view s) {

@@ -2,9 +2,14 @@
 // twin::SiteSpec. Every problem becomes an error naming the file, the field and why;
 // nothing here throws past its boundary or guesses a missing value.
 //
-// Supports: format "gatetwin-site/1".
+// Supports: format "gatetwin-site/1". Refuses (issue 16): a number with no source note
+// (site_notes.h), unknown keys (with the nearest known one) and keys written twice,
+// duplicate ids, a direction with no lane, a zero-length lane, a stated length_m the
+// polyline disagrees with, [min, max] targets the wrong way round, a goods mix off 1,
+// and geometry more than 20 km from the site's origin.
 #pragma once
 #include "connectors/result.h"
+#include "connectors/files/site_notes.h"
 #include "connectors/files/small_file.h"
 #include "twin/site.h"
 
@@ -26,6 +31,12 @@ using SiteFileResult = Result<twin::SiteSpec, SiteFileError>;
 
 SiteFileResult load_site_file(const std::string& path);
 SiteFileResult parse_site(const std::string& text, const std::string& file_name);
+
+// Every value of a site file with its source note (site_notes.h), for gatesim
+// --assumptions; the file must load (the same errors as load_site_file).
+using SiteNotesResult = Result<std::vector<SiteNote>, SiteFileError>;
+SiteNotesResult load_site_notes(const std::string& path);
+SiteNotesResult parse_site_notes(const std::string& text, const std::string& file_name);
 
 // Resolves a site id ("m1119") or a path to a site file; "all" gives every *.json in dir.
 std::vector<std::string> site_paths(const std::string& site_or_all, const std::string& sites_dir);

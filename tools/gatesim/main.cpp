@@ -5,6 +5,7 @@
 // listening on the broker folds the same events and reaches the same state hash.
 // With --closed-loop its core folds the twin's stream instead, in lock-step
 // (sessions/closed_loop.h), so operator commands reach the simulator.
+#include "assumptions_cmd.h"
 #include "capacity_cmd.h"
 #include "scenario_cmd.h"
 #include "sim_args.h"
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
   if (!parsed) return code;
   const SimArgs& args = *parsed;
   if (!args.scenario.empty()) return run_scenario_command(args);
+  if (args.assumptions) return print_assumptions(args);
 
   auto loaded = connectors::load_sites(args.site, args.sites_dir.empty() ? connectors::default_sites_dir() : args.sites_dir);
   if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {

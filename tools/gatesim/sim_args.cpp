@@ -30,6 +30,8 @@ Simulates the smart border gate's freight roads and prints the KPIs.
   --search-steps N     --capacity-table: bisection steps of the capacity at the policy (default 7)
   --threads N          threads for the seeds and points (default: every core); results do not depend on it
   --out DIR            where --sensitivity writes (default out)
+  --assumptions        print every number of the --site file(s) with its JSON path, value
+                       and source note, marked sourced or assumed (--json: one object), and exit
   --check              check the scheduler invariants after every event (slow)
   --trace FILE         write one line per event and its decisions (for diffing runs)
   --record FILE        record the run (events, decisions, snapshots) as a session in an
@@ -75,6 +77,7 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
     else if (f == "--no-progress") a.progress = false;
     else if (f == "--capacity-table") a.capacity_table = true;
     else if (f == "--sensitivity") a.sensitivity = true;
+    else if (f == "--assumptions") a.assumptions = true;
     else if (f == "--with-model-answer") a.with_model_answer = true;
     else if (f == "--closed-loop") a.closed_loop = true;
     else {
@@ -113,6 +116,8 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
   }
   if (a.json && a.csv) return bad("choose --json or --csv, not both");
   if (a.capacity_table && a.sensitivity) return bad("choose --capacity-table or --sensitivity, not both");
+  if (a.assumptions && (a.csv || !a.scenario.empty() || !a.broker.empty()))
+    return bad("--assumptions prints the site files' notes (text or --json); it takes --site and --sites-dir only");
   if (a.with_model_answer && a.scenario.empty()) return bad("--with-model-answer needs --scenario FILE");
   if (!a.scenario.empty() && a.csv) return bad("--scenario prints text or --json, not --csv");
   if (a.broker.empty() && (!a.mqtt_config.empty() || !a.client_id.empty()))

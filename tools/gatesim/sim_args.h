@@ -26,6 +26,7 @@ struct SimArgs {
   int search_steps = -1;
   unsigned threads = 0;
   std::string out_dir = "out";   // --sensitivity writes its CSV and PNG here
+  bool assumptions = false;      // --assumptions: every number of the site files with its source note
   std::string trace_path;        // one line per event
   std::string record_path;       // record the run as a session in an SQLite recording (docs/replay.md)
   std::string sites_dir;
