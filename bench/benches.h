@@ -9,4 +9,5 @@ int bench_mqtt_lean(int argc, char** argv);  // bench_mqtt_lean.cpp: gatebench m
 int bench_render(int argc, char** argv);  // bench_render.cpp, only with the engine
 int bench_frame(int argc, char** argv);
 int bench_replay(int argc, char** argv);  // bench_replay.cpp
+int bench_sweep(int argc, char** argv);   // bench_sweep.cpp: capacity sweep wall time on every core
 }  // namespace bench

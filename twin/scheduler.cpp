@@ -136,6 +136,21 @@ void free_yard_slot(Ctx& c, Shipment& sh) {
   sh.slot = kNone16;
 }
 
+// Index into q of the next shipment to inspect, as pick() but only among those a bay is
+// free for: a reefer waiting for a powered bay does not stop the trucks behind it from
+// taking a free unpowered bay (no head-of-line blocking). -1 when none may go.
+static int pick_with_bay(const Ctx& c, const std::deque<ShipmentIndex>& q, int yard) {
+  const bool bay[2] = {free_slot(c, yard, false) >= 0, free_slot(c, yard, true) >= 0};
+  int first = -1;
+  for (size_t i = 0; i < q.size(); ++i) {
+    const Shipment& sh = c.s.shipments[q[i]];
+    if (sh.held || !bay[sh.reefer ? 1 : 0]) continue;
+    if (c.s.priority_goods < 0 || sh.goods == c.s.priority_goods) return static_cast<int>(i);
+    if (first < 0) first = static_cast<int>(i);
+  }
+  return first;
+}
+
 static void start_services(Ctx& c) {
   const int inspection_yard = c.spec.yard_index(YardKind::Inspection);
   for (uint16_t k = 0; k < c.spec.checkpoints.size(); ++k) {
@@ -144,12 +159,12 @@ static void start_services(Ctx& c) {
     for (uint16_t srv = 0; srv < cp.servers.size() && !cp.queue.empty(); ++srv) {
       CheckpointServer& server = cp.servers[srv];
       if (server.failed || server.shipment != kNone) continue;
-      int i = pick(c, cp.queue);
+      int i = needs_bay ? pick_with_bay(c, cp.queue, inspection_yard) : pick(c, cp.queue);
       if (i < 0) break;
       ShipmentIndex idx = cp.queue[i];
       if (needs_bay) {  // physical inspection happens in a bay of the inspection yard
         int slot = free_slot(c, inspection_yard, c.ship(idx).reefer);
-        if (slot < 0) break;
+        TWIN_REQUIRE(slot >= 0, "an inspection started with no free bay");
         free_yard_slot(c, c.ship(idx));  // a container waiting in a transfer slot moves to the bay
         take_slot(c, idx, inspection_yard, slot);
       }

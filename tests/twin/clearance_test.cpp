@@ -102,6 +102,42 @@ TEST_CASE("export, red channel: physical inspection in a bay of the inspection y
   }
 }
 
+// Issue 16: a reefer at the head of the inspection queue, waiting for one of the
+// powered bays, must not stop the trucks behind it while teams and unpowered bays are free.
+TEST_CASE("inspection: a reefer waiting for a powered bay does not block the queue") {
+  CoreDriver d({testing::shipped_site("m1119")});
+  const SiteSpec& spec = d.core.sites()[0];
+  const int bay_yard = spec.yard_index(YardKind::Inspection);
+  const int powered = spec.yards[bay_yard].reefer_slots;
+  const int cp = d.checkpoint(CheckpointKind::Inspection);
+  REQUIRE(powered >= 1);
+  REQUIRE(spec.checkpoints[cp].servers > powered + 1);              // teams to spare
+  REQUIRE(spec.yards[bay_yard].slots > powered + 1);                // unpowered bays to spare
+  // powered + 1 reefers to the red channel: the last one finds every powered bay taken.
+  uint32_t n = 100;
+  for (int i = 0; i <= powered; ++i, ++n) {
+    d.declare_and_arrive(n, Direction::Export, "fruit", true);
+    d.complete(n, CheckpointKind::GateIn);
+    d.complete(n, CheckpointKind::Scanner, Channel::Red);
+  }
+  const uint32_t waiting_reefer = n - 1;
+  CHECK(d.ship(waiting_reefer).phase == P::QueuedCheckpoint);        // no powered bay for it
+  CHECK(d.site().checkpoints[cp].queue.size() == 1);
+  // A dry container behind it: a team and an unpowered bay are free, so it is inspected now.
+  d.declare_and_arrive(200, Direction::Export, "electronics");
+  d.complete(200, CheckpointKind::GateIn);
+  d.complete(200, CheckpointKind::Scanner, Channel::Red);
+  CHECK(d.ship(200).phase == P::AtCheckpoint);
+  CHECK(d.ship(200).checkpoint == cp);
+  CHECK(d.ship(200).yard == bay_yard);
+  CHECK(d.ship(200).slot >= powered);                                // an unpowered bay
+  CHECK(d.ship(waiting_reefer).phase == P::QueuedCheckpoint);        // still waits for power
+  // A powered bay frees: the reefer goes next.
+  d.complete(100, CheckpointKind::Inspection, Channel::None, true);
+  CHECK(d.ship(waiting_reefer).phase == P::AtCheckpoint);
+  CHECK(d.ship(waiting_reefer).slot < powered);
+}
+
 TEST_CASE("export fruit: plant quarantine after the scan") {
   CoreDriver d({testing::shipped_site("m1119")});
   d.declare_and_arrive(5, Direction::Export, "fruit", true);

@@ -325,7 +325,7 @@ TEST_CASE("the simulator without overrides is unchanged (gatesim --site all --lo
   for (const auto& s : core.sites()) opt.vehicles_per_day.push_back(*load_per_day(s, "2030"));
   Simulator sim(core.sites(), opt);
   for (SimTime t = 0; t < kDay;) run_until(core, sim, t = std::min(kDay, t + kHour));
-  CHECK(core.state_hash() == 0x1ef6f3c6426ec4a1ull);
+  CHECK(core.state_hash() == 0x4b2d0d08b30d44a0ull);
 }
 
 TEST_CASE("each kind of broken scenario file gets its own error naming the field") {

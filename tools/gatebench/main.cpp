@@ -25,6 +25,7 @@ const Bench kBenches[] = {
     {"frame", "the control room's whole frame, 1920x1080 lavapipe, 2030 load + 3,000 queued trucks", bench::bench_frame},
 #endif
     {"replay", "24 h recording at 2030 load: seek p50/p99 to random moments, replay events/s, MiB per hour", bench::bench_replay},
+    {"sweep", "capacity sweeps on every core: gatesim --sensitivity m1119 2030, 10 seeds x a week of both sites", bench::bench_sweep},
     // Other benches register here, one line each.
 };
 

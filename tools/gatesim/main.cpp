@@ -6,7 +6,7 @@
 // With --closed-loop its core folds the twin's stream instead, in lock-step
 // (sessions/closed_loop.h), so operator commands reach the simulator.
 #include "assumptions_cmd.h"
-#include "capacity_table.h"
+#include "capacity_cmd.h"
 #include "scenario_cmd.h"
 #include "sim_args.h"
 
@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
   }
   std::vector<twin::SiteSpec> sites;
   for (auto& s : std::get<std::vector<twin::SiteSpec>>(loaded)) sites.push_back(twin::with_plan(s, args.lanes, args.unmanned));
-  if (args.capacity_table) return print_capacity_table(std::get<std::vector<twin::SiteSpec>>(loaded), args.seed);
+  if (args.capacity_table) return print_capacity_table(std::get<std::vector<twin::SiteSpec>>(loaded), args);
+  if (args.sensitivity) return run_sensitivity_command(sites, args);
 
   twin::SimOptions opt;
   opt.seed = args.seed;

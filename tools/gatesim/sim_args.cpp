@@ -20,7 +20,16 @@ Simulates the smart border gate's freight roads and prints the KPIs.
   --csv                one CSV row per site on stdout
   --lanes P            expanded (every lane in the site file, default) | today
   --unmanned P         on (default) | off (unmanned lanes unused) | as-manned
-  --capacity-table     print the lane-plan capacity table (docs/capacity.md) and exit
+  --capacity-table     print the lane-plan capacity table (docs/capacity.md) and exit:
+                       steady state over --seeds seeds from --seed, after a warm-up
+  --sensitivity        with one --site and --load: the tornado sweep of the assumptions
+                       (docs/capacity.md); prints it, writes --out DIR/sensitivity-SITE-LOAD.csv/.png
+  --seeds N            seeds of --capacity-table / --sensitivity (default 10)
+  --warmup-days D      unmeasured days from an empty site (default 1)
+  --measure-days D     measured days (default: 7 for the table, 2 for the sweep)
+  --search-steps N     --capacity-table: bisection steps of the capacity at the policy (default 7)
+  --threads N          threads for the seeds and points (default: every core); results do not depend on it
+  --out DIR            where --sensitivity writes (default out)
   --assumptions        print every number of the --site file(s) with its JSON path, value
                        and source note, marked sourced or assumed (--json: one object), and exit
   --check              check the scheduler invariants after every event (slow)
@@ -67,6 +76,7 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
     else if (f == "--check") a.check = true;
     else if (f == "--no-progress") a.progress = false;
     else if (f == "--capacity-table") a.capacity_table = true;
+    else if (f == "--sensitivity") a.sensitivity = true;
     else if (f == "--assumptions") a.assumptions = true;
     else if (f == "--with-model-answer") a.with_model_answer = true;
     else if (f == "--closed-loop") a.closed_loop = true;
@@ -92,6 +102,12 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
         else a.speed = n;
       }
       else if (f == "--sites-dir") a.sites_dir = v;
+      else if (f == "--seeds") { if (!cli::parse_number(v, n) || n < 1 || n > 1000 || n != static_cast<int>(n)) return bad("--seeds takes a whole number from 1 to 1000"); a.seeds = static_cast<int>(n); }
+      else if (f == "--warmup-days") { if (!cli::parse_number(v, n) || n < 0 || n > 60) return bad("--warmup-days takes days from 0 to 60"); a.warmup_days = n; }
+      else if (f == "--measure-days") { if (!cli::parse_number(v, n) || n <= 0 || n > 366) return bad("--measure-days takes days above 0, up to 366"); a.measure_days = n; }
+      else if (f == "--search-steps") { if (!cli::parse_number(v, n) || n < 0 || n > 30 || n != static_cast<int>(n)) return bad("--search-steps takes a whole number from 0 to 30"); a.search_steps = static_cast<int>(n); }
+      else if (f == "--threads") { if (!cli::parse_number(v, n) || n < 1 || n > 1024 || n != static_cast<int>(n)) return bad("--threads takes a whole number from 1 to 1024"); a.threads = static_cast<unsigned>(n); }
+      else if (f == "--out") a.out_dir = v;
       else if (f == "--scenario") a.scenario = v;
       else if (f == "--lanes") { auto p = twin::parse_lane_plan(v); if (!p) return bad("--lanes takes expanded or today"); a.lanes = *p; }
       else if (f == "--unmanned") { auto p = twin::parse_unmanned_plan(v); if (!p) return bad("--unmanned takes on, off or as-manned"); a.unmanned = *p; }
@@ -99,6 +115,7 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
     }
   }
   if (a.json && a.csv) return bad("choose --json or --csv, not both");
+  if (a.capacity_table && a.sensitivity) return bad("choose --capacity-table or --sensitivity, not both");
   if (a.assumptions && (a.csv || !a.scenario.empty() || !a.broker.empty()))
     return bad("--assumptions prints the site files' notes (text or --json); it takes --site and --sites-dir only");
   if (a.with_model_answer && a.scenario.empty()) return bad("--with-model-answer needs --scenario FILE");

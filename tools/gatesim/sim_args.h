@@ -18,6 +18,14 @@ struct SimArgs {
   bool progress = true;
   bool check = false;            // check the scheduler invariants after every event
   bool capacity_table = false;
+  // --capacity-table and --sensitivity (docs/capacity.md): seeds --seed .. --seed + seeds - 1,
+  // the run window, threads (0: every core); negative: the mode's default.
+  bool sensitivity = false;
+  int seeds = 0;
+  double warmup_days = -1, measure_days = -1;
+  int search_steps = -1;
+  unsigned threads = 0;
+  std::string out_dir = "out";   // --sensitivity writes its CSV and PNG here
   bool assumptions = false;      // --assumptions: every number of the site files with its source note
   std::string trace_path;        // one line per event
   std::string record_path;       // record the run as a session in an SQLite recording (docs/replay.md)
