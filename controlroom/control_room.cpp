@@ -12,6 +12,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 using namespace pipeline;
@@ -33,6 +34,10 @@ ControlRoom::ControlRoom(twin::Core& core, FrameLoop& loop, connectors::IngestQu
   for (int k = 0; k < static_cast<int>(MeshKind::Count); ++k)
     meshes_.push_back(renderer_.meshes().load(meshes + mesh_file(static_cast<MeshKind>(k)) + ".gltf"));
   loop_.set_after_apply([this](const pipeline::SequencedEvent& e, const twin::Decisions& d) { after_apply(e, d); });
+  // Command ids must not repeat when the console restarts (the primary keeps the answers
+  // it gave): each run's ids start with its start time.
+  console_run_ = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch()).count());
   if (options_.wall) ImGui::GetIO().FontGlobalScale = 2.0f;  // read across the room
   session_ = options_.login;
   show_feeds_ = options_.show_feeds;
@@ -59,9 +64,10 @@ uint64_t ControlRoom::submit(uint8_t site, const twin::OperatorCommand& command)
   m.time_ms = core_.state().now_ms;
   m.site = site;
   m.body = command;
-  m.cls = connectors::MessageClass::Ordered;
+  m.cls = connectors::MessageClass::Command;
+  m.command_id = console_run_ + "-" + std::to_string(console_seq_);
   m.topic = "(console)";
-  const bool sent = link_ && link_->publish_event(twin::Event{0, m.time_ms, site, command}, m.source, m.source_seq);
+  const bool sent = link_ && link_->publish_event(twin::Event{0, m.time_ms, site, command}, m.source, m.source_seq, m.command_id);
   if (options_.publish_only) return sent ? console_seq_ : 0;  // the primary sequences it; the stream brings the outcome
   if (!queue_.push(std::move(m))) return 0;
   return console_seq_;

@@ -110,6 +110,7 @@ class ControlRoom {
   uint8_t panel_site_ = 0;
 
   uint64_t console_seq_ = 0;
+  std::string console_run_;   // this run of the console (its start time): command ids are "<run>-<seq>"
   std::map<uint64_t, uint64_t> ticket_to_seq_;   // console seq -> twin seq, bounded
   int64_t last_input_wall_ms_ = 0;
   twin::SimTime last_now_ms_ = -1;

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace pipeline {
@@ -29,6 +30,13 @@ class DecisionSink {
   virtual ~DecisionSink() = default;
   // One frame's decisions, in the order the core made them. Must not block on a network.
   virtual void publish(const twin::Decisions& decisions) = 0;
+  // A command was applied as event twin_seq (before its frame's publish): its answer
+  // (the CommandAccepted / CommandRefused decision whose value is twin_seq) answers the
+  // sender's command_id.
+  virtual void command_applied(uint64_t twin_seq, const std::string& account, const std::string& source,
+                               const std::string& command_id) {
+    (void)twin_seq, (void)account, (void)source, (void)command_id;
+  }
 };
 
 // The MQTT ingest queue as a source (the live twin).
@@ -51,6 +59,10 @@ class LinkSink final : public DecisionSink {
   void publish(const twin::Decisions& decisions) override {
     link_.publish_decisions(decisions);
     link_.flush_outbox();
+  }
+  void command_applied(uint64_t twin_seq, const std::string& account, const std::string& source,
+                       const std::string& command_id) override {
+    link_.command_applied(twin_seq, account, source, command_id);
   }
 
  private:

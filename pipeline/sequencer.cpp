@@ -23,6 +23,8 @@ void Sequencer::emit(FieldMessage&& m, twin::SimTime time_ms, std::vector<Sequen
   e.source = std::move(m.source);
   e.source_seq = m.source_seq;
   e.cls = m.cls;
+  e.account = std::move(m.account);
+  e.command_id = std::move(m.command_id);
   stats_.released++;
   if (e.cls == MessageClass::Telemetry) stats_.released_telemetry++;
   ready.push_back(std::move(e));
@@ -163,6 +165,11 @@ bool Sequencer::evict_idle(const std::string* account, int64_t now_ms) {
 }
 
 void Sequencer::accept(FieldMessage m, int64_t now_ms, std::vector<SequencedEvent>& ready) {
+  if (m.cls == MessageClass::Command) {  // no series, no gap: applied as it comes, at the clock
+    m.time_ms = std::max(m.time_ms, clock_ms_);
+    release(std::move(m), ready);
+    return;
+  }
   Source* src = admit(m, now_ms);
   if (!src) return;
   Source& s = *src;

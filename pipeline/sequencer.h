@@ -11,7 +11,9 @@
 // stale. A seq more than max_seq_jump beyond what the source has sent is refused
 // (seq_jump) and does not move the source: one absurd seq cannot silence a source. The
 // first message the twin sees of a source (or of its new run) sets where its series
-// starts, so a twin started late joins a running field.
+// starts, so a twin started late joins a running field. Commands are outside every
+// source's series: each is released when it arrives (CommandDesk, before the sequencer,
+// answers one whose id was seen already).
 // The clock is an input (now_ms), so the sequencer is deterministic for given inputs.
 // It must not apply events or know about MQTT; what it ignores and each restart are told
 // to hooks (the runner books them per source and logs the restart).
@@ -52,6 +54,8 @@ struct SequencedEvent {
   std::string source;
   uint64_t source_seq = 0;
   MessageClass cls = MessageClass::Ordered;
+  std::string account;     // the broker account of its topic ("" unbound)
+  std::string command_id;  // a command's id (MessageClass::Command)
 };
 
 struct SequencerStats {

@@ -37,7 +37,12 @@ nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLin
                  {"connect_failures", l.client.connect_failures}, {"connection_losses", l.client.connection_losses},
                  {"published", l.client.published},       {"delivered", l.client.delivered},
                  {"publish_failures", l.client.publish_failures}};
-    j["commands"] = {{"published", l.commands_published}, {"refused", l.commands_refused}};  // this console's own
+    const connectors::CommandDeskStats c = link->command_stats();
+    j["commands"] = {{"published", l.commands_published}, {"refused", l.commands_refused},  // this console's own
+                     // commands from the broker, by id (docs/mqtt.md "Commands and their answers")
+                     {"admitted", c.admitted}, {"answered", c.answered}, {"repeated", c.repeated},
+                     {"retry_waiting", c.retry_waiting}, {"own_echoes", c.own_echoes}, {"refused_unread", c.refused_unread},
+                     {"forgotten", c.forgotten}};
     j["messages"]["utc"] = l.utc_messages;
     j["feeds"] = feeds_json(link->feeds());
   } else {

@@ -41,7 +41,26 @@ std::string site_topic_prefix(const std::string& site_id) { return std::string(k
 std::vector<std::string> site_subscriptions(const std::string& site_id) {
   const std::string p = site_topic_prefix(site_id);
   // The unbound topics (gatesim, the first examples) and the account-bound ones.
-  return {p + "event/+", p + "telemetry/+", p + "command", p + "event/+/+", p + "telemetry/+/+", p + "command/+"};
+  return {p + "event/+", p + "telemetry/+", p + "event/+/+", p + "telemetry/+/+"};
+}
+
+std::vector<std::string> command_subscriptions() {
+  // Every site's, the twin's or not: a command to a site the twin does not run is answered too.
+  const std::string p = std::string(kTopicRoot) + "/+/";
+  return {p + "command", p + "command/+"};
+}
+
+std::optional<std::string> command_topic_site(std::string_view topic) {
+  const std::string root = std::string(kTopicRoot) + "/";
+  if (topic.size() > kMaxTopicBytes || topic.substr(0, root.size()) != root) return std::nullopt;
+  std::string_view rest = topic.substr(root.size());
+  const size_t slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+  std::string_view kind = rest.substr(slash + 1);
+  if (kind != "command" && kind.rfind("command/", 0) != 0) return std::nullopt;
+  std::string site(rest.substr(0, slash));
+  if (site.find_first_of("+#") != std::string::npos) return std::nullopt;
+  return site;
 }
 
 std::string account_topic(const std::string& topic, const std::string& account) { return topic + "/" + account; }
@@ -112,7 +131,8 @@ std::string topic_kind(const EventBody& b) {
 
 }  // namespace
 
-json event_to_json(const Event& e, const std::string& source, uint64_t source_seq, const std::vector<SiteSpec>& sites) {
+json event_to_json(const Event& e, const std::string& source, uint64_t source_seq, const std::vector<SiteSpec>& sites,
+                   const std::string& command_id) {
   static const SiteSpec kEmpty;
   const SiteSpec& s = e.site < sites.size() ? sites[e.site] : kEmpty;
   json j;
@@ -148,17 +168,19 @@ json event_to_json(const Event& e, const std::string& source, uint64_t source_se
           put_position(j, b);
         } else if constexpr (std::is_same_v<T, OperatorCommand>) {
           j["actor"] = b.actor; j["role"] = to_string(b.role); j["reason"] = b.reason; j["command"] = command_json(s, b.command);
+          if (!command_id.empty()) j["id"] = command_id;
         }
       },
       e.body);
   return j;
 }
 
-EncodedMessage encode_event(const Event& e, const std::string& source, uint64_t source_seq, const std::vector<SiteSpec>& sites) {
+EncodedMessage encode_event(const Event& e, const std::string& source, uint64_t source_seq, const std::vector<SiteSpec>& sites,
+                            const std::string& command_id) {
   EncodedMessage m;
   const std::string site_id = e.site < sites.size() ? sites[e.site].id : "#" + std::to_string(e.site);
   m.topic = site_topic_prefix(site_id) + topic_kind(e.body);
-  m.payload = event_to_json(e, source, source_seq, sites).dump();
+  m.payload = event_to_json(e, source, source_seq, sites, command_id).dump();
   m.qos = std::holds_alternative<PositionReport>(e.body) ? 0 : 1;
   return m;
 }
@@ -629,13 +651,27 @@ std::variant<Envelope, DecodeError> read_envelope(std::string_view topic, std::s
     r.fail(RejectReason::SrcNotAccount, "\"src\" \"" + m.source + "\" is not account \"" + account + "\"'s: use \"" + account +
                                             "\" or \"" + account + "/<unit>\"");
   const bool src_known = !r.error;
-  m.source_seq = r.u64("seq");
-  if (!r.error && m.source_seq == 0) r.fail(RejectReason::BadValue, "\"seq\" starts at 1");
+  // A command is named by its sender's "id" (any text; unique per sender), and needs no
+  // "seq": commands are outside every source's series. One with no "id" is named by its seq.
+  const bool command = e.kind == "command";
+  if (command && r.has("id")) {
+    m.command_id = r.str("id");
+    if (!r.error && (m.command_id.empty() || !std::all_of(m.command_id.begin(), m.command_id.end(), [](char c) {
+                       return c > 0x20 && c < 0x7f;
+                     })))
+      r.fail(RejectReason::BadValue, "\"id\" must be 1-64 printable characters without spaces (the sender's name for this command)");
+  }
+  if (!command || m.command_id.empty() || r.has("seq")) {
+    m.source_seq = r.u64("seq");
+    if (!r.error && m.source_seq == 0) r.fail(RejectReason::BadValue, "\"seq\" starts at 1");
+    if (command && m.command_id.empty() && !r.error) m.command_id = "seq-" + std::to_string(m.source_seq);
+  }
   if (r.has("session")) {
     m.session = r.str("session", kMaxSessionChars);
     if (!r.error && m.session.empty()) r.fail(RejectReason::BadValue, "\"session\" is empty (leave it out instead)");
   }
-  read_time(r, m);
+  // A command is applied when it arrives (at the twin's clock): its time may be left out.
+  if (!command || r.has("t_ms") || r.has("utc_ms") || r.has("time")) read_time(r, m);
   if (r.error) {
     if (src_known) r.error->source = m.source;
     return *r.error;
@@ -701,7 +737,9 @@ DecodeResult read_single(Envelope& e, const SiteSpec& spec) {
   }
   FieldMessage m = std::move(e.head);
   m.body = std::move(*body);
-  m.cls = std::holds_alternative<PositionReport>(m.body) ? MessageClass::Telemetry : MessageClass::Ordered;
+  m.cls = std::holds_alternative<PositionReport>(m.body)   ? MessageClass::Telemetry
+          : std::holds_alternative<OperatorCommand>(m.body) ? MessageClass::Command
+                                                            : MessageClass::Ordered;
   return m;
 }
 

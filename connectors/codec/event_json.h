@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -91,17 +92,25 @@ struct EncodedMessage {
 
 // gatetwin/v1/<site>/ for a site id.
 std::string site_topic_prefix(const std::string& site_id);
-// The subscriptions the twin makes for one site: event/+, telemetry/+, command.
+// The subscriptions the twin makes for one site's field: event/+, telemetry/+ (and their
+// account-bound forms).
 std::vector<std::string> site_subscriptions(const std::string& site_id);
+// The twin's command subscriptions, for every site id (so that a command to a site it does
+// not run is answered): gatetwin/v1/+/command and .../command/+.
+std::vector<std::string> command_subscriptions();
+// The site id of a command topic (gatetwin/v1/<site>/command[/<account>]); none for any
+// other topic. The site is not checked against the twin's sites.
+std::optional<std::string> command_topic_site(std::string_view topic);
 // gatetwin/v1/twin/health: the twin's own health, retained, QoS 0.
 std::string health_topic();
 
-// A field message for an event. source/source_seq are the sender's identity and counter.
+// A field message for an event. source/source_seq are the sender's identity and counter;
+// a command's command_id (when not empty) goes in its "id".
 EncodedMessage encode_event(const twin::Event& e, const std::string& source, uint64_t source_seq,
-                            const std::vector<twin::SiteSpec>& sites);
+                            const std::vector<twin::SiteSpec>& sites, const std::string& command_id = {});
 // The same as JSON, without the topic (for logs and tests).
 nlohmann::json event_to_json(const twin::Event& e, const std::string& source, uint64_t source_seq,
-                             const std::vector<twin::SiteSpec>& sites);
+                             const std::vector<twin::SiteSpec>& sites, const std::string& command_id = {});
 
 // How strict decoding is; the default accepts what gatesim and the docs' examples send.
 struct DecodeOptions {

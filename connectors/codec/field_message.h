@@ -12,10 +12,13 @@
 
 namespace connectors {
 
-// How the twin treats a message: Ordered messages (declarations, process events,
-// commands, clock ticks; QoS 1) are applied in per-source sequence order and never
-// dropped. Telemetry (positions; QoS 0) is latest-wins per entity and may be superseded.
-enum class MessageClass : uint8_t { Ordered = 0, Telemetry = 1 };
+// How the twin treats a message: Ordered messages (declarations, process events, clock
+// ticks; QoS 1) are applied in per-source sequence order and never dropped. Telemetry
+// (positions; QoS 0) is latest-wins per entity and may be superseded. Commands (QoS 1)
+// are applied as they arrive, outside any source's series: each is named by the id its
+// sender chose (command_id), and a command whose id was seen before is answered again,
+// not applied again (CommandDesk).
+enum class MessageClass : uint8_t { Ordered = 0, Telemetry = 1, Command = 2 };
 
 struct FieldMessage {
   FieldMessage() = default;
@@ -36,6 +39,7 @@ struct FieldMessage {
   std::string account;        // the broker account named by the topic's last level ("" for an unbound topic)
   bool utc = false;           // stamped with "utc_ms" / "time": utc_ms holds it, time_ms is not yet set
   int64_t utc_ms = 0;         // Unix epoch ms of a UTC stamp
+  std::string command_id;     // a command's "id" (its sender's name for it; "seq-<seq>" when it sent none)
 };
 
 }  // namespace connectors

@@ -3,6 +3,7 @@
 
 #include "connectors/codec/log_text.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace connectors {
@@ -17,6 +18,7 @@ MqttClientOptions client_options(const std::vector<twin::SiteSpec>& sites, const
   if (o.console_only) return c;
   for (const auto& s : sites)
     for (auto& f : site_subscriptions(s.id)) c.subscriptions.push_back(f);
+  for (auto& f : command_subscriptions()) c.subscriptions.push_back(f);
   c.will_topic = health_topic();
   c.will_payload = R"({"v":1,"src":"twin","status":"offline"})";
   return c;
@@ -61,14 +63,16 @@ void TwinLink::on_message(const std::string& topic, const std::string& payload, 
   // an event from the past (or planted there), replayed to every twin that starts. Never
   // applied; counted and logged like any refusal.
   if (retained) {
-    reject(topic, DecodeError{RejectReason::Retained, "published with the retain flag; the twin takes only messages sent "
-                                                      "now (clear it: mosquitto_pub -r -n -t <topic>)"},
-           wall, true);
+    const DecodeError e{RejectReason::Retained, "published with the retain flag; the twin takes only messages sent "
+                                                "now (clear it: mosquitto_pub -r -n -t <topic>)"};
+    reject(topic, e, wall, true);
+    refuse_command(topic, payload, e);
     return;
   }
   DecodeManyResult r = decode_messages(topic, payload, sites_, DecodeOptions{options_.require_account_topics});
   if (auto* e = std::get_if<DecodeError>(&r)) {
     reject(topic, *e, wall, true);
+    refuse_command(topic, payload, *e);
     return;
   }
   DecodedMessages& d = std::get<DecodedMessages>(r);
@@ -79,6 +83,7 @@ void TwinLink::on_message(const std::string& topic, const std::string& payload, 
   if (!d.messages.empty() && d.messages.front().utc) {
     if (auto e = clock_.stamp(d.messages.front(), wall)) {
       for (size_t i = 0; i < d.messages.size(); ++i) reject(topic, *e, wall, i == 0);
+      refuse_command(topic, payload, *e);
       return;
     }
     offset = d.messages.front().utc_ms - wall;
@@ -87,8 +92,62 @@ void TwinLink::on_message(const std::string& topic, const std::string& payload, 
   }
   for (const DecodeError& e : d.rejected_items) reject(topic, e, wall, false);
   if (!d.messages.empty()) feeds_.seen(d.messages.front(), wall, offset);
-  for (FieldMessage& m : d.messages)
+  for (FieldMessage& m : d.messages) {
+    if (m.cls == MessageClass::Command) {
+      CommandDesk::Admission a = desk_.admit(CommandDesk::name(m.account, m.source, m.command_id));
+      if (a.arrival == CommandDesk::Arrival::Answered) send_answer(std::move(a.answer));  // a retry: the first answer again
+      if (a.arrival != CommandDesk::Arrival::New) continue;  // applied once only
+    }
     if (queue_.push(std::move(m))) accepted_++;
+  }
+}
+
+void TwinLink::refuse_command(const std::string& topic, const std::string& payload, const DecodeError& e) {
+  if (options_.console_only) return;
+  const std::optional<std::string> site = command_topic_site(topic);
+  if (!site) return;
+  // Who asked and the command's id, as far as they can be read.
+  std::string source, id;
+  const nlohmann::json j = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  auto text = [&](const char* key) {
+    auto it = j.is_object() ? j.find(key) : j.end();
+    if (it == j.end() || !it->is_string()) return std::string();
+    const std::string& v = it->get_ref<const std::string&>();
+    return v.size() <= kMaxIdChars && std::all_of(v.begin(), v.end(), [](char c) { return c > 0x20 && c < 0x7f; }) ? v : std::string();
+  };
+  if (j.is_object()) {
+    source = text("src");
+    id = text("id");
+    auto seq = j.find("seq");
+    if (id.empty() && seq != j.end() && seq->is_number_unsigned()) id = "seq-" + std::to_string(seq->get<uint64_t>());
+  }
+  // Not booked by its id: the same bytes sent again are refused again for the same reason,
+  // and a message refused unread (a retained one, one with a forged "src") must not
+  // answer in advance a command its id's owner has not sent yet.
+  nlohmann::json r;
+  r["v"] = kSchemaVersion;
+  r["src"] = "twin";
+  r["kind"] = "command_refused";
+  r["reason"] = to_string(e.reason);
+  r["text"] = printable(e.message());
+  if (!id.empty()) r["command_id"] = id;
+  if (!source.empty()) r["command_src"] = source;
+  EncodedMessage m{site_topic_prefix(*site) + "twin/command_result", r.dump(), 1, false};
+  desk_.note_refused_unread();
+  send_answer(std::move(m));
+}
+
+void TwinLink::send_answer(EncodedMessage m) {
+  {
+    std::lock_guard lock(side_mu_);
+    commands_.push_back(std::move(m));  // not bounded by kMaxCommandsWaiting: every command gets its answer
+  }
+  outbox_.poke();
+}
+
+void TwinLink::command_applied(uint64_t twin_seq, const std::string& account, const std::string& source,
+                               const std::string& command_id) {
+  desk_.bind(twin_seq, CommandDesk::name(account, source, command_id));
 }
 
 void TwinLink::reject(const std::string& topic, const DecodeError& e, int64_t wall_ms, bool whole_message) {
@@ -112,7 +171,19 @@ void TwinLink::publish_decisions(const twin::Decisions& decisions) {
   if (!options_.publish_decisions || options_.console_only || decisions.empty()) return;
   std::vector<EncodedMessage> encoded;
   encoded.reserve(decisions.size());
-  for (const twin::Decision& d : decisions) encoded.push_back(encode_decision(d, ++decision_seq_, sites_));
+  for (const twin::Decision& d : decisions) {
+    encoded.push_back(encode_decision(d, ++decision_seq_, sites_));
+    if (d.kind != twin::DecisionKind::CommandAccepted && d.kind != twin::DecisionKind::CommandRefused) continue;
+    const std::optional<std::string> name = desk_.take(static_cast<uint64_t>(d.value));
+    if (!name) continue;  // a command with no id (a scenario's, a test's)
+    // The answer names the command as its sender did: its id and source.
+    nlohmann::json j = nlohmann::json::parse(encoded.back().payload);
+    const size_t a = name->find('\x1f'), b = name->find('\x1f', a + 1);
+    j["command_src"] = name->substr(a + 1, b - a - 1);
+    j["command_id"] = name->substr(b + 1);
+    encoded.back().payload = j.dump();
+    desk_.answered(*name, encoded.back());
+  }
   outbox_.push_all(std::move(encoded));  // a full outbox drops the oldest (counted)
 }
 
@@ -128,8 +199,9 @@ void TwinLink::publish_health(const std::string& json) {
   outbox_.poke();
 }
 
-bool TwinLink::publish_event(const twin::Event& e, const std::string& source, uint64_t source_seq) {
-  EncodedMessage m = encode_event(e, source, source_seq, sites_);
+bool TwinLink::publish_event(const twin::Event& e, const std::string& source, uint64_t source_seq, const std::string& command_id) {
+  EncodedMessage m = encode_event(e, source, source_seq, sites_, command_id);
+  if (!command_id.empty() && !options_.console_only) desk_.expect_echo(CommandDesk::name("", source, command_id));
   {
     std::lock_guard lock(side_mu_);
     if (commands_.size() >= kMaxCommandsWaiting) {

@@ -21,6 +21,7 @@
 #pragma once
 #include "connectors/codec/event_json.h"
 #include "connectors/mqtt/bounded_outbox.h"
+#include "connectors/mqtt/command_desk.h"
 #include "connectors/mqtt/feed_book.h"
 #include "connectors/mqtt/field_clock.h"
 #include "connectors/mqtt/ingest_queue.h"
@@ -101,7 +102,14 @@ class TwinLink {
   // waits and never calls the client library (whose lock the receiving thread may hold
   // while it waits for this thread to drain the ingest queue). False only when
   // kMaxCommandsWaiting commands are already waiting (the broker long away).
-  bool publish_event(const twin::Event& e, const std::string& source, uint64_t source_seq);
+  // A command of this twin's own console carries command_id; the twin expects its echo
+  // from the broker and does not apply it twice.
+  bool publish_event(const twin::Event& e, const std::string& source, uint64_t source_seq, const std::string& command_id = {});
+  // Core thread: a command was applied as event twin_seq; the core's answer to it (a
+  // CommandAccepted / CommandRefused decision with value twin_seq) carries its id.
+  void command_applied(uint64_t twin_seq, const std::string& account, const std::string& source, const std::string& command_id);
+  // The commands by id: how many were answered, repeated, echoed (any thread).
+  CommandDeskStats command_stats() const { return desk_.stats(); }
   static constexpr size_t kMaxCommandsWaiting = 1024;
 
   TwinLinkStats stats() const;
@@ -125,6 +133,10 @@ class TwinLink {
  private:
   void reject(const std::string& topic, const DecodeError& e, int64_t wall_ms, bool whole_message);  // counts, books and logs
   void log_reject(const std::string& topic, const DecodeError& e, uint64_t nth);
+  // A command that will not reach the core (unreadable, unknown site, bad time, retained):
+  // refused on command_result with the reason, once per name (MQTT thread).
+  void refuse_command(const std::string& topic, const std::string& payload, const DecodeError& e);
+  void send_answer(EncodedMessage m);  // queued for the publishing thread
 
   const std::vector<twin::SiteSpec> sites_;
   TwinLinkOptions options_;
@@ -146,7 +158,8 @@ class TwinLink {
 
   uint64_t decision_seq_ = 0;     // core thread only
   mutable std::mutex side_mu_;    // guards what follows: what goes out ahead of the decisions
-  std::vector<EncodedMessage> commands_;  // publish_event()s, sent before decisions
+  std::vector<EncodedMessage> commands_;  // publish_event()s and answers given outside the core, sent before decisions
+  CommandDesk desk_;
   std::string health_;            // latest health not yet published
   bool has_health_ = false;
   uint64_t commands_published_ = 0, commands_refused_ = 0;

@@ -101,7 +101,9 @@ TEST_CASE("every event alternative survives encode and decode", "[mqtt][codec]")
     CHECK(m.time_ms == e.time_ms);
     CHECK(m.site == m1119);
     REQUIRE(m.body.index() == b.index());
-    CHECK(m.cls == (std::holds_alternative<PositionReport>(b) ? MessageClass::Telemetry : MessageClass::Ordered));
+    CHECK(m.cls == (std::holds_alternative<PositionReport>(b)    ? MessageClass::Telemetry
+                   : std::holds_alternative<OperatorCommand>(b) ? MessageClass::Command
+                                                                : MessageClass::Ordered));
     // Same body: the canonical JSON of both is identical.
     Event back{0, e.time_ms, m.site, m.body};
     CHECK(event_to_json(back, "x", 1, sites) == event_to_json(e, "x", 1, sites));

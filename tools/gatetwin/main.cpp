@@ -1,8 +1,10 @@
 // gatetwin: the twin program. With a window it is the control room (ControlRoom over the
 // twin's loop); --headless runs the same loop without drawing, and --screenshot renders
-// the chosen view offscreen at the end. `gatetwin audit verify FILE` checks a recording.
+// the chosen view offscreen at the end. `gatetwin audit verify FILE` checks a recording;
+// `gatetwin command ...` sends an operator command and prints the twin's answer.
 #include "controlroom/app_hooks.h"
 #include "runner/audit_cmd.h"
+#include "runner/command_cmd.h"
 #include "runner/follow_loop.h"
 #include "runner/headless_loop.h"
 #include "runner/twin_args.h"
@@ -47,6 +49,7 @@ static int accounts_command(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "audit") return run_audit_command(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "command") return run_command_command(argc, argv);  // docs/mqtt.md
   if (sessions::is_replay_command(argc, argv)) return controlroom::run_replay_main(argc, argv);  // docs/replay.md
   if (argc >= 2 && std::string(argv[1]) == "accounts") return accounts_command(argc, argv);
   int code = 0;

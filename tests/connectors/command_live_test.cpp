@@ -1,0 +1,201 @@
+// Every command answered exactly once, against a real mosquitto and a real gatetwin: a
+// console's command by id (no seq, no time), the same id again (the first answer again,
+// applied once), commands the twin cannot read (not JSON, unknown lane, unknown kind, a
+// missing field, a site the twin does not run: each refused on command_result with its
+// reason and id), a role the core refuses, an old-style src/seq command sent twice, and
+// `gatetwin command` (exit 0 accepted, 1 refused, 2 no answer, 3 bad line). The recording
+// proves what reached the core: each command once. Waits on what the processes print and
+// on the broker's log, never on a fixed sleep. Fails (naming the Debian package) without
+// mosquitto, mosquitto_pub and mosquitto_sub.
+#include "tests/support/child_process.h"
+#include "tests/support/live_twin.h"
+#include "tests/support/mosquitto_fixture.h"
+#include "tests/support/require_programs.h"
+
+#include "connectors/store/recording_reader.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <sstream>
+#include <thread>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string sq(const std::string& s) { return "'" + s + "'"; }
+
+// One answer seen on a command_result topic.
+struct Answer {
+  std::string topic;
+  nlohmann::json body;
+  std::string raw;
+};
+
+std::vector<Answer> answers_in(const std::string& sub_output) {
+  std::vector<Answer> out;
+  std::istringstream in(sub_output);
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t space = line.find(' ');
+    if (space == std::string::npos) continue;
+    Answer a{line.substr(0, space), nlohmann::json::parse(line.substr(space + 1), nullptr, false), line.substr(space + 1)};
+    if (a.body.is_object()) out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<Answer> answers_to(const std::vector<Answer>& all, const std::string& id) {
+  std::vector<Answer> out;
+  for (const Answer& a : all)
+    if (a.body.value("command_id", std::string()) == id) out.push_back(a);
+  return out;
+}
+
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = 20s) {
+  const auto until = std::chrono::steady_clock::now() + timeout;  // guards a hang only
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("every command gets exactly one answer; a retry gets the first answer and changes nothing", "[mqtt][commands]") {
+  REQUIRE_PROGRAMS("mosquitto", "mosquitto_pub", "mosquitto_sub");
+  MosquittoFixture broker;
+  REQUIRE(broker.start());
+  const std::string db = broker.dir() + "/commands.db";
+  const std::string gatetwin = testsupport::gatetwin_path();
+  // Six commands reach the core in this test; the twin ends after applying the sixth.
+  ChildProcess twin;
+  REQUIRE(twin.start(gatetwin, {"gatetwin", "--headless", "--quiet", "--broker", broker.uri(), "--client-id", "cmd-twin",
+                                "--run-for", "90", "--until-applied", "6", "--record", db},
+                     broker.dir() + "/twin.out"));
+  const bool twin_ready = twin.wait_for_output("mqtt: connected to " + broker.uri() + " as cmd-twin\n", 30s);
+  INFO(twin.output());
+  REQUIRE(twin_ready);
+  ChildProcess sub;
+  REQUIRE(sub.start("/usr/bin/mosquitto_sub", {"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-i",
+                                               "answers", "-q", "1", "-v", "-t", "gatetwin/v1/+/twin/command_result"},
+                    broker.dir() + "/answers.out"));
+  REQUIRE(broker.wait_for_subscription("answers", "gatetwin/v1/+/twin/command_result"));
+
+  const std::string pub = "mosquitto_pub -h 127.0.0.1 -p " + std::to_string(broker.port()) + " -q 1 ";
+  auto send = [&](const std::string& site, const std::string& payload) {
+    int rc = -1;
+    run_command(pub + "-t gatetwin/v1/" + site + "/command -m " + sq(payload), &rc);
+    REQUIRE(rc == 0);
+  };
+  auto answers = [&] { return answers_in(sub.output()); };
+  auto answered = [&](const std::string& id, size_t n) { return wait_until([&] { return answers_to(answers(), id).size() >= n; }); };
+
+  // 1. A command named by its id: no seq, no time. Accepted; sent again, the same answer.
+  const std::string close_e2 = R"({"v":1,"src":"ops-console-1","id":"c-1","actor":"nguyen.van.a","role":"supervisor",)"
+                               R"("reason":"barrier maintenance","command":{"kind":"close_lane","lane":"E2"}})";
+  send("m1119", close_e2);
+  REQUIRE(answered("c-1", 1));
+  send("m1119", close_e2);
+  REQUIRE(answered("c-1", 2));
+  {
+    auto c1 = answers_to(answers(), "c-1");
+    CHECK(c1[0].topic == "gatetwin/v1/m1119/twin/command_result");
+    CHECK(c1[0].body.value("kind", "") == "command_accepted");
+    CHECK(c1[0].body.value("command_src", "") == "ops-console-1");
+    CHECK(c1[1].raw == c1[0].raw);  // the first answer again, not a second application
+  }
+
+  // 2. Commands the twin cannot read: each refused with its reason, named by its id.
+  auto bad = [&](const std::string& site, const std::string& id, const std::string& payload, const std::string& reason) {
+    send(site, payload);
+    REQUIRE(answered(id, 1));
+    const Answer a = answers_to(answers(), id).front();
+    INFO(a.raw);
+    CHECK(a.topic == "gatetwin/v1/" + site + "/twin/command_result");
+    CHECK(a.body.value("kind", "") == "command_refused");
+    CHECK(a.body.value("reason", "") == reason);
+    CHECK(!a.body.value("text", std::string()).empty());
+  };
+  bad("m1119", "c-2", R"({"v":1,"src":"ops-console-1","id":"c-2","actor":"a","role":"supervisor","reason":"r","command":{"kind":"close_lane","lane":"E9"}})",
+      "unknown_entity");
+  bad("m1119", "c-3", R"({"v":1,"src":"ops-console-1","id":"c-3","actor":"a","role":"supervisor","reason":"r","command":{"kind":"open_everything"}})",
+      "bad_value");
+  bad("m1119", "c-4", R"({"v":1,"src":"ops-console-1","id":"c-4","actor":"a","role":"supervisor","reason":"r"})", "missing_field");
+  bad("m9999", "c-5", R"({"v":1,"src":"ops-console-1","id":"c-5","actor":"a","role":"supervisor","reason":"r","command":{"kind":"clear_priority"}})",
+      "unknown_site");
+  // Not JSON: no id can be read, the answer still comes, on the site's topic.
+  const size_t before = answers().size();
+  send("m1088", "{not json");
+  REQUIRE(wait_until([&] { return answers().size() > before; }));
+  {
+    const Answer a = answers().back();
+    CHECK(a.topic == "gatetwin/v1/m1088/twin/command_result");
+    CHECK(a.body.value("reason", "") == "malformed_json");
+    CHECK_FALSE(a.body.contains("command_id"));
+  }
+
+  // 3. A role the core refuses: its answer comes from the core, with the id.
+  send("m1119", R"({"v":1,"src":"ops-console-2","id":"c-6","actor":"le.thi.c","role":"viewer","reason":"r","command":{"kind":"close_lane","lane":"E3"}})");
+  REQUIRE(answered("c-6", 1));
+  CHECK(answers_to(answers(), "c-6").front().body.value("kind", "") == "command_refused");
+  CHECK_THAT(answers_to(answers(), "c-6").front().body.value("text", ""), Catch::Contains("viewer"));
+
+  // 4. An old-style command (src and seq, no id) sent twice: named "seq-7", answered twice alike.
+  const std::string old_style = R"({"v":1,"src":"ops-console-3","seq":7,"t_ms":0,"actor":"a","role":"supervisor","reason":"r",)"
+                                R"("command":{"kind":"prioritise_goods","goods":"fruit"}})";
+  send("m1119", old_style);
+  REQUIRE(answered("seq-7", 1));
+  send("m1119", old_style);
+  REQUIRE(answered("seq-7", 2));
+  CHECK(answers_to(answers(), "seq-7")[1].raw == answers_to(answers(), "seq-7")[0].raw);
+
+  // 5. gatetwin command: accepted (0), refused (1), a bad line (3).
+  const std::string cli = gatetwin + " command --broker " + broker.uri() + " --site m1119 --actor tran.van.d ";
+  int rc = -1;
+  std::string said = run_command(cli + "--role supervisor --reason 'repaired' open_lane E2 2>&1", &rc);
+  INFO(said);
+  CHECK(rc == 0);
+  CHECK_THAT(said, Catch::StartsWith("accepted: "));
+  said = run_command(cli + "--role viewer --reason 'try' close_lane E1 2>&1", &rc);
+  INFO(said);
+  CHECK(rc == 1);
+  CHECK_THAT(said, Catch::StartsWith("refused"));
+  said = run_command(cli + "--role supervisor close_lane 2>&1", &rc);
+  CHECK(rc == 3);
+  CHECK_THAT(said, Catch::Contains("takes one lane"));
+  said = run_command(cli + "--user x close_lane E1 2>&1", &rc);
+  CHECK(rc == 3);
+
+  // The sixth command to reach the core: the twin ends.
+  send("m1119", R"({"v":1,"src":"ops-console-1","id":"c-7","actor":"a","role":"supervisor","reason":"r","command":{"kind":"clear_priority"}})");
+  const bool ended = twin.wait_exit(60s);
+  INFO(twin.output());
+  REQUIRE(ended);
+  REQUIRE(twin.exit_code() == 0);
+
+  // No twin: no answer within the stated time (2).
+  said = run_command(cli + "--role supervisor --timeout-s 2 open_lane E1 2>&1", &rc);
+  INFO(said);
+  CHECK(rc == 2);
+  CHECK_THAT(said, Catch::Contains("no answer"));
+
+  // What reached the core: each command once (the retries and the unreadable ones never).
+  auto rd = connectors::RecordingReader::open(db);
+  REQUIRE(std::holds_alternative<std::unique_ptr<connectors::RecordingReader>>(rd));
+  auto& reader = std::get<std::unique_ptr<connectors::RecordingReader>>(rd);
+  auto sessions = std::get<std::vector<connectors::Session>>(reader->sessions());
+  REQUIRE(sessions.size() == 1);
+  auto cmds = std::get<std::vector<twin::CommandRecord>>(reader->read_commands(sessions[0].id));
+  std::map<std::string, int> by_actor;
+  for (const auto& c : cmds) by_actor[c.actor]++;
+  CHECK(cmds.size() == 6);
+  CHECK(by_actor["nguyen.van.a"] == 1);  // c-1, sent twice
+  CHECK(by_actor["le.thi.c"] == 1);
+  CHECK(by_actor["a"] == 2);             // seq-7 (sent twice) and c-7
+  CHECK(by_actor["tran.van.d"] == 2);
+}
