@@ -8,12 +8,15 @@
 namespace pipeline {
 
 connectors::Result<std::unique_ptr<RecordingLog>> RecordingLog::open(const std::string& path, const std::string& site_ids,
-                                                                            const std::string& notes) {
+                                                                            const std::string& notes,
+                                                                            std::shared_ptr<const connectors::AuditSigner> audit_signer) {
   connectors::SessionInfo info;
   info.sites = site_ids;
   info.source = connectors::SessionSource::Live;
   info.notes = notes;
-  auto r = connectors::Recorder::open(path, info);
+  connectors::RecorderOptions options;
+  options.audit_signer = std::move(audit_signer);
+  auto r = connectors::Recorder::open(path, info, options);
   if (auto* e = std::get_if<connectors::StoreError>(&r)) return e->message();
   return std::unique_ptr<RecordingLog>(new RecordingLog(std::move(std::get<std::unique_ptr<connectors::Recorder>>(r))));
 }

@@ -20,8 +20,10 @@ class RecordingLog : public EventLog {
  public:
   // An error message a person can act on, or the log.
   // notes: the session's notes (a live run keeps its session epoch there; runner/field_feeds.h).
+  // audit_signer: signs the audit chain's head after each commit of commands (null: unsigned).
   static connectors::Result<std::unique_ptr<RecordingLog>> open(const std::string& path, const std::string& site_ids,
-                                                                       const std::string& notes = "gatetwin --headless (MQTT live)");
+                                                                       const std::string& notes = "gatetwin --headless (MQTT live)",
+                                                                       std::shared_ptr<const connectors::AuditSigner> audit_signer = nullptr);
   bool append(const twin::Event& e, const twin::Decisions& d) override { return recorder_->append(e, d); }
   // Commits what is queued and ends the session; returns what went wrong, or nothing. Prints
   // the audit chain's head (index and hash) to stderr, to be kept apart from the file.

@@ -1,6 +1,7 @@
-// `gatetwin audit verify FILE`: walks the audit chain of a recording's operator commands
-// (connectors/store/audit_chain.h) and prints whether it is intact, or the first altered
-// or missing record. Read-only: it must never write the recording.
+// `gatetwin audit verify FILE [--key PUBLIC.pem]`: walks the audit chain of a recording's
+// operator commands (connectors/store/audit_chain.h) and prints whether it is intact, or
+// the first altered or missing record; with --key, also checks the head the twin signed
+// (audit_signature.h). Read-only: it must never write the recording.
 #pragma once
 
 namespace runner {

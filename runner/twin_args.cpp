@@ -50,6 +50,10 @@ decisions, command results and its own health (topics: docs/mqtt.md).
   --until-applied N    stop once N events have been applied
   --stats FILE         at exit, write counters and the state hash as JSON
   --record FILE        record every applied event in an SQLite recording
+  --audit-key FILE     sign the recording's audit chain head with this Ed25519 private
+                       key (PEM) into FILE.audit-sig after each commit of commands, so
+                       that `gatetwin audit verify FILE --key PUBLIC` detects a rewritten,
+                       re-hashed or cut chain (docs/security.md)
   --gap-wait-ms MS     how long a missing per-source seq is waited for (default 2000)
   --partner-silence-s S  no partner-customs data for S s of event time while the
                        rest flows: mark it stale (vehicles lacking it are held, not
@@ -111,6 +115,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else if (f == "--sites-dir") a.sites_dir = v;
       else if (f == "--stats") a.stats_path = v;
       else if (f == "--record") a.record_path = v;
+      else if (f == "--audit-key") a.audit_key_path = v;
       else if (f == "--catch-up") a.catch_up_path = v;
       else if (f == "--screenshot") a.screenshot_path = v;
       else if (f == "--scene-json") a.scene_json_path = v;
@@ -144,6 +149,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else return bad("unknown flag " + f);
     }
   }
+  if (!a.audit_key_path.empty() && a.record_path.empty()) return bad("--audit-key signs a recording's audit chain: give --record FILE too");
   if (a.broker.empty()) return bad("gatetwin needs --broker tcp://host:port (tools/setup/run-twin.sh starts a local one)");
   if (!a.headless && a.screenshot_path.size()) return bad("--screenshot is for --headless runs");
   if (a.follow && a.client_id == "gatetwin")

@@ -103,7 +103,14 @@ std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   s.epoch = session_epoch(args, wall_utc_ms);
   if (!args.record_path.empty()) {
-    auto r = pipeline::RecordingLog::open(args.record_path, s.site_ids, sessions::live_session_notes(s.epoch.utc_ms, s.epoch.source));
+    std::shared_ptr<const connectors::AuditSigner> signer;
+    if (!args.audit_key_path.empty()) {
+      auto k = connectors::AuditSigner::load(args.audit_key_path);
+      if (auto* why = std::get_if<connectors::Failure>(&k)) return SetupFailure{"--audit-key: " + why->message(), 2};
+      signer = std::get<std::shared_ptr<const connectors::AuditSigner>>(k);
+    }
+    auto r = pipeline::RecordingLog::open(args.record_path, s.site_ids, sessions::live_session_notes(s.epoch.utc_ms, s.epoch.source),
+                                          signer);
     if (auto* why = std::get_if<connectors::Failure>(&r)) return SetupFailure{"cannot record: " + why->message(), 1};
     s.recording = std::move(std::get<std::unique_ptr<pipeline::RecordingLog>>(r));
   }

@@ -55,6 +55,7 @@ std::optional<StoreError> step_once(Database& db, Statement& s, const char* what
 
 struct BatchCounts {
   uint64_t events = 0, decisions = 0, commands = 0, snapshots = 0;
+  std::optional<AuditHead> head;  // the audit chain's head after this batch, when it added commands
 };
 
 // One transaction: items [first, first + n). All or nothing.
@@ -175,6 +176,7 @@ std::optional<StoreError> write_batch(Database& db, RecorderStatements& st, int6
   u.bind(3, session);
   if (auto e = step_once(db, u, "updating the session's counters")) return fail(*e);
   if (auto e = step_once(db, st.commit, "COMMIT")) return fail(*e);
+  if (chain_read) c.head = chain;
   counts = c;
   return std::nullopt;
 }
@@ -394,7 +396,14 @@ void Recorder::run() {
       const size_t n = std::min(options_.batch_max_items, pending.size() - first);
       BatchCounts c;
       auto err = write_batch(*db_, *statements_, session_, pending, first, n, dropped, c);
+      Status signed_head;
+      if (!err && c.head && options_.audit_signer) signed_head = options_.audit_signer->write_signed_head(path_, *c.head);
       std::lock_guard lk(mutex_);
+      if (signed_head) {
+        ++stats_.audit_sign_failures;
+        stats_.last_error = StoreError{StoreErrorCode::Io, path_, signed_head->message()};
+        stats_.has_error = true;
+      }
       if (err) {
         ++stats_.write_errors;
         stats_.last_error = *err;

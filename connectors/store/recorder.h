@@ -12,6 +12,7 @@
 // Change log:
 //   2026-11-25  first version: schema 1, codec 1.
 #pragma once
+#include "connectors/store/audit_signature.h"
 #include "connectors/store/session.h"
 #include "connectors/store/snapshot.h"
 #include "connectors/store/store_error.h"
@@ -41,6 +42,9 @@ struct RecorderOptions {
   size_t decisions_max_per_event = 4096;
   bool quick_check_on_open = true;    // PRAGMA quick_check on an existing file
   int64_t max_page_count = 0;         // > 0: cap the file (tests use it to simulate a full disk)
+  // Signs the audit chain's head after every commit that adds commands (FILE.audit-sig;
+  // audit_signature.h). Null: the chain is kept, unsigned.
+  std::shared_ptr<const AuditSigner> audit_signer;
 };
 
 struct RecorderStats {
@@ -53,6 +57,7 @@ struct RecorderStats {
   uint64_t dropped = 0;             // refused: the queue was at its bound
   uint64_t rejected = 0;            // refused: out-of-order seq, too large, recorder closed
   uint64_t write_errors = 0;        // failed transactions (each retried)
+  uint64_t audit_sign_failures = 0; // signed heads that could not be written (last_error says why)
   size_t queued = 0;                // held in memory, not yet committed
   StoreError last_error;            // meaningful when write_errors or rejected > 0
   bool has_error = false;

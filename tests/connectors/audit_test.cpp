@@ -6,6 +6,7 @@
 // counted as unchained. Files live in a fresh temporary folder. Nothing is skipped.
 #include "connectors/files/site_file.h"
 #include "connectors/store/audit_chain.h"
+#include "connectors/store/audit_signature.h"
 #include "connectors/store/recorder.h"
 #include "connectors/store/recording_reader.h"
 #include "connectors/store/schema.h"
@@ -37,13 +38,16 @@ std::vector<twin::SiteSpec> sites() {
 // Records one session of `n` commands folded by a real core: even ones by an operator
 // (close lane 0 / open it again: accepted), odd ones by a viewer (refused). Returns the
 // session id. Seqs are 10, 20, 30...
-int64_t record_commands(const std::string& path, int n, uint64_t first_seq = 10) {
+int64_t record_commands(const std::string& path, int n, uint64_t first_seq = 10,
+                        std::shared_ptr<const AuditSigner> signer = nullptr) {
   twin::Core core(sites());
   SessionInfo info;
   info.sites = "m1119";
   info.seed = 7;
   info.source = SessionSource::Live;
-  auto r = Recorder::open(path, info);
+  RecorderOptions options;
+  options.audit_signer = std::move(signer);
+  auto r = Recorder::open(path, info, options);
   REQUIRE(std::holds_alternative<std::unique_ptr<Recorder>>(r));
   auto& rec = std::get<std::unique_ptr<Recorder>>(r);
   for (int i = 0; i < n; ++i) {
@@ -69,8 +73,9 @@ AuditReport verify(const std::string& path) {
   return std::get<AuditReport>(r);
 }
 
-std::string gatetwin_audit(const std::string& path, int* rc) {
-  const std::string cmd = std::string(GATETWIN_BINARY_DIR) + "/tools/gatetwin/gatetwin audit verify '" + path + "' 2>&1";
+std::string gatetwin_audit(const std::string& path, int* rc, const std::string& key = "") {
+  const std::string cmd = std::string(GATETWIN_BINARY_DIR) + "/tools/gatetwin/gatetwin audit verify '" + path + "'" +
+                          (key.empty() ? "" : " --key '" + key + "'") + " 2>&1";
   std::string out;
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p);
@@ -287,5 +292,77 @@ TEST_CASE("audit chain: each stored field, edited alone, makes verify and gatetw
                           Catch::Contains("session " + std::to_string(e.named_session) + " command seq " +
                                           std::to_string(e.named_seq) + " (chain index 4)"));
     }
+  }
+}
+
+TEST_CASE("signed audit head: a chain rewritten and re-hashed from the edited row on, or cut at its end, fails verify --key") {
+  testsupport::TempDir dir("gatetwin_audit_sig");
+  const std::string key = dir.file("twin-audit.key"), pub = dir.file("twin-audit.pub"), other = dir.file("other.key");
+  REQUIRE(std::system(("openssl genpkey -algorithm ed25519 -out '" + key + "' 2>/dev/null && openssl pkey -in '" + key +
+                       "' -pubout -out '" + pub + "' 2>/dev/null && openssl genpkey -algorithm ed25519 -out '" + other +
+                       "' 2>/dev/null").c_str()) == 0);
+  auto loaded = AuditSigner::load(key);
+  REQUIRE(std::holds_alternative<std::shared_ptr<const AuditSigner>>(loaded));
+  const std::string path = dir.file("audit.gtrec");
+  const int64_t s = record_commands(path, 8, 10, std::get<std::shared_ptr<const AuditSigner>>(loaded));
+  int rc = -1;
+  std::string out = gatetwin_audit(path, &rc, pub);
+  INFO(out);
+  REQUIRE(rc == 0);
+  CHECK_THAT(out, Catch::StartsWith("intact and signed") && Catch::Contains("head index 8"));
+
+  // The forger edits one command and recomputes every hash from it to the end: the chain
+  // alone is intact again; only the signed head tells.
+  auto rewrite_from = [&](int64_t seq, const std::string& actor) {
+    auto rd = RecordingReader::open(path);
+    auto cmds = std::get<std::vector<twin::CommandRecord>>(std::get<std::unique_ptr<RecordingReader>>(rd)->read_commands(s));
+    std::string prev = AuditChain::kGenesis;
+    for (size_t k = 0; k < cmds.size(); ++k) {
+      const twin::CommandRecord& c = cmds[k];
+      const int64_t row_seq = 10 + 10 * static_cast<int64_t>(k);
+      AuditRecord r;
+      r.session = s; r.seq = row_seq; r.time_ms = c.time_ms; r.site = 0;
+      r.actor = row_seq == seq ? actor : c.actor; r.role = static_cast<int64_t>(c.role); r.reason = c.reason;
+      r.kind = static_cast<int64_t>(c.command.kind); r.lane = c.command.lane;
+      r.shipment = c.command.shipment.value; r.equipment_kind = static_cast<int64_t>(c.command.equipment.kind);
+      r.equipment_index = c.command.equipment.index; r.equipment_server = c.command.equipment.server;
+      r.goods = c.command.goods; r.accepted = c.accepted; r.outcome = c.outcome;
+      const std::string hash = AuditChain::link_hash(static_cast<int64_t>(k) + 1, prev, r);
+      testsupport::raw_sql(path, "UPDATE commands SET actor = '" + r.actor + "', prev_hash = '" + prev + "', hash = '" + hash +
+                                     "' WHERE seq = " + std::to_string(row_seq));
+      prev = hash;
+    }
+  };
+  SECTION("rewritten and re-hashed") {
+    rewrite_from(30, "someone-else");
+    CHECK(verify(path).intact);  // the hashes alone cannot see it
+    out = gatetwin_audit(path, &rc, pub);
+    INFO(out);
+    CHECK(rc == 1);
+    CHECK_THAT(out, Catch::Contains("rewritten and re-hashed"));
+  }
+  SECTION("cut at the end") {
+    testsupport::raw_sql(path, "DELETE FROM commands WHERE seq = 80");
+    CHECK(verify(path).intact);
+    out = gatetwin_audit(path, &rc, pub);
+    INFO(out);
+    CHECK(rc == 1);
+    CHECK_THAT(out, Catch::Contains("cut from the end"));
+  }
+  SECTION("the head file signed with another key") {
+    rewrite_from(30, "someone-else");
+    auto forger = AuditSigner::load(other);
+    REQUIRE(std::holds_alternative<std::shared_ptr<const AuditSigner>>(forger));
+    REQUIRE_FALSE(std::get<std::shared_ptr<const AuditSigner>>(forger)->write_signed_head(path, verify(path).head));
+    out = gatetwin_audit(path, &rc, pub);
+    INFO(out);
+    CHECK(rc == 1);
+    CHECK_THAT(out, Catch::Contains("signature does not hold"));
+  }
+  SECTION("no signed head") {
+    REQUIRE(std::remove(audit_signature_path(path).c_str()) == 0);
+    out = gatetwin_audit(path, &rc, pub);
+    CHECK(rc == 1);
+    CHECK_THAT(out, Catch::Contains("no signed audit head"));
   }
 }
