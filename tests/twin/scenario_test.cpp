@@ -294,7 +294,32 @@ TEST_CASE("a trainee's command is folded at the current time and recorded with a
   const ScenarioScore score = score_against_baseline(session);
   CHECK(score.session.commands_accepted == 1);
   CHECK(score.kpis.back().id == "reefer_unpowered");
-  CHECK(score.kpis.back().session < score.kpis.back().baseline);
+  // The command took effect. Whether fruit priority alone helps is left to chance: it has the
+  // guide vehicles take fruit out of the yard first but also brings fruit to the yard sooner
+  // (seed 7: worse; seeds 1-10: -12% on average). The model answer is judged below.
+  CHECK(score.kpis.back().session != score.kpis.back().baseline);
+}
+
+TEST_CASE("the reefer-power-loss model answer keeps reefers out of the dark yard on every seed, not one lucky draw") {
+  // Its lever (a fourth manned export lane, so fewer export reefers go through the
+  // unpowered transfer yard; fruit first for the guide vehicles) is a mechanism, not a
+  // draw: it must lower the reefer time without power under each of seeds 1..10 (measured:
+  // -61% on average, seed 7 -38%), and score better than no intervention on average.
+  auto ls = shipped("reefer-power-loss");
+  double score_sum = 0;
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    Scenario sc = ls.scenario;
+    sc.seed = seed;
+    ScenarioRun run(ls.sites, sc, ScenarioMode::ModelAnswer);
+    run.run_to_end();
+    const ScenarioScore score = score_against_baseline(run);
+    CHECK(score.session.commands_refused == 0);
+    INFO("seed " << seed << ": model answer " << score.session.reefer_unpowered_container_min << ", no intervention "
+                 << score.baseline.reefer_unpowered_container_min);
+    CHECK(score.session.reefer_unpowered_container_min < score.baseline.reefer_unpowered_container_min);
+    score_sum += score.score;
+  }
+  CHECK(score_sum / 10 >= 55);  // "better than no intervention"
 }
 
 TEST_CASE("same scenario and seed give the same state hash; another seed another") {
