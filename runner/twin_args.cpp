@@ -50,6 +50,10 @@ decisions, command results and its own health (topics: docs/mqtt.md).
   --until-applied N    stop once N events have been applied
   --stats FILE         at exit, write counters and the state hash as JSON
   --record FILE        record every applied event in an SQLite recording
+  --command-accounts FILE  an accounts file (docs/gatetwin.md) whose users are the broker
+                       accounts that may send commands, each with its role: a command must
+                       then come on .../command/<account>, its actor that account and its
+                       role the account's, or it is refused (forged_identity; docs/security.md)
   --audit-key FILE     sign the recording's audit chain head with this Ed25519 private
                        key (PEM) into FILE.audit-sig after each commit of commands, so
                        that `gatetwin audit verify FILE --key PUBLIC` detects a rewritten,
@@ -116,6 +120,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else if (f == "--stats") a.stats_path = v;
       else if (f == "--record") a.record_path = v;
       else if (f == "--audit-key") a.audit_key_path = v;
+      else if (f == "--command-accounts") a.command_accounts_path = v;
       else if (f == "--catch-up") a.catch_up_path = v;
       else if (f == "--screenshot") a.screenshot_path = v;
       else if (f == "--scene-json") a.scene_json_path = v;

@@ -23,7 +23,8 @@ struct TwinArgs {
   uint64_t until_applied = 0;      // 0: no limit; else stop once this many events are applied
   std::string stats_path;
   std::string record_path;
-  std::string audit_key_path;     // --audit-key: Ed25519 private key (PEM) signing the audit head
+  std::string audit_key_path;
+  std::string command_accounts_path;  // --command-accounts: broker accounts that may command, with their roles     // --audit-key: Ed25519 private key (PEM) signing the audit head
   int64_t gap_wait_ms = 2000;
   double partner_silence_s = 600;  // partner feed silent this long (event time): marked stale; 0: off
   size_t queue_capacity = 65536;

@@ -1,6 +1,8 @@
 // The one set-up and run loop of a twin. See twin_setup.h.
 #include "runner/twin_setup.h"
 
+#include "connectors/accounts/accounts.h"
+
 #include "runner/headless_loop.h"  // TwinLoopHooks
 
 #include "connectors/codec/log_text.h"
@@ -38,6 +40,7 @@ connectors::TwinLinkOptions link_options(const TwinArgs& args, const TwinSetup& 
   lo.publish_decisions = args.publish_decisions;
   lo.time = {setup.epoch.utc_ms, args.max_ahead_ms, args.max_age_s * 1000};
   lo.require_account_topics = args.require_account_topics;
+  lo.command_roles = setup.command_roles;
   return lo;
 }
 
@@ -97,6 +100,12 @@ std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args) {
   if (auto* err = std::get_if<connectors::BrokerConfigError>(&field)) return SetupFailure{err->message(), 2};
   auto stream = connectors::make_broker_config(args.broker, args.client_id + "-stream", args.mqtt_config, env);
   if (auto* err = std::get_if<connectors::BrokerConfigError>(&stream)) return SetupFailure{err->message(), 2};
+  if (!args.command_accounts_path.empty()) {
+    auto a = connectors::Accounts::load(args.command_accounts_path);
+    if (auto* e = std::get_if<connectors::AccountsError>(&a)) return SetupFailure{"--command-accounts: " + e->message(), 2};
+    for (const auto& acc : std::get<connectors::Accounts>(a).accounts()) s.command_roles[acc.user] = acc.role;
+    if (s.command_roles.empty()) return SetupFailure{"--command-accounts " + args.command_accounts_path + ": lists no account", 2};
+  }
   s.field = std::get<connectors::BrokerConfig>(field);
   s.stream = std::get<connectors::BrokerConfig>(stream);
   const int64_t wall_utc_ms =

@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <variant>
@@ -37,6 +38,7 @@ struct TwinSetup {
   connectors::BrokerConfig stream;    // the control room's event stream (client id + "-stream")
   std::unique_ptr<pipeline::RecordingLog> recording;  // null without --record
   SessionEpoch epoch;                 // the UTC instant of run time 0 (kept in the recording's notes)
+  std::map<std::string, twin::Role> command_roles;  // --command-accounts (empty: commands' identity not checked)
 };
 // A set-up that failed: the message a person can act on, and the exit code.
 struct SetupFailure {

@@ -68,6 +68,7 @@ enum class RejectReason : uint8_t {
   TimeAhead,           // a UTC stamp more than max_ahead ahead of the twin's wall clock (the link's check)
   TimeTooOld,          // a UTC stamp older than max_age, or before the session epoch (the link's check)
   Retained,            // delivered from the broker's retained store, not sent now (the link's check)
+  ForgedIdentity,      // a command whose actor or role is not its broker account's (the link's check, --command-accounts)
   Count
 };
 const char* to_string(RejectReason r);

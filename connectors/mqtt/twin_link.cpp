@@ -93,6 +93,13 @@ void TwinLink::on_message(const std::string& topic, const std::string& payload, 
   for (const DecodeError& e : d.rejected_items) reject(topic, e, wall, false);
   if (!d.messages.empty()) feeds_.seen(d.messages.front(), wall, offset);
   for (FieldMessage& m : d.messages) {
+    if (m.cls == MessageClass::Command && !options_.command_roles.empty()) {
+      if (auto forged = check_identity(m)) {
+        reject(topic, *forged, wall, true);
+        refuse_command(topic, payload, *forged);
+        continue;
+      }
+    }
     if (m.cls == MessageClass::Command) {
       CommandDesk::Admission a = desk_.admit(CommandDesk::name(m.account, m.source, m.command_id));
       if (a.arrival == CommandDesk::Arrival::Answered) send_answer(std::move(a.answer));  // a retry: the first answer again
@@ -100,6 +107,24 @@ void TwinLink::on_message(const std::string& topic, const std::string& payload, 
     }
     if (queue_.push(std::move(m))) accepted_++;
   }
+}
+
+std::optional<DecodeError> TwinLink::check_identity(const FieldMessage& m) const {
+  const auto& oc = std::get<twin::OperatorCommand>(m.body);
+  auto refuse = [&](std::string why) { return DecodeError{RejectReason::ForgedIdentity, std::move(why), m.source}; };
+  if (m.account.empty())
+    return refuse("this twin takes commands only on gatetwin/v1/<site>/command/<your broker account>: who asks is the "
+                  "account the broker logged in, not what the message says");
+  auto it = options_.command_roles.find(m.account);
+  if (it == options_.command_roles.end())
+    return refuse("broker account \"" + m.account + "\" may not command (not in --command-accounts)");
+  if (oc.actor != m.account)
+    return refuse("the command says actor \"" + oc.actor.substr(0, 64) + "\" but was sent by broker account \"" + m.account +
+                  "\": an account commands as itself only");
+  if (oc.role != it->second)
+    return refuse("the command claims role " + std::string(twin::to_string(oc.role)) + "; account \"" + m.account + "\" is " +
+                  twin::to_string(it->second));
+  return std::nullopt;
 }
 
 void TwinLink::refuse_command(const std::string& topic, const std::string& payload, const DecodeError& e) {

@@ -33,6 +33,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,6 +56,11 @@ struct TwinLinkOptions {
   // the feeds' times and their log summaries read it.
   std::function<int64_t()> wall_utc_ms;
   bool require_account_topics = false;  // --require-account-topics: refuse unbound topics
+  // --command-accounts: who may command, by broker account, with the role each has. When
+  // set, a command must come on .../command/<account> of a listed account, and its actor
+  // must be that account and its role the account's (forged_identity otherwise): the
+  // identity is the broker's login, never the payload's word. Empty: not checked.
+  std::map<std::string, twin::Role> command_roles;
   size_t max_feed_sources = 1024;       // sources booked one by one in feeds()
 };
 
@@ -137,6 +143,8 @@ class TwinLink {
   // refused on command_result with the reason, once per name (MQTT thread).
   void refuse_command(const std::string& topic, const std::string& payload, const DecodeError& e);
   void send_answer(EncodedMessage m);  // queued for the publishing thread
+  // --command-accounts: why a command's identity is not its account's (none when it is).
+  std::optional<DecodeError> check_identity(const FieldMessage& m) const;
 
   const std::vector<twin::SiteSpec> sites_;
   TwinLinkOptions options_;

@@ -12,12 +12,14 @@
 #include "tests/support/mosquitto_fixture.h"
 #include "tests/support/require_programs.h"
 
+#include "connectors/accounts/accounts.h"
 #include "connectors/store/recording_reader.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -198,4 +200,75 @@ TEST_CASE("every command gets exactly one answer; a retry gets the first answer 
   CHECK(by_actor["le.thi.c"] == 1);
   CHECK(by_actor["a"] == 2);             // seq-7 (sent twice) and c-7
   CHECK(by_actor["tran.van.d"] == 2);
+}
+
+TEST_CASE("with --command-accounts a command's actor and role are its broker account's; a forged one is refused", "[mqtt][commands][security]") {
+  REQUIRE_PROGRAMS("mosquitto", "mosquitto_pub", "mosquitto_sub");
+  MosquittoFixture broker;
+  REQUIRE(broker.start());
+  const std::string gatetwin = testsupport::gatetwin_path();
+  // The accounts that may command, each with its role (the passwords are not used here:
+  // the broker's login is the identity; its ACL lets an account publish only on
+  // .../command/<itself>, tools/setup/make-certs.sh, tested in test_field_feeds).
+  const std::string accounts = broker.dir() + "/command-accounts.json";
+  {
+    const connectors::ScryptCost cheap{1024, 8, 1};
+    std::ofstream(accounts) << R"({"format": "gatetwin-accounts/2", "accounts": [)"
+                            << connectors::Accounts::make_entry_json("nguyen.van.a", twin::Role::Supervisor, "pass-one-x", "aa", cheap) << ","
+                            << connectors::Accounts::make_entry_json("le.thi.c", twin::Role::Operator, "pass-two-x", "bb", cheap) << "]}";
+  }
+  const std::string db = broker.dir() + "/identity.db";
+  ChildProcess twin;
+  REQUIRE(twin.start(gatetwin, {"gatetwin", "--headless", "--quiet", "--broker", broker.uri(), "--client-id", "id-twin", "--run-for",
+                                "90", "--until-applied", "2", "--record", db, "--command-accounts", accounts},
+                     broker.dir() + "/twin.out"));
+  const bool twin_ready = twin.wait_for_output("mqtt: connected to " + broker.uri() + " as id-twin\n", 30s);
+  INFO(twin.output());
+  REQUIRE(twin_ready);
+  ChildProcess sub;
+  REQUIRE(sub.start("/usr/bin/mosquitto_sub", {"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-i",
+                                               "answers", "-q", "1", "-v", "-t", "gatetwin/v1/+/twin/command_result"},
+                    broker.dir() + "/answers.out"));
+  REQUIRE(broker.wait_for_subscription("answers", "gatetwin/v1/+/twin/command_result"));
+  const std::string pub = "mosquitto_pub -h 127.0.0.1 -p " + std::to_string(broker.port()) + " -q 1 ";
+  auto send = [&](const std::string& topic, const std::string& src, const std::string& id, const std::string& actor, const std::string& role) {
+    int rc = -1;
+    run_command(pub + "-t " + topic + " -m " +
+                    sq(R"({"v":1,"src":")" + src + R"(","id":")" + id + R"(","actor":")" + actor + R"(","role":")" + role +
+                       R"(","reason":"r","command":{"kind":"close_lane","lane":"E2"}})"),
+                &rc);
+    REQUIRE(rc == 0);
+  };
+  auto answer = [&](const std::string& id) {
+    REQUIRE(wait_until([&] { return !answers_to(answers_in(sub.output()), id).empty(); }));
+    return answers_to(answers_in(sub.output()), id).front();
+  };
+  const std::string bound = "gatetwin/v1/m1119/command/";
+  send(bound + "nguyen.van.a", "nguyen.van.a", "i-1", "nguyen.van.a", "supervisor");  // itself: taken
+  CHECK(answer("i-1").body.value("kind", "") == "command_accepted");
+  send(bound + "nguyen.van.a", "nguyen.van.a", "i-2", "tran.van.d", "supervisor");    // another actor
+  CHECK(answer("i-2").body.value("reason", "") == "forged_identity");
+  CHECK_THAT(answer("i-2").body.value("text", ""), Catch::Contains("an account commands as itself only"));
+  send(bound + "le.thi.c", "le.thi.c", "i-3", "le.thi.c", "supervisor");              // a role above its own
+  CHECK(answer("i-3").body.value("reason", "") == "forged_identity");
+  CHECK_THAT(answer("i-3").body.value("text", ""), Catch::Contains("le.thi.c\" is operator"));
+  send("gatetwin/v1/m1119/command", "ops-console-1", "i-4", "nguyen.van.a", "supervisor");  // no account at all
+  CHECK(answer("i-4").body.value("reason", "") == "forged_identity");
+  send(bound + "mallory", "mallory", "i-5", "mallory", "supervisor");                 // not in the file
+  CHECK(answer("i-5").body.value("reason", "") == "forged_identity");
+  send(bound + "le.thi.c", "le.thi.c", "i-6", "le.thi.c", "operator");               // itself: taken (the core decides)
+  REQUIRE(answer("i-6").body.contains("kind"));
+  const bool ended = twin.wait_exit(60s);
+  INFO(twin.output());
+  REQUIRE(ended);
+  CHECK_THAT(twin.output(), Catch::Contains("forged_identity"));  // logged
+  // Only the two honest commands reached the core.
+  auto rd = connectors::RecordingReader::open(db);
+  REQUIRE(std::holds_alternative<std::unique_ptr<connectors::RecordingReader>>(rd));
+  auto& reader = std::get<std::unique_ptr<connectors::RecordingReader>>(rd);
+  auto sessions = std::get<std::vector<connectors::Session>>(reader->sessions());
+  auto cmds = std::get<std::vector<twin::CommandRecord>>(reader->read_commands(sessions.at(0).id));
+  REQUIRE(cmds.size() == 2);
+  CHECK(cmds[0].actor == "nguyen.van.a");
+  CHECK(cmds[1].actor == "le.thi.c");
 }
