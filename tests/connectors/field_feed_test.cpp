@@ -268,8 +268,10 @@ TEST_CASE("the shipped ACL lets a field account publish bound topics under its o
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string script = ss.str();
-  CHECK_THAT(script, Catch::Contains("topic write gatetwin/v1/%s/event/+/%s") && Catch::Contains("topic write gatetwin/v1/%s/telemetry/+/%s"));
-  CHECK_THAT(script, !Catch::Contains("topic write gatetwin/v1/%s/event/#") && !Catch::Contains("pattern write"));
+  CHECK_THAT(script, Catch::Contains("topic write gatetwin/v1/%s/event/%s/%s") && Catch::Contains("topic write gatetwin/v1/%s/telemetry/+/%s"));
+  // No event wildcard: a device must not be able to publish the partner customs' data.
+  CHECK_THAT(script, !Catch::Contains("topic write gatetwin/v1/%s/event/#") && !Catch::Contains("topic write gatetwin/v1/%s/event/+") &&
+                         !Catch::Contains("pattern write"));
 }
 
 // [SECTION] identifiers and positions -------------------------------------------------------

@@ -113,7 +113,7 @@ std::string sq(const std::string& s) { return "'" + s + "'"; }
 TEST_CASE("the broker refuses a device's command, other sites, forged decisions, anonymous and foreign-CA clients",
           "[security][live]") {
   REQUIRE_TLS_PROGRAMS();
-  TlsBroker broker;
+  TlsBroker broker("partner-cn:partner:+");  // the partner customs' link account
   INFO(broker.make_output());
   REQUIRE(broker.made());
   REQUIRE(broker.start());
@@ -151,6 +151,17 @@ TEST_CASE("the broker refuses a device's command, other sites, forged decisions,
                   sq(R"({"v":1,"src":"forged","kind":"command_accepted"})"),
               &rc);
   CHECK(rc == 0);
+  // 3a. The device forges the partner customs' data for its own site (a declaration that
+  // would win against the genuine one, a receipt that clears a shipment): dropped.
+  const std::string partner_declaration =
+      R"({"v":1,"src":"SRC","seq":1,"t_ms":1000,"shipment":90001,"goods":"fruit","plate":"12C-34567","container":""})";
+  auto as = [&](std::string payload, const std::string& src) { return payload.replace(payload.find("SRC"), 3, src); };
+  run_command(pub + broker.client_flags("dev-m1119") + " -t gatetwin/v1/m1119/event/partner_declaration -m " +
+                  sq(as(partner_declaration, "dev-m1119")), &rc);
+  CHECK(rc == 0);
+  run_command(pub + broker.client_flags("dev-m1119") + " -t gatetwin/v1/m1119/event/receipt_confirmed -m " +
+                  sq(R"({"v":1,"src":"dev-m1119","seq":2,"t_ms":1000,"shipment":90001})"), &rc);
+  CHECK(rc == 0);
   // 3b. What the device may do goes through: its own site's telemetry (so the refusals
   // above are the ACL's, not a broken account).
   run_command(pub + broker.client_flags("dev-m1119") + " -t gatetwin/v1/m1119/telemetry/position -m " +
@@ -179,17 +190,21 @@ TEST_CASE("the broker refuses a device's command, other sites, forged decisions,
                   " -t " + forged.topic + " -m x 2>&1",
               &rc);
   CHECK(rc != 0);
-  // The control: the operator console's command arrives and is applied.
+  // The control: the operator console's command arrives and is applied, and so does the
+  // partner account's declaration.
   EncodedMessage good = command_message(sites, "console-1", "tran.thi.b", twin::Role::Operator);
   run_command(pub + broker.client_flags("console-1") + " -t " + good.topic + " -m " + sq(good.payload), &rc);
   REQUIRE(rc == 0);
-  REQUIRE(twin.run_until([&] { return twin.loop.stats().applied >= 1 && twin.loop.stats().applied_telemetry >= 1; }, 10s));
+  run_command(pub + broker.client_flags("partner-cn") + " -t gatetwin/v1/m1119/event/partner_declaration -m " +
+                  sq(as(partner_declaration, "partner-cn")), &rc);
+  REQUIRE(rc == 0);
+  REQUIRE(twin.run_until([&] { return twin.loop.stats().applied >= 3 && twin.loop.stats().applied_telemetry >= 1; }, 10s));
   twin.run_until([] { return false; }, 500ms);
   sub.join();
   INFO(broker.log());
   INFO(twin.log());
   const TwinLinkStats s = twin.link.stats();
-  CHECK(s.received == 2);  // only the device's own telemetry and the console's command reached the twin
+  CHECK(s.received == 3);  // only the device's own telemetry, the console's command and the partner's declaration
   CHECK(twin.loop.stats().applied_telemetry == 1);
   CHECK(s.rejected_total == 0);
   REQUIRE(twin.core.state().commands.size() == 1);

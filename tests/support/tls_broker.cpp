@@ -29,7 +29,7 @@ TlsBroker::TlsBroker(const std::string& extra_accounts) {
   char tmpl[] = "/tmp/gatetwin-tls-XXXXXX";
   dir_ = mkdtemp(tmpl);
   port_ = free_loopback_port();
-  std::string accounts = "gatetwin:twin gatesim:field:+ dev-m1119:field:m1119 dev-m1088:field:m1088 console-1:operator";
+  std::string accounts = "gatetwin:twin gatesim:sim:+ dev-m1119:field:m1119 dev-m1088:field:m1088 console-1:operator";
   if (!extra_accounts.empty()) accounts += " " + extra_accounts;
   int rc = -1;
   make_out_ = run_command(std::string(GATETWIN_SOURCE_DIR) + "/tools/setup/make-certs.sh " + dir_ + " --port " +

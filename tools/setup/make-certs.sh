@@ -7,8 +7,10 @@
 # that account). Writes nothing outside DIR; DIR holds secrets: never commit it.
 #
 # usage: make-certs.sh DIR [--port N] [--bind ADDR] [--san DNS:name|IP:addr]... [ACCOUNT...]
-#   ACCOUNT is NAME:twin, NAME:operator, or NAME:field:SITE (SITE "+" = every site, for a
-#   simulator). Default accounts: gatetwin:twin gatesim:field:+ dev-m1119:field:m1119
+#   ACCOUNT is NAME:twin, NAME:operator, NAME:field:SITE (a site's devices: telemetry and
+#   process events), NAME:partner:SITE (the partner customs' link: partner declarations,
+#   receipts, link state) or NAME:sim:SITE (a simulator: both); SITE "+" = every site.
+#   Default accounts: gatetwin:twin gatesim:sim:+ dev-m1119:field:m1119
 #   dev-m1088:field:m1088 console-1:operator.
 #   GATETWIN_CERT_DAYS (default 30) sets the validity; GATETWIN_CA_NAME the CA's name.
 set -euo pipefail
@@ -25,7 +27,7 @@ while [[ $# -gt 0 ]]; do
     *) accounts+=("$1"); shift ;;
   esac
 done
-((${#accounts[@]})) || accounts=(gatetwin:twin gatesim:field:+ dev-m1119:field:m1119 dev-m1088:field:m1088 console-1:operator)
+((${#accounts[@]})) || accounts=(gatetwin:twin gatesim:sim:+ dev-m1119:field:m1119 dev-m1088:field:m1088 console-1:operator)
 for t in openssl mosquitto_passwd; do command -v $t >/dev/null || die "$t is missing (apt-get install openssl mosquitto)"; done
 days=${GATETWIN_CERT_DAYS:-30}
 mkdir -p "$dir"
@@ -56,6 +58,10 @@ chmod 600 passwd
   echo "# Topic rights per account, written by tools/setup/make-certs.sh (docs/security.md)."
   echo "# Anything not listed is refused: a publish outside these is dropped by the broker."
 } > acl
+# The event names (twin::event_name, docs/mqtt.md): the partner customs' and the field's.
+partner_events=(partner_declaration receipt_confirmed partner_link)
+field_events=(clock_tick declaration vehicle_arrived step_completed handover_completed transfer_completed
+              vehicle_left guide_step_completed equipment_status reefer_power)
 for spec in "${accounts[@]}"; do
   IFS=: read -r name role site <<<"$spec"
   [[ $name =~ ^[A-Za-z0-9_.-]{1,64}$ ]] || die "account name \"$name\" must be 1-64 letters, digits, . _ -"
@@ -74,15 +80,27 @@ for spec in "${accounts[@]}"; do
     operator)  # consoles: publish commands (unbound, or bound to this account), read results, decisions, health and the twin's stream
       printf 'topic write gatetwin/v1/+/command\ntopic write gatetwin/v1/+/command/%s\n' "$name" >> acl
       printf 'topic read gatetwin/v1/+/twin/#\ntopic read gatetwin/v1/twin/#\n' >> acl ;;
-    field)  # devices and gateways of one site: events and telemetry of that site only; the
-            # account-bound topics (.../<kind>/<account>, docs/mqtt.md) under this account's
-            # own name only, written literally: mosquitto's "pattern ... %u" lines would hold
-            # for every account, operators and the twin included
-      [[ -n $site && ( $site == "+" || $site =~ ^[a-z0-9_-]{1,32}$ ) ]] || die "account $name: field needs a site id (or +)"
-      printf 'topic write gatetwin/v1/%s/event/+\ntopic write gatetwin/v1/%s/telemetry/+\n' "$site" "$site" >> acl
-      printf 'topic write gatetwin/v1/%s/event/+/%s\ntopic write gatetwin/v1/%s/telemetry/+/%s\n' "$site" "$name" "$site" "$name" >> acl
+    field|partner|sim)
+            # field: devices and gateways of one site: that site's telemetry and its process
+            # events, never the partner customs' data; partner: the partner customs' link of
+            # one site: only its declarations, receipts and link state; sim: a simulator,
+            # both. Each event name is written out (a wildcard would let a device forge
+            # partner data), in both forms; the account-bound topics (.../<kind>/<account>,
+            # docs/mqtt.md) under this account's own name only, written literally:
+            # mosquitto's "pattern ... %u" lines would hold for every account, operators and
+            # the twin included
+      [[ -n $site && ( $site == "+" || $site =~ ^[a-z0-9_-]{1,32}$ ) ]] || die "account $name: $role needs a site id (or +)"
+      events=()
+      [[ $role == partner ]] || events+=("${field_events[@]}")
+      [[ $role == field ]] || events+=("${partner_events[@]}")
+      for e in "${events[@]}"; do
+        printf 'topic write gatetwin/v1/%s/event/%s\ntopic write gatetwin/v1/%s/event/%s/%s\n' "$site" "$e" "$site" "$e" "$name" >> acl
+      done
+      if [[ $role != partner ]]; then
+        printf 'topic write gatetwin/v1/%s/telemetry/+\ntopic write gatetwin/v1/%s/telemetry/+/%s\n' "$site" "$site" "$name" >> acl
+      fi
       printf 'topic read gatetwin/v1/%s/twin/#\n' "$site" >> acl ;;
-    *) die "account $name: role must be twin, operator or field:SITE" ;;
+    *) die "account $name: role must be twin, operator, field:SITE, partner:SITE or sim:SITE" ;;
   esac
 done
 rm -f broker.ext client.ext ca.srl
