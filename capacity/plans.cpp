@@ -12,14 +12,10 @@ std::vector<Plan> plans_for(const twin::SiteSpec& site) {
       {"8-manned", "8 lanes, all manned", LanePlan::Expanded, UnmannedPlan::AsManned, 0},
       {"6-of-8", "6 manned lanes of the 8 (unmanned lanes unused)", LanePlan::Expanded, UnmannedPlan::Off, 0},
   };
-  const std::string eight = "8 lanes, 2 unmanned";
-  plans.push_back({"8-2u-12gv", eight + ", 12 guide vehicles", LanePlan::Expanded, UnmannedPlan::On, 0, 12});
-  plans.push_back({"8-2u-120s", eight + ", hand-over 120 s", LanePlan::Expanded, UnmannedPlan::On, 0, 0, 120});
-  plans.push_back({"8-2u-12gv-120s", eight + ", 12 guide vehicles, hand-over 120 s", LanePlan::Expanded, UnmannedPlan::On, 0, 12, 120});
-  if (site.id == "m1119") {
-    plans.push_back({"14-2u", "14 lanes (phase 2), 2 of them unmanned", LanePlan::Expanded, UnmannedPlan::On, 3});
-    plans.push_back({"14-2u-scan", "14 lanes (phase 2), 2 unmanned, one more scanner portal", LanePlan::Expanded, UnmannedPlan::On, 3, 0, 0, 1});
-  }
+  // The site's own plans (its file's "capacity_plans"), on the decision's 8 lanes, 2 unmanned.
+  for (const twin::CapacityPlanSpec& p : site.capacity_plans)
+    plans.push_back({p.id, p.name, LanePlan::Expanded, UnmannedPlan::On, p.extra_manned_per_direction, p.guide_vehicles,
+                     p.handover_s, p.extra_scanners});
   return plans;
 }
 

@@ -1,7 +1,7 @@
 // The lane plans the capacity table compares, as edits of a site file's SiteSpec: the
-// lanes of today, the decision's 8 (with or without the unmanned lanes), and for
-// 1119-1120 the 14-lane second phase now being built (DOMAIN.md). Pure SiteSpec edits;
-// no files.
+// lanes of today, the decision's 8 (with or without the unmanned lanes), and the plans
+// a site file adds (its "capacity_plans": for 1119-1120 the 14-lane second phase now
+// being built, DOMAIN.md). Pure SiteSpec edits; no files.
 #pragma once
 #include "twin/site.h"
 #include "twin/site_plan.h"
@@ -24,11 +24,11 @@ struct Plan {
   int extra_scanners = 0;
 };
 
-// The plans for a site: the four of every site, the 14-lane phase where DOMAIN.md
-// reports one (site m1119: 6 -> 14 lanes, i.e. the decision's 8 plus 3 manned lanes a
-// direction; assumption, until the site file says how phase 2 splits its lanes), and
-// what else the pilot's 8 lanes could be given: 12 guide vehicles, a 120 s hand-over,
-// both; for the 14 lanes a fifth scanner portal.
+// The plans for a site: the four of every site (today, 8-2u, 8-manned, 6-of-8), then
+// the site file's own "capacity_plans" in file order, each on the decision's 8 lanes
+// with 2 unmanned (docs/site-format.md): for the shipped files what else the pilot's 8
+// lanes could be given (12 guide vehicles, a 120 s hand-over, both) and, for m1119, the
+// 14-lane second phase DOMAIN.md reports (with and without a fifth scanner portal).
 std::vector<Plan> plans_for(const twin::SiteSpec& site);
 
 // The site under a plan. Added lanes copy the direction's first manned lane, moved

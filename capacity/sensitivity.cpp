@@ -39,39 +39,48 @@ void peak(twin::SiteSpec& s, double k) {
   for (double& w : s.arrivals.hourly_weight) w = std::max(0.0, mean + k * (w - mean));
 }
 
+// A factor's label: "x0.8".
+std::string times(double k) { return fmt("x%g", k); }
+
+// The swept assumptions, each over the range its site file gives ("sensitivity",
+// docs/site-format.md); one the file gives no range for is not swept.
 std::vector<Variant> variants(const twin::SiteSpec& site) {
+  const twin::SensitivitySpec& r = site.sensitivity;
   std::vector<Variant> v;
   const double h = site.timing.handover.mean();
-  v.push_back({{"hand-over time", fmt("%.0f s", 120), fmt("%.0f s", h), fmt("%.0f s", 180),
-                "assumed 150 s; 120-180 s until measured at the lane (docs/capacity.md)"},
-               [h](twin::SiteSpec& s) { scale(s.timing.handover, 120 / h); },
-               [h](twin::SiteSpec& s) { scale(s.timing.handover, 180 / h); }});
+  if (const twin::SensitivityRange& x = r.handover_s; x.given)
+    v.push_back({{"hand-over time", fmt("%.0f s", x.low), fmt("%.0f s", h), fmt("%.0f s", x.high), x.source},
+                 [h, k = x.low](twin::SiteSpec& s) { scale(s.timing.handover, k / h); },
+                 [h, k = x.high](twin::SiteSpec& s) { scale(s.timing.handover, k / h); }});
   const int fleet = site.fleet.guide_vehicles;
-  if (fleet > 0)
-    v.push_back({{"guide vehicles", std::to_string(std::max(1, fleet - 2)), std::to_string(fleet), std::to_string(fleet + 4),
-                  "6 assumed (Tan Thanh runs 6); -2 (failures) to +4 (Ganqimaodu runs 30 on a longer road)"},
-                 [fleet](twin::SiteSpec& s) { s.fleet.guide_vehicles = std::max(1, fleet - 2); },
-                 [fleet](twin::SiteSpec& s) { s.fleet.guide_vehicles = fleet + 4; }});
-  const int scanner = site.checkpoint_index(twin::CheckpointKind::Scanner);
-  if (scanner >= 0) {
-    const int n = site.checkpoints[scanner].servers;
-    v.push_back({{"scanner portals", std::to_string(std::max(1, n - 1)), std::to_string(n), std::to_string(n + 1),
-                  "one portal down for the whole run, or one more built"},
-                 [scanner, n](twin::SiteSpec& s) { s.checkpoints[scanner].servers = std::max(1, n - 1); },
-                 [scanner, n](twin::SiteSpec& s) { s.checkpoints[scanner].servers = n + 1; }});
+  if (const twin::SensitivityRange& x = r.guide_vehicles; x.given && fleet > 0) {
+    const int lo = static_cast<int>(x.low), hi = static_cast<int>(x.high);
+    v.push_back({{"guide vehicles", std::to_string(lo), std::to_string(fleet), std::to_string(hi), x.source},
+                 [lo](twin::SiteSpec& s) { s.fleet.guide_vehicles = lo; },
+                 [hi](twin::SiteSpec& s) { s.fleet.guide_vehicles = hi; }});
   }
-  v.push_back({{"checkpoint service times", "x0.8", "x1", "x1.2", "every checkpoint's mean -20% / +20% (assumed figures)"},
-               [](twin::SiteSpec& s) { for (auto& c : s.checkpoints) scale(c.service, 0.8); },
-               [](twin::SiteSpec& s) { for (auto& c : s.checkpoints) scale(c.service, 1.2); }});
+  const int scanner = site.checkpoint_index(twin::CheckpointKind::Scanner);
+  if (const twin::SensitivityRange& x = r.scanner_portals_change; x.given && scanner >= 0) {
+    const int n = site.checkpoints[scanner].servers;
+    const int lo = std::max(1, n + static_cast<int>(x.low)), hi = std::max(1, n + static_cast<int>(x.high));
+    v.push_back({{"scanner portals", std::to_string(lo), std::to_string(n), std::to_string(hi), x.source},
+                 [scanner, lo](twin::SiteSpec& s) { s.checkpoints[scanner].servers = lo; },
+                 [scanner, hi](twin::SiteSpec& s) { s.checkpoints[scanner].servers = hi; }});
+  }
+  if (const twin::SensitivityRange& x = r.service_time_factor; x.given)
+    v.push_back({{"checkpoint service times", times(x.low), "x1", times(x.high), x.source},
+                 [k = x.low](twin::SiteSpec& s) { for (auto& c : s.checkpoints) scale(c.service, k); },
+                 [k = x.high](twin::SiteSpec& s) { for (auto& c : s.checkpoints) scale(c.service, k); }});
   const double t = site.timing.transfer.mean();
-  v.push_back({{"crane transfer time", fmt("%.0f s", 0.5 * t), fmt("%.0f s", t), fmt("%.0f s", 1.5 * t),
-                "truck to transfer-yard slot, assumed; -50% / +50%"},
-               [](twin::SiteSpec& s) { scale(s.timing.transfer, 0.5); },
-               [](twin::SiteSpec& s) { scale(s.timing.transfer, 1.5); }});
-  v.push_back({{"arrival profile peak", "flat", "site file", "x1.5 swing",
-                "the hourly profile's swing around its mean: none (24 h even) to 1.5 times the file's"},
-               [](twin::SiteSpec& s) { peak(s, 0.0); },
-               [](twin::SiteSpec& s) { peak(s, 1.5); }});
+  if (const twin::SensitivityRange& x = r.transfer_time_factor; x.given)
+    v.push_back({{"crane transfer time", fmt("%.0f s", x.low * t), fmt("%.0f s", t), fmt("%.0f s", x.high * t), x.source},
+                 [k = x.low](twin::SiteSpec& s) { scale(s.timing.transfer, k); },
+                 [k = x.high](twin::SiteSpec& s) { scale(s.timing.transfer, k); }});
+  auto swing = [](double k) { return k == 0 ? std::string("flat") : times(k) + " swing"; };
+  if (const twin::SensitivityRange& x = r.arrival_swing_factor; x.given)
+    v.push_back({{"arrival profile peak", swing(x.low), "site file", swing(x.high), x.source},
+                 [k = x.low](twin::SiteSpec& s) { peak(s, k); },
+                 [k = x.high](twin::SiteSpec& s) { peak(s, k); }});
   return v;
 }
 

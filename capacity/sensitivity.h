@@ -45,9 +45,10 @@ struct SweepOptions {
   unsigned threads = 0;           // 0: every core
 };
 
-// The assumptions and their ranges for a site (as read from its file): hand-over time,
-// guide-vehicle fleet, scanner portals, checkpoint service times, crane transfer time,
-// and the arrival profile's peak.
+// The assumptions and their ranges for a site, as its file's "sensitivity" section gives
+// them (docs/site-format.md): hand-over time, guide-vehicle fleet, scanner portals,
+// checkpoint service times, crane transfer time, and the arrival profile's peak; one
+// without a range in the file is left out.
 std::vector<Assumption> assumptions_for(const twin::SiteSpec& site);
 
 // site: under its lane plan already.

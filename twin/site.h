@@ -113,6 +113,36 @@ struct Targets {
   double per_day_2030_min = 0, per_day_2030_max = 0;
 };
 
+// A lane plan of this site for the capacity table (site file "capacity_plans"), beyond the
+// plans every site has (capacity/plans.h): the decision's 8 lanes, 2 of them unmanned,
+// plus what the entry adds. Read by capacity/ only; the core never looks at it.
+struct CapacityPlanSpec {
+  std::string id;                     // for flags and CSV: "14-2u"
+  std::string name;                   // for the table
+  int extra_manned_per_direction = 0; // manned lanes added to each direction
+  int guide_vehicles = 0;             // 0: the fleet's
+  double handover_s = 0;              // the manned hand-over's mean; 0: the file's
+  int extra_scanners = 0;             // scanner portals added
+  std::string source;
+};
+
+// One assumption's range for the sensitivity sweep (site file "sensitivity").
+struct SensitivityRange {
+  bool given = false;                 // false: the file gives no range; not swept
+  double low = 0, high = 0;
+  std::string source;                 // why this range
+};
+
+// The sensitivity sweep's ranges (capacity/sensitivity.h); read by capacity/ only.
+struct SensitivitySpec {
+  SensitivityRange handover_s;        // the hand-over's mean, seconds
+  SensitivityRange guide_vehicles;    // the fleet, vehicles
+  SensitivityRange scanner_portals_change;  // portals added to the file's (-1: one down)
+  SensitivityRange service_time_factor;     // every checkpoint's service time times this
+  SensitivityRange transfer_time_factor;    // the crane transfer time times this
+  SensitivityRange arrival_swing_factor;    // the hourly profile's swing around its mean times this (0: flat)
+};
+
 struct SiteSpec {
   std::string id;
   std::string name;
@@ -132,6 +162,8 @@ struct SiteSpec {
   int queue_alert_vehicles = 50;      // alert when a checkpoint queue grows past this
   double declaration_lead_s = 1800;   // declaration filed this long before arrival (assumed)
   double partner_delay_s = 300;       // partner data follows our declaration (assumed)
+  std::vector<CapacityPlanSpec> capacity_plans;  // capacity/ only
+  SensitivitySpec sensitivity;                   // capacity/ only
 
   int checkpoint_index(CheckpointKind k) const;   // first checkpoint of that kind, -1 if none
   int yard_index(YardKind k) const;               // first yard of that kind, -1 if none

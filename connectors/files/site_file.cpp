@@ -101,13 +101,69 @@ std::vector<double> read_mix(const Field& f, const twin::SiteSpec& site) {
   return mix;
 }
 
+// "capacity_plans": the site's own lane plans for the capacity table (docs/site-format.md).
+void read_capacity_plans(const Field& list, twin::SiteSpec& s) {
+  // The plans every site has (capacity/plans.cpp); a file's plan may not take their ids.
+  const std::vector<std::string> common = {"today", "8-2u", "8-manned", "6-of-8"};
+  std::set<std::string> ids;
+  for (size_t i = 0; i < list.size(); ++i) {
+    Field p = list.at(i);
+    p.only({"id", "name", "extra_manned_lanes_per_direction", "guide_vehicles", "handover_s", "extra_scanner_portals", "source"});
+    twin::CapacityPlanSpec plan;
+    plan.id = p.at("id").str();
+    if (!is_site_id(plan.id)) p.at("id").fail("must be letters, digits, - or _ (it is a flag value and a CSV field)");
+    if (std::find(common.begin(), common.end(), plan.id) != common.end())
+      p.at("id").fail("\"" + plan.id + "\" is one of the plans every site has (" + join_names(common) + "); give this plan its own id");
+    if (ids.count(plan.id)) p.at("id").fail("duplicate capacity plan id \"" + plan.id + "\"; the table and its CSV name plans by id: give each its own");
+    ids.insert(plan.id);
+    plan.name = p.at("name").str();
+    if (plan.name.empty()) p.at("name").fail("must say what the plan is, for the table");
+    if (p.has("extra_manned_lanes_per_direction")) plan.extra_manned_per_direction = static_cast<int>(p.at("extra_manned_lanes_per_direction").integer(0, 100));
+    if (p.has("guide_vehicles")) plan.guide_vehicles = static_cast<int>(p.at("guide_vehicles").integer(1, 10000));
+    if (p.has("handover_s")) plan.handover_s = p.at("handover_s").num(1, 86400);
+    if (p.has("extra_scanner_portals")) plan.extra_scanners = static_cast<int>(p.at("extra_scanner_portals").integer(0, 1000));
+    plan.source = notes_of(p);
+    s.capacity_plans.push_back(plan);
+  }
+}
+
+// "sensitivity": each assumption's range for the sweep (docs/site-format.md).
+void read_sensitivity(const Field& f, twin::SiteSpec& s) {
+  f.only({"handover_s", "guide_vehicles", "scanner_portals_change", "service_time_factor", "transfer_time_factor",
+          "arrival_swing_factor", "source"});
+  auto range = [&](const char* key, double min, double max, bool whole, twin::SensitivityRange& r) {
+    if (!f.has(key)) return;
+    Field e = f.at(key);
+    e.only({"low", "high", "source"});
+    r.given = true;
+    r.low = whole ? static_cast<double>(e.at("low").integer(min, max)) : e.at("low").num(min, max);
+    r.high = whole ? static_cast<double>(e.at("high").integer(min, max)) : e.at("high").num(min, max);
+    if (r.low > r.high)
+      e.at("low").fail("the low end (" + Field::fmt(r.low) + ") is above the high end (" + Field::fmt(r.high) +
+                       "); write the smaller value as \"low\"");
+    // Its own note, else the section's (site_notes.h: the nearest enclosing one).
+    r.source = notes_of(e);
+    if (r.source.empty() && f.has("source")) {
+      const json& n = f.j["source"];
+      if (n.is_string()) r.source = n.get<std::string>();
+      else if (n.is_object() && n.contains(key) && n[key].is_string()) r.source = n[key].get<std::string>();
+    }
+  };
+  range("handover_s", 1, 86400, false, s.sensitivity.handover_s);
+  range("guide_vehicles", 1, 10000, true, s.sensitivity.guide_vehicles);
+  range("scanner_portals_change", -1000, 1000, true, s.sensitivity.scanner_portals_change);
+  range("service_time_factor", 0.01, 100, false, s.sensitivity.service_time_factor);
+  range("transfer_time_factor", 0.01, 100, false, s.sensitivity.transfer_time_factor);
+  range("arrival_swing_factor", 0, 100, false, s.sensitivity.arrival_swing_factor);
+}
+
 twin::SiteSpec read_site(const Field& root, const std::string& file) {
   twin::SiteSpec s;
   s.source_file = file;
   std::string format = root.at("format").str();
   if (format != "gatetwin-site/1") root.at("format").fail("unknown format \"" + format + "\"; this build reads gatetwin-site/1");
   root.only({"format", "id", "name", "markers", "sources", "border_line", "geo", "goods", "lanes", "checkpoints", "yards",
-             "fleet", "timing", "arrivals", "rates", "targets", "queue_alert_vehicles", "declaration_lead_s", "partner_delay_s"});
+             "fleet", "timing", "arrivals", "rates", "targets", "queue_alert_vehicles", "declaration_lead_s", "partner_delay_s", "capacity_plans", "sensitivity"});
   s.id = root.at("id").str();
   if (s.id.empty() || s.id.find_first_of("/#+ ") != std::string::npos)
     root.at("id").fail("must be non-empty, without spaces or / # +");
@@ -289,6 +345,8 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
   s.queue_alert_vehicles = root.at("queue_alert_vehicles").integer(0, 1000000);
   s.declaration_lead_s = root.at("declaration_lead_s").num(0, 7 * 86400);
   s.partner_delay_s = root.at("partner_delay_s").num(0, 7 * 86400);
+  if (root.has("capacity_plans")) read_capacity_plans(root.at("capacity_plans"), s);
+  if (root.has("sensitivity")) read_sensitivity(root.at("sensitivity"), s);
   site_notes(root.j);  // every number has its note; throws FieldError at the first without
   twin::derive(s);
   return s;

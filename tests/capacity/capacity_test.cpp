@@ -110,3 +110,34 @@ TEST_CASE("sensitivity: one row per assumption, low and high either side of the 
   CHECK(csv.rfind("assumption,end,value,cleared_per_day,dwell_min_p95,backlog_growth_per_day\nbaseline,base,", 0) == 0);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == static_cast<long>(2 + 2 * s.rows.size()));
 }
+
+TEST_CASE("plans and sensitivity ranges come from the site file, not from code") {
+  twin::SiteSpec m1119 = testing::shipped_site("m1119");
+  std::vector<std::string> ids;
+  for (const Plan& p : plans_for(m1119)) ids.push_back(p.id);
+  CHECK(ids == std::vector<std::string>{"today", "8-2u", "8-manned", "6-of-8", "8-2u-12gv", "8-2u-120s", "8-2u-12gv-120s",
+                                        "14-2u", "14-2u-scan"});
+  const std::vector<Assumption> a = assumptions_for(m1119);
+  REQUIRE(a.size() == 6);
+  auto row = [&](const std::vector<Assumption>& list, const std::string& name) {
+    for (const Assumption& x : list)
+      if (x.name == name) return x.low_label + " / " + x.base_label + " / " + x.high_label;
+    return std::string("none");
+  };
+  CHECK(row(a, "hand-over time") == "120 s / 150 s / 180 s");
+  CHECK(row(a, "guide vehicles") == "4 / 6 / 10");
+  CHECK(row(a, "scanner portals") == "3 / 4 / 5");
+  CHECK(row(a, "checkpoint service times") == "x0.8 / x1 / x1.2");
+  CHECK(row(a, "crane transfer time") == "90 s / 180 s / 270 s");
+  CHECK(row(a, "arrival profile peak") == "flat / site file / x1.5 swing");
+  CHECK_THAT(a[0].range_source, Catch::Contains("120-180 s"));
+
+  // Another file, other plans and ranges: no site id in the code.
+  m1119.id = "elsewhere";
+  m1119.sensitivity.handover_s.high = 240;
+  m1119.sensitivity.guide_vehicles.given = false;
+  m1119.capacity_plans.resize(1);
+  CHECK(plans_for(m1119).size() == 5);
+  CHECK(row(assumptions_for(m1119), "hand-over time") == "120 s / 150 s / 240 s");
+  CHECK(row(assumptions_for(m1119), "guide vehicles") == "none");
+}

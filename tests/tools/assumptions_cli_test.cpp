@@ -45,6 +45,14 @@ TEST_CASE("gatesim --assumptions prints every number with its note, sourced or a
   CHECK_THAT(text.out, Catch::Contains("[fleet.source.speed_mps]"));
   CHECK_THAT(text.out, Catch::Contains("assumed  fleet.guide_vehicles = 6\n"));
   CHECK_THAT(text.out, Catch::Contains("2,800 containers a day"));
+  // The capacity library's plans and sensitivity ranges are the file's too, with their notes.
+  CHECK_THAT(text.out, Catch::Contains("assumed  capacity_plans[3].extra_manned_lanes_per_direction = 3\n"));
+  CHECK_THAT(text.out, Catch::Contains("phase 2 goes from 6 to 14 lanes (DOMAIN.md)"));
+  CHECK_THAT(text.out, Catch::Contains("assumed  capacity_plans[0].guide_vehicles = 12\n"));
+  CHECK_THAT(text.out, Catch::Contains("assumed  sensitivity.guide_vehicles.low = 4\n"));
+  CHECK_THAT(text.out, Catch::Contains("assumed  sensitivity.handover_s.high = 180\n"));
+  CHECK_THAT(text.out, Catch::Contains("assumed  sensitivity.scanner_portals_change.low = -1\n"));
+  CHECK_THAT(text.out, Catch::Contains("[sensitivity.arrival_swing_factor.source]"));
 
   Run all = run(kSim + " --assumptions --site all --json --sites-dir " + kSites);
   REQUIRE(all.code == 0);

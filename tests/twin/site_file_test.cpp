@@ -150,3 +150,62 @@ TEST_CASE("each kind of broken site file gives its own clear error") {
     CHECK(e.field == "checkpoints[0].service.source");
   }
 }
+
+TEST_CASE("a site's capacity plans and sensitivity ranges are read from its file, every number with its note") {
+  auto r = connectors::load_site_file(site_dir() + "/m1119.json");
+  if (auto* e = std::get_if<SiteFileError>(&r)) FAIL(e->message());
+  const auto& s = std::get<twin::SiteSpec>(r);
+  REQUIRE(s.capacity_plans.size() == 5);
+  const twin::CapacityPlanSpec& p14 = s.capacity_plans[3];
+  CHECK(p14.id == "14-2u");
+  CHECK(p14.extra_manned_per_direction == 3);
+  CHECK(s.capacity_plans[4].extra_scanners == 1);
+  CHECK(s.capacity_plans[0].guide_vehicles == 12);
+  CHECK(s.capacity_plans[1].handover_s == 120);
+  CHECK_THAT(p14.source, Catch::Contains("DOMAIN.md"));
+  CHECK(s.sensitivity.handover_s.given);
+  CHECK(s.sensitivity.handover_s.low == 120);
+  CHECK(s.sensitivity.handover_s.high == 180);
+  CHECK(s.sensitivity.guide_vehicles.low == 4);
+  CHECK(s.sensitivity.guide_vehicles.high == 10);
+  CHECK(s.sensitivity.scanner_portals_change.low == -1);
+  CHECK(s.sensitivity.arrival_swing_factor.low == 0);
+  CHECK(s.sensitivity.arrival_swing_factor.high == 1.5);
+  CHECK_FALSE(s.sensitivity.transfer_time_factor.source.empty());
+
+  SECTION("a range whose low end is above its high end") {
+    auto e = broken([](json& j) { j["sensitivity"]["handover_s"]["low"] = 200; });
+    CHECK(e.field == "sensitivity.handover_s.low");
+    CHECK_THAT(e.why, Catch::Contains("the low end (200) is above the high end (180)") && Catch::Contains("write the smaller value as \"low\""));
+  }
+  SECTION("a misspelt assumption") {
+    auto e = broken([](json& j) { j["sensitivity"]["handover"] = j["sensitivity"]["handover_s"]; });
+    CHECK(e.field == "sensitivity.handover");
+    CHECK_THAT(e.why, Catch::Contains("handover_s"));
+  }
+  SECTION("a range without its note") {
+    auto e = broken([](json& j) { j["sensitivity"]["guide_vehicles"].erase("source"); });
+    CHECK(e.field == "sensitivity.guide_vehicles.high");
+    CHECK_THAT(e.why, Catch::Contains("no source note"));
+  }
+  SECTION("a plan without its note") {
+    auto e = broken([](json& j) { j["capacity_plans"][3].erase("source"); });
+    CHECK(e.field == "capacity_plans[3].extra_manned_lanes_per_direction");
+    CHECK_THAT(e.why, Catch::Contains("no source note"));
+  }
+  SECTION("a plan taking the id of a plan every site has") {
+    auto e = broken([](json& j) { j["capacity_plans"][0]["id"] = "8-2u"; });
+    CHECK(e.field == "capacity_plans[0].id");
+    CHECK_THAT(e.why, Catch::Contains("one of the plans every site has"));
+  }
+  SECTION("two plans with one id") {
+    auto e = broken([](json& j) { j["capacity_plans"][4]["id"] = "14-2u"; });
+    CHECK(e.field == "capacity_plans[4].id");
+    CHECK_THAT(e.why, Catch::Contains("duplicate capacity plan id"));
+  }
+  SECTION("a misspelt plan field") {
+    auto e = broken([](json& j) { j["capacity_plans"][0]["guide_vehicle"] = 12; });
+    CHECK(e.field == "capacity_plans[0].guide_vehicle");
+    CHECK_THAT(e.why, Catch::Contains("guide_vehicles"));
+  }
+}
