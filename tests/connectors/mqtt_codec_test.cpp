@@ -195,11 +195,13 @@ TEST_CASE("every payload in the bad corpus is rejected with its reason", "[mqtt]
     reasons.insert(expected);
   }
   // Every reason a payload can earn appears in the corpus, but no_geo_reference (both
-  // shipped sites have a geo-reference; test_field_feeds strips one to see it) and
-  // retained (the broker's retain flag, not the payload: test_retained_live).
-  CHECK(reasons.size() == static_cast<size_t>(RejectReason::Count) - 2);
+  // shipped sites have a geo-reference; test_field_feeds strips one to see it), retained
+  // (the broker's retain flag, not the payload: test_retained_live) and forged_identity
+  // (the link's check against --command-accounts: test_command_live).
+  CHECK(reasons.size() == static_cast<size_t>(RejectReason::Count) - 3);
   CHECK(!reasons.count("no_geo_reference"));
   CHECK(!reasons.count("retained"));
+  CHECK(!reasons.count("forged_identity"));
 }
 
 TEST_CASE("mangled copies of good messages never crash the decoder", "[mqtt][codec]") {
