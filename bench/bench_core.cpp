@@ -1,6 +1,7 @@
 // gatebench core: one simulated day of both sites at the upper 2030 targets, folded by
 // the core on one thread. Prints wall time, core events per second (per core: it is one
-// thread) and peak memory.
+// thread) and peak memory; then, unless --sweep off, the wall time of the capacity sweep
+// on every core (bench_sweep.cpp), in the same run.
 #include "bench/benches.h"
 
 #include "connectors/files/site_file.h"
@@ -18,10 +19,12 @@ namespace bench {
 int bench_core(int argc, char** argv) {
   uint64_t seed = 7;
   int repeats = 3;
+  bool sweep = true;  // --sweep off: the core's figures only
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string f = argv[i];
     if (f == "--seed") seed = std::strtoull(argv[i + 1], nullptr, 10);
     else if (f == "--repeats") repeats = std::atoi(argv[i + 1]);
+    else if (f == "--sweep") sweep = std::string(argv[i + 1]) != "off";
   }
   auto loaded = connectors::load_sites("all", connectors::default_sites_dir());
   if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {
@@ -58,7 +61,13 @@ int bench_core(int argc, char** argv) {
   std::printf("  events/s per core %.0f (1 thread: simulator + core on one core; goal 3000000)\n", events / best_s);
   std::printf("  peak memory      %.1f MiB (max resident set)\n", ru.ru_maxrss / 1024.0);
   std::printf("  state hash       %016llx\n", static_cast<unsigned long long>(hash));
-  return 0;
+  if (!sweep) return 0;
+  // The capacity work that uses every core, in the same run (issue 16): gatebench sweep.
+  std::printf("\n");
+  std::fflush(stdout);
+  char name[] = "sweep";
+  char* none[] = {name, nullptr};
+  return bench_sweep(1, none);
 }
 
 }  // namespace bench
