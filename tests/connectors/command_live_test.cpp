@@ -66,6 +66,25 @@ bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds tim
   return true;
 }
 
+// A headless gatetwin on the broker (client id `id`, extra flags after the common ones),
+// started and connected.
+void start_twin(ChildProcess& twin, const MosquittoFixture& broker, const std::string& id, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"gatetwin", "--headless", "--quiet", "--broker", broker.uri(), "--client-id", id, "--run-for", "90"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  REQUIRE(twin.start(testsupport::gatetwin_path(), args, broker.dir() + "/twin.out"));
+  const bool ready = twin.wait_for_output("mqtt: connected to " + broker.uri() + " as " + id + "\n", 30s);
+  INFO(twin.output());
+  REQUIRE(ready);
+}
+
+// A mosquitto_sub that prints every command_result it sees (topic and payload), subscribed.
+void watch_answers(ChildProcess& sub, const MosquittoFixture& broker) {
+  REQUIRE(sub.start("/usr/bin/mosquitto_sub", {"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-i",
+                                               "answers", "-q", "1", "-v", "-t", "gatetwin/v1/+/twin/command_result"},
+                    broker.dir() + "/answers.out"));
+  REQUIRE(broker.wait_for_subscription("answers", "gatetwin/v1/+/twin/command_result"));
+}
+
 }  // namespace
 
 TEST_CASE("every command gets exactly one answer; a retry gets the first answer and changes nothing", "[mqtt][commands]") {
@@ -76,17 +95,9 @@ TEST_CASE("every command gets exactly one answer; a retry gets the first answer 
   const std::string gatetwin = testsupport::gatetwin_path();
   // Six commands reach the core in this test; the twin ends after applying the sixth.
   ChildProcess twin;
-  REQUIRE(twin.start(gatetwin, {"gatetwin", "--headless", "--quiet", "--broker", broker.uri(), "--client-id", "cmd-twin",
-                                "--run-for", "90", "--until-applied", "6", "--record", db},
-                     broker.dir() + "/twin.out"));
-  const bool twin_ready = twin.wait_for_output("mqtt: connected to " + broker.uri() + " as cmd-twin\n", 30s);
-  INFO(twin.output());
-  REQUIRE(twin_ready);
+  start_twin(twin, broker, "cmd-twin", {"--until-applied", "6", "--record", db});
   ChildProcess sub;
-  REQUIRE(sub.start("/usr/bin/mosquitto_sub", {"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-i",
-                                               "answers", "-q", "1", "-v", "-t", "gatetwin/v1/+/twin/command_result"},
-                    broker.dir() + "/answers.out"));
-  REQUIRE(broker.wait_for_subscription("answers", "gatetwin/v1/+/twin/command_result"));
+  watch_answers(sub, broker);
 
   const std::string pub = "mosquitto_pub -h 127.0.0.1 -p " + std::to_string(broker.port()) + " -q 1 ";
   auto send = [&](const std::string& site, const std::string& payload) {
@@ -206,7 +217,6 @@ TEST_CASE("with --command-accounts a command's actor and role are its broker acc
   REQUIRE_PROGRAMS("mosquitto", "mosquitto_pub", "mosquitto_sub");
   MosquittoFixture broker;
   REQUIRE(broker.start());
-  const std::string gatetwin = testsupport::gatetwin_path();
   // The accounts that may command, each with its role (the passwords are not used here:
   // the broker's login is the identity; its ACL lets an account publish only on
   // .../command/<itself>, tools/setup/make-certs.sh, tested in test_field_feeds).
@@ -219,17 +229,9 @@ TEST_CASE("with --command-accounts a command's actor and role are its broker acc
   }
   const std::string db = broker.dir() + "/identity.db";
   ChildProcess twin;
-  REQUIRE(twin.start(gatetwin, {"gatetwin", "--headless", "--quiet", "--broker", broker.uri(), "--client-id", "id-twin", "--run-for",
-                                "90", "--until-applied", "2", "--record", db, "--command-accounts", accounts},
-                     broker.dir() + "/twin.out"));
-  const bool twin_ready = twin.wait_for_output("mqtt: connected to " + broker.uri() + " as id-twin\n", 30s);
-  INFO(twin.output());
-  REQUIRE(twin_ready);
+  start_twin(twin, broker, "id-twin", {"--until-applied", "2", "--record", db, "--command-accounts", accounts});
   ChildProcess sub;
-  REQUIRE(sub.start("/usr/bin/mosquitto_sub", {"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-i",
-                                               "answers", "-q", "1", "-v", "-t", "gatetwin/v1/+/twin/command_result"},
-                    broker.dir() + "/answers.out"));
-  REQUIRE(broker.wait_for_subscription("answers", "gatetwin/v1/+/twin/command_result"));
+  watch_answers(sub, broker);
   const std::string pub = "mosquitto_pub -h 127.0.0.1 -p " + std::to_string(broker.port()) + " -q 1 ";
   auto send = [&](const std::string& topic, const std::string& src, const std::string& id, const std::string& actor, const std::string& role) {
     int rc = -1;
