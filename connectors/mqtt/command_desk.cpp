@@ -3,7 +3,7 @@
 
 namespace connectors {
 
-std::string CommandDesk::name(const std::string& account, const std::string& source, const std::string& id) {
+std::string CommandName::key() const {
   // \x1f (unit separator) occurs in no account (letters, digits, . _ -) and no id
   // (printable ASCII); it keeps the three parts apart.
   return account + '\x1f' + source + '\x1f' + id;
@@ -53,17 +53,17 @@ void CommandDesk::expect_echo(const std::string& name) {
   book(name).echo_expected = true;
 }
 
-void CommandDesk::bind(uint64_t twin_seq, const std::string& name) {
+void CommandDesk::bind(uint64_t twin_seq, CommandName name) {
   std::lock_guard lock(mu_);
   if (bound_.size() >= max_names_) bound_.clear();  // answers that never came (a sink that publishes nothing)
-  bound_[twin_seq] = name;
+  bound_[twin_seq] = std::move(name);
 }
 
-std::optional<std::string> CommandDesk::take(uint64_t twin_seq) {
+std::optional<CommandName> CommandDesk::take(uint64_t twin_seq) {
   std::lock_guard lock(mu_);
   auto it = bound_.find(twin_seq);
   if (it == bound_.end()) return std::nullopt;
-  std::string name = std::move(it->second);
+  CommandName name = std::move(it->second);
   bound_.erase(it);
   return name;
 }

@@ -28,11 +28,15 @@ struct CommandDeskStats {
   uint64_t forgotten = 0;        // names dropped to stay within max_names
 };
 
+// Who sent a command and its id: what names it, and what its answer echoes.
+struct CommandName {
+  std::string account, source, id;
+  std::string key() const;  // the book's key
+};
+
 class CommandDesk {
  public:
   explicit CommandDesk(size_t max_names = 65536) : max_names_(max_names < 1 ? 1 : max_names) {}
-
-  static std::string name(const std::string& account, const std::string& source, const std::string& id);
 
   enum class Arrival : uint8_t { New, Waiting, Answered, OwnEcho };
   struct Admission {
@@ -40,16 +44,16 @@ class CommandDesk {
     EncodedMessage answer;  // Answered: the first answer, to send again
   };
   // MQTT thread: a command read from the broker.
-  Admission admit(const std::string& name);
+  Admission admit(const std::string& key);
   // Core thread: this twin applies a command of its own console (not from the broker) and
   // sends it to the broker, whose echo must not apply it twice.
-  void expect_echo(const std::string& name);
+  void expect_echo(const std::string& key);
   // Core thread: the command `name` was applied as event twin_seq.
-  void bind(uint64_t twin_seq, const std::string& name);
+  void bind(uint64_t twin_seq, CommandName name);
   // Core thread: the name bound to twin_seq (the core's answer to it is being published); unbinds.
-  std::optional<std::string> take(uint64_t twin_seq);
+  std::optional<CommandName> take(uint64_t twin_seq);
   // The first answer of `name` (any thread); a name not booked is booked answered.
-  void answered(const std::string& name, const EncodedMessage& answer);
+  void answered(const std::string& key, const EncodedMessage& answer);
   // A command refused before the core (unreadable, unknown site, retained...): answered
   // by the link, not booked (the same bytes again are refused again).
   void note_refused_unread();
@@ -68,7 +72,7 @@ class CommandDesk {
   mutable std::mutex mu_;
   std::unordered_map<std::string, Entry> entries_;
   std::deque<std::string> order_;                        // names, oldest first
-  std::unordered_map<uint64_t, std::string> bound_;      // twin seq -> name, until answered
+  std::unordered_map<uint64_t, CommandName> bound_;      // twin seq -> name, until answered
   CommandDeskStats stats_;
 };
 

@@ -101,7 +101,7 @@ void TwinLink::on_message(const std::string& topic, const std::string& payload, 
       }
     }
     if (m.cls == MessageClass::Command) {
-      CommandDesk::Admission a = desk_.admit(CommandDesk::name(m.account, m.source, m.command_id));
+      CommandDesk::Admission a = desk_.admit(CommandName{m.account, m.source, m.command_id}.key());
       if (a.arrival == CommandDesk::Arrival::Answered) send_answer(std::move(a.answer));  // a retry: the first answer again
       if (a.arrival != CommandDesk::Arrival::New) continue;  // applied once only
     }
@@ -172,7 +172,7 @@ void TwinLink::send_answer(EncodedMessage m) {
 
 void TwinLink::command_applied(uint64_t twin_seq, const std::string& account, const std::string& source,
                                const std::string& command_id) {
-  desk_.bind(twin_seq, CommandDesk::name(account, source, command_id));
+  desk_.bind(twin_seq, CommandName{account, source, command_id});
 }
 
 void TwinLink::reject(const std::string& topic, const DecodeError& e, int64_t wall_ms, bool whole_message) {
@@ -199,15 +199,14 @@ void TwinLink::publish_decisions(const twin::Decisions& decisions) {
   for (const twin::Decision& d : decisions) {
     encoded.push_back(encode_decision(d, ++decision_seq_, sites_));
     if (d.kind != twin::DecisionKind::CommandAccepted && d.kind != twin::DecisionKind::CommandRefused) continue;
-    const std::optional<std::string> name = desk_.take(static_cast<uint64_t>(d.value));
+    const std::optional<CommandName> name = desk_.take(static_cast<uint64_t>(d.value));
     if (!name) continue;  // a command with no id (a scenario's, a test's)
     // The answer names the command as its sender did: its id and source.
-    nlohmann::json j = nlohmann::json::parse(encoded.back().payload);
-    const size_t a = name->find('\x1f'), b = name->find('\x1f', a + 1);
-    j["command_src"] = name->substr(a + 1, b - a - 1);
-    j["command_id"] = name->substr(b + 1);
+    nlohmann::json j = decision_to_json(d, decision_seq_, sites_);
+    j["command_src"] = name->source;
+    j["command_id"] = name->id;
     encoded.back().payload = j.dump();
-    desk_.answered(*name, encoded.back());
+    desk_.answered(name->key(), encoded.back());
   }
   outbox_.push_all(std::move(encoded));  // a full outbox drops the oldest (counted)
 }
@@ -226,7 +225,7 @@ void TwinLink::publish_health(const std::string& json) {
 
 bool TwinLink::publish_event(const twin::Event& e, const std::string& source, uint64_t source_seq, const std::string& command_id) {
   EncodedMessage m = encode_event(e, source, source_seq, sites_, command_id);
-  if (!command_id.empty() && !options_.console_only) desk_.expect_echo(CommandDesk::name("", source, command_id));
+  if (!command_id.empty() && !options_.console_only) desk_.expect_echo(CommandName{"", source, command_id}.key());
   {
     std::lock_guard lock(side_mu_);
     if (commands_.size() >= kMaxCommandsWaiting) {
