@@ -152,6 +152,8 @@ int run_command_command(int argc, char** argv) {
   if (id.empty()) id = random_id();
 
   auto cfg = connectors::make_broker_config(broker, "gatetwin-command-" + random_id(), config, connectors::mqtt_environment());
+  // The shipped broker binds client ids to accounts (NAME or NAME-<suffix>, docs/security.md).
+  if (auto* c = std::get_if<connectors::BrokerConfig>(&cfg); c && !c->user.empty()) c->client_id = c->user + "-command-" + random_id();
   if (auto* err = std::get_if<connectors::BrokerConfigError>(&cfg)) return bad(err->message());
   connectors::BrokerConfig bc = std::get<connectors::BrokerConfig>(cfg);
   if (actor.empty()) actor = !bc.user.empty() ? bc.user : (std::getenv("USER") ? std::getenv("USER") : "");

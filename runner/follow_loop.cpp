@@ -43,6 +43,8 @@ nlohmann::json follower_stats_json(const connectors::StreamFollowerStats& s) {
           {"session", s.session},
           {"primary_status", s.primary_status},
           {"primary_changed", s.primary_changed},
+          {"forged", s.forged},
+          {"catch_up_refused", s.catch_up_refused},
           {"pending", s.pending},
           {"last_error", s.last_error},
           {"mqtt", {{"connects", s.client.connects},
@@ -77,6 +79,9 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
   pipeline::Sequencer sequencer;  // identity here: one source, "stream", in order from seq 1
   connectors::StreamFollowerOptions so;
   so.broker = setup.stream;
+  so.verifier = setup.stream_verifier;
+  if (!so.verifier)
+    log_line("the stream is not authenticated: without --stream-key PUB (the primary's public key) any account that may publish on the stream topics can feed this console (docs/control-room.md)");
   connectors::CatchUpFunction catch_up;
   if (!args.catch_up_path.empty()) catch_up = RecordingCatchUp(args.catch_up_path);
   connectors::StreamFollower follower(so, link.queue(), catch_up, log_line);

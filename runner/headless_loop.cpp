@@ -57,6 +57,7 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   connectors::StreamPublisherOptions spo;
   spo.broker = setup.stream;
   spo.session = recording ? recording->session() : 0;
+  spo.signer = setup.stream_signer;
   connectors::StreamPublisher stream(spo, log_line);
   StreamLog stream_log(stream, recording.get());
   FrameLoopOptions fo;

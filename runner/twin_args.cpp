@@ -58,6 +58,11 @@ decisions, command results and its own health (topics: docs/mqtt.md).
                        key (PEM) into FILE.audit-sig after each commit of commands, so
                        that `gatetwin audit verify FILE --key PUBLIC` detects a rewritten,
                        re-hashed or cut chain (docs/security.md)
+  --stream-key FILE    the control room's stream is sealed (docs/control-room.md): on the
+                       primary, its Ed25519 private key (PEM) signs every batch and head;
+                       with --follow, the primary's public key, pinned: an unsealed or
+                       forged message, and a --catch-up recording whose events differ from
+                       what the primary signed, are refused (counted, logged)
   --gap-wait-ms MS     how long a missing per-source seq is waited for (default 2000)
   --partner-silence-s S  no partner-customs data for S s of event time while the
                        rest flows: mark it stale (vehicles lacking it are held, not
@@ -122,6 +127,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else if (f == "--audit-key") a.audit_key_path = v;
       else if (f == "--command-accounts") a.command_accounts_path = v;
       else if (f == "--catch-up") a.catch_up_path = v;
+      else if (f == "--stream-key") a.stream_key_path = v;
       else if (f == "--screenshot") a.screenshot_path = v;
       else if (f == "--scene-json") a.scene_json_path = v;
       else if (f == "--view") {

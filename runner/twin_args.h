@@ -52,6 +52,7 @@ struct TwinArgs {
   // The multi-console control room (docs/control-room.md).
   bool follow = false;             // fold the primary's event stream instead of the field topics
   std::string catch_up_path;       // follower: the primary's --record file, to catch up from
+  std::string stream_key_path;     // --stream-key: primary: Ed25519 private key sealing the stream; follower: the primary's public key
 };
 
 // Returns the arguments, or prints why not (or the help) and sets exit_code.

@@ -106,6 +106,17 @@ std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args) {
     for (const auto& acc : std::get<connectors::Accounts>(a).accounts()) s.command_roles[acc.user] = acc.role;
     if (s.command_roles.empty()) return SetupFailure{"--command-accounts " + args.command_accounts_path + ": lists no account", 2};
   }
+  if (!args.stream_key_path.empty()) {  // a primary signs with its private key; a follower pins the public one
+    if (args.follow) {
+      auto k = connectors::StreamVerifier::load(args.stream_key_path);
+      if (auto* why = std::get_if<connectors::Failure>(&k)) return SetupFailure{"--stream-key (with --follow: the primary's public key): " + why->message(), 2};
+      s.stream_verifier = std::get<std::shared_ptr<const connectors::StreamVerifier>>(k);
+    } else {
+      auto k = connectors::StreamSigner::load(args.stream_key_path);
+      if (auto* why = std::get_if<connectors::Failure>(&k)) return SetupFailure{"--stream-key (the primary's private key): " + why->message(), 2};
+      s.stream_signer = std::get<std::shared_ptr<const connectors::StreamSigner>>(k);
+    }
+  }
   s.field = std::get<connectors::BrokerConfig>(field);
   s.stream = std::get<connectors::BrokerConfig>(stream);
   const int64_t wall_utc_ms =

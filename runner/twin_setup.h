@@ -5,6 +5,7 @@
 // once-a-second report, and the --stats file. It must not decide what a primary or a
 // follower does with its frames: the callers pass that in.
 #pragma once
+#include "connectors/mqtt/stream_seal.h"
 #include "runner/twin_args.h"
 #include "runner/field_feeds.h"
 
@@ -39,6 +40,9 @@ struct TwinSetup {
   std::unique_ptr<pipeline::RecordingLog> recording;  // null without --record
   SessionEpoch epoch;                 // the UTC instant of run time 0 (kept in the recording's notes)
   std::map<std::string, twin::Role> command_roles;  // --command-accounts (empty: commands' identity not checked)
+  // --stream-key: the primary's signer, or a follower's pinned key (null: unsealed stream).
+  std::shared_ptr<const connectors::StreamSigner> stream_signer;
+  std::shared_ptr<const connectors::StreamVerifier> stream_verifier;
 };
 // A set-up that failed: the message a person can act on, and the exit code.
 struct SetupFailure {

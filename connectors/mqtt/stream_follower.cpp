@@ -2,6 +2,7 @@
 #include "connectors/mqtt/stream_follower.h"
 #include "connectors/codec/kpi_json.h"  // hash_hex
 
+#include "connectors/codec/event_binary.h"
 #include "connectors/codec/stream_batch.h"
 
 #include <nlohmann/json.hpp>
@@ -84,8 +85,45 @@ bool StreamFollower::adopt(uint64_t stream_id, int64_t session) {
   return false;
 }
 
-void StreamFollower::on_message(const std::string& topic, const std::string& payload) {
-  if (topic == stream_head_topic()) return on_head(payload);
+bool StreamFollower::open_sealed(const std::string& topic, const std::string& payload, OpenedPayload& out) {
+  if (!options_.verifier) {
+    out = strip_stream_seal(payload);
+    return true;
+  }
+  auto opened = options_.verifier->open(topic, payload);
+  if (auto* o = std::get_if<OpenedPayload>(&opened)) {
+    out = std::move(*o);
+    return true;
+  }
+  uint64_t n = 0;
+  {
+    std::lock_guard lock(mu_);
+    n = ++stats_.forged;
+  }
+  if (n <= 10 || n % 1000 == 0)
+    log("follow: refused a message on " + topic + " (" + std::to_string(n) + " refused so far): " +
+        std::get<Failure>(opened).message());
+  return false;
+}
+
+void StreamFollower::note_checkpoint(uint64_t seq, const StreamChainHash& chain) {
+  if (!options_.verifier || seq == 0 || seq < next_) return;
+  checkpoints_[seq] = chain;
+  while (checkpoints_.size() > 65536) checkpoints_.erase(checkpoints_.begin());
+}
+
+void StreamFollower::advance_chain(const twin::Event& e) {
+  if (!options_.verifier) return;
+  std::vector<uint8_t> bytes;
+  if (encode_event(e, bytes)) bytes.clear();  // cannot happen for a decoded event; the chain then breaks, refusing catch-ups
+  applied_chain_ = stream_chain_next(applied_chain_, bytes);
+}
+
+void StreamFollower::on_message(const std::string& topic, const std::string& sealed) {
+  OpenedPayload opened;
+  if (!open_sealed(topic, sealed, opened)) return;
+  const std::string& payload = opened.payload;
+  if (topic == stream_head_topic()) return on_head(payload, opened.chain);
   StreamDecodeResult r = decode_stream_batch(payload);
   std::string line;
   {
@@ -99,6 +137,7 @@ void StreamFollower::on_message(const std::string& topic, const std::string& pay
       if (!adopt(b.stream_id, b.session)) {
         if (!was_changed) line = "follow: " + stats_.last_error;
       } else {
+        if (!b.events.empty()) note_checkpoint(b.events.back().seq, opened.chain);
         for (twin::Event& e : b.events) {
           if (e.seq < next_) {
             stats_.already_applied++;
@@ -124,7 +163,7 @@ void StreamFollower::on_message(const std::string& topic, const std::string& pay
   wake_.notify_one();
 }
 
-void StreamFollower::on_head(const std::string& payload) {
+void StreamFollower::on_head(const std::string& payload, const StreamChainHash& chain) {
   auto j = nlohmann::json::parse(payload, nullptr, false);
   std::string line;
   {
@@ -142,6 +181,7 @@ void StreamFollower::on_head(const std::string& payload) {
         const bool was_changed = stats_.primary_changed;
         if (adopt(stream, j["session"].get<int64_t>())) {
           stats_.head_seq = std::max(stats_.head_seq, j["seq"].get<uint64_t>());
+          note_checkpoint(j["seq"].get<uint64_t>(), chain);
           if (stats_.primary_status != status) line = "follow: the primary (stream " + hash_hex(stream) + ") is " + status;
           stats_.primary_status = status;
         } else if (!was_changed) {
@@ -190,12 +230,21 @@ void StreamFollower::catch_up(int64_t now_ms) {
     return;
   }
   const auto t = std::chrono::steady_clock::now();
-  bool stopping = false, counted = false;
+  bool stopping = false, counted = false, refused = false;
+  // With a pinned key, events read from the recording are held until the running hash
+  // over them equals one the primary signed, then pushed; a different hash refuses them.
+  std::vector<twin::Event> held;
+  StreamChainHash tentative = applied_chain_;
+  auto flush = [&] {
+    for (twin::Event& h : held) push(std::move(h));
+    applied_chain_ = tentative;
+    held.clear();
+  };
   CatchUpResult r = catch_up_(session, from, [&](twin::Event&& e) {
     uint64_t expect = 0;
     {
       std::lock_guard lock(mu_);
-      expect = next_;
+      expect = next_ + held.size();
       stopping = stop_;
     }
     if (stopping) return false;
@@ -210,17 +259,49 @@ void StreamFollower::catch_up(int64_t now_ms) {
       stats_.catch_ups++;
       counted = true;
     }
-    push(std::move(e));
+    if (!options_.verifier) {
+      push(std::move(e));
+      return true;
+    }
+    std::vector<uint8_t> bytes;
+    if (encode_event(e, bytes)) bytes.clear();
+    tentative = stream_chain_next(tentative, bytes);
+    std::optional<StreamChainHash> signed_hash;
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = checkpoints_.find(e.seq); it != checkpoints_.end()) signed_hash = it->second;
+    }
+    held.push_back(std::move(e));
+    if (signed_hash) {
+      if (*signed_hash != tentative) {
+        error = "the recording's events up to seq " + std::to_string(held.back().seq) +
+                " do not match the primary's signed stream (the file was edited, or is not this primary's): refused, the state stays as of seq " +
+                std::to_string(from - 1);
+        refused = true;
+        held.clear();
+        return false;
+      }
+      flush();
+    } else if (held.size() >= options_.max_catch_up_held) {
+      error = "no hash signed by the primary within " + std::to_string(held.size()) + " events of the recording; waiting for one";
+      held.clear();
+      return false;
+    }
     return true;
   });
+  held.clear();  // past the last signed hash: read again at the next catch-up
+  if (refused) {
+    std::lock_guard lock(mu_);
+    stats_.catch_up_refused++;
+  }
   if (error.empty()) error = r.error;
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
   std::string line;
   {
     std::lock_guard lock(mu_);
     stats_.catch_up_ms_total += ms;
-    if (r.events > 0) {
-      line = "follow: caught up " + std::to_string(r.events) + " events from the recording (seq " + std::to_string(from) +
+    if (next_ > from) {
+      line = "follow: caught up " + std::to_string(next_ - from) + " events from the recording (seq " + std::to_string(from) +
              " to " + std::to_string(next_ - 1) + ") in " + std::to_string(static_cast<int>(ms)) + " ms";
     }
     if (!error.empty()) {
@@ -252,6 +333,7 @@ void StreamFollower::run() {
         pending_.erase(pending_.begin());
         ++next_;
       }
+      checkpoints_.erase(checkpoints_.begin(), checkpoints_.lower_bound(next_));
       now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0_).count();
       const uint64_t known = std::max(pending_.empty() ? 0 : pending_.rbegin()->first, stats_.head_seq);
       if (!stats_.primary_changed && known >= next_) {
@@ -266,6 +348,7 @@ void StreamFollower::run() {
       }
     }
     for (twin::Event& e : ready) {
+      advance_chain(e);
       {
         std::lock_guard lock(mu_);  // counted first: a reader of the queue may look at once
         stats_.from_stream++;

@@ -12,9 +12,16 @@
 // catches up and pushes into the IngestQueue (which may make it wait: back-pressure).
 // The events it pushes carry source "stream" and source_seq = the twin seq, so the
 // follower's Sequencer hands them on with the same seqs.
+//
+// Trust (docs/control-room.md "A signed stream"): given the primary's public key
+// (verifier), every batch and head must carry the primary's seal, else it is refused
+// (counted as forged, logged) before it can change anything; events read from the
+// recording are held until the stream's running hash over them equals one the primary
+// signed (a batch's or a head's), so an edited recording is refused, never applied.
 #pragma once
 #include "connectors/mqtt/ingest_queue.h"
 #include "connectors/mqtt/mqtt_client.h"
+#include "connectors/mqtt/stream_seal.h"
 #include "twin/event.h"
 
 #include <chrono>
@@ -45,6 +52,9 @@ struct StreamFollowerOptions {
   size_t max_pending = 262144;         // events held out of order
   int64_t gap_wait_ms = 500;           // a gap waits this long for the stream before catch-up
   int64_t catch_up_retry_ms = 250;     // then retries this often while the gap stays
+  // The primary's pinned public key (--stream-key PUB). Null: seals are cut off unchecked.
+  std::shared_ptr<const StreamVerifier> verifier;
+  size_t max_catch_up_held = 1 << 20;  // events read from the recording awaiting a signed hash
 };
 
 struct StreamFollowerStats {
@@ -57,6 +67,8 @@ struct StreamFollowerStats {
   uint64_t catch_ups = 0;              // catch-up reads that gave events
   uint64_t caught_up_events = 0;       // events pushed from the recording
   uint64_t catch_up_errors = 0;
+  uint64_t forged = 0;                 // batches and heads refused: no seal, or one that does not hold
+  uint64_t catch_up_refused = 0;       // catch-up reads refused: the recording differs from the signed stream
   double catch_up_ms_total = 0;        // time spent reading the recording and pushing
   uint64_t applied_seq = 0;            // the last seq handed on
   uint64_t head_seq = 0;               // the primary's last published seq, as it last said
@@ -87,7 +99,7 @@ class StreamFollower {
 
  private:
   void run();
-  void on_head(const std::string& payload);
+  void on_head(const std::string& payload, const StreamChainHash& chain);
   bool adopt(uint64_t stream_id, int64_t session);  // mu_ held; false: another primary run
   void push(twin::Event&& e);                        // worker thread, mu_ not held
   void catch_up(int64_t now_ms);                     // worker thread, mu_ not held
@@ -100,7 +112,14 @@ class StreamFollower {
   MqttClient client_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
+  // A message's seal checked (or cut off without a key); false: refused, counted, logged.
+  bool open_sealed(const std::string& topic, const std::string& payload, OpenedPayload& out);  // mu_ not held
+  void note_checkpoint(uint64_t seq, const StreamChainHash& chain);                       // mu_ held
+  void advance_chain(const twin::Event& e);                                                // worker thread
+
   std::map<uint64_t, twin::Event> pending_;          // seq -> event, out of order or not yet pushed
+  std::map<uint64_t, StreamChainHash> checkpoints_;  // seq -> the running hash the primary signed after it
+  StreamChainHash applied_chain_{};                  // worker thread: the hash after next_ - 1
   uint64_t next_ = 1;                                // the seq pushed next (worker writes under mu_)
   int64_t gap_since_ms_ = -1;
   int64_t next_catch_up_ms_ = 0;

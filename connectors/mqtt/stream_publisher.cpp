@@ -26,6 +26,7 @@ MqttClientOptions client_options(const StreamPublisherOptions& o, uint64_t strea
   c.max_inflight = o.max_inflight;
   c.will_topic = stream_head_topic();
   c.will_payload = R"({"v":1,"status":"offline","stream":")" + hash_hex(stream_id) + R"("})";
+  if (o.signer) c.will_payload = o.signer->seal(stream_head_topic(), c.will_payload, StreamChainHash{});
   return c;
 }
 
@@ -64,7 +65,7 @@ void StreamPublisher::stop(std::chrono::milliseconds drain_timeout) {
   std::string last;
   {
     std::lock_guard lock(mu_);
-    last = head_json("stopped");
+    last = sealed(stream_head_topic(), head_json("stopped"), last_chain_);
   }
   client_.publish(stream_head_topic(), last, 1, true, std::chrono::milliseconds(200));
   client_.wait_delivered(std::chrono::milliseconds(1000));
@@ -78,8 +79,10 @@ bool StreamPublisher::append(const twin::Event& e) {
     stats_.encode_failures++;
     return false;
   }
+  StreamChainHash chain{};
   {
     std::lock_guard lock(mu_);
+    if (options_.signer) chain = chain_ = stream_chain_next(chain_, bytes);
     stats_.appended++;
     if (last_appended_seq_ != 0 && e.seq != last_appended_seq_ + 1) {
       if (stats_.seq_breaks++ == 0 && log_)
@@ -88,8 +91,12 @@ bool StreamPublisher::append(const twin::Event& e) {
     }
     last_appended_seq_ = e.seq;
   }
-  outbox_.push(Encoded{e.seq, std::move(bytes)});  // a full outbox drops the oldest (counted)
+  outbox_.push(Encoded{e.seq, std::move(bytes), chain});  // a full outbox drops the oldest (counted)
   return true;
+}
+
+std::string StreamPublisher::sealed(const std::string& topic, const std::string& payload, const StreamChainHash& chain) const {
+  return options_.signer ? options_.signer->seal(topic, payload, chain) : payload;
 }
 
 std::string StreamPublisher::head_json(const char* status) const {
@@ -110,7 +117,7 @@ void StreamPublisher::publish_round(Outbox::Round& round) {
   std::string head;
   if (clock::now() >= next_head_) {
     std::lock_guard lock(mu_);
-    head = head_json("up");
+    head = sealed(stream_head_topic(), head_json("up"), last_chain_);
     next_head_ = clock::now() + options_.head_interval;
   }
   round.wake_at(next_head_);
@@ -118,6 +125,7 @@ void StreamPublisher::publish_round(Outbox::Round& round) {
   if (!batch.empty()) {
     std::string payload = stream_batch_header(stream_id_, options_.session, static_cast<uint16_t>(batch.size()));
     for (const Encoded& e : batch) append_stream_event(payload, e.bytes);
+    payload = sealed(stream_topic(), payload, batch.back().chain);
     for (;;) {
       PublishStatus s = client_.publish(stream_topic(), payload, 1, false, std::chrono::milliseconds(200));
       if (s == PublishStatus::Ok) {
@@ -126,6 +134,7 @@ void StreamPublisher::publish_round(Outbox::Round& round) {
           stats_.published_events += batch.size();
           stats_.published_batches++;
           stats_.last_seq = batch.back().seq;
+          last_chain_ = batch.back().chain;
         }
         round.published(batch.size());
         break;

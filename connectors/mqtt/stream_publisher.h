@@ -13,6 +13,7 @@
 #pragma once
 #include "connectors/mqtt/bounded_outbox.h"
 #include "connectors/mqtt/mqtt_client.h"
+#include "connectors/mqtt/stream_seal.h"
 #include "twin/event.h"
 
 #include <chrono>
@@ -30,6 +31,9 @@ struct StreamPublisherOptions {
   size_t max_batch_events = 512;             // per MQTT message
   int max_inflight = 256;                    // batches awaiting PUBACK
   std::chrono::milliseconds head_interval{1000};
+  // Seals every batch and head with the primary's key (--stream-key; stream_seal.h).
+  // Null: unsigned, as before (followers without --stream-key take it, pinned ones refuse it).
+  std::shared_ptr<const StreamSigner> signer;
 };
 
 struct StreamPublisherStats {
@@ -69,6 +73,7 @@ class StreamPublisher {
   struct Encoded {
     uint64_t seq;
     std::vector<uint8_t> bytes;  // the binary event
+    StreamChainHash chain{};     // the stream's running hash after it (signed streams only)
   };
   using Outbox = BoundedOutbox<Encoded>;
   // The publishing thread, once per round: the round's events (consecutive seqs) as one
@@ -77,6 +82,7 @@ class StreamPublisher {
   // Publishing thread, outbox lock held: consecutive seqs only, within the batch limits.
   bool joins(const std::vector<Encoded>& batch, const Encoded& next);
   std::string head_json(const char* status) const;  // mu_ held
+  std::string sealed(const std::string& topic, const std::string& payload, const StreamChainHash& chain) const;
 
   StreamPublisherOptions options_;
   MqttClient::LogHandler log_;
@@ -86,6 +92,8 @@ class StreamPublisher {
   bool started_ = false, stopped_ = false;
   StreamPublisherStats stats_;  // all but dropped and outbox (the outbox's own)
   uint64_t last_appended_seq_ = 0;
+  StreamChainHash chain_{};       // after last_appended_seq_ (core thread, under mu_)
+  StreamChainHash last_chain_{};  // after stats_.last_seq: what the head says
   // Publishing thread only.
   std::chrono::steady_clock::time_point next_head_{};
   size_t batch_bytes_ = 0;

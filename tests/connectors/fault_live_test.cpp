@@ -495,7 +495,7 @@ TEST_CASE("fault: the partner-customs feed goes silent for an hour and then send
   }
   REQUIRE(guessed > 0);  // without the watch, the silence makes a core guess
   {
-    auto c = make_broker_config(broker.uri(), "field-partner-test", broker.mqtt_config("gatesim"), {});
+    auto c = make_broker_config(broker.uri(), "gatesim-partner-test", broker.mqtt_config("gatesim"), {});
     REQUIRE(std::holds_alternative<BrokerConfig>(c));
     FieldPublisherOptions po;
     po.broker = std::get<BrokerConfig>(c);

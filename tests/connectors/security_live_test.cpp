@@ -129,9 +129,9 @@ TEST_CASE("the broker refuses a device's command, other sites, forged decisions,
   std::string console_saw;
   std::thread sub([&] {
     console_saw = run_command("mosquitto_sub " + broker.client_flags("console-1") +
-                              " -i console-watch -q 1 -v -t 'gatetwin/v1/m1119/twin/#' -C 1 -W 20 2>&1");
+                              " -i console-1-watch -q 1 -v -t 'gatetwin/v1/m1119/twin/#' -C 1 -W 20 2>&1");
   });
-  const bool subscribed = broker.wait_for_subscription("console-watch", "gatetwin/v1/m1119/twin/#");
+  const bool subscribed = broker.wait_for_subscription("console-1-watch", "gatetwin/v1/m1119/twin/#");
   if (!subscribed) sub.join();
   INFO(broker.log());
   REQUIRE(subscribed);
@@ -327,9 +327,9 @@ TEST_CASE("a viewer's command over MQTT is refused by the core and audited as re
   std::string result;
   std::thread sub([&] {
     result = run_command("mosquitto_sub " + broker.client_flags("console-1") +
-                         " -i result-watch -q 1 -t gatetwin/v1/m1119/twin/command_result -C 1 -W 20 2>&1");
+                         " -i console-1-result-watch -q 1 -t gatetwin/v1/m1119/twin/command_result -C 1 -W 20 2>&1");
   });
-  const bool subscribed = broker.wait_for_subscription("result-watch", "gatetwin/v1/m1119/twin/command_result");
+  const bool subscribed = broker.wait_for_subscription("console-1-result-watch", "gatetwin/v1/m1119/twin/command_result");
   if (!subscribed) sub.join();
   REQUIRE(subscribed);
   auto sites = testsupport::shipped_sites();
@@ -373,9 +373,9 @@ TEST_CASE("the shipped broker refuses a message above 1 MiB and CBC cipher suite
   std::string saw;
   std::thread sub([&] {
     saw = run_command("mosquitto_sub " + broker.client_flags("gatetwin") +
-                      " -i limits-watch -q 1 -t 'gatetwin/v1/m1119/event/#' -C 1 -W 20 -F '%l' 2>&1");
+                      " -i gatetwin-limits-watch -q 1 -t 'gatetwin/v1/m1119/event/#' -C 1 -W 20 -F '%l' 2>&1");
   });
-  const bool subscribed = broker.wait_for_subscription("limits-watch", "gatetwin/v1/m1119/event/#");
+  const bool subscribed = broker.wait_for_subscription("gatetwin-limits-watch", "gatetwin/v1/m1119/event/#");
   if (!subscribed) sub.join();
   INFO(broker.log());
   REQUIRE(subscribed);

@@ -25,15 +25,17 @@ std::vector<std::string> TlsBroker::programs() {
 
 bool TlsBroker::available() { return missing_programs(programs()).empty(); }
 
-TlsBroker::TlsBroker(const std::string& extra_accounts) {
+TlsBroker::TlsBroker(const std::string& extra_accounts, Accounts which) {
   char tmpl[] = "/tmp/gatetwin-tls-XXXXXX";
   dir_ = mkdtemp(tmpl);
   port_ = free_loopback_port();
-  std::string accounts = "gatetwin:twin gatesim:sim:+ dev-m1119:field:m1119 dev-m1088:field:m1088 console-1:operator";
+  std::string accounts = "gatetwin:twin gatesim:sim:+ dev-m1119:field:m1119 dev-m1088:field:m1088 console-1:operator", options;
+  if (which != Accounts::Test) accounts.clear();  // make-certs.sh's own defaults
+  if (which == Accounts::ShippedDev) options = "--dev ";
   if (!extra_accounts.empty()) accounts += " " + extra_accounts;
   int rc = -1;
   make_out_ = run_command(std::string(GATETWIN_SOURCE_DIR) + "/tools/setup/make-certs.sh " + dir_ + " --port " +
-                              std::to_string(port_) + " " + accounts + " 2>&1",
+                              std::to_string(port_) + " --id-plugin " + GATETWIN_CLIENT_ID_PLUGIN + " " + options + accounts + " 2>&1",
                           &rc);
   made_ = rc == 0;
   // Log types only: the broker's "running" line (readiness) and each subscription.

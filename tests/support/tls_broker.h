@@ -4,8 +4,10 @@
 // port, starts mosquitto with it, and can stop (SIGTERM), kill (SIGKILL) and restart it
 // on the same port. It listens on 127.0.0.1 only and talks to nothing else. To the
 // rendered config it adds only log types (information: the broker's "running" line, its
-// readiness; subscribe: each subscription, for wait_for_subscription). If the free port
-// it picked is taken before the broker binds it, the first start() moves to another.
+// readiness; subscribe: each subscription, for wait_for_subscription). It hands
+// make-certs.sh the client-id plugin built with the tests (--id-plugin), so client ids
+// must be NAME or NAME-<suffix> of their account. If the free port it picked is taken
+// before the broker binds it, the first start() moves to another.
 // Tests that use it FAIL when mosquitto, mosquitto_pub/sub, mosquitto_passwd or openssl
 // is missing (programs(), missing_programs), never skip; this fixture does not assert.
 #pragma once
@@ -18,7 +20,11 @@ class TlsBroker {
  public:
   // extra_accounts: more NAME:ROLE[:SITE] specs for make-certs.sh beside the defaults
   // (gatetwin, gatesim, dev-m1119, dev-m1088, console-1).
-  explicit TlsBroker(const std::string& extra_accounts = "");
+  // which: the test accounts above (default), or make-certs.sh's own defaults
+  // (Shipped: gatetwin and console-1 only; ShippedDev: with --dev).
+  enum class Accounts { Test, Shipped, ShippedDev };
+  explicit TlsBroker(const std::string& extra_accounts = "", Accounts which = Accounts::Test);
+  pid_t pid() const { return pid_; }
   ~TlsBroker();
   TlsBroker(const TlsBroker&) = delete;
   TlsBroker& operator=(const TlsBroker&) = delete;

@@ -17,7 +17,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-"$root/tools/setup/make-certs.sh" "$work" --port "$port" >/dev/null
+"$root/tools/setup/make-certs.sh" "$work" --port "$port" --dev --id-plugin "$build/deploy/mosquitto/gatetwin_client_ids.so" >/dev/null
 /usr/sbin/mosquitto -c "$work/mosquitto.conf" 2>/dev/null & pids+=($!)
 sleep 0.5
 expected=$("$build/tools/gatesim/gatesim" --hours "$hours" --load "$load" --seed 7 --json --no-progress | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')
