@@ -13,6 +13,7 @@
 // subscription, the gatetwin process by its own "mqtt: connected" line; never by sleeping.
 #include <catch2/catch.hpp>
 
+#include "tests/support/child_process.h"
 #include "tests/support/live_twin.h"
 #include "tests/support/mosquitto_fixture.h"
 #include "tests/support/require_programs.h"
@@ -35,6 +36,7 @@
 #include <mutex>
 #include <fstream>
 #include <thread>
+#include <unistd.h>
 
 using namespace pipeline;
 
@@ -399,4 +401,112 @@ TEST_CASE("the shipped broker refuses a message above 1 MiB and CBC cipher suite
   INFO(gcm);
   CHECK(rc == 0);
   CHECK_THAT(gcm, Catch::Contains("GCM"));
+}
+
+TEST_CASE("no account can take over the twin's client id: the twin stays connected and loses nothing", "[security][live][ids]") {
+  REQUIRE_TLS_PROGRAMS();
+  TlsBroker broker;
+  INFO(broker.make_output());
+  REQUIRE(broker.made());
+  REQUIRE(broker.start());
+  TlsTwin twin(config_of(broker, "gatetwin"));
+  REQUIRE(twin.link.wait_connected(10s));
+  int rc = -1;
+  // The attack of issue 19: a device account connecting with the twin's id, a persistent
+  // session (-c) and a clean one (the clean start would wipe the twin's queue), and the
+  // twin's stream session.
+  std::string out;
+  for (const std::string& attack : {" -i gatetwin -c", " -i gatetwin", " -i gatetwin-stream -c", " -i gatetwin-x -c"}) {
+    out = run_command("mosquitto_sub " + broker.client_flags("dev-m1088") + attack + " -q 1 -t 'gatetwin/v1/#' -C 1 -W 2 2>&1", &rc);
+    INFO(attack << ": " << out);
+    CHECK_THAT(out, Catch::Contains("not authorised"));
+  }
+  // The account's own ids are taken (the control): it times out waiting, not refused.
+  out = run_command("mosquitto_sub " + broker.client_flags("dev-m1088") + " -i dev-m1088-probe -c -q 1 -t 'gatetwin/v1/x' -C 1 -W 1 2>&1", &rc);
+  CHECK_THAT(out, !Catch::Contains("not authorised"));
+  // The twin was never thrown off, and a QoS 1 event sent now arrives.
+  run_command("mosquitto_pub -q 1 " + broker.client_flags("dev-m1119") + " -t gatetwin/v1/m1119/telemetry/position -m " +
+                  sq(R"({"v":1,"src":"dev-m1119","seq":1,"t_ms":61000,"entity":"guide_vehicle","id":1,"x":1,"y":2,"heading_rad":0})"),
+              &rc);
+  CHECK(rc == 0);
+  CHECK(twin.run_until([&] { return twin.loop.stats().applied_telemetry >= 1; }, 10s));
+  INFO(broker.log());
+  INFO(twin.log());
+  const TwinLinkStats s = twin.link.stats();
+  CHECK(s.client.connects == 1);
+  CHECK(s.client.connection_losses == 0);
+  CHECK_THAT(broker.log(), Catch::Contains("gatetwin_client_ids: refused client id \"gatetwin\" for account \"dev-m1088\""));
+}
+
+TEST_CASE("make-certs.sh's defaults: no development accounts, a broker that is not root, the CA key apart", "[security][live][deploy]") {
+  REQUIRE_TLS_PROGRAMS();
+  TlsBroker shipped("", TlsBroker::Accounts::Shipped);
+  INFO(shipped.make_output());
+  REQUIRE(shipped.made());
+  const std::string d = shipped.dir() + "/";
+  auto exists = [](const std::string& p) { return access(p.c_str(), F_OK) == 0; };
+  CHECK(exists(d + "gatetwin.mqtt"));
+  CHECK(exists(d + "console-1.mqtt"));
+  CHECK_FALSE(exists(d + "gatesim.mqtt"));  // may publish every site's field and partner data
+  CHECK_FALSE(exists(d + "dev-m1119.mqtt"));
+  CHECK_FALSE(exists(d + "dev-m1088.mqtt"));
+  CHECK_FALSE(exists(d + "ca.key"));  // beside the broker's files: no
+  CHECK(exists(d + "ca/ca.key"));
+  const std::string conf = read_text(d + "mosquitto.conf");
+  CHECK_THAT(conf, !Catch::Contains("/ca/"));  // the broker never reads the CA's folder
+  CHECK_THAT(conf, Catch::Contains("plugin " + d + "gatetwin_client_ids.so"));
+  if (geteuid() == 0) {
+    CHECK_THAT(conf, Catch::Contains("\nuser mosquitto\n"));
+    REQUIRE(shipped.start());
+    // The broker runs as mosquitto, and still serves: the console account connects.
+    const std::string status = read_text("/proc/" + std::to_string(shipped.pid()) + "/status");
+    const std::string mosquitto_uid = run_command("id -u mosquitto");
+    INFO(status);
+    CHECK_THAT(status, Catch::Contains("Uid:\t" + mosquitto_uid.substr(0, mosquitto_uid.find('\n')) + "\t"));
+    int rc = -1;
+    run_command("mosquitto_pub -q 1 " + shipped.client_flags("console-1") + " -i console-1-probe -t gatetwin/v1/m1119/command -m x 2>&1", &rc);
+    INFO(shipped.log());
+    CHECK(rc == 0);
+  }
+  TlsBroker dev("", TlsBroker::Accounts::ShippedDev);
+  REQUIRE(dev.made());
+  CHECK(exists(dev.dir() + "/gatesim.mqtt"));
+  CHECK(exists(dev.dir() + "/dev-m1119.mqtt"));
+}
+
+TEST_CASE("make-certs.sh --renew: new leaf certificates from the same CA, accepted, the expiry moved", "[security][live][renew]") {
+  REQUIRE_TLS_PROGRAMS();
+  setenv("GATETWIN_CERT_DAYS", "2", 1);
+  TlsBroker broker;
+  unsetenv("GATETWIN_CERT_DAYS");
+  INFO(broker.make_output());
+  REQUIRE(broker.made());
+  REQUIRE(broker.start());
+  const std::string d = broker.dir() + "/";
+  auto expires_within_30_days = [&](const std::string& crt) {
+    int rc = -1;
+    run_command("openssl x509 -checkend 2592000 -noout -in " + d + crt, &rc);
+    return rc != 0;
+  };
+  CHECK(expires_within_30_days("broker.crt"));
+  CHECK(expires_within_30_days("console-1.crt"));
+  const std::string ca_before = read_text(d + "ca.crt"), broker_before = read_text(d + "broker.crt");
+  int rc = -1;
+  const std::string out =
+      run_command("GATETWIN_CERT_DAYS=90 " + std::string(GATETWIN_SOURCE_DIR) + "/tools/setup/make-certs.sh --renew " + broker.dir() + " 2>&1", &rc);
+  INFO(out);
+  REQUIRE(rc == 0);
+  CHECK_FALSE(expires_within_30_days("broker.crt"));
+  CHECK_FALSE(expires_within_30_days("console-1.crt"));
+  CHECK_FALSE(expires_within_30_days("gatetwin.crt"));
+  CHECK(read_text(d + "broker.crt") != broker_before);
+  CHECK(read_text(d + "ca.crt") == ca_before);  // the same CA: clients keep their trust store
+  // Restarted on the renewed certificates: a console and the twin connect with theirs.
+  broker.stop();
+  REQUIRE(broker.start());
+  run_command("mosquitto_pub -q 1 " + broker.client_flags("console-1") + " -t gatetwin/v1/m1119/command -m x 2>&1", &rc);
+  INFO(broker.log());
+  CHECK(rc == 0);
+  TlsTwin twin(config_of(broker, "gatetwin"));
+  CHECK(twin.link.wait_connected(10s));
 }

@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -25,6 +26,13 @@ std::vector<std::string> TlsBroker::programs() {
 
 bool TlsBroker::available() { return missing_programs(programs()).empty(); }
 
+namespace {
+std::string current_user() {
+  const passwd* pw = getpwuid(geteuid());
+  return pw ? pw->pw_name : "root";
+}
+}  // namespace
+
 TlsBroker::TlsBroker(const std::string& extra_accounts, Accounts which) {
   char tmpl[] = "/tmp/gatetwin-tls-XXXXXX";
   dir_ = mkdtemp(tmpl);
@@ -32,6 +40,10 @@ TlsBroker::TlsBroker(const std::string& extra_accounts, Accounts which) {
   std::string accounts = "gatetwin:twin gatesim:sim:+ dev-m1119:field:m1119 dev-m1088:field:m1088 console-1:operator", options;
   if (which != Accounts::Test) accounts.clear();  // make-certs.sh's own defaults
   if (which == Accounts::ShippedDev) options = "--dev ";
+  // The test accounts' broker stays the caller (root here): a change of user would clear
+  // the signal that ends it with the test (PR_SET_PDEATHSIG), leaving orphans after a
+  // crash. The shipped defaults (Shipped, ShippedDev) run as make-certs.sh decides.
+  if (which == Accounts::Test) options = "--user " + current_user() + " ";
   if (!extra_accounts.empty()) accounts += " " + extra_accounts;
   int rc = -1;
   make_out_ = run_command(std::string(GATETWIN_SOURCE_DIR) + "/tools/setup/make-certs.sh " + dir_ + " --port " +
