@@ -276,7 +276,7 @@ void StreamFollower::catch_up(int64_t now_ms) {
       if (*signed_hash != tentative) {
         error = "the recording's events up to seq " + std::to_string(held.back().seq) +
                 " do not match the primary's signed stream (the file was edited, or is not this primary's): refused, the state stays as of seq " +
-                std::to_string(from - 1);
+                std::to_string(held.front().seq - 1);
         refused = true;
         held.clear();
         return false;
