@@ -164,7 +164,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
   if (a.broker.empty()) return bad("gatetwin needs --broker tcp://host:port (tools/setup/run-twin.sh starts a local one)");
   if (!a.headless && a.screenshot_path.size()) return bad("--screenshot is for --headless runs");
   if (a.follow && a.client_id == "gatetwin")
-    return bad("--follow needs its own --client-id (e.g. wall-1): two clients with one id throw each other off the broker");
+    return bad("--follow needs its own --client-id (e.g. console-1-wall: on the shipped broker an id is its account's name, or that name, a dash and more): two clients with one id throw each other off the broker");
   if (!a.follow && !a.catch_up_path.empty()) return bad("--catch-up is for --follow");
   exit_code = 0;
   return a;
