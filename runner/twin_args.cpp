@@ -41,7 +41,8 @@ decisions, command results and its own health (topics: docs/mqtt.md).
                        key = value lines (tools/setup/make-certs.sh writes one); otherwise the
                        environment's GATETWIN_MQTT_USER and GATETWIN_MQTT_PASSWORD
   --client-id ID       MQTT client id (default gatetwin); fixed so the broker keeps the
-                       twin's session (and queues QoS 1 messages) while it is away
+                       twin's session (and queues QoS 1 messages) while it is away; the
+                       shipped broker takes only the account's name or NAME-<suffix>
   --site ID|all        the sites to mirror, as for gatesim (default all)
   --lanes P            expanded (default) | today; must match the field's plan
   --unmanned P         on (default) | off | as-manned
