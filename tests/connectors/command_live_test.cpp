@@ -332,7 +332,7 @@ TEST_CASE("reroute_vehicle, close_crossing / reopen_crossing and orders for late
   int64_t t_ms = 30000000;
   auto event = [&](const std::string& name, const std::string& fields) {
     publish(site + "event/" + name, R"({"v":1,"src":"field","seq":)" + std::to_string(++seq) + R"(,"t_ms":)" +
-                                        std::to_string(t_ms += 1000) + "," + fields + "}");
+                                        std::to_string(t_ms += 1000) + (fields.empty() ? "" : ",") + fields + "}");
   };
   auto command = [&](const std::string& id, const std::string& role, const std::string& body, const std::string& extra = "") {
     publish(site + "command", R"({"v":1,"src":"ops-console-1","id":")" + id + R"(","actor":"nguyen.van.a","role":")" + role +
