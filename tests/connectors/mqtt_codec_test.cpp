@@ -49,7 +49,10 @@ TEST_CASE("issue 15's commands and a command's due time survive encode and decod
   using namespace twin;
   const auto sites = all_sites();
   const uint8_t m1119 = sites[0].id == "m1119" ? 0 : 1;
-  OperatorCommand c{"le.thi.b", Role::Supervisor, "r", {}};
+  OperatorCommand c;
+  c.actor = "le.thi.b";
+  c.role = Role::Supervisor;
+  c.reason = "r";
   c.command.kind = CommandKind::RerouteVehicle;
   c.command.shipment = ShipmentId{90013};
   c.command.lane = static_cast<uint16_t>(sites[m1119].lane_index("E2"));
@@ -62,7 +65,9 @@ TEST_CASE("issue 15's commands and a command's due time survive encode and decod
   CHECK(back.at_ms == 79200000);
   CHECK(back.forged_identity.empty());
   for (CommandKind k : {CommandKind::CloseCrossing, CommandKind::ReopenCrossing}) {
-    OperatorCommand x{"a", Role::Supervisor, "r", {}};
+    OperatorCommand x = c;
+    x.command = Command{};
+    x.at_ms = -1;
     x.command.kind = k;
     CHECK(std::get<OperatorCommand>(round_trip(Event{0, 60000, m1119, x}, sites, 2).body).command.kind == k);
   }
