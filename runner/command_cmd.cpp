@@ -4,7 +4,9 @@
 #include "cli/flag_reader.h"
 #include "connectors/codec/event_json.h"
 #include "connectors/codec/log_text.h"
+#include "connectors/codec/utc_time.h"
 #include "connectors/mqtt/mqtt_client.h"
+#include "twin/clock_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -41,7 +43,12 @@ Sends one operator command to the twin and prints its answer. Exit status: 0 acc
                        unreserve_lane LANE; hold_vehicle | release_vehicle |
                        force_inspection SHIPMENT; mark_failed | mark_restored EQUIPMENT
                        (checkpoint:ID:SERVER, lane_barrier:LANE or guide_vehicle:N);
-                       prioritise_goods GOODS; clear_priority
+                       prioritise_goods GOODS; clear_priority;
+                       reroute_vehicle SHIPMENT LANE; close_crossing | reopen_crossing
+  --at WHEN            an order for later, carried out when the twin's clock reaches it:
+                       HH:MM[:SS] (the next such time at the gate, UTC+7) or RFC 3339
+                       (2026-12-01T22:00:00+07:00); the answer says it was ordered
+  --at-t-ms N          the same in run time (ms since the run's day 0, as gatesim's t_ms)
   --broker URL         tcp://host:port or ssl://host:port, as for the twin
   --mqtt-config FILE   user / password / TLS files, as for the twin (or the environment's
                        GATETWIN_MQTT_USER and GATETWIN_MQTT_PASSWORD); never on this line
@@ -91,13 +98,35 @@ std::optional<nlohmann::json> command_body(const std::string& kind, const std::v
   } else if (kind == "prioritise_goods") {
     if (!one("goods class (e.g. fruit)")) return std::nullopt;
     c["goods"] = args[0];
-  } else if (kind == "clear_priority") {
-    if (!args.empty()) { why = "clear_priority takes nothing"; return std::nullopt; }
+  } else if (kind == "clear_priority" || kind == "close_crossing" || kind == "reopen_crossing") {
+    if (!args.empty()) { why = kind + " takes nothing"; return std::nullopt; }
+  } else if (kind == "reroute_vehicle") {
+    int64_t n = 0;
+    if (args.size() != 2 || !whole(args[0], n)) { why = "reroute_vehicle takes a shipment (its declaration number) and a lane (e.g. 90001 E2)"; return std::nullopt; }
+    c["shipment"] = n;
+    c["lane"] = args[1];
   } else {
     why = "\"" + kind + "\" is not a command (see gatetwin command --help)";
     return std::nullopt;
   }
   return c;
+}
+
+// --at: HH:MM[:SS] at the gate (UTC+7), the next time it comes, or an RFC 3339 time;
+// as the RFC 3339 text the twin takes ("at"). Empty when neither.
+std::string due_time(const std::string& text, std::string& why) {
+  if (auto t = connectors::parse_rfc3339_ms(text, &why)) return connectors::format_rfc3339_ms(*t);
+  const auto hm = twin::parse_clock(text);
+  if (!hm || *hm >= twin::kDay) {
+    why = "--at \"" + text + "\": write HH:MM[:SS] (at the gate, UTC+7) or an RFC 3339 time (2026-12-01T22:00:00+07:00)";
+    return {};
+  }
+  constexpr int64_t kGateOffsetMs = 7 * twin::kHour;
+  const int64_t now_utc = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t local = now_utc + kGateOffsetMs;
+  int64_t due_local = local - local % twin::kDay + *hm;
+  if (due_local <= local) due_local += twin::kDay;
+  return connectors::format_rfc3339_ms(due_local - kGateOffsetMs, 7 * 60);
 }
 
 std::string random_id() {
@@ -110,8 +139,8 @@ std::string random_id() {
 }  // namespace
 
 int run_command_command(int argc, char** argv) {
-  std::string broker, config, site, reason, actor, role = "operator", id, kind;
-  int64_t timeout_s = 10;
+  std::string broker, config, site, reason, actor, role = "operator", id, kind, at;
+  int64_t timeout_s = 10, at_t_ms = -1;
   std::vector<std::string> args;
   auto bad = [](const std::string& why) {
     std::fprintf(stderr, "gatetwin command: %s\n", why.c_str());
@@ -135,6 +164,8 @@ int run_command_command(int argc, char** argv) {
       else if (f == "--actor") actor = v;
       else if (f == "--role") role = v;
       else if (f == "--id") id = v;
+      else if (f == "--at") { std::string why; at = due_time(v, why); if (at.empty()) return bad(why); }
+      else if (f == "--at-t-ms") { if (!whole(v, at_t_ms)) return bad("--at-t-ms takes a run time in ms (>= 0)"); }
       else if (f == "--timeout-s") { if (!whole(v, timeout_s) || timeout_s < 1 || timeout_s > 3600) return bad("--timeout-s takes 1 to 3600"); }
       else return bad(f + " is not a flag of gatetwin command (see --help)");
       continue;
@@ -146,6 +177,7 @@ int run_command_command(int argc, char** argv) {
   if (site.empty()) return bad("needs --site SITE (m1119, m1088)");
   if (kind.empty()) return bad("needs a command, e.g. close_lane E2 (see --help)");
   if (role != "viewer" && role != "operator" && role != "supervisor") return bad("--role is viewer, operator or supervisor");
+  if (!at.empty() && at_t_ms >= 0) return bad("give --at or --at-t-ms, not both");
   std::string why;
   auto body = command_body(kind, args, why);
   if (!body) return bad(why);
@@ -171,6 +203,8 @@ int run_command_command(int argc, char** argv) {
   m["role"] = role;
   m["reason"] = reason;
   m["command"] = *body;
+  if (!at.empty()) m["at"] = at;
+  if (at_t_ms >= 0) m["at_t_ms"] = at_t_ms;
 
   std::mutex mu;
   std::condition_variable cv;

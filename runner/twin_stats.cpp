@@ -29,6 +29,7 @@ nlohmann::json twin_stats_json(const twin::Core& core, const connectors::TwinLin
     j["messages"]["received"] = l.received;
     j["messages"]["batch_positions"] = l.batch_positions;
     j["messages"]["accepted"] = l.accepted;
+    j["messages"]["forged_audited"] = l.forged_audited;  // of rejected forged_identity: recorded by the core
     j["messages"]["dropped"] = l.queue.superseded;   // superseded telemetry, the only kind ever dropped
     j["queue"] = {{"size", l.queue.size}, {"high_water", l.queue.high_water}, {"producer_waits", l.queue.producer_waits}};
     j["decisions"] = {{"produced", f.decisions}, {"published", l.decisions_published}, {"outbox", l.outbox}, {"outbox_high_water", l.outbox_high_water},

@@ -114,7 +114,7 @@ static connectors::Result<twin::OperatorCommand> make_command(const ForkCommandA
       oc.command.goods = *g;
       break;
     }
-    case K::ClearPriority: break;
+    case K::ClearPriority: case K::CloseCrossing: case K::ReopenCrossing: break;
     default: return std::string("--command: ") + twin::to_string(c.kind) + " is not supported on the command line";
   }
   return oc;

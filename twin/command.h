@@ -34,13 +34,16 @@ enum class CommandKind : uint8_t {
   MarkEquipmentRestored,
   PrioritiseGoods,
   ClearPriority,
+  RerouteVehicle,   // shipment, lane: a truck waiting for a lane goes to that lane's queue
+  CloseCrossing,    // the site's border crossing (the partner side closed): no crossing starts
+  ReopenCrossing,   // crossings start again
   Count
 };
 
 struct Command {
   CommandKind kind = CommandKind::OpenLane;
-  uint16_t lane = 0;          // lane commands
-  ShipmentId shipment;        // vehicle commands
+  uint16_t lane = 0;          // lane commands; RerouteVehicle: the lane to go to
+  ShipmentId shipment;        // vehicle commands (RerouteVehicle too)
   EquipmentRef equipment;     // equipment commands
   uint16_t goods = 0;         // PrioritiseGoods
 };

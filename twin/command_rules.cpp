@@ -1,7 +1,8 @@
 // Operator commands: who may do what, and what each command changes. A command is
 // refused with a reason a person can act on, and the refusal is recorded like an
 // acceptance. Equipment health from the field goes through set_equipment() too.
-// This file decides on commands; re-planning after them is the scheduler's.
+// This file decides on commands; re-planning after them is the scheduler's, re-routing
+// and the site's crossing are command_routes.cpp's, orders for later command_schedule.cpp's.
 #include "twin/core_context.h"
 
 #include <algorithm>
@@ -157,6 +158,9 @@ static std::string check(const Ctx& c, const OperatorCommand& e) {
     case CommandKind::ClearPriority:
       if (c.s.priority_goods < 0) return "no goods class has priority";
       return {};
+    case CommandKind::RerouteVehicle:
+    case CommandKind::CloseCrossing:
+    case CommandKind::ReopenCrossing: return check_route_command(c, e);  // command_routes.cpp
     case CommandKind::Count: break;
   }
   return "unknown command";
@@ -215,27 +219,35 @@ static std::string carry_out(Ctx& c, const Command& cmd) {
     case CommandKind::ClearPriority:
       c.s.priority_goods = -1;
       return "no goods class has priority";
+    case CommandKind::RerouteVehicle:
+    case CommandKind::CloseCrossing:
+    case CommandKind::ReopenCrossing: return carry_out_route_command(c, cmd);
     case CommandKind::Count: break;
   }
   return {};
 }
 
+void record_verdict(Ctx& c, CommandRecord rec, bool accepted, std::string text, uint64_t answer_seq) {
+  rec.accepted = accepted;
+  rec.outcome = std::move(text);
+  (accepted ? c.s.counters.commands_accepted : c.s.counters.commands_refused)++;
+  c.decide(accepted ? DecisionKind::CommandAccepted : DecisionKind::CommandRefused, rec.command.shipment,
+           static_cast<uint16_t>(rec.command.kind), 0, static_cast<int64_t>(answer_seq), rec.outcome);
+  c.w.commands.push_back(std::move(rec));
+}
+
+void carry_out_now(Ctx& c, const OperatorCommand& e, CommandRecord rec, uint64_t answer_seq, const std::string& prefix) {
+  std::string why = check(c, e);
+  if (!why.empty()) return record_verdict(c, std::move(rec), false, prefix + why, answer_seq);
+  std::string done = carry_out(c, e.command);
+  record_verdict(c, std::move(rec), true, prefix + done, answer_seq);
+}
+
 void on_command(Ctx& c, const OperatorCommand& e) {
   CommandRecord rec{c.seq, c.now(), c.site, e.actor, e.role, e.reason, e.command, false, {}};
-  std::string why = check(c, e);
-  if (!why.empty()) {
-    rec.outcome = why;
-    c.s.counters.commands_refused++;
-    c.decide(DecisionKind::CommandRefused, e.command.shipment, static_cast<uint16_t>(e.command.kind), 0,
-             static_cast<int64_t>(c.seq), why);
-  } else {
-    rec.accepted = true;
-    rec.outcome = carry_out(c, e.command);
-    c.s.counters.commands_accepted++;
-    c.decide(DecisionKind::CommandAccepted, e.command.shipment, static_cast<uint16_t>(e.command.kind), 0,
-             static_cast<int64_t>(c.seq), rec.outcome);
-  }
-  c.w.commands.push_back(std::move(rec));
+  if (!e.forged_identity.empty()) return record_verdict(c, std::move(rec), false, "forged identity: " + e.forged_identity, c.seq);
+  if (e.at_ms > c.now()) return order_for_later(c, e, std::move(rec));
+  carry_out_now(c, e, std::move(rec), c.seq);
 }
 
 }  // namespace twin::detail

@@ -44,6 +44,15 @@ void Core::apply(const Event& e, Decisions& out) {
   world_.last_seq = e.seq;
   last_kind_ = event_name(e.body);
   world_.now_ms = e.time_ms;
+  // Orders for later that the clock has now reached go first, in (due time, seq) order.
+  while (!world_.scheduled.empty() && world_.scheduled.front().at_ms <= world_.now_ms) {
+    const CommandOrder due = std::move(world_.scheduled.front());
+    world_.scheduled.erase(world_.scheduled.begin());
+    if (due.site >= sites_.size()) continue;
+    Ctx cd{sites_[due.site], world_.sites[due.site], world_, out, due.site, e.seq};
+    carry_out_due(cd, due);
+    schedule(cd);
+  }
   if (e.site >= sites_.size()) {
     world_.ignored_by_reason["event for an unknown site"]++;
     return;

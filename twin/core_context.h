@@ -77,6 +77,21 @@ void forget_quiet_undeclared(Ctx& c);
 
 // [command_rules.cpp] operator commands and equipment health.
 void on_command(Ctx& c, const OperatorCommand& e);
+// Checks e now and carries it out or refuses it: recorded as rec, answered with a
+// decision whose value is answer_seq (the seq of the command that asked for it); the
+// outcome text starts with prefix.
+void carry_out_now(Ctx& c, const OperatorCommand& e, CommandRecord rec, uint64_t answer_seq, const std::string& prefix = {});
+void record_verdict(Ctx& c, CommandRecord rec, bool accepted, std::string text, uint64_t answer_seq);
+
+// [command_routes.cpp] reroute_vehicle, close_crossing, reopen_crossing: the refusal
+// (empty: may go ahead) and the effect (its summary).
+std::string check_route_command(const Ctx& c, const OperatorCommand& e);
+std::string carry_out_route_command(Ctx& c, const Command& cmd);
+
+// [command_schedule.cpp] orders for later: kept, then carried out when due.
+void order_for_later(Ctx& c, const OperatorCommand& e, CommandRecord rec);
+// Carries out one due order (taken out of WorldState::scheduled by the caller).
+void carry_out_due(Ctx& c, const CommandOrder& due);
 void set_equipment(Ctx& c, const EquipmentRef& eq, bool ok);
 bool equipment_valid(const Ctx& c, const EquipmentRef& eq);
 

@@ -99,6 +99,13 @@ struct OperatorCommand {
   Role role = Role::Viewer;
   std::string reason;
   Command command;
+  // >= 0: an order for later. The core keeps it and applies it when its clock reaches
+  // at_ms (command_schedule.cpp); at or before the event's time: applied now.
+  SimTime at_ms = -1;
+  // Not empty: whoever passed the command on found that its sender is not who it says
+  // (connectors: the broker account against actor and role) and says why. The core
+  // refuses it without looking further and records it: the audit trail keeps forgeries.
+  std::string forged_identity;
 };
 
 using EventBody = std::variant<ClockTick, DeclarationFiled, PartnerDeclarationReceived, VehicleArrived,

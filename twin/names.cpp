@@ -25,7 +25,8 @@ const char* to_string(Role r) {
 const char* to_string(CommandKind k) {
   static const char* n[] = {"open_lane",     "close_lane",      "reverse_lane",   "reserve_lane_unmanned",
                             "unreserve_lane", "hold_vehicle",   "release_vehicle", "force_inspection",
-                            "mark_failed",   "mark_restored",   "prioritise_goods", "clear_priority"};
+                            "mark_failed",   "mark_restored",   "prioritise_goods", "clear_priority",
+                            "reroute_vehicle", "close_crossing",  "reopen_crossing"};
   return k < CommandKind::Count ? n[static_cast<int>(k)] : "?";
 }
 const char* to_string(EquipmentRef::Kind k) {

@@ -1,7 +1,8 @@
 // The scheduler: after every event it re-plans one site in a fixed order: checkpoint
 // servers, manned lanes, transfer-yard slots, then the guide-vehicle fleet and its block
 // sections. It only assigns; how long anything takes comes back later as an event.
-// Rules it keeps: no truck on a closed, failed, reserved or opposing lane; never two
+// Rules it keeps: no truck on a closed, failed, reserved or opposing lane; no crossing
+// starts while the site's crossing is closed (close_crossing); never two
 // guide vehicles on one lane segment; never more containers in a yard than slots.
 #include "twin/contract.h"
 #include "twin/core_context.h"
@@ -77,6 +78,7 @@ static void assign_waiting_trucks(Ctx& c) {
 }
 
 static void start_crossings(Ctx& c) {
+  if (c.s.crossing_closed) return;  // close_crossing: a truck already crossing finishes
   // Every crossing starts from a lane's queue, and none fills up below: with no truck
   // queued anywhere nothing can start (a shortcut, same result).
   if (std::all_of(c.s.lanes.begin(), c.s.lanes.end(), [](const LaneState& lane) { return lane.queue.empty(); })) return;
@@ -222,6 +224,7 @@ static void try_advance(Ctx& c, uint16_t v) {
   GuideVehicle& g = c.s.fleet[v];
   const Direction d = g.at_home ? Direction::Export : Direction::Import;
   if (g.segment < 0) {  // at the lane entry: any usable lane of the direction will do
+    if (c.s.crossing_closed) return;  // close_crossing: waits at the entry; one on a lane goes on
     int l = guide_lane_with_free_entry(c, d);
     if (l < 0) return;
     g.lane = static_cast<uint16_t>(l);
@@ -263,6 +266,7 @@ static void dispatch_fleet(Ctx& c) {
     if (g.failed) continue;
     if (g.phase == GuidePhase::WaitingSegment) { try_advance(c, v); continue; }
     if (g.phase != GuidePhase::Idle) continue;
+    if (c.s.crossing_closed) continue;  // close_crossing: no new trip, on either side
     if (g.at_home) {
       // Nothing waiting on either side: nothing below would start (a shortcut, same result).
       if (c.s.export_yard_waiting.empty() && c.s.import_partner_waiting.empty()) continue;

@@ -281,6 +281,7 @@ struct SiteState {
   std::vector<FieldVehicle> undeclared;       // vehicles the field reports and the core does not know
   FlatIndex<std::string, ShipmentIndex> by_field_name;  // "P:<plate>" / "C:<container>"
   std::map<std::string, int64_t> divergence_by_reason;      // ordered: part of the hash
+  bool crossing_closed = false;               // close_crossing: no crossing starts (the partner side closed)
 };
 
 // One operator command and what became of it: the audit trail inside the state.
@@ -294,7 +295,19 @@ struct CommandRecord {
   Command command;
   bool accepted = false;
   std::string outcome;   // summary when accepted, why when refused
+  SimTime at_ms = -1;    // an order for later: when it is due (both its records carry it)
+  uint64_t ordered_seq = 0;  // the order carried out now: the seq of the command that gave it
 };
+
+// An operator command ordered for later (OperatorCommand::at_ms), waiting for the core's
+// clock to reach at_ms. Kept in (at_ms, seq) order; at most kMaxCommandOrders.
+struct CommandOrder {
+  SimTime at_ms = 0;
+  uint64_t seq = 0;      // the command event that ordered it
+  uint8_t site = 0;
+  OperatorCommand order;
+};
+constexpr size_t kMaxCommandOrders = 256;
 
 struct WorldState {
   SimTime now_ms = 0;
@@ -303,6 +316,7 @@ struct WorldState {
   std::vector<SiteState> sites;
   std::map<std::string, int64_t> ignored_by_reason;   // ordered: part of the hash
   std::vector<CommandRecord> commands;
+  std::vector<CommandOrder> scheduled;              // orders for later, due first
   uint64_t undeclared_next = kFirstUndeclaredId.value;  // the next undeclared vehicle's id
 };
 

@@ -55,6 +55,8 @@ uint64_t Core::state_hash() const {
     H(r.seq); H(r.time_ms); H(r.site); H(r.actor); H(r.role); H(r.reason); H(r.command.kind);
     H(r.command.lane); H(r.command.shipment); H(r.command.equipment.kind); H(r.command.equipment.index);
     H(r.command.equipment.server); H(r.command.goods); H(r.accepted); H(r.outcome);
+    // Only for orders for later: a state without them hashes as before they existed.
+    if (r.at_ms >= 0 || r.ordered_seq != 0) { H(r.at_ms); H(r.ordered_seq); }
   }
   for (const SiteState& s : w.sites) {
     H(s.shipments.size());
@@ -89,10 +91,19 @@ uint64_t Core::state_hash() const {
     }
     // Only once something was retired: a state that never retired hashes as before
     // retention existed (runs shorter than a day and a bit, recordings, pinned hashes).
+    if (s.crossing_closed) H(s.crossing_closed);  // only when closed, as above
     const RetiredShipments& r = s.retired;
     if (r.count > 0) {
       H(r.count); H(r.arrived); H(r.unmanned_crossings);
       H.seq(r.dwell_ms[0]); H.seq(r.dwell_ms[1]); H.seq(r.perishable_dwell_ms); H(r.highest_id);
+    }
+  }
+  if (!w.scheduled.empty()) {  // only while orders wait, as above
+    H(w.scheduled.size());
+    for (const CommandOrder& o : w.scheduled) {
+      H(o.at_ms); H(o.seq); H(o.site); H(o.order.actor); H(o.order.role); H(o.order.reason); H(o.order.command.kind);
+      H(o.order.command.lane); H(o.order.command.shipment); H(o.order.command.equipment.kind);
+      H(o.order.command.equipment.index); H(o.order.command.equipment.server); H(o.order.command.goods);
     }
   }
   return H.h;

@@ -231,7 +231,8 @@ bool put(Writer& w, const twin::OperatorCommand& b) {
   w.shipment(b.command.shipment);
   w.equipment(b.command.equipment);
   w.uvar(b.command.goods);
-  return true;
+  w.svar(b.at_ms);  // version 3 on
+  return w.str(b.forged_identity);
 }
 
 void get(Reader&, twin::ClockTick&) {}
@@ -295,6 +296,9 @@ void get(Reader& r, twin::OperatorCommand& b) {
   b.command.shipment = r.shipment("command shipment");
   b.command.equipment = r.equipment();
   b.command.goods = r.uint<uint16_t>("command goods");
+  if (r.version() < 3) return;  // before version 3: no order for later, no forged identity
+  b.at_ms = r.svar("at_ms");
+  b.forged_identity = r.str("forged_identity");
 }
 
 // Builds the alternative with index i of EventBody and decodes into it.

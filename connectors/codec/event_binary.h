@@ -3,7 +3,7 @@
 // read files, touch SQLite or throw. Decoding treats its input as untrusted: every
 // length, enum and range is checked and a bad input gives an EventDecodeError.
 //
-// Supports: format versions 1 and 2 (kEventBinaryOldestVersion..kEventBinaryVersion; writes 2), every alternative of twin::EventBody
+// Supports: format versions 1 to 3 (kEventBinaryOldestVersion..kEventBinaryVersion; writes 3), every alternative of twin::EventBody
 // (ClockTick .. OperatorCommand). Strings up to kEventBinaryMaxString bytes, whole
 // encodings up to kEventBinaryMaxBytes. Floats are stored as their raw IEEE bits, so a
 // round trip is bit-identical.
@@ -16,6 +16,8 @@
 //   2026-11-25  version 1.
 //   2026-11-30  version 2: PositionReport adds has_id, plate, container after heading_rad
 //               (a truck named the way the field knows it). Version 1 still decodes.
+//   2026-11-30  version 3: OperatorCommand adds at_ms (zigzag varint; -1: now) and
+//               forged_identity (string) after goods. Versions 1 and 2 still decode.
 #pragma once
 #include "twin/event.h"
 
@@ -28,7 +30,7 @@
 
 namespace connectors {
 
-constexpr uint8_t kEventBinaryVersion = 2;
+constexpr uint8_t kEventBinaryVersion = 3;
 constexpr uint8_t kEventBinaryOldestVersion = 1;
 constexpr size_t kEventBinaryMaxBytes = 16 * 1024;   // a whole encoded event
 constexpr size_t kEventBinaryMaxString = 4 * 1024;   // one string field (plate, reason, ...)

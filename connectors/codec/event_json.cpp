@@ -109,7 +109,9 @@ json command_json(const SiteSpec& s, const Command& c) {
     case CommandKind::MarkEquipmentFailed: case CommandKind::MarkEquipmentRestored:
       j["equipment"] = equipment_json(s, c.equipment); break;
     case CommandKind::PrioritiseGoods: j["goods"] = goods_name(s, c.goods); break;
-    case CommandKind::ClearPriority: case CommandKind::Count: break;
+    case CommandKind::RerouteVehicle: j["shipment"] = c.shipment.value; j["lane"] = lane_name(s, c.lane); break;
+    case CommandKind::ClearPriority: case CommandKind::CloseCrossing: case CommandKind::ReopenCrossing:
+    case CommandKind::Count: break;
   }
   return j;
 }
@@ -168,6 +170,7 @@ json event_to_json(const Event& e, const std::string& source, uint64_t source_se
           put_position(j, b);
         } else if constexpr (std::is_same_v<T, OperatorCommand>) {
           j["actor"] = b.actor; j["role"] = to_string(b.role); j["reason"] = b.reason; j["command"] = command_json(s, b.command);
+          if (b.at_ms >= 0) j["at_t_ms"] = b.at_ms;  // an order for later, in run time
           if (!command_id.empty()) j["id"] = command_id;
         }
       },
@@ -372,6 +375,28 @@ EquipmentRef read_equipment(const json& j, const SiteSpec& s, Reader& outer) {
   return e;
 }
 
+// An order for later: "at_t_ms" (run time), or "at_utc_ms" / "at" (UTC, RFC 3339), at most
+// one. Run time goes straight into the command; a UTC time into the message's
+// command_at_utc_ms, for the link, which alone knows the session epoch.
+void read_command_at(Reader& r, OperatorCommand& b, FieldMessage& m) {
+  const int given = r.has("at_t_ms") + r.has("at_utc_ms") + r.has("at");
+  if (r.error || given == 0) return;
+  if (given > 1) { r.fail(RejectReason::BadValue, "give one due time only: \"at_t_ms\", \"at_utc_ms\" or \"at\""); return; }
+  if (r.has("at_t_ms")) { b.at_ms = r.time_ms("at_t_ms"); return; }
+  int64_t utc = 0;
+  if (r.has("at_utc_ms")) {
+    utc = static_cast<int64_t>(r.u64("at_utc_ms", static_cast<uint64_t>(kMaxUtcMs)));
+  } else {
+    const std::string text = r.str("at");
+    if (r.error) return;
+    std::string why;
+    auto t = parse_rfc3339_ms(text, &why);
+    if (!t) { r.fail(RejectReason::BadValue, "\"at\" \"" + text + "\": " + why); return; }
+    utc = *t;
+  }
+  m.command_at_utc_ms = utc;
+}
+
 Command read_command(const json& j, const SiteSpec& s, Reader& outer) {
   Reader r(j, "command: ");
   Command c;
@@ -388,7 +413,12 @@ Command read_command(const json& j, const SiteSpec& s, Reader& outer) {
         if (const json* eq = r.object("equipment")) c.equipment = read_equipment(*eq, s, r);
         break;
       case CommandKind::PrioritiseGoods: c.goods = r.entity("goods", s.goods, "goods class"); break;
-      case CommandKind::ClearPriority: case CommandKind::Count: break;
+      case CommandKind::RerouteVehicle:
+        c.shipment = ShipmentId{static_cast<uint32_t>(r.u64("shipment", 0xFFFFFFFFu))};
+        c.lane = r.entity("lane", s.lanes, "lane");
+        break;
+      case CommandKind::ClearPriority: case CommandKind::CloseCrossing: case CommandKind::ReopenCrossing:
+      case CommandKind::Count: break;
     }
   if (r.error && !outer.error) outer.error = r.error;
   return c;
@@ -731,6 +761,7 @@ DecodeResult read_single(Envelope& e, const SiteSpec& spec) {
   Reader r(e.body, "");
   std::optional<EventBody> body = read_body(e.kind, r, spec);
   if (!body) return DecodeError{RejectReason::BadTopic, "unknown message kind \"" + e.kind + "\" (see docs/mqtt.md)"};
+  if (auto* oc = std::get_if<OperatorCommand>(&*body)) read_command_at(r, *oc, e.head);
   if (r.error) {
     r.error->source = e.head.source;
     return *r.error;

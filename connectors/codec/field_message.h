@@ -40,6 +40,7 @@ struct FieldMessage {
   bool utc = false;           // stamped with "utc_ms" / "time": utc_ms holds it, time_ms is not yet set
   int64_t utc_ms = 0;         // Unix epoch ms of a UTC stamp
   std::string command_id;     // a command's "id" (its sender's name for it; "seq-<seq>" when it sent none)
+  int64_t command_at_utc_ms = -1;  // a command's "at" / "at_utc_ms" (UTC): the link sets its at_ms from it
 };
 
 }  // namespace connectors

@@ -169,6 +169,7 @@ twin::ScheduledCommand read_command(const Field& c, const Context& ctx, const st
       oc.command.goods = goods_of(c.at("goods"), s);
       break;
     case K::ClearPriority: case K::Count:
+    case K::RerouteVehicle: case K::CloseCrossing: case K::ReopenCrossing:  // not in kCommands (yet)
       break;
   }
   oc.actor = c.has("actor") ? c.at("actor").str() : "scenario";

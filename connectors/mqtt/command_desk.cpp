@@ -48,6 +48,15 @@ CommandDesk::Admission CommandDesk::admit(const std::string& name) {
   return a;
 }
 
+bool CommandDesk::own_echo(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(name);
+  if (it == entries_.end() || !it->second.echo_expected) return false;
+  it->second.echo_expected = false;
+  stats_.own_echoes++;
+  return true;
+}
+
 void CommandDesk::expect_echo(const std::string& name) {
   std::lock_guard lock(mu_);
   book(name).echo_expected = true;

@@ -48,6 +48,9 @@ class CommandDesk {
   // Core thread: this twin applies a command of its own console (not from the broker) and
   // sends it to the broker, whose echo must not apply it twice.
   void expect_echo(const std::string& key);
+  // MQTT thread: true (and counted, and forgotten) when `key` is the echo of this twin's
+  // own console command; checked before anything else is checked of a command.
+  bool own_echo(const std::string& key);
   // Core thread: the command `name` was applied as event twin_seq.
   void bind(uint64_t twin_seq, CommandName name);
   // Core thread: the name bound to twin_seq (the core's answer to it is being published); unbinds.

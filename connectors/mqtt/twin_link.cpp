@@ -93,10 +93,21 @@ void TwinLink::on_message(const std::string& topic, const std::string& payload, 
   for (const DecodeError& e : d.rejected_items) reject(topic, e, wall, false);
   if (!d.messages.empty()) feeds_.seen(d.messages.front(), wall, offset);
   for (FieldMessage& m : d.messages) {
+    // The twin's own console command, back from the broker: dropped before anything else
+    // (with --command-accounts it would otherwise look forged: it came on no account).
+    if (m.cls == MessageClass::Command && desk_.own_echo(CommandName{m.account, m.source, m.command_id}.key())) continue;
+    if (m.cls == MessageClass::Command && m.command_at_utc_ms >= 0) {
+      if (auto e = set_due_time(m)) {
+        reject(topic, *e, wall, true);
+        refuse_command(topic, payload, *e);
+        continue;
+      }
+    }
     if (m.cls == MessageClass::Command && !options_.command_roles.empty()) {
       if (auto forged = check_identity(m)) {
         reject(topic, *forged, wall, true);
         refuse_command(topic, payload, *forged);
+        audit_forged(std::move(m), forged->detail);
         continue;
       }
     }
@@ -125,6 +136,31 @@ std::optional<DecodeError> TwinLink::check_identity(const FieldMessage& m) const
     return refuse("the command claims role " + std::string(twin::to_string(oc.role)) + "; account \"" + m.account + "\" is " +
                   twin::to_string(it->second));
   return std::nullopt;
+}
+
+std::optional<DecodeError> TwinLink::set_due_time(FieldMessage& m) const {
+  auto& oc = std::get<twin::OperatorCommand>(m.body);
+  const int64_t run_ms = m.command_at_utc_ms - options_.time.epoch_utc_ms;
+  if (run_ms > kMaxTime_ms)
+    return DecodeError{RejectReason::BadValue, "\"at\" is more than 400 days of run time after the session epoch", m.source};
+  oc.at_ms = run_ms < 0 ? 0 : run_ms;  // before the session began: due now
+  return std::nullopt;
+}
+
+void TwinLink::audit_forged(FieldMessage m, const std::string& why) {
+  // Into the core as what it is: the command of the account that really sent it, with what
+  // it claimed. The core refuses it (forged_identity set) and records it, so the recording's
+  // audit trail holds it. Answered above by reason; no id, so the core's refusal is not
+  // a second answer to the sender's id.
+  auto& oc = std::get<twin::OperatorCommand>(m.body);
+  const std::string claimed = "it claimed actor \"" + oc.actor.substr(0, 64) + "\", role " + twin::to_string(oc.role);
+  auto it = options_.command_roles.find(m.account);
+  oc.forged_identity = why + " (" + claimed + ")";
+  oc.actor = m.account.empty() ? std::string("(no broker account)") : m.account;
+  oc.role = it == options_.command_roles.end() ? twin::Role::Viewer : it->second;
+  oc.at_ms = -1;
+  m.command_id.clear();
+  if (queue_.push(std::move(m))) forged_audited_++;
 }
 
 void TwinLink::refuse_command(const std::string& topic, const std::string& payload, const DecodeError& e) {
@@ -224,8 +260,14 @@ void TwinLink::publish_health(const std::string& json) {
 }
 
 bool TwinLink::publish_event(const twin::Event& e, const std::string& source, uint64_t source_seq, const std::string& command_id) {
-  EncodedMessage m = encode_event(e, source, source_seq, sites_, command_id);
-  if (!command_id.empty() && !options_.console_only) desk_.expect_echo(CommandName{"", source, command_id}.key());
+  // With a broker login, on the topic bound to that account (.../command/<user>, "src"
+  // <user>/<source>): the only way a twin with --command-accounts takes a command, and
+  // what the shipped ACL lets an operator account publish (docs/control-room.md).
+  const std::string& user = options_.broker.user;
+  const std::string src = user.empty() ? source : (user + "/" + source).substr(0, kMaxIdChars);
+  EncodedMessage m = encode_event(e, src, source_seq, sites_, command_id);
+  if (!user.empty()) m.topic = account_topic(m.topic, user);
+  if (!command_id.empty() && !options_.console_only) desk_.expect_echo(CommandName{user, src, command_id}.key());
   {
     std::lock_guard lock(side_mu_);
     if (commands_.size() >= kMaxCommandsWaiting) {
@@ -276,6 +318,7 @@ TwinLinkStats TwinLink::stats() const {
   s.received = received_;
   s.batch_positions = batch_positions_;
   s.accepted = accepted_;
+  s.forged_audited = forged_audited_;
   for (size_t i = 0; i < s.rejected.size(); ++i) s.rejected[i] = rejected_[i];
   s.rejected_total = rejected_total_;
   s.utc_messages = utc_messages_;

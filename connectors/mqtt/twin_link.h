@@ -68,6 +68,7 @@ struct TwinLinkStats {
   uint64_t received = 0;                 // messages from the broker
   uint64_t batch_positions = 0;          // positions carried in telemetry/positions batches (each accepted or rejected)
   uint64_t accepted = 0;                 // decoded and queued
+  uint64_t forged_audited = 0;           // forged commands (rejected, counted there) passed to the core to be recorded
   std::array<uint64_t, static_cast<size_t>(RejectReason::Count)> rejected{};
   uint64_t rejected_total = 0;
   uint64_t utc_messages = 0;             // accepted messages stamped in UTC ("utc_ms" / "time")
@@ -143,6 +144,11 @@ class TwinLink {
   // refused on command_result with the reason, once per name (MQTT thread).
   void refuse_command(const std::string& topic, const std::string& payload, const DecodeError& e);
   void send_answer(EncodedMessage m);  // queued for the publishing thread
+  // A command's "at" in UTC: its due time in run time (the session epoch's).
+  std::optional<DecodeError> set_due_time(FieldMessage& m) const;
+  // A forged command, answered already: passed to the core as the account's, refused
+  // there and recorded (the audit trail keeps what was forged, by whom, and why).
+  void audit_forged(FieldMessage m, const std::string& why);
   // --command-accounts: why a command's identity is not its account's (none when it is).
   std::optional<DecodeError> check_identity(const FieldMessage& m) const;
 
@@ -154,6 +160,7 @@ class TwinLink {
   FeedBook feeds_;
   MqttClient client_;
   std::atomic<uint64_t> received_{0}, batch_positions_{0}, accepted_{0}, rejected_total_{0}, utc_messages_{0};
+  std::atomic<uint64_t> forged_audited_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::Count)> rejected_{};
   using Outbox = BoundedOutbox<EncodedMessage>;
   // The publishing thread, once per round: the health, then the waiting commands, then

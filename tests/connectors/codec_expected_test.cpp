@@ -379,9 +379,9 @@ TEST_CASE("codec, binary: hand-assembled bytes with distinct fields, both ways",
     return std::get<Event>(r);
   };
   SECTION("equipment status: checkpoint 4, server 7") {
-    // [version 2][type 10 EquipmentStatus][seq 300 = 0xAC 0x02][time -3: zigzag 5][site 1]
+    // [version 3][type 10 EquipmentStatus][seq 300 = 0xAC 0x02][time -3: zigzag 5][site 1]
     // [equipment kind 0 checkpoint][index 4][server 7][ok 0]
-    const std::vector<uint8_t> hand = {2, 10, 0xAC, 0x02, 5, 1, 0, 4, 7, 0};
+    const std::vector<uint8_t> hand = {3, 10, 0xAC, 0x02, 5, 1, 0, 4, 7, 0};
     const Event e{300, -3, 1, EquipmentStatus{EquipmentRef{EquipmentRef::Kind::CheckpointServer, 4, 7}, false}};
     CHECK(bytes_of(e) == hand);
     const Event d = event_of(hand);
@@ -395,9 +395,9 @@ TEST_CASE("codec, binary: hand-assembled bytes with distinct fields, both ways",
     CHECK_FALSE(b.ok);
   }
   SECTION("a declaration") {
-    // [2][type 1][seq 9][time 70: zigzag 140 = 0x8C 0x01][site 0][shipment 70000 = 0xF0 0xA2 0x04]
+    // [3][type 1][seq 9][time 70: zigzag 140 = 0x8C 0x01][site 0][shipment 70000 = 0xF0 0xA2 0x04]
     // [direction 1 import][goods 1][reefer 1][unmanned 0][plate "AB": 2 'A' 'B'][container "": 0]
-    const std::vector<uint8_t> hand = {2, 1, 9, 0x8C, 0x01, 0, 0xF0, 0xA2, 0x04, 1, 1, 1, 0, 2, 'A', 'B', 0};
+    const std::vector<uint8_t> hand = {3, 1, 9, 0x8C, 0x01, 0, 0xF0, 0xA2, 0x04, 1, 1, 1, 0, 2, 'A', 'B', 0};
     const Event e{9, 70, 0, DeclarationFiled{ShipmentId{70000}, Direction::Import, 1, true, false, "AB", ""}};
     CHECK(bytes_of(e) == hand);
     const Event d = event_of(hand);
@@ -413,11 +413,14 @@ TEST_CASE("codec, binary: hand-assembled bytes with distinct fields, both ways",
     CHECK(b.container.empty());
   }
   SECTION("an operator command with every field set and distinct") {
-    // [2][type 14][seq 3][time 8: zigzag 16][site 2][actor "ab": 2 'a' 'b'][role 2 supervisor]
+    // [3][type 14][seq 3][time 8: zigzag 16][site 2][actor "ab": 2 'a' 'b'][role 2 supervisor]
     // [reason "r": 1 'r'][kind 8 mark_failed][lane 6][shipment 200 = 0xC8 0x01]
     // [equipment kind 2 guide vehicle][index 4][server 5][goods 11]
-    const std::vector<uint8_t> hand = {2, 14, 3, 16, 2, 2, 'a', 'b', 2, 1, 'r', 8, 6, 0xC8, 0x01, 2, 4, 5, 11};
+    // version 3 on: [at_ms 90: zigzag 180 = 0xB4 0x01][forged_identity "f": 1 'f']
+    const std::vector<uint8_t> hand = {3, 14, 3, 16, 2, 2, 'a', 'b', 2, 1, 'r', 8, 6, 0xC8, 0x01, 2, 4, 5, 11, 0xB4, 0x01, 1, 'f'};
     OperatorCommand oc{"ab", Role::Supervisor, "r", {}};
+    oc.at_ms = 90;
+    oc.forged_identity = "f";
     oc.command.kind = CommandKind::MarkEquipmentFailed;
     oc.command.lane = 6;
     oc.command.shipment = ShipmentId{200};
@@ -437,5 +440,13 @@ TEST_CASE("codec, binary: hand-assembled bytes with distinct fields, both ways",
     CHECK(b.command.equipment.index == 4);
     CHECK(b.command.equipment.server == 5);
     CHECK(b.command.goods == 11);
+    CHECK(b.at_ms == 90);
+    CHECK(b.forged_identity == "f");
+    // Version 2 (recordings before orders for later) still decodes: a command for now.
+    const std::vector<uint8_t> v2 = {2, 14, 3, 16, 2, 2, 'a', 'b', 2, 1, 'r', 8, 6, 0xC8, 0x01, 2, 4, 5, 11};
+    const auto& old = std::get<OperatorCommand>(event_of(v2).body);
+    CHECK(old.command.goods == 11);
+    CHECK(old.at_ms == -1);
+    CHECK(old.forged_identity.empty());
   }
 }

@@ -14,6 +14,7 @@
 
 #include "connectors/accounts/accounts.h"
 #include "connectors/store/recording_reader.h"
+#include "twin/identifiers.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -229,7 +230,9 @@ TEST_CASE("with --command-accounts a command's actor and role are its broker acc
   }
   const std::string db = broker.dir() + "/identity.db";
   ChildProcess twin;
-  start_twin(twin, broker, "id-twin", {"--until-applied", "2", "--record", db, "--command-accounts", accounts});
+  // Six commands reach the core: the two honest ones, and the four forged ones, which the
+  // core refuses and records (the audit trail keeps forgeries, by their real account).
+  start_twin(twin, broker, "id-twin", {"--until-applied", "6", "--record", db, "--command-accounts", accounts});
   ChildProcess sub;
   watch_answers(sub, broker);
   const std::string pub = "mosquitto_pub -h 127.0.0.1 -p " + std::to_string(broker.port()) + " -q 1 ";
@@ -264,13 +267,142 @@ TEST_CASE("with --command-accounts a command's actor and role are its broker acc
   INFO(twin.output());
   REQUIRE(ended);
   CHECK_THAT(twin.output(), Catch::Contains("forged_identity"));  // logged
-  // Only the two honest commands reached the core.
+  // Every command is in the recording's audit trail: the honest ones with their verdicts,
+  // the forged ones refused, under the broker account that really sent them, with what
+  // they claimed. One answer each all the same (the core's refusal names no id).
+  for (const char* id : {"i-2", "i-3", "i-4", "i-5"}) CHECK(answers_to(answers_in(sub.output()), id).size() == 1);
   auto rd = connectors::RecordingReader::open(db);
   REQUIRE(std::holds_alternative<std::unique_ptr<connectors::RecordingReader>>(rd));
   auto& reader = std::get<std::unique_ptr<connectors::RecordingReader>>(rd);
   auto sessions = std::get<std::vector<connectors::Session>>(reader->sessions());
   auto cmds = std::get<std::vector<twin::CommandRecord>>(reader->read_commands(sessions.at(0).id));
-  REQUIRE(cmds.size() == 2);
+  REQUIRE(cmds.size() == 6);
   CHECK(cmds[0].actor == "nguyen.van.a");
-  CHECK(cmds[1].actor == "le.thi.c");
+  CHECK(cmds[0].accepted);
+  auto forged = [&](size_t i, const std::string& actor, twin::Role role, const std::string& says) {
+    INFO("row " << i << ": " << cmds[i].actor << " " << cmds[i].outcome);
+    CHECK(cmds[i].actor == actor);
+    CHECK(cmds[i].role == role);
+    CHECK_FALSE(cmds[i].accepted);
+    CHECK_THAT(cmds[i].outcome, Catch::StartsWith("forged identity: "));
+    CHECK_THAT(cmds[i].outcome, Catch::Contains(says));
+  };
+  forged(1, "nguyen.van.a", twin::Role::Supervisor, "it claimed actor \"tran.van.d\", role supervisor");
+  forged(2, "le.thi.c", twin::Role::Operator, "claims role supervisor; account \"le.thi.c\" is operator");
+  forged(3, "(no broker account)", twin::Role::Viewer, "it claimed actor \"nguyen.van.a\"");
+  forged(4, "mallory", twin::Role::Viewer, "not in --command-accounts");
+  CHECK(cmds[5].actor == "le.thi.c");
+  CHECK(cmds[5].outcome == "the lane is already closed");  // honest, so the core's own rules decide
+  // The chain over all six is intact.
+  int rc = -1;
+  const std::string verified = run_command(testsupport::gatetwin_path() + " audit verify " + db + " 2>&1", &rc);
+  INFO(verified);
+  CHECK(rc == 0);
+  CHECK_THAT(verified, Catch::StartsWith("intact") && Catch::Contains("6 commands, 6 chained"));
+}
+
+// Issue 15's re-route, crossing and orders for later, end to end: the payloads of
+// docs/mqtt.md "Re-route, the crossing, orders for later" sent with mosquitto_pub to a real
+// gatetwin, and `gatetwin command --at-t-ms` / `--at HH:MM`. Three export trucks make a
+// queue (E3 closed: one crossing on each of E1 and E2, the third queued), the third is
+// re-routed; the crossing is closed (a truck that finishes does not free a lane for the
+// next) and reopened; an order for later is carried out when a clock tick reaches it.
+TEST_CASE("reroute_vehicle, close_crossing / reopen_crossing and orders for later over MQTT", "[mqtt][commands]") {
+  REQUIRE_PROGRAMS("mosquitto", "mosquitto_pub", "mosquitto_sub");
+  MosquittoFixture broker;
+  REQUIRE(broker.start());
+  const std::string db = broker.dir() + "/routes.db";
+  // 15 truck events, 2 more events and 8 commands reach the core.
+  ChildProcess twin;
+  start_twin(twin, broker, "route-twin", {"--until-applied", "25", "--record", db});
+  ChildProcess sub;
+  watch_answers(sub, broker);
+  const std::string pub = "mosquitto_pub -h 127.0.0.1 -p " + std::to_string(broker.port()) + " -q 1 ";
+  auto publish = [&](const std::string& topic, const std::string& payload) {
+    int rc = -1;
+    run_command(pub + "-t " + topic + " -m " + sq(payload), &rc);
+    REQUIRE(rc == 0);
+  };
+  auto answer = [&](const std::string& id) {
+    REQUIRE(wait_until([&] { return !answers_to(answers_in(sub.output()), id).empty(); }));
+    return answers_to(answers_in(sub.output()), id).front().body;
+  };
+  const std::string site = "gatetwin/v1/m1119/";
+  uint64_t seq = 0;
+  int64_t t_ms = 30000000;
+  auto event = [&](const std::string& name, const std::string& fields) {
+    publish(site + "event/" + name, R"({"v":1,"src":"field","seq":)" + std::to_string(++seq) + R"(,"t_ms":)" +
+                                        std::to_string(t_ms += 1000) + (fields.empty() ? "" : ",") + fields + "}");
+  };
+  auto command = [&](const std::string& id, const std::string& role, const std::string& body, const std::string& extra = "") {
+    publish(site + "command", R"({"v":1,"src":"ops-console-1","id":")" + id + R"(","actor":"nguyen.van.a","role":")" + role +
+                                  R"(","reason":"test")" + extra + R"(,"command":)" + body + "}");
+  };
+
+  command("r-1", "operator", R"({"kind":"close_lane","lane":"E3"})");
+  CHECK(answer("r-1").value("kind", "") == "command_accepted");
+  for (uint32_t id : {90011u, 90012u, 90013u}) {
+    const std::string s = std::to_string(id), c = twin::make_container_number("GTW", 'U', id * 10), plate = "12C-" + s;
+    event("declaration", R"("shipment":)" + s + R"(,"direction":"export","goods":"electronics","reefer":false,"unmanned_eligible":false,"plate":")" +
+                             plate + R"(","container":")" + c + "\"");
+    event("partner_declaration", R"("shipment":)" + s + R"(,"goods":"electronics","plate":")" + plate + R"(","container":")" + c + "\"");
+    event("vehicle_arrived", R"("direction":"export","plate":")" + plate + R"(","container":")" + c + "\"");
+    event("step_completed", R"("shipment":)" + s + R"(,"checkpoint":"gate-in","channel":"none","passed":true)");
+    event("step_completed", R"("shipment":)" + s + R"(,"checkpoint":"scanner","channel":"green","passed":true)");
+  }
+  // The payload of docs/mqtt.md: 90013 waits behind 90011 on E1; E2's queue is shorter.
+  publish(site + "command", R"({"v":1,"src":"ops-console-1","id":"7f3a-0010","actor":"nguyen.van.a","role":"operator","reason":"E1 barrier slow","command":{"kind":"reroute_vehicle","shipment":90013,"lane":"E2"}})");
+  {
+    const auto a = answer("7f3a-0010");
+    INFO(a.dump());
+    CHECK(a.value("kind", "") == "command_accepted");
+    CHECK(a.value("text", "") == "shipment 90013 re-routed to E2");
+  }
+  command("r-2", "operator", R"({"kind":"reroute_vehicle","shipment":90013,"lane":"E3"})");
+  CHECK(answer("r-2").value("text", "") == "E3 is closed");
+  command("r-3", "operator", R"({"kind":"reroute_vehicle","shipment":90013,"lane":"E9"})");
+  CHECK(answer("r-3").value("reason", "") == "unknown_entity");  // never reaches the core
+  // The crossing: an operator may not close it; a supervisor does (docs/mqtt.md's payload).
+  command("r-4", "operator", R"({"kind":"close_crossing"})");
+  CHECK_THAT(answer("r-4").value("text", ""), Catch::Contains("only a supervisor"));
+  publish(site + "command", R"({"v":1,"src":"ops-console-1","id":"7f3a-0011","actor":"nguyen.van.a","role":"supervisor","reason":"Youyi Guan closed: partner notice 2026-12-01","command":{"kind":"close_crossing"}})");
+  CHECK_THAT(answer("7f3a-0011").value("text", ""), Catch::StartsWith("closed the crossing of m1119"));
+  event("handover_completed", R"("shipment":90011)");  // E1 is free, but nothing starts across
+  publish(site + "command", R"({"v":1,"src":"ops-console-1","id":"7f3a-0012","actor":"nguyen.van.a","role":"supervisor","reason":"partner open again","command":{"kind":"reopen_crossing"}})");
+  CHECK(answer("7f3a-0012").value("text", "") == "reopened the crossing of m1119");
+
+  // Orders for later: from `gatetwin command`, in run time and at the gate's clock.
+  const std::string cli = testsupport::gatetwin_path() + " command --broker " + broker.uri() + " --site m1119 --actor nguyen.van.a ";
+  int rc = -1;
+  std::string said = run_command(cli + "--role supervisor --reason 'tidal: E1 to import at night' --at-t-ms 30100000 close_lane E1 2>&1", &rc);
+  INFO(said);
+  CHECK(rc == 0);
+  CHECK_THAT(said, Catch::StartsWith("accepted: ordered close_lane for d0 08:21:40"));
+  said = run_command(cli + "--role supervisor --reason 'night shift' --at 22:00 close_lane E2 2>&1", &rc);
+  INFO(said);
+  CHECK(rc == 0);
+  CHECK_THAT(said, Catch::Contains("ordered close_lane for d") && Catch::Contains(" 22:00:00"));
+  said = run_command(cli + "--at 25:00 close_lane E2 2>&1", &rc);
+  CHECK(rc == 3);
+  // The clock reaches 08:21:40: the order is carried out, answered on command_result.
+  t_ms = 30100000 - 1000;
+  event("clock_tick", "");
+  const bool ended = twin.wait_exit(60s);
+  INFO(twin.output());
+  REQUIRE(ended);
+  REQUIRE(twin.exit_code() == 0);
+  bool carried_out = false;
+  for (const Answer& a : answers_in(sub.output()))
+    carried_out |= a.body.value("text", "") == "as ordered for d0 08:21:40: closed E1";
+  CHECK(carried_out);
+  // The audit trail: every command that reached the core, the orders as ordered.
+  auto rd = connectors::RecordingReader::open(db);
+  REQUIRE(std::holds_alternative<std::unique_ptr<connectors::RecordingReader>>(rd));
+  auto& reader = std::get<std::unique_ptr<connectors::RecordingReader>>(rd);
+  auto sessions = std::get<std::vector<connectors::Session>>(reader->sessions());
+  auto cmds = std::get<std::vector<twin::CommandRecord>>(reader->read_commands(sessions.at(0).id));
+  CHECK(cmds.size() == 8);
+  said = run_command(testsupport::gatetwin_path() + " audit verify " + db + " 2>&1", &rc);
+  INFO(said);
+  CHECK(rc == 0);
 }

@@ -19,6 +19,7 @@
 
 #include "pipeline/frame_loop.h"
 
+#include "connectors/accounts/accounts.h"
 #include "connectors/codec/event_binary.h"
 #include "connectors/codec/kpi_json.h"
 #include "connectors/codec/stream_batch.h"
@@ -116,10 +117,11 @@ struct LiveFollower {
   FrameLoop loop;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 
-  static TwinLinkOptions link_options(const std::string& uri, const std::string& id) {
+  static TwinLinkOptions link_options(const std::string& uri, const std::string& id, const std::string& user) {
     TwinLinkOptions o;
     o.broker.uri = uri;
     o.broker.client_id = id;
+    o.broker.user = user;  // the follower's broker login (--mqtt-config), when it has one
     o.console_only = true;
     return o;
   }
@@ -129,9 +131,9 @@ struct LiveFollower {
     o.broker.client_id = id + "-stream";
     return o;
   }
-  LiveFollower(const std::string& uri, const std::string& id, CatchUpFunction catch_up = {})
+  LiveFollower(const std::string& uri, const std::string& id, CatchUpFunction catch_up = {}, const std::string& user = {})
       : core(testsupport::shipped_sites()),
-        link(core.sites(), link_options(uri, id), log_line),
+        link(core.sites(), link_options(uri, id, user), log_line),
         follower(follow_options(uri, id), link.queue(), std::move(catch_up), log_line),
         loop(core, link.queue(), sequencer, &link, nullptr, FrameLoopOptions{65536, std::chrono::microseconds(2000)}) {
     link.start();
@@ -470,6 +472,65 @@ TEST_CASE("a command from a follower console is sequenced by the primary and see
   CHECK(w["core"]["state_hash"] == p["core"]["state_hash"]);
   CHECK(hash_hex(console.core.state_hash()) == p["core"]["state_hash"].get<std::string>());
   // The primary's recording holds both verdicts.
+  auto rd = RecordingReader::open(d + "p.db");
+  REQUIRE(std::holds_alternative<std::unique_ptr<RecordingReader>>(rd));
+  auto& reader = std::get<std::unique_ptr<RecordingReader>>(rd);
+  auto sessions = std::get<std::vector<Session>>(reader->sessions());
+  auto recorded = std::get<std::vector<twin::CommandRecord>>(reader->read_commands(sessions.back().id));
+  REQUIRE(recorded.size() == 2);
+  CHECK(recorded[0].accepted);
+  CHECK_FALSE(recorded[1].accepted);
+}
+
+// A follower console whose broker login is an operator's own account (issue 15): with
+// --command-accounts on the primary, its commands go on that account's bound topic and are
+// taken; one typed by another person logged in at the same console is refused as forged,
+// for every console, and both are in the primary's audit trail. Before the follower bound
+// its commands to its login, the primary refused both ("takes commands only on .../command/<account>").
+TEST_CASE("a follower console commands a primary that runs with --command-accounts", "[follow][live][commands]") {
+  REQUIRE_MQTT_PROGRAMS();
+  MosquittoFixture broker(false);
+  REQUIRE(broker.start());
+  const std::string d = broker.dir() + "/";
+  {
+    const ScryptCost cheap{1024, 8, 1};
+    std::ofstream(d + "command-accounts.json") << R"({"format": "gatetwin-accounts/2", "accounts": [)"
+                                               << Accounts::make_entry_json("nguyen.van.a", twin::Role::Supervisor, "pass-one-x", "aa", cheap)
+                                               << "]}";
+  }
+  Child primary(d, "primary", twin_cmd(broker.uri(), "--client-id primary --record " + d + "p.db --stats " + d +
+                                                         "p.json --until-applied 2 --run-for 60 --command-accounts " + d + "command-accounts.json"));
+  LiveFollower console(broker.uri(), "console-4", {}, "nguyen.van.a");
+  REQUIRE(console.link.wait_connected(5s));
+  REQUIRE(wait_for([&] { return console.follower.connected(); }, 15s));
+  REQUIRE(primary.connected(broker.uri(), "primary"));
+  REQUIRE(primary.connected(broker.uri(), "primary-stream"));
+  const uint8_t site = static_cast<uint8_t>(console.core.sites()[0].id == "m1119" ? 0 : 1);
+  REQUIRE(console.core.sites()[site].id == "m1119");
+  twin::Command close_cmd;
+  close_cmd.kind = twin::CommandKind::CloseLane;
+  close_cmd.lane = static_cast<uint16_t>(console.core.sites()[site].lane_index("E2"));
+  const twin::OperatorCommand own{"nguyen.van.a", twin::Role::Supervisor, "barrier maintenance", close_cmd};
+  const twin::OperatorCommand other{"tran.thi.b", twin::Role::Supervisor, "at nguyen.van.a's console", close_cmd};
+  // What ControlRoom::submit does on a follower: publish, with an id, never fold locally.
+  REQUIRE(console.link.publish_event(twin::Event{0, 60000, site, own}, "console-console-4-1:nguyen.van.a", 1, "run-1"));
+  REQUIRE(console.link.publish_event(twin::Event{0, 61000, site, other}, "console-console-4-1:tran.thi.b", 2, "run-2"));
+  REQUIRE(console.run_until([&] { return console.core.state().commands.size() >= 2; }, 15s));
+  const auto& cmds = console.core.state().commands;
+  INFO(cmds[0].outcome);
+  CHECK(cmds[0].actor == "nguyen.van.a");
+  CHECK(cmds[0].accepted);
+  CHECK_FALSE(console.core.state().sites[site].lanes[close_cmd.lane].open);
+  CHECK_FALSE(cmds[1].accepted);
+  CHECK(cmds[1].actor == "nguyen.van.a");  // the account that sent it; the claim is in the outcome
+  CHECK_THAT(cmds[1].outcome, Catch::Contains("forged identity") && Catch::Contains("tran.thi.b"));
+  primary.join();
+  INFO(primary.out);
+  REQUIRE(primary.rc == 0);
+  auto p = read_json(d + "p.json");
+  REQUIRE(p.is_object());
+  CHECK(hash_hex(console.core.state_hash()) == p["core"]["state_hash"].get<std::string>());
+  CHECK(p["messages"]["forged_audited"] == 1);
   auto rd = RecordingReader::open(d + "p.db");
   REQUIRE(std::holds_alternative<std::unique_ptr<RecordingReader>>(rd));
   auto& reader = std::get<std::unique_ptr<RecordingReader>>(rd);

@@ -45,6 +45,64 @@ FieldMessage round_trip(const twin::Event& e, const std::vector<twin::SiteSpec>&
 
 }  // namespace
 
+TEST_CASE("issue 15's commands and a command's due time survive encode and decode; bad ones are refused", "[mqtt][codec][commands]") {
+  using namespace twin;
+  const auto sites = all_sites();
+  const uint8_t m1119 = sites[0].id == "m1119" ? 0 : 1;
+  OperatorCommand c;
+  c.actor = "le.thi.b";
+  c.role = Role::Supervisor;
+  c.reason = "r";
+  c.command.kind = CommandKind::RerouteVehicle;
+  c.command.shipment = ShipmentId{90013};
+  c.command.lane = static_cast<uint16_t>(sites[m1119].lane_index("E2"));
+  c.at_ms = 79200000;  // d0 22:00
+  FieldMessage m = round_trip(Event{0, 60000, m1119, c}, sites, 1);
+  const auto& back = std::get<OperatorCommand>(m.body);
+  CHECK(back.command.kind == CommandKind::RerouteVehicle);
+  CHECK(back.command.shipment == ShipmentId{90013});
+  CHECK(back.command.lane == c.command.lane);
+  CHECK(back.at_ms == 79200000);
+  CHECK(back.forged_identity.empty());
+  for (CommandKind k : {CommandKind::CloseCrossing, CommandKind::ReopenCrossing}) {
+    OperatorCommand x = c;
+    x.command = Command{};
+    x.at_ms = -1;
+    x.command.kind = k;
+    CHECK(std::get<OperatorCommand>(round_trip(Event{0, 60000, m1119, x}, sites, 2).body).command.kind == k);
+  }
+  // A forged-identity note never comes from a payload: the codec does not carry it.
+  OperatorCommand f = c;
+  f.forged_identity = "claimed";
+  CHECK(std::get<OperatorCommand>(round_trip(Event{0, 60000, m1119, f}, sites, 3).body).forged_identity.empty());
+
+  auto decode_cmd = [&](const std::string& extra, const std::string& command) {
+    return decode_message("gatetwin/v1/m1119/command", R"({"v":1,"src":"c","id":"x","actor":"a","role":"operator","reason":"r")" + extra +
+                                                          R"(,"command":)" + command + "}",
+                          sites);
+  };
+  const std::string reroute = R"({"kind":"reroute_vehicle","shipment":90013,"lane":"E2"})";
+  auto utc = decode_cmd(R"(,"at":"2026-12-01T22:00:00+07:00")", reroute);
+  REQUIRE(std::holds_alternative<FieldMessage>(utc));
+  CHECK(std::get<FieldMessage>(utc).command_at_utc_ms == *parse_rfc3339_ms("2026-12-01T15:00:00Z"));
+  CHECK(std::get<OperatorCommand>(std::get<FieldMessage>(utc).body).at_ms == -1);  // the link sets it, knowing the epoch
+  auto ms = decode_cmd(R"(,"at_utc_ms":1764601200000)", reroute);
+  REQUIRE(std::holds_alternative<FieldMessage>(ms));
+  CHECK(std::get<FieldMessage>(ms).command_at_utc_ms == 1764601200000);
+  auto refused = [&](const std::string& extra, const std::string& command, RejectReason why, const std::string& says) {
+    auto r = decode_cmd(extra, command);
+    REQUIRE(std::holds_alternative<DecodeError>(r));
+    INFO(std::get<DecodeError>(r).message());
+    CHECK(std::get<DecodeError>(r).reason == why);
+    CHECK_THAT(std::get<DecodeError>(r).message(), Catch::Contains(says));
+  };
+  refused(R"(,"at_t_ms":1,"at":"2026-12-01T22:00:00Z")", reroute, RejectReason::BadValue, "one due time only");
+  refused(R"(,"at":"tonight")", reroute, RejectReason::BadValue, "\"at\" \"tonight\"");
+  refused(R"(,"at_t_ms":-5)", reroute, RejectReason::BadValue, "must not be negative");
+  refused("", R"({"kind":"reroute_vehicle","shipment":90013,"lane":"E9"})", RejectReason::UnknownEntity, "E9");
+  refused("", R"({"kind":"reroute_vehicle","lane":"E2"})", RejectReason::MissingField, "shipment");
+}
+
 TEST_CASE("every event alternative survives encode and decode", "[mqtt][codec]") {
   const auto sites = all_sites();
   const int m1119 = sites[0].id == "m1119" ? 0 : 1;
