@@ -14,8 +14,10 @@ namespace runner {
 static const char* kHelp = R"(usage: gatetwin --broker tcp://host:port [options]          the control room, in a window
        gatetwin --headless --broker tcp://host:port [options]   no window (automation)
        gatetwin audit verify FILE   check the audit chain of a recording's commands
-       gatetwin [--headless] --replay FILE | --headless --scenario FILE   replay, fork, export;
-                                    scenario runs (gatetwin --replay --help, docs/replay.md)
+       gatetwin [--headless] --replay FILE | [--headless] --scenario FILE   replay, fork, export;
+                                    a scenario played in the window (--speed X, --console-script F)
+                                    or headless (gatetwin --replay --help, docs/replay.md,
+                                    docs/scenarios.md)
 
 The twin: folds field messages from an MQTT broker into the core, publishes the core's
 decisions, command results and its own health (topics: docs/mqtt.md).

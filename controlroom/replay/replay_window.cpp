@@ -2,6 +2,7 @@
 #include "controlroom/replay/replay_window.h"
 
 #include "controlroom/replay/offscreen_replay_view.h"
+#include "controlroom/replay/scenario_window.h"
 #include "sessions/replay_cli.h"
 
 #include <engine/Window.h>
@@ -43,7 +44,7 @@ int run_replay_main(int argc, char** argv) {
   int code = 0;
   auto args = parse_replay_args(argc, argv, code);
   if (!args) return code;
-  if (!args->scenario_path.empty()) return run_scenario_cli(*args);
+  if (!args->scenario_path.empty()) return args->headless ? run_scenario_cli(*args) : run_scenario_window(*args);
   if (args->headless) {
     if (args->screenshot_path.empty() && args->frames_dir.empty()) return run_replay_cli(*args, nullptr);
     // The sites are the replay's: read them from the recording's first open in the CLI.
