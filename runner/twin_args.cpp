@@ -29,6 +29,9 @@ decisions, command results and its own health (topics: docs/mqtt.md).
                        ids, drawn position (site metres, world, WGS84), colour, whether the
                        field placed it, its report's age, stale (docs/field.md)
   --view V             m1119 | m1088 | both (default) | wall
+  --instructor         the Instructor panel: a supervisor injects incidents (scanner
+                       failure, partner link down, reefer power loss, an undeclared truck)
+                       into the twin's input, folded and recorded like the field's events
   --feeds              open the Feeds panel at start (per field source: messages, rate,
                        last message, clock offset, session, rejections by reason)
   --size WxH           window or screenshot size in pixels (default 1600x900)
@@ -103,6 +106,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
     else if (f == "--wall") { a.wall = true; a.view = "wall"; }
     else if (f == "--tour") a.tour = true;
     else if (f == "--feeds") a.show_feeds = true;
+    else if (f == "--instructor") a.instructor = true;
     else if (f == "--no-publish") a.publish_decisions = false;
     else if (f == "--follow") a.follow = true;
     else if (f == "--quiet") a.quiet = true;

@@ -15,6 +15,7 @@
 #include "sessions/score_table.h"
 
 #include "connectors/files/site_file.h"
+#include "pipeline/sequencer.h"
 
 #include <catch2/catch.hpp>
 
@@ -212,4 +213,29 @@ TEST_CASE("every alert the Alerts panel showed is a bookmark in the replay", "[s
     INFO(al.text);
     CHECK(found);
   }
+}
+
+TEST_CASE("live room: an instructor's incident goes on the twin's input path; a viewer's does not", "[scenario][app]") {
+  auto sites = connectors::load_sites("all", connectors::default_sites_dir());
+  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(sites));
+  twin::Core core(std::get<std::vector<twin::SiteSpec>>(sites));
+  connectors::IngestQueue queue(1024);
+  pipeline::Sequencer sequencer{pipeline::SequencerLimits{}};
+  pipeline::FrameLoop loop(core, queue, sequencer, nullptr, nullptr);
+  engine::Renderer renderer(enginetest::testConfig(640, 360));
+  ControlRoom room(core, loop, queue, nullptr, renderer, ControlRoomOptions{});
+  REQUIRE(room.frame(0));
+  const int scanner = core.sites()[1].checkpoint_index(twin::CheckpointKind::Scanner);
+  REQUIRE(scanner >= 0);
+  room.log_in("watcher", twin::Role::Viewer);
+  CHECK(room.inject(1, equipment_incident(core, 1, static_cast<uint16_t>(scanner), 0, false).body) == 0);
+  room.log_in("instructor", twin::Role::Supervisor);
+  CHECK(room.inject(1, equipment_incident(core, 1, static_cast<uint16_t>(scanner), 0, false).body) == 1);
+  CHECK(room.inject(1, undeclared_truck_incident(core, 1, 1).body) == 2);
+  REQUIRE(room.frame(50));
+  CHECK(core.state().sites[1].checkpoints[scanner].servers[0].failed);
+  CHECK(core.state().sites[1].undeclared.size() == 1);
+  bool alerted = false;
+  for (const Alert& a : room.alerts().items()) alerted |= a.text.find("undeclared vehicle INSTR-1") != std::string::npos;
+  CHECK(alerted);
 }
