@@ -21,6 +21,12 @@ ReplayWindow::ReplayWindow(ReplayController& controller, engine::Renderer& rende
     const glm::vec2 vp = renderer_.viewport();
     const float side = std::clamp(vp.x * 0.3f, 400.0f, 600.0f);
     timeline_panel(0, 40, vp.x - side, 128, controller_, ui_, dt_s_);
+    if (controller_.fork())  // below the fork-vs-original panel, at the left of the view
+      if (auto i = instructor_panel({0, 560, std::min(560.0f, vp.x - side), 118}, room_.room().core(), room_.room().panel_site(),
+                                    room_.room().session(), instructor_)) {
+        const connectors::Status why = controller_.inject(i->site, i->body);
+        ui_.status = why ? why->message() : "instructor: " + i->what + " in the fork";
+      }
   });
 }
 

@@ -11,6 +11,7 @@
 #include "controlroom/replay/scenario_window.h"
 #include "sessions/replay.h"
 #include "sessions/replay_cli.h"
+#include "sessions/replay_controller.h"
 #include "sessions/scenario_session.h"
 #include "sessions/score_table.h"
 
@@ -238,4 +239,44 @@ TEST_CASE("live room: an instructor's incident goes on the twin's input path; a 
   bool alerted = false;
   for (const Alert& a : room.alerts().items()) alerted |= a.text.find("undeclared vehicle INSTR-1") != std::string::npos;
   CHECK(alerted);
+}
+
+TEST_CASE("replay: after take-over an instructor's incident goes into the fork and its recording", "[scenario][replay]") {
+  const fs::path dir = temp_dir("fork");
+  ReplayArgs a;
+  a.scenario_path = kScenarios + "scanner-outage.json";
+  a.record_path = (dir / "so.db").string();
+  int code = 0;
+  auto ss = load_scenario_session(a, code);
+  REQUIRE(std::holds_alternative<ScenarioSession>(ss));
+  auto& session = std::get<ScenarioSession>(ss);
+  {
+    auto w = open_scenario_recording(a, session);
+    REQUIRE(std::holds_alternative<std::unique_ptr<SessionWriter>>(w));
+    auto writer = std::move(std::get<std::unique_ptr<SessionWriter>>(w));
+    twin::ScenarioRun run(session.loaded.sites, session.loaded.scenario);
+    run.advance_to(11 * twin::kHour, [&](const twin::Event& e, const twin::Decisions& d) { writer->append(e, d, run.core()); });
+    writer->snapshot(run.core(), run.now());
+    REQUIRE_FALSE(writer->close().has_value());
+  }
+  auto opened = Replay::open(a.record_path, {}, ReplayOptions{});
+  REQUIRE(std::holds_alternative<std::unique_ptr<Replay>>(opened));
+  ReplayController c(std::move(std::get<std::unique_ptr<Replay>>(opened)), ForkOptions{(dir / "forks.db").string(), {}});
+  CHECK(c.inject(0, partner_link_incident(0, false).body).has_value());   // a replay is not changed
+  REQUIRE_FALSE(c.seek_time(10 * twin::kHour).has_value());
+  REQUIRE_FALSE(c.take_over().has_value());
+  REQUIRE_FALSE(c.inject(0, undeclared_truck_incident(c.shown(), 0, 7).body).has_value());
+  c.set_speed(600);
+  c.set_playing(true);
+  c.update(1.0);
+  CHECK(c.shown().state().sites[0].undeclared.size() == 1);
+  const uint64_t hash = c.shown().state_hash();
+  REQUIRE_FALSE(c.leave_fork().has_value());
+  // The fork's recording holds the incident: its replay ends in the same state.
+  auto fork = Replay::open((dir / "forks.db").string(), {}, ReplayOptions{});
+  REQUIRE(std::holds_alternative<std::unique_ptr<Replay>>(fork));
+  Replay& fr = *std::get<std::unique_ptr<Replay>>(fork);
+  fr.seek_index(fr.event_count());
+  CHECK(fr.core().state().sites[0].undeclared.size() == 1);
+  CHECK(fr.core().state_hash() == hash);
 }
