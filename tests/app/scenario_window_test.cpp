@@ -266,7 +266,7 @@ TEST_CASE("replay: after take-over an instructor's incident goes into the fork a
   REQUIRE_FALSE(c.seek_time(10 * twin::kHour).has_value());
   REQUIRE_FALSE(c.take_over().has_value());
   REQUIRE_FALSE(c.inject(0, undeclared_truck_incident(c.shown(), 0, 7).body).has_value());
-  c.set_speed(600);
+  c.set_speed(60);   // one simulated minute: an undeclared truck not seen again is forgotten after 10
   c.set_playing(true);
   c.update(1.0);
   CHECK(c.shown().state().sites[0].undeclared.size() == 1);
