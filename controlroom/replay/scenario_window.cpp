@@ -5,6 +5,7 @@
 #include "sessions/scenario_session.h"
 #include "sessions/score_table.h"
 
+#include "connectors/codec/kpi_json.h"
 #include "twin/clock_text.h"
 
 #include <engine/Window.h>
