@@ -68,7 +68,7 @@ void scenario_bar(float x, float y, float w, float h, const twin::Scenario& sc, 
 }
 
 bool score_panel(float vp_w, float vp_h, const twin::Scenario& sc, twin::SimTime now, const twin::ScenarioScore& score) {
-  const float w = std::min(vp_w - 40, 980.0f), h = std::min(vp_h - 40, 420.0f);
+  const float w = std::min(vp_w - 40, 980.0f), h = std::min(vp_h - 40, 200.0f + 26.0f * static_cast<float>(score.kpis.size()));
   centred(vp_w, vp_h, w, h);
   bool closed = false;
   ImGui::Begin("Score", nullptr, kFixed);
