@@ -19,8 +19,9 @@ static void centred(float vp_w, float vp_h, float w, float h) {
 static constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse;
 
 bool briefing_panel(float vp_w, float vp_h, const twin::Scenario& sc, double speed) {
-  const float w = std::min(vp_w - 40, 900.0f), h = std::min(vp_h - 40, 560.0f);
+  const float w = std::min(vp_w - 40, 900.0f), h = std::min(vp_h - 40, 440.0f);
   centred(vp_w, vp_h, w, h);
+  ImGui::SetNextWindowBgAlpha(1.0f);  // over the panels: nothing shows through
   bool start = false;
   ImGui::Begin("Briefing", nullptr, kFixed);
   ImGui::SetWindowFontScale(1.35f);
@@ -33,7 +34,9 @@ bool briefing_panel(float vp_w, float vp_h, const twin::Scenario& sc, double spe
   ImGui::Separator();
   ImGui::BeginChild("##text", ImVec2(0, h - 170), false);
   ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(sc.briefing.c_str());
+  std::string text = sc.briefing;  // paragraphs with a blank line between them
+  for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 2)) text.insert(at, "\n");
+  ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
   ImGui::EndChild();
   ImGui::Separator();
@@ -70,6 +73,7 @@ void scenario_bar(float x, float y, float w, float h, const twin::Scenario& sc, 
 bool score_panel(float vp_w, float vp_h, const twin::Scenario& sc, twin::SimTime now, const twin::ScenarioScore& score) {
   const float w = std::min(vp_w - 40, 980.0f), h = std::min(vp_h - 40, 200.0f + 26.0f * static_cast<float>(score.kpis.size()));
   centred(vp_w, vp_h, w, h);
+  ImGui::SetNextWindowBgAlpha(1.0f);
   bool closed = false;
   ImGui::Begin("Score", nullptr, kFixed);
   ImGui::TextDisabled("%s  |  00:00-%s against the same day with no intervention", sc.title.c_str(), twin::clock_text(now).c_str());
