@@ -3,7 +3,9 @@
 // headless to its end with a score and a recording that replays to the same state hash;
 // gatesim --record then gatetwin --headless --replay --seek --stats gives gatesim's own
 // state hash at that moment; a fork from the command line is recorded and compared; a
-// truncated file is replayed to its last good moment with a warning and left unchanged.
+// truncated file is replayed to its last good moment with a warning and left unchanged;
+// the scenario's score table has column headers, --bookmarks lists every alert the Alerts
+// panel showed (declaration mismatches too), and a bad console script is refused.
 // Nothing skips: the programs are dependencies of this test.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
