@@ -19,7 +19,7 @@ static void centred(float vp_w, float vp_h, float w, float h) {
 static constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse;
 
 bool briefing_panel(float vp_w, float vp_h, const twin::Scenario& sc, double speed) {
-  const float w = std::min(vp_w - 40, 900.0f), h = std::min(vp_h - 40, 440.0f);
+  const float w = std::min(vp_w - 40, 900.0f), h = std::min(vp_h - 40, 400.0f);
   centred(vp_w, vp_h, w, h);
   ImGui::SetNextWindowBgAlpha(1.0f);  // over the panels: nothing shows through
   bool start = false;
@@ -71,7 +71,7 @@ void scenario_bar(float x, float y, float w, float h, const twin::Scenario& sc, 
 }
 
 bool score_panel(float vp_w, float vp_h, const twin::Scenario& sc, twin::SimTime now, const twin::ScenarioScore& score) {
-  const float w = std::min(vp_w - 40, 980.0f), h = std::min(vp_h - 40, 200.0f + 26.0f * static_cast<float>(score.kpis.size()));
+  const float w = std::min(vp_w - 40, 980.0f), h = std::min(vp_h - 40, 150.0f + 22.0f * static_cast<float>(score.kpis.size()));
   centred(vp_w, vp_h, w, h);
   ImGui::SetNextWindowBgAlpha(1.0f);
   bool closed = false;
