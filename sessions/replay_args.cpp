@@ -55,7 +55,7 @@ Scenario (docs/scenarios.md; a window with the briefing, the console and the sco
                        script presses Start; headless they are given at those times
   --command T,SITE,KIND,TARGET   one trainee command at T (as --console-script's lines)
   --quit-when-done     the window: close once the score has been shown (scripted runs)
-  --run-for S          simulated seconds from the start (default: to the scenario's end)
+  --run-for S          headless: simulated seconds from the start (default: to the end)
   --with-model-answer  run the scenario's model answer
   --seed N             override the file's seed
   --record FILE        record the session (replayable, forkable)

@@ -188,9 +188,9 @@ int run_scenario_window(const ReplayArgs& args) {
   }
   if (!script_error.empty()) std::fprintf(stderr, "gatetwin: console script: %s\n", script_error.c_str());
   if (!score) score = twin::score_against_baseline(run);  // closed early: scored at the moment it stopped
-  std::printf("gatetwin  scenario %s  \"%s\"  in the window  00:00-%s  %llu events, %zu incidents injected\n",
-              run.scenario().id.c_str(), run.scenario().title.c_str(), twin::clock_text(run.now()).c_str(),
-              static_cast<unsigned long long>(run.events()), run.injected().size());
+  std::printf("gatetwin  scenario %s  \"%s\"  in the window  seed %llu  00:00-%s  %llu events, %zu incidents injected\n",
+              run.scenario().id.c_str(), run.scenario().title.c_str(), static_cast<unsigned long long>(run.scenario().seed),
+              twin::clock_text(run.now()).c_str(), static_cast<unsigned long long>(run.events()), run.injected().size());
   std::printf("%s", score_table_text(*score).c_str());
   std::printf("score %.1f  %s\nstate hash %s\n", score->score, score->verdict.c_str(), connectors::hash_hex(run.core().state_hash()).c_str());
   if (!args.score_path.empty()) {
