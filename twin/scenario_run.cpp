@@ -21,10 +21,12 @@ void ScenarioRun::command_at(SimTime t, uint8_t site, OperatorCommand command) {
   sim_->inject(std::max(t, now_ms_), site, std::move(command));
 }
 
-void ScenarioRun::inject(uint8_t site, EventBody incident) {
+bool ScenarioRun::inject(uint8_t site, EventBody incident) {
   TWIN_REQUIRE(!std::holds_alternative<OperatorCommand>(incident), "a command goes through command()");
+  if (injected_.size() >= kMaxInjected) return false;
   injected_.push_back(Event{0, now_ms_, site, incident});
   sim_->inject(now_ms_, site, std::move(incident));
+  return true;
 }
 
 uint64_t ScenarioRun::advance_to(SimTime t, const AfterEvent& after) {

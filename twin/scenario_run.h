@@ -31,8 +31,10 @@ class ScenarioRun {
   void command_at(SimTime t, uint8_t site, OperatorCommand command);
   // An instructor's incident (EquipmentStatus, PartnerLinkStatus, ReeferPower, a
   // PositionReport of an undeclared truck), folded at the current time like a scripted
-  // one. It is part of the scenario from now on: the baseline gets it too.
-  void inject(uint8_t site, EventBody incident);
+  // one. It is part of the scenario from now on: the baseline gets it too. False
+  // (nothing injected) once kMaxInjected have been.
+  static constexpr size_t kMaxInjected = 10000;
+  bool inject(uint8_t site, EventBody incident);
   // The instructor's incidents so far, in order (time_ms, site, body; seq unused).
   const std::vector<Event>& injected() const { return injected_; }
 

@@ -69,8 +69,8 @@ void ScenarioWindow::give_console_commands() {
   }
   for (auto& i : injections_) {
     if (run_.finished()) break;
-    run_.inject(i.site, i.body);
-    bar_.status = "instructor: " + i.what + " at " + twin::clock_text(run_.now());
+    bar_.status = run_.inject(i.site, i.body) ? "instructor: " + i.what + " at " + twin::clock_text(run_.now())
+                                              : "instructor: not injected, the session has its maximum of incidents";
   }
   injections_.clear();
 }
