@@ -1,5 +1,6 @@
 // WindowHooks and ScreenshotHooks. See app_hooks.h.
 #include "controlroom/app_hooks.h"
+#include "controlroom/ui/instructor_panel.h"
 
 #include "controlroom/scene/scene_builder.h"
 #include "controlroom/scene/scene_json.h"
@@ -69,6 +70,15 @@ int WindowHooks::start(twin::Core& core, FrameLoop& loop, connectors::IngestQueu
     return 1;
   }
   room_ = std::make_unique<ControlRoom>(core, loop, queue, &link, *renderer_, std::get<ControlRoomOptions>(std::move(opt)));
+  if (args_.instructor) {  // --instructor: the panel over the view, under the top bar
+    auto form = std::make_shared<InstructorForm>();
+    room_->set_overlay([this, form] {
+      const float side = std::clamp(renderer_->viewport().x * 0.3f, 400.0f, 600.0f);
+      if (auto i = instructor_panel({0, 40, std::min(560.0f, renderer_->viewport().x - side), 118}, room_->core(), room_->panel_site(),
+                                    room_->session(), *form))
+        if (!room_->inject(i->site, i->body)) form->status = "not injected: supervisors only, or the input queue is full";
+    });
+  }
   return 0;
 }
 
@@ -118,6 +128,15 @@ int ScreenshotHooks::start(twin::Core& core, FrameLoop& loop, connectors::Ingest
     return 1;
   }
   room_ = std::make_unique<ControlRoom>(core, loop, queue, &link, *renderer_, std::get<ControlRoomOptions>(std::move(opt)));
+  if (args_.instructor) {  // --instructor: the panel over the view, under the top bar
+    auto form = std::make_shared<InstructorForm>();
+    room_->set_overlay([this, form] {
+      const float side = std::clamp(renderer_->viewport().x * 0.3f, 400.0f, 600.0f);
+      if (auto i = instructor_panel({0, 40, std::min(560.0f, renderer_->viewport().x - side), 118}, room_->core(), room_->panel_site(),
+                                    room_->session(), *form))
+        if (!room_->inject(i->site, i->body)) form->status = "not injected: supervisors only, or the input queue is full";
+    });
+  }
   return 0;
 }
 

@@ -73,6 +73,14 @@ uint64_t ControlRoom::submit(uint8_t site, const twin::OperatorCommand& command)
   return console_seq_;
 }
 
+uint64_t ControlRoom::inject(uint8_t site, twin::EventBody incident) {
+  if (session_.role != twin::Role::Supervisor || std::holds_alternative<twin::OperatorCommand>(incident)) return 0;
+  connectors::FieldMessage m("instructor:" + session_.user, instructor_seq_ + 1, core_.state().now_ms, site, std::move(incident),
+                             connectors::MessageClass::Ordered, "(instructor)");
+  if (!queue_.push(std::move(m))) return 0;
+  return ++instructor_seq_;
+}
+
 void ControlRoom::after_apply(const pipeline::SequencedEvent& e, const twin::Decisions& d) {
   last_input_wall_ms_ = wall_ms_;
   alerts_.collect(d, core_, layout_);

@@ -52,6 +52,10 @@ class ControlRoom {
   void update(int64_t wall_ms);
   // The UI's command path (a CommandSink); see operator_session.h.
   uint64_t submit(uint8_t site, const twin::OperatorCommand& command);
+  // An instructor's incident (controlroom/ui/instructor_panel.h) on the same input path as
+  // the field's events, source "instructor:<user>": sequenced, folded and recorded like any
+  // other. Supervisors only (0 otherwise, or when the queue is full); else its seq.
+  uint64_t inject(uint8_t site, twin::EventBody incident);
   // Replay (tools/gatetwin/replay_app): decisions folded outside the FrameLoop, for the
   // alert log; and extra ImGui drawn after the panels, inside the frame (the timeline).
   void observe(const twin::Decisions& decisions) { alerts_.collect(decisions, core_, layout_); }
@@ -110,6 +114,7 @@ class ControlRoom {
   uint8_t panel_site_ = 0;
 
   uint64_t console_seq_ = 0;
+  uint64_t instructor_seq_ = 0;
   std::string console_run_;   // this run of the console (its start time): command ids are "<run>-<seq>"
   std::map<uint64_t, uint64_t> ticket_to_seq_;   // console seq -> twin seq, bounded
   int64_t last_input_wall_ms_ = 0;

@@ -14,8 +14,10 @@ namespace runner {
 static const char* kHelp = R"(usage: gatetwin --broker tcp://host:port [options]          the control room, in a window
        gatetwin --headless --broker tcp://host:port [options]   no window (automation)
        gatetwin audit verify FILE   check the audit chain of a recording's commands
-       gatetwin [--headless] --replay FILE | --headless --scenario FILE   replay, fork, export;
-                                    scenario runs (gatetwin --replay --help, docs/replay.md)
+       gatetwin [--headless] --replay FILE | [--headless] --scenario FILE   replay, fork, export;
+                                    a scenario played in the window (--speed X, --console-script F)
+                                    or headless (gatetwin --replay --help, docs/replay.md,
+                                    docs/scenarios.md)
 
 The twin: folds field messages from an MQTT broker into the core, publishes the core's
 decisions, command results and its own health (topics: docs/mqtt.md).
@@ -27,6 +29,9 @@ decisions, command results and its own health (topics: docs/mqtt.md).
                        ids, drawn position (site metres, world, WGS84), colour, whether the
                        field placed it, its report's age, stale (docs/field.md)
   --view V             m1119 | m1088 | both (default) | wall
+  --instructor         the Instructor panel: a supervisor injects incidents (scanner
+                       failure, partner link down, reefer power loss, an undeclared truck)
+                       into the twin's input, folded and recorded like the field's events
   --feeds              open the Feeds panel at start (per field source: messages, rate,
                        last message, clock offset, session, rejections by reason)
   --size WxH           window or screenshot size in pixels (default 1600x900)
@@ -107,6 +112,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
     else if (f == "--wall") { a.wall = true; a.view = "wall"; }
     else if (f == "--tour") a.tour = true;
     else if (f == "--feeds") a.show_feeds = true;
+    else if (f == "--instructor") a.instructor = true;
     else if (f == "--no-publish") a.publish_decisions = false;
     else if (f == "--follow") a.follow = true;
     else if (f == "--quiet") a.quiet = true;

@@ -42,6 +42,7 @@ struct TwinArgs {
   std::string screenshot_path;     // headless: render the view at the end and save a PNG
   std::string scene_json_path;     // at the end: what the last frame drew, as JSON
   bool show_feeds = false;         // the control room's Feeds panel open at start
+  bool instructor = false;         // --instructor: the Instructor panel (a supervisor injects incidents)
   std::string view = "both";       // m1119 | m1088 | both | wall
   uint32_t width = 1600, height = 900;
   bool wall = false;               // wall display: full screen, no editing, large type, KPI strip

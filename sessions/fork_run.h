@@ -40,6 +40,9 @@ class ForkRun {
 
   // A trainee's command, folded at the current time (after the events already folded).
   void command(uint8_t site, twin::OperatorCommand command);
+  // An instructor's incident (equipment, partner link, reefer power, a position report),
+  // folded at the current time like the field's events, and recorded with the fork.
+  void inject(uint8_t site, twin::EventBody incident) { sim_->inject(now_ms_, site, std::move(incident)); }
   // Folds every event up to t (the scenario's end, exclusive, caps it); returns how many.
   uint64_t advance_to(twin::SimTime t, const twin::AfterEvent& after = {});
 

@@ -4,6 +4,7 @@
 #include "twin/clock_text.h"
 
 #include "sessions/bookmark_store.h"
+#include "sessions/operator_alert.h"
 #include "sessions/live_notes.h"
 
 #include "connectors/codec/kpi_json.h"
@@ -108,8 +109,8 @@ connectors::Status Replay::load(connectors::RecordingReader& reader, const Repla
     core.apply(e, d);
     for (const auto& x : d) {
       if (bookmarks_.size() >= options.max_auto_bookmarks) break;
-      if (x.kind == twin::DecisionKind::Alert)
-        bookmarks_.push_back({Bookmark::Kind::Alert, e.seq, e.time_ms, x.site, x.text});
+      if (auto alert = operator_alert_text(x))  // every alert the Alerts panel showed (sessions/operator_alert.h)
+        bookmarks_.push_back({Bookmark::Kind::Alert, e.seq, e.time_ms, x.site, *alert});
       else if (x.kind == twin::DecisionKind::CommandAccepted || x.kind == twin::DecisionKind::CommandRefused)
         bookmarks_.push_back({Bookmark::Kind::Command, e.seq, e.time_ms, x.site,
                               std::string(x.kind == twin::DecisionKind::CommandAccepted ? "accepted: " : "refused: ") + x.text});

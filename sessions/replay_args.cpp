@@ -14,7 +14,7 @@
 namespace sessions {
 
 static const char* kHelp = R"(usage: gatetwin [--headless] --replay FILE [options]      a recorded session (docs/replay.md)
-       gatetwin --headless --scenario FILE [options]        a training scenario, scored
+       gatetwin [--headless] --scenario FILE [options]      a training scenario, scored
 
 Replay (a window with the timeline, or --headless for batch work):
   --session N          the session to replay (default: the file's last); --list shows them
@@ -45,13 +45,23 @@ Replay (a window with the timeline, or --headless for batch work):
   --no-fork-record     do not record the fork
   --compare FILE       the fork-vs-original report as JSON (text goes to stdout)
   --live-load L        forks of live recordings: the arrivals' load after the fork (2030)
-Scenario (--headless):
+Scenario (docs/scenarios.md; a window with the briefing, the console and the score, or
+--headless to run it to its end at once):
   --scenario FILE      assets/scenarios/*.json
-  --run-for S          simulated seconds from the start (default: to the scenario's end)
+  --speed X            the window: simulated seconds per wall second (default 60; the
+                       scenario bar changes it: x1 real time up to x3600)
+  --console-script F   the trainee's commands at scenario times, one a line:
+                       HH:MM[:SS],SITE,KIND,TARGET[,REASON]; in the window they are typed
+                       into the console (reason box, the buttons' command path) and the
+                       script presses Start; headless they are given at those times
+  --command T,SITE,KIND,TARGET   one trainee command at T (as --console-script's lines)
+  --quit-when-done     the window: close once the score has been shown (scripted runs)
+  --run-for S          headless: simulated seconds from the start (default: to the end)
   --with-model-answer  run the scenario's model answer
   --seed N             override the file's seed
   --record FILE        record the session (replayable, forkable)
-  --score FILE         the score and both KPI summaries as JSON
+  --score FILE         the score and both KPI summaries as JSON (the window: at the end)
+  --screenshot FILE    the window: the score panel as PNG at the end
   --sites-dir DIR      where the site files are
 )";
 
@@ -79,6 +89,7 @@ std::optional<ReplayArgs> parse_replay_args(int argc, char** argv, int& exit_cod
     if (f == "--list") { a.list = true; continue; }
     if (f == "--bookmarks") { a.bookmarks = true; continue; }
     if (f == "--with-model-answer") { a.with_model_answer = true; continue; }
+    if (f == "--quit-when-done") { a.quit_when_done = true; continue; }
     if (f == "--no-fork-record") { a.no_fork_record = true; continue; }
     const auto value = r.value();
     if (!value) return std::nullopt;
@@ -123,14 +134,17 @@ std::optional<ReplayArgs> parse_replay_args(int argc, char** argv, int& exit_cod
     else if (f == "--score") a.score_path = v;
     else if (f == "--seed") { if (!cli::parse_number(v, n) || n < 0) return bad("--seed takes a number"); a.seed = static_cast<uint64_t>(n); }
     else if (f == "--sites-dir") a.sites_dir = v;
+    else if (f == "--console-script") a.console_script = v;
+    else if (f == "--speed") { if (!cli::parse_number(v, n) || n <= 0 || n > 100000) return bad("--speed takes simulated seconds per wall second, above 0 up to 100000"); a.speed = n; }
     else if (f == "--view") a.view = v;
     else if (f == "--size") { if (!cli::parse_size(v, a.width, a.height)) return bad(cli::size_rule()); }
     else return bad("unknown flag " + f + " for a replay or scenario run");
   }
   if (a.replay_path.empty() == a.scenario_path.empty()) return bad("give either --replay FILE or --scenario FILE");
-  if (!a.scenario_path.empty() && !a.headless) return bad("--scenario runs with --headless (the trainer's window is gatetwin --replay of its recording)");
+
   if (!a.frames_dir.empty() && (a.frames_from.empty() || a.frames_to.empty())) return bad("--frames needs --from T and --to T");
-  if (!a.fork_commands.empty() && a.fork_at.empty()) return bad("--command is for a fork: give --fork-at T");
+  if (!a.fork_commands.empty() && a.fork_at.empty() && a.scenario_path.empty()) return bad("--command is for a fork (give --fork-at T) or a scenario");
+  if (!a.console_script.empty() && a.scenario_path.empty()) return bad("--console-script is for a scenario: give --scenario FILE");
   exit_code = 0;
   return a;
 }

@@ -1,6 +1,6 @@
 // The command lines of replay, fork, export and scenario runs (docs/replay.md):
 //   gatetwin [--headless] --replay FILE [--session N] [--seek T] [--stats F] [--screenshot F] ...
-//   gatetwin --headless --scenario FILE [--run-for S] [--record F] [--score F] ...
+//   gatetwin [--headless] --scenario FILE [--speed X] [--console-script F] [--record F] [--score F] ...
 // Parsing only; running is replay_cli.cpp (headless) and the replay app (window).
 #pragma once
 #include "twin/command.h"
@@ -56,6 +56,9 @@ struct ReplayArgs {
   std::string score_path;
   bool with_model_answer = false;
   std::optional<uint64_t> seed;
+  std::string console_script;    // --console-script: the trainee's commands at scenario times
+  double speed = 60;             // the window: simulated seconds per wall second (--speed)
+  bool quit_when_done = false;   // the window: close once the score has been shown (--quit-when-done)
 };
 
 // True when the command line is a replay or scenario run (it names --replay or --scenario).

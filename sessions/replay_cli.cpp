@@ -4,9 +4,12 @@
 
 #include "twin/clock_text.h"
 
+#include "sessions/console_script.h"
 #include "sessions/fork_run.h"
+#include "sessions/score_table.h"
 #include "sessions/kpi_export.h"
 #include "sessions/replay.h"
+#include "sessions/scenario_session.h"
 #include "sessions/session_compare.h"
 #include "sessions/session_writer.h"
 
@@ -78,8 +81,7 @@ std::string replay_stats_json(const Replay& replay) {
   return j.dump(2) + "\n";
 }
 
-static connectors::Result<twin::OperatorCommand> make_command(const ForkCommandArg& c, const std::vector<twin::SiteSpec>& sites,
-                                                                     uint8_t& site) {
+connectors::Result<twin::OperatorCommand> make_command(const ForkCommandArg& c, const std::vector<twin::SiteSpec>& sites, uint8_t& site) {
   size_t s = 0;
   while (s < sites.size() && sites[s].id != c.site) ++s;
   if (s == sites.size()) return "--command: no site \"" + c.site + "\" in this recording";
@@ -327,47 +329,33 @@ int run_replay_cli(const ReplayArgs& a, ReplayView* view) {
 // [SECTION] scenario ---------------------------------------------------------------------
 
 int run_scenario_cli(const ReplayArgs& a) {
-  const std::string sites_dir = a.sites_dir.empty() ? connectors::default_sites_dir() : a.sites_dir;
-  // Read once: the text is parsed here and kept in the recording (sessions/sim_config.h).
-  auto text = connectors::read_scenario_text(a.scenario_path);
-  if (auto* f = std::get_if<connectors::FileReadFailure>(&text)) {
-    std::fprintf(stderr, "gatetwin: %s: %s; not a scenario file\n", a.scenario_path.c_str(), f->why.c_str());
-    return 1;
+  int code = 0;
+  auto loaded = load_scenario_session(a, code);
+  if (auto* f = std::get_if<connectors::Failure>(&loaded)) {
+    std::fprintf(stderr, "gatetwin: %s\n", f->message().c_str());
+    return code;
   }
-  auto loaded = connectors::parse_scenario(std::get<std::string>(text), a.scenario_path, sites_dir);
-  if (auto* e = std::get_if<connectors::ScenarioFileError>(&loaded)) {
-    std::fprintf(stderr, "gatetwin: %s\n", e->message().c_str());
-    return 1;
-  }
-  auto& ls = std::get<connectors::LoadedScenario>(loaded);
-  if (a.seed) ls.scenario.seed = *a.seed;
-  const twin::Scenario& sc = ls.scenario;
+  ScenarioSession& ss = std::get<ScenarioSession>(loaded);
+  const twin::Scenario& sc = ss.loaded.scenario;
   const twin::ScenarioMode mode = a.with_model_answer ? twin::ScenarioMode::ModelAnswer : twin::ScenarioMode::Session;
-  twin::ScenarioRun run(ls.sites, sc, mode);
-  std::unique_ptr<SessionWriter> writer;
-  if (!a.record_path.empty()) {
-    SimConfig cfg;
-    cfg.kind = SimConfig::Kind::Scenario;
-    cfg.seed = sc.seed;
-    cfg.scenario_id = std::filesystem::path(a.scenario_path).stem().string();
-    cfg.scenario_json = std::get<std::string>(text);
-    cfg.model_answer = a.with_model_answer;
-    connectors::SessionInfo info;
-    for (const auto& s : ls.sites) info.sites += (info.sites.empty() ? "" : ",") + s.id;
-    info.seed = sc.seed;
-    info.source = connectors::SessionSource::Sim;
-    info.notes = cfg.to_notes();
-    auto w = SessionWriter::open(a.record_path, info);
-    if (auto* e = std::get_if<connectors::Failure>(&w)) {
-      std::fprintf(stderr, "gatetwin: cannot record: %s\n", e->message().c_str());
-      return 1;
-    }
-    writer = std::move(std::get<std::unique_ptr<SessionWriter>>(w));
+  twin::ScenarioRun run(ss.loaded.sites, sc, mode);
+  auto opened = open_scenario_recording(a, ss);
+  if (auto* f = std::get_if<connectors::Failure>(&opened)) {
+    std::fprintf(stderr, "gatetwin: %s\n", f->message().c_str());
+    return 1;
   }
+  std::unique_ptr<SessionWriter> writer = std::move(std::get<std::unique_ptr<SessionWriter>>(opened));
   const twin::SimTime until = a.run_for_s > 0 ? std::min(sc.end_ms, static_cast<twin::SimTime>(a.run_for_s * 1000)) : sc.end_ms;
   const auto t0 = std::chrono::steady_clock::now();
-  run.advance_to(until, writer ? twin::AfterEvent([&](const twin::Event& e, const twin::Decisions& d) { writer->append(e, d, run.core()); })
-                               : twin::AfterEvent{});
+  const twin::AfterEvent record = writer ? twin::AfterEvent([&](const twin::Event& e, const twin::Decisions& d) { writer->append(e, d, run.core()); })
+                                         : twin::AfterEvent{};
+  // The trainee's commands (--console-script, --command): the run advanced to each one's
+  // time and the command given there, as the window does when its script types it.
+  for (size_t i = 0; i < ss.script.size() && ss.script[i].at_ms < until; ++i) {
+    run.advance_to(ss.script[i].at_ms, record);
+    run.command(ss.commands[i].first, ss.commands[i].second);
+  }
+  run.advance_to(until, record);
   const twin::ScenarioScore score = twin::score_against_baseline(run);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (writer) {
@@ -381,28 +369,13 @@ int run_scenario_cli(const ReplayArgs& a) {
   std::printf("gatetwin  scenario %s  \"%s\"  %s  00:00-%s  %llu events in %.2f s\n", sc.id.c_str(), sc.title.c_str(),
               a.with_model_answer ? "model answer" : "as given", twin::clock_text(run.now()).c_str(),
               static_cast<unsigned long long>(run.events()), wall_s);
-  for (const auto& k : score.kpis)
-    std::printf("  %-42s %12.1f %12.1f %+7.0f%% %6.0f\n", (k.label + " (" + k.unit + ")").c_str(), k.session, k.baseline,
-                k.improvement * 100, k.score);
+  if (!ss.script.empty()) std::printf("trainee commands %zu (accepted %lld, refused %lld)\n", ss.script.size(),
+                                      static_cast<long long>(score.session.commands_accepted), static_cast<long long>(score.session.commands_refused));
+  std::printf("%s", score_table_text(score).c_str());
   std::printf("score %.1f  %s\nstate hash %s\n", score.score, score.verdict.c_str(), hash.c_str());
   if (writer) std::printf("recorded as session %lld in %s\n", static_cast<long long>(writer->session()), a.record_path.c_str());
   if (!a.score_path.empty()) {
-    nlohmann::json j;
-    j["scenario"] = sc.id;
-    j["file"] = a.scenario_path;
-    j["seed"] = sc.seed;
-    j["until"] = twin::clock_text(run.now());
-    j["finished"] = run.finished();
-    j["session"] = a.with_model_answer ? "model answer" : "as given";
-    j["score"] = score.score;
-    j["verdict"] = score.verdict;
-    j["state_hash"] = hash;
-    j["events"] = run.events();
-    if (writer) j["recorded_session"] = writer->session();
-    j["kpis"] = nlohmann::json::array();
-    for (const auto& k : score.kpis)
-      j["kpis"].push_back({{"id", k.id}, {"session", k.session}, {"baseline", k.baseline}, {"improvement", k.improvement}, {"score", k.score}});
-    if (auto why = write_text(a.score_path, j.dump(2) + "\n")) {
+    if (auto why = write_text(a.score_path, scenario_score_json(a, run, score, writer.get()))) {
       std::fprintf(stderr, "gatetwin: %s\n", why->message().c_str());
       return 1;
     }

@@ -7,6 +7,10 @@
 #include "sessions/replay_args.h"
 #include "sessions/replay_view.h"
 
+#include "twin/core.h"
+
+#include <vector>
+
 namespace sessions {
 
 class Replay;
@@ -15,6 +19,14 @@ class Replay;
 // --frames are then refused). Returns the exit code.
 int run_replay_cli(const ReplayArgs& args, ReplayView* view);
 int run_scenario_cli(const ReplayArgs& args);
+
+// Who gives a scenario's trainee commands, headless and in the window (logged in as
+// this supervisor), so that both record the same commands.
+inline constexpr const char* kScenarioTrainee = "trainee";
+
+// A --command argument as the operator command it names (actor "trainee", supervisor,
+// reason "fork"), resolved against the sites; the site's index in `site`.
+connectors::Result<twin::OperatorCommand> make_command(const ForkCommandArg& c, const std::vector<twin::SiteSpec>& sites, uint8_t& site);
 
 // "HH:MM:SS" or "seq:N" applied to the replay; what went wrong, or nothing.
 connectors::Status seek_text(Replay& replay, const std::string& where);

@@ -93,6 +93,14 @@ connectors::Status ReplayController::command(uint8_t site, const twin::OperatorC
   return std::nullopt;
 }
 
+connectors::Status ReplayController::inject(uint8_t site, const twin::EventBody& incident) {
+  if (!fork_) return "this is a replay: take over (fork) to inject an incident";
+  if (site >= fork_->core().sites().size()) return "no such site";
+  if (std::holds_alternative<twin::OperatorCommand>(incident)) return "a command goes through command()";
+  fork_->inject(site, incident);
+  return std::nullopt;
+}
+
 std::optional<SessionCompare> ReplayController::compare() {
   if (!fork_) return std::nullopt;
   const twin::SimTime t = std::min(fork_->now(), replay_->end_ms());

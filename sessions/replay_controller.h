@@ -50,6 +50,8 @@ class ReplayController {
   connectors::Status take_over();
   // A trainee's command in the fork, at its current time; refused before take_over.
   connectors::Status command(uint8_t site, const twin::OperatorCommand& command);
+  // An instructor's incident in the fork, at its current time; refused before take_over.
+  connectors::Status inject(uint8_t site, const twin::EventBody& incident);
   // The fork against the original at the fork's current moment (empty before take_over).
   std::optional<SessionCompare> compare();
   // Ends the fork (its recording is closed) and returns to the replay at the fork's moment.

@@ -21,6 +21,14 @@ void ScenarioRun::command_at(SimTime t, uint8_t site, OperatorCommand command) {
   sim_->inject(std::max(t, now_ms_), site, std::move(command));
 }
 
+bool ScenarioRun::inject(uint8_t site, EventBody incident) {
+  TWIN_REQUIRE(!std::holds_alternative<OperatorCommand>(incident), "a command goes through command()");
+  if (injected_.size() >= kMaxInjected) return false;
+  injected_.push_back(Event{0, now_ms_, site, incident});
+  sim_->inject(now_ms_, site, std::move(incident));
+  return true;
+}
+
 uint64_t ScenarioRun::advance_to(SimTime t, const AfterEvent& after) {
   t = std::min(t, scenario_.end_ms);
   if (t <= now_ms_) return 0;
@@ -31,8 +39,15 @@ uint64_t ScenarioRun::advance_to(SimTime t, const AfterEvent& after) {
   return n;
 }
 
-ScenarioKpis baseline_kpis(const std::vector<SiteSpec>& sites, const Scenario& scenario, SimTime until) {
+ScenarioKpis baseline_kpis(const std::vector<SiteSpec>& sites, const Scenario& scenario, SimTime until,
+                           const std::vector<Event>& injected) {
   ScenarioRun base(sites, scenario, ScenarioMode::Session);
+  // The same calls as the session made (advance, then inject at that moment), so the
+  // incidents fall at the same place among the events of equal time.
+  for (const Event& e : injected) {
+    base.advance_to(std::min(e.time_ms, until));
+    base.inject(e.site, e.body);
+  }
   base.advance_to(until);
   return base.kpis();
 }
@@ -42,7 +57,7 @@ ScenarioScore score_against_baseline(const ScenarioRun& session, const ScenarioK
 }
 
 ScenarioScore score_against_baseline(const ScenarioRun& session) {
-  return score_against_baseline(session, baseline_kpis(session.core().sites(), session.scenario(), session.now()));
+  return score_against_baseline(session, baseline_kpis(session.core().sites(), session.scenario(), session.now(), session.injected()));
 }
 
 }  // namespace twin

@@ -29,6 +29,14 @@ class ScenarioRun {
   void command(uint8_t site, OperatorCommand command);
   // A command at a later time (t >= now()).
   void command_at(SimTime t, uint8_t site, OperatorCommand command);
+  // An instructor's incident (EquipmentStatus, PartnerLinkStatus, ReeferPower, a
+  // PositionReport of an undeclared truck), folded at the current time like a scripted
+  // one. It is part of the scenario from now on: the baseline gets it too. False
+  // (nothing injected) once kMaxInjected have been.
+  static constexpr size_t kMaxInjected = 10000;
+  bool inject(uint8_t site, EventBody incident);
+  // The instructor's incidents so far, in order (time_ms, site, body; seq unused).
+  const std::vector<Event>& injected() const { return injected_; }
 
   // Folds every event up to t (clamped to the scenario's end); returns how many.
   uint64_t advance_to(SimTime t, const AfterEvent& after = {});
@@ -51,11 +59,14 @@ class ScenarioRun {
   std::unique_ptr<Simulator> sim_;
   SimTime now_ms_ = 0;
   uint64_t events_ = 0;
+  std::vector<Event> injected_;
 };
 
 // The same scenario with no intervention, run to `until` (its end by default): what a
 // session is scored against.
-ScenarioKpis baseline_kpis(const std::vector<SiteSpec>& sites, const Scenario& scenario, SimTime until = kForever);
+// injected: an instructor's incidents (ScenarioRun::injected()), given to the baseline too.
+ScenarioKpis baseline_kpis(const std::vector<SiteSpec>& sites, const Scenario& scenario, SimTime until = kForever,
+                           const std::vector<Event>& injected = {});
 
 // Scores a session against its baseline run to the same time (session.now(): a session
 // stopped early is compared with the baseline at the same moment, not at the end).

@@ -2,6 +2,7 @@
 #include "controlroom/replay/replay_window.h"
 
 #include "controlroom/replay/offscreen_replay_view.h"
+#include "controlroom/replay/scenario_window.h"
 #include "sessions/replay_cli.h"
 
 #include <engine/Window.h>
@@ -20,6 +21,12 @@ ReplayWindow::ReplayWindow(ReplayController& controller, engine::Renderer& rende
     const glm::vec2 vp = renderer_.viewport();
     const float side = std::clamp(vp.x * 0.3f, 400.0f, 600.0f);
     timeline_panel(0, 40, vp.x - side, 128, controller_, ui_, dt_s_);
+    if (controller_.fork())  // below the fork-vs-original panel, at the left of the view
+      if (auto i = instructor_panel({0, 560, std::min(560.0f, vp.x - side), 118}, room_.room().core(), room_.room().panel_site(),
+                                    room_.room().session(), instructor_)) {
+        const connectors::Status why = controller_.inject(i->site, i->body);
+        ui_.status = why ? why->message() : "instructor: " + i->what + " in the fork";
+      }
   });
 }
 
@@ -43,7 +50,7 @@ int run_replay_main(int argc, char** argv) {
   int code = 0;
   auto args = parse_replay_args(argc, argv, code);
   if (!args) return code;
-  if (!args->scenario_path.empty()) return run_scenario_cli(*args);
+  if (!args->scenario_path.empty()) return args->headless ? run_scenario_cli(*args) : run_scenario_window(*args);
   if (args->headless) {
     if (args->screenshot_path.empty() && args->frames_dir.empty()) return run_replay_cli(*args, nullptr);
     // The sites are the replay's: read them from the recording's first open in the CLI.

@@ -9,6 +9,7 @@
 #include "sessions/replay_controller.h"
 #include "controlroom/replay/replay_room.h"
 #include "controlroom/replay/timeline_panel.h"
+#include "controlroom/ui/instructor_panel.h"
 
 #include <memory>
 
@@ -28,6 +29,7 @@ class ReplayWindow {
   engine::Renderer& renderer_;
   ReplayRoom room_;
   TimelineUi ui_;
+  InstructorForm instructor_;   // after take-over: the instructor injects incidents into the fork
   uint64_t shown_version_ = UINT64_MAX;
   int64_t last_wall_ms_ = -1;
   double dt_s_ = 0;

@@ -1,6 +1,8 @@
 // AlertLog. See alert_log.h.
 #include "controlroom/ui/alert_log.h"
 
+#include "sessions/operator_alert.h"
+
 #include <cstdio>
 
 namespace controlroom {
@@ -14,8 +16,10 @@ void AlertLog::add(Alert a) {
 void AlertLog::collect(const twin::Decisions& decisions, const twin::Core& core, const WorldLayout& layout) {
   for (const twin::Decision& d : decisions) {
     if (d.site >= core.sites().size()) continue;
+    auto text = sessions::operator_alert_text(d);  // the same rule as a replay's bookmarks
+    if (!text) continue;
     const twin::SiteSpec& spec = core.sites()[d.site];
-    Alert a{d.time_ms, d.site, spec.id + ": " + d.text, layout.site_centre(d.site)};
+    Alert a{d.time_ms, d.site, spec.id + ": " + *text, layout.site_centre(d.site)};
     if (d.kind == twin::DecisionKind::Alert) {
       // Locate it: checkpoint queues and equipment by resource, reefer power by yard.
       if (d.text.rfind("queue at ", 0) == 0 && d.resource < spec.checkpoints.size())
@@ -29,13 +33,11 @@ void AlertLog::collect(const twin::Decisions& decisions, const twin::Core& core,
         a.where = layout.world(d.site, spec.lanes[d.resource].polyline.front());
       else if (d.value == static_cast<int64_t>(twin::EquipmentRef::Kind::GuideVehicle))
         a.where = layout.world(d.site, spec.fleet.depot);
-      add(std::move(a));
-    } else if (d.kind == twin::DecisionKind::Diverted && d.text == "partner data disagrees") {
-      a.text = spec.id + ": declaration mismatch, shipment " + twin::to_string(d.shipment) + " diverted";
+    } else {  // a declaration mismatch: at gate-in
       int gate = spec.checkpoint_index(twin::CheckpointKind::GateIn);
       if (gate >= 0) a.where = layout.world(d.site, spec.checkpoints[gate].positions.front());
-      add(std::move(a));
     }
+    add(std::move(a));
   }
 }
 

@@ -3,7 +3,9 @@
 // headless to its end with a score and a recording that replays to the same state hash;
 // gatesim --record then gatetwin --headless --replay --seek --stats gives gatesim's own
 // state hash at that moment; a fork from the command line is recorded and compared; a
-// truncated file is replayed to its last good moment with a warning and left unchanged.
+// truncated file is replayed to its last good moment with a warning and left unchanged;
+// the scenario's score table has column headers, --bookmarks lists every alert the Alerts
+// panel showed (declaration mismatches too), and a bad console script is refused.
 // Nothing skips: the programs are dependencies of this test.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -190,4 +192,37 @@ TEST_CASE("a scenario's model-answer session forks exactly: with no new command 
   CHECK(c["identical"] == true);
   CHECK(c["at"] == "20:00:00");                                  // a scenario's fork runs to its end
   CHECK(c["fork"]["score"]["score"].get<double>() >= 0);
+}
+
+TEST_CASE("gatetwin --scenario: the score table has column headers; --bookmarks lists the declaration-mismatch alerts; a bad script is refused",
+          "[replay][scenario]") {
+  const fs::path dir = temp_dir("scenario_table");
+  const fs::path db = dir / "dm.db";
+  Run r = run(kTwin + " --headless --scenario " + kSrc + "/assets/scenarios/declaration-mismatch.json --record " + db.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("KPI (unit)") && Catch::Contains("session") && Catch::Contains("baseline") &&
+                        Catch::Contains("change") && Catch::Contains("weight"));
+  // The Alerts panel shows each vehicle diverted for a declaration mismatch: so does --bookmarks.
+  Run b = run(kTwin + " --headless --replay " + db.string() + " --bookmarks");
+  INFO(b.out);
+  REQUIRE(b.code == 0);
+  size_t mismatches = 0;
+  for (size_t at = b.out.find("alert   declaration mismatch"); at != std::string::npos; at = b.out.find("alert   declaration mismatch", at + 1))
+    ++mismatches;
+  CHECK(mismatches >= 7);
+  {
+    std::ofstream s(dir / "bad.txt");
+    s << "10:05,m1119,prioritise_goods,fruit,ok\n25:99,m1119,close_lane,E2,not a time\n";
+  }
+  Run bad = run(kTwin + " --headless --scenario " + kSrc + "/assets/scenarios/scanner-outage.json --console-script " + (dir / "bad.txt").string());
+  CHECK(bad.code == 2);
+  CHECK_THAT(bad.out, Catch::Contains("bad.txt:2") && Catch::Contains("25:99"));
+  {
+    std::ofstream s(dir / "lane.txt");
+    s << "10:05,m1119,close_lane,E9,no such lane\n";
+  }
+  Run lane = run(kTwin + " --headless --scenario " + kSrc + "/assets/scenarios/scanner-outage.json --console-script " + (dir / "lane.txt").string());
+  CHECK(lane.code == 2);
+  CHECK_THAT(lane.out, Catch::Contains("no lane \"E9\""));
 }

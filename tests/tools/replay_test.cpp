@@ -4,6 +4,7 @@
 // it, one with another command diverges, both recorded as forks naming their parent; a
 // truncated or corrupt file opens read-only to its last good moment and is not changed;
 // a trainer's bookmark is the only write. Files go to a temporary folder; nothing skips.
+#include "sessions/operator_alert.h"
 #include "sessions/bookmark_store.h"
 #include "sessions/fork_run.h"
 #include "sessions/live_notes.h"
@@ -318,12 +319,13 @@ TEST_CASE("bookmarks: alerts and commands found while loading; a trainer's note 
       alert |= b.kind == Bookmark::Kind::Alert;
     }
     CHECK(command);
-    // Every alert the core decided is a bookmark (the recording's decisions say how many).
+    // Every alert the Alerts panel shows is a bookmark (the recording's decisions say how
+    // many): the core's alerts and the declaration-mismatch diversions.
     auto rd = std::get<std::unique_ptr<connectors::RecordingReader>>(connectors::RecordingReader::open((dir / "day.db").string()));
     size_t alerts = 0, alert_marks = 0;
     const auto decisions = std::get<std::vector<twin::Decision>>(rd->read_decisions(replay->session().id));
     for (const auto& d : decisions)
-      alerts += d.kind == twin::DecisionKind::Alert;
+      alerts += sessions::operator_alert_text(d).has_value();
     for (const auto& b : replay->bookmarks()) alert_marks += b.kind == Bookmark::Kind::Alert;
     CHECK(alert_marks == alerts);
     CHECK(alert == (alerts > 0));

@@ -16,3 +16,11 @@ shoot() {  # name, then gatetwin flags
 shoot screenshot-both --view both
 shoot screenshot-m1119-inspector --view m1119 --inspect 2000
 shoot screenshot-wall --wall
+# The scenario window (docs/scenarios.md): its test saves the briefing and the score at
+# 1920x1080 into the build folder.
+build=${GATETWIN_BUILD:-$root/build}
+ninja -C "$build" test_app_scenario_window > "$tmp/scenario-build.log" 2>&1
+(cd "$build" && ctest -R '^test_app_scenario_window$' > "$tmp/scenario.log" 2>&1)
+cp "$build/scenario_briefing.png" "$root/docs/screenshot-scenario-briefing.png"
+cp "$build/scenario_score.png" "$root/docs/screenshot-scenario-score.png"
+echo docs/screenshot-scenario-briefing.png docs/screenshot-scenario-score.png
