@@ -39,6 +39,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 namespace bench {
@@ -208,6 +209,29 @@ SubRun run_reference(const Broker& broker, const LeanPlan& plan, const std::vect
   return r;
 }
 
+// The paced lines read by mosquitto_sub alone: whether the machine and the broker carry
+// the rate at all. Returns what it received, how long publishing took, and how long after
+// the last line was written its last message came.
+struct PacedRef {
+  size_t received = 0;
+  double publish_s = 0, lag_ms = 0;
+  bool ok = false;
+};
+PacedRef run_reference_paced(const Broker& broker, const LeanPlan& paced, double rate) {
+  PacedRef r;
+  SubCounter sub;
+  if (!sub.start(broker.port())) return r;
+  std::unique_ptr<std::atomic<int64_t>[]> sent(new std::atomic<int64_t>[paced.slots]());
+  const int64_t p0 = now_ns();
+  const int64_t end = publish_paced(paced, broker.port(), rate, p0, sent.get());
+  sub.wait_for(paced.messages, 20);
+  r.received = sub.count();
+  r.publish_s = (end - p0) / 1e9;
+  r.lag_ms = (sub.last_ns() - end) / 1e6;
+  r.ok = true;
+  return r;
+}
+
 // An MQTT client of ours (Client: MosquittoClient, the twin's, or MqttClient over Paho)
 // with the twin's subscriptions and a handler that only counts: what the client library
 // alone takes, before any decoding.
@@ -237,6 +261,26 @@ SubRun run_client_alone(const Broker& broker, const std::vector<twin::SiteSpec>&
   r.per_s = r.received / std::max(1e-9, (last_ns - t0) / 1e9);
   r.ok = r.received > 0;
   return r;
+}
+
+// The codec alone on the plan's lines, on this thread: messages per second through
+// decode_messages with the telemetry/position fast path on or off (the full decoder).
+double decode_rate(const std::vector<twin::SiteSpec>& sites, const LeanPlan& plan, bool fast) {
+  connectors::DecodeOptions o;
+  o.fast_positions = fast;
+  size_t n = 0, ok = 0;
+  const int64_t t0 = now_ns();
+  for (size_t p = 0; p < plan.text.size(); ++p) {
+    size_t from = 0;
+    for (uint32_t end : plan.line_end[p]) {
+      const std::string_view line(plan.text[p].data() + from, end - 1 - from);
+      from = end;
+      ok += std::holds_alternative<connectors::DecodedMessages>(connectors::decode_messages(plan.topics[p], line, sites, o));
+      ++n;
+    }
+  }
+  const double s = (now_ns() - t0) / 1e9;
+  return ok == n ? n / std::max(1e-9, s) : 0;  // 0: a line was refused (a bench bug)
 }
 
 std::string lat_line(std::vector<double>& v) {
@@ -302,6 +346,7 @@ int bench_mqtt_lean(int argc, char** argv) {
     std::ofstream(files.back(), std::ios::binary) << plan.text[p];
     bytes += plan.text[p].size();
   }
+  const double decode_full = decode_rate(sites, plan, false), decode_fast = decode_rate(sites, plan, true);
   const SubRun ref1 = run_reference(broker, plan, files);
   const TwinRun tw = run_twin(sites, opt, peak.at_ms, broker, plan, 0, nullptr,
                               [&](int64_t) { return publish_files(plan, files, broker.port()); });
@@ -342,6 +387,9 @@ int bench_mqtt_lean(int argc, char** argv) {
   std::printf("  Paho alone         %.0f msg/s = %.1f %% of mosquitto_sub (%zu of %zu received): MqttClient (Paho C++), the\n"
               "                     twin's client before, the same way (the field publisher and the event stream still use it)\n",
               paho.per_s, 100 * paho.per_s / ref, paho.received, plan.messages);
+  std::printf("  decode alone       %.0f msg/s with the telemetry/position fast path, %.0f with the full decoder (one thread, no\n"
+              "                     broker: decode_messages on the same lines)\n",
+              decode_fast, decode_full);
   std::printf("  twin received      %llu of %zu; rejected %llu, stale %llu; core: %llu off-plan alerts, %llu events ignored; %llu frames\n",
               static_cast<unsigned long long>(tw.received), plan.messages, static_cast<unsigned long long>(tw.rejected),
               static_cast<unsigned long long>(tw.stale), static_cast<unsigned long long>(tw.off_plan_alerts),
@@ -356,12 +404,17 @@ int bench_mqtt_lean(int argc, char** argv) {
   std::unique_ptr<std::atomic<int64_t>[]> sent(new std::atomic<int64_t>[paced.slots]());
   TwinRun pr = run_twin(sites, opt, peak.at_ms, broker, paced, o.frame_hz, sent.get(),
                         [&](int64_t p0) { return publish_paced(paced, broker.port(), paced_rate, p0, sent.get()); });
+  const PacedRef pref = run_reference_paced(broker, paced, paced_rate);
   const double publish_s = (pr.publish_end_ns - pr.first_publish_ns) / 1e9;
   std::printf("  paced              %.0f positions/s for %.1f s = %zu messages (publishing took %.2f s); received %llu, applied %llu, "
               "superseded %llu, stale %llu\n",
               paced_rate, o.seconds, paced.messages, publish_s, static_cast<unsigned long long>(pr.received),
               static_cast<unsigned long long>(pr.applied), static_cast<unsigned long long>(pr.superseded),
               static_cast<unsigned long long>(pr.stale));
+  if (pref.ok)
+    std::printf("  paced, sub alone   mosquitto_sub alone on the same paced lines: received %zu of %zu, publishing took %.2f s, its last\n"
+                "                     message %.0f ms after the last line was written (the machine and broker at this rate, no twin)\n",
+                pref.received, paced.messages, pref.publish_s, pref.lag_ms);
   std::printf("  to applied         %s (line written to mosquitto_pub -> folded by the core)\n", lat_line(pr.to_applied_ms).c_str());
   if (o.frame_hz > 0)
     std::printf("  to drawn           %s (on screen at the %.0f Hz refresh after the frame that applied it; goal p99 < 50 ms)\n",
