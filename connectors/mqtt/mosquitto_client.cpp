@@ -120,16 +120,18 @@ void MosquittoClient::run() {
       failures_since_connect_ = failures_of_kind_ = 0;
       failure_kind_.clear();
       backoff = options_.backoff_min;
+      // Said before it is known: whoever waits for the connection finds the line logged.
+      const uint64_t n = connects_ + 1;
+      if (n == 1) log("mqtt: connected to " + options_.broker.uri + " as " + options_.broker.client_id);
+      else
+        log("mqtt: reconnected to " + options_.broker.uri + " (connect " + std::to_string(n) + ", after " +
+            std::to_string(failed) + " failed attempts), resubscribed");
       {
         std::lock_guard lock(mu_);
         connected_ = true;
         connects_++;
       }
       cv_.notify_all();
-      if (connects_ == 1) log("mqtt: connected to " + options_.broker.uri + " as " + options_.broker.client_id);
-      else
-        log("mqtt: reconnected to " + options_.broker.uri + " (connect " + std::to_string(connects_.load()) + ", after " +
-            std::to_string(failed) + " failed attempts), resubscribed");
       const bool stopped = serve(why);
       if (stopped) {
         shut_down();
@@ -208,7 +210,10 @@ MosquittoClient::Attempt MosquittoClient::connect_once(std::string& why) {
   };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.connect_timeout_s);
   while (connack_ < 0) {
-    if (!pump(50, why)) return Attempt::Failed;
+    if (!pump(50, why)) {
+      if (connack_ > 0) why = mosquitto_connack_string(connack_);  // refused: the broker's answer, not the library's
+      return Attempt::Failed;
+    }
     if (connack_ >= 0) break;
     if (stopping_) return give_up(Attempt::Stopped);
     if (std::chrono::steady_clock::now() > deadline) {
@@ -373,7 +378,9 @@ PublishStatus MosquittoClient::publish(const std::string& topic, const std::stri
   } else {
     rc = mosquitto_publish(mosq_, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, retain);
   }
-  if (rc == MOSQ_ERR_SUCCESS) {
+  // QoS 1 while disconnected: libmosquitto 2.0 keeps the message (and sends it after the
+  // reconnect, then on_publish) but answers "no connection": for us that is Ok, held.
+  if (rc == MOSQ_ERR_SUCCESS || (qos > 0 && rc == MOSQ_ERR_NO_CONN)) {
     published_++;
     return PublishStatus::Ok;
   }
