@@ -1,5 +1,6 @@
 // gatetwin built without the engine (GATETWIN_ENGINE=OFF): headless only.
 #include "runner/audit_cmd.h"
+#include "runner/command_cmd.h"
 #include "runner/follow_loop.h"
 #include "runner/headless_loop.h"
 #include "runner/twin_args.h"
@@ -14,6 +15,7 @@ using namespace sessions;
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "audit") return run_audit_command(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "command") return run_command_command(argc, argv);  // docs/mqtt.md, as main.cpp
   if (sessions::is_replay_command(argc, argv)) {  // docs/replay.md; no renderer: no window, --screenshot or --frames
     int rc = 0;
     auto ra = sessions::parse_replay_args(argc, argv, rc);
