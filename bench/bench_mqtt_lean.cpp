@@ -211,7 +211,8 @@ SubRun run_reference(const Broker& broker, const LeanPlan& plan, const std::vect
 
 // The paced lines read by mosquitto_sub alone: whether the machine and the broker carry
 // the rate at all. Returns what it received, how long publishing took, and how long after
-// the last line was written its last message came.
+// the publishers exited its last message came (negative: before; they exit about 0.1 s
+// after their last line).
 struct PacedRef {
   size_t received = 0;
   double publish_s = 0, lag_ms = 0;
@@ -220,7 +221,10 @@ struct PacedRef {
 PacedRef run_reference_paced(const Broker& broker, const LeanPlan& paced, double rate) {
   PacedRef r;
   SubCounter sub;
-  if (!sub.start(broker.port())) return r;
+  if (!sub.start(broker.port())) {
+    std::fprintf(stderr, "gatebench mqtt: mosquitto_sub did not receive a probe message (paced)\n");
+    return r;
+  }
   std::unique_ptr<std::atomic<int64_t>[]> sent(new std::atomic<int64_t>[paced.slots]());
   const int64_t p0 = now_ns();
   const int64_t end = publish_paced(paced, broker.port(), rate, p0, sent.get());
@@ -401,10 +405,10 @@ int bench_mqtt_lean(int argc, char** argv) {
   // 2. Paced: latency at the rate, the twin's frame loop at the display's refresh.
   const size_t n = static_cast<size_t>(paced_rate * o.seconds);
   const LeanPlan paced = make_lean_plan(sites, entities, o.sources, o.publishers, n, peak.at_ms, paced_rate);
+  const PacedRef pref = run_reference_paced(broker, paced, paced_rate);
   std::unique_ptr<std::atomic<int64_t>[]> sent(new std::atomic<int64_t>[paced.slots]());
   TwinRun pr = run_twin(sites, opt, peak.at_ms, broker, paced, o.frame_hz, sent.get(),
                         [&](int64_t p0) { return publish_paced(paced, broker.port(), paced_rate, p0, sent.get()); });
-  const PacedRef pref = run_reference_paced(broker, paced, paced_rate);
   const double publish_s = (pr.publish_end_ns - pr.first_publish_ns) / 1e9;
   std::printf("  paced              %.0f positions/s for %.1f s = %zu messages (publishing took %.2f s); received %llu, applied %llu, "
               "superseded %llu, stale %llu\n",
@@ -413,7 +417,7 @@ int bench_mqtt_lean(int argc, char** argv) {
               static_cast<unsigned long long>(pr.stale));
   if (pref.ok)
     std::printf("  paced, sub alone   mosquitto_sub alone on the same paced lines: received %zu of %zu, publishing took %.2f s, its last\n"
-                "                     message %.0f ms after the last line was written (the machine and broker at this rate, no twin)\n",
+                "                     message %.0f ms after the publishers exited (the machine and broker at this rate, no twin)\n",
                 pref.received, paced.messages, pref.publish_s, pref.lag_ms);
   std::printf("  to applied         %s (line written to mosquitto_pub -> folded by the core)\n", lat_line(pr.to_applied_ms).c_str());
   if (o.frame_hz > 0)
