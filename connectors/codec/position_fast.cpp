@@ -145,14 +145,27 @@ bool text(const Value& v, size_t max, std::string_view& out) {
 
 std::optional<FieldMessage> decode_position_fast(std::string_view topic, std::string_view payload,
                                                  const std::vector<twin::SiteSpec>& sites, const DecodeOptions& options) {
-  // gatetwin/v1/<site>/telemetry/position, nothing after (an account level: full decoder).
+  // gatetwin/v1/<site>/telemetry/position[/<account>]
   constexpr std::string_view kRoot = "gatetwin/v1/", kKind = "/telemetry/position";
-  if (options.require_account || topic.size() > kMaxTopicBytes || payload.size() > kMaxPayloadBytes) return std::nullopt;
-  if (topic.size() <= kRoot.size() + kKind.size() || topic.substr(0, kRoot.size()) != kRoot ||
-      topic.substr(topic.size() - kKind.size()) != kKind)
-    return std::nullopt;
-  const std::string_view site_id = topic.substr(kRoot.size(), topic.size() - kRoot.size() - kKind.size());
+  if (topic.size() > kMaxTopicBytes || payload.size() > kMaxPayloadBytes) return std::nullopt;
+  if (topic.substr(0, kRoot.size()) != kRoot) return std::nullopt;
+  const std::string_view rest = topic.substr(kRoot.size());
+  const size_t kind_at = rest.find(kKind);
+  if (kind_at == std::string_view::npos || kind_at == 0) return std::nullopt;
+  const std::string_view site_id = rest.substr(0, kind_at), after = rest.substr(kind_at + kKind.size());
   if (site_id.find('/') != std::string_view::npos) return std::nullopt;
+  std::string_view account;
+  if (!after.empty()) {
+    // A topic bound to a broker account (split_account in event_json.cpp): 1-64 of
+    // letters, digits, . _ -; "src" must then be the account or "<account>/...".
+    if (after.front() != '/') return std::nullopt;
+    account = after.substr(1);
+    if (account.empty() || account.size() > kMaxAccountChars) return std::nullopt;
+    for (char c : account)
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+        return std::nullopt;
+  }
+  if (account.empty() && options.require_account) return std::nullopt;
   size_t site = 0;
   while (site < sites.size() && sites[site].id != site_id) ++site;
   if (site == sites.size()) return std::nullopt;
@@ -192,6 +205,9 @@ std::optional<FieldMessage> decode_position_fast(std::string_view topic, std::st
   std::string_view src, session;
   if (!has[Src] || !text(got[Src], kMaxIdChars, src)) return std::nullopt;
   if (src == "twin" || src.substr(0, 5) == "twin-") return std::nullopt;
+  if (!account.empty() && src != account &&
+      !(src.size() > account.size() && src.substr(0, account.size()) == account && src[account.size()] == '/'))
+    return std::nullopt;
   if (!has[Seq] || !whole(got[Seq], ~0ull, seq) || seq == 0) return std::nullopt;
   if (has[Session] && !text(got[Session], kMaxSessionChars, session)) return std::nullopt;
   if (has[TMs] == has[UtcMs]) return std::nullopt;  // none, or both
@@ -260,6 +276,7 @@ std::optional<FieldMessage> decode_position_fast(std::string_view topic, std::st
   m.session = std::string(session);
   m.site = static_cast<uint8_t>(site);
   m.topic = std::string(topic);
+  m.account = std::string(account);
   m.body = std::move(b);
   m.cls = MessageClass::Telemetry;
   return m;

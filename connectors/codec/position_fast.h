@@ -7,11 +7,12 @@
 // the full decoder would accept the same bytes and produce the same FieldMessage, and
 // nothing (not an error) for everything else: any problem, an escape or a byte outside
 // printable ASCII in a string, a duplicate key, a nested value, "time" (RFC 3339),
-// "container", a topic bound to an account. decode_messages then runs the full decoder,
+// "container". decode_messages then runs the full decoder,
 // which gives the error or the result. tests/connectors/position_fast_test.cpp checks
 // the two agree on every accepted payload and on mutations of them.
 //
-// Supports: gatetwin/v1/<site>/telemetry/position; v, src, seq, session, t_ms or utc_ms,
+// Supports: gatetwin/v1/<site>/telemetry/position and its account-bound form
+// .../telemetry/position/<account> (src the account or "<account>/..."); v, src, seq, session, t_ms or utc_ms,
 // entity, id, plate, x / y or lat / lon, heading_rad or heading_deg; other keys with
 // scalar values are ignored, as the full decoder ignores them.
 #pragma once

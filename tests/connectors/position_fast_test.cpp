@@ -97,13 +97,37 @@ TEST_CASE("position fast path: the field's payloads decode as the full decoder d
     }
 }
 
+TEST_CASE("position fast path: topics bound to an account decode as the full decoder decodes them", "[mqtt][codec]") {
+  const auto sites = all_sites();
+  const std::string topic = "gatetwin/v1/" + sites[0].id + "/telemetry/position/";
+  Check c;
+  DecodeOptions bound;
+  bound.require_account = true;
+  for (const auto& [account, src] : std::vector<std::pair<std::string, std::string>>{
+           {"gnss-gw-1", "gnss-gw-1"}, {"gnss-gw-1", "gnss-gw-1/unit-4"}, {"A.b_9", "A.b_9"}}) {
+    const std::string p = R"({"v":1,"src":")" + src + R"(","seq":3,"t_ms":5,"entity":"truck","plate":"98H-1","lat":21.9676,"lon":106.7002,"heading_deg":20})";
+    INFO(account << " " << p);
+    CHECK(agree(topic + account, p, sites, c));
+    const auto m = decode_position_fast(topic + account, p, sites, bound);  // an account required: this one has one
+    REQUIRE(m);
+    CHECK(m->account == account);
+  }
+  // Without an account while one is required: the full decoder refuses it (unbound_topic).
+  CHECK_FALSE(decode_position_fast(topic.substr(0, topic.size() - 1), kPayloads[0], sites, bound));
+}
+
 TEST_CASE("position fast path: refuses to decide what is the full decoder's", "[mqtt][codec]") {
   const auto sites = all_sites();
   const std::string topic = "gatetwin/v1/" + sites[0].id + "/telemetry/position";
   const std::string good = kPayloads[0];
   CHECK(decode_position_fast(topic, good, sites, DecodeOptions{}));
-  // Topics: bound to an account, another kind, an unknown site, an account required.
+  // Topics: bound to another account than src's, not an account name, another kind, an
+  // unknown site, an account required and none given.
   CHECK_FALSE(decode_position_fast(topic + "/gw1", good, sites, DecodeOptions{}));
+  CHECK_FALSE(decode_position_fast(topic + "/lean", good, sites, DecodeOptions{}));  // src "lean-7" is not "lean/..."
+  CHECK_FALSE(decode_position_fast(topic + "/lean-7/x", good, sites, DecodeOptions{}));
+  CHECK_FALSE(decode_position_fast(topic + "/", good, sites, DecodeOptions{}));
+  CHECK_FALSE(decode_position_fast(topic + "/le an-7", good, sites, DecodeOptions{}));
   CHECK_FALSE(decode_position_fast("gatetwin/v1/" + sites[0].id + "/telemetry/positions", good, sites, DecodeOptions{}));
   CHECK_FALSE(decode_position_fast("gatetwin/v1/nowhere/telemetry/position", good, sites, DecodeOptions{}));
   DecodeOptions bound;
@@ -136,6 +160,20 @@ TEST_CASE("position fast path: on every one-byte mutation it agrees with the ful
   const std::string topic = "gatetwin/v1/" + sites[0].id + "/telemetry/position";
   const std::string chars = std::string("\"\\,:{}[]-+.0159eE xtn") + '\x7f' + '\x80' + '\0' + '\t';
   Check c;
+  // The topic's account level mutated as well: every one-byte change of ".../gnss-gw-1".
+  const std::string bound_payload =
+      R"({"v":1,"src":"gnss-gw-1/u","seq":3,"t_ms":5,"entity":"truck","id":9,"x":1,"y":2,"heading_rad":0.5})";
+  const std::string account_topic = topic + "/gnss-gw-1";
+  for (size_t i = 0; i <= account_topic.size(); ++i)
+    for (char ch : chars) {
+      if (i < account_topic.size()) {
+        std::string t = account_topic;
+        t[i] = ch;
+        agree(t, bound_payload, sites, c);
+        agree(account_topic.substr(0, i) + account_topic.substr(i + 1), bound_payload, sites, c);
+      }
+      agree(account_topic.substr(0, i) + ch + account_topic.substr(i), bound_payload, sites, c);
+    }
   for (const std::string& base : kPayloads)
     for (size_t i = 0; i <= base.size(); ++i) {
       if (i < base.size()) agree(topic, base.substr(0, i) + base.substr(i + 1), sites, c);
