@@ -15,11 +15,15 @@ using namespace sessions;
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "audit") return run_audit_command(argc, argv);
-  if (argc >= 2 && std::string(argv[1]) == "command") return run_command_command(argc, argv);  // docs/mqtt.md, as main.cpp
+  if (argc >= 2 && std::string(argv[1]) == "command") return run_command_command(argc, argv);  // docs/mqtt.md
   if (sessions::is_replay_command(argc, argv)) {  // docs/replay.md; no renderer: no window, --screenshot or --frames
     int rc = 0;
     auto ra = sessions::parse_replay_args(argc, argv, rc);
     if (!ra) return rc;
+    if (!ra->scenario_path.empty() && !ra->headless) {
+      std::fprintf(stderr, "gatetwin: this build has no renderer (GATETWIN_ENGINE=OFF): run the scenario with --headless\n");
+      return 2;
+    }
     if (!ra->scenario_path.empty()) return sessions::run_scenario_cli(*ra);
     if (!ra->headless) {
       std::fprintf(stderr, "gatetwin: this build has no renderer (GATETWIN_ENGINE=OFF): replay with --headless\n");
