@@ -20,10 +20,6 @@ int main(int argc, char** argv) {
     int rc = 0;
     auto ra = sessions::parse_replay_args(argc, argv, rc);
     if (!ra) return rc;
-    if (!ra->scenario_path.empty() && !ra->headless) {
-      std::fprintf(stderr, "gatetwin: this build has no renderer (GATETWIN_ENGINE=OFF): run the scenario with --headless\n");
-      return 2;
-    }
     if (!ra->scenario_path.empty()) return sessions::run_scenario_cli(*ra);
     if (!ra->headless) {
       std::fprintf(stderr, "gatetwin: this build has no renderer (GATETWIN_ENGINE=OFF): replay with --headless\n");
