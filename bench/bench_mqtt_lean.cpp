@@ -3,10 +3,11 @@
 // files, one process per publisher with its own client id, the lines spread over N
 // sources (src), each one vehicle's only reporter. In one run, on one private broker:
 //   1. saturate: the files as fast as mosquitto_pub sends them, read by mosquitto_sub
-//      alone (the reference), by the twin alone, by the twin's MQTT client alone (Paho,
-//      the same subscriptions, a handler that only counts: the ceiling the client library
-//      sets before any decoding), then mosquitto_sub again; the rates from the first
-//      publish to the last message received / applied, and their ratios;
+//      alone (the reference), by the twin alone, by the twin's MQTT client alone
+//      (MosquittoClient, the same subscriptions, a handler that only counts: the ceiling
+//      the client library sets before any decoding), by MqttClient (Paho) alone the same
+//      way, then mosquitto_sub again; the rates from the first publish to the last message
+//      received / applied, and their ratios;
 //   2. paced (--seconds > 0): lines written into mosquitto_pub's stdin at M x the 2030
 //      peak, the twin's frame loop at --frame-hz; publish-to-applied and publish-to-drawn
 //      latency (drawn: the display refresh after the frame that applied the position).
@@ -17,6 +18,7 @@
 
 #include "connectors/files/site_file.h"
 #include "connectors/codec/event_json.h"
+#include "connectors/mqtt/mosquitto_client.h"
 #include "connectors/mqtt/mqtt_client.h"
 #include "connectors/mqtt/twin_link.h"
 #include "pipeline/frame_loop.h"
@@ -37,6 +39,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 namespace bench {
@@ -206,8 +209,37 @@ SubRun run_reference(const Broker& broker, const LeanPlan& plan, const std::vect
   return r;
 }
 
-// The twin's MQTT client (MqttClient over Paho) with the twin's subscriptions and a
-// handler that only counts: what the client library alone takes, before any decoding.
+// The paced lines read by mosquitto_sub alone: whether the machine and the broker carry
+// the rate at all. Returns what it received, how long publishing took, and how long after
+// the publishers exited its last message came (negative: before; they exit about 0.1 s
+// after their last line).
+struct PacedRef {
+  size_t received = 0;
+  double publish_s = 0, lag_ms = 0;
+  bool ok = false;
+};
+PacedRef run_reference_paced(const Broker& broker, const LeanPlan& paced, double rate) {
+  PacedRef r;
+  SubCounter sub;
+  if (!sub.start(broker.port())) {
+    std::fprintf(stderr, "gatebench mqtt: mosquitto_sub did not receive a probe message (paced)\n");
+    return r;
+  }
+  std::unique_ptr<std::atomic<int64_t>[]> sent(new std::atomic<int64_t>[paced.slots]());
+  const int64_t p0 = now_ns();
+  const int64_t end = publish_paced(paced, broker.port(), rate, p0, sent.get());
+  sub.wait_for(paced.messages, 20);
+  r.received = sub.count();
+  r.publish_s = (end - p0) / 1e9;
+  r.lag_ms = (sub.last_ns() - end) / 1e6;
+  r.ok = true;
+  return r;
+}
+
+// An MQTT client of ours (Client: MosquittoClient, the twin's, or MqttClient over Paho)
+// with the twin's subscriptions and a handler that only counts: what the client library
+// alone takes, before any decoding.
+template <class Client>
 SubRun run_client_alone(const Broker& broker, const std::vector<twin::SiteSpec>& sites, const LeanPlan& plan,
                         const std::vector<std::string>& files) {
   SubRun r;
@@ -218,7 +250,7 @@ SubRun run_client_alone(const Broker& broker, const std::vector<twin::SiteSpec>&
     for (auto& f : connectors::site_subscriptions(s.id)) co.subscriptions.push_back(f);
   std::atomic<size_t> received{0};
   std::atomic<int64_t> last_ns{0};
-  connectors::MqttClient client(co, [&](const std::string&, const std::string&, const connectors::MqttClient::Delivery&) {
+  Client client(co, [&](const std::string&, const std::string&, const connectors::MqttClient::Delivery&) {
     received++;
     last_ns = now_ns();
   }, [](const std::string&) {});
@@ -233,6 +265,26 @@ SubRun run_client_alone(const Broker& broker, const std::vector<twin::SiteSpec>&
   r.per_s = r.received / std::max(1e-9, (last_ns - t0) / 1e9);
   r.ok = r.received > 0;
   return r;
+}
+
+// The codec alone on the plan's lines, on this thread: messages per second through
+// decode_messages with the telemetry/position fast path on or off (the full decoder).
+double decode_rate(const std::vector<twin::SiteSpec>& sites, const LeanPlan& plan, bool fast) {
+  connectors::DecodeOptions o;
+  o.fast_positions = fast;
+  size_t n = 0, ok = 0;
+  const int64_t t0 = now_ns();
+  for (size_t p = 0; p < plan.text.size(); ++p) {
+    size_t from = 0;
+    for (uint32_t end : plan.line_end[p]) {
+      const std::string_view line(plan.text[p].data() + from, end - 1 - from);
+      from = end;
+      ok += std::holds_alternative<connectors::DecodedMessages>(connectors::decode_messages(plan.topics[p], line, sites, o));
+      ++n;
+    }
+  }
+  const double s = (now_ns() - t0) / 1e9;
+  return ok == n ? n / std::max(1e-9, s) : 0;  // 0: a line was refused (a bench bug)
 }
 
 std::string lat_line(std::vector<double>& v) {
@@ -298,10 +350,12 @@ int bench_mqtt_lean(int argc, char** argv) {
     std::ofstream(files.back(), std::ios::binary) << plan.text[p];
     bytes += plan.text[p].size();
   }
+  const double decode_full = decode_rate(sites, plan, false), decode_fast = decode_rate(sites, plan, true);
   const SubRun ref1 = run_reference(broker, plan, files);
   const TwinRun tw = run_twin(sites, opt, peak.at_ms, broker, plan, 0, nullptr,
                               [&](int64_t) { return publish_files(plan, files, broker.port()); });
-  const SubRun alone = run_client_alone(broker, sites, plan, files);
+  const SubRun alone = run_client_alone<connectors::MosquittoClient>(broker, sites, plan, files);
+  const SubRun paho = run_client_alone<connectors::MqttClient>(broker, sites, plan, files);
   const SubRun ref2 = run_reference(broker, plan, files);
   std::system(("rm -rf '" + dir + "'").c_str());
   if (!ref1.ok || !ref2.ok) {
@@ -331,9 +385,15 @@ int bench_mqtt_lean(int argc, char** argv) {
               (tw.publish_end_ns - tw.first_publish_ns) / 1e9);
   std::printf("  twin / sub         %.1f %% taken, %.1f %% applied (goal: 80 %% or more)\n", 100 * taken_per_s / ref,
               100 * applied_per_s / ref);
-  std::printf("  client alone       %.0f msg/s = %.1f %% of mosquitto_sub (%zu of %zu received): the twin's MQTT client (Paho) with a\n"
-              "                     handler that only counts; the twin cannot go above it\n",
+  std::printf("  client alone       %.0f msg/s = %.1f %% of mosquitto_sub (%zu of %zu received): the twin's MQTT client\n"
+              "                     (MosquittoClient, libmosquitto) with a handler that only counts; the twin cannot go above it\n",
               alone.per_s, 100 * alone.per_s / ref, alone.received, plan.messages);
+  std::printf("  Paho alone         %.0f msg/s = %.1f %% of mosquitto_sub (%zu of %zu received): MqttClient (Paho C++), the\n"
+              "                     twin's client before, the same way (the field publisher and the event stream still use it)\n",
+              paho.per_s, 100 * paho.per_s / ref, paho.received, plan.messages);
+  std::printf("  decode alone       %.0f msg/s with the telemetry/position fast path, %.0f with the full decoder (one thread, no\n"
+              "                     broker: decode_messages on the same lines)\n",
+              decode_fast, decode_full);
   std::printf("  twin received      %llu of %zu; rejected %llu, stale %llu; core: %llu off-plan alerts, %llu events ignored; %llu frames\n",
               static_cast<unsigned long long>(tw.received), plan.messages, static_cast<unsigned long long>(tw.rejected),
               static_cast<unsigned long long>(tw.stale), static_cast<unsigned long long>(tw.off_plan_alerts),
@@ -345,6 +405,7 @@ int bench_mqtt_lean(int argc, char** argv) {
   // 2. Paced: latency at the rate, the twin's frame loop at the display's refresh.
   const size_t n = static_cast<size_t>(paced_rate * o.seconds);
   const LeanPlan paced = make_lean_plan(sites, entities, o.sources, o.publishers, n, peak.at_ms, paced_rate);
+  const PacedRef pref = run_reference_paced(broker, paced, paced_rate);
   std::unique_ptr<std::atomic<int64_t>[]> sent(new std::atomic<int64_t>[paced.slots]());
   TwinRun pr = run_twin(sites, opt, peak.at_ms, broker, paced, o.frame_hz, sent.get(),
                         [&](int64_t p0) { return publish_paced(paced, broker.port(), paced_rate, p0, sent.get()); });
@@ -354,6 +415,10 @@ int bench_mqtt_lean(int argc, char** argv) {
               paced_rate, o.seconds, paced.messages, publish_s, static_cast<unsigned long long>(pr.received),
               static_cast<unsigned long long>(pr.applied), static_cast<unsigned long long>(pr.superseded),
               static_cast<unsigned long long>(pr.stale));
+  if (pref.ok)
+    std::printf("  paced, sub alone   mosquitto_sub alone on the same paced lines: received %zu of %zu, publishing took %.2f s, its last\n"
+                "                     message %.0f ms after the publishers exited (the machine and broker at this rate, no twin)\n",
+                pref.received, paced.messages, pref.publish_s, pref.lag_ms);
   std::printf("  to applied         %s (line written to mosquitto_pub -> folded by the core)\n", lat_line(pr.to_applied_ms).c_str());
   if (o.frame_hz > 0)
     std::printf("  to drawn           %s (on screen at the %.0f Hz refresh after the frame that applied it; goal p99 < 50 ms)\n",

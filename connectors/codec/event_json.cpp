@@ -8,6 +8,8 @@
 //   [SECTION] decisions
 #include "connectors/codec/event_json.h"
 
+#include "connectors/codec/position_fast.h"
+
 #include "connectors/codec/utc_time.h"
 #include "twin/identifiers.h"
 
@@ -777,6 +779,7 @@ DecodeResult read_single(Envelope& e, const SiteSpec& spec) {
 }  // namespace
 
 DecodeResult decode_message(std::string_view topic, std::string_view payload, const std::vector<SiteSpec>& sites) {
+  if (std::optional<FieldMessage> m = decode_position_fast(topic, payload, sites, DecodeOptions{})) return std::move(*m);
   auto env = read_envelope(topic, payload, sites, DecodeOptions{});
   if (auto* e = std::get_if<DecodeError>(&env)) return *e;
   return read_single(std::get<Envelope>(env), sites[std::get<Envelope>(env).head.site]);
@@ -784,6 +787,12 @@ DecodeResult decode_message(std::string_view topic, std::string_view payload, co
 
 DecodeManyResult decode_messages(std::string_view topic, std::string_view payload, const std::vector<SiteSpec>& sites,
                                  const DecodeOptions& options) {
+  if (options.fast_positions)
+    if (std::optional<FieldMessage> m = decode_position_fast(topic, payload, sites, options)) {
+      DecodedMessages out;
+      out.messages.push_back(std::move(*m));
+      return out;
+    }
   auto env = read_envelope(topic, payload, sites, options);
   if (auto* e = std::get_if<DecodeError>(&env)) return *e;
   Envelope& e = std::get<Envelope>(env);

@@ -116,6 +116,9 @@ nlohmann::json event_to_json(const twin::Event& e, const std::string& source, ui
 // How strict decoding is; the default accepts what gatesim and the docs' examples send.
 struct DecodeOptions {
   bool require_account = false;  // refuse topics without an account level (unbound_topic)
+  // telemetry/position through decode_position_fast first (position_fast.h: the same
+  // result, without a JSON tree); false only to test the two against each other.
+  bool fast_positions = true;
 };
 
 // A topic bound to a broker account: "<topic>/<account>" (docs/mqtt.md).

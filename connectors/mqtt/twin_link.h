@@ -16,7 +16,7 @@
 //
 // Supports: the topic tree of docs/mqtt.md (gatetwin/v1), topics bound to a broker
 // account, QoS 1 subscriptions, a retained health topic with a last will ("offline"), TLS
-// through MqttClient (ssl://).
+// through MosquittoClient (ssl://; libmosquitto, the library of mosquitto_sub).
 // Does not support: MQTT 5.
 #pragma once
 #include "connectors/codec/event_json.h"
@@ -25,6 +25,7 @@
 #include "connectors/mqtt/feed_book.h"
 #include "connectors/mqtt/field_clock.h"
 #include "connectors/mqtt/ingest_queue.h"
+#include "connectors/mqtt/mosquitto_client.h"
 #include "connectors/mqtt/mqtt_client.h"
 #include "twin/decision.h"
 #include "twin/site.h"
@@ -158,7 +159,9 @@ class TwinLink {
   IngestQueue queue_;
   FieldClock clock_;
   FeedBook feeds_;
-  MqttClient client_;
+  // libmosquitto, not Paho: it reads one message per position as fast as mosquitto_sub
+  // does (docs/mqtt.md, Speed); same interface and behaviour as MqttClient.
+  MosquittoClient client_;
   std::atomic<uint64_t> received_{0}, batch_positions_{0}, accepted_{0}, rejected_total_{0}, utc_messages_{0};
   std::atomic<uint64_t> forged_audited_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::Count)> rejected_{};

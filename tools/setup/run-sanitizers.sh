@@ -42,7 +42,9 @@ connector_tests=(test_store test_audit test_mqtt_codec test_codec_expected test_
 # test_mqtt_live is not here: its test harness logs to Catch2 from the MQTT thread, which
 # TSan rightly reports (Catch2 is not thread-safe); the product code it runs is covered by
 # test_security_live.
-threaded_tests=(test_store test_audit test_sequencer test_security_live)
+# test_mosquitto_client_live: the twin's libmosquitto connection (its handlers only lock and
+# copy; clean under TSan on 2026-11-30).
+threaded_tests=(test_store test_audit test_sequencer test_security_live test_mosquitto_client_live)
 fuzzers=(fuzz_event_json fuzz_event_binary fuzz_site_file fuzz_recording)
 
 # [SECTION] ASan + UBSan, and the fuzzers
