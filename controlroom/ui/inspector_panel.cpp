@@ -96,16 +96,18 @@ void inspector_panel(const PanelRect& r, const Core& core, const PickTarget& t, 
         ImGui::EndTable();
       }
       ImGui::Separator();
-      if (ui::command_header(who, form)) {
-        Command c;
-        c.shipment = sh.id;
-        c.kind = sh.held ? CommandKind::ReleaseVehicle : CommandKind::HoldVehicle;
-        if (ImGui::Button(sh.held ? "Release vehicle" : "Hold vehicle")) form.submit(who, t.site, c, sink);
-        ImGui::SameLine();
-        c.kind = CommandKind::ForceInspection;
-        if (ImGui::Button("Force inspection")) form.submit(who, t.site, c, sink);
-        ui::command_outcome(core, form);
-      }
+      ui::update_guard(core, form);
+      const std::string why_not = ui::command_header("vehicle", who, form);
+      Command c;
+      c.shipment = sh.id;
+      c.kind = sh.held ? CommandKind::ReleaseVehicle : CommandKind::HoldVehicle;
+      const char* hold = sh.held ? "Release vehicle" : "Hold vehicle";
+      if (ui::command_button(std::string("vehicle/") + hold, hold, why_not, form)) ui::send(form, who, t.site, c, sink);
+      ImGui::SameLine();
+      c.kind = CommandKind::ForceInspection;
+      if (ui::command_button("vehicle/Force inspection", "Force inspection", why_not, form)) ui::send(form, who, t.site, c, sink);
+      ui::why_line("", why_not);
+      ui::command_outcome(core, form);
     }
   }
   ImGui::End();
