@@ -252,8 +252,9 @@ void ControlRoom::draw_panels() {
   // Right column: login, lanes, vehicle. Bottom: alerts and KPIs.
   float y = banner_h;
   const float login_h = options_.accounts ? 110.0f : 34.0f, lanes_h = std::max(300.0f, vp.y * 0.42f);
-  if (options_.accounts && login_panel({vp.x - side, y, side, login_h}, *options_.accounts, session_)) form_.clear();
-  else status_banner({vp.x - side, y, side, login_h}, session_.logged_in() ? session_.user : "view only: start with --accounts FILE to log in", false);
+  if (options_.accounts) {
+    if (login_panel({vp.x - side, y, side, login_h}, *options_.accounts, session_)) form_.clear();  // a new user
+  } else status_banner({vp.x - side, y, side, login_h}, session_.logged_in() ? session_.user : "view only: start with --accounts FILE to log in", false);
   y += login_h;
   lane_panel({vp.x - side, y, side, lanes_h}, core_, panel_site_, session_, form_, sink);
   y += lanes_h;

@@ -24,9 +24,13 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -93,7 +97,23 @@ class Driver {
     INFO(cmd);
     REQUIRE(std::system(cmd.c_str()) == 0);
   }
-  void move(float x, float y) { xdo("mousemove " + std::to_string(static_cast<int>(x)) + " " + std::to_string(static_cast<int>(y))); }
+  // The window's X id (xdotool search), so that positions are the window's own pixels.
+  const std::string& window() {
+    for (int i = 0; i < 200 && window_.empty(); ++i) {
+      if (FILE* p = popen("xdotool search --name 'Gate Twin' 2>/dev/null", "r")) {
+        char line[64] = {};
+        if (std::fgets(line, sizeof line, p)) window_ = std::to_string(std::strtoull(line, nullptr, 10));
+        pclose(p);
+      }
+      if (window_ == "0") window_.clear();
+      if (window_.empty()) std::this_thread::sleep_for(50ms);
+    }
+    REQUIRE(!window_.empty());
+    return window_;
+  }
+  void move(float x, float y) {
+    xdo("mousemove --window " + window() + " " + std::to_string(static_cast<int>(x)) + " " + std::to_string(static_cast<int>(y)));
+  }
   // Press and release, each held for a frame: the window polls the pointer once a frame.
   void click_here() {
     xdo("mousedown 1");
@@ -143,6 +163,7 @@ class Driver {
  private:
   std::string map_path_;
   ChildProcess& twin_;
+  std::string window_;
 };
 
 std::string accounts_file(const std::string& path) {
