@@ -26,7 +26,7 @@ bool on() { return g_on; }
 void item(const std::string& id, bool enabled, const std::string& why) {
   if (!g_on || g_items.size() >= kMaxItems) return;
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  g_items.push_back({id, a.x, a.y, b.x, b.y, enabled, why});
+  g_items.push_back({id, a.x, a.y, b.x, b.y, enabled, why, ImGui::IsItemVisible()});
 }
 
 bool write(const std::string& path, const UiMapState& state, const DrawList& list, const engine::Camera& camera,
@@ -41,7 +41,8 @@ bool write(const std::string& path, const UiMapState& state, const DrawList& lis
   j["height"] = viewport_px.y;
   nlohmann::json items = nlohmann::json::array();
   for (const UiMapItem& i : g_items)
-    items.push_back({{"id", i.id}, {"x0", i.x0}, {"y0", i.y0}, {"x1", i.x1}, {"y1", i.y1}, {"enabled", i.enabled}, {"why", i.why}});
+    items.push_back({{"id", i.id}, {"x0", i.x0}, {"y0", i.y0}, {"x1", i.x1}, {"y1", i.y1}, {"enabled", i.enabled}, {"why", i.why},
+                     {"visible", i.visible}});
   j["items"] = std::move(items);
   nlohmann::json trucks = nlohmann::json::array();
   for (const DrawnVehicle& v : list.vehicles) {

@@ -22,6 +22,7 @@ struct UiMapItem {
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // window pixels
   bool enabled = true;
   std::string why;           // why it is disabled ("" when enabled)
+  bool visible = true;       // not scrolled or clipped out of its panel
 };
 
 // What the app adds about itself: who is logged in and what the inspector shows.

@@ -150,8 +150,8 @@ try:
     start([os.path.join(build, "tools/gatetwin/gatetwin"), "--broker", broker, "--client-id", "shot", "--view", "m1119",
            "--size", "%dx%d" % (W, H), "--accounts", accounts], "twin.log", env)
     wait(lambda: "mqtt: connected" in open(os.path.join(tmp, "twin.log")).read(), 60, "the twin")
-    subprocess.run([os.path.join(build, "tools/gatesim/gatesim"), "--hours", "10", "--seed", "7", "--no-progress",
-                    "--speed", "max", "--broker", broker], check=True, capture_output=True)
+    subprocess.run([os.path.join(build, "tools/gatesim/gatesim"), "--hours", "8", "--seed", "7", "--no-progress",
+                    "--speed", "2400", "--broker", broker], check=True, capture_output=True)
     wait(lambda: len((ui() or {}).get("trucks", [])) > 20, 30, "trucks")
     frames(5)
 
