@@ -22,6 +22,7 @@
 #include "connectors/store/recording_reader.h"
 
 #include <catch2/catch.hpp>
+#include <signal.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -137,6 +138,18 @@ class Driver {
     REQUIRE(i["visible"].get<bool>());
     click((i["x0"].get<float>() + i["x1"].get<float>()) / 2, (i["y0"].get<float>() + i["y1"].get<float>()) / 2);
   }
+  // Clicks a control once the window shows it enabled (a typed reason has arrived).
+  void press(const std::string& id) {
+    json last;
+    const bool ok = wait_for([&](const json& j) {
+      for (const json& i : j["items"])
+        if (i["id"] == id) return (last = i)["enabled"].get<bool>();
+      return false;
+    });
+    INFO(id << " never became enabled; last seen: " << last.dump());
+    REQUIRE(ok);
+    click(id);
+  }
   void key(const std::string& name) {
     xdo("keydown " + name);
     frames(2);
@@ -249,32 +262,32 @@ TEST_CASE("the window driven with real input: pick, hold, release, close, reopen
 
   // 2. Hold it with a reason; a second click on the same spot sends nothing; release it.
   w.type_into("vehicle/reason", "hold one");
-  w.click("vehicle/Hold vehicle");
+  w.press("vehicle/Hold vehicle");
   w.click_here();  // the double click: Release is now under the pointer
   w.wait_item("vehicle/Release vehicle");
   w.frames(3);
   CHECK_FALSE(w.item("vehicle/Release vehicle")["enabled"].get<bool>());  // the reason box is empty again
   w.type_into("vehicle/reason", "release two");
-  w.click("vehicle/Release vehicle");
+  w.press("vehicle/Release vehicle");
   w.wait_item("vehicle/Hold vehicle");
 
   // 3. Close and reopen a lane, with a double click on Close.
   w.click("lanes/row/E1");
   w.type_into("lanes/reason", "close three");
-  w.click("lanes/Close");
+  w.press("lanes/Close");
   w.click_here();
   w.wait_item("lanes/Open");
   w.type_into("lanes/reason", "open four");
-  w.click("lanes/Open");
+  w.press("lanes/Open");
   w.wait_item("lanes/Close");
 
   // 4. E1 and E2 closed: E3 is export's last truck lane; the operator may not close it.
   w.type_into("lanes/reason", "close five");
-  w.click("lanes/Close");
+  w.press("lanes/Close");
   w.wait_item("lanes/Open");
   w.click("lanes/row/E2");
   w.type_into("lanes/reason", "close six");
-  w.click("lanes/Close");
+  w.press("lanes/Close");
   w.wait_item("lanes/Open");
   w.click("lanes/row/E3");
   w.type_into("lanes/reason", "left behind");  // typed, never sent: must not reach the next user
@@ -289,11 +302,11 @@ TEST_CASE("the window driven with real input: pick, hold, release, close, reopen
   w.click("lanes/row/E3");
   CHECK_FALSE(w.wait_item("lanes/Close")["enabled"].get<bool>());  // the box was emptied for the new user
   w.type_into("lanes/reason", "supervisor seven");
-  w.click("lanes/Close");
+  w.press("lanes/Close");
   REQUIRE(w.wait_for([](const json& m) { return m["confirm_open"] == true; }));
   w.frames(2);
   CHECK(w.item("lanes/Open").is_null());  // not sent before it is confirmed
-  w.click("confirm/Confirm");
+  w.press("confirm/Confirm");
   REQUIRE(w.wait_for([](const json& m) { return m["confirm_open"] == false; }));
   w.wait_item("lanes/Open");
   // E4 (unmanned) is now export's last open lane: an operator may not close it either.
@@ -316,7 +329,8 @@ TEST_CASE("the window driven with real input: pick, hold, release, close, reopen
   w.frames(3);
 
   // The recording is what counts: stop the twin (SIGTERM: it finishes the recording).
-  twin.stop();
+  ::kill(twin.pid(), SIGTERM);
+  REQUIRE(twin.wait_exit(60s));
   REQUIRE(twin.exit_code() == 0);
   auto reader = connectors::RecordingReader::open(d + "s.db");
   REQUIRE(std::holds_alternative<std::unique_ptr<connectors::RecordingReader>>(reader));
