@@ -174,7 +174,7 @@ bool ControlRoom::frame(int64_t wall_ms) {
   resolve_pick();  // draw_list_ is still the one the finished frame drew
   if (ui_map::on()) {
     UiMapState ms{frames_, session_.user, session_.logged_in() ? twin::to_string(session_.role) : "", -1, 0,
-                  form_.confirm.has_value()};
+                  form_.confirm.has_value(), picks_, last_pick_, form_.reason};
     if (selected_.kind == PickKind::Shipment) {
       ms.selected_site = selected_.site;
       ms.selected_shipment = selected_shipment_.value;
@@ -206,10 +206,13 @@ void ControlRoom::resolve_pick() {
   if (!pick_at_) return;
   const glm::vec2 at = *pick_at_;
   pick_at_.reset();
+  ++picks_;
+  last_pick_ = "nothing";
   if (auto id = renderer_.pick(static_cast<int>(at.x), static_cast<int>(at.y)))
     if (const PickTarget* t = draw_list_.target(*id)) {
       select(*t);
       panel_site_ = t->site;
+      last_pick_ = "kind " + std::to_string(static_cast<int>(t->kind)) + " index " + std::to_string(t->index);
     }
 }
 

@@ -131,6 +131,8 @@ class ControlRoom {
   // picks from the last finished frame, never from one in progress.
   std::optional<glm::vec2> pick_at_;
   uint64_t frames_ = 0;
+  uint64_t picks_ = 0;
+  std::string last_pick_;   // for the UI map
 };
 
 }  // namespace controlroom

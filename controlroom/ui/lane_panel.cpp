@@ -64,6 +64,7 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
       Command c;
       c.lane = static_cast<uint16_t>(l);
       ImGui::Text("%s:", spec.lanes[l].id.c_str());
+      ui_map::item("lanes/selected/" + spec.lanes[l].id);
       std::string rule_note, rule_text;  // a button only a supervisor may use, and why
       // The last-lane rule (twin/lane_rules.h): disabled for all but a supervisor, who is
       // asked to confirm. The role's own reason comes first, the empty reason box last.

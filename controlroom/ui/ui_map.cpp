@@ -37,6 +37,9 @@ bool write(const std::string& path, const UiMapState& state, const DrawList& lis
   j["role"] = state.role;
   j["selected"] = {{"site", state.selected_site}, {"shipment", state.selected_shipment}};
   j["confirm_open"] = state.confirm_open;
+  j["picks"] = state.picks;
+  j["last_pick"] = state.last_pick;
+  j["reason"] = state.reason;
   j["width"] = viewport_px.x;
   j["height"] = viewport_px.y;
   nlohmann::json items = nlohmann::json::array();

@@ -32,6 +32,9 @@ struct UiMapState {
   int selected_site = -1;
   uint32_t selected_shipment = 0;   // 0: no shipment selected
   bool confirm_open = false;        // a command waits for a supervisor's confirmation
+  uint64_t picks = 0;               // clicks on the 3D view picked so far
+  std::string last_pick;            // what the last one hit ("kind 1 index 42", "nothing")
+  std::string reason;               // what the reason box holds
 };
 
 namespace ui_map {

@@ -92,7 +92,8 @@ class Driver {
     const json last = map();
     if (last.is_object())
       for (const json& i : last["items"]) shown += " " + i["id"].get<std::string>() + (i["enabled"].get<bool>() ? "" : "(" + i["why"].get<std::string>() + ")");
-    INFO("the window never showed the control " << id << "; it shows:" << shown);
+    INFO("the window never showed the control " << id << "; it shows:" << shown << "; picks " << last["picks"] << ", last "
+                                                  << last["last_pick"] << ", selected " << last["selected"]);
     REQUIRE(ok);
     return found;
   }
@@ -116,7 +117,10 @@ class Driver {
     REQUIRE(!window_.empty());
     return window_;
   }
+  // There is no window manager: the window is given the keyboard focus before each move
+  // (the X focus otherwise may rest elsewhere, and the window then reads no pointer).
   void move(float x, float y) {
+    xdo("windowfocus " + window());
     xdo("mousemove --window " + window() + " " + std::to_string(static_cast<int>(x)) + " " + std::to_string(static_cast<int>(y)));
   }
   // Press and release, each held for a frame: the window polls the pointer once a frame.
@@ -138,17 +142,51 @@ class Driver {
     REQUIRE(i["visible"].get<bool>());
     click((i["x0"].get<float>() + i["x1"].get<float>()) / 2, (i["y0"].get<float>() + i["y1"].get<float>()) / 2);
   }
+  // Clicks until effect(map) holds: a click the window did not take (the control is
+  // still there and enabled, nothing happened) is made again, at most three times. A
+  // click that was taken is never repeated, so no command can be sent twice from here.
+  void click_until(const std::string& id, const std::function<bool(const json&)>& effect) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      click(id);
+      if (wait_for(effect, 3s)) return;
+      const json i = item(id);
+      INFO(id << ": nothing happened, and the control is gone or disabled: " << i.dump());
+      REQUIRE((!i.is_null() && i["enabled"].get<bool>()));
+    }
+    FAIL(id << ": three clicks, and nothing happened");
+  }
+  void select_lane(const std::string& lane) {
+    click_until("lanes/row/" + lane, [&](const json& m) {
+      for (const json& i : m["items"])
+        if (i["id"] == "lanes/selected/" + lane) return true;
+      return false;
+    });
+  }
   // Clicks a control once the window shows it enabled (a typed reason has arrived).
-  void press(const std::string& id) {
+  void press_wait_enabled(const std::string& id) {
     json last;
     const bool ok = wait_for([&](const json& j) {
       for (const json& i : j["items"])
         if (i["id"] == id) return (last = i)["enabled"].get<bool>();
       return false;
     });
-    INFO(id << " never became enabled; last seen: " << last.dump());
+    const json m = map();
+    INFO(id << " never became enabled; last seen: " << last.dump() << "; picks " << m["picks"] << ", last " << m["last_pick"]
+                                                                    << ", reason box '" << m["reason"] << "'");
     REQUIRE(ok);
+  }
+  void press(const std::string& id) {
+    press_wait_enabled(id);
     click(id);
+  }
+  // Presses an enabled command button until the window shows `then` in its place.
+  void press_until(const std::string& id, const std::string& then) {
+    press_wait_enabled(id);
+    click_until(id, [&](const json& m) {
+      for (const json& i : m["items"])
+        if (i["id"] == then) return true;
+      return false;
+    });
   }
   void key(const std::string& name) {
     xdo("keydown " + name);
@@ -160,9 +198,18 @@ class Driver {
     xdo("type --delay 20 '" + text + "'");
     frames(2);
   }
+  // Types into a reason box; the click that gives it the keyboard is made again when the
+  // text did not arrive (the box is still empty).
   void type_into(const std::string& id, const std::string& text) {
-    click(id);
-    type(text);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      click(id);
+      type(text);
+      if (wait_for([&](const json& j) { return j["reason"] == text; }, 5s)) return;
+      const json m = map();
+      INFO("typed '" << text << "' into " << id << ", the box holds '" << m["reason"] << "'");
+      REQUIRE(m["reason"] == "");
+    }
+    FAIL("typing into " << id << " never arrived");
   }
   // Logs in with Enter in the password box (and Enter in the user box to go there).
   void log_in(const std::string& user, const std::string& password) {
@@ -262,34 +309,28 @@ TEST_CASE("the window driven with real input: pick, hold, release, close, reopen
 
   // 2. Hold it with a reason; a second click on the same spot sends nothing; release it.
   w.type_into("vehicle/reason", "hold one");
-  w.press("vehicle/Hold vehicle");
+  w.press_until("vehicle/Hold vehicle", "vehicle/Release vehicle");
   w.click_here();  // the double click: Release is now under the pointer
-  w.wait_item("vehicle/Release vehicle");
   w.frames(3);
   CHECK_FALSE(w.item("vehicle/Release vehicle")["enabled"].get<bool>());  // the reason box is empty again
   w.type_into("vehicle/reason", "release two");
-  w.press("vehicle/Release vehicle");
-  w.wait_item("vehicle/Hold vehicle");
+  w.press_until("vehicle/Release vehicle", "vehicle/Hold vehicle");
 
   // 3. Close and reopen a lane, with a double click on Close.
-  w.click("lanes/row/E1");
+  w.select_lane("E1");
   w.type_into("lanes/reason", "close three");
-  w.press("lanes/Close");
-  w.click_here();
-  w.wait_item("lanes/Open");
+  w.press_until("lanes/Close", "lanes/Open");
+  w.click_here();  // the double click: Open is now under the pointer
   w.type_into("lanes/reason", "open four");
-  w.press("lanes/Open");
-  w.wait_item("lanes/Close");
+  w.press_until("lanes/Open", "lanes/Close");
 
   // 4. E1 and E2 closed: E3 is export's last truck lane; the operator may not close it.
   w.type_into("lanes/reason", "close five");
-  w.press("lanes/Close");
-  w.wait_item("lanes/Open");
-  w.click("lanes/row/E2");
+  w.press_until("lanes/Close", "lanes/Open");
+  w.select_lane("E2");
   w.type_into("lanes/reason", "close six");
-  w.press("lanes/Close");
-  w.wait_item("lanes/Open");
-  w.click("lanes/row/E3");
+  w.press_until("lanes/Close", "lanes/Open");
+  w.select_lane("E3");
   w.type_into("lanes/reason", "left behind");  // typed, never sent: must not reach the next user
   const json close_e3 = w.wait_item("lanes/Close");
   CHECK_FALSE(close_e3["enabled"].get<bool>());
@@ -299,20 +340,20 @@ TEST_CASE("the window driven with real input: pick, hold, release, close, reopen
 
   // 5. A supervisor: a new form; closing the last truck lane asks for confirmation.
   w.log_in("sup1", "sup-pass");
-  w.click("lanes/row/E3");
+  w.select_lane("E3");
   CHECK_FALSE(w.wait_item("lanes/Close")["enabled"].get<bool>());  // the box was emptied for the new user
   w.type_into("lanes/reason", "supervisor seven");
-  w.press("lanes/Close");
-  REQUIRE(w.wait_for([](const json& m) { return m["confirm_open"] == true; }));
+  w.wait_item("lanes/Close");
+  w.click_until("lanes/Close", [](const json& m) { return m["confirm_open"] == true; });
   w.frames(2);
   CHECK(w.item("lanes/Open").is_null());  // not sent before it is confirmed
   w.press("confirm/Confirm");
-  REQUIRE(w.wait_for([](const json& m) { return m["confirm_open"] == false; }));
+  REQUIRE(w.wait_for([](const json& m) { return m["confirm_open"] == false; }));  // sent (the reason box is empty again)
   w.wait_item("lanes/Open");
   // E4 (unmanned) is now export's last open lane: an operator may not close it either.
   w.log_out();
   w.log_in("op1", "op-pass");
-  w.click("lanes/row/E4");
+  w.select_lane("E4");
   const json close_e4 = w.wait_item("lanes/Close");
   CHECK_FALSE(close_e4["enabled"].get<bool>());
   CHECK_THAT(close_e4["why"].get<std::string>(), Catch::Contains("last open lane for export (manned or unmanned)"));
@@ -320,7 +361,7 @@ TEST_CASE("the window driven with real input: pick, hold, release, close, reopen
 
   // 6. A viewer: every command button disabled, with the reason; a click sends nothing.
   w.log_in("view1", "view-pass");
-  w.click("lanes/row/E1");
+  w.select_lane("E1");
   const json open_e1 = w.wait_item("lanes/Open");
   CHECK_FALSE(open_e1["enabled"].get<bool>());
   CHECK_THAT(open_e1["why"].get<std::string>(), Catch::Contains("viewer"));
