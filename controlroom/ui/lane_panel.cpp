@@ -76,7 +76,7 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
         std::string why = role_why;
         if (why.empty() && !rule.empty() && !super) {
           why = rule;
-          rule_note = std::string(label) + " " + spec.lanes[l].id;
+          rule_note += (rule_note.empty() ? "" : ", ") + std::string(label);
           rule_text = rule;
         }
         if (why.empty()) why = why_not;
@@ -92,7 +92,7 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
       c.equipment = {EquipmentRef::Kind::LaneBarrier, static_cast<uint16_t>(l), 0};
       button(st.barrier_failed ? "Barrier restored" : "Barrier failed",
              st.barrier_failed ? CommandKind::MarkEquipmentRestored : CommandKind::MarkEquipmentFailed);
-      if (!rule_note.empty()) ui::why_line(rule_note, rule_text);
+      if (!rule_note.empty()) ui::why_line(rule_note + " " + spec.lanes[l].id, rule_text);
       ui::why_line("", role_why.empty() ? why_not : role_why);
     }
     if (ImGui::CollapsingHeader("Checkpoints and guide vehicles", ImGuiTreeNodeFlags_DefaultOpen)) {

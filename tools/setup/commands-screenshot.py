@@ -16,8 +16,8 @@ tmp = tempfile.mkdtemp()
 procs = []
 
 
-def start(args, log, env=None):
-    p = subprocess.Popen(args, stdout=open(os.path.join(tmp, log), "w"), stderr=subprocess.STDOUT, env=env)
+def start(args, log, env=None, pass_fds=()):
+    p = subprocess.Popen(args, stdout=open(os.path.join(tmp, log), "w"), stderr=subprocess.STDOUT, env=env, pass_fds=pass_fds)
     procs.append(p)
     return p
 
@@ -37,7 +37,8 @@ def wait(cond, timeout=30, what="a condition"):
         if v:
             return v
         time.sleep(0.05)
-    raise SystemExit("timed out waiting for " + what)
+    log = open(os.path.join(tmp, "twin.log")).read()[-1500:] if os.path.exists(os.path.join(tmp, "twin.log")) else ""
+    raise SystemExit("timed out waiting for " + what + "\n" + log)
 
 
 def ui():
@@ -90,9 +91,16 @@ def key(name):
 
 
 def type_into(name, text):
-    click(name)
-    xdo("type", "--delay", "20", text)
-    frames(2)
+    for attempt in range(3):  # a click the window did not take is made again
+        click(name)
+        xdo("type", "--delay", "20", text)
+        try:
+            wait(lambda: (ui() or {}).get("reason") == text, 5, "the typed reason")
+            return
+        except SystemExit:
+            if (ui() or {}).get("reason"):
+                raise SystemExit("the reason box holds %r, not %r" % (ui()["reason"], text))
+    raise SystemExit("typing %r never arrived" % text)
 
 
 def log_in(user, password):
@@ -134,9 +142,16 @@ def write_png(path, rows):
 try:
     # Xvfb on a display it picks, a broker on a free port, the accounts.
     r, w = os.pipe()
-    start(["Xvfb", "-displayfd", str(w), "-screen", "0", "%dx%dx24" % (W, H), "-nolisten", "tcp"], "xvfb.log")
+    start(["Xvfb", "-displayfd", str(w), "-screen", "0", "%dx%dx24" % (W, H), "-nolisten", "tcp"], "xvfb.log",
+          pass_fds=(w,))
     os.close(w)
-    display = ":" + os.read(r, 16).decode().strip()
+    number = b""
+    while not number.endswith(b"\n"):  # Xvfb writes its display number once it is ready
+        chunk = os.read(r, 16)
+        if not chunk:
+            raise SystemExit("Xvfb did not start")
+        number += chunk
+    display = ":" + number.decode().strip()
     env = dict(os.environ, DISPLAY=display, GATETWIN_UI_MAP=os.path.join(tmp, "map.json"))
     port = free_port()
     with open(os.path.join(tmp, "mosquitto.conf"), "w") as f:
@@ -145,18 +160,19 @@ try:
     broker = "tcp://127.0.0.1:%d" % port
     accounts = os.path.join(tmp, "accounts.json")
     subprocess.run([os.path.join(root, "tools/setup/make-accounts.sh"), accounts, "op1:operator", "sup1:supervisor"],
-                   input="op-pass\nsup-pass\n", text=True, check=True, capture_output=True)
+                   input="op-password\nsup-password\n", text=True, check=True, capture_output=True,
+                   env=dict(os.environ, GATETWIN=os.path.join(build, "tools/gatetwin/gatetwin")))
     time.sleep(0.5)
     start([os.path.join(build, "tools/gatetwin/gatetwin"), "--broker", broker, "--client-id", "shot", "--view", "m1119",
            "--size", "%dx%d" % (W, H), "--accounts", accounts], "twin.log", env)
     wait(lambda: "mqtt: connected" in open(os.path.join(tmp, "twin.log")).read(), 60, "the twin")
-    subprocess.run([os.path.join(build, "tools/gatesim/gatesim"), "--hours", "8", "--seed", "7", "--no-progress",
-                    "--speed", "2400", "--broker", broker], check=True, capture_output=True)
-    wait(lambda: len((ui() or {}).get("trucks", [])) > 20, 30, "trucks")
+    subprocess.run([os.path.join(build, "tools/gatesim/gatesim"), "--hours", "6", "--seed", "7", "--no-progress",
+                    "--speed", "1800", "--broker", broker], check=True, capture_output=True)
+    wait(lambda: len((ui() or {}).get("trucks", [])) > 10, 60, "trucks")
     frames(5)
 
     # The operator: a truck inspected, E1 and E2 closed, E3's Close disabled with the rule.
-    log_in("op1", "op-pass")
+    log_in("op1", "op-password")
     m = ui()
     side = min(max(W * 0.3, 400), 600)
     truck = next(t for t in m["trucks"] if 200 < t["x"] < W - side - 50 and 150 < t["y"] < H * 0.6)
@@ -168,13 +184,13 @@ try:
         item("lanes/Open")
     click("lanes/row/E3")
     type_into("lanes/reason", "scanner 2 down")
-    move(*centre(item("lanes/Close")))  # the tooltip
+    move(*centre(item("lanes/row/E3")))
     frames(4)
     operator = shot()
     click("login/Log out")
 
     # The supervisor: the same Close asks for confirmation.
-    log_in("sup1", "sup-pass")
+    log_in("sup1", "sup-password")
     click("lanes/row/E3")
     type_into("lanes/reason", "scanner 2 down, E1 and E2 under maintenance")
     click("lanes/Close")
