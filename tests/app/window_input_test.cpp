@@ -153,7 +153,7 @@ class Driver {
       const json m = map();
       std::string lanes;
       for (const json& x : m["items"])
-        if (x["id"].get<std::string>().rfind("lanes/s", 0) != 0) lanes += " " + x["id"].get<std::string>();
+        if (x["id"].get<std::string>().rfind("lanes/se", 0) == 0 || x["id"].get<std::string>().rfind("lanes/row", 0) != 0) lanes += " " + x["id"].get<std::string>() + (x["enabled"].get<bool>() ? "" : "(-)");
       INFO(id << ": nothing happened, and the control is gone or disabled: " << i.dump() << "; user " << m["user"]
               << ", confirm_open " << m["confirm_open"] << ", reason '" << m["reason"] << "', items" << lanes);
       REQUIRE((!i.is_null() && i["enabled"].get<bool>()));
