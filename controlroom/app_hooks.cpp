@@ -32,6 +32,7 @@ connectors::Result<ControlRoomOptions> control_room_options(const TwinArgs& args
   }
   o.inspect_shipment = twin::ShipmentId{args.inspect_shipment};
   o.show_feeds = args.show_feeds;
+  if (const char* map = std::getenv("GATETWIN_UI_MAP")) o.ui_map_path = map;  // tests driving the window (docs/gatetwin.md)
   if (!args.accounts_path.empty()) {
     auto a = connectors::Accounts::load(args.accounts_path);
     if (auto* e = std::get_if<connectors::AccountsError>(&a)) return e->message();

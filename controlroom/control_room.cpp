@@ -4,6 +4,7 @@
 #include "twin/clock_text.h"
 
 #include "controlroom/ui/panels.h"
+#include "controlroom/ui/ui_map.h"
 #include "controlroom/scene/scene_builder.h"
 
 #include "connectors/files/site_file.h"
@@ -160,6 +161,7 @@ bool ControlRoom::frame(int64_t wall_ms) {
   update(wall_ms);
   if (options_.wall && options_.tour) camera_.orbit(0.02f, 0.0f);
   if (!renderer_.beginFrame()) return true;  // minimised
+  ui_map::begin_frame(!options_.ui_map_path.empty());
   handle_pointer();
   renderer_.setCamera(camera_);
   SceneOptions so;
@@ -176,6 +178,17 @@ bool ControlRoom::frame(int64_t wall_ms) {
   else draw_panels();
   if (overlay_) overlay_();
   renderer_.endFrame();
+  ++frames_;
+  resolve_pick();  // draw_list_ is still the one the finished frame drew
+  if (ui_map::on()) {
+    UiMapState ms{frames_, session_.user, session_.logged_in() ? twin::to_string(session_.role) : "", -1, 0,
+                  form_.confirm.has_value(), picks_, last_pick_, form_.reason};
+    if (selected_.kind == PickKind::Shipment) {
+      ms.selected_site = selected_.site;
+      ms.selected_shipment = selected_shipment_.value;
+    }
+    ui_map::write(options_.ui_map_path, ms, draw_list_, camera_, renderer_.viewport());
+  }
   return true;
 }
 
@@ -192,15 +205,23 @@ void ControlRoom::handle_pointer() {
   }
   if (in.left && !was_left_down_) press_at_ = in.cursor_px;
   // A click (press and release without a drag) picks; a drag orbits.
-  if (!in.left && was_left_down_ && glm::length(in.cursor_px - press_at_) < 4.0f) {
-    if (auto id = renderer_.pick(static_cast<int>(in.cursor_px.x), static_cast<int>(in.cursor_px.y)))
-      if (const PickTarget* t = draw_list_.target(*id)) {
-        select(*t);
-        panel_site_ = t->site;
-      }
-  }
+  if (!in.left && was_left_down_ && glm::length(in.cursor_px - press_at_) < 4.0f) pick_at_ = in.cursor_px;
   was_left_down_ = in.left;
   controller_.update(camera_, in, renderer_.viewport());
+}
+
+void ControlRoom::resolve_pick() {
+  if (!pick_at_) return;
+  const glm::vec2 at = *pick_at_;
+  pick_at_.reset();
+  ++picks_;
+  last_pick_ = "nothing";
+  if (auto id = renderer_.pick(static_cast<int>(at.x), static_cast<int>(at.y)))
+    if (const PickTarget* t = draw_list_.target(*id)) {
+      select(*t);
+      panel_site_ = t->site;
+      last_pick_ = "kind " + std::to_string(static_cast<int>(t->kind)) + " index " + std::to_string(t->index);
+    }
 }
 
 // [SECTION] panels -------------------------------------------------------------------------
@@ -242,8 +263,9 @@ void ControlRoom::draw_panels() {
   // Right column: login, lanes, vehicle. Bottom: alerts and KPIs.
   float y = banner_h;
   const float login_h = options_.accounts ? 110.0f : 34.0f, lanes_h = std::max(300.0f, vp.y * 0.42f);
-  if (options_.accounts) login_panel({vp.x - side, y, side, login_h}, *options_.accounts, session_);
-  else status_banner({vp.x - side, y, side, login_h}, session_.logged_in() ? session_.user : "view only: start with --accounts FILE to log in", false);
+  if (options_.accounts) {
+    if (login_panel({vp.x - side, y, side, login_h}, *options_.accounts, session_)) form_.clear();  // a new user
+  } else status_banner({vp.x - side, y, side, login_h}, session_.logged_in() ? session_.user : "view only: start with --accounts FILE to log in", false);
   y += login_h;
   lane_panel({vp.x - side, y, side, lanes_h}, core_, panel_site_, session_, form_, sink);
   y += lanes_h;

@@ -38,6 +38,7 @@ struct ControlRoomOptions {
   bool show_feeds = false;            // the Feeds panel open at start (--feeds)
   OperatorSession login;   // logged in at start (automation: GATETWIN_USER / GATETWIN_PASSWORD)
   std::optional<int64_t> epoch_utc_ms;  // a replayed live recording's session epoch: times as the gate's date
+  std::string ui_map_path;  // GATETWIN_UI_MAP: where controls and trucks are on screen, each frame (ui/ui_map.h)
 };
 
 class ControlRoom {
@@ -66,7 +67,10 @@ class ControlRoom {
   // retention removes older shipments, and the selection clears when it is removed.
   void select(const PickTarget& t);
   const PickTarget& selected() const { return selected_; }
-  void log_in(const std::string& user, twin::Role role) { session_ = {user, role}; }
+  void log_in(const std::string& user, twin::Role role) {
+    session_ = {user, role};
+    form_.clear();  // nothing of the last user's form carries over
+  }
   CommandForm& form() { return form_; }
   const DrawList& draw_list() const { return draw_list_; }
   const AlertLog& alerts() const { return alerts_; }
@@ -84,6 +88,7 @@ class ControlRoom {
   void update_staleness(int64_t wall_ms);
   void follow_selection();
   void handle_pointer();
+  void resolve_pick();
   void draw_panels();
   void draw_wall();
   twin::SimTime display_time(int64_t wall_ms) const;
@@ -127,6 +132,12 @@ class ControlRoom {
   std::function<void()> overlay_;
   bool was_left_down_ = false;
   glm::vec2 press_at_{0};
+  // A click on the 3D view, picked once the frame it was made on is finished: the engine
+  // picks from the last finished frame, never from one in progress.
+  std::optional<glm::vec2> pick_at_;
+  uint64_t frames_ = 0;
+  uint64_t picks_ = 0;
+  std::string last_pick_;   // for the UI map
 };
 
 }  // namespace controlroom

@@ -98,6 +98,11 @@ primary and publishes every event it applies on gatetwin/v1/twin/stream.
                        own --client-id
   --catch-up FILE      follower: the primary's --record file (read-only, on a shared disk),
                        to catch up from after a late start or a lost broker
+
+Environment: GATETWIN_USER and GATETWIN_PASSWORD log the window in (with --accounts);
+GATETWIN_UI_MAP=FILE rewrites FILE after every frame with where each control and truck
+is on the screen, whether each button is enabled and why not: for tests and tools that
+drive the window with real input (docs/gatetwin.md)
 )";
 
 std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {

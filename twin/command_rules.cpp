@@ -4,6 +4,7 @@
 // This file decides on commands; re-planning after them is the scheduler's, re-routing
 // and the site's crossing are command_routes.cpp's, orders for later command_schedule.cpp's.
 #include "twin/core_context.h"
+#include "twin/lane_rules.h"
 
 #include <algorithm>
 
@@ -74,17 +75,6 @@ static bool lane_has_vehicles(const Ctx& c, uint16_t l) {
   return false;
 }
 
-// Would taking lane l away from trucks leave its direction with no truck lane at all?
-static bool is_last_truck_lane(const Ctx& c, uint16_t l) {
-  const Direction d = c.s.lanes[l].direction;
-  return truck_lane_usable(c, l, d) && truck_lanes_usable(c, d) == 1;
-}
-
-static std::string last_lane_refusal(const Ctx& c, uint16_t l) {
-  return std::string("it is the last open lane for ") + to_string(c.s.lanes[l].direction) +
-         " trucks; only a supervisor may do that";
-}
-
 static const Shipment* active_shipment(const Ctx& c, ShipmentId id, std::string& why) {
   auto it = c.s.by_id.find(id);
   if (it == c.s.by_id.end()) { why = "no vehicle with shipment " + to_string(id) + " at this site"; return nullptr; }
@@ -109,17 +99,17 @@ static std::string check(const Ctx& c, const OperatorCommand& e) {
       return {};
     case CommandKind::CloseLane:
       if (!c.s.lanes[cmd.lane].open) return "the lane is already closed";
-      if (is_last_truck_lane(c, cmd.lane) && !super) return last_lane_refusal(c, cmd.lane);
+      if (!super) if (std::string last = last_lane_rule(c.spec, c.s, cmd); !last.empty()) return last;
       return {};
     case CommandKind::ReverseLane:
       if (lane_has_vehicles(c, cmd.lane)) return "vehicles are on the lane; clear it before reversing";
-      if (is_last_truck_lane(c, cmd.lane) && !super) return last_lane_refusal(c, cmd.lane);
+      if (!super) if (std::string last = last_lane_rule(c.spec, c.s, cmd); !last.empty()) return last;
       return {};
     case CommandKind::ReserveLaneForUnmanned:
       if (c.spec.lanes[cmd.lane].kind == LaneKind::Unmanned) return "the lane is already an unmanned lane";
       if (c.s.lanes[cmd.lane].reserved_unmanned) return "the lane is already reserved for unmanned vehicles";
       if (c.s.lanes[cmd.lane].on_lane != kNone) return "a truck is crossing on the lane";
-      if (is_last_truck_lane(c, cmd.lane) && !super) return last_lane_refusal(c, cmd.lane);
+      if (!super) if (std::string last = last_lane_rule(c.spec, c.s, cmd); !last.empty()) return last;
       return {};
     case CommandKind::UnreserveLane:
       if (!c.s.lanes[cmd.lane].reserved_unmanned) return "the lane is not reserved for unmanned vehicles";

@@ -88,14 +88,22 @@ bool login_panel(const PanelRect& r, connectors::Accounts& accounts, OperatorSes
     if (who.logged_in()) {
       ImGui::Text("%s  (%s)", who.user.c_str(), to_string(who.role));
       if (ImGui::Button("Log out")) { who = {}; changed = true; }
+      ui_map::item("login/Log out");
     } else {
-      ImGui::InputText("user", user, sizeof user);
-      ImGui::InputText("password", password, sizeof password, ImGuiInputTextFlags_Password);
-      if (ImGui::Button("Log in")) {
+      // Enter in the user box goes on to the password; Enter in the password box logs in.
+      if (ImGui::InputText("user", user, sizeof user, ImGuiInputTextFlags_EnterReturnsTrue)) ImGui::SetKeyboardFocusHere();
+      ui_map::item("login/user");
+      const bool enter = ImGui::InputText("password", password, sizeof password,
+                                          ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+      ui_map::item("login/password");
+      const bool click = ImGui::Button("Log in");
+      ui_map::item("login/Log in");
+      if (enter || click) {
         if (auto a = accounts.login(user, password)) {
           who.user = a->user;
           who.role = a->role;
           message.clear();
+          user[0] = 0;  // the next one to log in starts from empty boxes
           changed = true;
         } else {
           message = "user or password not known";

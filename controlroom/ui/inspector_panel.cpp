@@ -69,6 +69,19 @@ void inspector_panel(const PanelRect& r, const Core& core, const PickTarget& t, 
       ImGui::Text("Shipment %u  (%s, %s)", sh.id.value, to_string(sh.direction), spec.id.c_str());
       ImGui::Text("plate %s   container %s%s", sh.plate.c_str(), sh.container.c_str(), sh.reefer ? "  reefer" : "");
       ImGui::Text("goods: %s", sh.goods < spec.goods.size() ? spec.goods[sh.goods].id.c_str() : "?");
+      // The commands first, so that they are in view however short the panel is.
+      ui::update_guard(core, form);
+      const std::string why_not = ui::command_header("vehicle", who, form);
+      Command c;
+      c.shipment = sh.id;
+      c.kind = sh.held ? CommandKind::ReleaseVehicle : CommandKind::HoldVehicle;
+      const char* hold = sh.held ? "Release vehicle" : "Hold vehicle";
+      if (ui::command_button(std::string("vehicle/") + hold, hold, why_not, form)) ui::send(form, who, t.site, c, sink);
+      ImGui::SameLine();
+      c.kind = CommandKind::ForceInspection;
+      if (ui::command_button("vehicle/Force inspection", "Force inspection", why_not, form)) ui::send(form, who, t.site, c, sink);
+      ui::why_line("", why_not);
+      ui::command_outcome(core, form);
       ImGui::Separator();
       ImGui::Text("own declaration:     %s", sh.declared ? "filed" : "NONE");
       ImGui::Text("partner declaration: %s", !sh.partner_received ? "not received" : sh.partner_agrees ? "received, agrees" : "received, DISAGREES");
@@ -94,17 +107,6 @@ void inspector_panel(const PanelRect& r, const Core& core, const PickTarget& t, 
           ImGui::Text("%s%s", to_string(p.phase), where.c_str());
         }
         ImGui::EndTable();
-      }
-      ImGui::Separator();
-      if (ui::command_header(who, form)) {
-        Command c;
-        c.shipment = sh.id;
-        c.kind = sh.held ? CommandKind::ReleaseVehicle : CommandKind::HoldVehicle;
-        if (ImGui::Button(sh.held ? "Release vehicle" : "Hold vehicle")) form.submit(who, t.site, c, sink);
-        ImGui::SameLine();
-        c.kind = CommandKind::ForceInspection;
-        if (ImGui::Button("Force inspection")) form.submit(who, t.site, c, sink);
-        ui::command_outcome(core, form);
       }
     }
   }

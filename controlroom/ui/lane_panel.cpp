@@ -2,6 +2,8 @@
 // goods-priority commands. See panels.h.
 #include "controlroom/ui/panel_common.h"
 
+#include "twin/lane_rules.h"
+
 #include <string>
 
 namespace controlroom {
@@ -22,7 +24,9 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
     const SiteSpec& spec = core.sites()[site];
     const SiteState& s = core.state().sites[site];
     const double hours = std::max(1.0, static_cast<double>(core.state().now_ms) / kHour);
-    const bool can = ui::command_header(who, form);
+    ui::update_guard(core, form);
+    const std::string role_why = ui::role_why_not(who);
+    const std::string why_not = ui::command_header("lanes", who, form);  // role, or an empty reason box
     ui::command_outcome(core, form);
     static int selected_lane = 0;
     if (ImGui::BeginTable("lanes", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
@@ -39,6 +43,7 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
         std::string name = spec.lanes[l].id + (spec.lanes[l].kind == LaneKind::Unmanned ? " (U)" : "");
         if (ImGui::Selectable(name.c_str(), selected_lane == static_cast<int>(l), ImGuiSelectableFlags_SpanAllColumns))
           selected_lane = static_cast<int>(l);
+        ui_map::item("lanes/row/" + spec.lanes[l].id);
         ImGui::TableSetColumnIndex(1);
         ImGui::TextUnformatted(to_string(st.direction));
         ImGui::TableSetColumnIndex(2);
@@ -53,16 +58,31 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
       }
       ImGui::EndTable();
     }
-    if (can && selected_lane >= 0 && static_cast<size_t>(selected_lane) < spec.lanes.size()) {
+    if (selected_lane >= 0 && static_cast<size_t>(selected_lane) < spec.lanes.size()) {
       const size_t l = static_cast<size_t>(selected_lane);
       const LaneState& st = s.lanes[l];
       Command c;
       c.lane = static_cast<uint16_t>(l);
       ImGui::Text("%s:", spec.lanes[l].id.c_str());
+      ui_map::item("lanes/selected/" + spec.lanes[l].id);
+      std::string rule_note, rule_text;  // a button only a supervisor may use, and why
+      // The last-lane rule (twin/lane_rules.h): disabled for all but a supervisor, who is
+      // asked to confirm. The role's own reason comes first, the empty reason box last.
       auto button = [&](const char* label, CommandKind k) {
         ImGui::SameLine();
         c.kind = k;
-        if (ImGui::Button(label)) form.submit(who, site, c, sink);
+        const std::string rule = last_lane_rule(spec, s, c);
+        const bool super = who.role == Role::Supervisor;
+        std::string why = role_why;
+        if (why.empty() && !rule.empty() && !super) {
+          why = rule;
+          rule_note += (rule_note.empty() ? "" : ", ") + std::string(label);
+          rule_text = rule;
+        }
+        if (why.empty()) why = why_not;
+        if (!ui::command_button(std::string("lanes/") + label, label, why, form)) return;
+        if (rule.empty()) ui::send(form, who, site, c, sink);
+        else form.confirm = PendingConfirm{site, c, std::string(label) + " " + spec.lanes[l].id, rule};
       };
       button(st.open ? "Close" : "Open", st.open ? CommandKind::CloseLane : CommandKind::OpenLane);
       button("Reverse", CommandKind::ReverseLane);
@@ -72,6 +92,8 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
       c.equipment = {EquipmentRef::Kind::LaneBarrier, static_cast<uint16_t>(l), 0};
       button(st.barrier_failed ? "Barrier restored" : "Barrier failed",
              st.barrier_failed ? CommandKind::MarkEquipmentRestored : CommandKind::MarkEquipmentFailed);
+      if (!rule_note.empty()) ui::why_line(rule_note + " " + spec.lanes[l].id, rule_text);
+      ui::why_line("", role_why.empty() ? why_not : role_why);
     }
     if (ImGui::CollapsingHeader("Checkpoints and guide vehicles", ImGuiTreeNodeFlags_DefaultOpen)) {
       for (size_t k = 0; k < spec.checkpoints.size(); ++k) {
@@ -83,11 +105,11 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
           const bool failed = cp.servers[srv].failed;
           if (failed) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.8f, 0.15f, 0.15f, 1));
           std::string label = std::to_string(srv + 1);
-          if (ImGui::SmallButton(label.c_str()) && can) {
+          if (ui::command_button("lanes/server/" + spec.checkpoints[k].id + "#" + label, label.c_str(), why_not, form, true)) {
             Command c;
             c.kind = failed ? CommandKind::MarkEquipmentRestored : CommandKind::MarkEquipmentFailed;
             c.equipment = {EquipmentRef::Kind::CheckpointServer, static_cast<uint16_t>(k), static_cast<uint16_t>(srv)};
-            form.submit(who, site, c, sink);
+            ui::send(form, who, site, c, sink);
           }
           if (failed) ImGui::PopStyleColor();
           ImGui::PopID();
@@ -100,31 +122,30 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
         const bool failed = s.fleet[v].failed;
         if (failed) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.8f, 0.15f, 0.15f, 1));
         std::string label = "U" + std::to_string(v + 1);
-        if (ImGui::SmallButton(label.c_str()) && can) {
+        if (ui::command_button("lanes/guide/" + label, label.c_str(), why_not, form, true)) {
           Command c;
           c.kind = failed ? CommandKind::MarkEquipmentRestored : CommandKind::MarkEquipmentFailed;
           c.equipment = {EquipmentRef::Kind::GuideVehicle, static_cast<uint16_t>(v), 0};
-          form.submit(who, site, c, sink);
+          ui::send(form, who, site, c, sink);
         }
         if (failed) ImGui::PopStyleColor();
         ImGui::PopID();
       }
       ImGui::TextDisabled("Click a server or vehicle to mark it failed / restored.");
-      if (can) {
-        ImGui::Text("priority:");
-        for (size_t g = 0; g < spec.goods.size(); ++g) {
-          ImGui::SameLine();
-          Command c;
-          c.kind = CommandKind::PrioritiseGoods;
-          c.goods = static_cast<uint16_t>(g);
-          const bool active = s.priority_goods == static_cast<int>(g);
-          std::string label = (active ? "[" + spec.goods[g].id + "]" : spec.goods[g].id) + "##prio";
-          if (ImGui::SmallButton(label.c_str())) form.submit(who, site, c, sink);
-        }
+      ImGui::Text("priority:");
+      for (size_t g = 0; g < spec.goods.size(); ++g) {
         ImGui::SameLine();
-        if (ImGui::SmallButton("none")) form.submit(who, site, Command{CommandKind::ClearPriority}, sink);
+        Command c;
+        c.kind = CommandKind::PrioritiseGoods;
+        c.goods = static_cast<uint16_t>(g);
+        const bool active = s.priority_goods == static_cast<int>(g);
+        std::string label = (active ? "[" + spec.goods[g].id + "]" : spec.goods[g].id) + "##prio";
+        if (ui::command_button("lanes/priority/" + spec.goods[g].id, label.c_str(), why_not, form, true)) ui::send(form, who, site, c, sink);
       }
+      ImGui::SameLine();
+      if (ui::command_button("lanes/priority/none", "none", why_not, form, true)) ui::send(form, who, site, Command{CommandKind::ClearPriority}, sink);
     }
+    ui::confirm_popup(core, form, who, sink);
   }
   ImGui::End();
 }

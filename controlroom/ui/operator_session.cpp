@@ -16,6 +16,8 @@ void CommandForm::submit(const OperatorSession& who, uint8_t site, const twin::C
   ticket = sink ? sink(site, make(who, what)) : 0;
   last_seq = 0;
   last_summary = twin::to_string(what.kind);
+  reason[0] = 0;
+  confirm.reset();
 }
 
 std::string CommandForm::last_outcome(const twin::Core& core, bool* accepted) const {

@@ -138,7 +138,7 @@ std::string missing_programs(const std::vector<std::string>& names) {
   static const std::pair<const char*, const char*> kPackage[] = {
       {"mosquitto", "mosquitto"},         {"mosquitto_passwd", "mosquitto"}, {"mosquitto_pub", "mosquitto-clients"},
       {"mosquitto_sub", "mosquitto-clients"}, {"openssl", "openssl"},      {"unshare", "util-linux"},
-      {"Xvfb", "xvfb"},                   {"twm", "twm"}};
+      {"Xvfb", "xvfb"},                   {"twm", "twm"},                 {"xdotool", "xdotool"}};
   std::string missing;
   for (const std::string& name : names) {
     if (!find_program(name).empty()) continue;

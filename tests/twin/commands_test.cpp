@@ -4,6 +4,8 @@
 // are E1-E3 manned export, E4 unmanned export, I1-I3 manned import, I4 unmanned import.
 #include "core_driver.h"
 
+#include "twin/lane_rules.h"
+
 #include <catch2/catch.hpp>
 
 using namespace twin;
@@ -86,6 +88,28 @@ TEST_CASE("close and open lanes; the last lane of a direction needs a supervisor
   CHECK(d.ship(1).phase == Phase::OnLane);
   CHECK(d.ship(1).lane == d.lane("E2"));
   expect_refused(d, lane_cmd(d, CommandKind::OpenLane, "E2"), "already open");
+  CHECK(d.core.check_invariants().empty());
+}
+
+TEST_CASE("the last open lane of a direction, manned or unmanned, needs a supervisor (issue 15)") {
+  CoreDriver d({testing::shipped_site("m1119")});
+  // With the three manned export lanes closed, the unmanned E4 is export's last open lane.
+  expect_accepted(d, lane_cmd(d, CommandKind::CloseLane, "E1"));
+  expect_accepted(d, lane_cmd(d, CommandKind::CloseLane, "E2"));
+  expect_accepted(d, lane_cmd(d, CommandKind::CloseLane, "E3", Role::Supervisor));
+  CHECK(last_lane_rule(d.core.sites()[0], d.site(), lane_cmd(d, CommandKind::CloseLane, "E4").command) != "");
+  expect_refused(d, lane_cmd(d, CommandKind::CloseLane, "E4"), "last open lane for export (manned or unmanned)");
+  expect_refused(d, lane_cmd(d, CommandKind::ReverseLane, "E4"), "only a supervisor");
+  CHECK(d.site().lanes[d.lane("E4")].open);
+  // Another export lane open again: E4 is not the last, an operator may close it.
+  expect_accepted(d, lane_cmd(d, CommandKind::OpenLane, "E2"));
+  CHECK(last_lane_rule(d.core.sites()[0], d.site(), lane_cmd(d, CommandKind::CloseLane, "E4").command).empty());
+  expect_accepted(d, lane_cmd(d, CommandKind::CloseLane, "E4"));
+  // Now E2 is the last export lane of either kind: refused for an operator, a supervisor may.
+  expect_refused(d, lane_cmd(d, CommandKind::CloseLane, "E2"), "last open lane for export trucks");
+  expect_accepted(d, lane_cmd(d, CommandKind::CloseLane, "E2", Role::Supervisor));
+  // Import untouched: an operator closes I4 while I1-I3 are open.
+  expect_accepted(d, lane_cmd(d, CommandKind::CloseLane, "I4"));
   CHECK(d.core.check_invariants().empty());
 }
 
