@@ -16,7 +16,9 @@
 //
 // Supports: the topic tree of docs/mqtt.md (gatetwin/v1), topics bound to a broker
 // account, QoS 1 subscriptions, a retained health topic with a last will ("offline"), TLS
-// through MqttClient (ssl://).
+// through MqttClient (ssl://), partner data signed by the partner's key pinned in the
+// site file (partner_seal.h: refused before decoding when the signature does not hold;
+// a site without a pinned key takes it unsigned, said once at start-up).
 // Does not support: MQTT 5.
 #pragma once
 #include "connectors/codec/event_json.h"
@@ -26,6 +28,7 @@
 #include "connectors/mqtt/field_clock.h"
 #include "connectors/mqtt/ingest_queue.h"
 #include "connectors/mqtt/mqtt_client.h"
+#include "connectors/mqtt/partner_seal.h"
 #include "twin/decision.h"
 #include "twin/site.h"
 
@@ -146,6 +149,12 @@ class TwinLink {
   // --command-accounts: why a command's identity is not its account's (none when it is).
   std::optional<DecodeError> check_identity(const FieldMessage& m) const;
 
+  // The partner data's payload to decode: the envelope's body when its signature holds
+  // for the site's pinned key (or, with no key pinned, the body unchecked or the payload
+  // itself); otherwise why it is refused.
+  std::variant<std::string, DecodeError> open_partner(const std::string& topic, const std::string& site,
+                                                      const std::string& payload) const;
+
   const std::vector<twin::SiteSpec> sites_;
   TwinLinkOptions options_;
   MqttClient::LogHandler log_;
@@ -153,6 +162,10 @@ class TwinLink {
   FieldClock clock_;
   FeedBook feeds_;
   MqttClient client_;
+  // Per site (sites_' order): the pinned partner key; null when none is pinned, or when
+  // the pinned one could not be read (partner_key_bad_: then all its partner data is refused).
+  std::vector<std::shared_ptr<const PartnerVerifier>> partner_keys_;
+  std::vector<std::string> partner_key_bad_;
   std::atomic<uint64_t> received_{0}, batch_positions_{0}, accepted_{0}, rejected_total_{0}, utc_messages_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::Count)> rejected_{};
   using Outbox = BoundedOutbox<EncodedMessage>;
