@@ -65,25 +65,25 @@ std::optional<std::string> base64_decode(std::string_view text) {
 
 namespace {
 
-struct Envelope {
+struct PartnerEnvelope {
   std::string body, sig;
 };
 
 // The envelope's two strings, or why the payload is none.
-std::variant<Envelope, std::string> read_envelope(const std::string& payload) {
+std::variant<PartnerEnvelope, std::string> read_partner_envelope(const std::string& payload) {
   const nlohmann::json j = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("body") || !j.contains("sig"))
     return std::string("no signature envelope {\"body\": \"<message>\", \"sig\": \"<base64>\"}");
   if (j.size() != 2) return std::string("the envelope takes only \"body\" and \"sig\"");
   if (!j["body"].is_string() || !j["sig"].is_string()) return std::string("\"body\" and \"sig\" must be JSON strings");
-  return Envelope{j["body"].get<std::string>(), j["sig"].get<std::string>()};
+  return PartnerEnvelope{j["body"].get<std::string>(), j["sig"].get<std::string>()};
 }
 
 }  // namespace
 
 std::string partner_body_unchecked(const std::string& payload) {
-  auto e = read_envelope(payload);
-  if (auto* env = std::get_if<Envelope>(&e)) return env->body;
+  auto e = read_partner_envelope(payload);
+  if (auto* env = std::get_if<PartnerEnvelope>(&e)) return env->body;
   return payload;
 }
 
@@ -140,11 +140,11 @@ Result<std::shared_ptr<const PartnerVerifier>> PartnerVerifier::from_base64(cons
 PartnerVerifier::~PartnerVerifier() { EVP_PKEY_free(key_); }
 
 std::variant<std::string, DecodeError> PartnerVerifier::open(std::string_view topic, const std::string& payload) const {
-  auto e = read_envelope(payload);
+  auto e = read_partner_envelope(payload);
   if (auto* why = std::get_if<std::string>(&e))
     return DecodeError{RejectReason::PartnerUnsigned, *why + ": this site pins the partner's key, so its partner data must be "
                                                              "signed (docs/mqtt.md, Signed partner data)"};
-  Envelope& env = std::get<Envelope>(e);
+  PartnerEnvelope& env = std::get<PartnerEnvelope>(e);
   const auto sig = base64_decode(env.sig);
   if (!sig || sig->size() != 64)
     return DecodeError{RejectReason::PartnerBadSignature, "\"sig\" is not a base64 Ed25519 signature (64 bytes)"};
