@@ -39,24 +39,25 @@ TwinLink::TwinLink(std::vector<twin::SiteSpec> sites, TwinLinkOptions options, M
               [this](Outbox::Round& round) { publish_round(round); }) {
   partner_keys_.resize(sites_.size());
   partner_key_bad_.resize(sites_.size());
-  for (size_t i = 0; i < sites_.size(); ++i) {
+  std::string unpinned;
+  for (size_t i = 0; i < sites_.size() && !options_.console_only; ++i) {
     const twin::SiteSpec& s = sites_[i];
-    if (options_.console_only) break;
     if (s.partner_public_key.empty()) {
-      if (log_)
-        log_("mqtt: site " + s.id + " pins no partner key (site file \"partner\"): its partner customs data is NOT "
-             "authenticated; any partner or sim account can forge it (docs/security.md)");
+      unpinned += (unpinned.empty() ? "" : ", ") + s.id;
       continue;
     }
     auto v = PartnerVerifier::from_base64(s.partner_public_key);
     if (auto* f = std::get_if<Failure>(&v)) {
       partner_key_bad_[i] = f->text;
-      if (log_) log_("mqtt: site " + s.id + ": " + f->text + "; all its partner data will be refused");
+      partner_trust_.push_back("mqtt: site " + s.id + ": " + f->text + "; all its partner data will be refused");
       continue;
     }
     partner_keys_[i] = std::get<std::shared_ptr<const PartnerVerifier>>(v);
-    if (log_) log_("mqtt: site " + s.id + ": partner data must be signed by the pinned partner key (" + s.partner_key_source + ")");
+    partner_trust_.push_back("mqtt: site " + s.id + ": partner data must be signed by the pinned partner key (" + s.partner_key_source + ")");
   }
+  if (!unpinned.empty())
+    partner_trust_.push_back("mqtt: partner customs data of " + unpinned + " is NOT authenticated: no partner key pinned in the site "
+                             "file (\"partner\"), so any partner or sim account can forge it (docs/security.md)");
 }
 
 std::variant<std::string, DecodeError> TwinLink::open_partner(const std::string& topic, const std::string& site,
@@ -73,6 +74,8 @@ std::variant<std::string, DecodeError> TwinLink::open_partner(const std::string&
 TwinLink::~TwinLink() { stop(); }
 
 void TwinLink::start() {
+  if (log_)
+    for (const std::string& line : partner_trust_) log_(line);
   client_.start();
   outbox_.start();
 }

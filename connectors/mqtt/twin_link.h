@@ -18,7 +18,7 @@
 // account, QoS 1 subscriptions, a retained health topic with a last will ("offline"), TLS
 // through MqttClient (ssl://), partner data signed by the partner's key pinned in the
 // site file (partner_seal.h: refused before decoding when the signature does not hold;
-// a site without a pinned key takes it unsigned, said once at start-up).
+// a site without a pinned key takes it unsigned, said in one line at start()).
 // Does not support: MQTT 5.
 #pragma once
 #include "connectors/codec/event_json.h"
@@ -136,6 +136,10 @@ class TwinLink {
   const FieldClockOptions& time_options() const { return options_.time; }
   uint64_t utc_messages() const { return utc_messages_; }  // accepted UTC-stamped messages so far
 
+  // What start() logs of the partner keys: the sites whose partner data must be signed,
+  // and one line naming those whose partner data is not authenticated (no key pinned).
+  const std::vector<std::string>& partner_trust() const { return partner_trust_; }
+
   // What the client calls for each message; public so tests can inject raw messages.
   void on_message(const std::string& topic, const std::string& payload, bool retained = false);
 
@@ -166,6 +170,7 @@ class TwinLink {
   // the pinned one could not be read (partner_key_bad_: then all its partner data is refused).
   std::vector<std::shared_ptr<const PartnerVerifier>> partner_keys_;
   std::vector<std::string> partner_key_bad_;
+  std::vector<std::string> partner_trust_;
   std::atomic<uint64_t> received_{0}, batch_positions_{0}, accepted_{0}, rejected_total_{0}, utc_messages_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::Count)> rejected_{};
   using Outbox = BoundedOutbox<EncodedMessage>;
