@@ -182,12 +182,43 @@ void on_declaration(Ctx& c, const DeclarationFiled& e) {
   set_phase(c, idx, Phase::Declared);
 }
 
+// What a second partner declaration changes against the first, for the alert.
+static std::string partner_difference(const Ctx& c, const Shipment& sh, const PartnerDeclarationReceived& e) {
+  auto goods = [&](uint16_t g) { return g < c.spec.goods.size() ? c.spec.goods[g].id : "#" + std::to_string(g); };
+  std::string d;
+  auto add = [&](const char* what, const std::string& first, const std::string& second) {
+    if (first == second) return;
+    if (!d.empty()) d += ", ";
+    d += std::string(what) + " " + first + " then " + second;
+  };
+  add("goods", goods(sh.partner_goods), goods(e.goods));
+  add("plate", sh.partner_plate, e.plate);
+  add("container", sh.partner_container, e.container);
+  return d;
+}
+
 void on_partner_declaration(Ctx& c, const PartnerDeclarationReceived& e) {
   auto it = c.s.by_id.find(e.shipment);
   if (it == c.s.by_id.end()) return c.ignore("partner declaration: unknown shipment");
   Shipment& sh = c.ship(it->second);
-  if (sh.partner_received) return c.ignore("partner declaration: duplicate");
+  if (sh.partner_received) {
+    if (sh.partner_goods == e.goods && sh.partner_plate == e.plate && sh.partner_container == e.container)
+      return c.ignore("partner declaration: duplicate");
+    // Not the same declaration again: a partner error or a forgery. Never dropped unsaid.
+    c.ignore("partner declaration: disagrees with the first");
+    sh.partner_agrees = false;  // from now on the partner check diverts it (if still ahead)
+    if (sh.partner_conflict) return;  // alerted once per shipment
+    sh.partner_conflict = true;
+    c.s.counters.alerts++;
+    c.decide(DecisionKind::Alert, sh.id, 0, 0, 0,
+             "second partner declaration for shipment " + to_string(sh.id) + " disagrees with the first (" +
+                 partner_difference(c, sh, e) + "): check with the partner customs");
+    return;
+  }
   sh.partner_received = true;
+  sh.partner_goods = e.goods;
+  sh.partner_plate = e.plate;
+  sh.partner_container = e.container;
   sh.partner_agrees = sh.plate == e.plate && sh.container == e.container && sh.goods == e.goods;
   if (sh.phase == Phase::WaitingPartnerData) {
     if (sh.partner_agrees) advance(c, it->second);

@@ -164,6 +164,11 @@ struct SiteSpec {
   double partner_delay_s = 300;       // partner data follows our declaration (assumed)
   std::vector<CapacityPlanSpec> capacity_plans;  // capacity/ only
   SensitivitySpec sensitivity;                   // capacity/ only
+  // The partner customs' public Ed25519 key (site file "partner"), pinned: connectors/
+  // only (the twin's link checks partner data's signatures with it; docs/mqtt.md). Empty:
+  // partner data of this site is not authenticated.
+  std::string partner_public_key;                // base64 of the key's DER (the PEM's body)
+  std::string partner_key_source;                // where the key comes from
 
   int checkpoint_index(CheckpointKind k) const;   // first checkpoint of that kind, -1 if none
   int yard_index(YardKind k) const;               // first yard of that kind, -1 if none

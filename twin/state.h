@@ -109,6 +109,12 @@ struct Shipment {
   bool declared = false;           // our own declaration exists
   bool partner_received = false;
   bool partner_agrees = false;
+  // A second partner declaration that disagrees with the first (goods, plate or
+  // container): alerted, and the shipment no longer counts as agreeing (the twin cannot
+  // tell which of the two is genuine). The first one's values are kept to compare with.
+  bool partner_conflict = false;
+  uint16_t partner_goods = 0;
+  std::string partner_plate, partner_container;
   std::string plate, container;
 
   Phase phase = Phase::Declared;

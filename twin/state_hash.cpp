@@ -38,6 +38,10 @@ void hash_shipment(Hasher& H, const Shipment& s) {
   H(s.gate_in_done); H(s.scanned); H(s.check_done); H(s.quarantine_done); H(s.crossed); H(s.released);
   H(s.channel); H(s.forced_inspection); H(s.held); H(s.divert_reason); hash_track(H, s.field);
   H(s.arrived_ms); H(s.handed_over_ms); H(s.queued_since_ms); H(s.done_ms);
+  // The partner's first declaration is hashed only once a second one disagreed with it:
+  // until then it is a copy of an event's fields whose only use is that comparison, and
+  // leaving it out keeps every state hash pinned before it (issue 19) as it was.
+  if (s.partner_conflict) { H(s.partner_conflict); H(s.partner_goods); H(s.partner_plate); H(s.partner_container); }
   H(s.history.size());
   for (const PhaseChange& p : s.history) { H(p.time_ms); H(p.phase); H(p.where); }
 }

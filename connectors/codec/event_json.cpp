@@ -31,7 +31,8 @@ const char* to_string(RejectReason r) {
   static const char* n[] = {"oversized",       "bad_topic",     "unknown_site", "malformed_json",
                             "unsupported_version", "missing_field", "wrong_type", "bad_value",
                             "string_too_long", "unknown_entity", "bad_container", "no_geo_reference",
-                            "src_not_account", "unbound_topic", "time_ahead", "time_too_old", "retained", "forged_identity"};
+                            "src_not_account", "unbound_topic", "time_ahead", "time_too_old", "retained", "forged_identity",
+                            "partner_unsigned", "partner_bad_signature"};
   static_assert(sizeof n / sizeof n[0] == static_cast<size_t>(RejectReason::Count));
   return r < RejectReason::Count ? n[static_cast<int>(r)] : "?";
 }

@@ -69,6 +69,8 @@ enum class RejectReason : uint8_t {
   TimeTooOld,          // a UTC stamp older than max_age, or before the session epoch (the link's check)
   Retained,            // delivered from the broker's retained store, not sent now (the link's check)
   ForgedIdentity,      // a command whose actor or role is not its broker account's (the link's check, --command-accounts)
+  PartnerUnsigned,     // partner data of a site with a pinned partner key, without a signature envelope (the link's check)
+  PartnerBadSignature, // partner data whose signature does not hold for the site's pinned key (the link's check)
   Count
 };
 const char* to_string(RejectReason r);

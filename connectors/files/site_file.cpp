@@ -157,19 +157,41 @@ void read_sensitivity(const Field& f, twin::SiteSpec& s) {
   range("arrival_swing_factor", 0, 100, false, s.sensitivity.arrival_swing_factor);
 }
 
+// "partner": the partner customs' public Ed25519 key, pinned (docs/site-format.md). The
+// form is checked here (base64 of an Ed25519 SubjectPublicKeyInfo, the one line between
+// the PEM's BEGIN and END); the signatures are checked by the link (partner_seal.h).
+void read_partner_key(const Field& partner, twin::SiteSpec& s) {
+  partner.only({"public_key", "source"});
+  const Field key = partner.at("public_key");
+  std::string k = key.str();
+  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  // The DER of an Ed25519 public key is 44 bytes: a fixed 12-byte prefix, then the 32-byte key.
+  const bool shape = k.size() == 60 && k.compare(0, 16, "MCowBQYDK2VwAyEA") == 0 && k.substr(59) == "=" &&
+                     k.find_first_not_of(alphabet) == 59;
+  if (!shape)
+    key.fail("not an Ed25519 public key in base64 (expected the 60-character line \"MCowBQYDK2VwAyEA...=\" that "
+             "openssl pkey -in PARTNER.key -pubout prints between BEGIN and END PUBLIC KEY)");
+  const std::string source = partner.at("source").str();
+  if (source.empty()) partner.at("source").fail("must say who gave the key and when (an unsourced key cannot be trusted)");
+  s.partner_public_key = k;
+  s.partner_key_source = source;
+}
+
 twin::SiteSpec read_site(const Field& root, const std::string& file) {
   twin::SiteSpec s;
   s.source_file = file;
   std::string format = root.at("format").str();
   if (format != "gatetwin-site/1") root.at("format").fail("unknown format \"" + format + "\"; this build reads gatetwin-site/1");
   root.only({"format", "id", "name", "markers", "sources", "border_line", "geo", "goods", "lanes", "checkpoints", "yards",
-             "fleet", "timing", "arrivals", "rates", "targets", "queue_alert_vehicles", "declaration_lead_s", "partner_delay_s", "capacity_plans", "sensitivity"});
+             "fleet", "timing", "arrivals", "rates", "targets", "queue_alert_vehicles", "declaration_lead_s", "partner_delay_s", "capacity_plans", "sensitivity",
+             "partner"});
   s.id = root.at("id").str();
   if (s.id.empty() || s.id.find_first_of("/#+ ") != std::string::npos)
     root.at("id").fail("must be non-empty, without spaces or / # +");
   s.name = root.at("name").str();
   s.markers = root.at("markers").str();
   s.border_line = site_points(root.at("border_line"), 2);
+  if (root.has("partner")) read_partner_key(root.at("partner"), s);
   if (root.has("geo")) {  // optional: a site without it takes local metres only
     Field geo = root.at("geo");
     geo.only({"lat", "lon", "alt_m", "x_bearing_deg", "survey", "source"});

@@ -26,6 +26,8 @@ PublishStatus FieldPublisher::publish(const twin::Event& e, uint64_t source_seq)
 }
 
 PublishStatus FieldPublisher::publish(const EncodedMessage& m) {
+  if (options_.partner_signer && partner_topic_site(m.topic))
+    return client_.publish(m.topic, options_.partner_signer->seal(m.topic, m.payload), m.qos, m.retain, options_.publish_wait);
   return client_.publish(m.topic, m.payload, m.qos, m.retain, options_.publish_wait);
 }
 

@@ -4,11 +4,12 @@
 // window is full (so "as fast as the broker takes" never overruns memory). Used by
 // gatesim --broker, the tests and gatebench. It must not run a core or read decisions.
 //
-// Supports: one source per publisher, persistent session, reconnect with back-off
+// Supports: partner messages signed with the partner's key (partner_seal.h), one source per publisher, persistent session, reconnect with back-off
 // (publishes made while disconnected are buffered, bounded, and sent after reconnect).
 #pragma once
 #include "connectors/codec/event_json.h"
 #include "connectors/mqtt/mqtt_client.h"
+#include "connectors/mqtt/partner_seal.h"
 #include "twin/event.h"
 #include "twin/site.h"
 
@@ -23,6 +24,9 @@ struct FieldPublisherOptions {
   std::string source = "gatesim";   // "src" in every payload
   int max_inflight = 1024;
   std::chrono::milliseconds publish_wait{30000};  // longest wait for room before giving up
+  // Set: the partner customs' messages go out signed by this key (partner_seal.h), as the
+  // partner sends them (gatesim --partner-key).
+  std::shared_ptr<const PartnerSigner> partner_signer;
 };
 
 class FieldPublisher {

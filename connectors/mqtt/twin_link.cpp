@@ -36,11 +36,46 @@ TwinLink::TwinLink(std::vector<twin::SiteSpec> sites, TwinLinkOptions options, M
       client_(client_options(sites_, options_), [this](const std::string& t, const std::string& p, const MqttClient::Delivery& how) { on_message(t, p, how.retained); },
               log_),
       outbox_(BoundedOutboxOptions{options_.outbox_capacity, 1024, kTrimAfter},
-              [this](Outbox::Round& round) { publish_round(round); }) {}
+              [this](Outbox::Round& round) { publish_round(round); }) {
+  partner_keys_.resize(sites_.size());
+  partner_key_bad_.resize(sites_.size());
+  std::string unpinned;
+  for (size_t i = 0; i < sites_.size() && !options_.console_only; ++i) {
+    const twin::SiteSpec& s = sites_[i];
+    if (s.partner_public_key.empty()) {
+      unpinned += (unpinned.empty() ? "" : ", ") + s.id;
+      continue;
+    }
+    auto v = PartnerVerifier::from_base64(s.partner_public_key);
+    if (auto* f = std::get_if<Failure>(&v)) {
+      partner_key_bad_[i] = f->text;
+      partner_trust_.push_back("mqtt: site " + s.id + ": " + f->text + "; all its partner data will be refused");
+      continue;
+    }
+    partner_keys_[i] = std::get<std::shared_ptr<const PartnerVerifier>>(v);
+    partner_trust_.push_back("mqtt: site " + s.id + ": partner data must be signed by the pinned partner key (" + s.partner_key_source + ")");
+  }
+  if (!unpinned.empty())
+    partner_trust_.push_back("mqtt: partner customs data of " + unpinned + " is NOT authenticated: no partner key pinned in the site "
+                             "file (\"partner\"), so any partner or sim account can forge it (docs/security.md)");
+}
+
+std::variant<std::string, DecodeError> TwinLink::open_partner(const std::string& topic, const std::string& site,
+                                                              const std::string& payload) const {
+  size_t i = 0;
+  while (i < sites_.size() && sites_[i].id != site) ++i;
+  if (i == sites_.size()) return payload;  // the decoder refuses it (unknown_site)
+  if (partner_keys_[i]) return partner_keys_[i]->open(topic, payload);
+  if (!partner_key_bad_[i].empty())
+    return DecodeError{RejectReason::PartnerBadSignature, "the site's pinned partner key is unusable: " + partner_key_bad_[i]};
+  return partner_body_unchecked(payload);
+}
 
 TwinLink::~TwinLink() { stop(); }
 
 void TwinLink::start() {
+  if (log_)
+    for (const std::string& line : partner_trust_) log_(line);
   client_.start();
   outbox_.start();
 }
@@ -69,7 +104,19 @@ void TwinLink::on_message(const std::string& topic, const std::string& payload, 
     refuse_command(topic, payload, e);
     return;
   }
-  DecodeManyResult r = decode_messages(topic, payload, sites_, DecodeOptions{options_.require_account_topics});
+  // Partner data: its signature checked (and the envelope taken off) before anything reads it.
+  std::string opened;
+  const std::string* body = &payload;
+  if (auto site = partner_topic_site(topic); site && !options_.console_only) {
+    auto o = open_partner(topic, *site, payload);
+    if (auto* e = std::get_if<DecodeError>(&o)) {
+      reject(topic, *e, wall, true);
+      return;
+    }
+    opened = std::move(std::get<std::string>(o));
+    body = &opened;
+  }
+  DecodeManyResult r = decode_messages(topic, *body, sites_, DecodeOptions{options_.require_account_topics});
   if (auto* e = std::get_if<DecodeError>(&r)) {
     reject(topic, *e, wall, true);
     refuse_command(topic, payload, *e);

@@ -16,7 +16,10 @@
 //
 // Supports: the topic tree of docs/mqtt.md (gatetwin/v1), topics bound to a broker
 // account, QoS 1 subscriptions, a retained health topic with a last will ("offline"), TLS
-// through MosquittoClient (ssl://; libmosquitto, the library of mosquitto_sub).
+// through MosquittoClient (ssl://; libmosquitto, the library of mosquitto_sub), partner
+// data signed by the partner's key pinned in the site file (partner_seal.h: refused before
+// decoding when the signature does not hold; a site without a pinned key takes it
+// unsigned, said in one line at start()).
 // Does not support: MQTT 5.
 #pragma once
 #include "connectors/codec/event_json.h"
@@ -27,6 +30,7 @@
 #include "connectors/mqtt/ingest_queue.h"
 #include "connectors/mqtt/mosquitto_client.h"
 #include "connectors/mqtt/mqtt_client.h"
+#include "connectors/mqtt/partner_seal.h"
 #include "twin/decision.h"
 #include "twin/site.h"
 
@@ -135,6 +139,10 @@ class TwinLink {
   const FieldClockOptions& time_options() const { return options_.time; }
   uint64_t utc_messages() const { return utc_messages_; }  // accepted UTC-stamped messages so far
 
+  // What start() logs of the partner keys: the sites whose partner data must be signed,
+  // and one line naming those whose partner data is not authenticated (no key pinned).
+  const std::vector<std::string>& partner_trust() const { return partner_trust_; }
+
   // What the client calls for each message; public so tests can inject raw messages.
   void on_message(const std::string& topic, const std::string& payload, bool retained = false);
 
@@ -153,6 +161,12 @@ class TwinLink {
   // --command-accounts: why a command's identity is not its account's (none when it is).
   std::optional<DecodeError> check_identity(const FieldMessage& m) const;
 
+  // The partner data's payload to decode: the envelope's body when its signature holds
+  // for the site's pinned key (or, with no key pinned, the body unchecked or the payload
+  // itself); otherwise why it is refused.
+  std::variant<std::string, DecodeError> open_partner(const std::string& topic, const std::string& site,
+                                                      const std::string& payload) const;
+
   const std::vector<twin::SiteSpec> sites_;
   TwinLinkOptions options_;
   MqttClient::LogHandler log_;
@@ -162,6 +176,11 @@ class TwinLink {
   // libmosquitto, not Paho: it reads one message per position as fast as mosquitto_sub
   // does (docs/mqtt.md, Speed); same interface and behaviour as MqttClient.
   MosquittoClient client_;
+  // Per site (sites_' order): the pinned partner key; null when none is pinned, or when
+  // the pinned one could not be read (partner_key_bad_: then all its partner data is refused).
+  std::vector<std::shared_ptr<const PartnerVerifier>> partner_keys_;
+  std::vector<std::string> partner_key_bad_;
+  std::vector<std::string> partner_trust_;
   std::atomic<uint64_t> received_{0}, batch_positions_{0}, accepted_{0}, rejected_total_{0}, utc_messages_{0};
   std::atomic<uint64_t> forged_audited_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::Count)> rejected_{};

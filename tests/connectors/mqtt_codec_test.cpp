@@ -255,8 +255,9 @@ TEST_CASE("every payload in the bad corpus is rejected with its reason", "[mqtt]
   // Every reason a payload can earn appears in the corpus, but no_geo_reference (both
   // shipped sites have a geo-reference; test_field_feeds strips one to see it), retained
   // (the broker's retain flag, not the payload: test_retained_live) and forged_identity
-  // (the link's check against --command-accounts: test_command_live).
-  CHECK(reasons.size() == static_cast<size_t>(RejectReason::Count) - 3);
+  // (the link's check against --command-accounts: test_command_live), and the partner
+  // signature's two (the link's check against a pinned key: test_partner_seal).
+  CHECK(reasons.size() == static_cast<size_t>(RejectReason::Count) - 5);
   CHECK(!reasons.count("no_geo_reference"));
   CHECK(!reasons.count("retained"));
   CHECK(!reasons.count("forged_identity"));

@@ -188,6 +188,41 @@ TEST_CASE("diverted out of the smart flow at gate-in") {
     d.complete(11, CheckpointKind::GateIn);
     CHECK(d.ship(11).divert_reason == "partner data disagrees");
   }
+  SECTION("the same partner declaration twice: a counted duplicate, no alert (issue 19)") {
+    d.send(DeclarationFiled{ShipmentId{14}, Direction::Export, 1, false, true, "P14", "C14"});
+    d.send(PartnerDeclarationReceived{ShipmentId{14}, 1, "P14", "C14"});
+    const int64_t alerts = d.site().counters.alerts;
+    d.send(PartnerDeclarationReceived{ShipmentId{14}, 1, "P14", "C14"});
+    CHECK(d.site().counters.alerts == alerts);
+    CHECK(d.core.state().ignored_by_reason.at("partner declaration: duplicate") == 1);
+    CHECK_FALSE(d.ship(14).partner_conflict);
+    d.send(VehicleArrived{Direction::Export, "P14", "C14"});
+    d.complete(14, CheckpointKind::GateIn);
+    CHECK(d.ship(14).checkpoint == d.checkpoint(CheckpointKind::Scanner));
+  }
+  SECTION("a second partner declaration that disagrees: alerted, not dropped; the shipment diverted (issue 19)") {
+    d.send(DeclarationFiled{ShipmentId{15}, Direction::Export, 1, false, true, "P15", "C15"});
+    d.send(PartnerDeclarationReceived{ShipmentId{15}, 1, "P15", "C15"});
+    const int64_t alerts = d.site().counters.alerts;
+    const uint64_t before = d.core.state_hash();
+    d.send(PartnerDeclarationReceived{ShipmentId{15}, 1, "P15-FORGED", "C15"});
+    CHECK(d.core.state_hash() != before);
+    CHECK(d.site().counters.alerts == alerts + 1);
+    CHECK(d.ship(15).partner_conflict);
+    CHECK(d.core.state().ignored_by_reason.at("partner declaration: disagrees with the first") == 1);
+    const auto& dec = d.last;
+    const auto alert = std::find_if(dec.begin(), dec.end(), [](const Decision& x) { return x.kind == DecisionKind::Alert; });
+    REQUIRE(alert != dec.end());
+    CHECK(alert->shipment == ShipmentId{15});
+    CHECK(alert->text.find("plate P15 then P15-FORGED") != std::string::npos);
+    // A third, different again: counted, not alerted twice.
+    d.send(PartnerDeclarationReceived{ShipmentId{15}, 0, "P15", "C15"});
+    CHECK(d.site().counters.alerts == alerts + 1);
+    CHECK(d.core.state().ignored_by_reason.at("partner declaration: disagrees with the first") == 2);
+    d.send(VehicleArrived{Direction::Export, "P15", "C15"});
+    d.complete(15, CheckpointKind::GateIn);
+    CHECK(d.ship(15).divert_reason == "partner data disagrees");
+  }
   SECTION("link to the partner down: held, not guessed; goes on when the data comes") {
     d.send(PartnerLinkStatus{false});
     d.send(DeclarationFiled{ShipmentId{12}, Direction::Export, 1, false, true, "P12", "C12"});

@@ -12,6 +12,7 @@
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/field_publisher.h"
+#include "connectors/mqtt/partner_seal.h"
 #include "connectors/mqtt/twin_stream_reader.h"
 #include "connectors/files/site_file.h"
 #include "twin/kpi.h"
@@ -68,6 +69,20 @@ int main(int argc, char** argv) {
   const SimArgs& args = *parsed;
   if (!args.scenario.empty()) return run_scenario_command(args);
   if (args.assumptions) return print_assumptions(args);
+  // --partner-key: gatesim plays the partner customs and signs its messages as it would.
+  std::shared_ptr<const connectors::PartnerSigner> partner_signer;
+  if (!args.partner_key.empty()) {
+    auto k = connectors::PartnerSigner::load(args.partner_key);
+    if (auto* f = std::get_if<connectors::Failure>(&k)) {
+      std::fprintf(stderr, "gatesim: --partner-key: %s\n", f->text.c_str());
+      return 2;
+    }
+    partner_signer = std::get<std::shared_ptr<const connectors::PartnerSigner>>(k);
+    if (args.print_partner_key) {
+      std::printf("%s\n", partner_signer->public_key_base64().c_str());
+      return 0;
+    }
+  }
 
   auto loaded = connectors::load_sites(args.site, args.sites_dir.empty() ? connectors::default_sites_dir() : args.sites_dir);
   if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {
@@ -113,6 +128,7 @@ int main(int argc, char** argv) {
     connectors::FieldPublisherOptions po;
     po.broker = std::get<connectors::BrokerConfig>(cfg);
     po.source = args.source;
+    po.partner_signer = partner_signer;
     po.publish_wait = std::chrono::milliseconds(10000);
     publisher = std::make_unique<connectors::FieldPublisher>(core.sites(), po, [](const std::string& line) {
       std::fprintf(stderr, "gatesim: %s\n", line.c_str());

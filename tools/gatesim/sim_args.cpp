@@ -60,6 +60,13 @@ Publishing to an MQTT broker (topics and payloads: docs/mqtt.md):
                        event or stops (docs/gatesim.md "Closed loop")
   --mqtt-config FILE   user / password / client_id as key = value lines; otherwise the
                        environment's GATETWIN_MQTT_USER and GATETWIN_MQTT_PASSWORD
+  --partner-key FILE   sign the partner customs' messages (partner_declaration,
+                       receipt_confirmed, partner_link) with this private Ed25519 key
+                       (PEM), as the partner does: a twin whose site file pins the
+                       matching public key refuses them unsigned (docs/mqtt.md "Signed
+                       partner data"). --print-partner-key prints the line to pin
+  --print-partner-key  with --partner-key: print the public key as the site file's
+                       "partner.public_key" takes it, and exit
   -h, --help           this text
 )";
 
@@ -80,6 +87,7 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
     else if (f == "--assumptions") a.assumptions = true;
     else if (f == "--with-model-answer") a.with_model_answer = true;
     else if (f == "--closed-loop") a.closed_loop = true;
+    else if (f == "--print-partner-key") a.print_partner_key = true;
     else {
       const auto value = r.value();
       if (!value) return std::nullopt;
@@ -96,6 +104,7 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
       else if (f == "--mqtt-config") a.mqtt_config = v;
       else if (f == "--source") { a.source = v; if (a.source.empty() || a.source.size() > 64) return bad("--source takes 1 to 64 characters"); }
       else if (f == "--client-id") a.client_id = v;
+      else if (f == "--partner-key") a.partner_key = v;
       else if (f == "--speed") {
         if (std::string(v) == "max") a.speed = 0;
         else if (!cli::parse_number(v, n) || n <= 0 || n > 1e7) return bad("--speed takes simulated seconds per real second above 0, or max");
@@ -122,6 +131,9 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
   if (!a.scenario.empty() && a.csv) return bad("--scenario prints text or --json, not --csv");
   if (a.broker.empty() && (!a.mqtt_config.empty() || !a.client_id.empty()))
     return bad("--mqtt-config and --client-id need --broker");
+  if (!a.partner_key.empty() && a.broker.empty() && !a.print_partner_key)
+    return bad("--partner-key signs what gatesim publishes: it needs --broker URL (or --print-partner-key)");
+  if (a.print_partner_key && a.partner_key.empty()) return bad("--print-partner-key needs --partner-key FILE");
   if (a.closed_loop && a.broker.empty()) return bad("--closed-loop needs --broker URL (the twin's broker)");
   if (a.closed_loop && !a.scenario.empty()) return bad("--closed-loop drives a plain run, not --scenario");
   if (a.client_id.empty()) a.client_id = "gatesim-" + a.source;
