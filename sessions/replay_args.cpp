@@ -37,8 +37,9 @@ Replay (a window with the timeline, or --headless for batch work):
   --command T,SITE,KIND,TARGET   a trainee command in the fork at T (KIND: close_lane,
                        open_lane, reverse_lane, reserve_lane_unmanned, unreserve_lane,
                        hold_vehicle, release_vehicle, force_inspection, prioritise_goods,
-                       clear_priority, close_crossing, reopen_crossing; TARGET: lane
-                       id, shipment id or goods id)
+                       clear_priority, close_crossing, reopen_crossing, reroute_vehicle;
+                       TARGET: lane id, shipment id, goods id, or for reroute_vehicle
+                       SHIPMENT@LANE, e.g. 41@E2)
   --fork-record FILE   record the fork as a session naming its parent and moment (default
                        FILE.forks.db beside the recording); a new FILE starts as a copy of
                        the recording, so the original is not written

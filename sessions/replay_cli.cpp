@@ -2,6 +2,8 @@
 // replay, fork, scenario.
 #include "sessions/replay_cli.h"
 
+#include <algorithm>
+
 #include "twin/clock_text.h"
 
 #include "sessions/console_script.h"
@@ -114,6 +116,20 @@ connectors::Result<twin::OperatorCommand> make_command(const ForkCommandArg& c, 
       auto g = index_of(sites[s].goods);
       if (!g) return "--command: no goods class \"" + c.target + "\" at " + c.site;
       oc.command.goods = *g;
+      break;
+    }
+    case K::RerouteVehicle: {  // TARGET is SHIPMENT@LANE, e.g. 41@E2
+      const size_t at = c.target.find('@');
+      if (at == std::string::npos) return "--command: reroute_vehicle takes SHIPMENT@LANE (e.g. 41@E2), found \"" + c.target + "\"";
+      char* end = nullptr;
+      const std::string ship = c.target.substr(0, at), lane = c.target.substr(at + 1);
+      const unsigned long n = std::strtoul(ship.c_str(), &end, 10);
+      if (ship.empty() || !end || *end || n == 0 || n > 4294967295ul) return "--command: \"" + ship + "\" is not a shipment number";
+      for (size_t i = 0; i < sites[s].lanes.size(); ++i)
+        if (sites[s].lanes[i].id == lane) oc.command.lane = static_cast<uint16_t>(i);
+      if (std::none_of(sites[s].lanes.begin(), sites[s].lanes.end(), [&](const auto& l) { return l.id == lane; }))
+        return "--command: no lane \"" + lane + "\" at " + c.site;
+      oc.command.shipment = twin::ShipmentId{static_cast<uint32_t>(n)};
       break;
     }
     case K::ClearPriority: case K::CloseCrossing: case K::ReopenCrossing: break;

@@ -132,6 +132,9 @@ const std::vector<std::pair<const char*, twin::CommandKind>> kCommands = {
     {"mark_equipment_restored", twin::CommandKind::MarkEquipmentRestored},
     {"prioritise_goods", twin::CommandKind::PrioritiseGoods},
     {"clear_priority", twin::CommandKind::ClearPriority},
+    {"reroute_vehicle", twin::CommandKind::RerouteVehicle},
+    {"close_crossing", twin::CommandKind::CloseCrossing},
+    {"reopen_crossing", twin::CommandKind::ReopenCrossing},
 };
 
 // {"at", "site"?, "command", what it acts on, "actor"?, "role"?, "reason"}
@@ -162,14 +165,17 @@ twin::ScheduledCommand read_command(const Field& c, const Context& ctx, const st
     case K::HoldVehicle: case K::ReleaseVehicle: case K::ForceInspection:
       oc.command.shipment = twin::ShipmentId{static_cast<uint32_t>(c.at("shipment").integer(1, 4294967295.0))};
       break;
+    case K::RerouteVehicle:  // the truck, and the lane it is to queue for
+      oc.command.shipment = twin::ShipmentId{static_cast<uint32_t>(c.at("shipment").integer(1, 4294967295.0))};
+      oc.command.lane = lane_of(c.at("lane"), s);
+      break;
     case K::MarkEquipmentFailed: case K::MarkEquipmentRestored:
       oc.command.equipment = equipment_of(c, s);
       break;
     case K::PrioritiseGoods:
       oc.command.goods = goods_of(c.at("goods"), s);
       break;
-    case K::ClearPriority: case K::Count:
-    case K::RerouteVehicle: case K::CloseCrossing: case K::ReopenCrossing:  // not in kCommands (yet)
+    case K::ClearPriority: case K::CloseCrossing: case K::ReopenCrossing: case K::Count:
       break;
   }
   oc.actor = c.has("actor") ? c.at("actor").str() : "scenario";

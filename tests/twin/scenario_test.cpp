@@ -579,3 +579,29 @@ TEST_CASE("a session stopped early is scored against the baseline at the same mo
   CHECK(full.elapsed_ms == ls.scenario.end_ms);
   CHECK(full.cleared > none.baseline.cleared);
 }
+
+TEST_CASE("a scenario's commands may re-route a truck and close or reopen the crossing") {
+  std::string text = read(kScenarios + "/scanner-outage.json");
+  auto replace = [&](const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  };
+  replace(R"("command": "prioritise_goods", "goods": "fruit")", R"("command": "reroute_vehicle", "shipment": 41, "lane": "E2")");
+  replace(R"("command": "clear_priority")", R"("command": "close_crossing")");
+  auto r = connectors::parse_scenario(text, "reroute.json", kSites);
+  if (auto* e = std::get_if<connectors::ScenarioFileError>(&r)) FAIL(e->message());
+  const auto& loaded = std::get<connectors::LoadedScenario>(r);
+  const auto& answer = loaded.scenario.model_answer;
+  REQUIRE(answer.size() == 2);
+  CHECK(answer[0].command.command.kind == CommandKind::RerouteVehicle);
+  CHECK(answer[0].command.command.shipment.value == 41);
+  CHECK(loaded.sites[0].lanes[answer[0].command.command.lane].id == "E2");
+  CHECK(answer[1].command.command.kind == CommandKind::CloseCrossing);
+  // a re-route names its lane
+  std::string no_lane = text;
+  no_lane.replace(no_lane.find(R"(, "lane": "E2")"), 14, "");
+  auto bad = connectors::parse_scenario(no_lane, "reroute.json", kSites);
+  REQUIRE(std::holds_alternative<connectors::ScenarioFileError>(bad));
+  CHECK(std::get<connectors::ScenarioFileError>(bad).field == "model_answer.commands[0].lane");
+}
