@@ -39,6 +39,27 @@ CONF
   echo "run-twin: local broker $broker"
 fi
 
+# Partner customs data signed end to end (docs/security.md "Threats"): gatesim plays the
+# partner customs with a key made here once (out/partner-demo.key), and the twin reads a
+# copy of the site files that pins its public key, so unsigned or forged partner data is
+# refused as it would be at the gate. With GATETWIN_BROKER (a real field) the site files
+# are used as they are: pin the real partner's key there (docs/site-format.md).
+sites_dir=${GATETWIN_SITES:-$root/assets/sites}
+twin_sites=()
+sim_partner=()
+if [[ -z "${GATETWIN_BROKER:-}" ]]; then
+  partner_key="$out/partner-demo.key"
+  [[ -f "$partner_key" ]] || (umask 077; openssl genpkey -algorithm ed25519 -out "$partner_key")
+  pinned=$("$build/tools/gatesim/gatesim" --partner-key "$partner_key" --print-partner-key)
+  mkdir -p "$out/sites"
+  for f in "$sites_dir"/*.json; do
+    sed "0,/^{/s||{\n  \"partner\": {\"public_key\": \"$pinned\", \"source\": \"demo key of tools/setup/run-twin.sh: gatesim plays the partner customs\"},|" \
+      "$f" > "$out/sites/$(basename "$f")"
+  done
+  twin_sites=(--sites-dir "$out/sites")
+  sim_partner=(--partner-key "$partner_key")
+fi
+
 headless=${GATETWIN_HEADLESS:-}
 [[ -z "${DISPLAY:-}" ]] && headless=1
 speed=${GATETWIN_SPEED:-$([[ -n "$headless" ]] && echo 1200 || echo 60)}
@@ -46,10 +67,10 @@ speed=${GATETWIN_SPEED:-$([[ -n "$headless" ]] && echo 1200 || echo 60)}
 # The twin first: it must be subscribed before the field starts publishing, or it misses
 # the first messages (its broker session is kept only once it has subscribed).
 if [[ -z "$headless" ]]; then
-  "$build/tools/gatetwin/gatetwin" --broker "$broker" --record "$out/session.db" "$@" &
+  "$build/tools/gatetwin/gatetwin" --broker "$broker" --record "$out/session.db" "${twin_sites[@]}" "$@" &
 else
   rm -f "$out/session.db" "$out/session.db-wal" "$out/session.db-shm"
-  "$build/tools/gatetwin/gatetwin" --headless --broker "$broker" --run-for "${GATETWIN_RUN_FOR:-30}" --quiet \
+  "$build/tools/gatetwin/gatetwin" --headless --broker "$broker" --run-for "${GATETWIN_RUN_FOR:-30}" --quiet "${twin_sites[@]}" \
     --screenshot "$out/control-room.png" --stats "$out/stats.json" --record "$out/session.db" "$@" &
 fi
 twin=$!
@@ -59,7 +80,7 @@ if ! mosquitto_sub -h "$host_name" -p "$host_port" -t gatetwin/v1/twin/health -C
   wait "$twin" || true
   exit 1
 fi
-"$build/tools/gatesim/gatesim" --site all --load 2030 --days 1 --seed 7 --broker "$broker" --speed "$speed" \
+"$build/tools/gatesim/gatesim" --site all --load 2030 --days 1 --seed 7 --broker "$broker" --speed "$speed" "${sim_partner[@]}" \
   > "$out/gatesim.log" 2>&1 &
 pids+=($!)
 echo "run-twin: gatesim publishing both sites at 2030 load, x$speed (log: $out/gatesim.log)"
