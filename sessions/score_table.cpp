@@ -6,7 +6,7 @@
 namespace sessions {
 
 const std::array<const char*, 6>& score_table_columns() {
-  static const std::array<const char*, 6> c{"KPI (unit)", "session", "baseline", "change", "score", "weight"};
+  static const std::array<const char*, 6> c{"KPI (unit)", "session", "baseline", "better by", "score", "weight"};
   return c;
 }
 
@@ -26,16 +26,16 @@ std::string score_table_text(const twin::ScenarioScore& score) {
   std::string out;
   char line[256];
   const auto& c = score_table_columns();
-  std::snprintf(line, sizeof line, "  %-42s %10s %10s %8s %6s %6s\n", c[0], c[1], c[2], c[3], c[4], c[5]);
+  std::snprintf(line, sizeof line, "  %-42s %10s %10s %9s %6s %6s\n", c[0], c[1], c[2], c[3], c[4], c[5]);
   out += line;
-  out += "  " + std::string(42 + 4 * 1 + 10 + 10 + 8 + 6 + 6 + 1, '-') + "\n";
+  out += "  " + std::string(42 + 4 * 1 + 10 + 10 + 9 + 6 + 6 + 1, '-') + "\n";
   for (const auto& k : score.kpis) {
     const auto r = score_table_row(k);
-    std::snprintf(line, sizeof line, "  %-42s %10s %10s %8s %6s %6s\n", r[0].c_str(), r[1].c_str(), r[2].c_str(), r[3].c_str(),
+    std::snprintf(line, sizeof line, "  %-42s %10s %10s %9s %6s %6s\n", r[0].c_str(), r[1].c_str(), r[2].c_str(), r[3].c_str(),
                   r[4].c_str(), r[5].c_str());
     out += line;
   }
-  out += "  (change: + is better, against max(baseline, floor); score: 50 = as without intervention)\n";
+  out += "  (better by: the improvement on the baseline, against max(baseline, floor), negative when worse; score: 50 = as without intervention)\n";
   return out;
 }
 

@@ -114,7 +114,7 @@ TEST_CASE("scenario window: briefing, scripted console commands, the same score 
   // The headless table has its column headers.
   const std::string table = score_table_text(*win.score());
   CHECK_THAT(table, Catch::StartsWith("  KPI (unit)") && Catch::Contains("session") && Catch::Contains("baseline") &&
-                        Catch::Contains("change") && Catch::Contains("score") && Catch::Contains("weight"));
+                        Catch::Contains("better by") && Catch::Contains("score") && Catch::Contains("weight"));
 }
 
 TEST_CASE("scenario window: an instructor's incidents are folded, recorded, and in the baseline", "[scenario][app]") {

@@ -202,7 +202,7 @@ TEST_CASE("gatetwin --scenario: the score table has column headers; --bookmarks 
   INFO(r.out);
   REQUIRE(r.code == 0);
   CHECK_THAT(r.out, Catch::Contains("KPI (unit)") && Catch::Contains("session") && Catch::Contains("baseline") &&
-                        Catch::Contains("change") && Catch::Contains("weight"));
+                        Catch::Contains("better by") && Catch::Contains("weight"));
   // The Alerts panel shows each vehicle diverted for a declaration mismatch: so does --bookmarks.
   Run b = run(kTwin + " --headless --replay " + db.string() + " --bookmarks");
   INFO(b.out);
