@@ -105,11 +105,11 @@ int run_scenario_command(const SimArgs& args) {
       if (sc.model_answer.empty()) std::printf("  (none in this scenario)\n");
       if (!sc.model_answer_note.empty()) std::printf("  why: %s\n", sc.model_answer_note.c_str());
     }
-    std::printf("\n%-42s %12s %12s %8s %6s %6s\n", "KPI", session_name, "baseline", "change", "score", "weight");
+    std::printf("\n%-42s %12s %12s %9s %6s %6s\n", "KPI", session_name, "baseline", "better by", "score", "weight");
     for (const auto& k : score.kpis)
-      std::printf("%-42s %12.1f %12.1f %+7.0f%% %6.0f %6.0f\n", (k.label + " (" + k.unit + ")").c_str(), k.session,
+      std::printf("%-42s %12.1f %12.1f %+8.0f%% %6.0f %6.0f\n", (k.label + " (" + k.unit + ")").c_str(), k.session,
                   k.baseline, k.improvement * 100, k.score, k.weight);
-    std::printf("(change: + is better, against max(baseline, floor))\n\n");
+    std::printf("(better by: the improvement on the baseline, against max(baseline, floor), negative when worse)\n\n");
     std::printf("commands accepted %lld  refused %lld\n", static_cast<long long>(score.session.commands_accepted),
                 static_cast<long long>(score.session.commands_refused));
     std::printf("%s\n", score.verdict.c_str());
