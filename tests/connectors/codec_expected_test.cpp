@@ -444,7 +444,8 @@ TEST_CASE("codec, binary: hand-assembled bytes with distinct fields, both ways",
     CHECK(b.forged_identity == "f");
     // Version 2 (recordings before orders for later) still decodes: a command for now.
     const std::vector<uint8_t> v2 = {2, 14, 3, 16, 2, 2, 'a', 'b', 2, 1, 'r', 8, 6, 0xC8, 0x01, 2, 4, 5, 11};
-    const auto& old = std::get<OperatorCommand>(event_of(v2).body);
+    const auto decoded_v2 = event_of(v2);  // kept: a reference into a temporary would dangle
+    const auto& old = std::get<OperatorCommand>(decoded_v2.body);
     CHECK(old.command.goods == 11);
     CHECK(old.at_ms == -1);
     CHECK(old.forged_identity.empty());
