@@ -58,6 +58,17 @@ static engine::RendererConfig renderer_config(const TwinArgs& args, bool windowe
   return rc;
 }
 
+// --instructor: the instructor's panel over the view, under the top bar (window and offscreen).
+static void add_instructor_overlay(ControlRoom& room, engine::Renderer& renderer) {
+  auto form = std::make_shared<InstructorForm>();
+  room.set_overlay([&room, &renderer, form] {
+    const float side = std::clamp(renderer.viewport().x * 0.3f, 400.0f, 600.0f);
+    if (auto i = instructor_panel({0, 40, std::min(560.0f, renderer.viewport().x - side), 118}, room.core(), room.panel_site(),
+                                  room.session(), *form))
+      if (!room.inject(i->site, i->body)) form->status = "not injected: supervisors only, or the input queue is full";
+  });
+}
+
 int WindowHooks::start(twin::Core& core, FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) {
   auto opt = control_room_options(args_);
   if (auto* e = std::get_if<connectors::Failure>(&opt)) {
@@ -71,15 +82,7 @@ int WindowHooks::start(twin::Core& core, FrameLoop& loop, connectors::IngestQueu
     return 1;
   }
   room_ = std::make_unique<ControlRoom>(core, loop, queue, &link, *renderer_, std::get<ControlRoomOptions>(std::move(opt)));
-  if (args_.instructor) {  // --instructor: the panel over the view, under the top bar
-    auto form = std::make_shared<InstructorForm>();
-    room_->set_overlay([this, form] {
-      const float side = std::clamp(renderer_->viewport().x * 0.3f, 400.0f, 600.0f);
-      if (auto i = instructor_panel({0, 40, std::min(560.0f, renderer_->viewport().x - side), 118}, room_->core(), room_->panel_site(),
-                                    room_->session(), *form))
-        if (!room_->inject(i->site, i->body)) form->status = "not injected: supervisors only, or the input queue is full";
-    });
-  }
+  if (args_.instructor) add_instructor_overlay(*room_, *renderer_);
   return 0;
 }
 
@@ -129,15 +132,7 @@ int ScreenshotHooks::start(twin::Core& core, FrameLoop& loop, connectors::Ingest
     return 1;
   }
   room_ = std::make_unique<ControlRoom>(core, loop, queue, &link, *renderer_, std::get<ControlRoomOptions>(std::move(opt)));
-  if (args_.instructor) {  // --instructor: the panel over the view, under the top bar
-    auto form = std::make_shared<InstructorForm>();
-    room_->set_overlay([this, form] {
-      const float side = std::clamp(renderer_->viewport().x * 0.3f, 400.0f, 600.0f);
-      if (auto i = instructor_panel({0, 40, std::min(560.0f, renderer_->viewport().x - side), 118}, room_->core(), room_->panel_site(),
-                                    room_->session(), *form))
-        if (!room_->inject(i->site, i->body)) form->status = "not injected: supervisors only, or the input queue is full";
-    });
-  }
+  if (args_.instructor) add_instructor_overlay(*room_, *renderer_);
   return 0;
 }
 
