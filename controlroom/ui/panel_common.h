@@ -4,6 +4,7 @@
 #pragma once
 #include "controlroom/ui/operator_session.h"
 #include "controlroom/ui/panels.h"
+#include "controlroom/ui/text_catalogue.h"
 #include "controlroom/ui/ui_map.h"
 
 #include <imgui.h>
@@ -20,8 +21,8 @@ inline bool begin_fixed(const char* title, const PanelRect& r, ImGuiWindowFlags 
 
 // Why this console may not command at all ("" when it may): nobody logged in, or a viewer.
 inline std::string role_why_not(const OperatorSession& who) {
-  if (!who.logged_in()) return "log in to command";
-  if (who.role == twin::Role::Viewer) return "the viewer role may not issue commands";
+  if (!who.logged_in()) return tr("log in to command");
+  if (who.role == twin::Role::Viewer) return tr("the viewer role may not issue commands");
   return {};
 }
 
@@ -30,19 +31,19 @@ inline std::string role_why_not(const OperatorSession& who) {
 // "type a reason first" while the box is empty, or "".
 inline std::string command_header(const char* panel, const OperatorSession& who, CommandForm& form) {
   if (!who.logged_in()) {
-    ImGui::TextDisabled("Log in to command: the buttons are disabled.");
+    ImGui::TextDisabled("%s", tr("Log in to command: the buttons are disabled."));
     return role_why_not(who);
   }
   ImGui::Text("%s (%s)", who.user.c_str(), twin::to_string(who.role));
   if (who.role == twin::Role::Viewer) {
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "viewers may not command: buttons disabled");
+    ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "%s", tr("viewers may not command: buttons disabled"));
     return role_why_not(who);
   }
   ImGui::SetNextItemWidth(-1);
-  ImGui::InputTextWithHint("##reason", "reason (required for every command)", form.reason, sizeof form.reason);
+  ImGui::InputTextWithHint("##reason", tr("reason (required for every command)"), form.reason, sizeof form.reason);
   ui_map::item(std::string(panel) + "/reason");
-  return form.reason[0] ? std::string() : std::string("type a reason first");
+  return form.reason[0] ? std::string() : std::string(tr("type a reason first"));
 }
 
 // The double-click guard (operator_session.h): lifted once the pointer is off the button

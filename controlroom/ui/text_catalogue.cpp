@@ -1,0 +1,64 @@
+// The catalogue's lookup: a hash map from the English key to its entry, built once, and the
+// set of keys asked for but missing. Must not: hold the entries themselves (see the .inc).
+#include "controlroom/ui/text_catalogue.h"
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace controlroom::ui {
+namespace {
+
+constexpr CatalogueEntry kEntries[] = {
+#include "controlroom/ui/text_catalogue_entries.inc"
+};
+
+Lang g_lang = Lang::En;
+
+const std::unordered_map<std::string_view, const CatalogueEntry*>& index() {
+  static const auto map = [] {
+    std::unordered_map<std::string_view, const CatalogueEntry*> m;
+    for (const CatalogueEntry& e : kEntries) m.emplace(e.en, &e);
+    return m;
+  }();
+  return map;
+}
+
+std::mutex g_missing_mu;
+std::vector<std::string> g_missing;
+std::unordered_set<std::string> g_missing_seen;
+
+}  // namespace
+
+void set_lang(Lang lang) { g_lang = lang; }
+Lang lang() { return g_lang; }
+
+bool parse_lang(std::string_view text, Lang& lang) {
+  if (text == "en") lang = Lang::En;
+  else if (text == "vi") lang = Lang::Vi;
+  else return false;
+  return true;
+}
+
+const char* lang_code(Lang lang) { return lang == Lang::Vi ? "vi" : "en"; }
+
+const char* tr(const char* english) {
+  const auto& map = index();
+  const auto it = map.find(english);
+  if (it == map.end()) {
+    std::lock_guard lock(g_missing_mu);
+    if (g_missing_seen.insert(english).second) g_missing.emplace_back(english);
+    return english;
+  }
+  return g_lang == Lang::Vi ? it->second->vi : it->second->en;
+}
+
+std::span<const CatalogueEntry> catalogue() { return kEntries; }
+
+std::vector<std::string> missing_keys() {
+  std::lock_guard lock(g_missing_mu);
+  return g_missing;
+}
+
+}  // namespace controlroom::ui
