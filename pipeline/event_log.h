@@ -11,11 +11,17 @@
 
 namespace pipeline {
 
+struct SequencedEvent;  // pipeline/sequencer.h
+
 class EventLog {
  public:
   virtual ~EventLog() = default;
   // False when the event could not be taken (the implementation counts why).
   virtual bool append(const twin::Event& e, const twin::Decisions& d) = 0;
+  // What the frame loop calls: the event with where it came from (its source, seq,
+  // account, command id). By default the origin is not kept (the recording keeps events);
+  // the stream keeps it, for a standby (docs/control-room.md "Fail-over").
+  virtual bool append_sequenced(const SequencedEvent& e, const twin::Decisions& d);
 };
 
 }  // namespace pipeline

@@ -67,7 +67,7 @@ size_t FrameLoop::apply_to_core() {
     one_.clear();
     core_.apply(e.event, one_);
     // Recorded with its decisions before anything of this frame is published.
-    if (log_ && !log_->append(e.event, one_)) stats_.log_failures++;
+    if (log_ && !log_->append_sequenced(e, one_)) stats_.log_failures++;
     if (after_apply_) after_apply_(e, one_);
     if (sink_ && !e.command_id.empty()) sink_->command_applied(e.event.seq, e.account, e.source, e.command_id);
     decisions_.insert(decisions_.end(), std::make_move_iterator(one_.begin()), std::make_move_iterator(one_.end()));

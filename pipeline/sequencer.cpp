@@ -9,6 +9,26 @@ namespace pipeline {
 
 Sequencer::Sequencer(SequencerLimits limits) : limits_(limits) {}
 
+void Sequencer::resume(uint64_t next_twin_seq, twin::SimTime clock_ms) {
+  next_twin_seq_ = std::max<uint64_t>(next_twin_seq, 1);
+  clock_ms_ = clock_ms;
+}
+
+void Sequencer::resume_source(const std::string& source, uint64_t next_seq, const std::string& session,
+                              const std::string& account) {
+  auto it = sources_.find(source);
+  if (it == sources_.end()) {
+    it = sources_.emplace(source, Source{}).first;
+    it->second.account = account;
+    per_account_[account]++;
+    stats_.sources = sources_.size();
+  }
+  Source& s = it->second;
+  s.session = session;
+  s.next = std::max<uint64_t>(next_seq, 1);
+  s.max_seen = s.next - 1;
+}
+
 uint64_t Sequencer::expected(const std::string& source) const {
   auto it = sources_.find(source);
   return it == sources_.end() ? 1 : it->second.next;
@@ -25,6 +45,7 @@ void Sequencer::emit(FieldMessage&& m, twin::SimTime time_ms, std::vector<Sequen
   e.cls = m.cls;
   e.account = std::move(m.account);
   e.command_id = std::move(m.command_id);
+  e.session = std::move(m.session);
   stats_.released++;
   if (e.cls == MessageClass::Telemetry) stats_.released_telemetry++;
   ready.push_back(std::move(e));

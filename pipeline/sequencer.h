@@ -56,6 +56,7 @@ struct SequencedEvent {
   MessageClass cls = MessageClass::Ordered;
   std::string account;     // the broker account of its topic ("" unbound)
   std::string command_id;  // a command's id (MessageClass::Command)
+  std::string session;     // the source's run ("" when it sends none)
 };
 
 struct SequencerStats {
@@ -107,6 +108,12 @@ class Sequencer {
   // events released before it in the same frame may carry later times, and stamping it
   // with those would put a time that goes back in front of the core.
   void insert(FieldMessage m, std::vector<SequencedEvent>& ready);
+
+  // A standby taking a run over (docs/control-room.md "Fail-over"): the next twin seq and
+  // the clock continue the run it followed, and a source the old primary sequenced goes on
+  // after the last seq it released (its session as sent). Before any accept().
+  void resume(uint64_t next_twin_seq, twin::SimTime clock_ms);
+  void resume_source(const std::string& source, uint64_t next_seq, const std::string& session, const std::string& account);
 
   SequencerStats stats() const {
     SequencerStats s = stats_;

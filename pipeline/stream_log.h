@@ -9,11 +9,16 @@
 
 namespace pipeline {
 
+struct SequencedEvent;
+// The origin of a sequenced event, as the stream carries it.
+connectors::EventOrigin origin_of(const SequencedEvent& e);
+
 class StreamLog : public EventLog {
  public:
   // next may be null (the primary does not record).
   StreamLog(connectors::StreamPublisher& publisher, EventLog* next) : publisher_(publisher), next_(next) {}
   bool append(const twin::Event& e, const twin::Decisions& d) override;
+  bool append_sequenced(const SequencedEvent& e, const twin::Decisions& d) override;
 
  private:
   connectors::StreamPublisher& publisher_;

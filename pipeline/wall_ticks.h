@@ -34,6 +34,8 @@ class WallTickSource final : public InputSource {
   WallTickSource(InputSource& inner, WallTickOptions options) : inner_(inner), o_(std::move(options)) {}
   size_t drain(std::vector<connectors::FieldMessage>& out, size_t max, std::chrono::microseconds wait) override;
   uint64_t ticks() const { return seq_; }     // ticks inserted so far
+  // A standby that takes over goes on after the old primary's last tick seq.
+  void resume_after(uint64_t seq) { seq_ = seq; }
   bool ticking() const { return ticking_; }
   const WallTickOptions& options() const { return o_; }
 

@@ -83,7 +83,7 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
   if (!so.verifier)
     log_line("the stream is not authenticated: without --stream-key PUB (the primary's public key) any account that may publish on the stream topics can feed this console (docs/control-room.md)");
   connectors::CatchUpFunction catch_up;
-  if (!args.catch_up_path.empty()) catch_up = RecordingCatchUp(args.catch_up_path);
+  if (!args.catch_up_path.empty()) catch_up = make_catch_up(args.catch_up_path);
   connectors::StreamFollower follower(so, link.queue(), catch_up, log_line);
   FrameLoopOptions fo;
   fo.input_wait = hooks ? hooks->input_wait() : std::chrono::microseconds(2000);

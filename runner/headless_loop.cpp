@@ -30,6 +30,32 @@ using namespace pipeline;
 
 namespace runner {
 
+namespace {
+
+// A headless primary's frame (no window): it sequences only while its stream connection
+// holds the lease (docs/control-room.md "Fail-over", fencing), and stops once fenced.
+class LeaseFrames final : public TwinLoopHooks {
+ public:
+  LeaseFrames(pipeline::FrameLoop& loop, connectors::StreamPublisher& stream) : loop_(loop), stream_(stream) {}
+  int start(twin::Core&, pipeline::FrameLoop&, connectors::IngestQueue&, connectors::TwinLink&) override { return 0; }
+  bool frame(int64_t now_ms) override {
+    if (stream_.fenced()) return false;
+    if (!stream_.may_sequence()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      return true;
+    }
+    loop_.run_frame(now_ms);
+    return true;
+  }
+  int finish(int64_t) override { return 0; }
+
+ private:
+  pipeline::FrameLoop& loop_;
+  connectors::StreamPublisher& stream_;
+};
+
+}  // namespace
+
 int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   auto prepared = prepare_twin(args);
   if (auto* f = std::get_if<SetupFailure>(&prepared)) {
@@ -58,6 +84,8 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   spo.broker = setup.stream;
   spo.session = recording ? recording->session() : 0;
   spo.signer = setup.stream_signer;
+  spo.primary = args.client_id;  // said in the head; a standby that takes over says its own
+  spo.since_utc_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   connectors::StreamPublisher stream(spo, log_line);
   StreamLog stream_log(stream, recording.get());
   FrameLoopOptions fo;
@@ -90,7 +118,8 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
 
   const RunClock clock;
   bool unreachable = false;
-  run_frames(args, loop, hooks, clock, [&](int64_t now_ms) {
+  LeaseFrames lease(loop, stream);  // a window's frames are its own (not gated: docs/control-room.md)
+  run_frames(args, loop, hooks ? hooks : &lease, clock, [&](int64_t now_ms) {
     if ((unreachable = broker_unreachable(args, link, now_ms))) return false;
     log_feed_summaries(link, log_line);  // rejections per source, at most one line per source per 10 s
     nlohmann::json h = twin_stats_json(core, &link, sequencer, loop, now_ms / 1000.0, &time_info);
@@ -112,6 +141,12 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
                    h["core"]["state_hash"].get<std::string>().c_str());
     return true;
   });
+  const bool fenced = stream.fenced();
+  if (fenced) {
+    link.set_silent(true);  // the new primary answers from now on
+    log_line("fenced: " + stream.stats().fenced_by + " sequences this run now; this primary stopped sequencing at seq " +
+             std::to_string(sequencer.last_seq()) + " and exits with code 5: restart it with --standby (docs/control-room.md)");
+  }
   // Hand what the core decided to the client before leaving: wait while the outbox goes
   // down (a second without progress, or 30 s in all, ends the wait); the client then
   // waits briefly for PUBACKs.
@@ -152,6 +187,8 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
     }
   }
   if (unreachable) code = kExitBrokerUnreachable;
+  if (fenced) code = 5;  // kExitFenced (standby_loop.h)
+  stats["role"] = fenced ? "fenced" : "primary";
   if (!write_stats_file(args.stats_path, stats)) code = 1;
   log_line("stopped after " + std::to_string(wall_s) + " s: applied " + std::to_string(loop.stats().applied) +
            " events, state hash " + stats["core"]["state_hash"].get<std::string>());

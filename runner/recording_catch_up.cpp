@@ -3,6 +3,8 @@
 
 #include "connectors/store/recording_reader.h"
 
+#include <vector>
+
 namespace runner {
 
 connectors::CatchUpResult RecordingCatchUp::operator()(int64_t session, uint64_t from_seq, const connectors::CatchUpSink& sink) const {
@@ -42,6 +44,29 @@ connectors::CatchUpResult RecordingCatchUp::operator()(int64_t session, uint64_t
   if (auto* e = std::get_if<connectors::StoreError>(&visited)) result.error = e->message();
   else if (!bad.empty()) result.error = bad;
   return result;
+}
+
+connectors::CatchUpFunction make_catch_up(const std::string& paths) {
+  std::vector<std::string> files;
+  size_t at = 0;
+  while (at <= paths.size()) {
+    const size_t comma = paths.find(',', at);
+    std::string f = paths.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    if (!f.empty()) files.push_back(std::move(f));
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  if (files.empty()) return {};
+  if (files.size() == 1) return RecordingCatchUp(files.front());
+  return [files](int64_t, uint64_t from_seq, const connectors::CatchUpSink& sink) {
+    connectors::CatchUpResult last;
+    for (const std::string& f : files) {
+      connectors::CatchUpResult r = RecordingCatchUp(f)(0, from_seq, sink);
+      if (r.events > 0) return r;
+      if (!r.error.empty()) last.error += (last.error.empty() ? "" : "; ") + f + ": " + r.error;
+    }
+    return last;
+  };
 }
 
 }  // namespace runner

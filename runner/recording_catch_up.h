@@ -20,4 +20,9 @@ class RecordingCatchUp {
   std::string path_;
 };
 
+// --catch-up FILE[,FILE2...]: one file as above; several (the primary's and a standby's
+// recordings, after a fail-over) are read in turn, each from its newest session, until one
+// gives events.
+connectors::CatchUpFunction make_catch_up(const std::string& paths);
+
 }  // namespace runner

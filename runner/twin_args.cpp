@@ -96,8 +96,22 @@ primary and publishes every event it applies on gatetwin/v1/twin/stream.
   --follow             a follower (wall display, console): fold the primary's stream, not
                        the field topics; commands typed here go to the primary; needs its
                        own --client-id
-  --catch-up FILE      follower: the primary's --record file (read-only, on a shared disk),
-                       to catch up from after a late start or a lost broker
+  --catch-up FILE[,FILE2]  follower or standby: the primary's --record file (read-only, on
+                       a shared disk), to catch up from after a late start or a lost broker;
+                       with fail-over, also the standby's (each is read in turn)
+
+Fail-over (docs/control-room.md "Fail-over"):
+  --standby            a standby twin: follows the primary's stream like --follow (needs its
+                       own --client-id) and also subscribes to the field itself, holding
+                       every QoS 1 input (declarations, events, commands) until the stream
+                       shows it sequenced; when the primary dies (its last will, or silent
+                       past --takeover-after-ms) it takes the run over with the next epoch,
+                       first sequencing the held inputs the primary had not, once each.
+                       A primary (or standby that took over) that hears a newer epoch of its
+                       run is fenced: it stops sequencing (a standby becomes a standby again;
+                       a plain primary exits with code 5: restart it with --standby)
+  --takeover-after-ms MS  with --standby: the primary silent this long is dead (default 3000;
+                       it says "up" each second; its last will is taken at once)
 
 Environment: GATETWIN_USER and GATETWIN_PASSWORD log the window in (with --accounts);
 GATETWIN_UI_MAP=FILE rewrites FILE after every frame with where each control and truck
@@ -120,6 +134,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
     else if (f == "--instructor") a.instructor = true;
     else if (f == "--no-publish") a.publish_decisions = false;
     else if (f == "--follow") a.follow = true;
+    else if (f == "--standby") a.standby = true;
     else if (f == "--quiet") a.quiet = true;
     else if (f == "--require-account-topics") a.require_account_topics = true;
     else if (f == "--user" || f == "--password")
@@ -168,6 +183,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else if (f == "--restart-after-ms") { if (!cli::parse_number(v, n) || n < 0 || n > 86400000) return bad("--restart-after-ms takes 0 to 86400000 ms"); a.restart_after_ms = static_cast<int64_t>(n); }
       else if (f == "--max-seq-jump") { if (!cli::parse_number(v, n) || n < 1 || n > 1e15) return bad("--max-seq-jump takes 1 to 1e15"); a.max_seq_jump = static_cast<uint64_t>(n); }
       else if (f == "--wall-clock-ticks") { if (!pipeline::parse_wall_ticks(v)) return bad("--wall-clock-ticks takes on, off or auto"); a.wall_clock_ticks = v; }
+      else if (f == "--takeover-after-ms") { if (!cli::parse_number(v, n) || n < 200 || n > 600000) return bad("--takeover-after-ms takes 200 to 600000 ms"); a.takeover_after_ms = static_cast<int64_t>(n); }
       else if (f == "--queue") { if (!cli::parse_number(v, n) || n < 16 || n > 16777216) return bad("--queue takes 16 to 16777216 messages"); a.queue_capacity = static_cast<size_t>(n); }
       else return bad("unknown flag " + f);
     }
@@ -177,7 +193,11 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
   if (!a.headless && a.screenshot_path.size()) return bad("--screenshot is for --headless runs");
   if (a.follow && a.client_id == "gatetwin")
     return bad("--follow needs its own --client-id (e.g. console-1-wall: on the shipped broker an id is its account's name, or that name, a dash and more): two clients with one id throw each other off the broker");
-  if (!a.follow && !a.catch_up_path.empty()) return bad("--catch-up is for --follow");
+  if (a.standby && a.follow) return bad("--standby and --follow: a standby follows already; give one of them");
+  if (a.standby && a.client_id == "gatetwin")
+    return bad("--standby needs its own --client-id (e.g. gatetwin-b): the primary is gatetwin, and two clients with one id throw each other off the broker");
+  if (a.standby && !a.headless) return bad("--standby runs headless for now (give --headless): a window follows with --follow");
+  if (!a.follow && !a.standby && !a.catch_up_path.empty()) return bad("--catch-up is for --follow and --standby");
   exit_code = 0;
   return a;
 }

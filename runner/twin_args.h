@@ -54,6 +54,9 @@ struct TwinArgs {
   bool follow = false;             // fold the primary's event stream instead of the field topics
   std::string catch_up_path;       // follower: the primary's --record file, to catch up from
   std::string stream_key_path;     // --stream-key: primary: Ed25519 private key sealing the stream; follower: the primary's public key
+  // Fail-over (docs/control-room.md "Fail-over").
+  bool standby = false;            // --standby: follow, hold the field's inputs, take over when the primary dies
+  int64_t takeover_after_ms = 3000;  // --takeover-after-ms: the primary silent this long (no head, no batch) is dead
 };
 
 // Returns the arguments, or prints why not (or the help) and sets exit_code.

@@ -115,6 +115,11 @@ std::variant<TwinSetup, SetupFailure> prepare_twin(const TwinArgs& args) {
       auto k = connectors::StreamSigner::load(args.stream_key_path);
       if (auto* why = std::get_if<connectors::Failure>(&k)) return SetupFailure{"--stream-key (the primary's private key): " + why->message(), 2};
       s.stream_signer = std::get<std::shared_ptr<const connectors::StreamSigner>>(k);
+      if (args.standby) {  // it checks the primary's stream with the same key's public half
+        auto v = connectors::StreamVerifier::load_from_private(args.stream_key_path);
+        if (auto* why = std::get_if<connectors::Failure>(&v)) return SetupFailure{"--stream-key (with --standby: the primary's private key): " + why->message(), 2};
+        s.stream_verifier = std::get<std::shared_ptr<const connectors::StreamVerifier>>(v);
+      }
     }
   }
   s.field = std::get<connectors::BrokerConfig>(field);

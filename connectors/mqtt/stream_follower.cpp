@@ -4,6 +4,7 @@
 
 #include "connectors/codec/event_binary.h"
 #include "connectors/codec/stream_batch.h"
+#include "connectors/mqtt/stream_publisher.h"  // parse_stream_head
 
 #include <nlohmann/json.hpp>
 
@@ -42,7 +43,12 @@ StreamFollower::StreamFollower(StreamFollowerOptions options, IngestQueue& out, 
       out_(out),
       catch_up_(std::move(catch_up)),
       log_(std::move(log)),
-      client_(client_options(options_), [this](const std::string& t, const std::string& p, const MqttClient::Delivery&) { on_message(t, p); }, log_) {}
+      client_(client_options(options_), [this](const std::string& t, const std::string& p, const MqttClient::Delivery&) { on_message(t, p); }, log_) {
+  next_ = std::max<uint64_t>(options_.first_seq, 1);
+  stats_.applied_seq = next_ - 1;
+  stats_.stream_id = options_.stream_id;
+  stats_.epoch = options_.epoch;
+}
 
 StreamFollower::~StreamFollower() { stop(); }
 
@@ -66,15 +72,39 @@ void StreamFollower::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool StreamFollower::adopt(uint64_t stream_id, int64_t session) {
+bool StreamFollower::adopt(uint64_t stream_id, int64_t session, uint32_t epoch, uint64_t from, const std::string& primary,
+                           int64_t since_utc_ms) {
   if (stats_.stream_id == stream_id) {
+    if (epoch < stats_.epoch) {  // an old primary that was fenced, or its resent batches
+      stats_.stale_epoch++;
+      return false;
+    }
+    if (epoch > stats_.epoch) {
+      if (stats_.epoch != 0) {
+        stats_.failovers++;
+        stats_.primary_status = "";  // said again by the new primary's head
+      }
+      stats_.epoch = epoch;
+      stats_.session = session;  // catch-up reads the new primary's session
+      stats_.epoch_from = from;
+      stats_.epoch_since_utc_ms = since_utc_ms;
+      if (!primary.empty()) stats_.primary = primary;
+      return true;
+    }
     if (stats_.session == 0) stats_.session = session;
+    if (stats_.primary.empty() && !primary.empty()) stats_.primary = primary;
+    if (from && !stats_.epoch_from) stats_.epoch_from = from;
+    if (since_utc_ms && !stats_.epoch_since_utc_ms) stats_.epoch_since_utc_ms = since_utc_ms;
     return true;
   }
   if (stats_.stream_id == 0 || (next_ == 1 && pending_.empty())) {
     stats_.stream_id = stream_id;
     stats_.session = session;
     stats_.head_seq = 0;
+    stats_.epoch = epoch;
+    stats_.primary = primary;
+    stats_.epoch_from = from;
+    stats_.epoch_since_utc_ms = since_utc_ms;
     return true;
   }
   if (!stats_.primary_changed) {
@@ -134,11 +164,24 @@ void StreamFollower::on_message(const std::string& topic, const std::string& sea
     } else {
       StreamBatch& b = std::get<StreamBatch>(r);
       const bool was_changed = stats_.primary_changed;
-      if (!adopt(b.stream_id, b.session)) {
-        if (!was_changed) line = "follow: " + stats_.last_error;
+      const uint64_t failovers = stats_.failovers, stale = stats_.stale_epoch;
+      if (!adopt(b.stream_id, b.session, b.epoch)) {
+        if (stats_.stale_epoch != stale) {
+          if (stats_.stale_epoch <= 10 || stats_.stale_epoch % 1000 == 0)
+            line = "follow: refused a batch of epoch " + std::to_string(b.epoch) + " (the run is at epoch " +
+                   std::to_string(stats_.epoch) + ": a fenced primary's; " + std::to_string(stats_.stale_epoch) + " refused so far)";
+        } else if (!was_changed) {
+          line = "follow: " + stats_.last_error;
+        }
       } else {
+        heard_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0_).count();
+        if (stats_.failovers != failovers)
+          line = "follow: FAIL-OVER: epoch " + std::to_string(b.epoch) + " of the run sequences from here on (first batch at seq " +
+                 (b.events.empty() ? std::string("?") : std::to_string(b.events.front().seq)) + ")";
         if (!b.events.empty()) note_checkpoint(b.events.back().seq, opened.chain);
-        for (twin::Event& e : b.events) {
+        if (b.origins.size() != b.events.size()) b.origins.resize(b.events.size());
+        for (size_t i = 0; i < b.events.size(); ++i) {
+          twin::Event& e = b.events[i];
           if (e.seq < next_) {
             stats_.already_applied++;
             continue;
@@ -147,7 +190,7 @@ void StreamFollower::on_message(const std::string& topic, const std::string& sea
             stats_.overflow++;  // the recording has it; the gap is caught up later
             continue;
           }
-          if (!pending_.emplace(e.seq, std::move(e)).second) {
+          if (!pending_.emplace(e.seq, Pending{std::move(e), std::move(b.origins[i])}).second) {
             stats_.already_applied++;
             continue;
           }
@@ -164,33 +207,43 @@ void StreamFollower::on_message(const std::string& topic, const std::string& sea
 }
 
 void StreamFollower::on_head(const std::string& payload, const StreamChainHash& chain) {
-  auto j = nlohmann::json::parse(payload, nullptr, false);
+  const std::optional<StreamHead> h = parse_stream_head(payload);
   std::string line;
   {
     std::lock_guard lock(mu_);
-    if (!j.is_object() || !j.value("status", nlohmann::json()).is_string() || !j.value("stream", nlohmann::json()).is_string()) {
+    if (!h) {
       if (++stats_.rejected <= 10) line = "follow: rejected a stream head that is not the primary's JSON: " + payload.substr(0, 120);
     } else {
-      const std::string status = j["status"];
-      const uint64_t stream = std::strtoull(j["stream"].get<std::string>().c_str(), nullptr, 16);
+      const std::string& status = h->status;
+      const uint64_t stream = h->stream_id;
       const bool ours = stream != 0 && stream == stats_.stream_id;
+      const uint64_t failovers = stats_.failovers;
       // "stopped" is adopted too: a follower started after the run ended catches up to its
       // last state from the recording. "offline" (the last will) names no session or seq.
-      if ((status == "up" || status == "stopped") && stream != 0 && j["session"].is_number_integer() &&
-          j["seq"].is_number_unsigned()) {
+      if ((status == "up" || status == "stopped") && stream != 0 && h->has_seq) {
         const bool was_changed = stats_.primary_changed;
-        if (adopt(stream, j["session"].get<int64_t>())) {
-          stats_.head_seq = std::max(stats_.head_seq, j["seq"].get<uint64_t>());
-          note_checkpoint(j["seq"].get<uint64_t>(), chain);
-          if (stats_.primary_status != status) line = "follow: the primary (stream " + hash_hex(stream) + ") is " + status;
+        const uint64_t stale = stats_.stale_epoch;
+        if (adopt(stream, h->session, h->epoch, h->from, h->primary, h->since_utc_ms)) {
+          stats_.head_seq = std::max(stats_.head_seq, h->seq);
+          note_checkpoint(h->seq, chain);
+          if (status == "up") heard_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0_).count();
+          if (stats_.failovers != failovers)
+            line = "follow: FAIL-OVER: " + (h->primary.empty() ? std::string("a standby") : h->primary) + " sequences the run from seq " +
+                   std::to_string(h->from) + " (epoch " + std::to_string(h->epoch) + ")";
+          else if (stats_.primary_status != status)
+            line = "follow: the primary (stream " + hash_hex(stream) + ", epoch " + std::to_string(h->epoch) + ") is " + status;
           stats_.primary_status = status;
+        } else if (stats_.stale_epoch != stale) {
+          // an older epoch's head: a fenced primary's, or its resend; counted, not logged each time
         } else if (!was_changed) {
           line = "follow: " + stats_.last_error;
         }
+      } else if (ours && h->epoch < stats_.epoch) {
+        stats_.stale_epoch++;
       } else if (ours && status != stats_.primary_status) {
         stats_.primary_status = status;
         line = "follow: the primary is " + status + "; the state shown is as of seq " + std::to_string(next_ - 1) +
-               " and stays so until it comes back";
+               " and stays so until it comes back (or a standby takes over)";
       }
     }
   }
@@ -314,7 +367,7 @@ void StreamFollower::catch_up(int64_t now_ms) {
 }
 
 void StreamFollower::run() {
-  std::vector<twin::Event> ready;
+  std::vector<Pending> ready;
   for (;;) {
     ready.clear();
     bool need_catch_up = false;
@@ -347,13 +400,15 @@ void StreamFollower::run() {
         gap_logged_ = false;
       }
     }
-    for (twin::Event& e : ready) {
+    for (Pending& p : ready) {
+      twin::Event& e = p.event;
       advance_chain(e);
       {
         std::lock_guard lock(mu_);  // counted first: a reader of the queue may look at once
         stats_.from_stream++;
         stats_.applied_seq = e.seq;
       }
+      if (options_.on_origin) options_.on_origin(e.seq, p.origin);
       if (!out_.push(stream_message(std::move(e)))) break;
     }
     if (need_catch_up) catch_up(now_ms);
@@ -366,6 +421,8 @@ StreamFollowerStats StreamFollower::stats() const {
     std::lock_guard lock(mu_);
     s = stats_;
     s.pending = pending_.size();
+    if (heard_ms_ >= 0)
+      s.silent_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0_).count() - heard_ms_;
   }
   s.client = client_.stats();
   return s;

@@ -22,6 +22,7 @@
 #include "connectors/mqtt/ingest_queue.h"
 #include "connectors/mqtt/mqtt_client.h"
 #include "connectors/mqtt/stream_seal.h"
+#include "connectors/codec/stream_batch.h"
 #include "twin/event.h"
 
 #include <chrono>
@@ -55,6 +56,14 @@ struct StreamFollowerOptions {
   // The primary's pinned public key (--stream-key PUB). Null: seals are cut off unchecked.
   std::shared_ptr<const StreamVerifier> verifier;
   size_t max_catch_up_held = 1 << 20;  // events read from the recording awaiting a signed hash
+  // Fail-over (docs/control-room.md): the first seq to hand on (a standby that was the
+  // primary goes on after what it applied) and the run it continues (0: the first heard).
+  uint64_t first_seq = 1;
+  uint64_t stream_id = 0;
+  uint32_t epoch = 0;                  // the newest epoch already known (older ones are refused)
+  // Called on the worker thread with each event's origin just before the event is handed
+  // on (a standby books what the primary sequenced). May be empty.
+  std::function<void(uint64_t seq, const EventOrigin& origin)> on_origin;
 };
 
 struct StreamFollowerStats {
@@ -76,6 +85,13 @@ struct StreamFollowerStats {
   int64_t session = 0;                 // the primary's recording session
   std::string primary_status;          // up / stopped / offline (from the head), or "" if not heard
   bool primary_changed = false;        // a new primary run: this follower must restart
+  uint32_t epoch = 0;                  // the newest epoch of the run heard (who sequences it)
+  std::string primary;                 // the sequencing twin's client id, as its head says
+  uint64_t epoch_from = 0;             // the first seq of that epoch
+  int64_t epoch_since_utc_ms = 0;      // when that epoch began (Unix ms)
+  uint64_t failovers = 0;              // take-overs seen (a newer epoch of the same run)
+  uint64_t stale_epoch = 0;            // batches and heads of an older epoch refused
+  int64_t silent_ms = -1;              // since the primary was last heard (a batch, or an "up" head); -1: never
   size_t pending = 0;
   std::string last_error;
   MqttClientStats client;
@@ -100,7 +116,9 @@ class StreamFollower {
  private:
   void run();
   void on_head(const std::string& payload, const StreamChainHash& chain);
-  bool adopt(uint64_t stream_id, int64_t session);  // mu_ held; false: another primary run
+  // mu_ held; false: another primary run, or an older epoch (counted).
+  bool adopt(uint64_t stream_id, int64_t session, uint32_t epoch, uint64_t from = 0, const std::string& primary = {},
+             int64_t since_utc_ms = 0);
   void push(twin::Event&& e);                        // worker thread, mu_ not held
   void catch_up(int64_t now_ms);                     // worker thread, mu_ not held
   void log(const std::string& line) { if (log_) log_(line); }
@@ -117,7 +135,12 @@ class StreamFollower {
   void note_checkpoint(uint64_t seq, const StreamChainHash& chain);                       // mu_ held
   void advance_chain(const twin::Event& e);                                                // worker thread
 
-  std::map<uint64_t, twin::Event> pending_;          // seq -> event, out of order or not yet pushed
+  struct Pending {
+    twin::Event event;
+    EventOrigin origin;
+  };
+  std::map<uint64_t, Pending> pending_;              // seq -> event, out of order or not yet pushed
+  int64_t heard_ms_ = -1;                            // steady ms since t0_ when the primary was last heard
   std::map<uint64_t, StreamChainHash> checkpoints_;  // seq -> the running hash the primary signed after it
   StreamChainHash applied_chain_{};                  // worker thread: the hash after next_ - 1
   uint64_t next_ = 1;                                // the seq pushed next (worker writes under mu_)

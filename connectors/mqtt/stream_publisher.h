@@ -2,11 +2,19 @@
 // every event the core applied, with its twin seq, goes out in order on
 // gatetwin/v1/twin/stream (QoS 1, batches in the stream_batch codec), and a retained head
 // (stream id, recording session, last seq published) on gatetwin/v1/twin/stream_head
-// each second; the last will marks the head "offline". append() runs on the core's thread
+// each second; the last will marks the head "offline". The head also says the run's epoch
+// (who sequences it: 1 for the twin that started it, one more at each take-over), the
+// first seq of that epoch and the sequencing twin's client id. The publisher listens to
+// the head topic too (docs/control-room.md "Fail-over", fencing): a head of this run with
+// a newer epoch (or the same epoch from a twin whose id sorts first) fences it: nothing
+// more goes out and fenced() says so, for the twin to stop sequencing. After a reconnect
+// it publishes nothing until it has heard a head of this run (the retained one comes
+// right after the subscription) or lease_grace has passed; may_sequence() says whether
+// the twin may sequence now. append() runs on the core's thread
 // and never waits: it encodes into a bounded outbox (BoundedOutbox) whose publishing
 // thread hands the events to its own MQTT connection. A full outbox drops the oldest
 // events and counts them; followers then see a gap and catch up from the recording. It
-// must not apply events or read anything from the broker.
+// must not apply events, or read anything from the broker but the head topic.
 //
 // Supports: MQTT 3.1.1 through MqttClient (tcp://, ssl://). Does not support: a follower
 // asking for a replay over MQTT (catch-up is from the primary's recording file).
@@ -14,9 +22,12 @@
 #include "connectors/mqtt/bounded_outbox.h"
 #include "connectors/mqtt/mqtt_client.h"
 #include "connectors/mqtt/stream_seal.h"
+#include "connectors/codec/stream_batch.h"
 #include "twin/event.h"
 
+#include <atomic>
 #include <chrono>
+#include <optional>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -34,7 +45,35 @@ struct StreamPublisherOptions {
   // Seals every batch and head with the primary's key (--stream-key; stream_seal.h).
   // Null: unsigned, as before (followers without --stream-key take it, pinned ones refuse it).
   std::shared_ptr<const StreamSigner> signer;
+  // Fail-over (docs/control-room.md): a new run (stream_id 0: a random id, epoch 1, seq 1
+  // on), or a run taken over (its id, the next epoch, the seq after the last applied, the
+  // running hash after it).
+  uint64_t stream_id = 0;
+  uint32_t epoch = 1;
+  uint64_t first_seq = 1;
+  StreamChainHash chain_start{};
+  std::string primary;                        // who sequences: its client id, said in the head
+  int64_t since_utc_ms = 0;                   // when this epoch began (Unix ms), said in the head
+  std::chrono::milliseconds lease_grace{2000};  // after a reconnect: hold until a head of this run is heard, at most this long
 };
+
+// A head of the run on the wire, as parsed (stream_head_json / parse_stream_head).
+struct StreamHead {
+  std::string status;        // up | stopped | offline
+  uint64_t stream_id = 0;
+  int64_t session = 0;
+  uint64_t seq = 0;
+  bool has_seq = false;      // up / stopped name the session and the last seq; the will does not
+  uint32_t epoch = 1;        // heads of version 1 builds have none: 1
+  uint64_t from = 1;         // the first seq of this epoch
+  std::string primary;       // the sequencing twin's client id ("" when not said)
+  int64_t since_utc_ms = 0;  // when this epoch began
+};
+// Parses a head's JSON; nullopt when it is not one.
+std::optional<StreamHead> parse_stream_head(const std::string& json);
+// Whether a head of epoch (b_epoch, b_primary) outranks (a_epoch, a_primary): a newer epoch,
+// or the same epoch from a twin whose id sorts first (two standbys that took over at once).
+bool head_outranks(uint32_t b_epoch, const std::string& b_primary, uint32_t a_epoch, const std::string& a_primary);
 
 struct StreamPublisherStats {
   uint64_t appended = 0;          // events taken by append()
@@ -48,6 +87,12 @@ struct StreamPublisherStats {
   uint64_t last_seq = 0;          // the last seq handed to the client
   size_t outbox = 0;
   uint64_t stream_id = 0;
+  uint32_t epoch = 1;
+  bool fenced = false;            // a newer epoch of this run was heard: nothing more goes out
+  std::string fenced_by;          // "epoch E by ID from seq N"
+  uint64_t fenced_from = 0;       // the first seq of the epoch that fenced it
+  uint64_t lease_waits = 0;       // reconnects after which it held back until a head was heard
+  uint64_t stale_dropped = 0;     // events not published because it was fenced
   MqttClientStats client;
 };
 
@@ -64,15 +109,24 @@ class StreamPublisher {
 
   // Core thread, after the core applied e. Never waits. False when the event could not
   // be encoded (counted).
-  bool append(const twin::Event& e);
+  bool append(const twin::Event& e, const EventOrigin& origin = {});
 
   uint64_t stream_id() const { return stream_id_; }
+  uint32_t epoch() const { return options_.epoch; }
+  // A newer epoch of this run was heard: stop sequencing (any thread).
+  bool fenced() const { return fenced_.load(); }
+  // Connected, not fenced, and (after a reconnect) a head of this run heard or the grace
+  // passed: the twin may sequence and apply (any thread).
+  bool may_sequence() const;
+  // Stops without the "stopped" head (a fenced twin must not overwrite the new primary's).
+  void abandon();
   StreamPublisherStats stats() const;
 
  private:
   struct Encoded {
     uint64_t seq;
     std::vector<uint8_t> bytes;  // the binary event
+    EventOrigin origin;
     StreamChainHash chain{};     // the stream's running hash after it (signed streams only)
   };
   using Outbox = BoundedOutbox<Encoded>;
@@ -83,6 +137,9 @@ class StreamPublisher {
   bool joins(const std::vector<Encoded>& batch, const Encoded& next);
   std::string head_json(const char* status) const;  // mu_ held
   std::string sealed(const std::string& topic, const std::string& payload, const StreamChainHash& chain) const;
+  void on_head(const std::string& payload);  // the client's thread
+  // Publishing thread: waits (bounded by abandoning) until the lease holds; false when fenced or abandoning.
+  bool wait_lease(Outbox::Round& round);
 
   StreamPublisherOptions options_;
   MqttClient::LogHandler log_;
@@ -94,6 +151,10 @@ class StreamPublisher {
   uint64_t last_appended_seq_ = 0;
   StreamChainHash chain_{};       // after last_appended_seq_ (core thread, under mu_)
   StreamChainHash last_chain_{};  // after stats_.last_seq: what the head says
+  std::atomic<bool> fenced_{false};
+  std::atomic<uint64_t> heard_at_connect_{0};  // the client's connects count when a head of this run was last heard
+  std::atomic<int64_t> connect_seen_ms_{0};    // steady ms when the current connection was first seen
+  std::atomic<uint64_t> connect_seen_{0};      // the connects count seen then
   // Publishing thread only.
   std::chrono::steady_clock::time_point next_head_{};
   size_t batch_bytes_ = 0;

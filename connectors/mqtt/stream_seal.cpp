@@ -101,6 +101,13 @@ Result<std::shared_ptr<const StreamVerifier>> StreamVerifier::load(const std::st
   return std::shared_ptr<const StreamVerifier>(new StreamVerifier(k));
 }
 
+Result<std::shared_ptr<const StreamVerifier>> StreamVerifier::load_from_private(const std::string& private_key_path) {
+  std::string why;
+  EVP_PKEY* k = read_key(private_key_path, true, why);  // a private key holds its public half
+  if (!k) return Failure{why};
+  return std::shared_ptr<const StreamVerifier>(new StreamVerifier(k));
+}
+
 StreamVerifier::~StreamVerifier() { EVP_PKEY_free(key_); }
 
 OpenedPayload strip_stream_seal(const std::string& s) {

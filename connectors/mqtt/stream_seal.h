@@ -53,6 +53,8 @@ class StreamVerifier {
  public:
   // The primary's public Ed25519 key in PEM (openssl pkey -in KEY -pubout).
   static Result<std::shared_ptr<const StreamVerifier>> load(const std::string& public_key_path);
+  // A standby (gatetwin --standby --stream-key KEY) checks with the private key's public half.
+  static Result<std::shared_ptr<const StreamVerifier>> load_from_private(const std::string& private_key_path);
   ~StreamVerifier();
   StreamVerifier(const StreamVerifier&) = delete;
   StreamVerifier& operator=(const StreamVerifier&) = delete;

@@ -37,6 +37,7 @@ TwinLink::TwinLink(std::vector<twin::SiteSpec> sites, TwinLinkOptions options, M
               log_),
       outbox_(BoundedOutboxOptions{options_.outbox_capacity, 1024, kTrimAfter},
               [this](Outbox::Round& round) { publish_round(round); }) {
+  silent_ = options_.silent;
   partner_keys_.resize(sites_.size());
   partner_key_bad_.resize(sites_.size());
   std::string unpinned;
@@ -211,7 +212,7 @@ void TwinLink::audit_forged(FieldMessage m, const std::string& why) {
 }
 
 void TwinLink::refuse_command(const std::string& topic, const std::string& payload, const DecodeError& e) {
-  if (options_.console_only) return;
+  if (options_.console_only || silent_) return;  // a standby: the primary answers
   const std::optional<std::string> site = command_topic_site(topic);
   if (!site) return;
   // Who asked and the command's id, as far as they can be read.
@@ -246,6 +247,7 @@ void TwinLink::refuse_command(const std::string& topic, const std::string& paylo
 }
 
 void TwinLink::send_answer(EncodedMessage m) {
+  if (silent_) return;
   {
     std::lock_guard lock(side_mu_);
     commands_.push_back(std::move(m));  // not bounded by kMaxCommandsWaiting: every command gets its answer
@@ -291,13 +293,14 @@ void TwinLink::publish_decisions(const twin::Decisions& decisions) {
     encoded.back().payload = j.dump();
     desk_.answered(name->key(), encoded.back());
   }
+  if (silent_) return;  // a standby: the answers are booked, the primary published them
   outbox_.push_all(std::move(encoded));  // a full outbox drops the oldest (counted)
 }
 
 void TwinLink::flush_outbox() { outbox_.wake(); }
 
 void TwinLink::publish_health(const std::string& json) {
-  if (options_.console_only) return;
+  if (options_.console_only || silent_) return;
   {
     std::lock_guard lock(side_mu_);
     health_ = json;

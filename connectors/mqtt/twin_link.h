@@ -55,6 +55,11 @@ struct TwinLinkOptions {
   // A follower's link (docs/control-room.md): it only publishes console commands; no
   // field subscriptions, no decisions, no health and no last will (the primary owns them).
   bool console_only = false;
+  // A standby's link (docs/control-room.md "Fail-over"): subscribed like the primary's, but
+  // it publishes nothing (no decisions, answers, refusals or health) until set_silent(false)
+  // when it takes over. Answers to commands are still booked (a retry after the take-over
+  // gets the first answer again).
+  bool silent = false;
   // Field time: the session epoch and the bounds of a UTC stamp against the wall clock.
   FieldClockOptions time;
   // The twin's wall clock, Unix epoch ms (empty: the system clock). Only the UTC checks,
@@ -120,6 +125,9 @@ class TwinLink {
   // Core thread: a command was applied as event twin_seq; the core's answer to it (a
   // CommandAccepted / CommandRefused decision with value twin_seq) carries its id.
   void command_applied(uint64_t twin_seq, const std::string& account, const std::string& source, const std::string& command_id);
+  // A standby that takes over speaks from now on (any thread).
+  void set_silent(bool silent) { silent_ = silent; }
+  bool silent() const { return silent_; }
   // The commands by id: how many were answered, repeated, echoed (any thread).
   CommandDeskStats command_stats() const { return desk_.stats(); }
   static constexpr size_t kMaxCommandsWaiting = 1024;
@@ -183,6 +191,7 @@ class TwinLink {
   std::vector<std::string> partner_trust_;
   std::atomic<uint64_t> received_{0}, batch_positions_{0}, accepted_{0}, rejected_total_{0}, utc_messages_{0};
   std::atomic<uint64_t> forged_audited_{0};
+  std::atomic<bool> silent_{false};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::Count)> rejected_{};
   using Outbox = BoundedOutbox<EncodedMessage>;
   // The publishing thread, once per round: the health, then the waiting commands, then

@@ -6,6 +6,7 @@
 #include "runner/audit_cmd.h"
 #include "runner/command_cmd.h"
 #include "runner/follow_loop.h"
+#include "runner/standby_loop.h"
 #include "runner/headless_loop.h"
 #include "runner/twin_args.h"
 #include "controlroom/replay/replay_window.h"
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   int code = 0;
   auto args = parse_twin_args(argc, argv, code);
   if (!args) return code;
+  if (args->standby) return run_standby(*args);  // docs/control-room.md "Fail-over" (headless)
   if (args->follow) {  // a follower of the control room's primary (docs/control-room.md)
     if (!args->headless) {
       WindowHooks window(*args);

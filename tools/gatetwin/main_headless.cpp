@@ -2,6 +2,7 @@
 #include "runner/audit_cmd.h"
 #include "runner/command_cmd.h"
 #include "runner/follow_loop.h"
+#include "runner/standby_loop.h"
 #include "runner/headless_loop.h"
 #include "runner/twin_args.h"
 #include "sessions/replay_cli.h"
@@ -39,5 +40,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (args->follow) return run_follower(*args);
+  if (args->standby) return run_standby(*args);  // docs/control-room.md "Fail-over"
   return run_headless(*args);
 }
