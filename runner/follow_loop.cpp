@@ -8,6 +8,7 @@
 #include "runner/twin_stats.h"
 
 #include "connectors/codec/kpi_json.h"
+#include "connectors/codec/utc_time.h"
 #include "connectors/mqtt/broker_config.h"
 #include "pipeline/sequencer.h"
 #include "connectors/mqtt/twin_link.h"
@@ -43,6 +44,12 @@ nlohmann::json follower_stats_json(const connectors::StreamFollowerStats& s) {
           {"session", s.session},
           {"primary_status", s.primary_status},
           {"primary_changed", s.primary_changed},
+          {"epoch", s.epoch},
+          {"primary", s.primary},
+          {"epoch_from", s.epoch_from},
+          {"epoch_since_utc_ms", s.epoch_since_utc_ms},
+          {"failovers", s.failovers},
+          {"stale_epoch", s.stale_epoch},
           {"forged", s.forged},
           {"catch_up_refused", s.catch_up_refused},
           {"pending", s.pending},
@@ -136,6 +143,10 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
 
   nlohmann::json stats = twin_stats_json(core, &link, sequencer, loop, wall_s);
   stats["role"] = "follower";
+  if (follower.stats().failovers)
+    log_line("the run failed over " + std::to_string(follower.stats().failovers) + " time(s) during this follower's run; epoch " +
+             std::to_string(follower.stats().epoch) + " by " + follower.stats().primary + " since " +
+             connectors::format_rfc3339_ms(follower.stats().epoch_since_utc_ms));
   stats["follow"] = follower_stats_json(follower.stats());
   if (recording) {
     const connectors::Status err = recording->close();

@@ -32,7 +32,8 @@ MqttClientOptions client_options(const StreamPublisherOptions& o, uint64_t strea
   c.broker = o.broker;
   c.clean_session = false;  // batches not acknowledged when the connection drops are sent again after it
   c.max_inflight = o.max_inflight;
-  c.subscriptions = {stream_head_topic()};  // fencing: a newer epoch of this run
+  // Fencing: a newer epoch of this run; the lease: its own pings.
+  c.subscriptions = {stream_head_topic(), "gatetwin/v1/twin/lease/" + o.broker.client_id};
   c.will_topic = stream_head_topic();
   nlohmann::json w = {{"v", 1}, {"status", "offline"}, {"stream", hash_hex(stream_id)}, {"epoch", o.epoch}, {"primary", o.primary}};
   c.will_payload = w.dump();
@@ -76,6 +77,7 @@ StreamPublisher::StreamPublisher(StreamPublisherOptions options, MqttClient::Log
       client_(client_options(options_, stream_id_),
               [this](const std::string& t, const std::string& p, const MqttClient::Delivery&) {
                 if (t == stream_head_topic()) on_head(p);
+                else if (t == lease_topic() && p == std::to_string(stream_id_)) lease_heard_ms_ = steady_ms();
               },
               log_),
       outbox_(BoundedOutboxOptions{options_.outbox_capacity, options_.max_batch_events, 0},
@@ -93,10 +95,7 @@ void StreamPublisher::on_head(const std::string& sealed_payload) {
   const std::optional<StreamHead> h = parse_stream_head(strip_stream_seal(sealed_payload).payload);
   if (!h || h->stream_id != stream_id_) return;  // another run's (an old retained head): not ours to judge
   const bool mine = h->epoch == options_.epoch && h->primary == options_.primary;
-  if (mine || !head_outranks(h->epoch, h->primary, options_.epoch, options_.primary)) {
-    heard_at_connect_ = client_.stats().connects;
-    return;
-  }
+  if (mine || !head_outranks(h->epoch, h->primary, options_.epoch, options_.primary)) return;
   if (h->status == "offline" && h->epoch == options_.epoch) return;  // a same-epoch rival's will: it is gone
   if (fenced_.exchange(true)) return;
   std::string by = "epoch " + std::to_string(h->epoch) + " by " + (h->primary.empty() ? std::string("another twin") : h->primary) +
@@ -112,32 +111,36 @@ void StreamPublisher::on_head(const std::string& sealed_payload) {
          "); it publishes nothing more and stops sequencing");
 }
 
+std::string StreamPublisher::lease_topic() const { return "gatetwin/v1/twin/lease/" + options_.broker.client_id; }
+
 bool StreamPublisher::may_sequence() const {
   if (fenced_ || !client_.connected()) return false;
-  const uint64_t connects = client_.stats().connects;
-  if (connects <= 1) return true;  // the first connection of a new run or a take-over: nobody can have outranked it yet
-  if (heard_at_connect_.load() == connects) return true;
-  // After a reconnect: a head of this run is due right after the subscription; a broker
-  // that kept none (restarted without persistence) gets lease_grace.
-  return connect_seen_.load() == connects && steady_ms() - connect_seen_ms_.load() >= options_.lease_grace.count();
+  const int64_t heard = lease_heard_ms_.load();
+  return heard >= 0 && steady_ms() - heard <= options_.lease.count();
+}
+
+void StreamPublisher::ping() {
+  // The stream id as payload: a ping of an earlier run under this client id renews nothing.
+  client_.publish(lease_topic(), std::to_string(stream_id_), 1, false, std::chrono::milliseconds(0));
+  pings_++;
 }
 
 bool StreamPublisher::wait_lease(Outbox::Round& round) {
   bool counted = false;
   for (;;) {
-    const uint64_t connects = client_.stats().connects;
-    if (connect_seen_.load() != connects) {
-      connect_seen_ms_ = steady_ms();
-      connect_seen_ = connects;
-    }
     if (fenced_ || round.abandoning()) return false;
     if (may_sequence()) return true;
-    if (!counted && client_.connected()) {
+    if (!counted) {
       counted = true;
       std::lock_guard lock(mu_);
       stats_.lease_waits++;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const auto now = std::chrono::steady_clock::now();
+    if (client_.connected() && now >= next_ping_) {
+      ping();
+      next_ping_ = now + options_.lease_ping;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
 }
 
@@ -294,7 +297,11 @@ void StreamPublisher::publish_round(Outbox::Round& round) {
       // Busy: the broker is slow or away; wait for room, in order.
     }
   }
-  if (!head.empty() && !fenced_) client_.publish(stream_head_topic(), head, 1, true, std::chrono::milliseconds(0));
+  if (!head.empty() && !fenced_) {
+    client_.publish(stream_head_topic(), head, 1, true, std::chrono::milliseconds(0));
+    ping();  // renews the lease (what the broker holds for this client comes before it)
+    next_ping_ = clock::now() + options_.lease_ping;
+  }
 }
 
 StreamPublisherStats StreamPublisher::stats() const {

@@ -7,10 +7,13 @@
 // first seq of that epoch and the sequencing twin's client id. The publisher listens to
 // the head topic too (docs/control-room.md "Fail-over", fencing): a head of this run with
 // a newer epoch (or the same epoch from a twin whose id sorts first) fences it: nothing
-// more goes out and fenced() says so, for the twin to stop sequencing. After a reconnect
-// it publishes nothing until it has heard a head of this run (the retained one comes
-// right after the subscription) or lease_grace has passed; may_sequence() says whether
-// the twin may sequence now. append() runs on the core's thread
+// more goes out and fenced() says so, for the twin to stop sequencing. Its lease: it pings
+// itself through the broker (gatetwin/v1/twin/lease/<client id>, QoS 1) with each head,
+// and may sequence (may_sequence) and publish only while its own ping came back within
+// `lease` (2.5 s): cut off, it stops within the lease, before a standby takes over (3 s).
+// The broker hands a client its messages in order, so after a cut a newer epoch's head,
+// published meanwhile, reaches it before its own next ping does: it is fenced, never
+// renewed. append() runs on the core's thread
 // and never waits: it encodes into a bounded outbox (BoundedOutbox) whose publishing
 // thread hands the events to its own MQTT connection. A full outbox drops the oldest
 // events and counts them; followers then see a gap and catch up from the recording. It
@@ -54,7 +57,8 @@ struct StreamPublisherOptions {
   StreamChainHash chain_start{};
   std::string primary;                        // who sequences: its client id, said in the head
   int64_t since_utc_ms = 0;                   // when this epoch began (Unix ms), said in the head
-  std::chrono::milliseconds lease_grace{2000};  // after a reconnect: hold until a head of this run is heard, at most this long
+  std::chrono::milliseconds lease{2500};       // its own ping must have come back within this long
+  std::chrono::milliseconds lease_ping{200};   // how often it pings while the lease does not hold
 };
 
 // A head of the run on the wire, as parsed (stream_head_json / parse_stream_head).
@@ -91,7 +95,7 @@ struct StreamPublisherStats {
   bool fenced = false;            // a newer epoch of this run was heard: nothing more goes out
   std::string fenced_by;          // "epoch E by ID from seq N"
   uint64_t fenced_from = 0;       // the first seq of the epoch that fenced it
-  uint64_t lease_waits = 0;       // reconnects after which it held back until a head was heard
+  uint64_t lease_waits = 0;       // times it held back because its lease did not hold (cut off, or starting)
   uint64_t stale_dropped = 0;     // events not published because it was fenced
   MqttClientStats client;
 };
@@ -138,6 +142,7 @@ class StreamPublisher {
   std::string head_json(const char* status) const;  // mu_ held
   std::string sealed(const std::string& topic, const std::string& payload, const StreamChainHash& chain) const;
   void on_head(const std::string& payload);  // the client's thread
+  std::string lease_topic() const;
   // Publishing thread: waits (bounded by abandoning) until the lease holds; false when fenced or abandoning.
   bool wait_lease(Outbox::Round& round);
 
@@ -152,9 +157,10 @@ class StreamPublisher {
   StreamChainHash chain_{};       // after last_appended_seq_ (core thread, under mu_)
   StreamChainHash last_chain_{};  // after stats_.last_seq: what the head says
   std::atomic<bool> fenced_{false};
-  std::atomic<uint64_t> heard_at_connect_{0};  // the client's connects count when a head of this run was last heard
-  std::atomic<int64_t> connect_seen_ms_{0};    // steady ms when the current connection was first seen
-  std::atomic<uint64_t> connect_seen_{0};      // the connects count seen then
+  std::atomic<int64_t> lease_heard_ms_{-1};    // steady ms when its own ping last came back
+  uint64_t pings_ = 0;                         // publishing thread: pings sent
+  std::chrono::steady_clock::time_point next_ping_{};
+  void ping();                                 // publishing thread
   // Publishing thread only.
   std::chrono::steady_clock::time_point next_head_{};
   size_t batch_bytes_ = 0;
