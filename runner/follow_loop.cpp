@@ -65,6 +65,12 @@ nlohmann::json stream_stats_json(const connectors::StreamPublisherStats& s) {
           {"published_events", s.published_events}, {"published_batches", s.published_batches},
           {"publish_failures", s.publish_failures}, {"last_seq", s.last_seq},
           {"outbox", s.outbox},
+          {"epoch", s.epoch},
+          {"fenced", s.fenced},
+          {"fenced_by", s.fenced_by},
+          {"fenced_from", s.fenced_from},
+          {"lease_waits", s.lease_waits},
+          {"stale_dropped", s.stale_dropped},
           {"mqtt", {{"connects", s.client.connects}, {"connection_losses", s.client.connection_losses},
                     {"delivered", s.client.delivered}}}};
 }
