@@ -232,7 +232,19 @@ int run_command_command(int argc, char** argv) {
   }
   client.publish(topic, m.dump(), 1, false, std::chrono::milliseconds(1000));
   std::unique_lock lock(mu);
-  cv.wait_until(lock, deadline, [&] { return answer.has_value(); });
+  // With several brokers (--broker URL1,URL2), a move to another one sends the command
+  // again (its id is the same: the twin answers it once, a repeat gets the first answer).
+  uint64_t switches = 0;
+  while (!answer && std::chrono::steady_clock::now() < deadline) {
+    cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return answer.has_value(); });
+    const uint64_t now_switches = client.stats().broker_switches;
+    if (!answer && now_switches != switches && client.connected()) {
+      switches = now_switches;
+      lock.unlock();
+      client.publish(topic, m.dump(), 1, false, std::chrono::milliseconds(1000));
+      lock.lock();
+    }
+  }
   if (!answer) {
     lock.unlock();
     client.stop();

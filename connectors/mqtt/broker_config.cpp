@@ -25,6 +25,27 @@ std::map<std::string, std::string> mqtt_environment() {
 
 BrokerConfigResult make_broker_config(const std::string& uri, const std::string& client_id, const std::string& config_path,
                                       const std::map<std::string, std::string>& env) {
+  if (const size_t comma = uri.find(','); comma != std::string::npos) {  // a list: each checked alike
+    std::vector<std::string> list;
+    size_t at = 0;
+    for (;;) {
+      const size_t c = uri.find(',', at);
+      list.push_back(uri.substr(at, c == std::string::npos ? std::string::npos : c - at));
+      if (c == std::string::npos) break;
+      at = c + 1;
+    }
+    BrokerConfigResult first = make_broker_config(list.front(), client_id, config_path, env);
+    if (std::holds_alternative<BrokerConfigError>(first)) return first;
+    BrokerConfig c = std::get<BrokerConfig>(first);
+    for (size_t i = 1; i < list.size(); ++i) {
+      BrokerConfigResult next = make_broker_config(list[i], client_id, config_path, env);
+      if (auto* e = std::get_if<BrokerConfigError>(&next)) return BrokerConfigError{"broker " + std::to_string(i + 1) + " of the list: " + e->text};
+      const BrokerConfig& n = std::get<BrokerConfig>(next);
+      if (n.tls() != c.tls()) return BrokerConfigError{"the brokers of a list are all tcp:// or all ssl:// (one login, one CA)"};
+      c.alternates.push_back(n.uri);
+    }
+    return c;
+  }
   BrokerConfig c;
   c.uri = uri;
   c.client_id = client_id;

@@ -11,11 +11,15 @@
 #include <map>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace connectors {
 
 struct BrokerConfig {
-  std::string uri;        // tcp://host:port
+  std::string uri;        // tcp://host:port (the first of a list)
+  // Further brokers of the same room (--broker URL1,URL2: docs/control-room.md "Two
+  // brokers"): a client whose broker is gone connects to the next one in the list.
+  std::vector<std::string> alternates;
   std::string client_id;  // fixed, so the broker keeps our session across reconnects
   std::string user;       // empty: anonymous
   std::string password;
@@ -25,6 +29,11 @@ struct BrokerConfig {
   std::string cert_file;
   std::string key_file;
   bool tls() const { return uri.rfind("ssl://", 0) == 0; }
+  std::vector<std::string> uris() const {
+    std::vector<std::string> all{uri};
+    all.insert(all.end(), alternates.begin(), alternates.end());
+    return all;
+  }
 };
 
 struct BrokerConfigError {
@@ -34,7 +43,8 @@ struct BrokerConfigError {
 
 using BrokerConfigResult = Result<BrokerConfig, BrokerConfigError>;
 
-// Checks uri and client_id; fills user/password from the file at config_path (if not
+// Checks uri (one, or several separated by commas, each checked alike and all of one
+// scheme) and client_id; fills user/password from the file at config_path (if not
 // empty) or else from env (the map stands for the process environment, for tests).
 // The file holds `key = value` lines (user, password, client_id, ca_file, cert_file,
 // key_file), '#' comments. An ssl:// URI needs ca_file; the files must be readable.

@@ -9,6 +9,7 @@ MqttClientOptions publisher_options(const FieldPublisherOptions& o) {
   c.broker = o.broker;
   c.clean_session = false;
   c.max_inflight = o.max_inflight;
+  c.switch_delay = o.switch_delay;
   return c;
 }
 }  // namespace
@@ -26,13 +27,39 @@ PublishStatus FieldPublisher::publish(const twin::Event& e, uint64_t source_seq)
 }
 
 PublishStatus FieldPublisher::publish(const EncodedMessage& m) {
-  if (options_.partner_signer && partner_topic_site(m.topic))
-    return client_.publish(m.topic, options_.partner_signer->seal(m.topic, m.payload), m.qos, m.retain, options_.publish_wait);
+  replay_if_moved();
+  EncodedMessage out = m;
+  if (options_.partner_signer && partner_topic_site(m.topic)) out.payload = options_.partner_signer->seal(m.topic, m.payload);
+  const PublishStatus s = send(out);
+  if (s == PublishStatus::Ok && out.qos > 0 && options_.replay_window > 0 && !options_.broker.alternates.empty()) {
+    window_.push_back(std::move(out));
+    if (window_.size() > options_.replay_window) window_.pop_front();
+  }
+  return s;
+}
+
+PublishStatus FieldPublisher::send(const EncodedMessage& m) {
   return client_.publish(m.topic, m.payload, m.qos, m.retain, options_.publish_wait);
 }
 
+void FieldPublisher::replay_if_moved() {
+  const uint64_t switches = client_.stats().broker_switches;
+  if (switches == switches_seen_) return;
+  switches_seen_ = switches;
+  for (const EncodedMessage& m : window_)
+    if (send(m) == PublishStatus::Ok) replayed_++;
+}
+
 bool FieldPublisher::finish(std::chrono::milliseconds timeout) {
-  bool ok = client_.wait_delivered(timeout);
+  // A move to another broker while the last messages are acknowledged sends the window again.
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  bool ok = false;
+  for (;;) {
+    replay_if_moved();
+    ok = client_.wait_delivered(std::chrono::milliseconds(200));
+    if (ok && client_.stats().broker_switches == switches_seen_) break;
+    if (std::chrono::steady_clock::now() >= until) break;
+  }
   client_.stop();
   return ok;
 }

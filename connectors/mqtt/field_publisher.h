@@ -14,6 +14,7 @@
 #include "twin/site.h"
 
 #include <chrono>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,12 @@ struct FieldPublisherOptions {
   // Set: the partner customs' messages go out signed by this key (partner_seal.h), as the
   // partner sends them (gatesim --partner-key).
   std::shared_ptr<const PartnerSigner> partner_signer;
+  // Several brokers (docs/control-room.md "Two brokers"): after moving to another broker it
+  // publishes its last replay_window QoS 1 messages again (a broker that died may have
+  // taken some before its subscribers had them; the twin drops what it has: stale), and it
+  // moves only switch_delay after losing its broker, so the twins are subscribed there first.
+  size_t replay_window = 4096;
+  std::chrono::milliseconds switch_delay{1000};
 };
 
 class FieldPublisher {
@@ -42,12 +49,17 @@ class FieldPublisher {
   bool finish(std::chrono::milliseconds timeout);
 
   MqttClientStats stats() const { return client_.stats(); }
+  uint64_t replayed() const { return replayed_; }  // messages published again after a broker move
   const std::string& source() const { return options_.source; }
 
  private:
   const std::vector<twin::SiteSpec>& sites_;
+  PublishStatus send(const EncodedMessage& m);
+  void replay_if_moved();
   FieldPublisherOptions options_;
   MqttClient client_;
+  std::deque<EncodedMessage> window_;  // the last QoS 1 messages, as sent
+  uint64_t switches_seen_ = 0, replayed_ = 0;
 };
 
 }  // namespace connectors

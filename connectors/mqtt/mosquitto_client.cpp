@@ -49,7 +49,8 @@ MosquittoClient::MosquittoClient(MqttClientOptions options, MessageHandler on_me
     : options_(std::move(options)), on_message_(std::move(on_message)), log_(std::move(log)) {
   static std::once_flag init;
   std::call_once(init, [] { mosquitto_lib_init(); });
-  split_uri(options_.broker.uri, host_, port_);
+  uris_ = options_.broker.uris();
+  split_uri(uris_.front(), host_, port_);
   mosq_ = mosquitto_new(options_.broker.client_id.c_str(), options_.clean_session, this);
   if (!mosq_) return;  // out of memory or an empty id with clean_session false: every connect fails
   mosquitto_threaded_set(mosq_, true);  // publishes from other threads queue and wake our loop
@@ -122,9 +123,15 @@ void MosquittoClient::run() {
       backoff = options_.backoff_min;
       // Said before it is known: whoever waits for the connection finds the line logged.
       const uint64_t n = connects_ + 1;
-      if (n == 1) log("mqtt: connected to " + options_.broker.uri + " as " + options_.broker.client_id);
+      if (n > 1 && current_ != last_connected_) {
+        switches_++;
+        log("mqtt: moved to the broker " + uri() + " as " + options_.broker.client_id + " (broker switch " +
+            std::to_string(switches_.load()) + ")");
+      }
+      last_connected_ = current_;
+      if (n == 1) log("mqtt: connected to " + uri() + " as " + options_.broker.client_id);
       else
-        log("mqtt: reconnected to " + options_.broker.uri + " (connect " + std::to_string(n) + ", after " +
+        log("mqtt: reconnected to " + uri() + " (connect " + std::to_string(n) + ", after " +
             std::to_string(failed) + " failed attempts), resubscribed");
       {
         std::lock_guard lock(mu_);
@@ -143,12 +150,18 @@ void MosquittoClient::run() {
       }
       cv_.notify_all();
       losses_++;
-      log("mqtt: connection to " + options_.broker.uri + " lost" + (why.empty() ? "" : ": " + why) + "; reconnecting");
+      log("mqtt: connection to " + uri() + " lost" + (why.empty() ? "" : ": " + why) + "; reconnecting");
       continue;  // at once; back-off only after a failed connect
     }
     note_connect_failure(why, backoff);
+    auto wait = backoff;
+    if (uris_.size() > 1) {  // the next broker of the list
+      current_ = (current_ + 1) % uris_.size();
+      if (current_ != last_connected_) wait = std::max(wait, options_.switch_delay);
+      backoff = options_.backoff_min;
+    }
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, backoff, [&] { return stopping_.load(); });
+    cv_.wait_for(lock, wait, [&] { return stopping_.load(); });
     backoff = std::min(options_.backoff_max, backoff * 2);
   }
   std::lock_guard lock(mu_);
@@ -196,6 +209,7 @@ MosquittoClient::Attempt MosquittoClient::connect_once(std::string& why) {
   disconnected_ = false;
   disconnect_rc_ = 0;
   suback_waiting_.clear();
+  split_uri(uri(), host_, port_);
   int rc = mosquitto_connect(mosq_, host_.c_str(), port_, options_.keep_alive_s);
   if (rc != MOSQ_ERR_SUCCESS) {
     why = error_text(rc);
@@ -281,7 +295,7 @@ void MosquittoClient::note_connect_failure(const std::string& why, std::chrono::
   }
   const uint64_t k = ++failures_of_kind_;
   if (k <= 3 || (k & (k - 1)) == 0)
-    log("mqtt: cannot connect to " + options_.broker.uri + ": " + why + " (failure " + std::to_string(failures_since_connect_) +
+    log("mqtt: cannot connect to " + uri() + ": " + why + " (failure " + std::to_string(failures_since_connect_) +
         " since the last connect, " + std::to_string(k) + " of this kind; retrying in " + std::to_string(retry_in.count()) +
         " ms)");
 }
@@ -405,6 +419,7 @@ MqttClientStats MosquittoClient::stats() const {
   s.delivered = delivered_;
   s.publish_failures = publish_failures_;
   s.inflight = inflight_;
+  s.broker_switches = switches_;
   return s;
 }
 

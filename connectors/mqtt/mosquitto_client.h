@@ -83,6 +83,11 @@ class MosquittoClient {
   LogHandler log_;
   std::string host_;
   int port_ = 0;
+  // Several brokers (broker.alternates): the one tried next, the one last connected, moves.
+  std::vector<std::string> uris_;
+  size_t current_ = 0, last_connected_ = 0;  // network thread
+  std::atomic<uint64_t> switches_{0};
+  std::string uri() const { return uris_[current_]; }  // network thread
   mosquitto* mosq_ = nullptr;
   std::thread thread_;
   mutable std::mutex mu_;

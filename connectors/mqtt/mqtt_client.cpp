@@ -88,29 +88,39 @@ MqttClient::MqttClient(MqttClientOptions options, MessageHandler on_message, Log
   create.set_delete_oldest_messages(false);
   // No client-side file persistence: in-flight QoS 1 messages are kept in memory and
   // resent after a reconnect; the broker's persistence covers a broker restart.
-  client_ = std::make_unique<mqtt::async_client>(options_.broker.uri, options_.broker.client_id, create, nullptr);
   qos1_listener_ = std::make_unique<Listener>(*this, true);
   qos0_listener_ = std::make_unique<Listener>(*this, false);
-  client_->set_message_callback([this](mqtt::const_message_ptr m) {
-    messages_in_++;
-    if (on_message_) on_message_(m->get_topic(), m->get_payload_str(), Delivery{m->get_qos(), m->is_retained()});
-  });
-  client_->set_connection_lost_handler([this](const std::string& cause) {
-    losses_++;
-    {
-      std::lock_guard lock(mu_);
-      connected_ = false;
-    }
-    cv_.notify_all();
-    this->log("mqtt: connection to " + options_.broker.uri + " lost" + (cause.empty() ? "" : ": " + cause) + "; reconnecting");
-  });
+  const std::vector<std::string> uris = options_.broker.uris();
+  for (size_t i = 0; i < uris.size(); ++i) {
+    clients_.push_back(std::make_unique<mqtt::async_client>(uris[i], options_.broker.client_id, create, nullptr));
+    mqtt::async_client& c = *clients_.back();
+    c.set_message_callback([this](mqtt::const_message_ptr m) {
+      messages_in_++;
+      if (on_message_) on_message_(m->get_topic(), m->get_payload_str(), Delivery{m->get_qos(), m->is_retained()});
+    });
+    c.set_connection_lost_handler([this, i, uri = uris[i]](const std::string& cause) {
+      if (i != current_.load()) return;  // a broker left behind
+      losses_++;
+      {
+        std::lock_guard lock(mu_);
+        connected_ = false;
+      }
+      cv_.notify_all();
+      this->log("mqtt: connection to " + uri + " lost" + (cause.empty() ? "" : ": " + cause) + "; reconnecting");
+    });
+  }
+}
+
+std::string MqttClient::current_uri() const {
+  const size_t i = current_.load();
+  return i == 0 ? options_.broker.uri : options_.broker.alternates[i - 1];
 }
 
 MqttClient::~MqttClient() {
   stop();
   // Destroying the library's client fails its pending publishes, which calls our
   // listeners: it must go while they (declared after it) still exist.
-  client_.reset();
+  clients_.clear();
 }
 
 void MqttClient::start() {
@@ -133,13 +143,13 @@ void MqttClient::stop() {
   try {
     // Our own count of unacknowledged QoS 1 publishes is waited for first (bounded); the
     // library's disconnect timeout is then 0, as its own wait did not end early.
-    if (client_->is_connected()) {
+    if (client().is_connected()) {
       std::unique_lock lock(mu_);
       ++waiters_;
       cv_.wait_for(lock, std::chrono::seconds(1), [&] { return inflight_ <= 0; });
       --waiters_;
       lock.unlock();
-      client_->disconnect(0)->wait_for(std::chrono::seconds(1));
+      client().disconnect(0)->wait_for(std::chrono::seconds(1));
     }
   } catch (const mqtt::exception&) {
   }
@@ -157,7 +167,7 @@ void MqttClient::stop() {
 // library completes it (success, refusal, or its own connect timeout); there is no
 // shorter timeout of ours after which we would try again.
 MqttClient::Attempt MqttClient::connect_once(std::string& why) {
-  if (client_->is_connected()) return subscribe_all(why);  // connected without our knowing: just resubscribe
+  if (client().is_connected()) return subscribe_all(why);  // connected without our knowing: just resubscribe
   mqtt::connect_options opts;
   // The version must be set here, not only in the create options: a connect with
   // MQTTVERSION_DEFAULT (Paho C++'s default) makes Paho C fall back from 3.1.1 to 3.1 on
@@ -197,7 +207,7 @@ MqttClient::Attempt MqttClient::connect_once(std::string& why) {
   }
   mqtt::token_ptr tok;
   try {
-    tok = client_->connect(opts);
+    tok = client().connect(opts);
   } catch (const mqtt::exception& e) {
     why = e.what();
     // -18: a connect or disconnect of this client is still at the head of the library's
@@ -216,19 +226,19 @@ MqttClient::Attempt MqttClient::connect_once(std::string& why) {
       return Attempt::Failed;
     }
     const auto now = std::chrono::steady_clock::now();
-    if (client_->is_connected()) break;  // connected, whatever the token says
+    if (client().is_connected()) break;  // connected, whatever the token says
     // Stopping: wait out the library's own connect timeout, so that nothing of this
     // connect is in flight when the client is destroyed.
     if (stopping_ && now - started > library_timeout + std::chrono::seconds(1)) return Attempt::Stopped;
     if (now >= next_stall_log) {
       // Not seen in testing; logged so that a library that loses a connect is visible.
-      log("mqtt: connect to " + options_.broker.uri + " not completed by the client library after " +
+      log("mqtt: connect to " + current_uri() + " not completed by the client library after " +
           std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - started).count()) +
           " s (its timeout is " + std::to_string(options_.connect_timeout_s) + " s); still waiting for it");
       next_stall_log = now + std::chrono::seconds(30);
     }
   }
-  set_nodelay_to_port(port_of(options_.broker.uri));
+  set_nodelay_to_port(port_of(current_uri()));
   return subscribe_all(why);
 }
 
@@ -240,10 +250,10 @@ MqttClient::Attempt MqttClient::subscribe_all(std::string& why) {
   for (const std::string& filter : options_.subscriptions) {
     mqtt::token_ptr tok;
     try {
-      tok = client_->subscribe(filter, 1);
+      tok = client().subscribe(filter, 1);
     } catch (const mqtt::exception& e) {
       why = std::string("subscribe to ") + filter + ": " + e.what();
-      if (!client_->is_connected()) return Attempt::Failed;
+      if (!client().is_connected()) return Attempt::Failed;
       log("mqtt: " + why + " (not retried)");
       continue;
     }
@@ -252,11 +262,11 @@ MqttClient::Attempt MqttClient::subscribe_all(std::string& why) {
         if (tok->wait_for(std::chrono::milliseconds(100))) break;
       } catch (const mqtt::exception& e) {
         why = std::string("subscribe to ") + filter + ": " + e.what();
-        if (!client_->is_connected()) return Attempt::Failed;
+        if (!client().is_connected()) return Attempt::Failed;
         log("mqtt: " + why + " (refused by the broker? not retried)");
         break;
       }
-      if (!client_->is_connected()) {
+      if (!client().is_connected()) {
         why = "connection lost while subscribing to " + filter;
         return Attempt::Failed;
       }
@@ -278,7 +288,7 @@ void MqttClient::note_connect_failure(const std::string& why, std::chrono::milli
   }
   const uint64_t k = ++failures_of_kind_;
   if (k <= 3 || (k & (k - 1)) == 0)
-    log("mqtt: cannot connect to " + options_.broker.uri + ": " + why + " (failure " + std::to_string(failures_since_connect_) +
+    log("mqtt: cannot connect to " + current_uri() + ": " + why + " (failure " + std::to_string(failures_since_connect_) +
         " since the last connect, " + std::to_string(k) + " of this kind; retrying in " + std::to_string(retry_in.count()) +
         " ms)");
 }
@@ -301,7 +311,7 @@ void MqttClient::supervise() {
         continue;
       }
       lock.unlock();
-      const bool still = client_->is_connected();
+      const bool still = client().is_connected();
       lock.lock();
       silent_polls = still ? 0 : silent_polls + 1;
       if (silent_polls >= 2 && connected_ && !stopping_) {
@@ -309,7 +319,7 @@ void MqttClient::supervise() {
         connected_ = false;
         losses_++;
         cv_.notify_all();
-        log("mqtt: connection to " + options_.broker.uri +
+        log("mqtt: connection to " + current_uri() +
             " closed by the client library without a connection-lost notice; reconnecting");
       }
       continue;
@@ -322,14 +332,25 @@ void MqttClient::supervise() {
     if (a == Attempt::Connected) {
       connected_ = true;
       connects_++;
+      const bool moved = connects_ > 1 && current_.load() != last_connected_;
+      last_connected_ = current_.load();
+      if (moved) {
+        switches_++;
+        // What the broker left behind had not acknowledged stays with its library client
+        // (sent again if it comes back); it no longer holds this client's window. A field
+        // publisher sends its last messages again here (FieldPublisher's replay window).
+        const int64_t abandoned = inflight_.exchange(0);
+        log("mqtt: moved to the broker " + current_uri() + " as " + options_.broker.client_id + " (broker switch " +
+            std::to_string(switches_.load()) + "; " + std::to_string(abandoned) + " publishes left with the broker before)");
+      }
       backoff = options_.backoff_min;
       const uint64_t failed = failures_since_connect_;
       failures_since_connect_ = failures_of_kind_ = 0;
       failure_kind_.clear();
       cv_.notify_all();
-      if (connects_ == 1) log("mqtt: connected to " + options_.broker.uri + " as " + options_.broker.client_id);
+      if (connects_ == 1) log("mqtt: connected to " + current_uri() + " as " + options_.broker.client_id);
       else
-        log("mqtt: reconnected to " + options_.broker.uri + " (connect " + std::to_string(connects_.load()) +
+        log("mqtt: reconnected to " + current_uri() + " (connect " + std::to_string(connects_.load()) +
             ", after " + std::to_string(failed) + " failed attempts), resubscribed");
       continue;
     }
@@ -337,7 +358,13 @@ void MqttClient::supervise() {
     note_connect_failure(a == Attempt::Busy ? why + " (a connect or disconnect is still queued in the client library)" : why,
                          backoff);
     lock.lock();
-    cv_.wait_for(lock, backoff, [&] { return stopping_.load(); });
+    auto wait = backoff;
+    if (clients_.size() > 1 && a != Attempt::Busy) {  // the next broker of the list
+      current_ = (current_.load() + 1) % clients_.size();
+      if (current_.load() != last_connected_) wait = std::max(wait, options_.switch_delay);
+      backoff = options_.backoff_min;  // each broker is tried promptly in turn
+    }
+    cv_.wait_for(lock, wait, [&] { return stopping_.load(); });
     backoff = std::min(options_.backoff_max, backoff * 2);
   }
 }
@@ -373,7 +400,7 @@ PublishStatus MqttClient::publish(const std::string& topic, const std::string& p
   }
   try {
     auto msg = mqtt::make_message(topic, payload, qos, retain);
-    client_->publish(msg, nullptr, qos > 0 ? *qos1_listener_ : *qos0_listener_);
+    client().publish(msg, nullptr, qos > 0 ? *qos1_listener_ : *qos0_listener_);
     published_++;
     return PublishStatus::Ok;
   } catch (const mqtt::exception& e) {
@@ -399,6 +426,7 @@ MqttClientStats MqttClient::stats() const {
   s.delivered = delivered_;
   s.publish_failures = publish_failures_;
   s.inflight = inflight_;
+  s.broker_switches = switches_;
   return s;
 }
 

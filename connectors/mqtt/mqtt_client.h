@@ -44,6 +44,10 @@ struct MqttClientOptions {
   int max_offline_buffer = 100000;          // publishes held while disconnected
   std::string will_topic;                   // empty: no will
   std::string will_payload;
+  // With several brokers (broker.alternates): after a failed connect the next one is tried;
+  // moving to another broker waits at least this long (a field publisher waits, so that
+  // the twins it feeds are subscribed there first: docs/control-room.md "Two brokers").
+  std::chrono::milliseconds switch_delay{0};
 };
 
 enum class PublishStatus : uint8_t { Ok = 0, Busy, Stopped, Failed };
@@ -58,6 +62,7 @@ struct MqttClientStats {
   uint64_t delivered = 0;           // QoS 1 PUBACKed, QoS 0 written
   uint64_t publish_failures = 0;
   int64_t inflight = 0;
+  uint64_t broker_switches = 0;     // connected to another broker of the list than the last time
 };
 
 class MqttClient {
@@ -93,8 +98,11 @@ class MqttClient {
                         std::chrono::milliseconds wait);
 
   MqttClientStats stats() const;
+  // The broker this client uses now (or tries next).
+  std::string current_uri() const;
 
  private:
+  mqtt::async_client& client() const { return *clients_[current_.load()]; }
   class Listener;
   enum class Attempt : uint8_t { Connected, Failed, Busy, Stopped };
   void supervise();
@@ -106,7 +114,12 @@ class MqttClient {
   MqttClientOptions options_;
   MessageHandler on_message_;
   LogHandler log_;
-  std::unique_ptr<mqtt::async_client> client_;
+  // One library client per broker of the list (the library binds a client to one URI);
+  // current_ is the one in use. A client left behind keeps what it had buffered.
+  std::vector<std::unique_ptr<mqtt::async_client>> clients_;
+  std::atomic<size_t> current_{0};
+  size_t last_connected_ = 0;         // supervisor only
+  std::atomic<uint64_t> switches_{0};
   std::unique_ptr<Listener> qos1_listener_, qos0_listener_;
   std::thread supervisor_;
   mutable std::mutex mu_;

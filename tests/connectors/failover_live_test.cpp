@@ -511,3 +511,79 @@ TEST_CASE("the primary cut off past the take-over time and reconnected: fenced, 
        << s["failover"]["takeovers"][0]["from_seq"] << "; followers refused " << w["follow"]["stale_epoch"]
        << " stale-epoch messages; the old primary's stream: " << p["stream"].dump());
 }
+
+namespace {
+
+// A second mosquitto on loopback, bridged to `other` for gatetwin/# both ways (two brokers
+// of one room), with a pid file so the test can SIGKILL it. Ready when it logged that it
+// runs and the other broker logged the bridge's subscription.
+struct BridgedBroker {
+  int port = free_loopback_port();
+  std::string dir, pid_file;
+  BridgedBroker(const std::string& work_dir, int other_port) : dir(work_dir) {
+    pid_file = dir + "/bridge.pid";
+    std::ofstream c(dir + "/bridge.conf");
+    c << "listener " << port << " 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\npid_file " << pid_file << "\n"
+      << "log_dest file " << dir << "/bridge.log\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
+      << "connection to-other\naddress 127.0.0.1:" << other_port << "\ntopic gatetwin/# both 1\n"
+      << "remote_clientid bridge-to-other\n"
+      << "cleansession false\nbridge_protocol_version mqttv311\ntry_private true\n";
+  }
+  bool start(const MosquittoFixture& other) {
+    int rc = -1;
+    run_command(find_program("mosquitto") + " -d -c " + dir + "/bridge.conf", &rc);
+    if (rc != 0) return false;
+    return wait_for_text(dir + "/bridge.log", " running\n", 15s) && loopback_accepts(port) &&
+           other.wait_for_subscription("bridge-to-other", "gatetwin/#");
+  }
+  void kill_now(int sig = SIGKILL) {
+    std::ifstream in(pid_file);
+    pid_t pid = 0;
+    if (in >> pid && pid > 0) ::kill(pid, sig);
+  }
+  ~BridgedBroker() { kill_now(SIGTERM); }
+  std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port); }
+};
+
+}  // namespace
+
+TEST_CASE("one of two brokers SIGKILLed mid-run: everyone moves to the other, the hash is the in-process run's", "[failover][live][brokers]") {
+  REQUIRE_MQTT_PROGRAMS();
+  MosquittoFixture second(false);
+  REQUIRE(second.start());
+  const std::string d = second.dir() + "/";
+  BridgedBroker first(second.dir(), second.port());
+  INFO("bridge log:\n" << read_text(d + "bridge.log"));
+  REQUIRE(first.start(second));
+  const std::string both = first.uri() + "," + second.uri();  // everyone uses the first, then the second
+  const auto ref = testsupport::in_process(0.5, 7);
+  const std::string events = std::to_string(ref.first);
+  const std::string until = " --run-for 40 --until-applied " + events;
+  Child primary(d, "primary", twin_cmd(both, "--client-id primary --record " + d + "p.db --stats " + d + "p.json" + until));
+  Child wall(d, "wall", twin_cmd(both, "--follow --client-id wall --catch-up " + d + "p.db --stats " + d + "w.json" + until));
+  REQUIRE(primary.connected(first.uri(), "primary"));
+  REQUIRE(primary.connected(first.uri(), "primary-stream"));
+  REQUIRE(wall.connected(first.uri(), "wall-stream"));
+  Child sim(d, "sim", kGatesim + " --hours 0.5 --seed 7 --json --no-progress --speed 600 --broker " + both);
+  std::this_thread::sleep_for(1200ms);
+  first.kill_now();  // mid-run: about 40 % of the half hour published
+  sim.join();
+  primary.join();
+  wall.join();
+  INFO(sim.out);
+  INFO(primary.out);
+  INFO(wall.out);
+  REQUIRE(sim.rc == 0);
+  REQUIRE(primary.rc == 0);
+  REQUIRE(wall.rc == 0);
+  auto p = read_json(d + "p.json"), w = read_json(d + "w.json");
+  REQUIRE(p.is_object());
+  REQUIRE(w.is_object());
+  CHECK(p["core"]["state_hash"] == ref.second);
+  CHECK(w["core"]["state_hash"] == ref.second);
+  CHECK_THAT(primary.out, Catch::Contains("moved to the broker " + second.uri()));
+  CHECK_THAT(wall.out, Catch::Contains("moved to the broker " + second.uri()));
+  CHECK_THAT(sim.out, Catch::Contains("moved to the broker " + second.uri()));
+  WARN("broker killed: the primary " << p["messages"].dump() << "; the wall caught up " << w["follow"]["caught_up_events"]
+       << " events from the recording");
+}
