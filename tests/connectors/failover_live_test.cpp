@@ -584,6 +584,6 @@ TEST_CASE("one of two brokers SIGKILLed mid-run: everyone moves to the other, th
   CHECK_THAT(primary.out, Catch::Contains("moved to the broker " + second.uri()));
   CHECK_THAT(wall.out, Catch::Contains("moved to the broker " + second.uri()));
   CHECK_THAT(sim.out, Catch::Contains("moved to the broker " + second.uri()));
-  WARN("broker killed: the primary " << p["messages"].dump() << "; the wall caught up " << w["follow"]["caught_up_events"]
+  WARN("broker killed: the primary " << p["messages"].dump() << p["sequencer"].dump() << p["mqtt"].dump() << "; the wall caught up " << w["follow"]["caught_up_events"]
        << " events from the recording");
 }
