@@ -49,7 +49,9 @@ Sends one operator command to the twin and prints its answer. Exit status: 0 acc
                        HH:MM[:SS] (the next such time at the gate, UTC+7) or RFC 3339
                        (2026-12-01T22:00:00+07:00); the answer says it was ordered
   --at-t-ms N          the same in run time (ms since the run's day 0, as gatesim's t_ms)
-  --broker URL         tcp://host:port or ssl://host:port, as for the twin
+  --broker URL         tcp://host:port or ssl://host:port, as for the twin; URL1,URL2:
+                       two brokers, the command is sent again after a move to the other
+                       (same id: answered once)
   --mqtt-config FILE   user / password / TLS files, as for the twin (or the environment's
                        GATETWIN_MQTT_USER and GATETWIN_MQTT_PASSWORD); never on this line
   --site SITE          the site the command is for (m1119, m1088)

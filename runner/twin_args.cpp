@@ -41,7 +41,10 @@ decisions, command results and its own health (topics: docs/mqtt.md).
   --stale-after S      seconds without input before the data is shown as stale (default 5)
   --inspect ID         open the vehicle inspector on shipment ID once it arrives
   --broker URL         tcp://host:port of the MQTT broker, or ssl://host:port (TLS: the
-                       broker is verified against ca_file; see docs/security.md)
+                       broker is verified against ca_file; see docs/security.md);
+                       URL1,URL2: two (or more) brokers of one room, bridged: each
+                       connection moves to the next when its broker dies
+                       (docs/control-room.md "Two brokers")
   --mqtt-config FILE   user / password / client_id / ca_file / cert_file / key_file as
                        key = value lines (tools/setup/make-certs.sh writes one); otherwise the
                        environment's GATETWIN_MQTT_USER and GATETWIN_MQTT_PASSWORD
@@ -121,6 +124,7 @@ drive the window with real input (docs/gatetwin.md)
 
 std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
   TwinArgs a;
+  bool client_id_given = false;
   exit_code = 2;
   cli::FlagReader r(argc, argv, "gatetwin", "gatetwin --help", kHelp);
   auto bad = [&](const std::string& why) { return r.refuse(why); };
@@ -146,7 +150,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       double n = 0;
       if (f == "--broker") a.broker = v;
       else if (f == "--mqtt-config") a.mqtt_config = v;
-      else if (f == "--client-id") a.client_id = v;
+      else if (f == "--client-id") { a.client_id = v; client_id_given = true; }
       else if (f == "--site") a.site = v;
       else if (f == "--sites-dir") a.sites_dir = v;
       else if (f == "--stats") a.stats_path = v;
@@ -194,8 +198,8 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
   if (a.follow && a.client_id == "gatetwin")
     return bad("--follow needs its own --client-id (e.g. console-1-wall: on the shipped broker an id is its account's name, or that name, a dash and more): two clients with one id throw each other off the broker");
   if (a.standby && a.follow) return bad("--standby and --follow: a standby follows already; give one of them");
-  if (a.standby && a.client_id == "gatetwin")
-    return bad("--standby needs its own --client-id (e.g. gatetwin-b): the primary is gatetwin, and two clients with one id throw each other off the broker");
+  if (a.standby && !client_id_given)
+    return bad("--standby needs its own --client-id (e.g. gatetwin-b; the old primary, back as a standby, may keep its own): two clients with one id throw each other off the broker");
   if (a.standby && !a.headless) return bad("--standby runs headless for now (give --headless): a window follows with --follow");
   if (!a.follow && !a.standby && !a.catch_up_path.empty()) return bad("--catch-up is for --follow and --standby");
   exit_code = 0;

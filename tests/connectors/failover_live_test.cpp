@@ -21,6 +21,7 @@
 #include "connectors/codec/stream_batch.h"
 #include "connectors/mqtt/ingest_queue.h"
 #include "connectors/mqtt/stream_follower.h"
+#include "connectors/mqtt/stream_publisher.h"
 #include "connectors/store/recording_reader.h"
 #include "pipeline/sequencer.h"
 #include "pipeline/standby_buffer.h"
@@ -318,6 +319,28 @@ TEST_CASE("the standby's buffer hands over what the primary had not sequenced, o
   CHECK(order2 == order);
 }
 
+TEST_CASE("heads: a newer epoch outranks; two twins of one epoch: the id that sorts first", "[failover]") {
+  CHECK(head_outranks(2, "gatetwin-b", 1, "gatetwin"));
+  CHECK_FALSE(head_outranks(1, "gatetwin", 2, "gatetwin-b"));
+  CHECK(head_outranks(2, "a", 2, "b"));
+  CHECK_FALSE(head_outranks(2, "b", 2, "a"));
+  CHECK_FALSE(head_outranks(2, "a", 2, "a"));
+  auto h = parse_stream_head(R"({"v":1,"status":"up","stream":"00000000000000ff","session":3,"seq":9,"epoch":4,"from":7,"primary":"b","since":5})");
+  REQUIRE(h);
+  CHECK(h->stream_id == 255);
+  CHECK(h->epoch == 4);
+  CHECK(h->from == 7);
+  CHECK(h->primary == "b");
+  CHECK(h->has_seq);
+  auto will = parse_stream_head(R"({"v":1,"status":"offline","stream":"00000000000000ff","epoch":4,"primary":"b"})");
+  REQUIRE(will);
+  CHECK_FALSE(will->has_seq);
+  auto old = parse_stream_head(R"({"v":1,"status":"up","stream":"00000000000000ff","session":3,"seq":9})");
+  REQUIRE(old);
+  CHECK(old->epoch == 1);
+  CHECK_FALSE(parse_stream_head("not json"));
+}
+
 TEST_CASE("a follower takes a newer epoch of its run and refuses the older one's batches", "[failover]") {
   IngestQueue q(4096);
   StreamFollowerOptions o;
@@ -360,7 +383,7 @@ TEST_CASE("a follower takes a newer epoch of its run and refuses the older one's
 
 // The primary SIGKILLed at a seeded random moment of a paced quarter hour, 20 times. The
 // quarter hour (gatesim --hours 0.25 --speed 900: 1 s of publishing) keeps the 20 runs
-// near 40 s; `gatebench failover` is not needed for more: GATETWIN_FAILOVER_RUNS=N runs N.
+// near 40 s; GATETWIN_FAILOVER_RUNS=N runs N instead (more runs, more figures).
 TEST_CASE("the primary SIGKILLed at a random moment, 20 times: the standby takes over, every console ends in the in-process hash", "[failover][live][kill]") {
   REQUIRE_MQTT_PROGRAMS();
   const double hours = 0.25;

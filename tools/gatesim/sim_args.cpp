@@ -45,7 +45,10 @@ Simulates the smart border gate's freight roads and prints the KPIs.
 
 Publishing to an MQTT broker (topics and payloads: docs/mqtt.md):
   --broker URL         tcp://host:port: publish every simulator event of every site as a
-                       field message (source --source, seq = the simulator's event seq)
+                       field message (source --source, seq = the simulator's event seq);
+                       URL1,URL2: two brokers of one room: when the one in use dies it
+                       moves to the next (after 1 s) and publishes its last 4096 QoS 1
+                       messages again (docs/control-room.md "Two brokers")
   --speed S|max        simulated seconds per real second (default 1: real time);
                        max = as fast as the broker acknowledges
   --source ID          the "src" of the messages (default gatesim)
