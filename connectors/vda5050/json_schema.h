@@ -33,10 +33,10 @@ class JsonSchema {
 
   const std::string& name() const;
 
-  struct Node;  // one compiled schema object (json_schema.cpp)
+  struct Node;      // one compiled schema object (json_schema.cpp)
+  struct Compiled;  // the nodes and definitions of one schema (json_schema.cpp)
 
  private:
-  struct Compiled;
   std::shared_ptr<const Compiled> c_;
 };
 

@@ -160,7 +160,7 @@ TEST_CASE("shipped schemas: messages written from the specification", "[vda5050]
     json v = header();
     CHECK(violation(vis, v).empty());  // every field of visualization is optional
     v["agvPosition"] = {{"x", 1.0}, {"y", 2.0}, {"theta", 9.0}, {"mapId", "m"}, {"positionInitialized", true}};
-    CHECK(violation(vis, v).find("agvPosition.theta: 9 is above the maximum") == 0);
+    CHECK(violation(vis, v).find("agvPosition.theta: 9.0 is above the maximum") == 0);
     json c = header();
     c["connectionState"] = "CONNECTIONBROKEN";
     CHECK(violation(conn, c).empty());
