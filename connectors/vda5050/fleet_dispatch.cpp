@@ -349,6 +349,26 @@ void FleetDispatch::emit_instant(Vehicle& v, const std::string& type, int64_t wa
   out.push_back({topic(v, "instantActions"), msg.dump(), false});
 }
 
+namespace {
+
+// The graph node with this id, or -1.
+int node_of(const twin::Vda5050Spec& g, const std::string& id) {
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (g.nodes[i].id == id) return static_cast<int>(i);
+  return -1;
+}
+
+// An edge that may be driven from node a to node b, or -1.
+int edge_between(const twin::Vda5050Spec& g, int a, int b) {
+  for (size_t i = 0; i < g.edges.size(); ++i) {
+    const twin::LaneGraphEdge& e = g.edges[i];
+    if ((e.from == a && e.to == b) || (e.both_ways && e.to == a && e.from == b)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
 void FleetDispatch::observe(const twin::Event& e, const twin::Decisions& decisions, int64_t wall_utc_ms, std::vector<OutMessage>& out,
                             std::vector<FieldMessage>& emitted, std::vector<std::string>& log) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -372,13 +392,31 @@ void FleetDispatch::observe(const twin::Event& e, const twin::Decisions& decisio
     if (!v) continue;  // a fleet slot no vehicle is mapped to: the core plans it as before, nothing is sent
     const twin::SiteSpec& s = sites_[v->site];
     const std::string fresh_id = s.id + "-v" + std::to_string(v->view.slot) + "-" + std::to_string(d.cause_seq);
-    auto new_order = [&] {
+    // Where the vehicle stands (its last node), when that is not the route's start but an
+    // edge of the graph (a turn-around) leads there: the new order begins with that edge.
+    int lead = -1, lead_edge = -1;
+    auto new_order = [&](const twin::LaneRoute& route) {
       if (v->awaited.kind != Awaited::None && !v->order_id.empty()) emit_instant(*v, "cancelOrder", wall_utc_ms, d.cause_seq, out, log);
       v->order_id = fresh_id;
       v->update_id = 0;
       v->awaited = {};
       v->route = nullptr;
       v->released_to = -1;
+      lead = -1, lead_edge = -1;
+      const int here = v->view.last_node_id.empty() ? -1 : node_of(s.vda5050, v->view.last_node_id);
+      if (here >= 0 && here != route.nodes.front()) {
+        lead_edge = edge_between(s.vda5050, here, route.nodes.front());
+        if (lead_edge >= 0) lead = here;
+      }
+      v->seq_base = lead >= 0 ? 2 : 0;
+    };
+    auto lead_json = [&](json& nodes, json& edges) {
+      if (lead < 0) return;
+      nodes.push_back(node_json(*v, static_cast<uint16_t>(lead), 0, true));
+      const twin::LaneGraphEdge& ge = s.vda5050.edges[lead_edge];
+      const std::string end = s.vda5050.nodes[v->route ? v->route->nodes.front() : 0].id;
+      edges.push_back({{"edgeId", ge.id}, {"sequenceId", 1}, {"released", true}, {"startNodeId", s.vda5050.nodes[lead].id},
+                       {"endNodeId", end}, {"length", ge.length_m}, {"maxSpeed", s.fleet.speed_mps}, {"actions", json::array()}});
     };
     if (d.kind == twin::DecisionKind::GuideVehicleLoad) {
       // At the start of the side it stands on: the first route of the direction it will travel.
@@ -391,17 +429,22 @@ void FleetDispatch::observe(const twin::Event& e, const twin::Decisions& decisio
         log.push_back("vda5050: " + s.id + " has no route for " + (v->home ? "export" : "import") + " in its lane graph: no order sent");
         continue;
       }
-      new_order();
+      new_order(*route);
+      v->route = route;  // for the lead edge's end; reset below (the travel's lane is granted later)
       v->station_node = s.vda5050.nodes[route->nodes.front()].id;
       json msg = header(*v, true, wall_utc_ms);
       msg["orderId"] = v->order_id;
       msg["orderUpdateId"] = v->update_id;
-      json node = node_json(*v, route->nodes.front(), 0, true);
+      json nodes = json::array(), edges = json::array();
+      lead_json(nodes, edges);
+      v->route = nullptr;
+      json node = node_json(*v, route->nodes.front(), v->seq_base, true);
       const std::string action_id = v->order_id + "-pick";
       node["actions"] = json::array({{{"actionId", action_id}, {"actionType", "pick"}, {"blockingType", "HARD"},
                                       {"actionParameters", json::array({{{"key", "loadId"}, {"value", std::to_string(d.shipment.value)}}})}}});
-      msg["nodes"] = json::array({node});
-      msg["edges"] = json::array();
+      nodes.push_back(std::move(node));
+      msg["nodes"] = std::move(nodes);
+      msg["edges"] = std::move(edges);
       v->awaited = {Awaited::Action, action_id, 0};
       emit_order(*v, std::move(msg), false, out, log);
     } else if (d.kind == twin::DecisionKind::SegmentGranted) {
@@ -422,18 +465,21 @@ void FleetDispatch::observe(const twin::Event& e, const twin::Decisions& decisio
         ++v->update_id;
         update = true;
       } else {
-        new_order();
+        new_order(*route);
+        if (k > 0) lead = -1, v->seq_base = 0;  // a new order mid-lane starts where the section does
       }
       v->route = route;
       json msg = header(*v, true, wall_utc_ms);
       msg["orderId"] = v->order_id;
       msg["orderUpdateId"] = v->update_id;
+      const int base = v->seq_base;
       // From the stitching node (the last released, or the start): node k .. end, edge k .. end-1;
       // nodes and edge up to k + 1 released (the block section granted), the rest the horizon.
       json nodes = json::array(), edges = json::array();
+      if (!update) lead_json(nodes, edges);
       const int last = static_cast<int>(route->nodes.size()) - 1;
       for (int i = k; i <= last; ++i) {
-        json n = node_json(*v, route->nodes[i], 2 * i, i <= k + 1);
+        json n = node_json(*v, route->nodes[i], base + 2 * i, i <= k + 1);
         if (i == last && i == k + 1 && d.shipment.value != 0)
           n["actions"] = json::array({{{"actionId", v->order_id + "-drop"}, {"actionType", "drop"}, {"blockingType", "HARD"},
                                        {"actionParameters", json::array({{{"key", "loadId"}, {"value", std::to_string(d.shipment.value)}}})}}});
@@ -442,13 +488,13 @@ void FleetDispatch::observe(const twin::Event& e, const twin::Decisions& decisio
       for (int i = k; i < last; ++i) {
         const twin::LaneGraphEdge& ge = s.vda5050.edges[route->edges[i]];
         const twin::LaneGraphNode &a = s.vda5050.nodes[route->nodes[i]], &b = s.vda5050.nodes[route->nodes[i + 1]];
-        edges.push_back({{"edgeId", ge.id}, {"sequenceId", 2 * i + 1}, {"released", i == k}, {"startNodeId", a.id},
+        edges.push_back({{"edgeId", ge.id}, {"sequenceId", base + 2 * i + 1}, {"released", i == k}, {"startNodeId", a.id},
                          {"endNodeId", b.id}, {"length", ge.length_m}, {"maxSpeed", s.fleet.speed_mps}, {"actions", json::array()}});
       }
       msg["nodes"] = std::move(nodes);
       msg["edges"] = std::move(edges);
       v->released_to = k + 1;
-      v->awaited = {Awaited::Node, {}, 2 * (k + 1)};
+      v->awaited = {Awaited::Node, {}, base + 2 * (k + 1)};
       if (k + 1 == last) v->home = s.lanes[route->lane].direction != twin::Direction::Export;
       emit_order(*v, std::move(msg), update, out, log);
     } else {  // GuideVehicleUnload: the drop on the route's last node

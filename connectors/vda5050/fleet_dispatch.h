@@ -152,6 +152,7 @@ class FleetDispatch {
     const twin::LaneRoute* route = nullptr;  // the lane of the order's travel (null: load only)
     int released_to = -1;                     // the last released node's index on the route (-1: station only)
     std::string station_node;                 // where the order starts (the load's node)
+    int seq_base = 0;                         // 2 when the order begins with a turn-around edge to the route's start
     Awaited awaited;
     // What the vehicle reported of the current order (to match an awaited step set later).
     std::string progress_order;
