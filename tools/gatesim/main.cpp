@@ -197,6 +197,18 @@ int main(int argc, char** argv) {
                  connectors::format_rfc3339_ms(epoch, connectors::kGateUtcOffsetMinutes).c_str());
   }
   uint64_t last_vda_seq = 0;
+  // With the guide vehicles on VDA 5050 their steps leave gatesim's own series: the private
+  // messages are numbered 1, 2, 3... without them (a gap would hold the twin's sequencer
+  // for --gap-wait-ms at each step). A resend keeps its number.
+  uint64_t private_count = 0, private_last_event = 0;
+  auto private_seq = [&](const twin::Event& e) -> uint64_t {
+    if (!fleet) return e.seq;
+    if (e.seq != private_last_event) {
+      ++private_count;
+      private_last_event = e.seq;
+    }
+    return private_count;
+  };
   const auto pace_start = std::chrono::steady_clock::now();
   auto publish = [&](const twin::Event& e) {
     if (publish_failed) return;
@@ -205,7 +217,7 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_until(due);
     }
     for (int tries = 0;; ++tries) {
-      connectors::PublishStatus st = publisher->publish(e, e.seq);
+      connectors::PublishStatus st = publisher->publish(e, private_seq(e));
       if (st == connectors::PublishStatus::Ok) break;
       if (st == connectors::PublishStatus::Busy) {  // the broker is away; the client reconnects
         std::fprintf(stderr, "gatesim: still waiting for the broker to take message %llu\n", static_cast<unsigned long long>(e.seq));
