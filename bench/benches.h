@@ -9,5 +9,6 @@ int bench_mqtt_lean(int argc, char** argv);  // bench_mqtt_lean.cpp: gatebench m
 int bench_render(int argc, char** argv);  // bench_render.cpp, only with the engine
 int bench_frame(int argc, char** argv);
 int bench_replay(int argc, char** argv);  // bench_replay.cpp
-int bench_sweep(int argc, char** argv);   // bench_sweep.cpp: capacity sweep wall time on every core
+int bench_sweep(int argc, char** argv);
+int bench_vda5050(int argc, char** argv);  // bench_vda5050.cpp: VDA 5050 vehicles against the twin's link   // bench_sweep.cpp: capacity sweep wall time on every core
 }  // namespace bench

@@ -61,6 +61,7 @@ class FrameLoop {
   // Called with each applied event and its decisions (tests, benchmarks, panels).
   using AfterApply = std::function<void(const SequencedEvent&, const twin::Decisions&)>;
   void set_after_apply(AfterApply f) { after_apply_ = std::move(f); }
+  const AfterApply& after_apply() const { return after_apply_; }  // to chain another after it
   // Watches the partner-customs feed in what arrives (null: not watched); its events go
   // through the sequencer like any input, so they are applied and recorded in order.
   void set_partner_watch(PartnerWatch* w) { partner_watch_ = w; }

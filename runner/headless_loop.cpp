@@ -17,6 +17,7 @@
 #include "connectors/mqtt/twin_link.h"
 #include "connectors/files/site_file.h"
 #include "twin/core.h"
+#include "connectors/vda5050/vda_link.h"
 
 #include <atomic>
 #include <chrono>
@@ -103,9 +104,38 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   pipeline::PartnerWatch partner_watch(pwo);  // a silent partner feed: stale, vehicles held
   loop.set_partner_watch(&partner_watch);
 
+  // --vda5050: the guide vehicles' own interface (docs/vda5050.md); its messages join the
+  // same queue, its orders leave on its own connection.
+  std::unique_ptr<connectors::vda5050::FleetDispatch> vda_dispatch;
+  std::unique_ptr<connectors::vda5050::Link> vda;
+  if (args.vda5050) {
+    const std::string dir = args.vda5050_schemas.empty() ? connectors::vda5050::default_schemas_dir() : args.vda5050_schemas;
+    auto schemas = connectors::vda5050::load_schemas(dir);
+    if (auto* f = std::get_if<connectors::Failure>(&schemas)) {
+      log_line("--vda5050: " + f->message() + " (--vda5050-schemas DIR names the folder of the VDA 5050 schemas)");
+      return 1;
+    }
+    size_t vehicles = 0;
+    for (const auto& s : core.sites()) vehicles += s.vda5050.vehicles.size();
+    if (vehicles == 0) {
+      log_line("--vda5050: no site file of " + site_ids + " lists VDA 5050 vehicles (a \"vda5050\" section; docs/site-format.md)");
+      return 1;
+    }
+    vda_dispatch = std::make_unique<connectors::vda5050::FleetDispatch>(
+        core.sites(), std::get<connectors::vda5050::Schemas>(std::move(schemas)), "twin-" + std::to_string(link.wall_utc_ms()));
+    connectors::vda5050::LinkOptions vo;
+    vo.broker = setup.field;
+    vo.broker.client_id += "-vda5050";
+    vo.time = link.time_options();
+    vo.wall_utc_ms = [&link] { return link.wall_utc_ms(); };
+    vda = std::make_unique<connectors::vda5050::Link>(*vda_dispatch, link.queue(), vo, log_line);
+    log_line("VDA 5050 master control of " + std::to_string(vehicles) + " guide vehicles (schemas " + dir + ")");
+  }
+
   install_stop_signals();
   link.start();
   stream.start();
+  if (vda) vda->start();
   log_line("mirroring " + site_ids + " from " + args.broker + " as " + setup.field.client_id + "; session epoch " +
            connectors::format_rfc3339_ms(setup.epoch.utc_ms, connectors::kGateUtcOffsetMinutes) + " (" + setup.epoch.source +
            "), wall-clock ticks " + args.wall_clock_ticks);
@@ -114,6 +144,13 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
       link.stop();
       return code;
     }
+  }
+  if (vda) {  // after the hooks: they may watch applied events too
+    auto before = loop.after_apply();
+    loop.set_after_apply([before, &vda](const SequencedEvent& e, const twin::Decisions& d) {
+      if (before) before(e, d);
+      vda->observe(e.event, d);
+    });
   }
 
   const RunClock clock;
@@ -124,6 +161,7 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
     log_feed_summaries(link, log_line);  // rejections per source, at most one line per source per 10 s
     nlohmann::json h = twin_stats_json(core, &link, sequencer, loop, now_ms / 1000.0, &time_info);
     cap_health_feeds(h);  // the --stats file keeps every source; the health message the busiest 64
+    if (vda) h["vda5050"] = vda->status_json();
     h["v"] = 1;
     h["src"] = "twin";
     h["status"] = "up";
@@ -165,12 +203,14 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   const double wall_s = clock.ms() / 1000.0;
   if (!unreachable) unreachable = broker_unreachable(args, link, clock.ms(), /*run_over=*/true);
   int hook_code = hooks ? hooks->finish(clock.ms()) : 0;
+  if (vda) vda->stop();  // its waiting orders go out first
   stream.stop();  // what is queued goes out first (bounded wait), then the head says "stopped"
   link.stop();
 
   log_feed_summaries(link, log_line, /*final=*/true);
   nlohmann::json stats = twin_stats_json(core, &link, sequencer, loop, wall_s, &time_info);
   stats["stream"] = stream_stats_json(stream.stats());
+  if (vda) stats["vda5050"] = vda->status_json();
   const pipeline::PartnerWatchStats pw = partner_watch.stats();
   stats["partner_watch"] = {{"marked_stale", pw.marked_stale}, {"marked_fresh", pw.marked_fresh}, {"stale", pw.stale}};
   stats["process"] = process_memory_json();  // after every decision was handed over

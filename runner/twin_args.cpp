@@ -72,6 +72,12 @@ decisions, command results and its own health (topics: docs/mqtt.md).
                        with --follow, the primary's public key, pinned: an unsealed or
                        forged message, and a --catch-up recording whose events differ from
                        what the primary signed, are refused (counted, logged)
+  --vda5050            also be the VDA 5050 (2.x) master control of the guide vehicles listed in
+                       the site files' "vda5050" sections: read their state, visualization
+                       and connection, send them orders and instant actions, every message
+                       checked against the VDA 5050 schemas (docs/vda5050.md)
+  --vda5050-schemas DIR  the schemas' folder (default: the source tree's
+                       assets/vda5050/schemas, or $GATETWIN_VDA5050_SCHEMAS)
   --gap-wait-ms MS     how long a missing per-source seq is waited for (default 2000)
   --partner-silence-s S  no partner-customs data for S s of event time while the
                        rest flows: mark it stale (vehicles lacking it are held, not
@@ -140,6 +146,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
     else if (f == "--follow") a.follow = true;
     else if (f == "--standby") a.standby = true;
     else if (f == "--quiet") a.quiet = true;
+    else if (f == "--vda5050") a.vda5050 = true;
     else if (f == "--require-account-topics") a.require_account_topics = true;
     else if (f == "--user" || f == "--password")
       return bad(f + " is not a flag: credentials on a command line leak; use --mqtt-config FILE or GATETWIN_MQTT_USER / GATETWIN_MQTT_PASSWORD");
@@ -155,6 +162,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else if (f == "--sites-dir") a.sites_dir = v;
       else if (f == "--stats") a.stats_path = v;
       else if (f == "--record") a.record_path = v;
+      else if (f == "--vda5050-schemas") a.vda5050_schemas = v;
       else if (f == "--audit-key") a.audit_key_path = v;
       else if (f == "--command-accounts") a.command_accounts_path = v;
       else if (f == "--catch-up") a.catch_up_path = v;

@@ -38,6 +38,8 @@ struct TwinArgs {
   std::string wall_clock_ticks = "auto";  // --wall-clock-ticks on | off | auto
   bool publish_decisions = true;
   bool quiet = false;
+  bool vda5050 = false;            // --vda5050: the VDA 5050 link to the guide vehicles (docs/vda5050.md)
+  std::string vda5050_schemas;     // --vda5050-schemas DIR (default: assets/vda5050/schemas)
   // The control room (docs/gatetwin.md): window, or headless with --screenshot.
   std::string screenshot_path;     // headless: render the view at the end and save a PNG
   std::string scene_json_path;     // at the end: what the last frame drew, as JSON

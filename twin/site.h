@@ -143,6 +143,44 @@ struct SensitivitySpec {
   SensitivityRange arrival_swing_factor;    // the hourly profile's swing around its mean times this (0: flat)
 };
 
+// The site's unmanned lane graph and fleet identities for VDA 5050 (site file "vda5050";
+// docs/vda5050.md): the nodes and edges the orders name, each guide-usable lane's route
+// through them (one edge per block section), and each vehicle's manufacturer and serial
+// number with its fleet slot. Read by connectors/ only; the core never looks at it.
+struct LaneGraphNode {
+  std::string id;
+  glm::vec2 position{0};              // local metres (the map's frame)
+};
+struct LaneGraphEdge {
+  std::string id;
+  uint16_t from = 0, to = 0;          // node indices
+  double length_m = 0;
+  bool both_ways = false;             // "directions": "both"; else from -> to only
+};
+struct LaneRoute {
+  uint16_t lane = 0;                  // lane index in the site
+  std::vector<uint16_t> nodes;        // node indices, lane start to end (segments + 1)
+  std::vector<uint16_t> edges;        // edge indices, one per block section
+};
+struct FleetVehicleId {
+  std::string manufacturer, serial_number;
+  uint16_t slot = 0;                  // fleet index in the core
+};
+struct Vda5050Spec {
+  bool given = false;                 // the site file has a "vda5050" section
+  std::string map_id;
+  std::string interface_name = "uagv";
+  std::vector<LaneGraphNode> nodes;
+  std::vector<LaneGraphEdge> edges;
+  std::vector<LaneRoute> routes;
+  std::vector<FleetVehicleId> vehicles;
+  const LaneRoute* route_of(uint16_t lane) const {
+    for (const LaneRoute& r : routes)
+      if (r.lane == lane) return &r;
+    return nullptr;
+  }
+};
+
 struct SiteSpec {
   std::string id;
   std::string name;
@@ -169,6 +207,7 @@ struct SiteSpec {
   // partner data of this site is not authenticated.
   std::string partner_public_key;                // base64 of the key's DER (the PEM's body)
   std::string partner_key_source;                // where the key comes from
+  Vda5050Spec vda5050;                           // connectors/ only (VDA 5050 link)
 
   int checkpoint_index(CheckpointKind k) const;   // first checkpoint of that kind, -1 if none
   int yard_index(YardKind k) const;               // first yard of that kind, -1 if none

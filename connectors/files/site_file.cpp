@@ -15,6 +15,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -177,6 +178,136 @@ void read_partner_key(const Field& partner, twin::SiteSpec& s) {
   s.partner_key_source = source;
 }
 
+// "vda5050": the unmanned lane graph, its map id and the fleet's identities
+// (docs/site-format.md). Read after the lanes and the fleet, and after derive() (the
+// routes must have one edge per block section).
+bool topic_level(const std::string& v) { return !v.empty() && v.size() <= 64 && v.find_first_of("/#+") == std::string::npos; }
+
+void read_vda5050(const Field& f, twin::SiteSpec& s) {
+  f.only({"map_id", "interface_name", "nodes", "edges", "routes", "vehicles", "source"});
+  twin::Vda5050Spec& v = s.vda5050;
+  v.given = true;
+  v.map_id = f.at("map_id").str();
+  if (v.map_id.empty() || v.map_id.size() > 64) f.at("map_id").fail("must be 1-64 characters (the mapId of every position and node)");
+  if (f.has("interface_name")) {
+    v.interface_name = f.at("interface_name").str();
+    if (!topic_level(v.interface_name))
+      f.at("interface_name").fail("must be 1-64 characters without / # + (the first level of every VDA 5050 topic)");
+  }
+  std::map<std::string, uint16_t> node_index, edge_index;
+  Field nodes = f.at("nodes");
+  if (nodes.size() < 2) nodes.fail("at least 2 nodes are needed (a lane's start and end)");
+  if (nodes.size() > 60000) nodes.fail("more than 60,000 nodes");
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    Field n = nodes.at(i);
+    n.only({"id", "position", "source"});
+    twin::LaneGraphNode node{n.at("id").str(), site_point(n.at("position"))};
+    if (node.id.empty()) n.at("id").fail("must not be empty");
+    if (node_index.count(node.id)) n.at("id").fail("duplicate node id \"" + node.id + "\"; orders name nodes by id: give each its own");
+    node_index[node.id] = static_cast<uint16_t>(v.nodes.size());
+    v.nodes.push_back(node);
+  }
+  Field edges = f.at("edges");
+  if (edges.size() > 60000) edges.fail("more than 60,000 edges");
+  for (size_t i = 0; i < edges.size(); ++i) {
+    Field e = edges.at(i);
+    e.only({"id", "from", "to", "length_m", "directions", "source"});
+    twin::LaneGraphEdge edge;
+    edge.id = e.at("id").str();
+    if (edge.id.empty()) e.at("id").fail("must not be empty");
+    if (edge_index.count(edge.id)) e.at("id").fail("duplicate edge id \"" + edge.id + "\"; orders name edges by id: give each its own");
+    for (auto [key, out] : {std::pair<const char*, uint16_t*>{"from", &edge.from}, {"to", &edge.to}}) {
+      const std::string id = e.at(key).str();
+      auto it = node_index.find(id);
+      if (it == node_index.end()) e.at(key).fail("no node \"" + id + "\" in vda5050.nodes");
+      *out = it->second;
+    }
+    if (edge.from == edge.to) e.at("to").fail("an edge from a node to itself");
+    edge.length_m = e.at("length_m").num(0.01, 100000);
+    const glm::vec2 a = v.nodes[edge.from].position, b = v.nodes[edge.to].position;
+    const double straight = std::hypot(static_cast<double>(b.x - a.x), static_cast<double>(b.y - a.y));
+    if (edge.length_m < straight * (1 - kRouteTolerance) - 0.05)
+      e.at("length_m").fail("states " + Field::fmt(edge.length_m) + " m, but its nodes lie " + Field::fmt(straight) +
+                            " m apart in a straight line: an edge cannot be shorter than that");
+    if (edge.length_m > 2 * straight + kRouteToleranceMinM)
+      e.at("length_m").fail("states " + Field::fmt(edge.length_m) + " m, more than twice the " + Field::fmt(straight) +
+                            " m between its nodes: a node or the length is wrong");
+    edge.both_ways = e.at("directions").choice<bool>({{"forward", false}, {"both", true}});
+    edge_index[edge.id] = static_cast<uint16_t>(v.edges.size());
+    v.edges.push_back(edge);
+  }
+  Field routes = f.at("routes");
+  std::set<uint16_t> routed;
+  for (size_t i = 0; i < routes.size(); ++i) {
+    Field r = routes.at(i);
+    r.only({"lane", "nodes", "source"});
+    const std::string lane_id = r.at("lane").str();
+    const int l = s.lane_index(lane_id);
+    if (l < 0) r.at("lane").fail("no lane \"" + lane_id + "\" in lanes");
+    const twin::LaneSpec& lane = s.lanes[l];
+    if (lane.kind != twin::LaneKind::Unmanned) r.at("lane").fail("lane " + lane_id + " is manned; routes are for unmanned lanes");
+    if (routed.count(static_cast<uint16_t>(l))) r.at("lane").fail("a second route for lane " + lane_id);
+    routed.insert(static_cast<uint16_t>(l));
+    twin::LaneRoute route;
+    route.lane = static_cast<uint16_t>(l);
+    Field ns = r.at("nodes");
+    for (size_t k = 0; k < ns.size(); ++k) {
+      const std::string id = ns.at(k).str();
+      auto it = node_index.find(id);
+      if (it == node_index.end()) ns.at(k).fail("no node \"" + id + "\" in vda5050.nodes");
+      route.nodes.push_back(it->second);
+    }
+    if (route.nodes.size() != static_cast<size_t>(lane.segments) + 1)
+      ns.fail("lane " + lane_id + " has " + std::to_string(lane.segments) + " block sections (its length over fleet.segment_length_m), "
+              "so its route needs " + std::to_string(lane.segments + 1) + " nodes, one at each section's end; it has " +
+              std::to_string(route.nodes.size()));
+    double length = 0;
+    for (size_t k = 0; k + 1 < route.nodes.size(); ++k) {
+      int found = -1;
+      for (size_t e = 0; e < v.edges.size(); ++e) {
+        const twin::LaneGraphEdge& edge = v.edges[e];
+        if ((edge.from == route.nodes[k] && edge.to == route.nodes[k + 1]) ||
+            (edge.both_ways && edge.to == route.nodes[k] && edge.from == route.nodes[k + 1])) {
+          found = static_cast<int>(e);
+          break;
+        }
+      }
+      if (found < 0)
+        ns.at(k + 1).fail("no edge leads from \"" + v.nodes[route.nodes[k]].id + "\" to \"" + v.nodes[route.nodes[k + 1]].id +
+                          "\" in that direction (an edge is one-way from -> to unless \"directions\": \"both\")");
+      route.edges.push_back(static_cast<uint16_t>(found));
+      length += v.edges[found].length_m;
+    }
+    if (std::abs(length - lane.length_m) > std::max(kRouteTolerance * lane.length_m, kRouteToleranceMinM))
+      ns.fail("its edges add up to " + Field::fmt(length) + " m, but lane " + lane_id + " is drawn " + Field::fmt(std::round(lane.length_m)) +
+              " m long (more than 2% apart)");
+    auto near = [](glm::vec2 a, glm::vec2 b) { return std::hypot(static_cast<double>(a.x - b.x), static_cast<double>(a.y - b.y)) <= 25; };
+    if (!near(v.nodes[route.nodes.front()].position, lane.polyline.front()))
+      ns.at(0).fail("the route's first node lies more than 25 m from the start of lane " + lane_id + "'s polyline");
+    if (!near(v.nodes[route.nodes.back()].position, lane.polyline.back()))
+      ns.at(ns.size() - 1).fail("the route's last node lies more than 25 m from the end of lane " + lane_id + "'s polyline");
+    v.routes.push_back(route);
+  }
+  Field vehicles = f.at("vehicles");
+  std::set<std::pair<std::string, std::string>> names;
+  std::set<uint16_t> slots;
+  for (size_t i = 0; i < vehicles.size(); ++i) {
+    Field g = vehicles.at(i);
+    g.only({"manufacturer", "serial_number", "slot", "source"});
+    twin::FleetVehicleId id;
+    id.manufacturer = g.at("manufacturer").str();
+    id.serial_number = g.at("serial_number").str();
+    if (!topic_level(id.manufacturer)) g.at("manufacturer").fail("must be 1-64 characters without / # + (a VDA 5050 topic level)");
+    if (!topic_level(id.serial_number)) g.at("serial_number").fail("must be 1-64 characters without / # + (a VDA 5050 topic level)");
+    if (s.fleet.guide_vehicles < 1) g.at("slot").fail("the site has no guide vehicles (fleet.guide_vehicles is 0)");
+    id.slot = static_cast<uint16_t>(g.at("slot").integer(0, s.fleet.guide_vehicles - 1));
+    if (!names.insert({id.manufacturer, id.serial_number}).second)
+      g.at("serial_number").fail("vehicle " + id.manufacturer + "/" + id.serial_number + " is listed twice");
+    if (!slots.insert(id.slot).second) g.at("slot").fail("fleet slot " + std::to_string(id.slot) + " is given to two vehicles");
+    v.vehicles.push_back(id);
+  }
+}
+
 twin::SiteSpec read_site(const Field& root, const std::string& file) {
   twin::SiteSpec s;
   s.source_file = file;
@@ -184,7 +315,7 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
   if (format != "gatetwin-site/1") root.at("format").fail("unknown format \"" + format + "\"; this build reads gatetwin-site/1");
   root.only({"format", "id", "name", "markers", "sources", "border_line", "geo", "goods", "lanes", "checkpoints", "yards",
              "fleet", "timing", "arrivals", "rates", "targets", "queue_alert_vehicles", "declaration_lead_s", "partner_delay_s", "capacity_plans", "sensitivity",
-             "partner"});
+             "partner", "vda5050"});
   s.id = root.at("id").str();
   if (s.id.empty() || s.id.find_first_of("/#+ ") != std::string::npos)
     root.at("id").fail("must be non-empty, without spaces or / # +");
@@ -371,6 +502,7 @@ twin::SiteSpec read_site(const Field& root, const std::string& file) {
   if (root.has("sensitivity")) read_sensitivity(root.at("sensitivity"), s);
   site_notes(root.j);  // every number has its note; throws FieldError at the first without
   twin::derive(s);
+  if (root.has("vda5050")) read_vda5050(root.at("vda5050"), s);
   return s;
 }
 

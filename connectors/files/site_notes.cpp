@@ -14,7 +14,7 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::set<std::string> kGeometry = {"border_line", "polyline", "positions", "rect", "depot"};
+const std::set<std::string> kGeometry = {"border_line", "polyline", "positions", "rect", "depot", "position"};
 const char* kHowToNote = "a report, or \\\"assumed: why\\\"";
 
 std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }

@@ -26,6 +26,7 @@ const Bench kBenches[] = {
 #endif
     {"replay", "24 h recording at 2030 load: seek p50/p99 to random moments, replay events/s, MiB per hour", bench::bench_replay},
     {"sweep", "capacity sweeps on every core: gatesim --sensitivity m1119 2030, 10 seeds x a week of both sites", bench::bench_sweep},
+    {"vda5050", "VDA 5050 vehicles (visualization 10 Hz, state 1 Hz, schema-checked) to the core: rate, state->core p99, validation CPU", bench::bench_vda5050},
     // Other benches register here, one line each.
 };
 

@@ -20,6 +20,8 @@
 #include "twin/trace.h"
 
 #include "sessions/closed_loop.h"
+#include "connectors/vda5050/sim_fleet.h"
+#include "connectors/codec/utc_time.h"
 #include "sessions/session_writer.h"
 
 #include <csignal>
@@ -160,6 +162,53 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, [](int) { g_stop = true; });
     std::fprintf(stderr, "gatesim: closed loop with the twin on %s (stream as %s)\n", args.broker.c_str(), ro.broker.client_id.c_str());
   }
+  // --guide-protocol vda5050: the guide vehicles report as VDA 5050 vehicles (docs/vda5050.md).
+  std::unique_ptr<connectors::vda5050::SimFleet> fleet;
+  if (args.guide_protocol == "vda5050") {
+    int64_t epoch = connectors::gate_midnight_utc_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                         std::chrono::system_clock::now().time_since_epoch()).count());
+    if (!args.epoch.empty()) {
+      std::string why;
+      auto t = connectors::parse_rfc3339_ms(args.epoch, &why);
+      if (!t) {
+        std::fprintf(stderr, "gatesim: --epoch takes an RFC 3339 time such as 2026-05-01T00:00:00+07:00: %s\n", why.c_str());
+        return 2;
+      }
+      epoch = *t;
+    }
+    size_t vehicles = 0;
+    for (const auto& s : core.sites()) vehicles += s.vda5050.vehicles.size();
+    if (vehicles == 0) {
+      std::fprintf(stderr, "gatesim: --guide-protocol vda5050: no site file lists VDA 5050 vehicles (a \"vda5050\" section)\n");
+      return 2;
+    }
+    auto cfg = connectors::make_broker_config(args.broker, args.client_id + "-vda5050", args.mqtt_config, connectors::mqtt_environment());
+    if (auto* err = std::get_if<connectors::BrokerConfigError>(&cfg)) {
+      std::fprintf(stderr, "gatesim: %s\n", err->message().c_str());
+      return 2;
+    }
+    fleet = std::make_unique<connectors::vda5050::SimFleet>(core.sites(), std::get<connectors::BrokerConfig>(cfg), epoch,
+                                                            [](const std::string& line) { std::fprintf(stderr, "gatesim: %s\n", line.c_str()); });
+    if (!fleet->start(std::chrono::seconds(10))) {
+      std::fprintf(stderr, "gatesim: no connection to %s within 10 s for the VDA 5050 vehicles\n", args.broker.c_str());
+      return 4;
+    }
+    std::fprintf(stderr, "gatesim: %zu guide vehicles report over VDA 5050 (epoch %s)\n", vehicles,
+                 connectors::format_rfc3339_ms(epoch, connectors::kGateUtcOffsetMinutes).c_str());
+  }
+  uint64_t last_vda_seq = 0;
+  // With the guide vehicles on VDA 5050 their steps leave gatesim's own series: the private
+  // messages are numbered 1, 2, 3... without them (a gap would hold the twin's sequencer
+  // for --gap-wait-ms at each step). A resend keeps its number.
+  uint64_t private_count = 0, private_last_event = 0;
+  auto private_seq = [&](const twin::Event& e) -> uint64_t {
+    if (!fleet) return e.seq;
+    if (e.seq != private_last_event) {
+      ++private_count;
+      private_last_event = e.seq;
+    }
+    return private_count;
+  };
   const auto pace_start = std::chrono::steady_clock::now();
   auto publish = [&](const twin::Event& e) {
     if (publish_failed) return;
@@ -168,7 +217,7 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_until(due);
     }
     for (int tries = 0;; ++tries) {
-      connectors::PublishStatus st = publisher->publish(e, e.seq);
+      connectors::PublishStatus st = publisher->publish(e, private_seq(e));
       if (st == connectors::PublishStatus::Ok) break;
       if (st == connectors::PublishStatus::Busy) {  // the broker is away; the client reconnects
         std::fprintf(stderr, "gatesim: still waiting for the broker to take message %llu\n", static_cast<unsigned long long>(e.seq));
@@ -226,14 +275,31 @@ int main(int argc, char** argv) {
     LoopPort port;
     port.reader = reader.get();
     port.send = [&](const twin::Event& e) {
-      publish(e);
-      return !publish_failed;
+      const auto* g = std::get_if<twin::GuideVehicleStepCompleted>(&e.body);
+      if (!fleet || !g) {
+        publish(e);
+        return !publish_failed;
+      }
+      if (e.seq == last_vda_seq) return true;  // the loop's resend: the state went at QoS 1 already
+      if (args.speed > 0)
+        std::this_thread::sleep_until(pace_start + std::chrono::microseconds(static_cast<int64_t>(e.time_ms * 1000.0 / args.speed)));
+      const twin::GuidePhase phase = core.state().sites[e.site].fleet[g->vehicle].phase;
+      if (auto why = fleet->step(e.site, g->vehicle, phase, e.time_ms, std::chrono::seconds(10))) {
+        std::fprintf(stderr, "gatesim: --guide-protocol vda5050: %s\n", why->c_str());
+        return false;
+      }
+      last_vda_seq = e.seq;
+      return true;
     };
     sessions::ClosedLoopOptions lo;
     lo.stop = &g_stop;
     loop = sessions::run_closed_loop(core, sim, end, port, lo, after);
     events = loop.own + loop.foreign;
     reader->stop();
+    if (fleet) {
+      std::fprintf(stderr, "gatesim: %llu VDA 5050 states published\n", static_cast<unsigned long long>(fleet->states_published()));
+      fleet->stop();
+    }
   } else {
     for (twin::SimTime t = 0; t < end;) {
       t = std::min(end, t + twin::kHour);
@@ -296,6 +362,7 @@ int main(int argc, char** argv) {
       j["broker"] = args.broker;
     }
     if (reader) j["closed_loop"] = loop_json;
+    if (fleet) j["vda5050_states"] = fleet->states_published();
     j["sites"] = nlohmann::json::array();
     for (size_t i = 0; i < sites.size(); ++i) j["sites"].push_back(connectors::kpis_to_json(twin::compute_kpis(core, i, end)));
     if (!violations.empty()) j["invariant_violations"] = violations;

@@ -61,6 +61,15 @@ Publishing to an MQTT broker (topics and payloads: docs/mqtt.md):
                        with (or before) the twin's first event; its stream connection is
                        <client-id>-loop. Exit code 5 when the twin is not there, misses an
                        event or stops (docs/gatesim.md "Closed loop")
+  --guide-protocol private|vda5050
+                       with --closed-loop: how the guide vehicles report their finished
+                       activities: private (guide_step_completed, the default) or vda5050:
+                       as the VDA 5050 vehicles of the site files' "vda5050" sections, each
+                       step a `state` on the vehicle's topic showing the progress on the
+                       twin's order it heard (run the twin with --vda5050 and a large
+                       --max-ahead-ms; docs/vda5050.md "gatesim")
+  --epoch RFC3339      run time 0 for the vehicles' UTC timestamps (default: 00:00 at the
+                       gate, UTC+7, of today: the twin's default); give the twin the same
   --mqtt-config FILE   user / password / client_id as key = value lines; otherwise the
                        environment's GATETWIN_MQTT_USER and GATETWIN_MQTT_PASSWORD
   --partner-key FILE   sign the partner customs' messages (partner_declaration,
@@ -105,6 +114,8 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
       else if (f == "--record") a.record_path = v;
       else if (f == "--broker") a.broker = v;
       else if (f == "--mqtt-config") a.mqtt_config = v;
+      else if (f == "--guide-protocol") a.guide_protocol = v;
+      else if (f == "--epoch") a.epoch = v;
       else if (f == "--source") { a.source = v; if (a.source.empty() || a.source.size() > 64) return bad("--source takes 1 to 64 characters"); }
       else if (f == "--client-id") a.client_id = v;
       else if (f == "--partner-key") a.partner_key = v;
@@ -138,6 +149,9 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
     return bad("--partner-key signs what gatesim publishes: it needs --broker URL (or --print-partner-key)");
   if (a.print_partner_key && a.partner_key.empty()) return bad("--print-partner-key needs --partner-key FILE");
   if (a.closed_loop && a.broker.empty()) return bad("--closed-loop needs --broker URL (the twin's broker)");
+  if (a.guide_protocol != "private" && a.guide_protocol != "vda5050") return bad("--guide-protocol takes private or vda5050");
+  if (a.guide_protocol == "vda5050" && !a.closed_loop)
+    return bad("--guide-protocol vda5050 needs --closed-loop (the vehicles' steps must reach the twin in the simulator's order)");
   if (a.closed_loop && !a.scenario.empty()) return bad("--closed-loop drives a plain run, not --scenario");
   if (a.client_id.empty()) a.client_id = "gatesim-" + a.source;
   exit_code = 0;

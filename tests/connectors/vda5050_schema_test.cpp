@@ -1,0 +1,230 @@
+// The JSON Schema subset validator (connectors/vda5050/json_schema.h) on its own keywords,
+// and the shipped VDA 5050 2.x schemas (assets/vda5050/schemas) on valid and invalid
+// messages written here from the specification; and the site files' VDA 5050 section
+// (lane graph, map id, fleet identities) with the loader's refusals.
+#include "connectors/files/site_file.h"
+#include "connectors/vda5050/json_schema.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using connectors::vda5050::JsonSchema;
+using nlohmann::json;
+
+namespace {
+
+JsonSchema schema_text(const std::string& text) {
+  auto r = JsonSchema::parse(text, "test");
+  if (auto* f = std::get_if<connectors::Failure>(&r)) FAIL(f->message());
+  return std::get<JsonSchema>(r);
+}
+
+JsonSchema shipped(const std::string& name) {
+  auto r = JsonSchema::load(std::string(GATETWIN_SOURCE_DIR) + "/assets/vda5050/schemas/" + name + ".schema.json");
+  if (auto* f = std::get_if<connectors::Failure>(&r)) FAIL(f->message());
+  return std::get<JsonSchema>(r);
+}
+
+std::string violation(const JsonSchema& s, const json& doc) { return s.validate(doc).value_or(""); }
+
+json header(int id = 1) {
+  return {{"headerId", id}, {"timestamp", "2026-05-01T08:30:00.250Z"}, {"version", "2.0.0"},
+          {"manufacturer", "GateFleet"}, {"serialNumber", "GV-m1119-01"}};
+}
+
+json valid_state() {
+  json s = header();
+  s.update({{"orderId", "o-1"}, {"orderUpdateId", 0}, {"lastNodeId", "n0"}, {"lastNodeSequenceId", 0},
+            {"nodeStates", json::array({{{"nodeId", "n1"}, {"sequenceId", 2}, {"released", true}}})},
+            {"edgeStates", json::array({{{"edgeId", "e0"}, {"sequenceId", 1}, {"released", true}}})},
+            {"driving", true},
+            {"actionStates", json::array({{{"actionId", "a1"}, {"actionType", "pick"}, {"actionStatus", "FINISHED"}}})},
+            {"batteryState", {{"batteryCharge", 81.5}, {"charging", false}}},
+            {"operatingMode", "AUTOMATIC"},
+            {"errors", json::array()},
+            {"safetyState", {{"eStop", "NONE"}, {"fieldViolation", false}}},
+            {"agvPosition", {{"x", 400.0}, {"y", 14.0}, {"theta", 0.0}, {"mapId", "m1119-unmanned"}, {"positionInitialized", true}}}});
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("validator: each keyword of the subset", "[vda5050][schema]") {
+  const JsonSchema s = schema_text(R"({
+    "type": "object", "required": ["a"], "additionalProperties": false,
+    "properties": {
+      "a": {"type": "integer", "minimum": 0, "maximum": 10},
+      "b": {"type": ["string", "number"]},
+      "c": {"type": "array", "items": {"$ref": "#/definitions/item"}, "minItems": 1},
+      "d": {"type": "string", "enum": ["X", "Y"], "minLength": 1},
+      "t": {"type": "string", "format": "date-time"}
+    },
+    "definitions": {"item": {"type": "object", "required": ["k"], "properties": {"k": {"type": "boolean"}}}}
+  })");
+  CHECK(violation(s, {{"a", 3}}).empty());
+  CHECK(violation(s, {{"a", 3.0}}).empty());  // an integer written with a fraction of zero
+  CHECK(violation(s, {{"a", 3}, {"b", "x"}, {"c", {{{"k", true}}}}, {"d", "Y"}, {"t", "2026-05-01T08:30:00+07:00"}}).empty());
+  CHECK(violation(s, json::object()) == "a: required, missing");
+  CHECK(violation(s, json::array()) == "(top): expected object, found array");
+  CHECK(violation(s, {{"a", 2.5}}) == "a: expected integer, found number");
+  CHECK(violation(s, {{"a", -1}}) == "a: -1 is below the minimum 0.0");
+  CHECK(violation(s, {{"a", 11}}) == "a: 11 is above the maximum 10.0");
+  CHECK(violation(s, {{"a", 1}, {"b", true}}) == "b: expected string or number, found boolean");
+  CHECK(violation(s, {{"a", 1}, {"c", json::array()}}) == "c: fewer than 1 items");
+  CHECK(violation(s, {{"a", 1}, {"c", {{{"k", 1}}}}}) == "c[0].k: expected boolean, found integer");
+  CHECK(violation(s, {{"a", 1}, {"c", {json::object()}}}) == "c[0].k: required, missing");
+  CHECK(violation(s, {{"a", 1}, {"d", "Z"}}) == "d: \"Z\" is not one of \"X\", \"Y\"");
+  CHECK(violation(s, {{"a", 1}, {"e", 1}}) == "e: not allowed here (additionalProperties is false)");
+  CHECK(violation(s, {{"a", 1}, {"t", "yesterday"}}).find("t: not an ISO 8601 date-time") == 0);
+}
+
+TEST_CASE("validator: date-time, loosely RFC 3339", "[vda5050][schema]") {
+  using connectors::vda5050::is_date_time;
+  CHECK(is_date_time("2026-05-01T08:30:00Z"));
+  CHECK(is_date_time("2026-05-01T08:30:00.12Z"));
+  CHECK(is_date_time("1991-03-11T11:40:03.12+07:00"));
+  CHECK_FALSE(is_date_time("2026-05-01T08:30:00"));      // no zone
+  CHECK_FALSE(is_date_time("2026-13-01T08:30:00Z"));     // month 13
+  CHECK_FALSE(is_date_time("2026-05-01 08:30Z"));
+  CHECK_FALSE(is_date_time("2026-05-01T08:30:00.Z"));
+  CHECK_FALSE(is_date_time("2026-05-01T25:30:00Z"));
+}
+
+TEST_CASE("validator: schemas it cannot check fully are refused when loaded", "[vda5050][schema]") {
+  auto bad = [](const std::string& text) {
+    auto r = JsonSchema::parse(text, "s.json");
+    REQUIRE(std::holds_alternative<connectors::Failure>(r));
+    return std::get<connectors::Failure>(r).message();
+  };
+  CHECK(bad(R"({"type": "object", "oneOf": []})").find("s.json: oneOf: keyword not supported") == 0);
+  CHECK(bad(R"({"type": "date-time"})").find("s.json: type: unknown type \"date-time\"") == 0);
+  CHECK(bad(R"({"properties": {"a": {"$ref": "#/definitions/missing"}}})").find("names no schema") != std::string::npos);
+  CHECK(bad("{").find("not JSON") != std::string::npos);
+}
+
+TEST_CASE("shipped schemas: messages written from the specification", "[vda5050][schema]") {
+  const JsonSchema state = shipped("state"), order = shipped("order"), instant = shipped("instantActions"),
+                   vis = shipped("visualization"), conn = shipped("connection");
+  SECTION("state") {
+    CHECK(violation(state, valid_state()).empty());
+    json s = valid_state();
+    s.erase("safetyState");
+    CHECK(violation(state, s) == "safetyState: required, missing");
+    s = valid_state();
+    s["operatingMode"] = "AUTOPILOT";
+    CHECK(violation(state, s).find("operatingMode: \"AUTOPILOT\" is not one of") == 0);
+    s = valid_state();
+    s["errors"] = {{{"errorType", "orderUpdateError"}, {"errorLevel", "SEVERE"}}};
+    CHECK(violation(state, s).find("errors[0].errorLevel:") == 0);
+    s = valid_state();
+    s["headerId"] = "7";
+    CHECK(violation(state, s) == "headerId: expected integer, found string");
+    s = valid_state();
+    s["timestamp"] = "08:30";
+    CHECK(violation(state, s).find("timestamp: not an ISO 8601 date-time") == 0);
+    s = valid_state();
+    s["agvPosition"].erase("mapId");
+    CHECK(violation(state, s) == "agvPosition.mapId: required, missing");
+    s = valid_state();
+    s["safetyState"]["eStop"] = "PANIC";
+    CHECK_FALSE(violation(state, s).empty());
+  }
+  SECTION("order") {
+    json o = header();
+    o.update({{"orderId", "m1119-v0-1"}, {"orderUpdateId", 0},
+              {"nodes", {{{"nodeId", "n0"}, {"sequenceId", 0}, {"released", true},
+                          {"nodePosition", {{"x", 360.0}, {"y", -100.0}, {"mapId", "m1119-unmanned"}}},
+                          {"actions", {{{"actionId", "a"}, {"actionType", "pick"}, {"blockingType", "HARD"}}}}}}},
+              {"edges", json::array()}});
+    CHECK(violation(order, o).empty());
+    o["nodes"][0]["actions"][0]["blockingType"] = "MAYBE";
+    CHECK(violation(order, o).find("nodes[0].actions[0].blockingType:") == 0);
+    o["nodes"][0]["actions"][0]["blockingType"] = "HARD";
+    o["orderUpdateId"] = -1;
+    CHECK(violation(order, o) == "orderUpdateId: -1 is below the minimum 0.0");
+    o["orderUpdateId"] = 0;
+    o["edges"] = {{{"edgeId", "e"}, {"sequenceId", 1}, {"released", true}, {"startNodeId", "n0"}, {"actions", json::array()}}};
+    CHECK(violation(order, o) == "edges[0].endNodeId: required, missing");
+  }
+  SECTION("instantActions, visualization, connection") {
+    json ia = header();
+    ia["actions"] = {{{"actionId", "p1"}, {"actionType", "startPause"}, {"blockingType", "HARD"}}};
+    CHECK(violation(instant, ia).empty());
+    ia["actions"][0]["actionParameters"] = {{{"key", "orderId"}, {"value", "x"}}};
+    CHECK(violation(instant, ia).empty());
+    ia["actions"][0]["actionParameters"] = {{{"key", "orderId"}, {"value", nullptr}}};
+    CHECK(violation(instant, ia).find("actions[0].actionParameters[0].value: expected") == 0);
+    json v = header();
+    CHECK(violation(vis, v).empty());  // every field of visualization is optional
+    v["agvPosition"] = {{"x", 1.0}, {"y", 2.0}, {"theta", 9.0}, {"mapId", "m"}, {"positionInitialized", true}};
+    CHECK(violation(vis, v).find("agvPosition.theta: 9.0 is above the maximum") == 0);
+    json c = header();
+    c["connectionState"] = "CONNECTIONBROKEN";
+    CHECK(violation(conn, c).empty());
+    c["connectionState"] = "GONE";
+    CHECK_FALSE(violation(conn, c).empty());
+  }
+}
+
+// [SECTION] the site files' vda5050 section ------------------------------------------------------
+
+namespace {
+
+std::string shipped_site_text() {
+  std::ifstream in(std::string(GATETWIN_SOURCE_DIR) + "/assets/sites/m1119.json");
+  std::ostringstream t;
+  t << in.rdbuf();
+  return t.str();
+}
+
+std::string site_error(const std::function<void(json&)>& edit) {
+  json j = json::parse(shipped_site_text());
+  edit(j);
+  auto r = connectors::parse_site(j.dump(), "m1119.json");
+  if (auto* e = std::get_if<connectors::SiteFileError>(&r)) return e->message();
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("site files: the lane graph, map id and fleet identities", "[vda5050][site]") {
+  auto r = connectors::load_sites("all", connectors::default_sites_dir());
+  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
+  for (const twin::SiteSpec& s : std::get<std::vector<twin::SiteSpec>>(r)) {
+    INFO(s.id);
+    REQUIRE(s.vda5050.given);
+    CHECK(s.vda5050.map_id == s.id + "-unmanned");
+    CHECK(s.vda5050.vehicles.size() == static_cast<size_t>(s.fleet.guide_vehicles));
+    for (uint16_t l = 0; l < s.lanes.size(); ++l) {
+      if (s.lanes[l].kind != twin::LaneKind::Unmanned) continue;
+      const twin::LaneRoute* route = s.vda5050.route_of(l);
+      REQUIRE(route);
+      CHECK(route->edges.size() == static_cast<size_t>(s.lanes[l].segments));
+    }
+  }
+  CHECK(site_error([](json&) {}).empty());
+  CHECK(site_error([](json& j) { j["vda5050"]["edges"][3]["from"] = "nowhere"; }) ==
+        "m1119.json: vda5050.edges[3].from: no node \"nowhere\" in vda5050.nodes");
+  CHECK(site_error([](json& j) { j["vda5050"]["nodes"][1]["id"] = j["vda5050"]["nodes"][0]["id"]; })
+            .find("m1119.json: vda5050.nodes[1].id: duplicate node id") == 0);
+  CHECK(site_error([](json& j) { j["vda5050"]["edges"][0]["length_m"] = 10; })
+            .find("m1119.json: vda5050.edges[0].length_m: states 10 m, but its nodes lie") == 0);
+  CHECK(site_error([](json& j) { j["vda5050"]["edges"][0]["directions"] = "backward"; }) ==
+        "m1119.json: vda5050.edges[0].directions: \"backward\" is not one of: forward, both");
+  CHECK(site_error([](json& j) { j["vda5050"]["routes"][0]["nodes"].erase(5); })
+            .find("m1119.json: vda5050.routes[0].nodes: lane E4 has 16 block sections") == 0);
+  CHECK(site_error([](json& j) { std::swap(j["vda5050"]["routes"][0]["nodes"][3], j["vda5050"]["routes"][0]["nodes"][4]); })
+            .find("m1119.json: vda5050.routes[0].nodes[3]: no edge leads from") == 0);
+  CHECK(site_error([](json& j) { j["vda5050"]["routes"][0]["lane"] = "E1"; }) ==
+        "m1119.json: vda5050.routes[0].lane: lane E1 is manned; routes are for unmanned lanes");
+  CHECK(site_error([](json& j) { j["vda5050"]["vehicles"][1]["slot"] = 0; }) ==
+        "m1119.json: vda5050.vehicles[1].slot: fleet slot 0 is given to two vehicles");
+  CHECK(site_error([](json& j) { j["vda5050"]["vehicles"][1]["slot"] = 6; }).find("m1119.json: vda5050.vehicles[1].slot:") == 0);
+  CHECK(site_error([](json& j) { j["vda5050"]["vehicles"][0]["serial_number"] = "GV/1"; })
+            .find("m1119.json: vda5050.vehicles[0].serial_number: must be 1-64 characters without / # +") == 0);
+  CHECK(site_error([](json& j) { j["vda5050"]["map"] = "x"; }).find("m1119.json: vda5050.map: unknown field") == 0);
+  CHECK(site_error([](json& j) { j["vda5050"].erase("source"); }).find("no source note") != std::string::npos);
+}
