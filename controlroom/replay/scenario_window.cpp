@@ -23,6 +23,7 @@ namespace controlroom {
 static ControlRoomOptions scenario_room_options(const std::string& view) {
   ControlRoomOptions o = replay_room_options(view);
   o.console_source = "scenario";
+  o.replay = false;  // a scenario runs live: no REPLAY marker
   o.login = {kScenarioTrainee, twin::Role::Supervisor};   // the trainee, who is also the instructor here
   return o;
 }

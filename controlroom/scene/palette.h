@@ -24,6 +24,10 @@ constexpr uint32_t kLaneReversed = rgba8(0.95f, 0.55f, 0.10f);
 constexpr uint32_t kLaneUnmanned = rgba8(0.60f, 0.35f, 0.85f);
 constexpr uint32_t kLaneClosed = rgba8(0.30f, 0.30f, 0.32f);
 constexpr uint32_t kArrow = rgba8(1, 1, 1);
+// Lane signals at each lane's entry: go (open, the way traffic goes), stop (closed or barrier
+// failed); a reversed tidal lane's arrow is kLaneReversed.
+constexpr uint32_t kSignalGo = rgba8(0.10f, 0.85f, 0.25f);
+constexpr uint32_t kSignalStop = rgba8(0.95f, 0.10f, 0.10f);
 // Site furniture.
 constexpr uint32_t kBorder = rgba8(0.85f, 0.10f, 0.10f);
 constexpr uint32_t kYardOutline = rgba8(0.92f, 0.92f, 0.85f);

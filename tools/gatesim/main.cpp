@@ -9,6 +9,7 @@
 #include "capacity_cmd.h"
 #include "scenario_cmd.h"
 #include "sim_args.h"
+#include "twin/clock_text.h"
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/field_publisher.h"
@@ -27,6 +28,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -160,11 +162,18 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, [](int) { g_stop = true; });
     std::fprintf(stderr, "gatesim: closed loop with the twin on %s (stream as %s)\n", args.broker.c_str(), ro.broker.client_id.c_str());
   }
-  const auto pace_start = std::chrono::steady_clock::now();
+  // Pacing starts at the first event at or after --fast-until (0: the first event).
+  std::optional<std::chrono::steady_clock::time_point> pace_start;
   auto publish = [&](const twin::Event& e) {
     if (publish_failed) return;
-    if (args.speed > 0) {  // wall time this event is due at: simulated time / speed
-      auto due = pace_start + std::chrono::microseconds(static_cast<int64_t>(e.time_ms * 1000.0 / args.speed));
+    if (args.speed > 0 && e.time_ms >= args.fast_until_ms) {  // wall time this event is due at: simulated time / speed
+      if (!pace_start) {
+        pace_start = std::chrono::steady_clock::now();
+        if (args.fast_until_ms > 0)
+          std::fprintf(stderr, "gatesim: fast-forwarded to %s (%llu messages); now at x%g\n", twin::clock_text(args.fast_until_ms).c_str(),
+                       static_cast<unsigned long long>(published), args.speed);
+      }
+      auto due = *pace_start + std::chrono::microseconds(static_cast<int64_t>((e.time_ms - args.fast_until_ms) * 1000.0 / args.speed));
       std::this_thread::sleep_until(due);
     }
     for (int tries = 0;; ++tries) {
