@@ -64,6 +64,7 @@ int frame_case(const std::string& view, int width, int height, int frames, int q
   engine::RendererConfig rc;
   rc.width = width;
   rc.height = height;
+  rc.msaa_samples = kAppMsaaSamples;
   engine::Renderer renderer(rc);
   ControlRoomOptions ro;
   ro.view = view;
@@ -104,8 +105,8 @@ int frame_case(const std::string& view, int width, int height, int frames, int q
     for (const auto& cp : s.checkpoints) queued += cp.queue.size();
   for (const auto& v : room.draw_list().instances) vehicles += v.size();
   if (room.wall()) vehicles = renderer.stats().instances_submitted;
-  std::printf("bench frame: %dx%d offscreen (%s), view %s, %d frames, both sites at 2030 load + %d queued trucks\n", width,
-              height, renderer.device().name().c_str(), view.c_str(), frames, queue_trucks);
+  std::printf("bench frame: %dx%d offscreen (%s, MSAA x%u), view %s, %d frames, both sites at 2030 load + %d queued trucks\n", width,
+              height, renderer.device().name().c_str(), renderer.msaaSamples(), view.c_str(), frames, queue_trucks);
   std::printf("  instances drawn    %zu (checkpoint queues now %zu vehicles)\n", vehicles, queued);
   std::printf("  frames per second  %.1f\n", frames / total_s);
   std::printf("  frame time         p50 %.1f ms  p99 %.1f ms  (whole frame, update included)\n", pct(frame_ms, 0.5), pct(frame_ms, 0.99));

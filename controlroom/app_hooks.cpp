@@ -62,6 +62,7 @@ static engine::RendererConfig renderer_config(const TwinArgs& args, bool windowe
   rc.height = args.height;
   rc.windowed = windowed;
   rc.title = args.wall ? "Gate Twin - wall" : "Gate Twin - control room";
+  rc.msaa_samples = kAppMsaaSamples;
   return rc;
 }
 

@@ -28,6 +28,9 @@
 
 namespace controlroom {
 
+// Anti-aliasing of every control-room renderer (window, screenshots, replay, bench).
+constexpr uint32_t kAppMsaaSamples = 4;
+
 struct ControlRoomOptions {
   std::string view = "both";         // m1119 | m1088 | both | wall
   bool wall = false;                 // wall display: a framed viewport per site, clock, KPI tiles, alert ticker

@@ -95,6 +95,7 @@ int run_replay_main(int argc, char** argv) {
   rc.width = args->width;
   rc.height = args->height;
   rc.windowed = true;
+  rc.msaa_samples = kAppMsaaSamples;
   rc.title = "Gate Twin - replay " + args->replay_path;
   std::unique_ptr<engine::Renderer> renderer;
   try {

@@ -149,6 +149,7 @@ int run_scenario_window(const ReplayArgs& args) {
   rc.width = args.width;
   rc.height = args.height;
   rc.windowed = true;
+  rc.msaa_samples = kAppMsaaSamples;
   rc.title = "Gate Twin - scenario " + run.scenario().id;
   std::unique_ptr<engine::Renderer> renderer;
   try {

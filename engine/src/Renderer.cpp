@@ -44,8 +44,15 @@ Renderer::Renderer(const RendererConfig& cfg) : cfg_(cfg) {
     swapchain_ = std::make_unique<Swapchain>(*device_, window_->surface(), extent, cfg.vsync);
     extent = swapchain_->extent();
   }
-  target_ = std::make_unique<OffscreenTarget>(*device_, extent);
-  pipelines_ = std::make_unique<PipelineSet>(*device_, target_->scenePass());
+  // Anti-aliasing: the most samples up to the asked that colour, ids and depth all support.
+  const VkPhysicalDeviceLimits& lim = device_->properties().limits;
+  const VkSampleCountFlags ok = lim.framebufferColorSampleCounts & lim.framebufferDepthSampleCounts &
+                                lim.sampledImageIntegerSampleCounts;
+  VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
+  for (VkSampleCountFlagBits s : {VK_SAMPLE_COUNT_2_BIT, VK_SAMPLE_COUNT_4_BIT, VK_SAMPLE_COUNT_8_BIT})
+    if (static_cast<uint32_t>(s) <= cfg.msaa_samples && (ok & s)) samples = s;
+  target_ = std::make_unique<OffscreenTarget>(*device_, extent, samples);
+  pipelines_ = std::make_unique<PipelineSet>(*device_, target_->scenePass(), samples);
   meshes_ = std::make_unique<MeshPool>(*device_);
   picker_ = std::make_unique<Picker>(*device_);
   imgui_ = std::make_unique<ImGuiLayer>(*device_, target_->overlayPass(),
@@ -131,6 +138,7 @@ Renderer::~Renderer() {
 }
 
 VkExtent2D Renderer::extent() const { return target_->extent(); }
+uint32_t Renderer::msaaSamples() const { return static_cast<uint32_t>(target_->samples()); }
 glm::vec2 Renderer::viewport() const {
   return {float(target_->extent().width), float(target_->extent().height)};
 }

@@ -50,7 +50,10 @@ void check_panels(const WallLayout& l, glm::vec2 size) {
 
 // One wall frame of the seeded morning; the label and layout checks; the golden image.
 void wall_frame(uint32_t w, uint32_t h, const std::string& golden) {
-  engine::Renderer renderer(enginetest::testConfig(w, h));
+  engine::RendererConfig rc = enginetest::testConfig(w, h);
+  rc.msaa_samples = kAppMsaaSamples;  // as the app draws: anti-aliased, on lavapipe too
+  engine::Renderer renderer(rc);
+  CHECK(renderer.msaaSamples() == kAppMsaaSamples);
   ControlRoomOptions o = replay_room_options("wall");
   o.replay = false;  // the live wall
   o.start_note = "seeded 2030 morning, 09:00";

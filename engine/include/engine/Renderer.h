@@ -75,6 +75,9 @@ struct RendererConfig {
   float lod_detail_pixels = 160.0f;
   float lod_min_pixels = 28.0f;
   glm::vec3 clear_colour{0.70f, 0.77f, 0.85f};
+  // Anti-aliasing: samples per pixel of the scene (1, 2, 4 or 8; lowered to what the
+  // device supports for colour, integer ids and depth). Labels and ImGui are drawn after.
+  uint32_t msaa_samples = 1;
   Lighting lighting;
   GroundStyle ground;
 };
@@ -114,6 +117,7 @@ class Renderer {
   MeshPool& meshes() { return *meshes_; }
   Window* window() { return window_.get(); }  // null offscreen
   VkExtent2D extent() const;
+  uint32_t msaaSamples() const;  // as used (after the device's limits)
   glm::vec2 viewport() const;
 
   // [SECTION] the frame
