@@ -292,6 +292,14 @@ void ControlRoom::draw_panels() {
     camera_.setPose(p);
   }, [this](twin::SimTime t) { return time_text(t); });
   kpi_panel({(vp.x - side) * 0.4f, vp.y - bottom_h, (vp.x - side) * 0.6f, bottom_h}, core_, kpis_);
+  // The legend along the bottom of the 3D view; labels keep off it and off every panel.
+  const PanelRect legend{0, vp.y - bottom_h - 24, vp.x - side, 24};
+  legend_strip(legend, 16);
+  renderer_.addLabelOccluder({legend.x, legend.y, legend.w, legend.h});
+  renderer_.addLabelOccluder({vp.x - side, 0, side, vp.y});
+  renderer_.addLabelOccluder({0, vp.y - bottom_h, vp.x - side, bottom_h});
+  renderer_.addLabelOccluder({0, 0, vp.x - side, banner_h + 34});  // the top bar
+  renderer_.setLabelScale(1.0f);
   if (show_feeds_ && link_) {  // over the 3D view, under the top bar
     if (feeds_at_ms_ < 0 || wall_ms_ - feeds_at_ms_ >= 500) {
       feeds_ = link_->feeds();

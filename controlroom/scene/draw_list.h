@@ -16,7 +16,7 @@
 
 namespace controlroom {
 
-enum class MeshKind : uint8_t { Truck = 0, Reefer, GuideVehicle, ScannerPortal, Booth, Barrier, Count };
+enum class MeshKind : uint8_t { Truck = 0, Reefer, GuideVehicle, ScannerPortal, Booth, Barrier, Canopy, Count };
 const char* mesh_file(MeshKind k);  // file stem in assets/meshes/
 
 enum class PickKind : uint8_t { None = 0, Shipment, GuideVehicle, Lane, Checkpoint, FieldVehicle };

@@ -34,6 +34,7 @@ constexpr uint32_t kYardOutline = rgba8(0.92f, 0.92f, 0.85f);
 constexpr uint32_t kRoad = rgba8(0.36f, 0.37f, 0.40f);
 constexpr uint32_t kEquipmentIdle = rgba8(0.75f, 0.77f, 0.80f);
 constexpr uint32_t kEquipmentBusy = rgba8(0.95f, 0.85f, 0.35f);
+constexpr uint32_t kCanopy = rgba8(0.88f, 0.90f, 0.92f);
 constexpr uint32_t kLabel = rgba8(1, 1, 1);
 constexpr uint32_t kLabelAlert = rgba8(1.0f, 0.45f, 0.35f);
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
 namespace controlroom {
@@ -16,7 +17,7 @@ using namespace twin;
 using engine::Instance;
 
 const char* mesh_file(MeshKind k) {
-  static const char* n[] = {"truck", "reefer", "guide_vehicle", "scanner_portal", "booth", "barrier"};
+  static const char* n[] = {"truck", "reefer", "guide_vehicle", "scanner_portal", "booth", "barrier", "canopy"};
   return n[static_cast<int>(k)];
 }
 
@@ -110,14 +111,24 @@ void lanes(Ctx& c) {
     c.put(MeshKind::Barrier, entry.local, entry.yaw_rad, down ? palette::kFailed : palette::kEquipmentIdle,
           {PickKind::Lane, static_cast<uint8_t>(c.site), static_cast<uint32_t>(l), 0});
     if (c.opt.lane_labels) {
-      std::string text = lane.id;
+      // The label says the signal too, in its colour: the way traffic goes (towards China
+      // is to the right in the standard views), or X.
+      const bool towards_china = (st.direction == Direction::Export);
+      std::string text = lane.id + (down ? " X" : towards_china ? " >>" : " <<");
+      uint32_t label_colour = down ? palette::kLabelAlert : rev ? palette::kLaneReversed : palette::kSignalGo;
       if (!st.open) text += " closed";
       else if (st.barrier_failed) text += " barrier failed";
       else if (c.lane_reversed(l)) text += " reversed";
       else if (st.reserved_unmanned) text += " unmanned";
-      // Staggered along the lanes so that neighbouring lanes' labels do not cover each other.
-      Placement at = WorldLayout::along(lane.polyline, 0.04f + 0.09f * static_cast<float>(l % 4), rev);
-      c.out.labels.push_back({c.w(at.local, 5), text, down ? palette::kLabelAlert : palette::kLabel, static_cast<uint8_t>(down ? 0 : 2)});
+      // Staggered along the lanes' stretch inside the site (x 395..530, before the border) so
+      // that neighbouring lanes' labels do not cover each other; the engine declutters the rest.
+      const float want_x = 395.0f + 45.0f * static_cast<float>(l % 4);
+      Placement at = WorldLayout::along(lane.polyline, 0, false);
+      for (int k = 1; k <= 64; ++k) {
+        const Placement p = WorldLayout::along(lane.polyline, k / 64.0f, false);
+        if (std::abs(p.local.x - want_x) < std::abs(at.local.x - want_x)) at = p;
+      }
+      c.out.labels.push_back({c.w(at.local, 5), text, label_colour, static_cast<uint8_t>(down ? 0 : 2)});
     }
   }
 }
@@ -136,6 +147,9 @@ void checkpoints(Ctx& c) {
       c.put(mesh, cp.positions[srv] + glm::vec2(6, 0), 0, colour,
             {PickKind::Checkpoint, static_cast<uint8_t>(c.site), static_cast<uint32_t>(k), static_cast<uint16_t>(srv)},
             server.failed ? engine::kInstanceHighlight : 0u);
+      // Gate-in and the booths stand under a canopy, one section per server.
+      if (cp.kind == CheckpointKind::GateIn || cp.kind == CheckpointKind::Booth)
+        c.out.of(MeshKind::Canopy).push_back(Instance::at(c.w(cp.positions[srv] + glm::vec2(2, 0)), 0, palette::kCanopy, engine::kNoPickId));
     }
     // In an overview only checkpoints with a queue or a fault are named.
     if (c.opt.labels && (c.opt.lane_labels || failed || st.queue.size() >= 5)) {
@@ -180,7 +194,7 @@ void yards_and_border(Ctx& c) {
   }
   c.out.ribbons.push_back({ribbon_points(c, c.spec.border_line, 0.12f), 2.0f, palette::kBorder, false});
   if (c.opt.labels && c.spec.border_line.size() >= 2) {
-    c.out.labels.push_back({c.w(c.spec.border_line.front(), 6), "marker " + c.spec.markers, palette::kLabelAlert, 2});
+    c.out.labels.push_back({c.w(c.spec.border_line.front(), 6), "marker " + c.spec.markers, palette::kLabelAlert, 1});
     c.out.labels.push_back({c.w({c.spec.border_line.front().x + 60, c.spec.border_line.back().y - 10}, 20), c.spec.name, palette::kLabel, 3});
   }
 }
@@ -287,12 +301,34 @@ void shipments(Ctx& c) {
             c.opt.motion ? 0u : engine::kInstanceDim);
     }
   };
+  // A truck that has just joined a checkpoint's queue drives there along the road from the
+  // station before it (the previous checkpoint of the site; for the first, the road from the
+  // west), at the site's truck speed: no jump from one station to the next.
+  auto drive_in = [&](size_t k, ShipmentIndex idx, glm::vec2 spot) -> std::optional<Placement> {
+    const Shipment& sh = c.s.shipments[idx];
+    if (!c.opt.motion || sh.queued_since_ms < 0 || sh.field.reported()) return std::nullopt;
+    const glm::vec2 from = k == 0 ? glm::vec2(spot.x - 120, 0) : c.spec.checkpoints[k - 1].positions.front();
+    const std::vector<glm::vec2> road = {from, {from.x + 8, 0}, {spot.x - 8, 0}, spot};
+    float len = 0;
+    for (size_t i = 1; i < road.size(); ++i) len += glm::length(road[i] - road[i - 1]);
+    const float t = c.progress(sh.queued_since_ms, len / std::max(0.1, c.spec.timing.truck_speed_mps));
+    if (t >= 1) return std::nullopt;
+    c.out.moving_vehicles++;
+    return WorldLayout::along(road, t, false);
+  };
   for (size_t k = 0; k < c.spec.checkpoints.size(); ++k) {
     const CheckpointSpec& cp = c.spec.checkpoints[k];
     glm::vec2 head(cp.positions.front().x, 0);
     for (glm::vec2 p : cp.positions) head.y += p.y / cp.positions.size();
     const glm::vec2 dir = cp.kind == CheckpointKind::Release ? glm::vec2(-1, 0) : glm::vec2(1, 0);
-    draw_queue(c.s.checkpoints[k].queue, head, dir);
+    const auto& q = c.s.checkpoints[k].queue;
+    const int columns = std::clamp(static_cast<int>(std::ceil(std::sqrt(q.size() / 3.0))), 8, 40);
+    for (size_t i = 0; i < q.size(); ++i) {
+      if (c.s.shipments[q[i]].yard != kNone16) continue;  // drawn in its yard slot below
+      const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i, columns);
+      if (auto p = drive_in(k, q[i], spot)) truck(c, q[i], p->local, p->yaw_rad);
+      else truck(c, q[i], spot, std::atan2(dir.y, dir.x), c.opt.motion ? 0u : engine::kInstanceDim);
+    }
     for (size_t srv = 0; srv < c.s.checkpoints[k].servers.size() && srv < cp.positions.size(); ++srv) {
       const ShipmentIndex idx = c.s.checkpoints[k].servers[srv].shipment;
       if (idx == kNone) continue;

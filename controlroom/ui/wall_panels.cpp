@@ -227,9 +227,10 @@ void signal_icon(ImDrawList* dl, float x, float y, float s, uint32_t colour, boo
   dl->AddTriangleFilled(ImVec2(x + s, y + s / 2), ImVec2(x + s * 0.5f, y), ImVec2(x + s * 0.5f, y + s), im(colour));
 }
 
-void legend(ImDrawList* dl, const WallLayout& l) {
-  panel(dl, l.legend, kPanel);
-  const float px = l.text_px * 0.9f, sw = px, gap = 10 * l.scale;
+void legend(ImDrawList* dl, const PanelRect& band, float text_px) {
+  panel(dl, band, kPanel);
+  const float scale = text_px / 18.0f;
+  const float px = text_px * 0.9f, sw = px, gap = 10 * scale;
   struct Item {
     const char* text;
     uint32_t colour;
@@ -246,12 +247,12 @@ void legend(ImDrawList* dl, const WallLayout& l) {
   for (const Item& it : items) total += sw + gap * 0.5f + text_size(px, it.text).x + 2 * gap;
   const float title_w = text_size(px, tr("Legend:")).x + gap;
   // Shrink the whole line when the display is narrow: every item stays readable and inside.
-  const float k = std::min(1.0f, (l.legend.w - 2 * gap) / (total + title_w));
-  const float p = std::floor(px * k), s = sw * k, g = gap * k, y = l.legend.y + (l.legend.h - p) / 2;
-  float x = l.legend.x + gap;
+  const float k = std::min(1.0f, (band.w - 2 * gap) / (total + title_w));
+  const float p = std::floor(px * k), s = sw * k, g = gap * k, y = band.y + (band.h - p) / 2;
+  float x = band.x + gap;
   x += text(dl, p, x, y, kDim, tr("Legend:")) + g;
   for (const Item& it : items) {
-    if (it.icon == 0) dl->AddRectFilled(ImVec2(x, y), ImVec2(x + s, y + s), im(it.colour), 3 * l.scale);
+    if (it.icon == 0) dl->AddRectFilled(ImVec2(x, y), ImVec2(x + s, y + s), im(it.colour), 3 * scale);
     else signal_icon(dl, x, y, s, it.colour, it.icon == 2);
     x += s + g * 0.5f;
     x += text(dl, p, x, y, kText, it.text) + 2 * g;
@@ -299,12 +300,14 @@ void ticker(ImDrawList* dl, const WallLayout& l, const AlertLog& alerts) {
 
 }  // namespace
 
+void legend_strip(const PanelRect& r, float text_px) { legend(ImGui::GetBackgroundDrawList(), r, text_px); }
+
 void wall_panels(const WallLayout& l, const twin::Core& core, const KpiHistory& kpis, const AlertLog& alerts,
                  const WallClock& clock) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   header(dl, l, clock);
   for (size_t i = 0; i < l.sites.size() && i < core.sites().size(); ++i) site_cell(dl, l, l.sites[i], core, i, kpis);
-  legend(dl, l);
+  legend(dl, l.legend, l.text_px);
   ticker(dl, l, alerts);
 }
 

@@ -28,6 +28,10 @@ enum class TileStatus : uint8_t { Met, Close, Short, Neutral };
 // from 75 % of it, short below.
 TileStatus rate_status(double per_day, double target_min);
 
+// The legend (vehicle colours, lane signals) on one line in r, text text_px high (smaller
+// when the line would not fit): the wall's band, and the console's strip over the 3D view.
+void legend_strip(const PanelRect& r, float text_px);
+
 void wall_panels(const WallLayout& layout, const twin::Core& core, const KpiHistory& kpis, const AlertLog& alerts,
                  const WallClock& clock);
 

@@ -414,8 +414,11 @@ void Renderer::emitLabels() {
       const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, l.text.c_str());
       const float x = std::floor(at.x - ts.x * 0.5f);
       std::optional<glm::vec4> box;
-      for (int step = 0; step < 3 && !box; ++step) {
-        const float y = std::floor(at.y - ts.y - lift - step * (ts.y + 2 * pad_y + 2));
+      // Above the anchor, below it, then a row further up, a row further down.
+      const float row = ts.y + 2 * pad_y + 2;
+      const float tops[4] = {at.y - ts.y - lift, at.y + lift, at.y - ts.y - lift - row, at.y + lift + row};
+      for (int step = 0; step < 4 && !box; ++step) {
+        const float y = std::floor(tops[step]);
         const glm::vec4 b(x - pad_x, y - pad_y, ts.x + 2 * pad_x, ts.y + 2 * pad_y);
         bool free = b.x >= view.rect.x && b.y >= view.rect.y && b.x + b.z <= view.rect.x + view.rect.z &&
                     b.y + b.w <= view.rect.y + view.rect.w;
@@ -427,8 +430,9 @@ void Renderer::emitLabels() {
         ++stats_.labels_dropped;
         continue;
       }
-      dl->AddLine(ImVec2(at.x, at.y), ImVec2(at.x, box->y + box->w), IM_COL32(20, 20, 20, 200), std::max(2.0f, label_scale_ * 1.5f));
-      dl->AddRectFilled(ImVec2(box->x, box->y), ImVec2(box->x + box->z, box->y + box->w), IM_COL32(20, 24, 30, 200), 3.0f);
+      const float end_y = box->y > at.y ? box->y : box->y + box->w;  // the box's near edge
+      dl->AddLine(ImVec2(at.x, at.y), ImVec2(at.x, end_y), IM_COL32(20, 20, 20, 200), std::max(2.0f, label_scale_ * 1.5f));
+      dl->AddRectFilled(ImVec2(box->x, box->y), ImVec2(box->x + box->z, box->y + box->w), IM_COL32(20, 24, 30, 190), 3.0f);
       dl->AddText(font, size, ImVec2(box->x + pad_x, box->y + pad_y), l.colour, l.text.c_str());
       placed_labels_.push_back({*box, l.text, static_cast<uint32_t>(v)});
       ++stats_.labels;

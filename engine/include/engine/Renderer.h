@@ -15,7 +15,7 @@
 // before each view's draws; each view is drawn with its own camera into its own rectangle
 // (viewport and scissor). Labels are decluttered: one that would overlap an earlier label,
 // leave its view's rectangle or lie under an occluder rectangle (a panel drawn over the
-// scene) is moved up, or dropped when that does not help.
+// scene) is moved below its anchor or a row further away, or dropped when that does not help.
 //
 // It must not know what is drawn: no domain types, only meshes, instances, lines, labels.
 #pragma once
