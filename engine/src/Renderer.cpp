@@ -396,7 +396,7 @@ void Renderer::emitLabels() {
   if (labels_.empty()) return;
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   ImFont* font = imgui_->labelFont();
-  const float size = std::floor(font->FontSize * label_scale_);
+  const float size = font->FontSize * label_scale_;
   const float pad_x = 4.0f * label_scale_, pad_y = 2.0f * label_scale_, lift = 8.0f * label_scale_;
   auto overlaps = [](const glm::vec4& a, const glm::vec4& b) {
     return a.x < b.x + b.z && b.x < a.x + a.z && a.y < b.y + b.w && b.y < a.y + a.w;

@@ -15,7 +15,7 @@ using namespace enginetest;
 
 TEST_CASE("meshes: committed glTF files match tools/meshgen", "[engine][meshes]") {
   auto all = models::generateAll();
-  REQUIRE(all.size() == 6);
+  REQUIRE(all.size() == 7);
   for (const auto& [name, text] : all) {
     std::ifstream in(sourcePath("assets/meshes/" + name), std::ios::binary);
     REQUIRE(in);
