@@ -162,19 +162,20 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, [](int) { g_stop = true; });
     std::fprintf(stderr, "gatesim: closed loop with the twin on %s (stream as %s)\n", args.broker.c_str(), ro.broker.client_id.c_str());
   }
-  // Pacing starts at the first event at or after --fast-until (0: the first event).
-  std::optional<std::chrono::steady_clock::time_point> pace_start;
+  const auto pace_start = std::chrono::steady_clock::now();
+  bool told_fast = false;
   auto publish = [&](const twin::Event& e) {
     if (publish_failed) return;
-    if (args.speed > 0 && e.time_ms >= args.fast_until_ms) {  // wall time this event is due at: simulated time / speed
-      if (!pace_start) {
-        pace_start = std::chrono::steady_clock::now();
-        if (args.fast_until_ms > 0)
-          std::fprintf(stderr, "gatesim: fast-forwarded to %s (%llu messages); now at x%g\n", twin::clock_text(args.fast_until_ms).c_str(),
-                       static_cast<unsigned long long>(published), args.speed);
+    if (args.speed > 0) {  // wall time this event is due at: simulated time / speed
+      // Before --fast-until at --fast-speed, then at --speed from there.
+      const double fast = static_cast<double>(std::min(e.time_ms, args.fast_until_ms)) / args.fast_speed;
+      const double paced = static_cast<double>(std::max<int64_t>(0, e.time_ms - args.fast_until_ms)) / args.speed;
+      if (args.fast_until_ms > 0 && e.time_ms >= args.fast_until_ms && !told_fast) {
+        told_fast = true;
+        std::fprintf(stderr, "gatesim: fast-forwarded to %s (%llu messages); now at x%g\n", twin::clock_text(args.fast_until_ms).c_str(),
+                     static_cast<unsigned long long>(published), args.speed);
       }
-      auto due = *pace_start + std::chrono::microseconds(static_cast<int64_t>((e.time_ms - args.fast_until_ms) * 1000.0 / args.speed));
-      std::this_thread::sleep_until(due);
+      std::this_thread::sleep_until(pace_start + std::chrono::microseconds(static_cast<int64_t>((fast + paced) * 1000.0)));
     }
     for (int tries = 0;; ++tries) {
       connectors::PublishStatus st = publisher->publish(e, e.seq);

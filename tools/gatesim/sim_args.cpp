@@ -49,9 +49,12 @@ Publishing to an MQTT broker (topics and payloads: docs/mqtt.md):
                        field message (source --source, seq = the simulator's event seq)
   --speed S|max        simulated seconds per real second (default 1: real time);
                        max = as fast as the broker acknowledges
-  --fast-until HH:MM   publish the day up to HH:MM as fast as the broker acknowledges, then
-                       at --speed: a twin starts where the gate is busy (README command 1
-                       uses 08:00); the fast part is folded and recorded like the rest
+  --fast-until HH:MM   publish the day up to HH:MM at --fast-speed, then at --speed: a twin
+                       starts where the gate is busy (README command 1 uses 08:00); the
+                       fast part is folded and recorded like the rest
+  --fast-speed S       the fast-forward's simulated seconds per real second (default 2400:
+                       8 h in 12 s; a windowed twin folds a faster burst wrongly, see
+                       docs/gatesim.md)
   --source ID          the "src" of the messages (default gatesim)
   --client-id ID       MQTT client id (default gatesim-<source>); fixed so the session persists
   --closed-loop        drive a live twin in a closed loop: fold the twin's event stream
@@ -118,6 +121,10 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
         auto t = twin::parse_clock(v);
         if (!t) return bad("--fast-until takes HH:MM or HH:MM:SS of the run's day (e.g. 08:00)");
         a.fast_until_ms = *t;
+      }
+      else if (f == "--fast-speed") {
+        if (!cli::parse_number(v, n) || n <= 0 || n > 1e6) return bad("--fast-speed takes simulated seconds per real second above 0");
+        a.fast_speed = n;
       }
       else if (f == "--sites-dir") a.sites_dir = v;
       else if (f == "--seeds") { if (!cli::parse_number(v, n) || n < 1 || n > 1000 || n != static_cast<int>(n)) return bad("--seeds takes a whole number from 1 to 1000"); a.seeds = static_cast<int>(n); }

@@ -6,8 +6,8 @@
 # runs headless for GATETWIN_RUN_FOR seconds (default 30), then writes a screenshot
 # (out/control-room.png), the stats (out/stats.json) and prints the KPI summary.
 # Extra arguments go to gatetwin (e.g. --wall, --view m1119, --accounts FILE).
-# Busy start: gatesim publishes the day from 00:00 to GATETWIN_START (default 08:00) as fast
-# as the broker takes (the twin folds and records it all), then at GATETWIN_SPEED, so the
+# Busy start: gatesim publishes the day from 00:00 to GATETWIN_START (default 08:00) at
+# x2400 (the twin folds and records it all: 12 s), then at GATETWIN_SPEED, so the
 # window opens on a busy gate; the window says so. GATETWIN_START=00:00 starts empty.
 # Environment: GATETWIN_BROKER, GATETWIN_SPEED (simulated seconds per second), GATETWIN_START,
 # GATETWIN_RUN_FOR, GATETWIN_OUT (default out/), GATETWIN_HEADLESS=1 to force headless.
