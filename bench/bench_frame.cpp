@@ -33,7 +33,7 @@ double thread_cpu_ms() {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-int frame_case(const std::string& view, int width, int height, int frames, int queue_trucks) {
+int frame_case(const std::string& view, int width, int height, int frames, int queue_trucks, uint32_t msaa) {
   auto loaded = connectors::load_sites("all", connectors::default_sites_dir());
   if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {
     std::fprintf(stderr, "gatebench: %s\n", err->message().c_str());
@@ -64,7 +64,7 @@ int frame_case(const std::string& view, int width, int height, int frames, int q
   engine::RendererConfig rc;
   rc.width = width;
   rc.height = height;
-  rc.msaa_samples = kAppMsaaSamples;
+  rc.msaa_samples = msaa;
   engine::Renderer renderer(rc);
   ControlRoomOptions ro;
   ro.view = view;
@@ -122,12 +122,14 @@ int frame_case(const std::string& view, int width, int height, int frames, int q
 
 int bench_frame(int argc, char** argv) {
   int frames = 0, width = 0, height = 0, queue_trucks = 3000;
+  uint32_t msaa = kAppMsaaSamples;
   std::string view;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string f = argv[i];
     if (f == "--frames") frames = std::atoi(argv[i + 1]);
     else if (f == "--queue") queue_trucks = std::atoi(argv[i + 1]);
     else if (f == "--view") view = argv[i + 1];
+    else if (f == "--msaa") msaa = static_cast<uint32_t>(std::atoi(argv[i + 1]));
     else if (f == "--size" && std::sscanf(argv[i + 1], "%dx%d", &width, &height) != 2) {
       std::fprintf(stderr, "gatebench frame: --size takes WxH\n");
       return 2;
@@ -135,10 +137,10 @@ int bench_frame(int argc, char** argv) {
   }
   if (!view.empty())
     return frame_case(view, width ? width : view == "wall" ? 3840 : 1920, height ? height : view == "wall" ? 2160 : 1080,
-                      frames ? frames : 300, queue_trucks);
+                      frames ? frames : 300, queue_trucks, msaa);
   // The issue's two cases (issue 14): the console at 1920x1080, the wall at 3840x2160.
-  int code = frame_case("both", 1920, 1080, frames ? frames : 300, queue_trucks);
-  return code ? code : frame_case("wall", 3840, 2160, frames ? frames : 150, queue_trucks);
+  int code = frame_case("both", 1920, 1080, frames ? frames : 300, queue_trucks, msaa);
+  return code ? code : frame_case("wall", 3840, 2160, frames ? frames : 150, queue_trucks, msaa);
 }
 
 }  // namespace bench
