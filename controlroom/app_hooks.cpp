@@ -62,7 +62,7 @@ static engine::RendererConfig renderer_config(const TwinArgs& args, bool windowe
   rc.height = args.height;
   rc.windowed = windowed;
   rc.title = args.wall ? "Gate Twin - wall" : "Gate Twin - control room";
-  rc.msaa_samples = kAppMsaaSamples;
+  rc.msaa_samples = static_cast<uint32_t>(args.msaa);
   return rc;
 }
 

@@ -28,9 +28,10 @@
 
 namespace controlroom {
 
-// Anti-aliasing of every control-room renderer (window, screenshots, replay, bench): 2
-// samples cost lavapipe nothing measurable at 1920x1080; 4 made the frame 2.6 times slower.
-constexpr uint32_t kAppMsaaSamples = 2;
+// Anti-aliasing of every control-room renderer (window, screenshots, replay, bench): 4
+// samples (lavapipe offers 1 or 4; 4 makes its frame about 2.6 times slower, gatetwin --msaa 1
+// trades the smoothing for speed there).
+constexpr uint32_t kAppMsaaSamples = 4;
 
 struct ControlRoomOptions {
   std::string view = "both";         // m1119 | m1088 | both | wall

@@ -42,6 +42,8 @@ decisions, command results and its own health (topics: docs/mqtt.md).
   --wall-columns N     site cells per row on the wall (default: from the site count and
                        the display's aspect)
   --tour               with --wall: a slow camera tour
+  --msaa N             anti-aliasing samples of the 3D view: 1 (off), 2, 4 (default) or 8,
+                       as the device allows (lavapipe: 1 or 4; 4 costs it about 2.6x)
   --busy-start HH:MM   the field was fast-forwarded to HH:MM (gatesim --fast-until): the
                        window says so (README command 1 starts at 08:00)
   --accounts FILE      local accounts file (login with a role; see docs/gatetwin.md)
@@ -157,6 +159,10 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else if (f == "--busy-start") {
         if (!twin::parse_clock(v)) return bad("--busy-start takes HH:MM (the hour the field was fast-forwarded to)");
         a.busy_start = v;
+      }
+      else if (f == "--msaa") {
+        if (v != "1" && v != "2" && v != "4" && v != "8") return bad("--msaa takes 1, 2, 4 or 8");
+        a.msaa = std::atoi(v.c_str());
       }
       else if (f == "--wall-columns") {
         double n = 0;
