@@ -1,6 +1,7 @@
 // WindowHooks and ScreenshotHooks. See app_hooks.h.
 #include "controlroom/app_hooks.h"
 #include "controlroom/ui/instructor_panel.h"
+#include "controlroom/ui/text_catalogue.h"
 
 #include "controlroom/scene/scene_builder.h"
 #include "controlroom/scene/scene_json.h"
@@ -22,6 +23,12 @@ connectors::Result<ControlRoomOptions> control_room_options(const TwinArgs& args
   o.view = args.view;
   o.wall = args.wall || args.view == "wall";
   o.tour = args.tour;
+  o.wall_columns = args.wall_columns;
+  if (!args.busy_start.empty()) {  // README command 1: the field fast-forwarded to a busy hour
+    char note[200];
+    std::snprintf(note, sizeof note, ui::tr("Busy start: the day was fast-forwarded (and recorded) from 00:00 to %s"), args.busy_start.c_str());
+    o.start_note = note;
+  }
   o.stale_after_ms = static_cast<int64_t>(args.stale_after_s * 1000);
   o.console_source = "console-" + args.client_id;
   if (args.follow) {
@@ -55,6 +62,7 @@ static engine::RendererConfig renderer_config(const TwinArgs& args, bool windowe
   rc.height = args.height;
   rc.windowed = windowed;
   rc.title = args.wall ? "Gate Twin - wall" : "Gate Twin - control room";
+  rc.msaa_samples = static_cast<uint32_t>(args.msaa);
   return rc;
 }
 

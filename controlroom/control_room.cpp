@@ -5,6 +5,7 @@
 
 #include "controlroom/ui/panels.h"
 #include "controlroom/ui/ui_map.h"
+#include "controlroom/ui/text_catalogue.h"
 #include "controlroom/scene/scene_builder.h"
 
 #include "connectors/files/site_file.h"
@@ -39,7 +40,6 @@ ControlRoom::ControlRoom(twin::Core& core, FrameLoop& loop, connectors::IngestQu
   // it gave): each run's ids start with its start time.
   console_run_ = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch()).count());
-  if (options_.wall) ImGui::GetIO().FontGlobalScale = 2.0f;  // read across the room
   session_ = options_.login;
   show_feeds_ = options_.show_feeds;
 }
@@ -164,6 +164,17 @@ bool ControlRoom::frame(int64_t wall_ms) {
   ui_map::begin_frame(!options_.ui_map_path.empty());
   handle_pointer();
   renderer_.setCamera(camera_);
+  if (options_.wall) {
+    draw_wall_scene(wall_ms);
+    draw_wall();
+    if (overlay_) overlay_();
+    renderer_.endFrame();
+    ++frames_;
+    if (ui_map::on())
+      ui_map::write(options_.ui_map_path, UiMapState{frames_, session_.user, "", -1, 0, false, picks_, last_pick_, ""}, draw_list_,
+                    camera_, renderer_.viewport());
+    return true;
+  }
   SceneOptions so;
   so.show_site = view_.show_site;
   so.lane_labels = view_.lane_labels;
@@ -174,8 +185,7 @@ bool ControlRoom::frame(int64_t wall_ms) {
   for (size_t k = 0; k < draw_list_.instances.size(); ++k) renderer_.drawInstances(meshes_[k], draw_list_.instances[k]);
   for (const Ribbon& rb : draw_list_.ribbons) renderer_.drawPolyline(rb.points, rb.width_m, rb.colour, rb.closed);
   for (const Label& l : draw_list_.labels) renderer_.drawLabel(l.anchor, l.text, l.colour);
-  if (options_.wall) draw_wall();
-  else draw_panels();
+  draw_panels();
   if (overlay_) overlay_();
   renderer_.endFrame();
   ++frames_;
@@ -259,6 +269,10 @@ void ControlRoom::draw_panels() {
     ImGui::SameLine();
     if (ImGui::RadioButton(core_.sites()[i].id.c_str(), panel_site_ == i)) panel_site_ = static_cast<uint8_t>(i);
   }
+  if (!options_.start_note.empty()) {  // the busy start (README command 1)
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(1.0f, 0.82f, 0.45f, 1.0f), "|  %s", options_.start_note.c_str());
+  }
   ImGui::End();
   // Right column: login, lanes, vehicle. Bottom: alerts and KPIs.
   float y = banner_h;
@@ -278,6 +292,14 @@ void ControlRoom::draw_panels() {
     camera_.setPose(p);
   }, [this](twin::SimTime t) { return time_text(t); });
   kpi_panel({(vp.x - side) * 0.4f, vp.y - bottom_h, (vp.x - side) * 0.6f, bottom_h}, core_, kpis_);
+  // The legend along the bottom of the 3D view; labels keep off it and off every panel.
+  const PanelRect legend{0, vp.y - bottom_h - 24, vp.x - side, 24};
+  legend_strip(legend, 16);
+  renderer_.addLabelOccluder({legend.x, legend.y, legend.w, legend.h});
+  renderer_.addLabelOccluder({vp.x - side, 0, side, vp.y});
+  renderer_.addLabelOccluder({0, vp.y - bottom_h, vp.x - side, bottom_h});
+  renderer_.addLabelOccluder({0, 0, vp.x - side, banner_h + 34});  // the top bar
+  renderer_.setLabelScale(1.0f);
   if (show_feeds_ && link_) {  // over the 3D view, under the top bar
     if (feeds_at_ms_ < 0 || wall_ms_ - feeds_at_ms_ >= 500) {
       feeds_ = link_->feeds();
@@ -290,14 +312,63 @@ void ControlRoom::draw_panels() {
 
 // [SECTION] wall ---------------------------------------------------------------------------
 
-void ControlRoom::draw_wall() {
+// Each site in its own framed viewport with its own camera; labels scaled for the room and
+// kept off every panel (the engine declutters them against the layout's rectangles).
+void ControlRoom::draw_wall_scene(int64_t wall_ms) {
   const glm::vec2 vp = renderer_.viewport();
-  const float strip_h = 24.0f + 44.0f * static_cast<float>(core_.sites().size());
-  const float banner_h = banner_.empty() ? 0.0f : 60.0f;
-  status_banner({0, 0, vp.x, banner_h}, banner_, true);
-  kpi_strip({0, vp.y - strip_h, vp.x, strip_h}, core_, kpis_);
-  const float alerts_w = std::min(900.0f, vp.x * 0.45f), alerts_h = std::min(420.0f, vp.y * 0.35f);
-  alerts_panel({vp.x - alerts_w, banner_h, alerts_w, alerts_h}, alerts_, {}, [this](twin::SimTime t) { return time_text(t); });
+  const size_t n = core_.sites().size();
+  WallLayoutOptions wo;
+  wo.sites = n;
+  wo.columns = options_.wall_columns;
+  wo.banner = !banner_.empty();
+  wo.controls_h = overlay_band_h_;
+  wall_layout_ = controlroom::wall_layout(vp, wo);
+  draw_list_.clear();
+  wall_lists_.resize(n);
+  renderer_.setLabelScale(std::max(1.0f, wall_layout_.scale * 1.25f));
+  for (const PanelRect& r : wall_layout_.panels()) renderer_.addLabelOccluder(glm::vec4(r.x, r.y, r.w, r.h));
+  for (size_t i = 0; i < n && i < wall_layout_.sites.size(); ++i) {
+    const PanelRect& r = wall_layout_.sites[i].view;
+    engine::Camera cam;
+    cam.setPose(site_overview_pose(layout_, i, r.w / std::max(1.0f, r.h), cam.fovYDeg()));
+    if (options_.tour) cam.orbit(static_cast<float>(std::fmod(wall_ms * 0.002, 360.0)), 0.0f);
+    SceneOptions so;
+    so.show_site.assign(n, false);
+    so.show_site[i] = true;
+    so.lane_labels = true;
+    so.display_ms = display_time(wall_ms);
+    so.motion = !stale_;
+    build_scene(core_, layout_, so, wall_lists_[i]);
+    renderer_.beginView(cam, glm::vec4(r.x, r.y, r.w, r.h));
+    const DrawList& dl = wall_lists_[i];
+    for (size_t k = 0; k < dl.instances.size(); ++k) renderer_.drawInstances(meshes_[k], dl.instances[k]);
+    for (const Ribbon& rb : dl.ribbons) renderer_.drawPolyline(rb.points, rb.width_m, rb.colour, rb.closed);
+    for (const Label& l : dl.labels) renderer_.drawLabel(l.anchor, l.text, l.colour);
+  }
+}
+
+// The wall's clock: the gate's local time (UTC+7) of the moment shown, split into date and time.
+static void split_clock(const std::string& text, std::string& date, std::string& time) {
+  // "2026-11-30 10:02:46 UTC+7" or "d0 10:02:46"
+  const size_t sp = text.find(' ');
+  if (sp == std::string::npos) {
+    date.clear();
+    time = text;
+    return;
+  }
+  date = text.substr(0, sp);
+  time = text.substr(sp + 1);
+  if (const size_t z = time.find(' '); z != std::string::npos) time.resize(z);
+  if (date.size() > 1 && date[0] == 'd') date = std::string(ui::tr("day")) + " " + date.substr(1);
+}
+
+void ControlRoom::draw_wall() {
+  split_clock(time_text(display_time(wall_ms_)), wall_clock_.date, wall_clock_.time);
+  wall_clock_.replay = options_.replay;
+  wall_clock_.note = options_.start_note;
+  wall_panels(wall_layout_, core_, kpis_, alerts_, wall_clock_);
+  const PanelRect& b = wall_layout_.banner;
+  status_banner(b, banner_, true);
 }
 
 }  // namespace controlroom

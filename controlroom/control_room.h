@@ -11,6 +11,8 @@
 #include "controlroom/scene/draw_list.h"
 #include "controlroom/ui/kpi_history.h"
 #include "controlroom/ui/operator_session.h"
+#include "controlroom/ui/wall_layout.h"
+#include "controlroom/ui/wall_panels.h"
 #include "controlroom/scene/view_presets.h"
 #include "controlroom/scene/world_layout.h"
 
@@ -26,9 +28,17 @@
 
 namespace controlroom {
 
+// Anti-aliasing of every control-room renderer (window, screenshots, replay, bench): 4
+// samples (lavapipe offers 1 or 4; 4 makes its frame about 2.6 times slower, gatetwin --msaa 1
+// trades the smoothing for speed there).
+constexpr uint32_t kAppMsaaSamples = 4;
+
 struct ControlRoomOptions {
   std::string view = "both";         // m1119 | m1088 | both | wall
-  bool wall = false;                 // wall display: no editing, large type, KPI strip
+  bool wall = false;                 // wall display: a framed viewport per site, clock, KPI tiles, alert ticker
+  int wall_columns = 0;              // site cells per row on the wall; 0: from the site count and aspect
+  bool replay = false;               // a replayed moment: the wall shows the REPLAY marker
+  std::string start_note;            // shown under the gate's name on the wall (e.g. the busy start)
   bool tour = false;                 // wall: slow camera tour
   int64_t stale_after_ms = 5000;     // wall time with no input before data is shown as stale
   std::string console_source = "console";
@@ -61,6 +71,9 @@ class ControlRoom {
   // alert log; and extra ImGui drawn after the panels, inside the frame (the timeline).
   void observe(const twin::Decisions& decisions) { alerts_.collect(decisions, core_, layout_); }
   void set_overlay(std::function<void()> draw) { overlay_ = std::move(draw); }
+  // On the wall: the height of the band under the header kept for the overlay (the replay
+  // timeline); the band is wall_layout().controls.
+  void set_overlay_band(float height_px) { overlay_band_h_ = height_px; }
 
   void set_view(const std::string& name);
   // What the inspector shows. A shipment is followed by its id: its index moves when
@@ -74,6 +87,11 @@ class ControlRoom {
   CommandForm& form() { return form_; }
   const DrawList& draw_list() const { return draw_list_; }
   const AlertLog& alerts() const { return alerts_; }
+  AlertLog& alerts() { return alerts_; }
+  bool wall() const { return options_.wall; }
+  // The wall's layout as last drawn (empty before the first wall frame), and its clock.
+  const WallLayout& wall_layout() const { return wall_layout_; }
+  const WallClock& wall_clock() const { return wall_clock_; }
   bool stale() const { return stale_; }
   const std::string& banner() const { return banner_; }
   uint8_t panel_site() const { return panel_site_; }
@@ -91,6 +109,7 @@ class ControlRoom {
   void resolve_pick();
   void draw_panels();
   void draw_wall();
+  void draw_wall_scene(int64_t wall_ms);
   twin::SimTime display_time(int64_t wall_ms) const;
 
   twin::Core& core_;
@@ -110,6 +129,10 @@ class ControlRoom {
   engine::CameraController controller_;
   std::vector<engine::MeshId> meshes_;
   DrawList draw_list_;
+  std::vector<DrawList> wall_lists_;   // the wall: one per site view
+  WallLayout wall_layout_;
+  WallClock wall_clock_;
+  float overlay_band_h_ = 0;
   AlertLog alerts_;
   KpiHistory kpis_;
   OperatorSession session_;

@@ -119,6 +119,17 @@ std::string barrier() {
   return m.gltf("barrier");
 }
 
+// Canopy over a checkpoint's lane: a flat roof 10 m along the lane (X) and 4.6 m across
+// (Z) at 5.6 m on four columns, with a fascia band; one per server, side by side.
+std::string canopy() {
+  MeshBuilder m;
+  m.box({-5.0f, 5.6f, -2.3f}, {5.0f, 6.0f, 2.3f}, kSteel);             // roof
+  m.box({-5.05f, 5.45f, -2.32f}, {5.05f, 5.6f, 2.32f}, kAmber);          // fascia
+  for (float x : {-4.6f, 4.6f})
+    for (float z : {-2.0f, 2.0f}) m.box({x - 0.15f, 0.0f, z - 0.15f}, {x + 0.15f, 5.45f, z + 0.15f}, kChassis);  // columns
+  return m.gltf("canopy");
+}
+
 }  // namespace
 
 std::map<std::string, std::string> generateAll() {
@@ -127,7 +138,8 @@ std::map<std::string, std::string> generateAll() {
           {"guide_vehicle.gltf", guideVehicle()},
           {"scanner_portal.gltf", scannerPortal()},
           {"booth.gltf", booth()},
-          {"barrier.gltf", barrier()}};
+          {"barrier.gltf", barrier()},
+          {"canopy.gltf", canopy()}};
 }
 
 }  // namespace models

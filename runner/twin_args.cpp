@@ -4,6 +4,7 @@
 #include "cli/flag_reader.h"
 #include "connectors/codec/utc_time.h"
 #include "pipeline/wall_ticks.h"
+#include "twin/clock_text.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -35,8 +36,16 @@ decisions, command results and its own health (topics: docs/mqtt.md).
   --feeds              open the Feeds panel at start (per field source: messages, rate,
                        last message, clock offset, session, rejections by reason)
   --size WxH           window or screenshot size in pixels (default 1600x900)
-  --wall               wall display: full screen, no editing, large type, KPI strip
+  --wall               wall display: a framed viewport per site with its name, the gate's
+                       clock (UTC+7), KPI tiles against the 2027 / 2030 targets, legend and
+                       alert ticker; text scales with the size (docs/gatetwin.md "Wall")
+  --wall-columns N     site cells per row on the wall (default: from the site count and
+                       the display's aspect)
   --tour               with --wall: a slow camera tour
+  --msaa N             anti-aliasing samples of the 3D view: 1 (off), 2, 4 (default) or 8,
+                       as the device allows (lavapipe: 1 or 4; 4 costs it about 2.6x)
+  --busy-start HH:MM   the field was fast-forwarded to HH:MM (gatesim --fast-until): the
+                       window says so (README command 1 starts at 08:00)
   --accounts FILE      local accounts file (login with a role; see docs/gatetwin.md)
   --stale-after S      seconds without input before the data is shown as stale (default 5)
   --inspect ID         open the vehicle inspector on shipment ID once it arrives
@@ -173,6 +182,19 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
         a.view = v;
         if (a.view != "m1119" && a.view != "m1088" && a.view != "both" && a.view != "wall" && a.view.find_first_of("/ ") != std::string::npos)
           return bad("--view takes a site id, both or wall");
+      }
+      else if (f == "--busy-start") {
+        if (!twin::parse_clock(v)) return bad("--busy-start takes HH:MM (the hour the field was fast-forwarded to)");
+        a.busy_start = v;
+      }
+      else if (f == "--msaa") {
+        if (v != "1" && v != "2" && v != "4" && v != "8") return bad("--msaa takes 1, 2, 4 or 8");
+        a.msaa = std::atoi(v.c_str());
+      }
+      else if (f == "--wall-columns") {
+        double n = 0;
+        if (!cli::parse_number(v, n) || n < 1 || n > 16 || n != static_cast<int>(n)) return bad("--wall-columns takes a whole number from 1 to 16");
+        a.wall_columns = static_cast<int>(n);
       }
       else if (f == "--accounts") a.accounts_path = v;
       else if (f == "--inspect") { if (!cli::parse_number(v, n) || n < 1) return bad("--inspect takes a shipment number"); a.inspect_shipment = static_cast<uint32_t>(n); }

@@ -49,6 +49,9 @@ struct TwinArgs {
   uint32_t width = 1600, height = 900;
   bool wall = false;               // wall display: full screen, no editing, large type, KPI strip
   bool tour = false;               // wall: slow camera tour
+  std::string busy_start;          // --busy-start HH:MM: the field was fast-forwarded to it (said on screen)
+  int wall_columns = 0;            // --wall-columns N: site cells per row on the wall (0: automatic)
+  int msaa = 4;                    // --msaa N: anti-aliasing samples of the window / screenshot (1: off)
   std::string accounts_path;       // local accounts (login with a role)
   double stale_after_s = 5;        // no input this long: the banner says the data is stale
   uint32_t inspect_shipment = 0;   // open the vehicle inspector on this shipment

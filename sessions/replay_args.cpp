@@ -25,7 +25,8 @@ Replay (a window with the timeline, or --headless for batch work):
   --seek T             HH:MM:SS (hours may pass 24) or seq:N; default: the end
   --stats FILE         the state at that moment as JSON: seq, time, state hash, KPIs
   --screenshot FILE    the control room's view at that moment, offscreen, as PNG
-  --view V / --size WxH  as for the live twin
+  --view V / --size WxH  as for the live twin; --view wall (or --wall): the wall
+                       display, with the REPLAY marker and the replayed date and time
   --export-csv FILE    the session's KPIs every --every minutes as CSV
   --export-plots DIR   cleared / in_flow / dwell_p95 / queues over time as PNG plots
   --every MIN          sampling period of the exports (default 15)
@@ -88,6 +89,7 @@ std::optional<ReplayArgs> parse_replay_args(int argc, char** argv, int& exit_cod
     const std::string& f = r.flag();
     if (f == "--headless") { a.headless = true; continue; }
     if (f == "--list") { a.list = true; continue; }
+    if (f == "--wall") { a.view = "wall"; continue; }  // the wall display of the replayed moment
     if (f == "--bookmarks") { a.bookmarks = true; continue; }
     if (f == "--with-model-answer") { a.with_model_answer = true; continue; }
     if (f == "--quit-when-done") { a.quit_when_done = true; continue; }

@@ -19,6 +19,7 @@ connectors::Status OffscreenReplayView::render(const twin::Core& core, const twi
     rc.width = width_;
     rc.height = height_;
     rc.windowed = false;
+    rc.msaa_samples = kAppMsaaSamples;
     try {
       renderer_ = std::make_unique<engine::Renderer>(rc);
     } catch (const std::exception& e) {

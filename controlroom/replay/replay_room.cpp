@@ -9,6 +9,8 @@ ControlRoomOptions replay_room_options(const std::string& view, std::optional<in
   ControlRoomOptions o;
   o.epoch_utc_ms = epoch_utc_ms;
   o.view = view;
+  o.wall = view == "wall";   // the wall display, not the console (issue 14)
+  o.replay = true;           // the wall shows the REPLAY marker and the replayed moment
   o.stale_after_ms = INT64_MAX / 4;   // a replay is never "stale": it is not live
   o.console_source = "replay";
   o.login = {"trainee", twin::Role::Supervisor};

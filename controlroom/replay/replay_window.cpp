@@ -17,9 +17,16 @@ namespace controlroom {
 
 ReplayWindow::ReplayWindow(ReplayController& controller, engine::Renderer& renderer, const std::string& view)
     : controller_(controller), renderer_(renderer), room_(controller.replay().sites(), renderer, replay_room_options(view, controller.replay().epoch_utc_ms())) {
+  // On the wall the timeline gets its own band under the header (nothing drawn under it).
+  if (room_.room().wall()) room_.room().set_overlay_band(136);
   room_.room().set_overlay([this] {
     const glm::vec2 vp = renderer_.viewport();
     const float side = std::clamp(vp.x * 0.3f, 400.0f, 600.0f);
+    if (room_.room().wall()) {
+      const PanelRect& band = room_.room().wall_layout().controls;
+      timeline_panel(band.x, band.y + 4, band.w, band.h - 8, controller_, ui_, dt_s_);
+      return;
+    }
     timeline_panel(0, 40, vp.x - side, 128, controller_, ui_, dt_s_);
     if (controller_.fork())  // below the fork-vs-original panel, at the left of the view
       if (auto i = instructor_panel({0, 560, std::min(560.0f, vp.x - side), 118}, room_.room().core(), room_.room().panel_site(),
@@ -88,6 +95,7 @@ int run_replay_main(int argc, char** argv) {
   rc.width = args->width;
   rc.height = args->height;
   rc.windowed = true;
+  rc.msaa_samples = kAppMsaaSamples;
   rc.title = "Gate Twin - replay " + args->replay_path;
   std::unique_ptr<engine::Renderer> renderer;
   try {

@@ -23,6 +23,7 @@ namespace controlroom {
 static ControlRoomOptions scenario_room_options(const std::string& view) {
   ControlRoomOptions o = replay_room_options(view);
   o.console_source = "scenario";
+  o.replay = false;  // a scenario runs live: no REPLAY marker
   o.login = {kScenarioTrainee, twin::Role::Supervisor};   // the trainee, who is also the instructor here
   return o;
 }
@@ -148,6 +149,7 @@ int run_scenario_window(const ReplayArgs& args) {
   rc.width = args.width;
   rc.height = args.height;
   rc.windowed = true;
+  rc.msaa_samples = kAppMsaaSamples;
   rc.title = "Gate Twin - scenario " + run.scenario().id;
   std::unique_ptr<engine::Renderer> renderer;
   try {

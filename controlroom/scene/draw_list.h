@@ -16,7 +16,7 @@
 
 namespace controlroom {
 
-enum class MeshKind : uint8_t { Truck = 0, Reefer, GuideVehicle, ScannerPortal, Booth, Barrier, Count };
+enum class MeshKind : uint8_t { Truck = 0, Reefer, GuideVehicle, ScannerPortal, Booth, Barrier, Canopy, Count };
 const char* mesh_file(MeshKind k);  // file stem in assets/meshes/
 
 enum class PickKind : uint8_t { None = 0, Shipment, GuideVehicle, Lane, Checkpoint, FieldVehicle };
@@ -39,10 +39,13 @@ struct Ribbon {
   bool closed = false;
 };
 
+// Labels are drawn in priority order (0 first) and decluttered by the engine: when two
+// would overlap the earlier one stays. 0: alerts, 1: stations, 2: lanes, 3: yards, the site.
 struct Label {
   glm::vec3 anchor;
   std::string text;
   uint32_t colour = engine::rgba8(1, 1, 1);
+  uint8_t priority = 1;
 };
 
 // A vehicle as drawn, for the inspector, tests and outside displays (--scene-json): who it

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
 namespace controlroom {
@@ -16,7 +17,7 @@ using namespace twin;
 using engine::Instance;
 
 const char* mesh_file(MeshKind k) {
-  static const char* n[] = {"truck", "reefer", "guide_vehicle", "scanner_portal", "booth", "barrier"};
+  static const char* n[] = {"truck", "reefer", "guide_vehicle", "scanner_portal", "booth", "barrier", "canopy"};
   return n[static_cast<int>(k)];
 }
 
@@ -91,20 +92,43 @@ void lanes(Ctx& c) {
         std::vector<glm::vec2> chevron = {p.local - f * 1.6f + side * 1.2f, p.local + f * 0.6f, p.local - f * 1.6f - side * 1.2f};
         c.out.ribbons.push_back({ribbon_points(c, chevron, 0.1f), 0.45f, palette::kArrow, false});
       }
-    // The barrier at the lane's entry.
+    // The barrier at the lane's entry, and the lane signal before it on the ground: a green
+    // arrow the way traffic goes, an orange one on a reversed tidal lane, a red cross when closed.
     Placement entry = WorldLayout::along(lane.polyline, 0, rev);
     const bool down = !st.open || st.barrier_failed;
+    {
+      const glm::vec2 f(std::cos(entry.yaw_rad), std::sin(entry.yaw_rad)), side(-f.y, f.x);
+      const glm::vec2 at = entry.local - f * 9.0f;
+      if (down) {
+        c.out.ribbons.push_back({ribbon_points(c, {at - f * 2.2f - side * 1.6f, at + f * 2.2f + side * 1.6f}, 0.3f), 1.0f, palette::kSignalStop, false});
+        c.out.ribbons.push_back({ribbon_points(c, {at - f * 2.2f + side * 1.6f, at + f * 2.2f - side * 1.6f}, 0.3f), 1.0f, palette::kSignalStop, false});
+      } else {
+        const uint32_t sc = rev ? palette::kLaneReversed : palette::kSignalGo;
+        c.out.ribbons.push_back({ribbon_points(c, {at - f * 3.0f, at + f * 1.0f}, 0.3f), 1.0f, sc, false});
+        c.out.ribbons.push_back({ribbon_points(c, {at + f * 0.2f + side * 1.7f, at + f * 3.0f, at + f * 0.2f - side * 1.7f}, 0.3f), 1.0f, sc, false});
+      }
+    }
     c.put(MeshKind::Barrier, entry.local, entry.yaw_rad, down ? palette::kFailed : palette::kEquipmentIdle,
           {PickKind::Lane, static_cast<uint8_t>(c.site), static_cast<uint32_t>(l), 0});
     if (c.opt.lane_labels) {
-      std::string text = lane.id;
+      // The label says the signal too, in its colour: the way traffic goes (towards China
+      // is to the right in the standard views), or X.
+      const bool towards_china = (st.direction == Direction::Export);
+      std::string text = lane.id + (down ? " X" : towards_china ? " >>" : " <<");
+      uint32_t label_colour = down ? palette::kLabelAlert : rev ? palette::kLaneReversed : palette::kSignalGo;
       if (!st.open) text += " closed";
       else if (st.barrier_failed) text += " barrier failed";
       else if (c.lane_reversed(l)) text += " reversed";
       else if (st.reserved_unmanned) text += " unmanned";
-      // Staggered along the lanes so that neighbouring lanes' labels do not cover each other.
-      Placement at = WorldLayout::along(lane.polyline, 0.04f + 0.09f * static_cast<float>(l % 4), rev);
-      c.out.labels.push_back({c.w(at.local, 5), text, down ? palette::kLabelAlert : palette::kLabel});
+      // Staggered along the lanes' stretch inside the site (x 395..530, before the border) so
+      // that neighbouring lanes' labels do not cover each other; the engine declutters the rest.
+      const float want_x = 395.0f + 45.0f * static_cast<float>(l % 4);
+      Placement at = WorldLayout::along(lane.polyline, 0, false);
+      for (int k = 1; k <= 64; ++k) {
+        const Placement p = WorldLayout::along(lane.polyline, k / 64.0f, false);
+        if (std::abs(p.local.x - want_x) < std::abs(at.local.x - want_x)) at = p;
+      }
+      c.out.labels.push_back({c.w(at.local, 5), text, label_colour, static_cast<uint8_t>(down ? 0 : 2)});
     }
   }
 }
@@ -123,6 +147,9 @@ void checkpoints(Ctx& c) {
       c.put(mesh, cp.positions[srv] + glm::vec2(6, 0), 0, colour,
             {PickKind::Checkpoint, static_cast<uint8_t>(c.site), static_cast<uint32_t>(k), static_cast<uint16_t>(srv)},
             server.failed ? engine::kInstanceHighlight : 0u);
+      // Gate-in and the booths stand under a canopy, one section per server.
+      if (cp.kind == CheckpointKind::GateIn || cp.kind == CheckpointKind::Booth)
+        c.out.of(MeshKind::Canopy).push_back(Instance::at(c.w(cp.positions[srv] + glm::vec2(2, 0)), 0, palette::kCanopy, engine::kNoPickId));
     }
     // In an overview only checkpoints with a queue or a fault are named.
     if (c.opt.labels && (c.opt.lane_labels || failed || st.queue.size() >= 5)) {
@@ -131,8 +158,31 @@ void checkpoints(Ctx& c) {
       std::string text = cp.id;
       if (!st.queue.empty()) text += "  queue " + std::to_string(st.queue.size());
       if (failed) text += "  " + std::to_string(failed) + " failed";
-      c.out.labels.push_back({c.w(top + glm::vec2(0, 6), 9), text, failed ? palette::kLabelAlert : palette::kLabel});
+      c.out.labels.push_back({c.w(top + glm::vec2(0, 6), 9), text, failed ? palette::kLabelAlert : palette::kLabel, static_cast<uint8_t>(failed ? 0 : 1)});
     }
+  }
+}
+
+// The roads that join the stations: a trunk from the holding yard through gate-in and the
+// scanners to the lanes, a loop off it to each station that stands aside, and a spur to each
+// yard. Drawn under the lanes.
+void roads(Ctx& c) {
+  const float trunk_y = 0, x0 = -240, x1 = 390;
+  c.out.ribbons.push_back({ribbon_points(c, {{x0, trunk_y}, {x1, trunk_y}}, 0.02f), 40.0f, palette::kRoad, false});
+  for (const CheckpointSpec& cp : c.spec.checkpoints) {
+    float lo = cp.positions.front().y, hi = lo;
+    for (glm::vec2 p : cp.positions) lo = std::min(lo, p.y), hi = std::max(hi, p.y);
+    if (lo <= 20 && hi >= -20) continue;  // on the trunk
+    const float x = cp.positions.front().x, mid = (lo + hi) / 2, half = (hi - lo) / 2 + 8;
+    const float edge = mid > 0 ? trunk_y + 20 : trunk_y - 20;
+    c.out.ribbons.push_back({ribbon_points(c, {{x - 45, edge}, {x - 20, mid}, {x + 26, mid}, {x + 45, edge}}, 0.025f), 12.0f, palette::kRoad, false});
+    c.out.ribbons.push_back({ribbon_points(c, {{x + 6, mid - half}, {x + 6, mid + half}}, 0.03f), 18.0f, palette::kRoad, false});
+  }
+  for (const YardSpec& y : c.spec.yards) {
+    const float x = (y.min.x + y.max.x) / 2;
+    const float near = std::abs(y.min.y - trunk_y) < std::abs(y.max.y - trunk_y) ? y.min.y : y.max.y;
+    if (near * (y.min.y + y.max.y) <= 0) continue;  // the yard straddles the trunk
+    c.out.ribbons.push_back({ribbon_points(c, {{x, near}, {x, near > 0 ? trunk_y + 20 : trunk_y - 20}}, 0.025f), 12.0f, palette::kRoad, false});
   }
 }
 
@@ -140,12 +190,12 @@ void yards_and_border(Ctx& c) {
   for (const YardSpec& y : c.spec.yards) {
     std::vector<glm::vec2> rect = {y.min, {y.max.x, y.min.y}, y.max, {y.min.x, y.max.y}};
     c.out.ribbons.push_back({ribbon_points(c, rect, 0.06f), 0.8f, palette::kYardOutline, true});
-    if (c.opt.lane_labels) c.out.labels.push_back({c.w({(y.min.x + y.max.x) / 2, y.min.y - 6}, 3), y.id, palette::kLabel});
+    if (c.opt.lane_labels) c.out.labels.push_back({c.w({(y.min.x + y.max.x) / 2, y.min.y - 6}, 3), y.id, palette::kLabel, 3});
   }
   c.out.ribbons.push_back({ribbon_points(c, c.spec.border_line, 0.12f), 2.0f, palette::kBorder, false});
   if (c.opt.labels && c.spec.border_line.size() >= 2) {
-    c.out.labels.push_back({c.w(c.spec.border_line.front(), 6), "marker " + c.spec.markers, palette::kLabelAlert});
-    c.out.labels.push_back({c.w({c.spec.border_line.front().x + 60, c.spec.border_line.back().y - 10}, 20), c.spec.name, palette::kLabel});
+    c.out.labels.push_back({c.w(c.spec.border_line.front(), 6), "marker " + c.spec.markers, palette::kLabelAlert, 1});
+    c.out.labels.push_back({c.w({c.spec.border_line.front().x + 60, c.spec.border_line.back().y - 10}, 20), c.spec.name, palette::kLabel, 3});
   }
 }
 
@@ -220,7 +270,7 @@ void truck(Ctx& c, ShipmentIndex idx, glm::vec2 local, float yaw, uint32_t flags
       const ExpectedPlace place = expected_place(c.spec, c.s, sh);
       if (place.known()) c.out.ribbons.push_back({ribbon_points(c, {local, place.anchor}, 0.3f), 0.5f, palette::kOffPlan, false});
       if (c.opt.labels && sh.field.off_plan_alerted)
-        c.out.labels.push_back({c.w(local, 6), to_string(sh.id) + " off plan: " + place.what(), palette::kLabelAlert});
+        c.out.labels.push_back({c.w(local, 6), to_string(sh.id) + " off plan: " + place.what(), palette::kLabelAlert, 0});
     }
   }
   c.put(mesh ? *mesh : sh.reefer ? MeshKind::Reefer : MeshKind::Truck, local, yaw, v.colour,
@@ -251,12 +301,34 @@ void shipments(Ctx& c) {
             c.opt.motion ? 0u : engine::kInstanceDim);
     }
   };
+  // A truck that has just joined a checkpoint's queue drives there along the road from the
+  // station before it (the previous checkpoint of the site; for the first, the road from the
+  // west), at the site's truck speed: no jump from one station to the next.
+  auto drive_in = [&](size_t k, ShipmentIndex idx, glm::vec2 spot) -> std::optional<Placement> {
+    const Shipment& sh = c.s.shipments[idx];
+    if (!c.opt.motion || sh.queued_since_ms < 0 || sh.field.reported()) return std::nullopt;
+    const glm::vec2 from = k == 0 ? glm::vec2(spot.x - 120, 0) : c.spec.checkpoints[k - 1].positions.front();
+    const std::vector<glm::vec2> road = {from, {from.x + 8, 0}, {spot.x - 8, 0}, spot};
+    float len = 0;
+    for (size_t i = 1; i < road.size(); ++i) len += glm::length(road[i] - road[i - 1]);
+    const float t = c.progress(sh.queued_since_ms, len / std::max(0.1, c.spec.timing.truck_speed_mps));
+    if (t >= 1) return std::nullopt;
+    c.out.moving_vehicles++;
+    return WorldLayout::along(road, t, false);
+  };
   for (size_t k = 0; k < c.spec.checkpoints.size(); ++k) {
     const CheckpointSpec& cp = c.spec.checkpoints[k];
     glm::vec2 head(cp.positions.front().x, 0);
     for (glm::vec2 p : cp.positions) head.y += p.y / cp.positions.size();
     const glm::vec2 dir = cp.kind == CheckpointKind::Release ? glm::vec2(-1, 0) : glm::vec2(1, 0);
-    draw_queue(c.s.checkpoints[k].queue, head, dir);
+    const auto& q = c.s.checkpoints[k].queue;
+    const int columns = std::clamp(static_cast<int>(std::ceil(std::sqrt(q.size() / 3.0))), 8, 40);
+    for (size_t i = 0; i < q.size(); ++i) {
+      if (c.s.shipments[q[i]].yard != kNone16) continue;  // drawn in its yard slot below
+      const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i, columns);
+      if (auto p = drive_in(k, q[i], spot)) truck(c, q[i], p->local, p->yaw_rad);
+      else truck(c, q[i], spot, std::atan2(dir.y, dir.x), c.opt.motion ? 0u : engine::kInstanceDim);
+    }
     for (size_t srv = 0; srv < c.s.checkpoints[k].servers.size() && srv < cp.positions.size(); ++srv) {
       const ShipmentIndex idx = c.s.checkpoints[k].servers[srv].shipment;
       if (idx == kNone) continue;
@@ -318,7 +390,7 @@ void undeclared_vehicles(Ctx& c) {
     const bool stale = follow_field(c, fv.track, v).stale;
     c.put(MeshKind::Truck, v.local, v.yaw_rad, v.colour, {PickKind::FieldVehicle, static_cast<uint8_t>(c.site), i, 0},
           stale ? engine::kInstanceDim : engine::kInstanceHighlight);
-    if (c.opt.labels) c.out.labels.push_back({c.w(v.local, 6), "undeclared " + fv.name, palette::kLabelAlert});
+    if (c.opt.labels) c.out.labels.push_back({c.w(v.local, 6), "undeclared " + fv.name, palette::kLabelAlert, 0});
     record(c, std::move(v));
   }
 }
@@ -364,7 +436,7 @@ void guide_vehicles(Ctx& c) {
       const Shipment& sh = c.s.shipments[g.cargo];
       c.out.of(MeshKind::Reefer).push_back(Instance::at(c.w(at, 1.6f), yaw, shipment_colour(sh), engine::kNoPickId));
     }
-    if (g.failed && c.opt.labels) c.out.labels.push_back({c.w(at, 6), "guide vehicle " + std::to_string(v + 1) + " failed", palette::kLabelAlert});
+    if (g.failed && c.opt.labels) c.out.labels.push_back({c.w(at, 6), "guide vehicle " + std::to_string(v + 1) + " failed", palette::kLabelAlert, 0});
   }
 }
 
@@ -376,6 +448,7 @@ void build_scene(const Core& core, const WorldLayout& layout, const SceneOptions
     if (!opt.show_site.empty() && (i >= opt.show_site.size() || !opt.show_site[i])) continue;
     Ctx c{core, layout, opt, out, i, core.sites()[i], core.state().sites[i], {}};
     c.drawn = ShipmentVector<uint8_t>(c.s.shipments.size(), 0);
+    roads(c);
     yards_and_border(c);
     lanes(c);
     checkpoints(c);
@@ -383,6 +456,7 @@ void build_scene(const Core& core, const WorldLayout& layout, const SceneOptions
     undeclared_vehicles(c);
     guide_vehicles(c);
   }
+  std::stable_sort(out.labels.begin(), out.labels.end(), [](const Label& a, const Label& b) { return a.priority < b.priority; });
 }
 
 }  // namespace controlroom

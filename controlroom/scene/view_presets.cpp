@@ -1,6 +1,9 @@
 // The standard views. See view_presets.h.
 #include "controlroom/scene/view_presets.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace controlroom {
 
 std::vector<View> standard_views(const std::vector<std::string>& ids, const WorldLayout& layout) {
@@ -26,6 +29,19 @@ std::vector<View> standard_views(const std::vector<std::string>& ids, const Worl
   wall.pose.target += glm::vec3(60, 0, 0);
   views.push_back(wall);
   return views;
+}
+
+engine::CameraPose site_overview_pose(const WorldLayout& layout, size_t site, float aspect, float fov_y_deg) {
+  // The site's furniture lies within x -230..790 and y -170..210 (site metres): framed from
+  // the holding yard to a little past the border (the lanes run on out of view); the road
+  // runs left to right on screen, China to the right.
+  const glm::vec2 lo(-232, -168), hi(690, 205);
+  const float pitch = 64.0f;
+  const float half_w = (hi.x - lo.x) / 2, half_d = (hi.y - lo.y) / 2;
+  const float tan_y = std::tan(glm::radians(fov_y_deg) / 2), tan_x = tan_y * std::max(aspect, 0.1f);
+  // Depth seen at a slant: its extent across the screen is about half_d * sin(pitch).
+  const float d = std::max(half_w / tan_x, half_d * std::sin(glm::radians(pitch)) / tan_y + half_d * std::cos(glm::radians(pitch)));
+  return engine::CameraPose{layout.world(site, (lo + hi) * 0.5f), 0.0f, pitch, d * 0.98f};
 }
 
 std::optional<View> find_view(const std::vector<View>& views, const std::string& name) {

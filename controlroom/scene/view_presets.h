@@ -20,6 +20,9 @@ struct View {
 
 // Views for the sites in this order (site ids), laid out by layout.
 std::vector<View> standard_views(const std::vector<std::string>& site_ids, const WorldLayout& layout);
+// A site's overview for a viewport of the given aspect (w / h): the whole layout from the
+// holding yard to the border and the lanes beyond, looking north, framed to fill the view.
+engine::CameraPose site_overview_pose(const WorldLayout& layout, size_t site, float aspect, float fov_y_deg = 45.0f);
 std::optional<View> find_view(const std::vector<View>& views, const std::string& name);
 
 }  // namespace controlroom

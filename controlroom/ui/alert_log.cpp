@@ -7,6 +7,21 @@
 
 namespace controlroom {
 
+Severity severity_of(const std::string& text) {
+  for (const char* word : {"fail", "power", "undeclared", "lost"})
+    if (text.find(word) != std::string::npos) return Severity::Critical;
+  if (text.find("queue") != std::string::npos) return Severity::Notice;
+  return Severity::Warning;
+}
+
+const char* to_string(Severity s) {
+  switch (s) {
+    case Severity::Critical: return "critical";
+    case Severity::Warning: return "warning";
+    default: return "notice";
+  }
+}
+
 void AlertLog::add(Alert a) {
   items_.push_front(std::move(a));
   if (items_.size() > kMax) items_.pop_back();
@@ -19,7 +34,7 @@ void AlertLog::collect(const twin::Decisions& decisions, const twin::Core& core,
     auto text = sessions::operator_alert_text(d);  // the same rule as a replay's bookmarks
     if (!text) continue;
     const twin::SiteSpec& spec = core.sites()[d.site];
-    Alert a{d.time_ms, d.site, spec.id + ": " + *text, layout.site_centre(d.site)};
+    Alert a{d.time_ms, d.site, spec.id + ": " + *text, layout.site_centre(d.site), severity_of(*text)};
     if (d.kind == twin::DecisionKind::Alert) {
       // Locate it: checkpoint queues and equipment by resource, reefer power by yard.
       if (d.text.rfind("queue at ", 0) == 0 && d.resource < spec.checkpoints.size())

@@ -12,11 +12,18 @@
 
 namespace controlroom {
 
+// How bad: equipment or power lost and unknown vehicles are critical, anything that
+// diverts or delays a shipment a warning, the rest (queues over their threshold) a notice.
+enum class Severity : uint8_t { Critical = 0, Warning, Notice };
+Severity severity_of(const std::string& text);
+const char* to_string(Severity s);
+
 struct Alert {
   twin::SimTime time_ms = 0;
   uint8_t site = 0;
   std::string text;
   glm::vec3 where{0};
+  Severity severity = Severity::Warning;
 };
 
 class AlertLog {
@@ -27,10 +34,14 @@ class AlertLog {
   void add(Alert a);
   const std::deque<Alert>& items() const { return items_; }
   uint64_t total() const { return total_; }
+  // Alerts not yet acknowledged (all of them until acknowledge_all()).
+  uint64_t unacknowledged() const { return total_ - acknowledged_; }
+  void acknowledge_all() { acknowledged_ = total_; }
 
  private:
   std::deque<Alert> items_;
   uint64_t total_ = 0;
+  uint64_t acknowledged_ = 0;
 };
 
 

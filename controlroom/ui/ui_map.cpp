@@ -23,6 +23,11 @@ void begin_frame(bool on) {
 
 bool on() { return g_on; }
 
+void rect(const std::string& id, float x0, float y0, float x1, float y1) {
+  if (!g_on || g_items.size() >= kMaxItems) return;
+  g_items.push_back({id, x0, y0, x1, y1, true, {}, true});
+}
+
 void item(const std::string& id, bool enabled, const std::string& why) {
   if (!g_on || g_items.size() >= kMaxItems) return;
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();

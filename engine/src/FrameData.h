@@ -22,6 +22,10 @@ struct FrameUniforms {
   glm::vec4 fog;
 };
 
+// Views' uniforms lie this far apart (the largest minUniformBufferOffsetAlignment allowed).
+constexpr size_t kUniformStride = 256;
+static_assert(sizeof(FrameUniforms) <= kUniformStride);
+
 struct FrameData {
   VkCommandPool pool = VK_NULL_HANDLE;
   VkCommandBuffer cmd = VK_NULL_HANDLE;
@@ -29,8 +33,8 @@ struct FrameData {
   VkSemaphore acquired = VK_NULL_HANDLE;  // swapchain image ready (windowed only)
   VkQueryPool queries = VK_NULL_HANDLE;   // 2 timestamps: start, end
   bool queries_pending = false;
-  GpuBuffer uniforms;
-  VkDescriptorSet set = VK_NULL_HANDLE;
+  GpuBuffer uniforms;   // one FrameUniforms per view, kUniformStride apart
+  VkDescriptorSet sets[8] = {};  // one per view (Renderer::kMaxViews), each at its uniforms
   GpuBuffer instances;  // grown (never shrunk) after this frame's fence has been waited on
   GpuBuffer lines;
 };

@@ -9,7 +9,7 @@
 namespace engine {
 
 GpuImage::GpuImage(const Device& dev, VkExtent2D extent, VkFormat format,
-                   VkImageUsageFlags usage, VkImageAspectFlags aspect)
+                   VkImageUsageFlags usage, VkImageAspectFlags aspect, VkSampleCountFlagBits samples)
     : device_(dev.device()), format_(format), extent_(extent) {
   VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
   ci.imageType = VK_IMAGE_TYPE_2D;
@@ -17,7 +17,7 @@ GpuImage::GpuImage(const Device& dev, VkExtent2D extent, VkFormat format,
   ci.extent = {extent.width, extent.height, 1};
   ci.mipLevels = 1;
   ci.arrayLayers = 1;
-  ci.samples = VK_SAMPLE_COUNT_1_BIT;
+  ci.samples = samples;
   ci.tiling = VK_IMAGE_TILING_OPTIMAL;
   ci.usage = usage;
   ci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;

@@ -12,7 +12,7 @@ class GpuImage {
  public:
   GpuImage() = default;
   GpuImage(const Device& dev, VkExtent2D extent, VkFormat format, VkImageUsageFlags usage,
-           VkImageAspectFlags aspect);
+           VkImageAspectFlags aspect, VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT);
   ~GpuImage();
   GpuImage(GpuImage&& o) noexcept;
   GpuImage& operator=(GpuImage&& o) noexcept;

@@ -6,7 +6,8 @@
 
 namespace engine {
 
-OffscreenTarget::OffscreenTarget(const Device& dev, VkExtent2D extent) : dev_(dev), extent_(extent) {
+OffscreenTarget::OffscreenTarget(const Device& dev, VkExtent2D extent, VkSampleCountFlagBits samples)
+    : dev_(dev), extent_(extent), samples_(samples) {
   createPasses();
   createImages();
 }
@@ -26,7 +27,8 @@ void OffscreenTarget::resize(VkExtent2D extent) {
 void OffscreenTarget::createPasses() {
   // Scene: clear colour, id and depth; colour stays an attachment for the overlay pass,
   // ids end ready for picking copies.
-  VkAttachmentDescription att[3]{};
+  const bool ms = samples_ != VK_SAMPLE_COUNT_1_BIT;
+  VkAttachmentDescription att[5]{};
   att[0].format = kColourFormat;
   att[0].samples = VK_SAMPLE_COUNT_1_BIT;
   att[0].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
@@ -42,6 +44,16 @@ void OffscreenTarget::createPasses() {
   att[2].format = kDepthFormat;
   att[2].storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
   att[2].finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
+  if (ms) {  // 0-2 multisampled and not kept; 3, 4 the resolved colour and ids
+    att[3] = att[0];
+    att[4] = att[1];
+    for (int i = 0; i < 3; ++i) {
+      att[i].samples = samples_;
+      att[i].storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+      att[i].finalLayout = i == 2 ? VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+    }
+    att[3].loadOp = att[4].loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+  }
 
   VkAttachmentReference colour_refs[2] = {{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL},
                                           {1, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL}};
@@ -51,6 +63,9 @@ void OffscreenTarget::createPasses() {
   sub.colorAttachmentCount = 2;
   sub.pColorAttachments = colour_refs;
   sub.pDepthStencilAttachment = &depth_ref;
+  VkAttachmentReference resolve_refs[2] = {{3, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL},
+                                           {4, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL}};
+  if (ms) sub.pResolveAttachments = resolve_refs;
 
   // The images are shared by both frames in flight: the previous frame's copies out and
   // attachment writes must finish before this frame writes them again.
@@ -75,7 +90,7 @@ void OffscreenTarget::createPasses() {
                           VK_ACCESS_TRANSFER_READ_BIT;
 
   VkRenderPassCreateInfo ci{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
-  ci.attachmentCount = 3;
+  ci.attachmentCount = ms ? 5 : 3;
   ci.pAttachments = att;
   ci.subpassCount = 1;
   ci.pSubpasses = &sub;
@@ -84,7 +99,7 @@ void OffscreenTarget::createPasses() {
   VK_CHECK(vkCreateRenderPass(dev_.device(), &ci, nullptr, &scene_pass_));
 
   // Overlay: load the scene's colour, draw labels and ImGui, end ready to be copied.
-  VkAttachmentDescription o = att[0];
+  VkAttachmentDescription o = att[ms ? 3 : 0];
   o.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
   o.initialLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
   o.finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
@@ -121,18 +136,27 @@ void OffscreenTarget::createImages() {
   colour_ = GpuImage(dev_, extent_, kColourFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
   ids_ = GpuImage(dev_, extent_, kIdFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
   depth_ = GpuImage(dev_, extent_, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
-                    VK_IMAGE_ASPECT_DEPTH_BIT);
-  VkImageView views[3] = {colour_.view(), ids_.view(), depth_.view()};
+                    VK_IMAGE_ASPECT_DEPTH_BIT, samples_);
+  const bool ms = samples_ != VK_SAMPLE_COUNT_1_BIT;
+  if (ms) {
+    const VkImageUsageFlags transient = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT;
+    ms_colour_ = GpuImage(dev_, extent_, kColourFormat, transient, VK_IMAGE_ASPECT_COLOR_BIT, samples_);
+    ms_ids_ = GpuImage(dev_, extent_, kIdFormat, transient, VK_IMAGE_ASPECT_COLOR_BIT, samples_);
+  }
+  VkImageView plain[3] = {colour_.view(), ids_.view(), depth_.view()};
+  VkImageView multi[5] = {ms ? ms_colour_.view() : VK_NULL_HANDLE, ms ? ms_ids_.view() : VK_NULL_HANDLE, depth_.view(),
+                          colour_.view(), ids_.view()};
   VkFramebufferCreateInfo fi{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
   fi.renderPass = scene_pass_;
-  fi.attachmentCount = 3;
-  fi.pAttachments = views;
+  fi.attachmentCount = ms ? 5 : 3;
+  fi.pAttachments = ms ? multi : plain;
   fi.width = extent_.width;
   fi.height = extent_.height;
   fi.layers = 1;
   VK_CHECK(vkCreateFramebuffer(dev_.device(), &fi, nullptr, &scene_fb_));
   fi.renderPass = overlay_pass_;
   fi.attachmentCount = 1;
+  fi.pAttachments = plain;
   VK_CHECK(vkCreateFramebuffer(dev_.device(), &fi, nullptr, &overlay_fb_));
 }
 
@@ -143,6 +167,8 @@ void OffscreenTarget::destroyImages() {
   colour_ = GpuImage();
   ids_ = GpuImage();
   depth_ = GpuImage();
+  ms_colour_ = GpuImage();
+  ms_ids_ = GpuImage();
 }
 
 }  // namespace engine

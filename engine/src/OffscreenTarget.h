@@ -2,8 +2,10 @@
 // a pick-id image (R32_UINT), a depth image, the two render passes that use them (scene:
 // colour+id+depth; overlay: colour only, for labels and ImGui) and their framebuffers.
 // After a frame the colour and id images are in TRANSFER_SRC layout, ready to be copied
-// to a swapchain image, a screenshot or a pick. It must not record draws. Private to the
-// engine (engine/src).
+// to a swapchain image, a screenshot or a pick. With more than one sample (anti-aliasing)
+// the scene pass draws into multisampled colour, id and depth images and resolves colour
+// and ids into the single-sample images at its end (ids: one sample's value, as integer
+// images resolve). It must not record draws. Private to the engine (engine/src).
 #pragma once
 
 #include "GpuImage.h"
@@ -20,7 +22,8 @@ class OffscreenTarget {
   static constexpr VkFormat kIdFormat = VK_FORMAT_R32_UINT;
   static constexpr VkFormat kDepthFormat = VK_FORMAT_D32_SFLOAT;
 
-  OffscreenTarget(const Device& dev, VkExtent2D extent);
+  OffscreenTarget(const Device& dev, VkExtent2D extent, VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT);
+  VkSampleCountFlagBits samples() const { return samples_; }
   ~OffscreenTarget();
   OffscreenTarget(const OffscreenTarget&) = delete;
   OffscreenTarget& operator=(const OffscreenTarget&) = delete;
@@ -44,7 +47,9 @@ class OffscreenTarget {
   VkExtent2D extent_;
   VkRenderPass scene_pass_ = VK_NULL_HANDLE;
   VkRenderPass overlay_pass_ = VK_NULL_HANDLE;
+  VkSampleCountFlagBits samples_;
   GpuImage colour_, ids_, depth_;
+  GpuImage ms_colour_, ms_ids_;  // multisampled (samples_ > 1 only); depth_ is then multisampled
   VkFramebuffer scene_fb_ = VK_NULL_HANDLE;
   VkFramebuffer overlay_fb_ = VK_NULL_HANDLE;
 };

@@ -30,6 +30,7 @@ struct PipelineDesc {
   VkCullModeFlags cull = VK_CULL_MODE_BACK_BIT;
   bool depth_write = true;
   bool depth_bias = false;
+  VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
 };
 
 VkPipeline build(VkDevice dev, VkRenderPass pass, VkPipelineLayout layout, const PipelineDesc& d) {
@@ -66,7 +67,7 @@ VkPipeline build(VkDevice dev, VkRenderPass pass, VkPipelineLayout layout, const
   rs.depthBiasSlopeFactor = d.depth_bias ? -2.0f : 0.0f;
 
   VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
-  ms.rasterizationSamples = VK_SAMPLE_COUNT_1_BIT;
+  ms.rasterizationSamples = d.samples;
 
   VkPipelineDepthStencilStateCreateInfo ds{VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO};
   ds.depthTestEnable = VK_TRUE;
@@ -118,7 +119,7 @@ VkShaderModule PipelineSet::module(const char* name) {
   return m;
 }
 
-PipelineSet::PipelineSet(const Device& dev, VkRenderPass scene_pass) : dev_(dev) {
+PipelineSet::PipelineSet(const Device& dev, VkRenderPass scene_pass, VkSampleCountFlagBits samples) : dev_(dev) {
   VkDevice d = dev.device();
   VkDescriptorSetLayoutBinding b{};
   b.binding = 0;
@@ -151,6 +152,7 @@ PipelineSet::PipelineSet(const Device& dev, VkRenderPass scene_pass) : dev_(dev)
       {6, 1, VK_FORMAT_R8G8B8A8_UNORM, offsetof(Instance, colour)},
       {7, 1, VK_FORMAT_R32G32_UINT, offsetof(Instance, flags)},
   };
+  mesh.samples = samples;
   mesh_ = build(d, scene_pass, layout_, mesh);
 
   PipelineDesc line{lv, lf};
@@ -159,10 +161,12 @@ PipelineSet::PipelineSet(const Device& dev, VkRenderPass scene_pass) : dev_(dev)
                      {1, 0, VK_FORMAT_R8G8B8A8_UNORM, offsetof(LineVertexLayout, colour)}};
   line.cull = VK_CULL_MODE_NONE;
   line.depth_bias = true;  // lines lie on the ground: pull them in front of it
+  line.samples = samples;
   line_ = build(d, scene_pass, layout_, line);
 
   PipelineDesc ground{gv, gf};
   ground.cull = VK_CULL_MODE_NONE;
+  ground.samples = samples;
   ground_ = build(d, scene_pass, layout_, ground);
 
   for (VkShaderModule m : {mv, mf, lv, lf, gv, gf}) vkDestroyShaderModule(d, m, nullptr);

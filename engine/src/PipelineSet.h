@@ -11,7 +11,7 @@ class Device;
 
 class PipelineSet {
  public:
-  PipelineSet(const Device& dev, VkRenderPass scene_pass);
+  PipelineSet(const Device& dev, VkRenderPass scene_pass, VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT);
   ~PipelineSet();
   PipelineSet(const PipelineSet&) = delete;
   PipelineSet& operator=(const PipelineSet&) = delete;

@@ -19,6 +19,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <iterator>
+#include <optional>
 
 namespace engine {
 
@@ -42,17 +44,25 @@ Renderer::Renderer(const RendererConfig& cfg) : cfg_(cfg) {
     swapchain_ = std::make_unique<Swapchain>(*device_, window_->surface(), extent, cfg.vsync);
     extent = swapchain_->extent();
   }
-  target_ = std::make_unique<OffscreenTarget>(*device_, extent);
-  pipelines_ = std::make_unique<PipelineSet>(*device_, target_->scenePass());
+  // Anti-aliasing: the most samples up to the asked that colour, ids and depth all support.
+  const VkPhysicalDeviceLimits& lim = device_->properties().limits;
+  const VkSampleCountFlags ok = lim.framebufferColorSampleCounts & lim.framebufferDepthSampleCounts &
+                                lim.sampledImageIntegerSampleCounts;
+  VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
+  for (VkSampleCountFlagBits s : {VK_SAMPLE_COUNT_2_BIT, VK_SAMPLE_COUNT_4_BIT, VK_SAMPLE_COUNT_8_BIT})
+    if (static_cast<uint32_t>(s) <= cfg.msaa_samples && (ok & s)) samples = s;
+  target_ = std::make_unique<OffscreenTarget>(*device_, extent, samples);
+  pipelines_ = std::make_unique<PipelineSet>(*device_, target_->scenePass(), samples);
   meshes_ = std::make_unique<MeshPool>(*device_);
   picker_ = std::make_unique<Picker>(*device_);
   imgui_ = std::make_unique<ImGuiLayer>(*device_, target_->overlayPass(),
                                         window_ ? window_->handle() : nullptr, kFramesInFlight);
 
   VkDevice d = device_->device();
-  VkDescriptorPoolSize ps{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kFramesInFlight};
+  static_assert(kMaxViews == sizeof(FrameData::sets) / sizeof(VkDescriptorSet));
+  VkDescriptorPoolSize ps{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kFramesInFlight * kMaxViews};
   VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-  pci.maxSets = kFramesInFlight;
+  pci.maxSets = kFramesInFlight * kMaxViews;
   pci.poolSizeCount = 1;
   pci.pPoolSizes = &ps;
   VK_CHECK(vkCreateDescriptorPool(d, &pci, nullptr, &descriptor_pool_));
@@ -80,21 +90,24 @@ Renderer::Renderer(const RendererConfig& cfg) : cfg_(cfg) {
       qi.queryCount = 2;
       VK_CHECK(vkCreateQueryPool(d, &qi, nullptr, &f.queries));
     }
-    f.uniforms = GpuBuffer(*device_, sizeof(FrameUniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, true);
-    VkDescriptorSetLayout sl = pipelines_->setLayout();
+    f.uniforms = GpuBuffer(*device_, kUniformStride * kMaxViews, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, true);
+    VkDescriptorSetLayout layouts[kMaxViews];
+    std::fill(std::begin(layouts), std::end(layouts), pipelines_->setLayout());
     VkDescriptorSetAllocateInfo dai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
     dai.descriptorPool = descriptor_pool_;
-    dai.descriptorSetCount = 1;
-    dai.pSetLayouts = &sl;
-    VK_CHECK(vkAllocateDescriptorSets(d, &dai, &f.set));
-    VkDescriptorBufferInfo bi{f.uniforms.buffer(), 0, sizeof(FrameUniforms)};
-    VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    w.dstSet = f.set;
-    w.dstBinding = 0;
-    w.descriptorCount = 1;
-    w.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
-    w.pBufferInfo = &bi;
-    vkUpdateDescriptorSets(d, 1, &w, 0, nullptr);
+    dai.descriptorSetCount = kMaxViews;
+    dai.pSetLayouts = layouts;
+    VK_CHECK(vkAllocateDescriptorSets(d, &dai, f.sets));
+    for (uint32_t v = 0; v < kMaxViews; ++v) {
+      VkDescriptorBufferInfo bi{f.uniforms.buffer(), v * kUniformStride, sizeof(FrameUniforms)};
+      VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+      w.dstSet = f.sets[v];
+      w.dstBinding = 0;
+      w.descriptorCount = 1;
+      w.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+      w.pBufferInfo = &bi;
+      vkUpdateDescriptorSets(d, 1, &w, 0, nullptr);
+    }
   }
 }
 
@@ -125,6 +138,7 @@ Renderer::~Renderer() {
 }
 
 VkExtent2D Renderer::extent() const { return target_->extent(); }
+uint32_t Renderer::msaaSamples() const { return static_cast<uint32_t>(target_->samples()); }
 glm::vec2 Renderer::viewport() const {
   return {float(target_->extent().width), float(target_->extent().height)};
 }
@@ -180,6 +194,8 @@ bool Renderer::beginFrame() {
   submissions_.clear();
   line_vertices_.clear();
   labels_.clear();
+  views_.clear();
+  occluders_.clear();
   imgui_->newFrame(target_->extent());
   in_frame_ = true;
   return true;
@@ -231,6 +247,25 @@ void Renderer::drawPolyline(std::span<const glm::vec3> pts, float width_m, uint3
   }
 }
 
+void Renderer::beginView(const Camera& cam, glm::vec4 rect_px) {
+  if (views_.size() >= kMaxViews) throw std::length_error("engine: more than kMaxViews views in a frame");
+  if (rect_px.z < 1 || rect_px.w < 1) throw std::invalid_argument("engine: beginView with an empty rectangle");
+  views_.push_back({cam, rect_px, submissions_.size(), line_vertices_.size(), labels_.size()});
+}
+
+// The frame's views: without beginView one view of the whole target; draws made before the
+// first beginView go to such a view in front of the others. Rectangles are clamped to the target.
+void Renderer::settleViews() {
+  const glm::vec2 t = viewport();
+  if (views_.empty() || views_.front().submissions || views_.front().lines || views_.front().labels)
+    views_.insert(views_.begin(), ViewSlot{camera_, glm::vec4(0, 0, t.x, t.y), 0, 0, 0});
+  for (ViewSlot& v : views_) {
+    const float x0 = std::clamp(std::floor(v.rect.x), 0.0f, t.x - 1), y0 = std::clamp(std::floor(v.rect.y), 0.0f, t.y - 1);
+    const float x1 = std::clamp(std::floor(v.rect.x + v.rect.z), x0 + 1, t.x), y1 = std::clamp(std::floor(v.rect.y + v.rect.w), y0 + 1, t.y);
+    v.rect = glm::vec4(x0, y0, x1 - x0, y1 - y0);
+  }
+}
+
 void Renderer::drawLabel(glm::vec3 anchor, const std::string& text, uint32_t colour) {
   labels_.push_back({anchor, text, colour});
 }
@@ -247,9 +282,11 @@ void Renderer::ensureCapacity(FrameData& f, size_t instance_bytes, size_t line_b
 }
 
 void Renderer::fillUniforms(FrameData& f) {
+  for (size_t v = 0; v < views_.size(); ++v) {
+  const Camera& cam = views_[v].camera;
   FrameUniforms u{};
-  u.view_proj = camera_.viewProj(viewport());
-  u.camera_pos = glm::vec4(camera_.eye(), 1.0f);
+  u.view_proj = cam.viewProj(glm::vec2(views_[v].rect.z, views_[v].rect.w));
+  u.camera_pos = glm::vec4(cam.eye(), 1.0f);
   const Lighting& l = cfg_.lighting;
   u.light_dir = glm::vec4(glm::normalize(l.direction), 0.0f);
   u.light_colour = glm::vec4(l.colour, l.intensity);
@@ -258,40 +295,44 @@ void Renderer::fillUniforms(FrameData& f) {
   u.ground_colour = glm::vec4(g.colour, g.grid_darkening);
   u.ground_params = glm::vec4(g.half_size_m, g.grid_spacing_m, g.grid_line_m, g.height_m);
   u.fog = glm::vec4(l.fog_colour, l.fog_density_per_m);
-  std::memcpy(f.uniforms.mapped(), &u, sizeof(u));
+  std::memcpy(static_cast<char*>(f.uniforms.mapped()) + v * kUniformStride, &u, sizeof(u));
+  }
 }
 
 // Culls instances and sorts them by level of detail into the frame's instance buffer, so
 // each mesh kind needs at most three draws whatever the count. Each kind gets a region of
 // twice its instance count: full detail fills the first half from the front, the middle
 // level from the back, boxes fill the second half from the front.
-// ranges: {mesh, first full, full, first mid, mid, first box, box}.
-size_t Renderer::buildInstances(FrameData& f, std::vector<std::array<uint32_t, 7>>& ranges) {
-  per_mesh_.assign(meshes_->size(), 0);
+// Each view is culled with its own camera, its kinds one after another in the buffer.
+// ranges: {mesh, first full, full, first mid, mid, first box, box, view}.
+size_t Renderer::buildInstances(FrameData& f, std::vector<std::array<uint32_t, 8>>& ranges) {
   size_t total = 0;
-  for (const Submission& s : submissions_) {
-    per_mesh_[s.mesh.value] += static_cast<uint32_t>(s.instances.size());
-    total += s.instances.size();
-  }
+  for (const Submission& s : submissions_) total += s.instances.size();
   stats_.instances_submitted = static_cast<uint32_t>(total);
   ensureCapacity(f, 2 * total * sizeof(Instance), line_vertices_.size() * sizeof(LineVertex));
   stats_.instances_full = stats_.instances_mid = stats_.instances_lod = 0;
   stats_.instances_culled = 0;
   if (total == 0) return 0;
-
-  const glm::mat4 vp = camera_.viewProj(viewport());
+  uint32_t base = 0;
+  Instance* out = static_cast<Instance*>(f.instances.mapped());
+  for (size_t view = 0; view < views_.size(); ++view) {
+  const size_t sub_begin = views_[view].submissions;
+  const size_t sub_end = view + 1 < views_.size() ? views_[view + 1].submissions : submissions_.size();
+  per_mesh_.assign(meshes_->size(), 0);
+  for (size_t i = sub_begin; i < sub_end; ++i) per_mesh_[submissions_[i].mesh.value] += static_cast<uint32_t>(submissions_[i].instances.size());
+  const Camera& cam = views_[view].camera;
+  const glm::vec2 view_px(views_[view].rect.z, views_[view].rect.w);
+  const glm::mat4 vp = cam.viewProj(view_px);
   auto row = [&](int i) { return glm::vec4(vp[0][i], vp[1][i], vp[2][i], vp[3][i]); };
   glm::vec4 planes[6] = {row(3) + row(0), row(3) - row(0), row(3) + row(1),
                          row(3) - row(1), row(2) /* near, depth 0..1 */, row(3) - row(2)};
   for (glm::vec4& p : planes) p /= glm::length(glm::vec3(p));
-  const glm::vec3 eye = camera_.eye();
+  const glm::vec3 eye = cam.eye();
   // A sphere of radius R at distance d spans about R * k / d pixels across, k below.
-  const float k = viewport().y / std::tan(glm::radians(camera_.fovYDeg()) * 0.5f);
+  const float k = view_px.y / std::tan(glm::radians(cam.fovYDeg()) * 0.5f);
   const float detail_px = std::max(cfg_.lod_detail_pixels, cfg_.lod_min_pixels);
   const float min_px = std::max(cfg_.lod_min_pixels, 0.0f);
 
-  Instance* out = static_cast<Instance*>(f.instances.mapped());
-  uint32_t base = 0;
   for (uint32_t m = 0; m < per_mesh_.size(); ++m) {
     const uint32_t n = per_mesh_[m];
     if (!n) continue;
@@ -300,7 +341,8 @@ size_t Renderer::buildInstances(FrameData& f, std::vector<std::array<uint32_t, 7
     const float full_d = mesh.radius_m * k / detail_px, box_d = mesh.radius_m * k / std::max(min_px, 1e-3f);
     const float full_d2 = full_d * full_d, box_d2 = box_d * box_d;
     uint32_t front = base, back = base + n, box = base + n;
-    for (const Submission& s : submissions_) {
+    for (size_t si = sub_begin; si < sub_end; ++si) {
+      const Submission& s = submissions_[si];
       if (s.mesh != MeshId{m}) continue;
       for (const Instance& in : s.instances) {
         if (in.flags & kInstanceHidden) continue;
@@ -332,39 +374,73 @@ size_t Renderer::buildInstances(FrameData& f, std::vector<std::array<uint32_t, 7
       }
     }
     const uint32_t full = front - base, mid = base + n - back, boxes = box - (base + n);
-    ranges.push_back({m, base, full, back, mid, base + n, boxes});
+    ranges.push_back({m, base, full, back, mid, base + n, boxes, static_cast<uint32_t>(view)});
     stats_.instances_full += full;
     stats_.instances_mid += mid;
     stats_.instances_lod += boxes;
     base += 2 * n;
+  }
   }
   stats_.instances_culled = static_cast<uint32_t>(total) - stats_.instances_full -
                             stats_.instances_mid - stats_.instances_lod;
   return total;
 }
 
+// Each label in submission order: above its anchor, else one or two rows higher, placed
+// where its box (text plus padding) overlaps no placed label and no occluder and lies in
+// its view; else dropped.
 void Renderer::emitLabels() {
   stats_.labels = 0;
+  stats_.labels_dropped = 0;
+  placed_labels_.clear();
   if (labels_.empty()) return;
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   ImFont* font = imgui_->labelFont();
-  const float size = font->FontSize;
-  const glm::vec2 vpx = viewport();
-  for (const Label& l : labels_) {
-    auto p = camera_.project(l.anchor, vpx);
-    if (!p || p->z < 0.0f || p->z > 1.0f) continue;
-    ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, l.text.c_str());
-    float x = std::floor(p->x - ts.x * 0.5f), y = std::floor(p->y - ts.y - 8.0f);
-    if (x > vpx.x || y > vpx.y || x + ts.x < 0 || y + ts.y < 0) continue;
-    dl->AddLine(ImVec2(p->x, p->y), ImVec2(p->x, y + ts.y + 2.0f), IM_COL32(20, 20, 20, 200), 2.0f);
-    dl->AddRectFilled(ImVec2(x - 4, y - 2), ImVec2(x + ts.x + 4, y + ts.y + 2),
-                      IM_COL32(20, 24, 30, 190), 3.0f);
-    dl->AddText(font, size, ImVec2(x, y), l.colour, l.text.c_str());
-    ++stats_.labels;
+  const float size = font->FontSize * label_scale_;
+  const float pad_x = 4.0f * label_scale_, pad_y = 2.0f * label_scale_, lift = 8.0f * label_scale_;
+  auto overlaps = [](const glm::vec4& a, const glm::vec4& b) {
+    return a.x < b.x + b.z && b.x < a.x + a.z && a.y < b.y + b.w && b.y < a.y + a.w;
+  };
+  for (size_t v = 0; v < views_.size(); ++v) {
+    const ViewSlot& view = views_[v];
+    const size_t end = v + 1 < views_.size() ? views_[v + 1].labels : labels_.size();
+    const glm::vec2 view_px(view.rect.z, view.rect.w);
+    for (size_t i = view.labels; i < end; ++i) {
+      const Label& l = labels_[i];
+      auto p = view.camera.project(l.anchor, view_px);
+      if (!p || p->z < 0.0f || p->z > 1.0f) continue;
+      const glm::vec2 at(view.rect.x + p->x, view.rect.y + p->y);
+      if (at.x < view.rect.x || at.y < view.rect.y || at.x > view.rect.x + view.rect.z || at.y > view.rect.y + view.rect.w) continue;
+      const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, l.text.c_str());
+      const float x = std::floor(at.x - ts.x * 0.5f);
+      std::optional<glm::vec4> box;
+      // Above the anchor, below it, then a row further up, a row further down.
+      const float row = ts.y + 2 * pad_y + 2;
+      const float tops[4] = {at.y - ts.y - lift, at.y + lift, at.y - ts.y - lift - row, at.y + lift + row};
+      for (int step = 0; step < 4 && !box; ++step) {
+        const float y = std::floor(tops[step]);
+        const glm::vec4 b(x - pad_x, y - pad_y, ts.x + 2 * pad_x, ts.y + 2 * pad_y);
+        bool free = b.x >= view.rect.x && b.y >= view.rect.y && b.x + b.z <= view.rect.x + view.rect.z &&
+                    b.y + b.w <= view.rect.y + view.rect.w;
+        for (const glm::vec4& o : occluders_) free = free && !overlaps(b, o);
+        for (const PlacedLabel& pl : placed_labels_) free = free && !overlaps(b, pl.rect);
+        if (free) box = b;
+      }
+      if (!box) {
+        ++stats_.labels_dropped;
+        continue;
+      }
+      const float end_y = box->y > at.y ? box->y : box->y + box->w;  // the box's near edge
+      dl->AddLine(ImVec2(at.x, at.y), ImVec2(at.x, end_y), IM_COL32(20, 20, 20, 200), std::max(2.0f, label_scale_ * 1.5f));
+      dl->AddRectFilled(ImVec2(box->x, box->y), ImVec2(box->x + box->z, box->y + box->w), IM_COL32(20, 24, 30, 190), 3.0f);
+      dl->AddText(font, size, ImVec2(box->x + pad_x, box->y + pad_y), l.colour, l.text.c_str());
+      placed_labels_.push_back({*box, l.text, static_cast<uint32_t>(v)});
+      ++stats_.labels;
+    }
   }
 }
 
-void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 7>>& ranges, int image) {
+void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& ranges, int image) {
   VkCommandBuffer cmd = f.cmd;
   VK_CHECK(vkResetCommandPool(device_->device(), f.pool, 0));
   VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
@@ -387,16 +463,19 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 7>>& 
   rp.clearValueCount = 3;
   rp.pClearValues = clears;
   vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
-  VkViewport vp{0, 0, float(e.width), float(e.height), 0.0f, 1.0f};
-  VkRect2D sc{{0, 0}, e};
+  uint32_t draws = 0;
+  for (size_t v = 0; v < views_.size(); ++v) {
+  const glm::vec4 r = views_[v].rect;
+  VkViewport vp{r.x, r.y, r.z, r.w, 0.0f, 1.0f};
+  VkRect2D sc{{int32_t(r.x), int32_t(r.y)}, {uint32_t(r.z), uint32_t(r.w)}};
   vkCmdSetViewport(cmd, 0, 1, &vp);
   vkCmdSetScissor(cmd, 0, 1, &sc);
-  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->layout(), 0, 1, &f.set,
+  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->layout(), 0, 1, &f.sets[v],
                           0, nullptr);
-  uint32_t draws = 0;
   if (!ranges.empty()) {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->mesh());
-    for (const auto& [m, first_full, full, first_mid, mid, first_box, boxes] : ranges) {
+    for (const auto& [m, first_full, full, first_mid, mid, first_box, boxes, view] : ranges) {
+      if (view != v) continue;
       const Mesh& mesh = meshes_->mesh(MeshId{m});
       const uint32_t counts[3] = {full, mid, boxes};
       const uint32_t firsts[3] = {first_full, first_mid, first_box};
@@ -412,12 +491,13 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 7>>& 
       }
     }
   }
-  if (!line_vertices_.empty()) {
+  const size_t line_end = v + 1 < views_.size() ? views_[v + 1].lines : line_vertices_.size();
+  if (line_end > views_[v].lines) {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->line());
     VkDeviceSize off = 0;
     VkBuffer lb = f.lines.buffer();
     vkCmdBindVertexBuffers(cmd, 0, 1, &lb, &off);
-    vkCmdDraw(cmd, static_cast<uint32_t>(line_vertices_.size()), 1, 0, 0);
+    vkCmdDraw(cmd, static_cast<uint32_t>(line_end - views_[v].lines), 1, static_cast<uint32_t>(views_[v].lines), 0);
     ++draws;
   }
   // The ground goes last: the depth test then skips shading it under everything above it
@@ -426,6 +506,7 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 7>>& 
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->ground());
     vkCmdDraw(cmd, 6, 1, 0, 0);
     ++draws;
+  }
   }
   vkCmdEndRenderPass(cmd);
 
@@ -491,7 +572,8 @@ bool Renderer::endFrame() {
     image = static_cast<int>(idx);
   }
 
-  std::vector<std::array<uint32_t, 7>>& ranges = ranges_;  // kept: no allocation per frame
+  settleViews();
+  std::vector<std::array<uint32_t, 8>>& ranges = ranges_;  // kept: no allocation per frame
   ranges.clear();
   buildInstances(f, ranges);
   if (!line_vertices_.empty())

@@ -210,3 +210,55 @@ TEST_CASE("an undeclared vehicle is drawn in its own colour with a label") {
   for (const Label& l : dl.labels) labelled |= l.text == "undeclared 29H-99999";
   CHECK(labelled);
 }
+
+// Issue 14: a truck that has just joined a checkpoint's queue drives there along the road
+// from the station before it: drawn a little further each half second (never a jump), and
+// at its queue spot once the drive is over.
+TEST_CASE("a truck joining a checkpoint queue drives there along the road, without jumps") {
+  twin::Core core = morning_core(9 * twin::kHour);
+  WorldLayout layout(core.sites().size());
+  // The most recent arrival in any checkpoint queue past the first.
+  const twin::SiteState* site = nullptr;
+  size_t site_i = 0;
+  twin::ShipmentIndex who{};
+  twin::SimTime since = -1;
+  for (size_t i = 0; i < core.sites().size(); ++i)
+    for (size_t k = 1; k < core.sites()[i].checkpoints.size(); ++k)
+      for (twin::ShipmentIndex idx : core.state().sites[i].checkpoints[k].queue) {
+        const twin::Shipment& sh = core.state().sites[i].shipments[idx];
+        if (sh.yard == twin::kNone16 && !sh.field.reported() && sh.queued_since_ms > since) {
+          since = sh.queued_since_ms;
+          who = idx;
+          site = &core.state().sites[i];
+          site_i = i;
+        }
+      }
+  REQUIRE(site);
+  auto drawn_at = [&](twin::SimTime display) {
+    SceneOptions opt;
+    opt.display_ms = display;
+    DrawList dl;
+    build_scene(core, layout, opt, dl);
+    for (const DrawnVehicle& v : dl.vehicles)
+      if (v.kind == DrawnVehicle::Kind::Truck && v.site == site_i && v.index == who.value) return v.local;
+    FAIL("the truck is not drawn");
+    return glm::vec2(0);
+  };
+  const float speed = static_cast<float>(core.sites()[site_i].timing.truck_speed_mps);
+  // Start at the moment it joined (the display never runs before the state's time: start there).
+  const twin::SimTime t0 = std::max(since, core.state().now_ms);
+  glm::vec2 last = drawn_at(t0);
+  float travelled = 0;
+  for (int step = 1; step <= 240; ++step) {  // two minutes in half seconds
+    const glm::vec2 at = drawn_at(t0 + step * 500);
+    INFO("step " << step << " from (" << last.x << ", " << last.y << ") to (" << at.x << ", " << at.y << ")");
+    CHECK(glm::length(at - last) <= speed * 0.5f + 0.5f);  // no jump
+    travelled += glm::length(at - last);
+    last = at;
+  }
+  const glm::vec2 end = drawn_at(t0 + 3600 * 1000);  // long after: at its queue spot
+  CHECK(glm::length(end - last) < 0.01f);
+  // It joined within the drive's time before the state's moment, so it is seen driving.
+  INFO("joined at " << since << ", state at " << core.state().now_ms);
+  CHECK(travelled > 20.0f);
+}

@@ -15,7 +15,7 @@ using namespace enginetest;
 
 TEST_CASE("meshes: committed glTF files match tools/meshgen", "[engine][meshes]") {
   auto all = models::generateAll();
-  REQUIRE(all.size() == 6);
+  REQUIRE(all.size() == 7);
   for (const auto& [name, text] : all) {
     std::ifstream in(sourcePath("assets/meshes/" + name), std::ios::binary);
     REQUIRE(in);
@@ -38,6 +38,7 @@ TEST_CASE("meshes: sizes in metres and outward faces", "[engine][meshes]") {
       {"scanner_portal", {1.5f, 6.0f, 7.0f}, {2.0f, 7.0f, 9.0f}},
       {"booth", {2.4f, 2.6f, 2.0f}, {3.2f, 3.0f, 2.7f}},
       {"barrier", {0.5f, 1.0f, 5.0f}, {0.8f, 1.2f, 5.6f}},
+      {"canopy", {10.0f, 6.0f, 4.6f}, {10.2f, 6.1f, 4.7f}},
   };
   for (const Expect& e : expect) {
     INFO(e.name);

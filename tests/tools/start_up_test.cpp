@@ -78,7 +78,14 @@ TEST_CASE("gatetwin's flags: one reader, the same refusals and exit codes") {
   CHECK(a.width == 3840);
   CHECK(a.height == 2160);
   CHECK(a.run_for_s == 5);
+  auto w = twin_args({"gatetwin", "--broker", "tcp://h:1", "--wall", "--wall-columns", "3", "--busy-start", "08:00", "--msaa", "1"});
+  CHECK(w.wall_columns == 3);
+  CHECK(w.busy_start == "08:00");
+  CHECK(w.msaa == 1);
   for (std::vector<std::string> bad : {std::vector<std::string>{"gatetwin", "--broker", "tcp://h:1", "--size", "10x10"},
+                                       {"gatetwin", "--broker", "tcp://h:1", "--busy-start", "8:00"},
+                                       {"gatetwin", "--broker", "tcp://h:1", "--wall-columns", "0"},
+                                       {"gatetwin", "--broker", "tcp://h:1", "--msaa", "3"},
                                        {"gatetwin", "--broker"},
                                        {"gatetwin", "--broker", "tcp://h:1", "--nonsense"},
                                        {"gatetwin", "--run-for", "5"}}) {

@@ -9,6 +9,7 @@
 #include "capacity_cmd.h"
 #include "scenario_cmd.h"
 #include "sim_args.h"
+#include "twin/clock_text.h"
 
 #include "connectors/codec/kpi_json.h"
 #include "connectors/mqtt/field_publisher.h"
@@ -29,6 +30,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -210,11 +212,19 @@ int main(int argc, char** argv) {
     return private_count;
   };
   const auto pace_start = std::chrono::steady_clock::now();
+  bool told_fast = false;
   auto publish = [&](const twin::Event& e) {
     if (publish_failed) return;
     if (args.speed > 0) {  // wall time this event is due at: simulated time / speed
-      auto due = pace_start + std::chrono::microseconds(static_cast<int64_t>(e.time_ms * 1000.0 / args.speed));
-      std::this_thread::sleep_until(due);
+      // Before --fast-until at --fast-speed, then at --speed from there.
+      const double fast = static_cast<double>(std::min(e.time_ms, args.fast_until_ms)) / args.fast_speed;
+      const double paced = static_cast<double>(std::max<int64_t>(0, e.time_ms - args.fast_until_ms)) / args.speed;
+      if (args.fast_until_ms > 0 && e.time_ms >= args.fast_until_ms && !told_fast) {
+        told_fast = true;
+        std::fprintf(stderr, "gatesim: fast-forwarded to %s (%llu messages); now at x%g\n", twin::clock_text(args.fast_until_ms).c_str(),
+                     static_cast<unsigned long long>(published), args.speed);
+      }
+      std::this_thread::sleep_until(pace_start + std::chrono::microseconds(static_cast<int64_t>((fast + paced) * 1000.0)));
     }
     for (int tries = 0;; ++tries) {
       connectors::PublishStatus st = publisher->publish(e, private_seq(e));

@@ -2,6 +2,7 @@
 #include "sim_args.h"
 
 #include "cli/flag_reader.h"
+#include "twin/clock_text.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -51,6 +52,12 @@ Publishing to an MQTT broker (topics and payloads: docs/mqtt.md):
                        messages again (docs/control-room.md "Two brokers")
   --speed S|max        simulated seconds per real second (default 1: real time);
                        max = as fast as the broker acknowledges
+  --fast-until HH:MM   publish the day up to HH:MM at --fast-speed, then at --speed: a twin
+                       starts where the gate is busy (README command 1 uses 08:00); the
+                       fast part is folded and recorded like the rest
+  --fast-speed S       the fast-forward's simulated seconds per real second (default 2400:
+                       8 h in 12 s; a windowed twin folds a faster burst wrongly, see
+                       docs/gatesim.md)
   --source ID          the "src" of the messages (default gatesim)
   --client-id ID       MQTT client id (default gatesim-<source>); fixed so the session persists
   --closed-loop        drive a live twin in a closed loop: fold the twin's event stream
@@ -123,6 +130,15 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
         if (std::string(v) == "max") a.speed = 0;
         else if (!cli::parse_number(v, n) || n <= 0 || n > 1e7) return bad("--speed takes simulated seconds per real second above 0, or max");
         else a.speed = n;
+      }
+      else if (f == "--fast-until") {
+        auto t = twin::parse_clock(v);
+        if (!t) return bad("--fast-until takes HH:MM or HH:MM:SS of the run's day (e.g. 08:00)");
+        a.fast_until_ms = *t;
+      }
+      else if (f == "--fast-speed") {
+        if (!cli::parse_number(v, n) || n <= 0 || n > 1e6) return bad("--fast-speed takes simulated seconds per real second above 0");
+        a.fast_speed = n;
       }
       else if (f == "--sites-dir") a.sites_dir = v;
       else if (f == "--seeds") { if (!cli::parse_number(v, n) || n < 1 || n > 1000 || n != static_cast<int>(n)) return bad("--seeds takes a whole number from 1 to 1000"); a.seeds = static_cast<int>(n); }

@@ -39,6 +39,8 @@ struct SimArgs {
   std::string source = "gatesim";  // "src" of every message
   std::string client_id;         // default gatesim-<source>
   double speed = 1;              // simulated seconds per real second; 0 = as fast as the broker takes
+  int64_t fast_until_ms = 0;     // --fast-until HH:MM: events before it at --fast-speed, then --speed
+  double fast_speed = 2400;      // --fast-speed S: the fast-forward's pace
   std::string partner_key;       // --partner-key: sign the partner's messages (private Ed25519 PEM)
   bool print_partner_key = false;  // --print-partner-key: print the public key to pin, and exit
   bool closed_loop = false;      // --closed-loop: fold the twin's stream (its commands, its order), in lock-step

@@ -6,7 +6,10 @@
 # runs headless for GATETWIN_RUN_FOR seconds (default 30), then writes a screenshot
 # (out/control-room.png), the stats (out/stats.json) and prints the KPI summary.
 # Extra arguments go to gatetwin (e.g. --wall, --view m1119, --accounts FILE).
-# Environment: GATETWIN_BROKER, GATETWIN_SPEED (simulated seconds per second),
+# Busy start: gatesim publishes the day from 00:00 to GATETWIN_START (default 08:00) at
+# x2400 (the twin folds and records it all: 12 s), then at GATETWIN_SPEED, so the
+# window opens on a busy gate; the window says so. GATETWIN_START=00:00 starts empty.
+# Environment: GATETWIN_BROKER, GATETWIN_SPEED (simulated seconds per second), GATETWIN_START,
 # GATETWIN_RUN_FOR, GATETWIN_OUT (default out/), GATETWIN_HEADLESS=1 to force headless.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -63,15 +66,18 @@ fi
 headless=${GATETWIN_HEADLESS:-}
 [[ -z "${DISPLAY:-}" ]] && headless=1
 speed=${GATETWIN_SPEED:-$([[ -n "$headless" ]] && echo 1200 || echo 60)}
+start=${GATETWIN_START:-08:00}
+busy=()
+[[ "$start" != "00:00" ]] && busy=(--busy-start "$start")
 
 # The twin first: it must be subscribed before the field starts publishing, or it misses
 # the first messages (its broker session is kept only once it has subscribed).
 if [[ -z "$headless" ]]; then
-  "$build/tools/gatetwin/gatetwin" --broker "$broker" --record "$out/session.db" "${twin_sites[@]}" "$@" &
+  "$build/tools/gatetwin/gatetwin" --broker "$broker" --record "$out/session.db" "${twin_sites[@]}" "${busy[@]}" "$@" &
 else
   rm -f "$out/session.db" "$out/session.db-wal" "$out/session.db-shm"
   "$build/tools/gatetwin/gatetwin" --headless --broker "$broker" --run-for "${GATETWIN_RUN_FOR:-30}" --quiet "${twin_sites[@]}" \
-    --screenshot "$out/control-room.png" --stats "$out/stats.json" --record "$out/session.db" "$@" &
+    --screenshot "$out/control-room.png" --stats "$out/stats.json" --record "$out/session.db" "${busy[@]}" "$@" &
 fi
 twin=$!
 host=${broker#*://}; host_name=${host%:*}; host_port=${host##*:}
@@ -80,10 +86,10 @@ if ! mosquitto_sub -h "$host_name" -p "$host_port" -t gatetwin/v1/twin/health -C
   wait "$twin" || true
   exit 1
 fi
-"$build/tools/gatesim/gatesim" --site all --load 2030 --days 1 --seed 7 --broker "$broker" --speed "$speed" "${sim_partner[@]}" \
+"$build/tools/gatesim/gatesim" --site all --load 2030 --days 1 --seed 7 --broker "$broker" --speed "$speed" --fast-until "$start" "${sim_partner[@]}" \
   > "$out/gatesim.log" 2>&1 &
 pids+=($!)
-echo "run-twin: gatesim publishing both sites at 2030 load, x$speed (log: $out/gatesim.log)"
+echo "run-twin: gatesim publishing both sites at 2030 load: 00:00-$start fast-forwarded, then x$speed (log: $out/gatesim.log)"
 status=0
 wait "$twin" || status=$?
 [[ -n "$headless" ]] && echo "run-twin: screenshot $out/control-room.png, stats $out/stats.json, recording $out/session.db"

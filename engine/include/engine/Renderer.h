@@ -11,6 +11,12 @@
 //     r.endFrame();                  // records, submits, presents
 //   }
 //
+// Several views in one frame (a wall with one viewport per place): r.beginView(camera, rect)
+// before each view's draws; each view is drawn with its own camera into its own rectangle
+// (viewport and scissor). Labels are decluttered: one that would overlap an earlier label,
+// leave its view's rectangle or lie under an occluder rectangle (a panel drawn over the
+// scene) is moved below its anchor or a row further away, or dropped when that does not help.
+//
 // It must not know what is drawn: no domain types, only meshes, instances, lines, labels.
 #pragma once
 
@@ -69,6 +75,9 @@ struct RendererConfig {
   float lod_detail_pixels = 160.0f;
   float lod_min_pixels = 28.0f;
   glm::vec3 clear_colour{0.70f, 0.77f, 0.85f};
+  // Anti-aliasing: samples per pixel of the scene (1, 2, 4 or 8; lowered to what the
+  // device supports for colour, integer ids and depth). Labels and ImGui are drawn after.
+  uint32_t msaa_samples = 1;
   Lighting lighting;
   GroundStyle ground;
 };
@@ -84,11 +93,20 @@ struct FrameStats {
   uint32_t instances_lod = 0;   // drawn as a box
   uint32_t instances_culled = 0;
   uint32_t labels = 0;
+  uint32_t labels_dropped = 0;  // decluttered away (overlap, occluder, outside the view)
+};
+
+// A label as drawn in the last frame: its box in target pixels (x, y, w, h) and its view.
+struct PlacedLabel {
+  glm::vec4 rect{0};
+  std::string text;
+  uint32_t view = 0;
 };
 
 class Renderer {
  public:
   static constexpr uint32_t kFramesInFlight = 2;
+  static constexpr uint32_t kMaxViews = 8;
 
   explicit Renderer(const RendererConfig& cfg);
   ~Renderer();
@@ -99,6 +117,7 @@ class Renderer {
   MeshPool& meshes() { return *meshes_; }
   Window* window() { return window_.get(); }  // null offscreen
   VkExtent2D extent() const;
+  uint32_t msaaSamples() const;  // as used (after the device's limits)
   glm::vec2 viewport() const;
 
   // [SECTION] the frame
@@ -114,7 +133,18 @@ class Renderer {
   void drawPolyline(std::span<const glm::vec3> points, float width_m, uint32_t colour,
                     bool closed = false);
   // Text centred above the anchor's projection; hidden when the anchor is behind the eye.
+  // Earlier labels win when two would overlap (submit the important ones first).
   void drawLabel(glm::vec3 anchor, const std::string& text, uint32_t colour = rgba8(1, 1, 1));
+  // Starts a view: the draws after it are drawn with cam into rect_px (x, y, w, h, target
+  // pixels). At most kMaxViews a frame. Without it the frame is one view: the whole target
+  // with setCamera()'s camera (draws made before the first beginView also go there).
+  void beginView(const Camera& cam, glm::vec4 rect_px);
+  // A rectangle (x, y, w, h) that labels must not cover this frame (a panel over the scene).
+  void addLabelOccluder(glm::vec4 rect_px) { occluders_.push_back(rect_px); }
+  // Label text size as a multiple of the label font's size (a wall reads from afar).
+  void setLabelScale(float scale) { label_scale_ = scale; }
+  // The labels the last finished frame drew, after decluttering.
+  const std::vector<PlacedLabel>& placedLabels() const { return placed_labels_; }
   // Returns false when the frame was dropped (swapchain out of date; it is rebuilt).
   bool endFrame();
   const FrameStats& stats() const { return stats_; }
@@ -134,9 +164,10 @@ class Renderer {
   void collectTimings(FrameData& f);
   void ensureCapacity(FrameData& f, size_t instance_bytes, size_t line_bytes);
   void fillUniforms(FrameData& f);
-  size_t buildInstances(FrameData& f, std::vector<std::array<uint32_t, 7>>& ranges);
+  void settleViews();
+  size_t buildInstances(FrameData& f, std::vector<std::array<uint32_t, 8>>& ranges);
   void emitLabels();
-  void record(FrameData& f, const std::vector<std::array<uint32_t, 7>>& ranges, int image);
+  void record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& ranges, int image);
 
   RendererConfig cfg_;
   std::unique_ptr<Window> window_;
@@ -162,7 +193,7 @@ class Renderer {
   };
   std::vector<Submission> submissions_;
   std::vector<uint32_t> per_mesh_;  // instance count per mesh kind this frame
-  std::vector<std::array<uint32_t, 7>> ranges_;  // draw ranges this frame
+  std::vector<std::array<uint32_t, 8>> ranges_;  // draw ranges this frame
   std::vector<glm::vec3> polyline_offsets_;      // drawPolyline scratch
   struct LineVertex {
     glm::vec3 pos;
@@ -175,6 +206,17 @@ class Renderer {
     uint32_t colour;
   };
   std::vector<Label> labels_;
+  // A view: its camera and rectangle, and where its submissions, line vertices and labels
+  // start in this frame's lists (each ends where the next view starts).
+  struct ViewSlot {
+    Camera camera;
+    glm::vec4 rect;
+    size_t submissions = 0, lines = 0, labels = 0;
+  };
+  std::vector<ViewSlot> views_;
+  std::vector<glm::vec4> occluders_;
+  std::vector<PlacedLabel> placed_labels_;
+  float label_scale_ = 1.0f;
   FrameStats stats_;
 };
 
