@@ -186,6 +186,8 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
   if (a.follow && a.client_id == "gatetwin")
     return bad("--follow needs its own --client-id (e.g. console-1-wall: on the shipped broker an id is its account's name, or that name, a dash and more): two clients with one id throw each other off the broker");
   if (!a.follow && !a.catch_up_path.empty()) return bad("--catch-up is for --follow");
+  if (a.follow && a.vda5050) return bad("--vda5050 is for the primary: a follower folds the primary's stream and sends the vehicles nothing");
+  if (!a.vda5050 && !a.vda5050_schemas.empty()) return bad("--vda5050-schemas needs --vda5050");
   exit_code = 0;
   return a;
 }
