@@ -69,7 +69,7 @@ json vis_of(const Car& c, int64_t header) {
 }  // namespace
 
 int bench_vda5050(int argc, char** argv) {
-  int vehicles = 200, publishers = 2;
+  int vehicles = 200, publishers = 8;
   double multiple = 1, seconds = 5;
   for (int i = 1; i < argc; ++i) {
     auto next = [&](const char* f) -> const char* {

@@ -232,6 +232,9 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
     return bad("--standby needs its own --client-id (e.g. gatetwin-b; the old primary, back as a standby, may keep its own): two clients with one id throw each other off the broker");
   if (a.standby && !a.headless) return bad("--standby runs headless for now (give --headless): a window follows with --follow");
   if (!a.follow && !a.standby && !a.catch_up_path.empty()) return bad("--catch-up is for --follow and --standby");
+  if (a.follow && a.vda5050) return bad("--vda5050 is for the primary: a follower folds the primary's stream and sends the vehicles nothing");
+  if (a.standby && a.vda5050) return bad("--vda5050 with --standby: a standby does not take over the vehicles' link yet (docs/vda5050.md); run the VDA 5050 link on the primary only");
+  if (!a.vda5050 && !a.vda5050_schemas.empty()) return bad("--vda5050-schemas needs --vda5050");
   exit_code = 0;
   return a;
 }

@@ -6,7 +6,7 @@
 // quarter of a second), is held and released from the console on the way (instantActions
 // startPause / stopPause), and finishes it: the core records every step, the shipment
 // crosses, the recording refolds to the twin's hash. Meanwhile hostile and faulty vehicles:
-// one refuses its order (orderError), one is killed mid-edge (its last will) and comes back
+// one takes its order and refuses its first update (orderUpdateError), one is killed mid-edge (its last will) and comes back
 // with a new headerId series, a schema-invalid state, an unknown serial number, a pose off
 // the map: each handled as docs/vda5050.md says, nothing else disturbed. Every order and
 // instant action the twin sent validates against the shipped schemas, and its orders keep
@@ -107,8 +107,10 @@ TEST_CASE("the twin dispatches VDA 5050 vehicles and mirrors them, whatever they
     if (!p.wait_for_output(needle, t)) FAIL("no \"" + needle + "\" within " + std::to_string(t.count()) + " ms\n" + said());
   };
   vehicle(v1, "GV-m1119-01");
-  vehicle(v2, "GV-m1119-02", {"--reject"});
-  vehicle(v3, "GV-m1119-03", {"--edge-s", "1.0"});
+  // Fleet slots 0, 1, 2 take the three containers in that order: slot 1 (v3) is killed on the
+  // lane, slot 2 (v2) refuses to enter it, behind the others.
+  vehicle(v2, "GV-m1119-03", {"--reject-updates"});
+  vehicle(v3, "GV-m1119-02", {"--edge-s", "1.0"});
 
   // The private field: the manned export lanes closed, three export containers put down in
   // the transfer yard (docs/mqtt.md's story): the core sends guide vehicles 0, 1 and 2.
@@ -180,7 +182,7 @@ TEST_CASE("the twin dispatches VDA 5050 vehicles and mirrors them, whatever they
 
   // Vehicle 3 comes back: a new process, its headerIds from 0 again.
   ChildProcess v3b;
-  vehicle(v3b, "GV-m1119-03");
+  vehicle(v3b, "GV-m1119-02");
 
   // Vehicle 1 finishes its crossing: the drop at the partner yard.
   wait(v1, "-drop finished", 40s);
@@ -190,7 +192,7 @@ TEST_CASE("the twin dispatches VDA 5050 vehicles and mirrors them, whatever they
   REQUIRE(twin_proc.wait_exit(20s));
   const std::string out = file_text(dir + "/twin.out");
   INFO(out);
-  CHECK(v2.output().find("orderError") != std::string::npos);
+  CHECK(v2.output().find("orderUpdateError") != std::string::npos);
 
   const json st = json::parse(file_text(stats), nullptr, false);
   REQUIRE(st.is_object());
@@ -209,11 +211,11 @@ TEST_CASE("the twin dispatches VDA 5050 vehicles and mirrors them, whatever they
   CHECK(by_slot[0]["operating_mode"] == "AUTOMATIC");
   CHECK(by_slot[0]["e_stop"] == "NONE");
   CHECK(by_slot[0]["nodes_done"].get<int>() >= 1);
-  CHECK(by_slot[1]["available"] == false);  // it refused its order
-  CHECK(by_slot[1]["unavailable_why"] == "it refused an order");
-  CHECK(by_slot[2]["connection"] == "ONLINE");  // back after its last will
-  CHECK(by_slot[2]["available"] == true);
-  CHECK(by_slot[2]["header_restarts"].get<int>() >= 1);
+  CHECK(by_slot[2]["available"] == false);  // it refused its order
+  CHECK(by_slot[2]["unavailable_why"] == "it refused an order");
+  CHECK(by_slot[1]["connection"] == "ONLINE");  // back after its last will
+  CHECK(by_slot[1]["available"] == true);
+  CHECK(by_slot[1]["header_restarts"].get<int>() >= 1);
   CHECK(out.find("CONNECTIONBROKEN") != std::string::npos);
   CHECK(out.find("refused an order") != std::string::npos);
 
@@ -265,17 +267,17 @@ TEST_CASE("the twin dispatches VDA 5050 vehicles and mirrors them, whatever they
   auto events = std::get<std::vector<twin::Event>>(reader->read_events(sessions[0].id));
   twin::Core refold({site});
   twin::Decisions ds;
-  int steps0 = 0, failed_vehicle_2 = 0;
+  int steps0 = 0, failed_vehicle_1 = 0;
   for (const twin::Event& e : events) {
     ds.clear();
     refold.apply(e, ds);
     if (auto* g = std::get_if<twin::GuideVehicleStepCompleted>(&e.body); g && g->vehicle == 0) ++steps0;
-    if (auto* q = std::get_if<twin::EquipmentStatus>(&e.body); q && q->equipment.index == 2 && !q->ok) ++failed_vehicle_2;
+    if (auto* q = std::get_if<twin::EquipmentStatus>(&e.body); q && q->equipment.index == 1 && !q->ok) ++failed_vehicle_1;
   }
   CHECK(connectors::hash_hex(refold.state_hash()) == st["core"]["state_hash"].get<std::string>());
   CHECK(steps0 >= 18);  // pick, 16 block sections, drop; then it may be on its way back
   CHECK(refold.state().sites[0].fleet[0].trips == 1);
-  CHECK(failed_vehicle_2 == 1);
+  CHECK(failed_vehicle_1 == 1);
   CHECK(refold.state().sites[0].counters.divergences == 0);
 }
 

@@ -228,3 +228,114 @@ TEST_CASE("site files: the lane graph, map id and fleet identities", "[vda5050][
   CHECK(site_error([](json& j) { j["vda5050"]["map"] = "x"; }).find("m1119.json: vda5050.map: unknown field") == 0);
   CHECK(site_error([](json& j) { j["vda5050"].erase("source"); }).find("no source note") != std::string::npos);
 }
+
+// [SECTION] FleetDispatch without a broker -------------------------------------------------------
+
+#include "connectors/vda5050/fleet_dispatch.h"
+#include "twin/site_plan.h"
+
+TEST_CASE("FleetDispatch: the core's decisions become orders; a vehicle's state becomes its steps", "[vda5050][dispatch]") {
+  using namespace connectors::vda5050;
+  auto r = connectors::load_sites("m1119", connectors::default_sites_dir());
+  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
+  const twin::SiteSpec site = twin::with_plan(std::get<std::vector<twin::SiteSpec>>(r)[0], twin::LanePlan::Expanded, twin::UnmannedPlan::On);
+  auto sc = load_schemas(default_schemas_dir());
+  REQUIRE(std::holds_alternative<Schemas>(sc));
+  FleetDispatch d({site}, std::get<Schemas>(sc), "test");
+  std::vector<OutMessage> out;
+  std::vector<connectors::FieldMessage> emitted;
+  std::vector<std::string> log;
+  const int64_t wall = 1796000000000;
+  auto decide = [&](twin::DecisionKind k, uint16_t resource, uint16_t unit, int64_t value, uint64_t cause, uint32_t shipment) {
+    twin::Event e;
+    e.seq = cause;
+    twin::Decision dd;
+    dd.kind = k, dd.resource = resource, dd.unit = unit, dd.value = value, dd.cause_seq = cause, dd.shipment = twin::ShipmentId{shipment};
+    out.clear(), emitted.clear(), log.clear();
+    d.observe(e, {dd}, wall, out, emitted, log);
+  };
+  auto state = [&](int header, const std::string& order, int64_t update, const std::string& node, int64_t seq, json actions) {
+    json s = valid_state();
+    s["serialNumber"] = "GV-m1119-01";
+    s["headerId"] = header;
+    s.update({{"orderId", order}, {"orderUpdateId", update}, {"lastNodeId", node}, {"lastNodeSequenceId", seq}, {"actionStates", actions}});
+    s["agvPosition"]["x"] = 360.0, s["agvPosition"]["y"] = -100.0;
+    emitted.clear(), log.clear();
+    d.receive("uagv/v2/GateFleet/GV-m1119-01/state", s.dump(), false, emitted, log);
+  };
+  auto steps = [&] {
+    int n = 0;
+    for (const auto& m : emitted) n += std::holds_alternative<twin::GuideVehicleStepCompleted>(m.body);
+    return n;
+  };
+
+  // guide_load for vehicle 0: a new order, one released node with the pick.
+  decide(twin::DecisionKind::GuideVehicleLoad, 0, 0, 0, 10, 90003);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].topic == "uagv/v2/GateFleet/GV-m1119-01/order");
+  json o = json::parse(out[0].payload);
+  CHECK(o["orderId"] == "m1119-v0-10");
+  CHECK(o["orderUpdateId"] == 0);
+  REQUIRE(o["nodes"].size() == 1);
+  CHECK(o["nodes"][0]["nodeId"] == "m1119-E4-n00");
+  CHECK(o["nodes"][0]["actions"][0]["actionType"] == "pick");
+  // The vehicle's state: the pick still running, then finished: one step, once.
+  state(1, "m1119-v0-10", 0, "m1119-E4-n00", 0, {{{"actionId", "m1119-v0-10-pick"}, {"actionStatus", "RUNNING"}}});
+  CHECK(steps() == 0);
+  state(2, "m1119-v0-10", 0, "m1119-E4-n00", 0, {{{"actionId", "m1119-v0-10-pick"}, {"actionStatus", "FINISHED"}}});
+  CHECK(steps() == 1);
+  CHECK(emitted.back().source == "vda5050/GateFleet/GV-m1119-01");
+  state(3, "m1119-v0-10", 0, "m1119-E4-n00", 0, {{{"actionId", "m1119-v0-10-pick"}, {"actionStatus", "FINISHED"}}});
+  CHECK(steps() == 0);
+  // Block section 0 of E4 granted: an update from the stitching node, section 0 released, the rest the horizon.
+  const uint16_t e4 = static_cast<uint16_t>(site.lane_index("E4"));
+  decide(twin::DecisionKind::SegmentGranted, 0, e4, 0, 12, 90003);
+  REQUIRE(out.size() == 1);
+  o = json::parse(out[0].payload);
+  CHECK(o["orderId"] == "m1119-v0-10");
+  CHECK(o["orderUpdateId"] == 1);
+  CHECK(o["nodes"][0]["nodeId"] == "m1119-E4-n00");
+  CHECK(o["nodes"][0]["sequenceId"] == 0);
+  CHECK(o["nodes"][1]["released"] == true);
+  CHECK(o["nodes"][2]["released"] == false);
+  CHECK(o["edges"][0]["edgeId"] == "m1119-E4-e00");
+  CHECK(o["edges"][0]["released"] == true);
+  CHECK(o["nodes"].size() == 17);
+  // Reaching node 1 (sequence 2) completes the section; a duplicate headerId is refused.
+  state(4, "m1119-v0-10", 1, "m1119-E4-n01", 2, json::array());
+  CHECK(steps() == 1);
+  state(4, "m1119-v0-10", 1, "m1119-E4-n01", 2, json::array());
+  CHECK(d.stats().refused[static_cast<size_t>(Refusal::Duplicate)] == 1);
+  // Section 1: update 2 stitches at node 1.
+  decide(twin::DecisionKind::SegmentGranted, 0, e4, 1, 14, 90003);
+  o = json::parse(out[0].payload);
+  CHECK(o["orderUpdateId"] == 2);
+  CHECK(o["nodes"][0]["nodeId"] == "m1119-E4-n01");
+  CHECK(o["nodes"][0]["sequenceId"] == 2);
+  // A state of another order, or an unknown vehicle, completes nothing.
+  state(5, "someone-else", 0, "m1119-E4-n02", 4, json::array());
+  CHECK(steps() == 0);
+  emitted.clear();
+  d.receive("uagv/v2/GateFleet/NOPE/state", valid_state().dump(), false, emitted, log);
+  CHECK(emitted.empty());
+  CHECK(d.stats().refused[static_cast<size_t>(Refusal::UnknownVehicle)] + d.stats().refused[static_cast<size_t>(Refusal::TopicMismatch)] == 1);
+  // A hold from the console: startPause, validated.
+  {
+    twin::Event e;
+    e.seq = 20;
+    twin::OperatorCommand c;
+    c.command.kind = twin::CommandKind::MarkEquipmentFailed;
+    c.command.equipment.kind = twin::EquipmentRef::Kind::GuideVehicle;
+    c.command.equipment.index = 0;
+    e.body = c;
+    twin::Decision acc;
+    acc.kind = twin::DecisionKind::CommandAccepted;
+    acc.value = 20;
+    out.clear();
+    d.observe(e, {acc}, wall, out, emitted, log);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].topic == "uagv/v2/GateFleet/GV-m1119-01/instantActions");
+    CHECK(json::parse(out[0].payload)["actions"][0]["actionType"] == "startPause");
+  }
+  CHECK(d.stats().out_invalid == 0);
+}

@@ -6,7 +6,8 @@
 // one after the other (--edge-s seconds each), runs the node actions pick / drop (--action-s
 // seconds each, RUNNING then FINISHED), obeys instantActions startPause / stopPause /
 // cancelOrder, and reports state at 1 Hz and on every change, visualization at 10 Hz.
-// --reject: refuses every order with an orderError (WARNING, referencing the orderId).
+// --reject: refuses every order with an orderError (WARNING, referencing the orderId);
+// --reject-updates: takes a new order but refuses its updates with an orderUpdateError.
 // It prints one line per thing it does ("order o-1 accepted", "edge e-3 started",
 // "node n-4 reached", "action a finished", "order o-1 done"), for the test to wait on.
 #include <mosquitto.h>
@@ -78,7 +79,7 @@ int main(int argc, char** argv) {
   const std::string serial = opt(argc, argv, "--serial", "GV-1"), map_id = opt(argc, argv, "--map", "map");
   const double edge_s = std::atof(opt(argc, argv, "--edge-s", "0.25").c_str());
   const double action_s = std::atof(opt(argc, argv, "--action-s", "0.3").c_str());
-  const bool reject = flag(argc, argv, "--reject");
+  const bool reject = flag(argc, argv, "--reject"), reject_updates = flag(argc, argv, "--reject-updates");
   const std::string base = iface + "/v2/" + manufacturer + "/" + serial + "/";
   std::signal(SIGTERM, [](int) { stop_flag = 1; });
 
@@ -163,6 +164,7 @@ int main(int argc, char** argv) {
     const json& first = o["nodes"][0];
     if (oid == order_id) {
       if (uid == order_update_id) return;  // the same update again
+      if (reject_updates) return refuse("orderUpdateError", oid, "this vehicle refuses order updates (--reject-updates)");
       if (uid < order_update_id) return refuse("orderUpdateError", oid, "orderUpdateId went back");
       // The stitching node: the last released node of the order it has.
       const Node* last_base = nullptr;
