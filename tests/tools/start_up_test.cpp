@@ -88,7 +88,10 @@ TEST_CASE("gatetwin's flags: one reader, the same refusals and exit codes") {
                                        {"gatetwin", "--broker", "tcp://h:1", "--msaa", "3"},
                                        {"gatetwin", "--broker"},
                                        {"gatetwin", "--broker", "tcp://h:1", "--nonsense"},
-                                       {"gatetwin", "--run-for", "5"}}) {
+                                       {"gatetwin", "--run-for", "5"},
+                                       {"gatetwin", "--headless", "--broker", "tcp://h:1", "--standby", "--client-id", "gatetwin-b", "--vda5050"},
+                                       {"gatetwin", "--headless", "--broker", "tcp://h:1", "--follow", "--client-id", "wall-1", "--vda5050"},
+                                       {"gatetwin", "--headless", "--broker", "tcp://h:1", "--vda5050-schemas", "/tmp"}}) {
     Argv v(bad);
     int code = -1;
     CHECK_FALSE(runner::parse_twin_args(v.argc(), v.argv(), code));
