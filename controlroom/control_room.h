@@ -11,6 +11,8 @@
 #include "controlroom/scene/draw_list.h"
 #include "controlroom/ui/kpi_history.h"
 #include "controlroom/ui/operator_session.h"
+#include "controlroom/ui/panels.h"
+#include "controlroom/ui/text_catalogue.h"
 #include "controlroom/scene/view_presets.h"
 #include "controlroom/scene/world_layout.h"
 
@@ -39,6 +41,7 @@ struct ControlRoomOptions {
   OperatorSession login;   // logged in at start (automation: GATETWIN_USER / GATETWIN_PASSWORD)
   std::optional<int64_t> epoch_utc_ms;  // a replayed live recording's session epoch: times as the gate's date
   std::string ui_map_path;  // GATETWIN_UI_MAP: where controls and trucks are on screen, each frame (ui/ui_map.h)
+  std::optional<ui::Lang> lang;  // --lang: set at start (else the language stays as it is)
 };
 
 class ControlRoom {
@@ -61,8 +64,18 @@ class ControlRoom {
   // alert log; and extra ImGui drawn after the panels, inside the frame (the timeline).
   void observe(const twin::Decisions& decisions) { alerts_.collect(decisions, core_, layout_); }
   void set_overlay(std::function<void()> draw) { overlay_ = std::move(draw); }
+  // A replay after a seek: the KPI plots' history rebuilt from the recording's events up
+  // to the moment shown (KpiHistory::rebuild).
+  void rebuild_kpis(const std::vector<twin::Event>& events, twin::SimTime up_to_ms) { kpis_.rebuild(core_.sites(), events, up_to_ms); }
+  const KpiHistory& kpis() const { return kpis_; }
 
   void set_view(const std::string& name);
+  // The wall display on or off from the window (the W key): on shows the "wall" view.
+  void set_wall(bool on);
+  bool wall() const { return options_.wall; }
+  // The part of the 3D view the console's panels leave free (under the top bar, left of
+  // the right column, above the bottom band) as of the last frame: where overlays go.
+  const PanelRect& free_area() const { return free_; }
   // What the inspector shows. A shipment is followed by its id: its index moves when
   // retention removes older shipments, and the selection clears when it is removed.
   void select(const PickTarget& t);
@@ -90,7 +103,9 @@ class ControlRoom {
   void handle_pointer();
   void resolve_pick();
   void draw_panels();
+  void draw_top_bar(float width);
   void draw_wall();
+  void handle_keys();
   twin::SimTime display_time(int64_t wall_ms) const;
 
   twin::Core& core_;
@@ -117,6 +132,8 @@ class ControlRoom {
   PickTarget selected_;
   twin::ShipmentId selected_shipment_;  // the id of selected_ when it is a shipment
   uint8_t panel_site_ = 0;
+  std::string view_before_wall_ = "both";
+  PanelRect free_{0, 40, 800, 400};
 
   uint64_t console_seq_ = 0;
   uint64_t instructor_seq_ = 0;

@@ -14,6 +14,7 @@
 #include "VkCheck.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -343,6 +344,23 @@ size_t Renderer::buildInstances(FrameData& f, std::vector<std::array<uint32_t, 7
   return total;
 }
 
+std::string Renderer::setUiFonts(const UiFonts& fonts) { return imgui_->setFonts(fonts); }
+const UiFonts& Renderer::uiFonts() const { return imgui_->fonts(); }
+ImFont* Renderer::uiFont(UiFontRole role) const { return imgui_->font(role); }
+std::array<int, 2> Renderer::uiFontAtlasSize() const { return imgui_->atlasSize(); }
+
+// The rectangles of the ImGui windows drawn this frame (panels, popups, tooltips): labels
+// under them are not drawn, since the background draw list shows through a panel's
+// translucent background. A window without a background (ImGuiWindowFlags_NoBackground:
+// a frame or a caption over the view) hides nothing.
+static std::vector<ImRect> windowRects() {
+  std::vector<ImRect> out;
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  for (ImGuiWindow* w : g.Windows)
+    if (w->Active && !w->Hidden && !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_NoBackground))) out.push_back(w->Rect());
+  return out;
+}
+
 void Renderer::emitLabels() {
   stats_.labels = 0;
   if (labels_.empty()) return;
@@ -350,12 +368,17 @@ void Renderer::emitLabels() {
   ImFont* font = imgui_->labelFont();
   const float size = font->FontSize;
   const glm::vec2 vpx = viewport();
+  const std::vector<ImRect> panels = windowRects();
   for (const Label& l : labels_) {
     auto p = camera_.project(l.anchor, vpx);
     if (!p || p->z < 0.0f || p->z > 1.0f) continue;
     ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, l.text.c_str());
     float x = std::floor(p->x - ts.x * 0.5f), y = std::floor(p->y - ts.y - 8.0f);
     if (x > vpx.x || y > vpx.y || x + ts.x < 0 || y + ts.y < 0) continue;
+    const ImRect box(x - 4, y - 2, x + ts.x + 4, std::max(y + ts.y + 2, p->y));
+    bool under = false;
+    for (const ImRect& r : panels) under = under || r.Overlaps(box);
+    if (under) continue;
     dl->AddLine(ImVec2(p->x, p->y), ImVec2(p->x, y + ts.y + 2.0f), IM_COL32(20, 20, 20, 200), 2.0f);
     dl->AddRectFilled(ImVec2(x - 4, y - 2), ImVec2(x + ts.x + 4, y + ts.y + 2),
                       IM_COL32(20, 24, 30, 190), 3.0f);

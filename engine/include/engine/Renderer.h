@@ -19,6 +19,7 @@
 #include <engine/Instance.h>
 #include <engine/MeshPool.h>
 #include <engine/Screenshot.h>
+#include <engine/UiFonts.h>
 
 #include <glm/glm.hpp>
 
@@ -28,6 +29,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+struct ImFont;
 
 namespace engine {
 
@@ -113,10 +116,21 @@ class Renderer {
   // A ribbon width_m wide through the points, lying flat (its width is horizontal).
   void drawPolyline(std::span<const glm::vec3> points, float width_m, uint32_t colour,
                     bool closed = false);
-  // Text centred above the anchor's projection; hidden when the anchor is behind the eye.
+  // Text centred above the anchor's projection; hidden when the anchor is behind the eye,
+  // and when its box would lie under an ImGui window (labels never show through panels).
   void drawLabel(glm::vec3 anchor, const std::string& text, uint32_t colour = rgba8(1, 1, 1));
   // Returns false when the frame was dropped (swapchain out of date; it is rebuilt).
   bool endFrame();
+
+  // [SECTION] fonts (ImGui's; engine/UiFonts.h)
+  // The font files and sizes ImGui draws with from the next beginFrame on (the atlas is
+  // rebuilt then, only when they changed). "" when the files can be read, else why not, and
+  // the fonts stay as they were (ImGui's built-in font until a set is accepted).
+  std::string setUiFonts(const UiFonts& fonts);
+  const UiFonts& uiFonts() const;
+  // The font of a size class, for ImGui::PushFont(); labels use UiFontRole::Label.
+  ImFont* uiFont(UiFontRole role) const;
+  std::array<int, 2> uiFontAtlasSize() const;
   const FrameStats& stats() const { return stats_; }
   // True while ImGui wants the mouse (over a window, dragging a slider): leave the camera be.
   bool uiWantsPointer() const;
