@@ -201,7 +201,9 @@ bool ControlRoom::frame(int64_t wall_ms) {
   resolve_pick();  // draw_list_ is still the one the finished frame drew
   if (ui_map::on()) {
     UiMapState ms{frames_, session_.user, session_.logged_in() ? twin::to_string(session_.role) : "", -1, 0,
-                  form_.confirm.has_value(), picks_, last_pick_, form_.reason};
+                  form_.confirm.has_value(), picks_, last_pick_, form_.reason,
+                  panel_site_ < core_.sites().size() ? core_.sites()[panel_site_].id : "", view_.name, ui::lang_code(ui::lang()),
+                  !banner_.empty()};
     if (selected_.kind == PickKind::Shipment) {
       ms.selected_site = selected_.site;
       ms.selected_shipment = selected_shipment_.value;
@@ -299,7 +301,7 @@ void ControlRoom::draw_top_bar(float width) {
   }
   // The language switch: the other language's name, in that language.
   const bool vi = ui::lang() == ui::Lang::Vi;
-  if (ImGui::Button(vi ? "English [L]##lang" : "Tiếng Việt [L]##lang")) ui::set_lang(vi ? ui::Lang::En : ui::Lang::Vi);
+  if (ImGui::Button(vi ? "English [L]##lang" : "Tiếng Việt [L]##lang")) ui::set_lang(vi ? ui::Lang::En : ui::Lang::Vi);  // i18n: each language by its own name
   ui_map::item("lang");
   ImGui::SameLine();
   const std::string clock = time_text(core_.state().now_ms);

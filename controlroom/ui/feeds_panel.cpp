@@ -68,7 +68,7 @@ void feeds_panel(const PanelRect& r, const connectors::FeedsSnapshot& feeds, con
         ImGui::TableSetColumnIndex(5);
         ImGui::TextColored(text, "%s", ui::trf("%s ago", age_text(f.age_ms).c_str()).c_str());
         ImGui::TableSetColumnIndex(6);
-        if (f.has_clock_offset) ImGui::Text("%+.1f s", static_cast<double>(f.clock_offset_ms) / 1000);
+        if (f.has_clock_offset) ImGui::TextUnformatted(ui::trf("%+.1f s", static_cast<double>(f.clock_offset_ms) / 1000).c_str());
         else ImGui::TextDisabled("%s", ui::tr("run time"));
         ImGui::TableSetColumnIndex(7);
         if (f.rejected_total) ImGui::TextColored(ImVec4(1, 0.6f, 0.4f, 1), "%llu: %s", static_cast<unsigned long long>(f.rejected_total),

@@ -33,15 +33,19 @@ inline std::string role_why_not(const OperatorSession& who) {
 // The who-am-I line and, for a user who may command, the reason box (noted in the UI map
 // as "<panel>/reason"). Returns why the command buttons are disabled: the role's reason,
 // "type a reason first" while the box is empty, or "".
+// Always two lines high (the who-am-I line and the reason box, or room for it): what
+// follows stays where it is when someone logs in or out.
 inline std::string command_header(const char* panel, const OperatorSession& who, CommandForm& form) {
   if (!who.logged_in()) {
     ImGui::TextDisabled("%s", tr("Log in to command: the buttons are disabled."));
+    ImGui::Dummy(ImVec2(1, ImGui::GetFrameHeight()));
     return role_why_not(who);
   }
   ImGui::Text("%s (%s)", who.user.c_str(), tr_data(twin::to_string(who.role)).c_str());
   if (who.role == twin::Role::Viewer) {
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "%s", tr("viewers may not command: buttons disabled"));
+    ImGui::Dummy(ImVec2(1, ImGui::GetFrameHeight()));
     return role_why_not(who);
   }
   ImGui::SetNextItemWidth(-1);

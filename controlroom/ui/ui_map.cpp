@@ -40,6 +40,10 @@ bool write(const std::string& path, const UiMapState& state, const DrawList& lis
   j["picks"] = state.picks;
   j["last_pick"] = state.last_pick;
   j["reason"] = state.reason;
+  j["panel_site"] = state.panel_site;
+  j["view"] = state.view;
+  j["lang"] = state.lang;
+  j["banner"] = state.banner;
   j["width"] = viewport_px.x;
   j["height"] = viewport_px.y;
   nlohmann::json items = nlohmann::json::array();

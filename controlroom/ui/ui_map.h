@@ -35,6 +35,10 @@ struct UiMapState {
   uint64_t picks = 0;               // clicks on the 3D view picked so far
   std::string last_pick;            // what the last one hit ("kind 1 index 42", "nothing")
   std::string reason;               // what the reason box holds
+  std::string panel_site;           // the site the panels work on ("panels for")
+  std::string view;                 // the view shown (m1119, both, wall...)
+  std::string lang;                 // "en" or "vi"
+  bool banner = false;              // a stale or broker-lost banner is shown
 };
 
 namespace ui_map {

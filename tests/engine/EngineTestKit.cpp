@@ -113,6 +113,8 @@ GoldenTolerance goldenTolerance(const std::string& name) {
       {"app_both_sites", {2, 16}},
       {"app_window_both", {2, 16}},
       {"app_guide_vehicles", {2, 16}},
+      {"console_en", {2, 24}},
+      {"console_vi", {2, 24}},
   };
   for (const Entry& e : kTable)
     if (name == e.name) return e.tol;
