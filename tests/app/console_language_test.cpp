@@ -19,6 +19,7 @@
 
 #include <catch2/catch.hpp>
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <filesystem>
 
