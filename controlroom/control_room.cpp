@@ -203,7 +203,7 @@ bool ControlRoom::frame(int64_t wall_ms) {
     UiMapState ms{frames_, session_.user, session_.logged_in() ? twin::to_string(session_.role) : "", -1, 0,
                   form_.confirm.has_value(), picks_, last_pick_, form_.reason,
                   panel_site_ < core_.sites().size() ? core_.sites()[panel_site_].id : "", view_.name, ui::lang_code(ui::lang()),
-                  !banner_.empty()};
+                  !banner_.empty(), {free_.x, free_.y, free_.w, free_.h}};
     if (selected_.kind == PickKind::Shipment) {
       ms.selected_site = selected_.site;
       ms.selected_shipment = selected_shipment_.value;
@@ -279,6 +279,8 @@ void ControlRoom::draw_top_bar(float width) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, 0));
   ImGui::Begin("##views", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoScrollbar);
+  ImGui::TextUnformatted(ui::kGateNames);  // the gate, as each side names it
+  ImGui::SameLine();
   ImGui::PushID("view");
   int n = 0;
   for (const View& v : views_) {
@@ -290,7 +292,7 @@ void ControlRoom::draw_top_bar(float width) {
     ImGui::SameLine();
   }
   ImGui::PopID();
-  if (ImGui::Button((std::string(ui::tr("wall")) + " [W]##wall").c_str())) set_wall(true);
+  if (ImGui::Button((std::string(ui::tr("wall")) + " [W]##wall").c_str())) set_wall(true);  // i18n: a key's name
   ui_map::item("view/wall");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui::tr("The wall display: large type, no editing; W again returns to the console"));
   ImGui::SameLine();
@@ -305,7 +307,7 @@ void ControlRoom::draw_top_bar(float width) {
   ui_map::item("lang");
   ImGui::SameLine();
   const std::string clock = time_text(core_.state().now_ms);
-  ImGui::TextDisabled("|  %s  |  %.0f fps  |", clock.c_str(), static_cast<double>(ImGui::GetIO().Framerate));
+  ImGui::TextDisabled("%s", ui::trf("|  %s  |  %.0f fps  |", clock.c_str(), static_cast<double>(ImGui::GetIO().Framerate)).c_str());
   ImGui::SameLine();
   ImGui::TextDisabled("%s", ui::tr("panels for"));
   ImGui::PushID("panels");
@@ -335,12 +337,12 @@ void ControlRoom::draw_panels() {
   if (options_.accounts) {
     if (login_panel({vp.x - side, y, side, login_h}, *options_.accounts, session_)) form_.clear();  // a new user
   } else status_banner({vp.x - side, y, side, login_h},
-                       session_.logged_in() ? session_.user : ui::tr("view only: start with --accounts FILE to log in"), false);
+                       session_.logged_in() ? session_.user : ui::tr("view only: start with --accounts FILE to log in"), false, "##who");
   y += login_h;
   lane_panel({vp.x - side, y, side, lanes_h}, core_, panel_site_, session_, form_, sink);
   y += lanes_h;
   inspector_panel({vp.x - side, y, side, vp.y - y}, core_, selected_, session_, form_, sink);
-  const float bottom_h = std::clamp(vp.y * 0.3f, 200.0f * em, 420.0f * em);
+  const float bottom_h = std::clamp(vp.y * 0.34f, 200.0f * em, 460.0f * em);
   alerts_panel({0, vp.y - bottom_h, (vp.x - side) * 0.4f, bottom_h}, alerts_, [this](const Alert& a) {
     engine::CameraPose p = camera_.pose();
     p.target = a.where;

@@ -3,6 +3,7 @@
 #include "controlroom/scene/scene_builder.h"
 
 #include "controlroom/scene/palette.h"
+#include "controlroom/ui/text_catalogue.h"
 
 #include "twin/expected_place.h"
 
@@ -98,10 +99,10 @@ void lanes(Ctx& c) {
           {PickKind::Lane, static_cast<uint8_t>(c.site), static_cast<uint32_t>(l), 0});
     if (c.opt.lane_labels) {
       std::string text = lane.id;
-      if (!st.open) text += " closed";
-      else if (st.barrier_failed) text += " barrier failed";
-      else if (c.lane_reversed(l)) text += " reversed";
-      else if (st.reserved_unmanned) text += " unmanned";
+      if (!st.open) text += ui::tr(" closed");
+      else if (st.barrier_failed) text += ui::tr(" barrier failed");
+      else if (c.lane_reversed(l)) text += ui::tr(" reversed");
+      else if (st.reserved_unmanned) text += ui::tr(" unmanned");
       // Staggered along the lanes so that neighbouring lanes' labels do not cover each other.
       Placement at = WorldLayout::along(lane.polyline, 0.04f + 0.09f * static_cast<float>(l % 4), rev);
       c.out.labels.push_back({c.w(at.local, 5), text, down ? palette::kLabelAlert : palette::kLabel});
@@ -128,9 +129,9 @@ void checkpoints(Ctx& c) {
     if (c.opt.labels && (c.opt.lane_labels || failed || st.queue.size() >= 5)) {
       glm::vec2 top = cp.positions.front();
       for (glm::vec2 p : cp.positions) top = p.y > top.y ? p : top;
-      std::string text = cp.id;
-      if (!st.queue.empty()) text += "  queue " + std::to_string(st.queue.size());
-      if (failed) text += "  " + std::to_string(failed) + " failed";
+      std::string text = ui::tr_data(cp.id);
+      if (!st.queue.empty()) text += ui::trf("  queue %zu", st.queue.size());
+      if (failed) text += ui::trf("  %d failed", failed);
       c.out.labels.push_back({c.w(top + glm::vec2(0, 6), 9), text, failed ? palette::kLabelAlert : palette::kLabel});
     }
   }
@@ -140,12 +141,12 @@ void yards_and_border(Ctx& c) {
   for (const YardSpec& y : c.spec.yards) {
     std::vector<glm::vec2> rect = {y.min, {y.max.x, y.min.y}, y.max, {y.min.x, y.max.y}};
     c.out.ribbons.push_back({ribbon_points(c, rect, 0.06f), 0.8f, palette::kYardOutline, true});
-    if (c.opt.lane_labels) c.out.labels.push_back({c.w({(y.min.x + y.max.x) / 2, y.min.y - 6}, 3), y.id, palette::kLabel});
+    if (c.opt.lane_labels) c.out.labels.push_back({c.w({(y.min.x + y.max.x) / 2, y.min.y - 6}, 3), ui::tr_data(y.id), palette::kLabel});
   }
   c.out.ribbons.push_back({ribbon_points(c, c.spec.border_line, 0.12f), 2.0f, palette::kBorder, false});
   if (c.opt.labels && c.spec.border_line.size() >= 2) {
-    c.out.labels.push_back({c.w(c.spec.border_line.front(), 6), "marker " + c.spec.markers, palette::kLabelAlert});
-    c.out.labels.push_back({c.w({c.spec.border_line.front().x + 60, c.spec.border_line.back().y - 10}, 20), c.spec.name, palette::kLabel});
+    c.out.labels.push_back({c.w(c.spec.border_line.front(), 6), ui::trf("marker %s", c.spec.markers.c_str()), palette::kLabelAlert});
+    c.out.labels.push_back({c.w({c.spec.border_line.front().x + 60, c.spec.border_line.back().y - 10}, 20), ui::tr_data(c.spec.name), palette::kLabel});
   }
 }
 
@@ -220,7 +221,7 @@ void truck(Ctx& c, ShipmentIndex idx, glm::vec2 local, float yaw, uint32_t flags
       const ExpectedPlace place = expected_place(c.spec, c.s, sh);
       if (place.known()) c.out.ribbons.push_back({ribbon_points(c, {local, place.anchor}, 0.3f), 0.5f, palette::kOffPlan, false});
       if (c.opt.labels && sh.field.off_plan_alerted)
-        c.out.labels.push_back({c.w(local, 6), to_string(sh.id) + " off plan: " + place.what(), palette::kLabelAlert});
+        c.out.labels.push_back({c.w(local, 6), ui::trf("%s off plan: %s", to_string(sh.id).c_str(), place.what().c_str()), palette::kLabelAlert});
     }
   }
   c.put(mesh ? *mesh : sh.reefer ? MeshKind::Reefer : MeshKind::Truck, local, yaw, v.colour,
@@ -318,7 +319,7 @@ void undeclared_vehicles(Ctx& c) {
     const bool stale = follow_field(c, fv.track, v).stale;
     c.put(MeshKind::Truck, v.local, v.yaw_rad, v.colour, {PickKind::FieldVehicle, static_cast<uint8_t>(c.site), i, 0},
           stale ? engine::kInstanceDim : engine::kInstanceHighlight);
-    if (c.opt.labels) c.out.labels.push_back({c.w(v.local, 6), "undeclared " + fv.name, palette::kLabelAlert});
+    if (c.opt.labels) c.out.labels.push_back({c.w(v.local, 6), ui::trf("undeclared %s", fv.name.c_str()), palette::kLabelAlert});
     record(c, std::move(v));
   }
 }
@@ -364,7 +365,7 @@ void guide_vehicles(Ctx& c) {
       const Shipment& sh = c.s.shipments[g.cargo];
       c.out.of(MeshKind::Reefer).push_back(Instance::at(c.w(at, 1.6f), yaw, shipment_colour(sh), engine::kNoPickId));
     }
-    if (g.failed && c.opt.labels) c.out.labels.push_back({c.w(at, 6), "guide vehicle " + std::to_string(v + 1) + " failed", palette::kLabelAlert});
+    if (g.failed && c.opt.labels) c.out.labels.push_back({c.w(at, 6), ui::trf("guide vehicle %zu failed", v + 1), palette::kLabelAlert});
   }
 }
 

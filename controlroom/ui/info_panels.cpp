@@ -97,7 +97,8 @@ void plot(const char* id, const char* title, const char* unit, const std::vector
     dl->AddText(ImVec2(at.x + 2, py(v) - fs / 2), dim, buf);
   }
   dl->AddLine(p0, ImVec2(p0.x, p1.y), axis);
-  const int ticks = std::clamp(static_cast<int>((p1.x - p0.x) / (fs * 4)), 1, 4);
+  // At most four ticks, never two with the same minute.
+  const int ticks = std::clamp(std::min(static_cast<int>((p1.x - p0.x) / (fs * 4)), static_cast<int>((x1 - x0) * 60)), 1, 4);
   for (int i = 0; i <= ticks && !xs.empty(); ++i) {
     const float x = x0 + (x1 - x0) * static_cast<float>(i) / static_cast<float>(ticks);
     const std::string t = hour_text(x);
@@ -140,6 +141,11 @@ void plot(const char* id, const char* title, const char* unit, const std::vector
 
 void kpi_panel(const PanelRect& r, const Core& core, const KpiHistory& history) {
   if (ui::begin_fixed(ui::window_title("KPIs", "kpis").c_str(), r)) {
+    // Each site gets an equal share of the panel: three lines of figures, then its plots.
+    const size_t n = std::max<size_t>(1, std::min(history.sites().size(), core.sites().size()));
+    const float share = ImGui::GetContentRegionAvail().y / static_cast<float>(n);
+    const float text_h = 3 * ImGui::GetTextLineHeightWithSpacing() + 2 * ImGui::GetStyle().ItemSpacing.y;
+    const float h = std::max(ImGui::GetFontSize() * 4, share - text_h - ImGui::GetStyle().ItemSpacing.y);
     for (size_t i = 0; i < history.sites().size() && i < core.sites().size(); ++i) {
       const KpiSeries& s = history.sites()[i];
       const SiteKpis& k = s.latest;
@@ -147,7 +153,9 @@ void kpi_panel(const PanelRect& r, const Core& core, const KpiHistory& history) 
       ImGui::TextUnformatted(ui::trf("%s  cleared %lld / %lld (exp/imp)  = %.0f a day", core.sites()[i].id.c_str(),
                                      static_cast<long long>(k.cleared[0]), static_cast<long long>(k.cleared[1]), k.cleared_per_day)
                                  .c_str());
-      ImGui::SameLine();
+      // The targets on the same line when they fit, else on the next.
+      const float targets_w = ImGui::CalcTextSize("2027 00000-00000    2030 00000-00000").x;
+      if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x > targets_w) ImGui::SameLine();
       target_line(k);
       const double scanners = [&] { for (auto& c : k.checkpoints) if (c.kind == CheckpointKind::Scanner) return 100 * c.utilisation; return 0.0; }();
       ImGui::TextWrapped("%s", ui::trf("dwell p50 %.0f min  p95 %.0f min   lanes %.0f%%  scanners %.0f%%  yards %.0f%%  guide veh. %.0f%%",
@@ -155,7 +163,6 @@ void kpi_panel(const PanelRect& r, const Core& core, const KpiHistory& history) 
                                        100 * k.yard_utilisation, 100 * k.fleet_utilisation).c_str());
       const float gap = ImGui::GetStyle().ItemSpacing.x;
       const float w = (ImGui::GetContentRegionAvail().x - 2 * gap) / 3;
-      const float h = std::max(ImGui::GetFontSize() * 5.5f, (r.h - ImGui::GetFontSize() * 6) / static_cast<float>(history.sites().size()) - ImGui::GetFontSize() * 2.5f);
       // Per hour against the hourly rate each year's lower target needs.
       std::vector<float> hours;
       for (size_t b = 0; b < s.cleared_per_hour.size(); ++b) hours.push_back(static_cast<float>(s.first_hour + static_cast<int64_t>(b)));
@@ -228,10 +235,10 @@ bool login_panel(const PanelRect& r, connectors::Accounts& accounts, OperatorSes
   return changed;
 }
 
-void status_banner(const PanelRect& r, const std::string& text, bool alarm) {
+void status_banner(const PanelRect& r, const std::string& text, bool alarm, const char* id) {
   if (text.empty()) return;
   ImGui::PushStyleColor(ImGuiCol_WindowBg, alarm ? ImVec4(0.75f, 0.08f, 0.08f, 0.95f) : ImVec4(0.12f, 0.14f, 0.18f, 0.95f));
-  if (ui::begin_fixed("##banner", r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoInputs)) {
+  if (ui::begin_fixed(id, r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoInputs)) {
     const float tw = ImGui::CalcTextSize(text.c_str()).x;
     ImGui::SetCursorPosX(std::max(8.0f, (r.w - tw) / 2));
     ImGui::TextUnformatted(text.c_str());

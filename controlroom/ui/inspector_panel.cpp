@@ -73,7 +73,7 @@ void inspector_panel(const PanelRect& r, const Core& core, const PickTarget& t, 
       const Shipment& sh = core.state().sites[t.site].shipments[t.shipment()];
       ImGui::TextUnformatted(ui::trf("Shipment %u  (%s, %s)", sh.id.value, ui::tr_data(to_string(sh.direction)).c_str(), spec.id.c_str()).c_str());
       ImGui::TextUnformatted(ui::trf("plate %s   container %s%s", sh.plate.c_str(), sh.container.c_str(), sh.reefer ? ui::tr("  reefer") : "").c_str());
-      ImGui::TextUnformatted(ui::trf("goods: %s", sh.goods < spec.goods.size() ? spec.goods[sh.goods].id.c_str() : "?").c_str());
+      ImGui::TextUnformatted(ui::trf("goods: %s", sh.goods < spec.goods.size() ? ui::tr_data(spec.goods[sh.goods].id).c_str() : "?").c_str());
       // The commands first, so that they are in view however short the panel is.
       ui::update_guard(core, form);
       const std::string why_not = ui::command_header("vehicle", who, form);

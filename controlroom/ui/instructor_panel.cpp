@@ -51,7 +51,7 @@ std::optional<Injection> instructor_panel(const PanelRect& r, const Core& core, 
       form.checkpoint = std::max(0, spec.checkpoint_index(CheckpointKind::Scanner));
     const auto& cp = spec.checkpoints[form.checkpoint];
     form.server = std::clamp(form.server, 0, cp.servers - 1);
-    ImGui::TextUnformatted(ui::trf("%s at %s, server", cp.id.c_str(), spec.id.c_str()).c_str());
+    ImGui::TextUnformatted(ui::trf("%s at %s, server", ui::tr_data(cp.id).c_str(), spec.id.c_str()).c_str());
     for (int k = 0; k < cp.servers; ++k) {
       ImGui::SameLine();
       ImGui::PushID(k);

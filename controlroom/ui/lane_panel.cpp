@@ -4,6 +4,7 @@
 
 #include "twin/lane_rules.h"
 
+#include <algorithm>
 #include <string>
 
 namespace controlroom {
@@ -40,7 +41,7 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
         const LaneState& st = s.lanes[l];
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        std::string name = spec.lanes[l].id + (spec.lanes[l].kind == LaneKind::Unmanned ? " (U)" : "");
+        std::string name = spec.lanes[l].id + (spec.lanes[l].kind == LaneKind::Unmanned ? ui::tr(" (U)") : "");
         if (ImGui::Selectable(name.c_str(), selected_lane == static_cast<int>(l), ImGuiSelectableFlags_SpanAllColumns))
           selected_lane = static_cast<int>(l);
         ui_map::item("lanes/row/" + spec.lanes[l].id);
@@ -52,7 +53,7 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
         ImGui::TableSetColumnIndex(3);
         int on = 0;
         for (uint16_t v : st.segment) on += v != kNone16;
-        ImGui::Text("%zu%s", st.queue.size() + (st.on_lane != kNone ? 1 : 0), on ? (" +" + std::to_string(on) + "U").c_str() : "");
+        ImGui::Text("%zu%s", st.queue.size() + (st.on_lane != kNone ? 1 : 0), on ? ui::trf(" +%dU", on).c_str() : "");
         ImGui::TableSetColumnIndex(4);
         ImGui::Text("%.1f", st.crossings / hours);
       }
@@ -98,9 +99,16 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
       ui::why_line("", role_why.empty() ? why_not : role_why);
     }
     if (ImGui::CollapsingHeader((std::string(ui::tr("Checkpoints and guide vehicles")) + "###checkpoints").c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
+      // Three columns however long the names are in the language shown: name, queue, servers.
+      float name_w = 0, queue_w = ImGui::CalcTextSize(ui::trf("queue %zu", size_t{888}).c_str()).x;
+      for (const auto& cps : spec.checkpoints) name_w = std::max(name_w, ImGui::CalcTextSize(ui::tr_data(cps.id).c_str()).x);
+      const float x0 = ImGui::GetCursorPosX(), gap = ImGui::GetStyle().ItemSpacing.x * 2;
       for (size_t k = 0; k < spec.checkpoints.size(); ++k) {
         const CheckpointState& cp = s.checkpoints[k];
-        ImGui::TextUnformatted(ui::trf("%-11s queue %3zu ", spec.checkpoints[k].id.c_str(), cp.queue.size()).c_str());
+        ImGui::TextUnformatted(ui::tr_data(spec.checkpoints[k].id).c_str());
+        ImGui::SameLine(x0 + name_w + gap);
+        ImGui::TextUnformatted(ui::trf("queue %zu", cp.queue.size()).c_str());
+        ImGui::SameLine(x0 + name_w + gap + queue_w);
         for (size_t srv = 0; srv < cp.servers.size(); ++srv) {
           ImGui::SameLine();
           ImGui::PushID(static_cast<int>(k * 1000 + srv));
@@ -141,7 +149,8 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
         c.kind = CommandKind::PrioritiseGoods;
         c.goods = static_cast<uint16_t>(g);
         const bool active = s.priority_goods == static_cast<int>(g);
-        std::string label = (active ? "[" + spec.goods[g].id + "]" : spec.goods[g].id) + "##prio";
+        const std::string goods = ui::tr_data(spec.goods[g].id);
+        std::string label = (active ? "[" + goods + "]" : goods) + "##prio" + spec.goods[g].id;
         if (ui::command_button("lanes/priority/" + spec.goods[g].id, label.c_str(), why_not, form, true)) ui::send(form, who, site, c, sink);
       }
       ImGui::SameLine();

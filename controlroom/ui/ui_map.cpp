@@ -44,6 +44,7 @@ bool write(const std::string& path, const UiMapState& state, const DrawList& lis
   j["view"] = state.view;
   j["lang"] = state.lang;
   j["banner"] = state.banner;
+  j["free"] = {{"x", state.free[0]}, {"y", state.free[1]}, {"w", state.free[2]}, {"h", state.free[3]}};
   j["width"] = viewport_px.x;
   j["height"] = viewport_px.y;
   nlohmann::json items = nlohmann::json::array();

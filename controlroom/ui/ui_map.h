@@ -39,6 +39,7 @@ struct UiMapState {
   std::string view;                 // the view shown (m1119, both, wall...)
   std::string lang;                 // "en" or "vi"
   bool banner = false;              // a stale or broker-lost banner is shown
+  float free[4] = {};               // the 3D view the panels leave free: x, y, w, h
 };
 
 namespace ui_map {

@@ -180,11 +180,14 @@ TEST_CASE("every panel in Vietnamese and in English asks the catalogue for no mi
     CHECK(missing.empty());
   }
   // The goldens: the same moment in each language, a truck in the inspector.
+  const auto& shipments = c.core.state().sites[1].shipments;
   for (ui::Lang lang : {ui::Lang::En, ui::Lang::Vi}) {
     ui::set_lang(lang);
     room.log_in("op1", twin::Role::Operator);
     room.set_view("both");
+    room.select(PickTarget::of_shipment(1, twin::ShipmentIndex{static_cast<uint32_t>(shipments.size() - 1)}));
     for (int i = 0; i < 3; ++i) room.frame(wall_ms);  // the banner stays: the input stopped long ago
+    CHECK_FALSE(room.banner().empty());
     r.finish();
     const std::string name = lang == ui::Lang::Vi ? "console_vi" : "console_en";
     const auto img = r.screenshot();
