@@ -2,6 +2,7 @@
 // value under the cursor), the wall's KPI strip, login and the status banner. See panels.h.
 #include "controlroom/ui/panel_common.h"
 
+#include "controlroom/ui/alert_text.h"
 #include "twin/clock_text.h"
 
 #include <cmath>
@@ -18,7 +19,7 @@ void alerts_panel(const PanelRect& r, const AlertLog& alerts, const std::functio
     int i = 0;
     for (const Alert& a : alerts.items()) {
       ImGui::PushID(i++);
-      std::string line = (time_text ? time_text(a.time_ms) : twin::clock_text(a.time_ms, twin::ClockStyle::DayAndTime)) + "  " + a.text;
+      std::string line = (time_text ? time_text(a.time_ms) : twin::clock_text(a.time_ms, twin::ClockStyle::DayAndTime)) + "  " + ui::alert_text(a.text);
       ImGui::PushTextWrapPos(0.0f);  // a long alert wraps inside the panel, never cut at its edge
       if (ImGui::Selectable(("##alert" + std::to_string(i)).c_str(), false, 0,
                             ImVec2(0, ImGui::CalcTextSize(line.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x).y)) && fly_to)
@@ -87,7 +88,9 @@ void plot(const char* id, const char* title, const char* unit, const std::vector
     ImGui::PopID();
     return;
   }
-  const float x0 = xs.empty() ? 0.0f : xs.front(), x1 = xs.empty() ? 1.0f : std::max(xs.back(), xs.front() + 1.0f / 60);
+  // Bars cover their hour: the time axis runs to the end of the last one.
+  const float x0 = xs.empty() ? 0.0f : xs.front();
+  const float x1 = xs.empty() ? 1.0f : std::max(xs.back() + (bars ? 1.0f : 0.0f), xs.front() + 1.0f / 60);
   auto px = [&](float x) { return p0.x + (x - x0) / (x1 - x0) * (p1.x - p0.x); };
   auto py = [&](float y) { return p1.y - y / top * (p1.y - p0.y); };
   // Axes, the value scale and the time scale.
@@ -98,7 +101,7 @@ void plot(const char* id, const char* title, const char* unit, const std::vector
   }
   dl->AddLine(p0, ImVec2(p0.x, p1.y), axis);
   // At most four ticks, never two with the same minute.
-  const int ticks = std::clamp(std::min(static_cast<int>((p1.x - p0.x) / (fs * 4)), static_cast<int>((x1 - x0) * 60)), 1, 4);
+  const int ticks = std::clamp(std::min(static_cast<int>((p1.x - p0.x) / (fs * 5)), static_cast<int>((x1 - x0) * 60)), 1, 4);
   for (int i = 0; i <= ticks && !xs.empty(); ++i) {
     const float x = x0 + (x1 - x0) * static_cast<float>(i) / static_cast<float>(ticks);
     const std::string t = hour_text(x);
@@ -106,27 +109,30 @@ void plot(const char* id, const char* title, const char* unit, const std::vector
     dl->AddLine(ImVec2(px(x), p1.y), ImVec2(px(x), p1.y + 3), axis);
     dl->AddText(ImVec2(std::clamp(px(x) - tw / 2, p0.x - y_axis_w / 2, p1.x - tw), p1.y + 2), dim, t.c_str());
   }
-  // Targets: dashed lines with their year at the right.
-  for (const TargetMark& t : targets) {
-    const float y = py(t.value);
-    for (float x = p0.x; x < p1.x; x += 10) dl->AddLine(ImVec2(x, y), ImVec2(std::min(x + 6, p1.x), y), t.colour, 1.5f);
-    const float lw = ImGui::CalcTextSize(t.label).x;
-    dl->AddText(ImVec2(p1.x - lw - 2, y - fs - 1), t.colour, t.label);
-  }
   // The data.
   const ImU32 ink = IM_COL32(110, 170, 255, 255);
   if (bars) {
-    const float w = std::max(1.0f, (p1.x - p0.x) / static_cast<float>(std::max<size_t>(ys.size(), 1)) - 1);
+    const float w = std::max(1.0f, px(x0 + 1.0f) - px(x0) - 1);  // an hour wide
     for (size_t i = 0; i < ys.size() && i < xs.size(); ++i)
       dl->AddRectFilled(ImVec2(px(xs[i]), py(ys[i])), ImVec2(px(xs[i]) + w, p1.y), ink);
   } else {
     for (size_t i = 1; i < ys.size() && i < xs.size(); ++i)
       dl->AddLine(ImVec2(px(xs[i - 1]), py(ys[i - 1])), ImVec2(px(xs[i]), py(ys[i])), ink, 1.5f);
   }
-  if (xs.empty()) dl->AddText(ImVec2(p0.x + 6, p0.y + 2), dim, ui::tr("no samples yet"));
+  // Targets: dashed lines with their year at the right, over the data. The lowest target's
+  // year under its line, the others' above theirs: close targets keep their labels apart.
+  float lowest = FLT_MAX;
+  for (const TargetMark& t : targets) lowest = std::min(lowest, t.value);
+  for (const TargetMark& t : targets) {
+    const float y = py(t.value);
+    for (float x = p0.x; x < p1.x; x += 10) dl->AddLine(ImVec2(x, y), ImVec2(std::min(x + 6, p1.x), y), t.colour, 1.5f);
+    const float lw = ImGui::CalcTextSize(t.label).x;
+    dl->AddText(ImVec2(p1.x - lw - 2, t.value == lowest && targets.size() > 1 ? y + 1 : y - fs - 1), t.colour, t.label);
+  }
+  if (xs.empty()) dl->AddText(ImVec2(p0.x + 6, p1.y - fs - 2), dim, ui::tr("no samples yet"));
   // The value under the cursor: the nearest sample.
   if (hovered && !xs.empty()) {
-    const float mx = ImGui::GetIO().MousePos.x;
+    const float mx = ImGui::GetIO().MousePos.x - (bars ? (px(x0 + 1.0f) - px(x0)) / 2 : 0.0f);  // a bar: its middle
     size_t best = 0;
     for (size_t i = 0; i < xs.size() && i < ys.size(); ++i)
       if (std::fabs(px(xs[i]) - mx) < std::fabs(px(xs[best]) - mx)) best = i;

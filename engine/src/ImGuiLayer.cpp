@@ -9,6 +9,7 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_vulkan.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -122,7 +123,8 @@ void ImGuiLayer::buildAtlas(const UiFonts& f) {
       cfg.OversampleH = cfg.OversampleV = 1;
       cfg.PixelSnapH = true;
       std::snprintf(cfg.Name, sizeof cfg.Name, "role %zu %.0f px", role, static_cast<double>(sizes[role]));
-      ImFont* added = atlas->AddFontFromMemoryTTF(font_bytes_[i].data(), static_cast<int>(font_bytes_[i].size()), sizes[role], &cfg,
+      ImFont* added = atlas->AddFontFromMemoryTTF(font_bytes_[i].data(), static_cast<int>(font_bytes_[i].size()),
+                                                  std::round(sizes[role] * (i > 0 ? file.size_scale : 1.0f)), &cfg,
                                                   ranges_.back().data());
       if (!font) font = added;
     }

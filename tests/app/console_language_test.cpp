@@ -40,6 +40,7 @@ struct Console {
   connectors::IngestQueue queue{1 << 17};
   pipeline::Sequencer sequencer{pipeline::SequencerLimits{}};
   FrameLoop loop{core, queue, sequencer, nullptr, nullptr};
+  std::vector<twin::Event> events;  // what was fed, as a recording would hold it
   void feed(twin::SimTime until) {
     twin::SimOptions opt;
     opt.seed = 7;
@@ -47,6 +48,7 @@ struct Console {
     twin::Core field(core.sites());
     twin::Simulator sim(field.sites(), opt);
     twin::run_until(field, sim, until, [&](const twin::Event& e, const twin::Decisions&) {
+      events.push_back(e);
       REQUIRE(queue.push(connectors::FieldMessage{"field-sim", e.seq, e.time_ms, e.site, e.body, connectors::MessageClass::Ordered, "test"}));
     });
   }
@@ -169,6 +171,12 @@ TEST_CASE("every panel in Vietnamese and in English asks the catalogue for no mi
   c.feed(9 * twin::kHour);
   int64_t wall_ms = 0;
   room.frame(wall_ms);
+  // The plots' history, as a replay rebuilds it after a seek: sampled each minute from the start.
+  room.rebuild_kpis(c.events, c.core.state().now_ms);
+  REQUIRE(room.kpis().sites().size() == 2);
+  CHECK(room.kpis().sites()[1].at_h.size() >= 9 * 60);
+  CHECK(room.kpis().sites()[1].cleared_per_hour.size() >= 8);
+  CHECK(room.kpis().sites()[1].at_h.back() == Approx(9.0).margin(0.02));
   for (ui::Lang lang : {ui::Lang::Vi, ui::Lang::En}) {
     ui::set_lang(lang);
     draw_everything(room, r, c, wall_ms);

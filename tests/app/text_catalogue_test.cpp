@@ -5,7 +5,9 @@
 // control room's sources (controlroom/, read from the source tree) finds no ImGui call that
 // shows a bare string literal with words in it: every such text goes through tr() / trf()
 // (literals that are only IDs "##x" or formats "%s: %d" are allowed; a line marked
-// "i18n:" says why it is not translated). No engine, no display; never skips.
+// "i18n:" says why it is not translated); the core's alert phrasings are shown in the
+// language set with their data kept. No engine, no display; never skips.
+#include "controlroom/ui/alert_text.h"
 #include "controlroom/ui/text_catalogue.h"
 
 #include <catch2/catch.hpp>
@@ -163,4 +165,15 @@ TEST_CASE("no ImGui call in the control room shows a bare literal with words: al
   for (const std::string& b : bare) list += "\n  " + b;
   INFO("text shown without the catalogue:" << list);
   CHECK(bare.empty());
+}
+
+TEST_CASE("the core's alerts are shown in the language set, their data kept") {
+  set_lang(Lang::Vi);
+  CHECK(alert_text("m1119: queue at scanner over 30") == "m1119: hàng chờ tại máy soi vượt 30");
+  CHECK(alert_text("m1088: declaration mismatch, shipment 1639 diverted") == "m1088: tờ khai không khớp, lô hàng 1639 bị chuyển khỏi luồng");
+  CHECK(alert_text("m1119: link to partner customs down") == "m1119: mất kết nối với hải quan phía bạn");
+  CHECK(alert_text("m1119: something the catalogue does not know") == "m1119: something the catalogue does not know");
+  set_lang(Lang::En);
+  CHECK(alert_text("m1119: queue at scanner over 30") == "m1119: queue at scanner over 30");
+  CHECK(missing_keys().empty());
 }

@@ -20,6 +20,7 @@ struct UiFontFile {
   int face_index = 0;        // the face in a collection (.ttc)
   std::vector<std::pair<uint32_t, uint32_t>> ranges;  // inclusive code-point ranges to load
   std::string glyphs_utf8;   // and every code point of this text
+  float size_scale = 1.0f;   // its glyphs this much larger than the size class (a face that draws small)
   bool operator==(const UiFontFile&) const = default;
 };
 
