@@ -307,7 +307,9 @@ void ControlRoom::draw_top_bar(float width) {
   ui_map::item("lang");
   ImGui::SameLine();
   const std::string clock = time_text(core_.state().now_ms);
-  ImGui::TextDisabled("%s", ui::trf("|  %s  |  %.0f fps  |", clock.c_str(), static_cast<double>(ImGui::GetIO().Framerate)).c_str());
+  if (options_.show_fps)
+    ImGui::TextDisabled("%s", ui::trf("|  %s  |  %.0f fps  |", clock.c_str(), static_cast<double>(ImGui::GetIO().Framerate)).c_str());
+  else ImGui::TextDisabled("|  %s  |", clock.c_str());
   ImGui::SameLine();
   ImGui::TextDisabled("%s", ui::tr("panels for"));
   ImGui::PushID("panels");

@@ -42,6 +42,7 @@ struct ControlRoomOptions {
   std::optional<int64_t> epoch_utc_ms;  // a replayed live recording's session epoch: times as the gate's date
   std::string ui_map_path;  // GATETWIN_UI_MAP: where controls and trucks are on screen, each frame (ui/ui_map.h)
   std::optional<ui::Lang> lang;  // --lang: set at start (else the language stays as it is)
+  bool show_fps = true;          // the frame rate in the top bar (a test's golden image in a window: off, it varies)
 };
 
 class ControlRoom {

@@ -352,12 +352,13 @@ std::array<int, 2> Renderer::uiFontAtlasSize() const { return imgui_->atlasSize(
 // The rectangles of the ImGui windows drawn this frame (panels, popups, tooltips): labels
 // under them are not drawn, since the background draw list shows through a panel's
 // translucent background. A window without a background (ImGuiWindowFlags_NoBackground:
-// a frame or a caption over the view) hides nothing.
+// a frame or a caption over the view) hides nothing, nor does ImGui's implicit "Debug##Default"
+// window.
 static std::vector<ImRect> windowRects() {
   std::vector<ImRect> out;
   ImGuiContext& g = *ImGui::GetCurrentContext();
   for (ImGuiWindow* w : g.Windows)
-    if (w->Active && !w->Hidden && !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_NoBackground))) out.push_back(w->Rect());
+    if (w->Active && !w->Hidden && !w->IsFallbackWindow && !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_NoBackground))) out.push_back(w->Rect());
   return out;
 }
 
