@@ -364,6 +364,8 @@ static std::vector<ImRect> windowRects() {
 
 void Renderer::emitLabels() {
   stats_.labels = 0;
+  stats_.labels_under_panels = 0;
+  label_boxes_.clear();
   if (labels_.empty()) return;
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   ImFont* font = imgui_->labelFont();
@@ -379,7 +381,11 @@ void Renderer::emitLabels() {
     const ImRect box(x - 4, y - 2, x + ts.x + 4, std::max(y + ts.y + 2, p->y));
     bool under = false;
     for (const ImRect& r : panels) under = under || r.Overlaps(box);
-    if (under) continue;
+    if (under) {
+      ++stats_.labels_under_panels;
+      continue;
+    }
+    label_boxes_.push_back({box.Min.x, box.Min.y, box.Max.x, box.Max.y, l.text});
     dl->AddLine(ImVec2(p->x, p->y), ImVec2(p->x, y + ts.y + 2.0f), IM_COL32(20, 20, 20, 200), 2.0f);
     dl->AddRectFilled(ImVec2(x - 4, y - 2), ImVec2(x + ts.x + 4, y + ts.y + 2),
                       IM_COL32(20, 24, 30, 190), 3.0f);

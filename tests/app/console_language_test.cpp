@@ -203,7 +203,15 @@ TEST_CASE("every panel in Vietnamese and in English asks the catalogue for no mi
     auto cmp = enginetest::compareGolden(img, name);
     INFO(cmp.message);
     CHECK(cmp.ok);
+    // No label under a panel: each drawn label's box clear of every window drawn.
     CHECK(r.stats().labels > 0);
+    CHECK(r.stats().labels_under_panels > 0);  // there were some to hide (at the panels' edges)
+    for (const engine::LabelBox& b : r.labelBoxes())
+      for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
+        if (!w->Active || w->Hidden || w->IsFallbackWindow || (w->Flags & ImGuiWindowFlags_ChildWindow)) continue;
+        INFO("label \"" << b.text << "\" at " << b.x0 << "," << b.y0 << " under the window " << w->Name);
+        CHECK_FALSE((b.x0 < w->Pos.x + w->Size.x && w->Pos.x < b.x1 && b.y0 < w->Pos.y + w->Size.y && w->Pos.y < b.y1));
+      }
   }
   ui::set_lang(ui::Lang::En);
 }

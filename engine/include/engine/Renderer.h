@@ -87,6 +87,13 @@ struct FrameStats {
   uint32_t instances_lod = 0;   // drawn as a box
   uint32_t instances_culled = 0;
   uint32_t labels = 0;
+  uint32_t labels_under_panels = 0;  // not drawn: their box lay under an ImGui window
+};
+
+// A label as drawn in the last frame: its box in window pixels (background included).
+struct LabelBox {
+  float x0, y0, x1, y1;
+  std::string text;
 };
 
 class Renderer {
@@ -132,6 +139,8 @@ class Renderer {
   ImFont* uiFont(UiFontRole role) const;
   std::array<int, 2> uiFontAtlasSize() const;
   const FrameStats& stats() const { return stats_; }
+  // The labels the last frame drew, with their boxes (for tests of overlap and occlusion).
+  const std::vector<LabelBox>& labelBoxes() const { return label_boxes_; }
   // True while ImGui wants the mouse (over a window, dragging a slider): leave the camera be.
   bool uiWantsPointer() const;
   // Waits for all frames and collects their GPU timings.
@@ -189,6 +198,7 @@ class Renderer {
     uint32_t colour;
   };
   std::vector<Label> labels_;
+  std::vector<LabelBox> label_boxes_;
   FrameStats stats_;
 };
 
