@@ -330,6 +330,11 @@ TEST_CASE("the window driven with real input: pick, hold, release, close, reopen
 
   // 1. Log in with Enter; pick the truck in 3D.
   w.log_in("op1", "op-pass");
+  // The "panels for" switch (its labels are also the view buttons'): m1088's panels and back.
+  REQUIRE(w.map()["panel_site"] == "m1119");
+  w.click_until("panels/m1088", [](const json& m) { return m["panel_site"] == "m1088"; });
+  CHECK(w.map()["view"] == "m1119");  // the view stays: it was the switch, not the view button
+  w.click_until("panels/m1119", [](const json& m) { return m["panel_site"] == "m1119"; });
   const uint32_t shipment = truck["shipment"];
   w.click(truck["x"].get<float>(), truck["y"].get<float>());
   INFO("clicked shipment " << shipment << " at " << truck["x"] << "," << truck["y"]);
@@ -401,12 +406,8 @@ TEST_CASE("the window driven with real input: pick, hold, release, close, reopen
   w.frames(3);
   same_row(w.item("lanes/row/E1"));
 
-  // 7. The switches: "panels for" (its labels are also the view buttons'), the view keys,
-  // the wall on and off from the keyboard, the language.
-  REQUIRE(w.map()["panel_site"] == "m1119");
-  w.click_until("panels/m1088", [](const json& m) { return m["panel_site"] == "m1088"; });
-  CHECK(w.map()["view"] == "m1119");  // the view stays: it was the switch, not the view button
-  w.click_until("panels/m1119", [](const json& m) { return m["panel_site"] == "m1119"; });
+  // 7. The view keys, the wall on and off from the keyboard, the language (and the switch
+  // again, in Vietnamese).
   w.key("3");
   REQUIRE(w.wait_for([](const json& m) { return m["view"] == "both"; }, 5s));
   w.key("w");
