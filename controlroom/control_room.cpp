@@ -12,6 +12,7 @@
 
 #include <engine/Window.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -204,6 +205,9 @@ bool ControlRoom::frame(int64_t wall_ms) {
                   form_.confirm.has_value(), picks_, last_pick_, form_.reason,
                   panel_site_ < core_.sites().size() ? core_.sites()[panel_site_].id : "", view_.name, ui::lang_code(ui::lang()),
                   !banner_.empty(), {free_.x, free_.y, free_.w, free_.h}};
+    const ImGuiContext& g = *ImGui::GetCurrentContext();
+    if (g.HoveredWindow) ms.hovered_window = g.HoveredWindow->Name;
+    if (g.ActiveId) ms.active_item = std::to_string(g.ActiveId);
     if (selected_.kind == PickKind::Shipment) {
       ms.selected_site = selected_.site;
       ms.selected_shipment = selected_shipment_.value;
@@ -215,21 +219,24 @@ bool ControlRoom::frame(int64_t wall_ms) {
 
 // [SECTION] input --------------------------------------------------------------------------
 
-// Keys (not while a text box has the keyboard): 1, 2, 3... the views in the top bar's
-// order, W the wall display on / off, L the language (docs/gatetwin.md).
+// Function keys (never typed into a name or a reason; not while a text box has the
+// keyboard either): F1, F2, F3... the views in the top bar's order, F11 the wall display
+// on / off, F12 the language (docs/gatetwin.md). GLFW's key codes, which ImGui's GLFW
+// backend uses for its key array.
 void ControlRoom::handle_keys() {
+  constexpr int kF1 = 290, kF11 = 300, kF12 = 301;  // GLFW_KEY_F1, _F11, _F12
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || !renderer_.window()) return;
   int n = 0;
   for (const View& v : views_) {
     if (v.name == "wall") continue;
-    if (++n <= 9 && ImGui::IsKeyPressed('0' + n, false)) {
+    if (++n <= 9 && ImGui::IsKeyPressed(kF1 + n - 1, false)) {
       if (options_.wall) set_wall(false);
       set_view(v.name);
     }
   }
-  if (ImGui::IsKeyPressed('W', false)) set_wall(!options_.wall);
-  if (ImGui::IsKeyPressed('L', false)) ui::set_lang(ui::lang() == ui::Lang::Vi ? ui::Lang::En : ui::Lang::Vi);
+  if (ImGui::IsKeyPressed(kF11, false)) set_wall(!options_.wall);
+  if (ImGui::IsKeyPressed(kF12, false)) ui::set_lang(ui::lang() == ui::Lang::Vi ? ui::Lang::En : ui::Lang::Vi);
 }
 
 void ControlRoom::handle_pointer() {
@@ -285,16 +292,16 @@ void ControlRoom::draw_top_bar(float width) {
   int n = 0;
   for (const View& v : views_) {
     if (v.name == "wall") continue;
-    const std::string label = (v.name == "both" ? std::string(ui::tr("both")) : v.name) + " [" + std::to_string(++n) + "]##" + v.name;
+    const std::string label = (v.name == "both" ? std::string(ui::tr("both")) : v.name) + " [F" + std::to_string(++n) + "]##" + v.name;
     if (ImGui::Button(label.c_str())) set_view(v.name);
     ui_map::item("view/" + v.name);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip(ui::tr("Show this view (key %d)"), n);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip(ui::tr("Show this view (key F%d)"), n);
     ImGui::SameLine();
   }
   ImGui::PopID();
-  if (ImGui::Button((std::string(ui::tr("wall")) + " [W]##wall").c_str())) set_wall(true);  // i18n: a key's name
+  if (ImGui::Button((std::string(ui::tr("wall")) + " [F11]##wall").c_str())) set_wall(true);  // i18n: a key's name
   ui_map::item("view/wall");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui::tr("The wall display: large type, no editing; W again returns to the console"));
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui::tr("The wall display: large type, no editing; F11 again returns to the console"));
   ImGui::SameLine();
   if (link_) {  // the field's sources: only a twin with a link to the broker has them
     const std::string feeds = std::string(show_feeds_ ? ui::tr("Feeds (open)") : ui::tr("Feeds")) + "##feeds";
@@ -303,7 +310,7 @@ void ControlRoom::draw_top_bar(float width) {
   }
   // The language switch: the other language's name, in that language.
   const bool vi = ui::lang() == ui::Lang::Vi;
-  if (ImGui::Button(vi ? "English [L]##lang" : "Tiếng Việt [L]##lang")) ui::set_lang(vi ? ui::Lang::En : ui::Lang::Vi);  // i18n: each language by its own name
+  if (ImGui::Button(vi ? "English [F12]##lang" : "Tiếng Việt [F12]##lang")) ui::set_lang(vi ? ui::Lang::En : ui::Lang::Vi);  // i18n: each language by its own name
   ui_map::item("lang");
   ImGui::SameLine();
   const std::string clock = time_text(core_.state().now_ms);
@@ -334,7 +341,8 @@ void ControlRoom::draw_panels() {
   float y = 0;
   const float line = ImGui::GetFrameHeightWithSpacing();
   const float pad = 2 * ImGui::GetStyle().WindowPadding.y;
-  const float login_h = options_.accounts ? 3 * line + pad + ImGui::GetFontSize() : ImGui::GetFrameHeight() + pad;
+  // The login window: its title bar, user, password, Log in and the message line.
+  const float login_h = options_.accounts ? ImGui::GetFrameHeight() + 4 * line + pad : ImGui::GetFrameHeight() + pad;
   const float lanes_h = std::max(300.0f * em, vp.y * 0.5f);
   if (options_.accounts) {
     if (login_panel({vp.x - side, y, side, login_h}, *options_.accounts, session_)) form_.clear();  // a new user

@@ -71,7 +71,7 @@ class ControlRoom {
   const KpiHistory& kpis() const { return kpis_; }
 
   void set_view(const std::string& name);
-  // The wall display on or off from the window (the W key): on shows the "wall" view.
+  // The wall display on or off from the window (the F11 key): on shows the "wall" view.
   void set_wall(bool on);
   bool wall() const { return options_.wall; }
   // The part of the 3D view the console's panels leave free (under the top bar, left of

@@ -30,7 +30,7 @@ decisions, command results and its own health (topics: docs/mqtt.md).
                        field placed it, its report's age, stale (docs/field.md)
   --view V             m1119 | m1088 | both (default) | wall
   --lang L             the window's language: vi (Vietnamese) | en (English, default);
-                       the window's language switch (or key L) changes it while it runs
+                       the window's language switch (or key F12) changes it while it runs
   --instructor         the Instructor panel: a supervisor injects incidents (scanner
                        failure, partner link down, reefer power loss, an undeclared truck)
                        into the twin's input, folded and recorded like the field's events

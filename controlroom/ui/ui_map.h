@@ -40,6 +40,8 @@ struct UiMapState {
   std::string lang;                 // "en" or "vi"
   bool banner = false;              // a stale or broker-lost banner is shown
   float free[4] = {};               // the 3D view the panels leave free: x, y, w, h
+  std::string hovered_window;       // the ImGui window under the pointer ("" none)
+  std::string active_item;          // what has the keyboard or the mouse ("" nothing; ImGui's id)
 };
 
 namespace ui_map {

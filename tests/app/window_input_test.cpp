@@ -222,15 +222,27 @@ class Driver {
     }
     FAIL("typing into " << id << " never arrived");
   }
-  // Logs in with Enter in the password box (and Enter in the user box to go there).
+  // Logs in with Enter in the password box (and Enter in the user box to go there). Under
+  // load a key or a click is sometimes not taken (see type_into): the attempt is made again
+  // from the user box, its text selected first (Ctrl+A) so that it is typed over; the map's
+  // user says whether the window took it, and the recording checks what was done as whom.
   void log_in(const std::string& user, const std::string& password) {
-    click("login/user");
-    type(user);
-    key("Return");
-    type(password);
-    key("Return");
-    INFO("logging in as " << user);
-    REQUIRE(wait_for([&](const json& j) { return j["user"] == user; }));
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      click("login/user");
+      key("ctrl+a");
+      type(user);
+      key("Return");
+      type(password);
+      key("Return");
+      if (wait_for([&](const json& j) { return j["user"] == user; }, 10s)) return;
+    }
+    std::string login;
+    const json m = map();
+    if (m.is_object())
+      for (const json& i : m["items"])
+        if (i["id"].get<std::string>().rfind("login/", 0) == 0) login += " " + i.dump();
+    FAIL("logging in as " << user << " never arrived; the window shows user '" << m["user"] << "', view " << m["view"]
+                          << ", hovered window " << m["hovered_window"] << ", active " << m["active_item"] << ", login controls:" << login);
   }
   void log_out() {
     click("login/Log out");
@@ -408,13 +420,13 @@ TEST_CASE("the window driven with real input: pick, hold, release, close, reopen
 
   // 7. The view keys, the wall on and off from the keyboard, the language (and the switch
   // again, in Vietnamese).
-  w.key("3");
+  w.key("F3");
   REQUIRE(w.wait_for([](const json& m) { return m["view"] == "both"; }, 5s));
-  w.key("w");
+  w.key("F11");
   REQUIRE(w.wait_for([](const json& m) { return m["view"] == "wall"; }, 5s));
-  w.key("w");
+  w.key("F11");
   REQUIRE(w.wait_for([](const json& m) { return m["view"] == "both"; }, 5s));
-  w.key("l");
+  w.key("F12");
   REQUIRE(w.wait_for([](const json& m) { return m["lang"] == "vi"; }, 5s));
   w.click_until("panels/m1088", [](const json& m) { return m["panel_site"] == "m1088"; });  // in Vietnamese too
   w.click_until("lang", [](const json& m) { return m["lang"] == "en"; });
