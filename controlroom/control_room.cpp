@@ -43,6 +43,7 @@ ControlRoom::ControlRoom(twin::Core& core, FrameLoop& loop, connectors::IngestQu
                                     std::chrono::system_clock::now().time_since_epoch()).count());
   if (options_.lang) ui::set_lang(*options_.lang);
   ui::apply_console_fonts(renderer_, {}, ids);
+  fonts_for_height_ = renderer_.viewport().y;
   if (options_.wall) ImGui::GetIO().FontGlobalScale = 2.0f;  // read across the room
   session_ = options_.login;
   show_feeds_ = options_.show_feeds;
@@ -174,10 +175,11 @@ bool ControlRoom::frame(int64_t wall_ms) {
   }
   update(wall_ms);
   if (options_.wall && options_.tour) camera_.orbit(0.02f, 0.0f);
-  {
+  if (renderer_.viewport().y != fonts_for_height_) {  // the text follows the framebuffer's size
+    fonts_for_height_ = renderer_.viewport().y;
     std::vector<std::string> ids;
     for (const auto& site : core_.sites()) ids.push_back(site.id);
-    ui::apply_console_fonts(renderer_, {}, ids);  // the text follows the framebuffer's size
+    ui::apply_console_fonts(renderer_, {}, ids);
   }
   if (!renderer_.beginFrame()) return true;  // minimised
   ui_map::begin_frame(!options_.ui_map_path.empty());

@@ -134,6 +134,7 @@ class ControlRoom {
   twin::ShipmentId selected_shipment_;  // the id of selected_ when it is a shipment
   uint8_t panel_site_ = 0;
   std::string view_before_wall_ = "both";
+  float fonts_for_height_ = -1;   // the framebuffer height the fonts were last sized for
   PanelRect free_{0, 40, 800, 400};
 
   uint64_t console_seq_ = 0;
