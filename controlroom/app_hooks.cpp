@@ -3,6 +3,8 @@
 #include "controlroom/ui/instructor_panel.h"
 #include "controlroom/ui/text_catalogue.h"
 
+#include <imgui.h>
+
 #include "controlroom/scene/scene_builder.h"
 #include "controlroom/scene/scene_json.h"
 #include "connectors/codec/kpi_json.h"
@@ -39,6 +41,8 @@ connectors::Result<ControlRoomOptions> control_room_options(const TwinArgs& args
   }
   o.inspect_shipment = twin::ShipmentId{args.inspect_shipment};
   o.show_feeds = args.show_feeds;
+  ui::Lang lang = ui::Lang::En;
+  if (ui::parse_lang(args.lang, lang)) o.lang = lang;
   if (const char* map = std::getenv("GATETWIN_UI_MAP")) o.ui_map_path = map;  // tests driving the window (docs/gatetwin.md)
   if (!args.accounts_path.empty()) {
     auto a = connectors::Accounts::load(args.accounts_path);
@@ -67,13 +71,14 @@ static engine::RendererConfig renderer_config(const TwinArgs& args, bool windowe
 }
 
 // --instructor: the instructor's panel over the view, under the top bar (window and offscreen).
-static void add_instructor_overlay(ControlRoom& room, engine::Renderer& renderer) {
+static void add_instructor_overlay(ControlRoom& room) {
   auto form = std::make_shared<InstructorForm>();
-  room.set_overlay([&room, &renderer, form] {
-    const float side = std::clamp(renderer.viewport().x * 0.3f, 400.0f, 600.0f);
-    if (auto i = instructor_panel({0, 40, std::min(560.0f, renderer.viewport().x - side), 118}, room.core(), room.panel_site(),
+  room.set_overlay([&room, form] {
+    const PanelRect free = room.free_area();
+    const float em = ImGui::GetFontSize() / 13.0f;
+    if (auto i = instructor_panel({free.x, free.y, std::min(620.0f * em, free.w), 130.0f * em}, room.core(), room.panel_site(),
                                   room.session(), *form))
-      if (!room.inject(i->site, i->body)) form->status = "not injected: supervisors only, or the input queue is full";
+      if (!room.inject(i->site, i->body)) form->status = ui::tr("not injected: supervisors only, or the input queue is full");
   });
 }
 
@@ -90,7 +95,7 @@ int WindowHooks::start(twin::Core& core, FrameLoop& loop, connectors::IngestQueu
     return 1;
   }
   room_ = std::make_unique<ControlRoom>(core, loop, queue, &link, *renderer_, std::get<ControlRoomOptions>(std::move(opt)));
-  if (args_.instructor) add_instructor_overlay(*room_, *renderer_);
+  if (args_.instructor) add_instructor_overlay(*room_);
   return 0;
 }
 
@@ -140,7 +145,7 @@ int ScreenshotHooks::start(twin::Core& core, FrameLoop& loop, connectors::Ingest
     return 1;
   }
   room_ = std::make_unique<ControlRoom>(core, loop, queue, &link, *renderer_, std::get<ControlRoomOptions>(std::move(opt)));
-  if (args_.instructor) add_instructor_overlay(*room_, *renderer_);
+  if (args_.instructor) add_instructor_overlay(*room_);
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "twin/clock_text.h"
 
 #include "controlroom/ui/panels.h"
+#include "controlroom/ui/ui_fonts.h"
 #include "controlroom/ui/ui_map.h"
 #include "controlroom/ui/text_catalogue.h"
 #include "controlroom/scene/scene_builder.h"
@@ -12,6 +13,7 @@
 
 #include <engine/Window.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -40,6 +42,9 @@ ControlRoom::ControlRoom(twin::Core& core, FrameLoop& loop, connectors::IngestQu
   // it gave): each run's ids start with its start time.
   console_run_ = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch()).count());
+  if (options_.lang) ui::set_lang(*options_.lang);
+  ui::apply_console_fonts(renderer_, {}, ids);
+  fonts_for_height_ = renderer_.viewport().y;
   session_ = options_.login;
   show_feeds_ = options_.show_feeds;
 }
@@ -56,6 +61,13 @@ void ControlRoom::set_view(const std::string& name) {
   }
   for (size_t i = 0; i < view_.show_site.size(); ++i)
     if (view_.show_site[i] && std::count(view_.show_site.begin(), view_.show_site.end(), true) == 1) panel_site_ = static_cast<uint8_t>(i);
+}
+
+void ControlRoom::set_wall(bool on) {
+  if (on == options_.wall) return;
+  if (on) view_before_wall_ = view_.name;
+  options_.wall = on;
+  set_view(on ? "wall" : view_before_wall_);
 }
 
 uint64_t ControlRoom::submit(uint8_t site, const twin::OperatorCommand& command) {
@@ -114,9 +126,11 @@ void ControlRoom::update_staleness(int64_t wall_ms) {
   const bool broker_down = link_ && !link_->connected();
   stale_ = wall_ms - last_input_wall_ms_ > options_.stale_after_ms || broker_down;
   banner_.clear();
-  if (broker_down) banner_ = "BROKER CONNECTION LOST - data shown as of " + twin::clock_text(now, twin::ClockStyle::DayAndTime) + ", not live";
-  else if (stale_) banner_ = "TELEMETRY STALE - no data for " + std::to_string((wall_ms - last_input_wall_ms_) / 1000) +
-                             " s; shown as of " + twin::clock_text(now, twin::ClockStyle::DayAndTime) + ", not live";
+  const std::string as_of = twin::clock_text(now, twin::ClockStyle::DayAndTime);
+  if (broker_down) banner_ = ui::trf("BROKER CONNECTION LOST - data shown as of %s, not live", as_of.c_str());
+  else if (stale_)
+    banner_ = ui::trf("TELEMETRY STALE - no data for %lld s; shown as of %s, not live",
+                      static_cast<long long>((wall_ms - last_input_wall_ms_) / 1000), as_of.c_str());
 }
 
 void ControlRoom::select(const PickTarget& t) {
@@ -160,8 +174,15 @@ bool ControlRoom::frame(int64_t wall_ms) {
   }
   update(wall_ms);
   if (options_.wall && options_.tour) camera_.orbit(0.02f, 0.0f);
+  if (renderer_.viewport().y != fonts_for_height_) {  // the text follows the framebuffer's size
+    fonts_for_height_ = renderer_.viewport().y;
+    std::vector<std::string> ids;
+    for (const auto& site : core_.sites()) ids.push_back(site.id);
+    ui::apply_console_fonts(renderer_, {}, ids);
+  }
   if (!renderer_.beginFrame()) return true;  // minimised
   ui_map::begin_frame(!options_.ui_map_path.empty());
+  handle_keys();
   handle_pointer();
   renderer_.setCamera(camera_);
   if (options_.wall) {
@@ -192,7 +213,12 @@ bool ControlRoom::frame(int64_t wall_ms) {
   resolve_pick();  // draw_list_ is still the one the finished frame drew
   if (ui_map::on()) {
     UiMapState ms{frames_, session_.user, session_.logged_in() ? twin::to_string(session_.role) : "", -1, 0,
-                  form_.confirm.has_value(), picks_, last_pick_, form_.reason};
+                  form_.confirm.has_value(), picks_, last_pick_, form_.reason,
+                  panel_site_ < core_.sites().size() ? core_.sites()[panel_site_].id : "", view_.name, ui::lang_code(ui::lang()),
+                  !banner_.empty(), {free_.x, free_.y, free_.w, free_.h}};
+    const ImGuiContext& g = *ImGui::GetCurrentContext();
+    if (g.HoveredWindow) ms.hovered_window = g.HoveredWindow->Name;
+    if (g.ActiveId) ms.active_item = std::to_string(g.ActiveId);
     if (selected_.kind == PickKind::Shipment) {
       ms.selected_site = selected_.site;
       ms.selected_shipment = selected_shipment_.value;
@@ -203,6 +229,26 @@ bool ControlRoom::frame(int64_t wall_ms) {
 }
 
 // [SECTION] input --------------------------------------------------------------------------
+
+// Function keys (never typed into a name or a reason; not while a text box has the
+// keyboard either): F1, F2, F3... the views in the top bar's order, F11 the wall display
+// on / off, F12 the language (docs/gatetwin.md). GLFW's key codes, which ImGui's GLFW
+// backend uses for its key array.
+void ControlRoom::handle_keys() {
+  constexpr int kF1 = 290, kF11 = 300, kF12 = 301;  // GLFW_KEY_F1, _F11, _F12
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || !renderer_.window()) return;
+  int n = 0;
+  for (const View& v : views_) {
+    if (v.name == "wall") continue;
+    if (++n <= 9 && ImGui::IsKeyPressed(kF1 + n - 1, false)) {
+      if (options_.wall) set_wall(false);
+      set_view(v.name);
+    }
+  }
+  if (ImGui::IsKeyPressed(kF11, false)) set_wall(!options_.wall);
+  if (ImGui::IsKeyPressed(kF12, false)) ui::set_lang(ui::lang() == ui::Lang::Vi ? ui::Lang::En : ui::Lang::Vi);
+}
 
 void ControlRoom::handle_pointer() {
   engine::Window* w = renderer_.window();
@@ -244,47 +290,84 @@ std::string ControlRoom::time_text(twin::SimTime t) const {
   return utc ? twin::gate_time_text(link_->time_options().epoch_utc_ms, t) : twin::clock_text(t, twin::ClockStyle::DayAndTime);
 }
 
-void ControlRoom::draw_panels() {
-  const glm::vec2 vp = renderer_.viewport();
-  const float side = std::clamp(vp.x * 0.3f, 400.0f, 600.0f);
-  const float banner_h = banner_.empty() ? 0.0f : 34.0f;
-  const CommandSink sink = [this](uint8_t site, const twin::OperatorCommand& c) { return submit(site, c); };
-  status_banner({0, 0, vp.x, banner_h}, banner_, true);
-  // Top bar: views and the site the panels work on.
-  ImGui::SetNextWindowPos(ImVec2(0, banner_h));
-  ImGui::SetNextWindowSize(ImVec2(vp.x - side, 0));
-  ImGui::Begin("##views", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove);
+// The top bar: the views (with their keys), the Feeds button, the wall and language
+// switches, the clock, the frame rate and the site the panels work on. The panel-site
+// radio buttons live in their own ID scope: their labels are the view buttons' too.
+void ControlRoom::draw_top_bar(float width) {
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(width, 0));
+  ImGui::Begin("##views", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoScrollbar);
+  ImGui::TextUnformatted(ui::kGateNames);  // the gate, as each side names it
+  ImGui::SameLine();
+  ImGui::PushID("view");
+  int n = 0;
   for (const View& v : views_) {
     if (v.name == "wall") continue;
-    if (ImGui::Button(v.name.c_str())) set_view(v.name);
+    const std::string label = (v.name == "both" ? std::string(ui::tr("both")) : v.name) + " [F" + std::to_string(++n) + "]##" + v.name;
+    if (ImGui::Button(label.c_str())) set_view(v.name);
+    ui_map::item("view/" + v.name);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip(ui::tr("Show this view (key F%d)"), n);
     ImGui::SameLine();
   }
+  ImGui::PopID();
+  if (ImGui::Button((std::string(ui::tr("wall")) + " [F11]##wall").c_str())) set_wall(true);  // i18n: a key's name
+  ui_map::item("view/wall");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui::tr("The wall display: large type, no editing; F11 again returns to the console"));
+  ImGui::SameLine();
   if (link_) {  // the field's sources: only a twin with a link to the broker has them
-    if (ImGui::Button(show_feeds_ ? "Feeds (open)" : "Feeds")) show_feeds_ = !show_feeds_;
+    const std::string feeds = std::string(show_feeds_ ? ui::tr("Feeds (open)") : ui::tr("Feeds")) + "##feeds";
+    if (ImGui::Button(feeds.c_str())) show_feeds_ = !show_feeds_;
     ImGui::SameLine();
   }
+  // The language switch: the other language's name, in that language.
+  const bool vi = ui::lang() == ui::Lang::Vi;
+  if (ImGui::Button(vi ? "English [F12]##lang" : "Tiếng Việt [F12]##lang")) ui::set_lang(vi ? ui::Lang::En : ui::Lang::Vi);  // i18n: each language by its own name
+  ui_map::item("lang");
+  ImGui::SameLine();
   const std::string clock = time_text(core_.state().now_ms);
-  ImGui::TextDisabled("|  %s  |  panels for", clock.c_str());
+  if (options_.show_fps)
+    ImGui::TextDisabled("%s", ui::trf("|  %s  |  %.0f fps  |", clock.c_str(), static_cast<double>(ImGui::GetIO().Framerate)).c_str());
+  else ImGui::TextDisabled("|  %s  |", clock.c_str());
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", ui::tr("panels for"));
+  ImGui::PushID("panels");
   for (size_t i = 0; i < core_.sites().size(); ++i) {
     ImGui::SameLine();
     if (ImGui::RadioButton(core_.sites()[i].id.c_str(), panel_site_ == i)) panel_site_ = static_cast<uint8_t>(i);
+    ui_map::item("panels/" + core_.sites()[i].id);
   }
   if (!options_.start_note.empty()) {  // the busy start (README command 1)
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1.0f, 0.82f, 0.45f, 1.0f), "|  %s", options_.start_note.c_str());
   }
+  ImGui::PopID();
+  free_.y = ImGui::GetWindowHeight();
   ImGui::End();
-  // Right column: login, lanes, vehicle. Bottom: alerts and KPIs.
-  float y = banner_h;
-  const float login_h = options_.accounts ? 110.0f : 34.0f, lanes_h = std::max(300.0f, vp.y * 0.42f);
+}
+
+void ControlRoom::draw_panels() {
+  const glm::vec2 vp = renderer_.viewport();
+  const float em = ImGui::GetFontSize() / 13.0f;  // panel sizes follow the text
+  const float side = std::clamp(vp.x * 0.3f, std::min(400.0f * em, vp.x * 0.45f), 600.0f * std::max(1.0f, em * 0.8f));
+  const CommandSink sink = [this](uint8_t site, const twin::OperatorCommand& c) { return submit(site, c); };
+  draw_top_bar(vp.x - side);
+  // Right column: login, lanes, vehicle. Bottom: alerts and KPIs. Nothing here moves when
+  // a banner comes or goes: the banner lies over the 3D view, above the bottom band.
+  float y = 0;
+  const float line = ImGui::GetFrameHeightWithSpacing();
+  const float pad = 2 * ImGui::GetStyle().WindowPadding.y;
+  // The login window: its title bar, user, password, Log in and the message line.
+  const float login_h = options_.accounts ? ImGui::GetFrameHeight() + 4 * line + pad : ImGui::GetFrameHeight() + pad;
+  const float lanes_h = std::max(300.0f * em, vp.y * 0.5f);
   if (options_.accounts) {
     if (login_panel({vp.x - side, y, side, login_h}, *options_.accounts, session_)) form_.clear();  // a new user
-  } else status_banner({vp.x - side, y, side, login_h}, session_.logged_in() ? session_.user : "view only: start with --accounts FILE to log in", false);
+  } else status_banner({vp.x - side, y, side, login_h},
+                       session_.logged_in() ? session_.user : ui::tr("view only: start with --accounts FILE to log in"), false, "##who");
   y += login_h;
   lane_panel({vp.x - side, y, side, lanes_h}, core_, panel_site_, session_, form_, sink);
   y += lanes_h;
   inspector_panel({vp.x - side, y, side, vp.y - y}, core_, selected_, session_, form_, sink);
-  const float bottom_h = std::clamp(vp.y * 0.3f, 200.0f, 340.0f);
+  const float bottom_h = std::clamp(vp.y * 0.34f, 200.0f * em, 460.0f * em);
   alerts_panel({0, vp.y - bottom_h, (vp.x - side) * 0.4f, bottom_h}, alerts_, [this](const Alert& a) {
     engine::CameraPose p = camera_.pose();
     p.target = a.where;
@@ -292,21 +375,27 @@ void ControlRoom::draw_panels() {
     camera_.setPose(p);
   }, [this](twin::SimTime t) { return time_text(t); });
   kpi_panel({(vp.x - side) * 0.4f, vp.y - bottom_h, (vp.x - side) * 0.6f, bottom_h}, core_, kpis_);
-  // The legend along the bottom of the 3D view; labels keep off it and off every panel.
-  const PanelRect legend{0, vp.y - bottom_h - 24, vp.x - side, 24};
-  legend_strip(legend, 16);
+  // The legend along the bottom of the 3D view, the banner (when there is one) above it;
+  // labels keep off them and off every panel.
+  const float legend_h = std::round(24.0f * em);
+  const PanelRect legend{0, vp.y - bottom_h - legend_h, vp.x - side, legend_h};
+  legend_strip(legend, 16.0f * em);
+  free_ = {0, free_.y, vp.x - side, legend.y - free_.y};
+  const float banner_h = banner_.empty() ? 0.0f : ImGui::GetFrameHeight() + pad;
+  status_banner({0, legend.y - banner_h, vp.x - side, banner_h}, banner_, true);
   renderer_.addLabelOccluder({legend.x, legend.y, legend.w, legend.h});
   renderer_.addLabelOccluder({vp.x - side, 0, side, vp.y});
   renderer_.addLabelOccluder({0, vp.y - bottom_h, vp.x - side, bottom_h});
-  renderer_.addLabelOccluder({0, 0, vp.x - side, banner_h + 34});  // the top bar
+  renderer_.addLabelOccluder({0, 0, vp.x - side, free_.y});  // the top bar
+  if (banner_h > 0) renderer_.addLabelOccluder({0, legend.y - banner_h, vp.x - side, banner_h});
   renderer_.setLabelScale(1.0f);
   if (show_feeds_ && link_) {  // over the 3D view, under the top bar
     if (feeds_at_ms_ < 0 || wall_ms_ - feeds_at_ms_ >= 500) {
       feeds_ = link_->feeds();
       feeds_at_ms_ = wall_ms_;
     }
-    const float top = banner_h + 40.0f;
-    feeds_panel({0, top, (vp.x - side) * 0.75f, std::max(200.0f, vp.y - bottom_h - top - 10)}, feeds_, core_, &show_feeds_);
+    const float top = free_.y + 4;
+    feeds_panel({0, top, (vp.x - side) * 0.75f, std::max(200.0f, legend.y - banner_h - top - 10)}, feeds_, core_, &show_feeds_);
   }
 }
 
@@ -325,7 +414,10 @@ void ControlRoom::draw_wall_scene(int64_t wall_ms) {
   wall_layout_ = controlroom::wall_layout(vp, wo);
   draw_list_.clear();
   wall_lists_.resize(n);
-  renderer_.setLabelScale(std::max(1.0f, wall_layout_.scale * 1.25f));
+  // Labels about 24 px high per 1080 px of wall, whatever size the label font was loaded at.
+  const ImFont* label_font = renderer_.uiFont(engine::UiFontRole::Label);
+  const float label_px = 19.5f * 1.25f * wall_layout_.scale;
+  renderer_.setLabelScale(label_font && label_font->FontSize > 0 ? label_px / label_font->FontSize : std::max(1.0f, wall_layout_.scale * 1.25f));
   for (const PanelRect& r : wall_layout_.panels()) renderer_.addLabelOccluder(glm::vec4(r.x, r.y, r.w, r.h));
   for (size_t i = 0; i < n && i < wall_layout_.sites.size(); ++i) {
     const PanelRect& r = wall_layout_.sites[i].view;

@@ -13,6 +13,8 @@
 #include "controlroom/ui/operator_session.h"
 #include "controlroom/ui/wall_layout.h"
 #include "controlroom/ui/wall_panels.h"
+#include "controlroom/ui/panels.h"
+#include "controlroom/ui/text_catalogue.h"
 #include "controlroom/scene/view_presets.h"
 #include "controlroom/scene/world_layout.h"
 
@@ -49,6 +51,8 @@ struct ControlRoomOptions {
   OperatorSession login;   // logged in at start (automation: GATETWIN_USER / GATETWIN_PASSWORD)
   std::optional<int64_t> epoch_utc_ms;  // a replayed live recording's session epoch: times as the gate's date
   std::string ui_map_path;  // GATETWIN_UI_MAP: where controls and trucks are on screen, each frame (ui/ui_map.h)
+  std::optional<ui::Lang> lang;  // --lang: set at start (else the language stays as it is)
+  bool show_fps = true;          // the frame rate in the top bar (a test's golden image in a window: off, it varies)
 };
 
 class ControlRoom {
@@ -74,8 +78,18 @@ class ControlRoom {
   // On the wall: the height of the band under the header kept for the overlay (the replay
   // timeline); the band is wall_layout().controls.
   void set_overlay_band(float height_px) { overlay_band_h_ = height_px; }
+  // A replay after a seek: the KPI plots' history rebuilt from the recording's events up
+  // to the moment shown (KpiHistory::rebuild).
+  void rebuild_kpis(const std::vector<twin::Event>& events, twin::SimTime up_to_ms) { kpis_.rebuild(core_.sites(), events, up_to_ms); }
+  const KpiHistory& kpis() const { return kpis_; }
 
   void set_view(const std::string& name);
+  // The wall display on or off from the window (the F11 key): on shows the "wall" view.
+  void set_wall(bool on);
+  bool wall() const { return options_.wall; }
+  // The part of the 3D view the console's panels leave free (under the top bar, left of
+  // the right column, above the bottom band) as of the last frame: where overlays go.
+  const PanelRect& free_area() const { return free_; }
   // What the inspector shows. A shipment is followed by its id: its index moves when
   // retention removes older shipments, and the selection clears when it is removed.
   void select(const PickTarget& t);
@@ -88,7 +102,6 @@ class ControlRoom {
   const DrawList& draw_list() const { return draw_list_; }
   const AlertLog& alerts() const { return alerts_; }
   AlertLog& alerts() { return alerts_; }
-  bool wall() const { return options_.wall; }
   // The wall's layout as last drawn (empty before the first wall frame), and its clock.
   const WallLayout& wall_layout() const { return wall_layout_; }
   const WallClock& wall_clock() const { return wall_clock_; }
@@ -108,8 +121,10 @@ class ControlRoom {
   void handle_pointer();
   void resolve_pick();
   void draw_panels();
+  void draw_top_bar(float width);
   void draw_wall();
   void draw_wall_scene(int64_t wall_ms);
+  void handle_keys();
   twin::SimTime display_time(int64_t wall_ms) const;
 
   twin::Core& core_;
@@ -140,6 +155,9 @@ class ControlRoom {
   PickTarget selected_;
   twin::ShipmentId selected_shipment_;  // the id of selected_ when it is a shipment
   uint8_t panel_site_ = 0;
+  std::string view_before_wall_ = "both";
+  float fonts_for_height_ = -1;   // the framebuffer height the fonts were last sized for
+  PanelRect free_{0, 40, 800, 400};
 
   uint64_t console_seq_ = 0;
   uint64_t instructor_seq_ = 0;

@@ -30,6 +30,8 @@ decisions, command results and its own health (topics: docs/mqtt.md).
                        ids, drawn position (site metres, world, WGS84), colour, whether the
                        field placed it, its report's age, stale (docs/field.md)
   --view V             m1119 | m1088 | both (default) | wall
+  --lang L             the window's language: vi (Vietnamese) | en (English, default);
+                       the window's language switch (or key F12) changes it while it runs
   --instructor         the Instructor panel: a supervisor injects incidents (scanner
                        failure, partner link down, reefer power loss, an undeclared truck)
                        into the twin's input, folded and recorded like the field's events
@@ -197,6 +199,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
         a.wall_columns = static_cast<int>(n);
       }
       else if (f == "--accounts") a.accounts_path = v;
+      else if (f == "--lang") { if (v != "vi" && v != "en") return bad("--lang takes vi or en"); a.lang = v; }
       else if (f == "--inspect") { if (!cli::parse_number(v, n) || n < 1) return bad("--inspect takes a shipment number"); a.inspect_shipment = static_cast<uint32_t>(n); }
       else if (f == "--stale-after") { if (!cli::parse_number(v, n) || n <= 0) return bad("--stale-after takes seconds above 0"); a.stale_after_s = n; }
       else if (f == "--size") { if (!cli::parse_size(v, a.width, a.height)) return bad(cli::size_rule()); }

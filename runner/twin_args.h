@@ -46,6 +46,7 @@ struct TwinArgs {
   bool show_feeds = false;         // the control room's Feeds panel open at start
   bool instructor = false;         // --instructor: the Instructor panel (a supervisor injects incidents)
   std::string view = "both";       // m1119 | m1088 | both | wall
+  std::string lang = "en";         // --lang: the window's language, vi | en
   uint32_t width = 1600, height = 900;
   bool wall = false;               // wall display: full screen, no editing, large type, KPI strip
   bool tour = false;               // wall: slow camera tour

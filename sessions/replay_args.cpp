@@ -27,6 +27,7 @@ Replay (a window with the timeline, or --headless for batch work):
   --screenshot FILE    the control room's view at that moment, offscreen, as PNG
   --view V / --size WxH  as for the live twin; --view wall (or --wall): the wall
                        display, with the REPLAY marker and the replayed date and time
+  --lang vi|en         the window's language (default en), as for the live twin
   --export-csv FILE    the session's KPIs every --every minutes as CSV
   --export-plots DIR   cleared / in_flow / dwell_p95 / queues over time as PNG plots
   --every MIN          sampling period of the exports (default 15)
@@ -140,6 +141,7 @@ std::optional<ReplayArgs> parse_replay_args(int argc, char** argv, int& exit_cod
     else if (f == "--console-script") a.console_script = v;
     else if (f == "--speed") { if (!cli::parse_number(v, n) || n <= 0 || n > 100000) return bad("--speed takes simulated seconds per wall second, above 0 up to 100000"); a.speed = n; }
     else if (f == "--view") a.view = v;
+    else if (f == "--lang") { if (v != "vi" && v != "en") return bad("--lang takes vi or en"); a.lang = v; }
     else if (f == "--size") { if (!cli::parse_size(v, a.width, a.height)) return bad(cli::size_rule()); }
     else return bad("unknown flag " + f + " for a replay or scenario run");
   }

@@ -24,6 +24,7 @@ struct ReplayArgs {
   bool headless = false;
   std::string sites_dir;
   std::string view = "both";
+  std::string lang = "en";         // --lang: the window's language, vi | en
   uint32_t width = 1600, height = 900;
   // --replay
   std::string replay_path;

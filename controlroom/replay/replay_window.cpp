@@ -6,6 +6,7 @@
 #include "sessions/replay_cli.h"
 
 #include <engine/Window.h>
+#include <imgui.h>
 
 #include <chrono>
 #include <cstdio>
@@ -20,19 +21,20 @@ ReplayWindow::ReplayWindow(ReplayController& controller, engine::Renderer& rende
   // On the wall the timeline gets its own band under the header (nothing drawn under it).
   if (room_.room().wall()) room_.room().set_overlay_band(136);
   room_.room().set_overlay([this] {
-    const glm::vec2 vp = renderer_.viewport();
-    const float side = std::clamp(vp.x * 0.3f, 400.0f, 600.0f);
     if (room_.room().wall()) {
       const PanelRect& band = room_.room().wall_layout().controls;
       timeline_panel(band.x, band.y + 4, band.w, band.h - 8, controller_, ui_, dt_s_);
       return;
     }
-    timeline_panel(0, 40, vp.x - side, 128, controller_, ui_, dt_s_);
+    const PanelRect free = room_.room().free_area();
+    const float em = ImGui::GetFontSize() / 13.0f;
+    const float h = 4 * ImGui::GetFrameHeightWithSpacing() + 2 * ImGui::GetStyle().WindowPadding.y;
+    timeline_panel(free.x, free.y, free.w, h, controller_, ui_, dt_s_);
     if (controller_.fork())  // below the fork-vs-original panel, at the left of the view
-      if (auto i = instructor_panel({0, 560, std::min(560.0f, vp.x - side), 118}, room_.room().core(), room_.room().panel_site(),
-                                    room_.room().session(), instructor_)) {
+      if (auto i = instructor_panel({free.x, free.y + h + 390 * em, std::min(620.0f * em, free.w), 130.0f * em}, room_.room().core(),
+                                    room_.room().panel_site(), room_.room().session(), instructor_)) {
         const connectors::Status why = controller_.inject(i->site, i->body);
-        ui_.status = why ? why->message() : "instructor: " + i->what + " in the fork";
+        ui_.status = why ? why->message() : ui::trf("instructor: %s in the fork", i->what.c_str());
       }
   });
 }
@@ -42,13 +44,25 @@ bool ReplayWindow::frame(int64_t wall_ms) {
   last_wall_ms_ = wall_ms;
   controller_.update(dt_s_);
   if (controller_.version() != shown_version_) {
+    const bool first = shown_version_ == UINT64_MAX;
     room_.show(controller_.shown(), controller_.recent());
     shown_version_ = controller_.version();
+    // At the start and after a seek the plots show the recording's history up to the moment
+    // shown (not from the moment on); after take-over the fork's run goes on from there. A
+    // seek is the timeline's, or any move that playing does not explain (back, or further on
+    // than the speed carries it in this frame, with a minute to spare).
+    const twin::SimTime shown = controller_.shown_ms();
+    const double carried_ms = controller_.playing() ? dt_s_ * controller_.speed() * 1000.0 : 0.0;
+    const bool jumped = shown < shown_ms_ || static_cast<double>(shown - shown_ms_) > carried_ms + twin::kMinute;
+    if ((first || ui_.seeked || jumped) && !controller_.forked())
+      room_.room().rebuild_kpis(controller_.replay().events(), shown);
+    shown_ms_ = shown;
+    ui_.seeked = false;
   }
   for (auto& m : room_.take_commands())
     if (auto* cmd = std::get_if<twin::OperatorCommand>(&m.body)) {
       const connectors::Status why = controller_.command(m.site, *cmd);
-      ui_.status = why ? why->message() : std::string("command ") + twin::to_string(cmd->command.kind) + " given to the fork";
+      ui_.status = why ? why->message() : ui::trf("command %s given to the fork", twin::to_string(cmd->command.kind));
     }
   return room_.room().frame(wall_ms);
 }
@@ -57,6 +71,8 @@ int run_replay_main(int argc, char** argv) {
   int code = 0;
   auto args = parse_replay_args(argc, argv, code);
   if (!args) return code;
+  ui::Lang lang = ui::Lang::En;
+  if (ui::parse_lang(args->lang, lang)) ui::set_lang(lang);
   if (!args->scenario_path.empty()) return args->headless ? run_scenario_cli(*args) : run_scenario_window(*args);
   if (args->headless) {
     if (args->screenshot_path.empty() && args->frames_dir.empty()) return run_replay_cli(*args, nullptr);

@@ -31,6 +31,7 @@ class ReplayWindow {
   TimelineUi ui_;
   InstructorForm instructor_;   // after take-over: the instructor injects incidents into the fork
   uint64_t shown_version_ = UINT64_MAX;
+  twin::SimTime shown_ms_ = 0;   // the moment shown last frame (a seek is told from playing by it)
   int64_t last_wall_ms_ = -1;
   double dt_s_ = 0;
 };

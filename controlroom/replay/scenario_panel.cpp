@@ -3,6 +3,7 @@
 
 #include "sessions/score_table.h"
 
+#include "controlroom/ui/text_catalogue.h"
 #include "twin/clock_text.h"
 
 #include <imgui.h>
@@ -10,6 +11,9 @@
 #include <algorithm>
 
 namespace controlroom {
+
+using ui::tr;
+using ui::trf;
 
 static void centred(float vp_w, float vp_h, float w, float h) {
   ImGui::SetNextWindowPos(ImVec2((vp_w - w) * 0.5f, (vp_h - h) * 0.5f), ImGuiCond_Always);
@@ -23,14 +27,14 @@ bool briefing_panel(float vp_w, float vp_h, const twin::Scenario& sc, double spe
   centred(vp_w, vp_h, w, h);
   ImGui::SetNextWindowBgAlpha(1.0f);  // over the panels: nothing shows through
   bool start = false;
-  ImGui::Begin("Briefing", nullptr, kFixed);
+  ImGui::Begin((std::string(tr("Briefing")) + "###briefing").c_str(), nullptr, kFixed);
   ImGui::SetWindowFontScale(1.35f);
   ImGui::TextWrapped("%s", sc.title.c_str());
   ImGui::SetWindowFontScale(1.0f);
   std::string sites;
   for (const auto& s : sc.sites) sites += (sites.empty() ? "" : ", ") + s;
-  ImGui::TextDisabled("scenario %s  |  %s  |  load %s, seed %llu  |  00:00 to %s", sc.id.c_str(), sites.c_str(), sc.load.c_str(),
-                      static_cast<unsigned long long>(sc.seed), twin::clock_text(sc.end_ms).c_str());
+  ImGui::TextDisabled("%s", trf("scenario %s  |  %s  |  load %s, seed %llu  |  00:00 to %s", sc.id.c_str(), sites.c_str(), sc.load.c_str(),
+                                static_cast<unsigned long long>(sc.seed), twin::clock_text(sc.end_ms).c_str()).c_str());
   ImGui::Separator();
   ImGui::BeginChild("##text", ImVec2(0, h - 170), false);
   ImGui::PushTextWrapPos(0);
@@ -42,10 +46,10 @@ bool briefing_panel(float vp_w, float vp_h, const twin::Scenario& sc, double spe
   ImGui::Separator();
   std::string focus;
   for (const auto& f : sc.focus) focus += (focus.empty() ? "" : ", ") + f;
-  ImGui::TextWrapped("Scored against the same day with no intervention; the focus KPIs (%s) weigh 3. Command from the "
-                     "Lanes and Vehicle panels with a reason.", focus.empty() ? "none" : focus.c_str());
-  ImGui::Text("The clock runs at x%.0f (simulated seconds per wall second); the bar above the view changes it.", speed);
-  if (ImGui::Button("Start", ImVec2(160, 36))) start = true;
+  ImGui::TextWrapped("%s", trf("Scored against the same day with no intervention; the focus KPIs (%s) weigh 3. Command from the "
+                               "Lanes and Vehicle panels with a reason.", focus.empty() ? tr("none") : focus.c_str()).c_str());
+  ImGui::TextWrapped("%s", trf("The clock runs at x%.0f (simulated seconds per wall second); the bar above the view changes it.", speed).c_str());
+  if (ImGui::Button((std::string(tr("Start")) + "###start").c_str(), ImVec2(ImGui::GetFontSize() * 10, ImGui::GetFrameHeight() * 1.5f))) start = true;
   ImGui::End();
   return start;
 }
@@ -54,10 +58,10 @@ void scenario_bar(float x, float y, float w, float h, const twin::Scenario& sc, 
   ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
   ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_Always);
   ImGui::Begin("##scenario", nullptr, kFixed | ImGuiWindowFlags_NoTitleBar);
-  ImGui::Text("Scenario: %s", sc.title.c_str());
+  ImGui::TextUnformatted(trf("Scenario: %s", sc.title.c_str()).c_str());
   ImGui::SameLine();
-  ImGui::TextDisabled("  %s of 00:00-%s", twin::clock_text(now).c_str(), twin::clock_text(sc.end_ms).c_str());
-  if (ImGui::Button(ui.paused ? "Resume" : "Pause")) ui.paused = !ui.paused;
+  ImGui::TextDisabled("%s", trf("  %s of 00:00-%s", twin::clock_text(now).c_str(), twin::clock_text(sc.end_ms).c_str()).c_str());
+  if (ImGui::Button((std::string(ui.paused ? tr("Resume") : tr("Pause")) + "###pause").c_str())) ui.paused = !ui.paused;
   for (double s : {1.0, 10.0, 60.0, 300.0, 1000.0, 3600.0}) {
     ImGui::SameLine();
     const std::string label = (ui.speed == s ? "[x" : "x") + std::to_string(static_cast<int>(s)) + (ui.speed == s ? "]" : "");
@@ -75,8 +79,8 @@ bool score_panel(float vp_w, float vp_h, const twin::Scenario& sc, twin::SimTime
   centred(vp_w, vp_h, w, h);
   ImGui::SetNextWindowBgAlpha(1.0f);
   bool closed = false;
-  ImGui::Begin("Score", nullptr, kFixed);
-  ImGui::TextDisabled("%s  |  00:00-%s against the same day with no intervention", sc.title.c_str(), twin::clock_text(now).c_str());
+  ImGui::Begin((std::string(tr("Score")) + "###score").c_str(), nullptr, kFixed);
+  ImGui::TextDisabled("%s", trf("%s  |  00:00-%s against the same day with no intervention", sc.title.c_str(), twin::clock_text(now).c_str()).c_str());
   ImGui::SetWindowFontScale(1.6f);
   const ImVec4 colour = score.score >= 55 ? ImVec4(0.4f, 0.9f, 0.4f, 1) : score.score <= 45 ? ImVec4(1, 0.5f, 0.4f, 1) : ImVec4(0.95f, 0.85f, 0.4f, 1);
   ImGui::TextColored(colour, "%.1f / 100", score.score);
@@ -85,7 +89,7 @@ bool score_panel(float vp_w, float vp_h, const twin::Scenario& sc, twin::SimTime
   const auto& cols = sessions::score_table_columns();
   if (ImGui::BeginTable("breakdown", static_cast<int>(cols.size()),
                         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_SizingStretchProp)) {
-    for (size_t c = 0; c < cols.size(); ++c) ImGui::TableSetupColumn(cols[c], 0, c == 0 ? 3.0f : 1.0f);
+    for (size_t c = 0; c < cols.size(); ++c) ImGui::TableSetupColumn(ui::tr_data(cols[c]).c_str(), 0, c == 0 ? 3.0f : 1.0f);
     ImGui::TableHeadersRow();
     for (const auto& k : score.kpis) {
       const auto row = sessions::score_table_row(k);
@@ -98,8 +102,8 @@ bool score_panel(float vp_w, float vp_h, const twin::Scenario& sc, twin::SimTime
     }
     ImGui::EndTable();
   }
-  ImGui::TextDisabled("KPI score: 50 = as without intervention, 100 = 50%% better or more; focus KPIs weigh 3 (docs/scenarios.md).");
-  if (ImGui::Button("Close", ImVec2(120, 30))) closed = true;
+  ImGui::TextWrapped("%s", tr("KPI score: 50 = as without intervention, 100 = 50% better or more; focus KPIs weigh 3 (docs/scenarios.md)."));
+  if (ImGui::Button((std::string(tr("Close")) + "###close").c_str(), ImVec2(ImGui::GetFontSize() * 8, ImGui::GetFrameHeight() * 1.3f))) closed = true;
   ImGui::End();
   return closed;
 }

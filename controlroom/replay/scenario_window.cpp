@@ -2,6 +2,7 @@
 #include "controlroom/replay/scenario_window.h"
 
 #include "sessions/replay_cli.h"
+#include "controlroom/ui/text_catalogue.h"
 #include "sessions/scenario_session.h"
 #include "sessions/score_table.h"
 
@@ -48,7 +49,7 @@ void ScenarioWindow::type_due_script() {
     auto oc = script_command(line, run_.core().sites(), room.session().user, room.session().role, site);
     if (auto* f = std::get_if<connectors::Failure>(&oc)) {
       script_error_ = f->message();
-      bar_.status = "script: " + script_error_;
+      bar_.status = ui::trf("script: %s", script_error_.c_str());
       continue;
     }
     CommandForm& form = room.form();
@@ -66,12 +67,12 @@ void ScenarioWindow::give_console_commands() {
     commands_at_submit_ = run_.core().state().commands.size();
     outcome_pending_ = true;
     run_.command(m.site, *cmd);
-    bar_.status = std::string("command ") + twin::to_string(cmd->command.kind) + " given at " + twin::clock_text(run_.now());
+    bar_.status = ui::trf("command %s given at %s", ui::tr_data(twin::to_string(cmd->command.kind)).c_str(), twin::clock_text(run_.now()).c_str());
   }
   for (auto& i : injections_) {
     if (run_.finished()) break;
-    bar_.status = run_.inject(i.site, i.body) ? "instructor: " + i.what + " at " + twin::clock_text(run_.now())
-                                              : "instructor: not injected, the session has its maximum of incidents";
+    bar_.status = run_.inject(i.site, i.body) ? ui::trf("instructor: %s at %s", i.what.c_str(), twin::clock_text(run_.now()).c_str())
+                                              : std::string(ui::tr("instructor: not injected, the session has its maximum of incidents"));
   }
   injections_.clear();
 }
@@ -104,7 +105,7 @@ bool ScenarioWindow::frame(int64_t wall_ms) {
     room_.show(run_.core(), recent_);
     if (run_.finished()) {
       score_ = twin::score_against_baseline(run_);
-      bar_.status = "finished: score " + std::to_string(static_cast<int>(score_->score + 0.5));
+      bar_.status = ui::trf("finished: score %d", static_cast<int>(score_->score + 0.5));
     }
   }
   ++frames_;
@@ -115,13 +116,15 @@ bool ScenarioWindow::frame(int64_t wall_ms) {
 
 void ScenarioWindow::draw_overlay() {
   const glm::vec2 vp = renderer_.viewport();
-  const float side = std::clamp(vp.x * 0.3f, 400.0f, 600.0f);
+  const PanelRect free = room_.room().free_area();
+  const float em = ImGui::GetFontSize() / 13.0f;
   if (!started_) {
     if (briefing_panel(vp.x, vp.y, run_.scenario(), bar_.speed)) start();
     return;
   }
-  scenario_bar(0, 40, vp.x - side, 84, run_.scenario(), run_.now(), bar_);
-  if (auto i = instructor_panel({0, 128, std::min(560.0f, vp.x - side), 118}, run_.core(), room_.room().panel_site(),
+  const float bar_h = 3 * ImGui::GetFrameHeightWithSpacing() + 2 * ImGui::GetStyle().WindowPadding.y;
+  scenario_bar(free.x, free.y, free.w, bar_h, run_.scenario(), run_.now(), bar_);
+  if (auto i = instructor_panel({free.x, free.y + bar_h + 4, std::min(620.0f * em, free.w), 130.0f * em}, run_.core(), room_.room().panel_site(),
                                 room_.room().session(), instructor_))
     inject(*i);
   if (score_ && !score_closed_) score_closed_ = score_panel(vp.x, vp.y, run_.scenario(), run_.now(), *score_);

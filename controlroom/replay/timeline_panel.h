@@ -15,6 +15,7 @@ struct TimelineUi {
   int bookmark_index = -1;
   double compare_age_s = 1e9;  // the comparison is recomputed about once a second
   std::optional<sessions::SessionCompare> compare;
+  bool seeked = false;         // the last frame moved the replay other than by playing (the KPI plots are rebuilt)
 };
 
 // x, y, w, h: where the timeline goes (pixels); the compare panel sits below it.

@@ -3,6 +3,7 @@
 #include "controlroom/scene/scene_builder.h"
 
 #include "controlroom/scene/palette.h"
+#include "controlroom/ui/text_catalogue.h"
 
 #include "twin/expected_place.h"
 
@@ -116,10 +117,10 @@ void lanes(Ctx& c) {
       const bool towards_china = (st.direction == Direction::Export);
       std::string text = lane.id + (down ? " X" : towards_china ? " >>" : " <<");
       uint32_t label_colour = down ? palette::kLabelAlert : rev ? palette::kLaneReversed : palette::kSignalGo;
-      if (!st.open) text += " closed";
-      else if (st.barrier_failed) text += " barrier failed";
-      else if (c.lane_reversed(l)) text += " reversed";
-      else if (st.reserved_unmanned) text += " unmanned";
+      if (!st.open) text += ui::tr(" closed");
+      else if (st.barrier_failed) text += ui::tr(" barrier failed");
+      else if (c.lane_reversed(l)) text += ui::tr(" reversed");
+      else if (st.reserved_unmanned) text += ui::tr(" unmanned");
       // Staggered along the lanes' stretch inside the site (x 395..530, before the border) so
       // that neighbouring lanes' labels do not cover each other; the engine declutters the rest.
       const float want_x = 395.0f + 45.0f * static_cast<float>(l % 4);
@@ -155,9 +156,9 @@ void checkpoints(Ctx& c) {
     if (c.opt.labels && (c.opt.lane_labels || failed || st.queue.size() >= 5)) {
       glm::vec2 top = cp.positions.front();
       for (glm::vec2 p : cp.positions) top = p.y > top.y ? p : top;
-      std::string text = cp.id;
-      if (!st.queue.empty()) text += "  queue " + std::to_string(st.queue.size());
-      if (failed) text += "  " + std::to_string(failed) + " failed";
+      std::string text = ui::tr_data(cp.id);
+      if (!st.queue.empty()) text += ui::trf("  queue %zu", st.queue.size());
+      if (failed) text += ui::trf("  %d failed", failed);
       c.out.labels.push_back({c.w(top + glm::vec2(0, 6), 9), text, failed ? palette::kLabelAlert : palette::kLabel, static_cast<uint8_t>(failed ? 0 : 1)});
     }
   }
@@ -190,12 +191,12 @@ void yards_and_border(Ctx& c) {
   for (const YardSpec& y : c.spec.yards) {
     std::vector<glm::vec2> rect = {y.min, {y.max.x, y.min.y}, y.max, {y.min.x, y.max.y}};
     c.out.ribbons.push_back({ribbon_points(c, rect, 0.06f), 0.8f, palette::kYardOutline, true});
-    if (c.opt.lane_labels) c.out.labels.push_back({c.w({(y.min.x + y.max.x) / 2, y.min.y - 6}, 3), y.id, palette::kLabel, 3});
+    if (c.opt.lane_labels) c.out.labels.push_back({c.w({(y.min.x + y.max.x) / 2, y.min.y - 6}, 3), ui::tr_data(y.id), palette::kLabel, 3});
   }
   c.out.ribbons.push_back({ribbon_points(c, c.spec.border_line, 0.12f), 2.0f, palette::kBorder, false});
   if (c.opt.labels && c.spec.border_line.size() >= 2) {
-    c.out.labels.push_back({c.w(c.spec.border_line.front(), 6), "marker " + c.spec.markers, palette::kLabelAlert, 1});
-    c.out.labels.push_back({c.w({c.spec.border_line.front().x + 60, c.spec.border_line.back().y - 10}, 20), c.spec.name, palette::kLabel, 3});
+    c.out.labels.push_back({c.w(c.spec.border_line.front(), 6), ui::trf("marker %s", c.spec.markers.c_str()), palette::kLabelAlert, 1});
+    c.out.labels.push_back({c.w({c.spec.border_line.front().x + 60, c.spec.border_line.back().y - 10}, 20), ui::tr_data(c.spec.name), palette::kLabel, 3});
   }
 }
 
@@ -270,7 +271,7 @@ void truck(Ctx& c, ShipmentIndex idx, glm::vec2 local, float yaw, uint32_t flags
       const ExpectedPlace place = expected_place(c.spec, c.s, sh);
       if (place.known()) c.out.ribbons.push_back({ribbon_points(c, {local, place.anchor}, 0.3f), 0.5f, palette::kOffPlan, false});
       if (c.opt.labels && sh.field.off_plan_alerted)
-        c.out.labels.push_back({c.w(local, 6), to_string(sh.id) + " off plan: " + place.what(), palette::kLabelAlert, 0});
+        c.out.labels.push_back({c.w(local, 6), ui::trf("%s off plan: %s", to_string(sh.id).c_str(), place.what().c_str()), palette::kLabelAlert, 0});
     }
   }
   c.put(mesh ? *mesh : sh.reefer ? MeshKind::Reefer : MeshKind::Truck, local, yaw, v.colour,
@@ -390,7 +391,7 @@ void undeclared_vehicles(Ctx& c) {
     const bool stale = follow_field(c, fv.track, v).stale;
     c.put(MeshKind::Truck, v.local, v.yaw_rad, v.colour, {PickKind::FieldVehicle, static_cast<uint8_t>(c.site), i, 0},
           stale ? engine::kInstanceDim : engine::kInstanceHighlight);
-    if (c.opt.labels) c.out.labels.push_back({c.w(v.local, 6), "undeclared " + fv.name, palette::kLabelAlert, 0});
+    if (c.opt.labels) c.out.labels.push_back({c.w(v.local, 6), ui::trf("undeclared %s", fv.name.c_str()), palette::kLabelAlert, 0});
     record(c, std::move(v));
   }
 }
@@ -436,7 +437,7 @@ void guide_vehicles(Ctx& c) {
       const Shipment& sh = c.s.shipments[g.cargo];
       c.out.of(MeshKind::Reefer).push_back(Instance::at(c.w(at, 1.6f), yaw, shipment_colour(sh), engine::kNoPickId));
     }
-    if (g.failed && c.opt.labels) c.out.labels.push_back({c.w(at, 6), "guide vehicle " + std::to_string(v + 1) + " failed", palette::kLabelAlert, 0});
+    if (g.failed && c.opt.labels) c.out.labels.push_back({c.w(at, 6), ui::trf("guide vehicle %zu failed", v + 1), palette::kLabelAlert, 0});
   }
 }
 

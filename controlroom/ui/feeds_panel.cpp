@@ -30,25 +30,25 @@ std::string reasons_text(const connectors::FeedStatus& f) {
 void feeds_panel(const PanelRect& r, const connectors::FeedsSnapshot& feeds, const twin::Core& core, bool* open) {
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y));
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
-  if (ImGui::Begin("Feeds", open, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse)) {
+  if (ImGui::Begin(ui::window_title("Feeds", "feeds").c_str(), open, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse)) {
     // Per site: the field against the process.
     for (size_t i = 0; i < core.sites().size() && i < core.state().sites.size(); ++i) {
       const twin::SiteState& s = core.state().sites[i];
-      ImGui::Text("%s  undeclared now %zu (seen %lld)   off-plan alerts %lld   field/twin divergences %lld",
-                  core.sites()[i].id.c_str(), s.undeclared.size(), static_cast<long long>(s.counters.undeclared_sighted),
-                  static_cast<long long>(s.counters.off_plan_alerts), static_cast<long long>(s.counters.divergences));
+      ImGui::TextWrapped("%s", ui::trf("%s  undeclared now %zu (seen %lld)   off-plan alerts %lld   field/twin divergences %lld",
+                                       core.sites()[i].id.c_str(), s.undeclared.size(), static_cast<long long>(s.counters.undeclared_sighted),
+                                       static_cast<long long>(s.counters.off_plan_alerts), static_cast<long long>(s.counters.divergences)).c_str());
     }
     const bool up = core.state().partner_link_up;
-    ImGui::TextColored(up ? ImVec4(0.5f, 0.9f, 0.5f, 1) : ImVec4(1, 0.45f, 0.35f, 1), "partner customs link: %s",
-                       up ? "up" : "DOWN (partner data stale)");
+    ImGui::TextColored(up ? ImVec4(0.5f, 0.9f, 0.5f, 1) : ImVec4(1, 0.45f, 0.35f, 1), "%s",
+                       ui::trf("partner customs link: %s", up ? ui::tr("up") : ui::tr("DOWN (partner data stale)")).c_str());
     ImGui::Separator();
-    if (feeds.sources.empty()) ImGui::TextDisabled("No field messages yet.");
+    if (feeds.sources.empty()) ImGui::TextDisabled("%s", ui::tr("No field messages yet."));
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                                   ImGuiTableFlags_SizingStretchProp;
     if (!feeds.sources.empty() && ImGui::BeginTable("feeds", 8, flags)) {
       ImGui::TableSetupScrollFreeze(0, 1);
       for (const char* h : {"source", "account", "session", "messages", "per s", "last", "clock", "rejected"})
-        ImGui::TableSetupColumn(h);
+        ImGui::TableSetupColumn(ui::tr(h));
       ImGui::TableHeadersRow();
       for (const connectors::FeedStatus& f : feeds.sources) {
         ImGui::TableNextRow();
@@ -60,16 +60,16 @@ void feeds_panel(const PanelRect& r, const connectors::FeedsSnapshot& feeds, con
         ImGui::TextUnformatted(f.account.empty() ? "-" : f.account.c_str());
         ImGui::TableSetColumnIndex(2);
         ImGui::Text("%s%s", f.session.empty() ? "-" : f.session.c_str(),
-                    f.restarts ? (" (" + std::to_string(f.restarts) + " restarts)").c_str() : "");
+                    f.restarts ? ui::trf(" (%d restarts)", static_cast<int>(f.restarts)).c_str() : "");
         ImGui::TableSetColumnIndex(3);
         ImGui::Text("%llu", static_cast<unsigned long long>(f.messages));
         ImGui::TableSetColumnIndex(4);
         ImGui::Text("%.1f", f.rate_per_s);
         ImGui::TableSetColumnIndex(5);
-        ImGui::TextColored(text, "%s ago", age_text(f.age_ms).c_str());
+        ImGui::TextColored(text, "%s", ui::trf("%s ago", age_text(f.age_ms).c_str()).c_str());
         ImGui::TableSetColumnIndex(6);
-        if (f.has_clock_offset) ImGui::Text("%+.1f s", static_cast<double>(f.clock_offset_ms) / 1000);
-        else ImGui::TextDisabled("run time");
+        if (f.has_clock_offset) ImGui::TextUnformatted(ui::trf("%+.1f s", static_cast<double>(f.clock_offset_ms) / 1000).c_str());
+        else ImGui::TextDisabled("%s", ui::tr("run time"));
         ImGui::TableSetColumnIndex(7);
         if (f.rejected_total) ImGui::TextColored(ImVec4(1, 0.6f, 0.4f, 1), "%llu: %s", static_cast<unsigned long long>(f.rejected_total),
                                                  reasons_text(f).c_str());

@@ -41,17 +41,17 @@ Injection undeclared_truck_incident(const Core& core, uint8_t site, uint32_t n) 
 std::optional<Injection> instructor_panel(const PanelRect& r, const Core& core, uint8_t site, const OperatorSession& who,
                                           InstructorForm& form) {
   std::optional<Injection> out;
-  if (ui::begin_fixed("Instructor: inject an incident", r) && site < core.sites().size()) {
+  if (ui::begin_fixed(ui::window_title("Instructor: inject an incident", "instructor").c_str(), r) && site < core.sites().size()) {
     const SiteSpec& spec = core.sites()[site];
     const SiteState& s = core.state().sites[site];
     const bool may = who.role == Role::Supervisor;
-    if (!may) ImGui::TextDisabled("Instructors only: log in as a supervisor to inject incidents.");
+    if (!may) ImGui::TextDisabled("%s", ui::tr("Instructors only: log in as a supervisor to inject incidents."));
     ImGui::BeginDisabled(!may);
     if (form.checkpoint < 0 || form.checkpoint >= static_cast<int>(spec.checkpoints.size()))
       form.checkpoint = std::max(0, spec.checkpoint_index(CheckpointKind::Scanner));
     const auto& cp = spec.checkpoints[form.checkpoint];
     form.server = std::clamp(form.server, 0, cp.servers - 1);
-    ImGui::Text("%s at %s, server", cp.id.c_str(), spec.id.c_str());
+    ImGui::TextUnformatted(ui::trf("%s at %s, server", ui::tr_data(cp.id).c_str(), spec.id.c_str()).c_str());
     for (int k = 0; k < cp.servers; ++k) {
       ImGui::SameLine();
       ImGui::PushID(k);
@@ -59,11 +59,12 @@ std::optional<Injection> instructor_panel(const PanelRect& r, const Core& core, 
       ImGui::PopID();
     }
     const bool failed = s.checkpoints[form.checkpoint].servers[form.server].failed;
-    if (ImGui::Button(failed ? "Scanner repaired" : "Scanner fails"))
+    if (ImGui::Button((std::string(ui::tr(failed ? "Scanner repaired" : "Scanner fails")) + "##scanner").c_str()))
       out = equipment_incident(core, site, static_cast<uint16_t>(form.checkpoint), static_cast<uint16_t>(form.server), failed);
     ImGui::SameLine();
     const bool up = core.state().partner_link_up;
-    if (ImGui::Button(up ? "Partner link down" : "Partner link up")) out = partner_link_incident(site, !up);
+    if (ImGui::Button((std::string(ui::tr(up ? "Partner link down" : "Partner link up")) + "##partner").c_str()))
+      out = partner_link_incident(site, !up);
     if (form.yard < 0 || form.yard >= static_cast<int>(spec.yards.size())) {
       form.yard = 0;
       for (size_t y = 0; y < spec.yards.size(); ++y)
@@ -71,15 +72,16 @@ std::optional<Injection> instructor_panel(const PanelRect& r, const Core& core, 
     }
     if (!spec.yards.empty()) {
       const bool on = s.yards[form.yard].power_on;
-      if (ImGui::Button(on ? "Reefer power off" : "Reefer power on"))
+      if (ImGui::Button((std::string(ui::tr(on ? "Reefer power off" : "Reefer power on")) + "##reefer").c_str()))
         out = reefer_power_incident(core, site, static_cast<uint16_t>(form.yard), !on);
       ImGui::SameLine();
       ImGui::TextDisabled("(%s)", spec.yards[form.yard].id.c_str());
       ImGui::SameLine();
     }
-    if (ImGui::Button("Undeclared truck")) out = undeclared_truck_incident(core, site, ++form.undeclared);
+    if (ImGui::Button((std::string(ui::tr("Undeclared truck")) + "##undeclared").c_str()))
+      out = undeclared_truck_incident(core, site, ++form.undeclared);
     ImGui::EndDisabled();
-    if (out) form.status = "injected: " + out->what;
+    if (out) form.status = ui::trf("injected: %s", out->what.c_str());
     if (!form.status.empty()) ImGui::TextWrapped("%s", form.status.c_str());
   }
   ImGui::End();

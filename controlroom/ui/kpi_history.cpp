@@ -16,6 +16,7 @@ void KpiHistory::sample(const twin::Core& core, twin::SimTime now, twin::SimTime
     s.latest = twin::compute_kpis(core, i, std::max<twin::SimTime>(twin::kMinute, now - start));
     const int64_t cleared = s.latest.cleared[0] + s.latest.cleared[1];
     if (hour_ >= 0 && hour != hour_) {
+      if (s.cleared_per_hour.empty()) s.first_hour = hour_;
       s.cleared_per_hour.push_back(static_cast<float>(cleared - cleared_at_hour_start_[i]));
       cleared_at_hour_start_[i] = cleared;
     } else if (hour_ < 0) {
@@ -26,13 +27,28 @@ void KpiHistory::sample(const twin::Core& core, twin::SimTime now, twin::SimTime
     s.dwell_p50_min.push_back(static_cast<float>(s.latest.dwell_min_p50));
     s.dwell_p95_min.push_back(static_cast<float>(s.latest.dwell_min_p95));
     s.queue_total.push_back(static_cast<float>(queued));
+    s.at_h.push_back(static_cast<float>(static_cast<double>(now) / twin::kHour));
     if (s.queue_total.size() > kMaxSamples) {
+      s.at_h.erase(s.at_h.begin());
       s.dwell_p50_min.erase(s.dwell_p50_min.begin());
       s.dwell_p95_min.erase(s.dwell_p95_min.begin());
       s.queue_total.erase(s.queue_total.begin());
     }
   }
   hour_ = hour;
+}
+
+void KpiHistory::rebuild(const std::vector<twin::SiteSpec>& sites, const std::vector<twin::Event>& events, twin::SimTime up_to) {
+  *this = KpiHistory();
+  twin::Core core(sites);
+  twin::Decisions scratch;
+  for (const twin::Event& e : events) {
+    if (e.time_ms > up_to) break;
+    scratch.clear();
+    core.apply(e, scratch);
+    sample(core, core.state().now_ms, 0);
+  }
+  sample(core, up_to, 0);
 }
 
 }  // namespace controlroom

@@ -10,6 +10,8 @@ namespace controlroom {
 
 struct KpiSeries {
   std::vector<float> cleared_per_hour;   // one value per completed simulated hour
+  int64_t first_hour = 0;                // the hour (of run time) cleared_per_hour[0] covers
+  std::vector<float> at_h;               // each sample's time, hours of run time
   std::vector<float> dwell_p50_min, dwell_p95_min, queue_total;  // per sample
   twin::SiteKpis latest;
 };
@@ -20,6 +22,10 @@ class KpiHistory {
   void sample(const twin::Core& core, twin::SimTime now_ms, twin::SimTime start_ms);
   const std::vector<KpiSeries>& sites() const { return sites_; }
   twin::SimTime last_sample_ms() const { return last_ms_; }
+  // The history a recording had at up_to_ms: its events folded from the start into a
+  // fresh core, sampled as the live run was (after a seek in a replay, the plots show
+  // what led to the moment shown). Events after up_to_ms are not read.
+  void rebuild(const std::vector<twin::SiteSpec>& sites, const std::vector<twin::Event>& events, twin::SimTime up_to_ms);
 
  private:
   std::vector<KpiSeries> sites_;

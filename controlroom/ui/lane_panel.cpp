@@ -4,6 +4,7 @@
 
 #include "twin/lane_rules.h"
 
+#include <algorithm>
 #include <string>
 
 namespace controlroom {
@@ -11,16 +12,16 @@ namespace controlroom {
 using namespace twin;
 
 static const char* lane_state(const SiteSpec& spec, const LaneState& st, size_t l) {
-  if (!st.open) return "closed";
-  if (st.barrier_failed) return "barrier failed";
-  if (st.direction != spec.lanes[l].direction) return "open, reversed";
-  if (st.reserved_unmanned) return "reserved unmanned";
-  return "open";
+  if (!st.open) return ui::tr("closed");
+  if (st.barrier_failed) return ui::tr("barrier failed");
+  if (st.direction != spec.lanes[l].direction) return ui::tr("open, reversed");
+  if (st.reserved_unmanned) return ui::tr("reserved unmanned");
+  return ui::tr("open");
 }
 
 void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const OperatorSession& who, CommandForm& form,
                 const CommandSink& sink) {
-  if (ui::begin_fixed("Lanes and equipment", r) && site < core.sites().size()) {
+  if (ui::begin_fixed(ui::window_title("Lanes and equipment", "lanes").c_str(), r) && site < core.sites().size()) {
     const SiteSpec& spec = core.sites()[site];
     const SiteState& s = core.state().sites[site];
     const double hours = std::max(1.0, static_cast<double>(core.state().now_ms) / kHour);
@@ -30,29 +31,29 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
     ui::command_outcome(core, form);
     static int selected_lane = 0;
     if (ImGui::BeginTable("lanes", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
-      ImGui::TableSetupColumn("lane");
-      ImGui::TableSetupColumn("dir");
-      ImGui::TableSetupColumn("state");
-      ImGui::TableSetupColumn("queue");
-      ImGui::TableSetupColumn("per h");
+      ImGui::TableSetupColumn(ui::tr("lane"));
+      ImGui::TableSetupColumn(ui::tr("dir"));
+      ImGui::TableSetupColumn(ui::tr("state"));
+      ImGui::TableSetupColumn(ui::tr("queue"));
+      ImGui::TableSetupColumn(ui::tr("per h"));
       ImGui::TableHeadersRow();
       for (size_t l = 0; l < spec.lanes.size(); ++l) {
         const LaneState& st = s.lanes[l];
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        std::string name = spec.lanes[l].id + (spec.lanes[l].kind == LaneKind::Unmanned ? " (U)" : "");
+        std::string name = spec.lanes[l].id + (spec.lanes[l].kind == LaneKind::Unmanned ? ui::tr(" (U)") : "");
         if (ImGui::Selectable(name.c_str(), selected_lane == static_cast<int>(l), ImGuiSelectableFlags_SpanAllColumns))
           selected_lane = static_cast<int>(l);
         ui_map::item("lanes/row/" + spec.lanes[l].id);
         ImGui::TableSetColumnIndex(1);
-        ImGui::TextUnformatted(to_string(st.direction));
+        ImGui::TextUnformatted(ui::tr_data(to_string(st.direction)).c_str());
         ImGui::TableSetColumnIndex(2);
         const bool trouble = !st.open || st.barrier_failed;
         ImGui::TextColored(trouble ? ImVec4(1, 0.5f, 0.4f, 1) : ImVec4(0.85f, 0.9f, 0.85f, 1), "%s", lane_state(spec, st, l));
         ImGui::TableSetColumnIndex(3);
         int on = 0;
         for (uint16_t v : st.segment) on += v != kNone16;
-        ImGui::Text("%zu%s", st.queue.size() + (st.on_lane != kNone ? 1 : 0), on ? (" +" + std::to_string(on) + "U").c_str() : "");
+        ImGui::Text("%zu%s", st.queue.size() + (st.on_lane != kNone ? 1 : 0), on ? ui::trf(" +%dU", on).c_str() : "");
         ImGui::TableSetColumnIndex(4);
         ImGui::Text("%.1f", st.crossings / hours);
       }
@@ -68,21 +69,23 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
       std::string rule_note, rule_text;  // a button only a supervisor may use, and why
       // The last-lane rule (twin/lane_rules.h): disabled for all but a supervisor, who is
       // asked to confirm. The role's own reason comes first, the empty reason box last.
-      auto button = [&](const char* label, CommandKind k) {
+      auto button = [&](const char* english, CommandKind k) {
+        const std::string label_text = std::string(ui::tr(english)) + "##" + english;
+        const char* label = label_text.c_str();
         ImGui::SameLine();
         c.kind = k;
         const std::string rule = last_lane_rule(spec, s, c);
         const bool super = who.role == Role::Supervisor;
         std::string why = role_why;
         if (why.empty() && !rule.empty() && !super) {
-          why = rule;
-          rule_note += (rule_note.empty() ? "" : ", ") + std::string(label);
+          why = ui::tr_data(rule);
+          rule_note += (rule_note.empty() ? "" : ", ") + std::string(ui::tr(english));
           rule_text = rule;
         }
         if (why.empty()) why = why_not;
-        if (!ui::command_button(std::string("lanes/") + label, label, why, form)) return;
+        if (!ui::command_button(std::string("lanes/") + english, label, why, form)) return;
         if (rule.empty()) ui::send(form, who, site, c, sink);
-        else form.confirm = PendingConfirm{site, c, std::string(label) + " " + spec.lanes[l].id, rule};
+        else form.confirm = PendingConfirm{site, c, std::string(ui::tr(english)) + " " + spec.lanes[l].id, rule};
       };
       button(st.open ? "Close" : "Open", st.open ? CommandKind::CloseLane : CommandKind::OpenLane);
       button("Reverse", CommandKind::ReverseLane);
@@ -92,13 +95,20 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
       c.equipment = {EquipmentRef::Kind::LaneBarrier, static_cast<uint16_t>(l), 0};
       button(st.barrier_failed ? "Barrier restored" : "Barrier failed",
              st.barrier_failed ? CommandKind::MarkEquipmentRestored : CommandKind::MarkEquipmentFailed);
-      if (!rule_note.empty()) ui::why_line(rule_note + " " + spec.lanes[l].id, rule_text);
+      if (!rule_note.empty()) ui::why_line(rule_note + " " + spec.lanes[l].id, ui::tr_data(rule_text));
       ui::why_line("", role_why.empty() ? why_not : role_why);
     }
-    if (ImGui::CollapsingHeader("Checkpoints and guide vehicles", ImGuiTreeNodeFlags_DefaultOpen)) {
+    if (ImGui::CollapsingHeader((std::string(ui::tr("Checkpoints and guide vehicles")) + "###checkpoints").c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
+      // Three columns however long the names are in the language shown: name, queue, servers.
+      float name_w = 0, queue_w = ImGui::CalcTextSize(ui::trf("queue %zu", size_t{888}).c_str()).x;
+      for (const auto& cps : spec.checkpoints) name_w = std::max(name_w, ImGui::CalcTextSize(ui::tr_data(cps.id).c_str()).x);
+      const float x0 = ImGui::GetCursorPosX(), gap = ImGui::GetStyle().ItemSpacing.x * 2;
       for (size_t k = 0; k < spec.checkpoints.size(); ++k) {
         const CheckpointState& cp = s.checkpoints[k];
-        ImGui::Text("%-11s queue %3zu ", spec.checkpoints[k].id.c_str(), cp.queue.size());
+        ImGui::TextUnformatted(ui::tr_data(spec.checkpoints[k].id).c_str());
+        ImGui::SameLine(x0 + name_w + gap);
+        ImGui::TextUnformatted(ui::trf("queue %zu", cp.queue.size()).c_str());
+        ImGui::SameLine(x0 + name_w + gap + queue_w);
         for (size_t srv = 0; srv < cp.servers.size(); ++srv) {
           ImGui::SameLine();
           ImGui::PushID(static_cast<int>(k * 1000 + srv));
@@ -115,7 +125,7 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
           ImGui::PopID();
         }
       }
-      ImGui::Text("guide vehicles ");
+      ImGui::TextUnformatted(ui::tr("guide vehicles "));
       for (size_t v = 0; v < s.fleet.size(); ++v) {
         ImGui::SameLine();
         ImGui::PushID(static_cast<int>(100000 + v));
@@ -131,19 +141,20 @@ void lane_panel(const PanelRect& r, const Core& core, uint8_t site, const Operat
         if (failed) ImGui::PopStyleColor();
         ImGui::PopID();
       }
-      ImGui::TextDisabled("Click a server or vehicle to mark it failed / restored.");
-      ImGui::Text("priority:");
+      ImGui::TextDisabled("%s", ui::tr("Click a server or vehicle to mark it failed / restored."));
+      ImGui::TextUnformatted(ui::tr("priority:"));
       for (size_t g = 0; g < spec.goods.size(); ++g) {
         ImGui::SameLine();
         Command c;
         c.kind = CommandKind::PrioritiseGoods;
         c.goods = static_cast<uint16_t>(g);
         const bool active = s.priority_goods == static_cast<int>(g);
-        std::string label = (active ? "[" + spec.goods[g].id + "]" : spec.goods[g].id) + "##prio";
+        const std::string goods = ui::tr_data(spec.goods[g].id);
+        std::string label = (active ? "[" + goods + "]" : goods) + "##prio" + spec.goods[g].id;
         if (ui::command_button("lanes/priority/" + spec.goods[g].id, label.c_str(), why_not, form, true)) ui::send(form, who, site, c, sink);
       }
       ImGui::SameLine();
-      if (ui::command_button("lanes/priority/none", "none", why_not, form, true)) ui::send(form, who, site, Command{CommandKind::ClearPriority}, sink);
+      if (ui::command_button("lanes/priority/none", (std::string(ui::tr("none")) + "##prio-none").c_str(), why_not, form, true)) ui::send(form, who, site, Command{CommandKind::ClearPriority}, sink);
     }
     ui::confirm_popup(core, form, who, sink);
   }

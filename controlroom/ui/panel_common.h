@@ -13,6 +13,10 @@
 
 namespace controlroom::ui {
 
+// A window's title in the current language, with an ID that stays the same in both
+// ("Alerts###alerts"), so switching the language does not make a new window.
+inline std::string window_title(const char* english, const char* id) { return std::string(tr(english)) + "###" + id; }
+
 inline bool begin_fixed(const char* title, const PanelRect& r, ImGuiWindowFlags extra = 0) {
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
@@ -29,15 +33,19 @@ inline std::string role_why_not(const OperatorSession& who) {
 // The who-am-I line and, for a user who may command, the reason box (noted in the UI map
 // as "<panel>/reason"). Returns why the command buttons are disabled: the role's reason,
 // "type a reason first" while the box is empty, or "".
+// Always two lines high (the who-am-I line and the reason box, or room for it): what
+// follows stays where it is when someone logs in or out.
 inline std::string command_header(const char* panel, const OperatorSession& who, CommandForm& form) {
   if (!who.logged_in()) {
     ImGui::TextDisabled("%s", tr("Log in to command: the buttons are disabled."));
+    ImGui::Dummy(ImVec2(1, ImGui::GetFrameHeight()));
     return role_why_not(who);
   }
-  ImGui::Text("%s (%s)", who.user.c_str(), twin::to_string(who.role));
+  ImGui::Text("%s (%s)", who.user.c_str(), tr_data(twin::to_string(who.role)).c_str());
   if (who.role == twin::Role::Viewer) {
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "%s", tr("viewers may not command: buttons disabled"));
+    ImGui::Dummy(ImVec2(1, ImGui::GetFrameHeight()));
     return role_why_not(who);
   }
   ImGui::SetNextItemWidth(-1);
@@ -66,7 +74,7 @@ inline bool command_button(const std::string& map_id, const char* label, const s
   const bool clicked = small ? ImGui::SmallButton(label) : ImGui::Button(label);
   ImGui::EndDisabled();
   if (!why_not.empty() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", why_not.c_str());
-  ui_map::item(map_id, !disabled, !why_not.empty() ? why_not : form.guard ? "guard: the last command's button" : "");
+  ui_map::item(map_id, !disabled, !why_not.empty() ? why_not : form.guard ? "guard: the last command's button" : "");  // map: English
   return clicked && !disabled;
 }
 
@@ -94,7 +102,8 @@ inline void why_line(const std::string& what, const std::string& why) {
 // (form.confirm, set by the lane panel). A modal over the window: Confirm sends it with
 // the reason in the box, Cancel drops it.
 inline void confirm_popup(const twin::Core& core, CommandForm& form, const OperatorSession& who, const CommandSink& sink) {
-  const char* title = "Confirm: a direction loses its last open lane";
+  const std::string title_text = window_title("Confirm: a direction loses its last open lane", "confirm");
+  const char* title = title_text.c_str();
   if (form.confirm && !ImGui::IsPopupOpen(title)) ImGui::OpenPopup(title);
   ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
@@ -106,21 +115,21 @@ inline void confirm_popup(const twin::Core& core, CommandForm& form, const Opera
   const PendingConfirm p = *form.confirm;
   const std::string site = p.site < core.sites().size() ? core.sites()[p.site].id : "?";
   ImGui::PushTextWrapPos(ImGui::GetFontSize() * 34);
-  ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "%s at %s", p.action.c_str(), site.c_str());
-  ImGui::TextWrapped("%s.", p.why.c_str());
-  ImGui::TextWrapped("No vehicle can cross that way until a lane opens again. Confirm as %s (%s)?", who.user.c_str(),
-                     twin::to_string(who.role));
-  ImGui::TextWrapped("reason: %s", form.reason);
+  ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "%s", trf("%s at %s", p.action.c_str(), site.c_str()).c_str());
+  ImGui::TextWrapped("%s.", tr_data(p.why).c_str());
+  ImGui::TextWrapped("%s", trf("No vehicle can cross that way until a lane opens again. Confirm as %s (%s)?", who.user.c_str(),
+                               tr_data(twin::to_string(who.role)).c_str()).c_str());
+  ImGui::TextWrapped("%s", trf("reason: %s", form.reason).c_str());
   ImGui::PopTextWrapPos();
-  const std::string role = who.role == twin::Role::Supervisor ? role_why_not(who) : "only a supervisor may confirm this";
-  const std::string why = !role.empty() ? role : form.reason[0] ? "" : "type a reason first";
-  const std::string label = "Confirm: " + p.action;
+  const std::string role = who.role == twin::Role::Supervisor ? role_why_not(who) : tr("only a supervisor may confirm this");
+  const std::string why = !role.empty() ? role : form.reason[0] ? "" : tr("type a reason first");
+  const std::string label = trf("Confirm: %s", p.action.c_str()) + "##confirm";
   if (command_button("confirm/Confirm", label.c_str(), why, form)) {
     send(form, who, p.site, p.command, sink);
     ImGui::CloseCurrentPopup();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Cancel")) {
+  if (ImGui::Button((std::string(tr("Cancel")) + "##cancel").c_str())) {
     form.confirm.reset();
     ImGui::CloseCurrentPopup();
   }
@@ -128,16 +137,31 @@ inline void confirm_popup(const twin::Core& core, CommandForm& form, const Opera
   ImGui::EndPopup();
 }
 
-inline void command_outcome(const twin::Core& core, const CommandForm& form) {
+// The last command's outcome, wrapped in a box of `lines` lines that is there (empty)
+// before any command: what follows never moves when an outcome comes or grows.
+inline void command_outcome(const twin::Core& core, const CommandForm& form, int lines = 2) {
+  const float h = ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(lines);
+  ImGui::BeginChild("##outcome", ImVec2(0, h), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PushTextWrapPos(0.0f);
+  const std::string what = tr_data(form.last_summary);
   if (form.ticket == 0 && form.last_seq == 0) {
-    if (!form.last_summary.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s: could not be queued", form.last_summary.c_str());
-    return;
+    if (!form.last_summary.empty())
+      ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s", trf("%s: could not be queued", what.c_str()).c_str());
+  } else {
+    bool accepted = false;
+    const std::string text = form.last_outcome(core, &accepted);
+    if (text.empty()) ImGui::TextDisabled("%s", trf("%s: waiting for the core...", what.c_str()).c_str());
+    else {
+      // "done: ..." / "refused: ...": the verdict translated, the core's text as far as the catalogue knows it.
+      const size_t colon = text.find(": ");
+      const std::string verdict = colon == std::string::npos ? std::string() : text.substr(0, colon);
+      const std::string reason = colon == std::string::npos ? text : text.substr(colon + 2);
+      ImGui::TextColored(accepted ? ImVec4(0.4f, 0.9f, 0.4f, 1) : ImVec4(1, 0.45f, 0.35f, 1), "%s: %s: %s", what.c_str(),
+                         tr_data(verdict).c_str(), tr_data(reason).c_str());
+    }
   }
-  bool accepted = false;
-  std::string text = form.last_outcome(core, &accepted);
-  if (text.empty()) ImGui::TextDisabled("%s: waiting for the core...", form.last_summary.c_str());
-  else ImGui::TextColored(accepted ? ImVec4(0.4f, 0.9f, 0.4f, 1) : ImVec4(1, 0.45f, 0.35f, 1), "%s: %s",
-                          form.last_summary.c_str(), text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::EndChild();
 }
 
 }  // namespace controlroom::ui

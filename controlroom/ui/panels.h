@@ -42,7 +42,8 @@ bool login_panel(const PanelRect& r, connectors::Accounts& accounts, OperatorSes
 // rejections by reason; per site undeclared vehicles, off-plan alerts, divergences and the
 // partner link. A closable window (*open).
 void feeds_panel(const PanelRect& r, const connectors::FeedsSnapshot& feeds, const twin::Core& core, bool* open);
-// A full-width banner (stale telemetry, broker gone); nothing when text is empty.
-void status_banner(const PanelRect& r, const std::string& text, bool alarm);
+// A banner (stale telemetry, broker gone; alarm: red) or a status box; nothing when text
+// is empty. Each on screen at once needs its own id ("##banner").
+void status_banner(const PanelRect& r, const std::string& text, bool alarm, const char* id = "##banner");
 
 }  // namespace controlroom

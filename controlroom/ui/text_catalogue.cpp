@@ -2,6 +2,8 @@
 // set of keys asked for but missing. Must not: hold the entries themselves (see the .inc).
 #include "controlroom/ui/text_catalogue.h"
 
+#include <cstdarg>
+#include <cstdio>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -51,6 +53,27 @@ const char* tr(const char* english) {
     if (g_missing_seen.insert(english).second) g_missing.emplace_back(english);
     return english;
   }
+  return g_lang == Lang::Vi ? it->second->vi : it->second->en;
+}
+
+std::string trf(const char* english_format, ...) {
+  const char* format = tr(english_format);
+  va_list args;
+  va_start(args, english_format);
+  va_list again;
+  va_copy(again, args);
+  const int n = std::vsnprintf(nullptr, 0, format, args);
+  va_end(args);
+  std::string out(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(out.data(), out.size() + 1, format, again);
+  va_end(again);
+  return out;
+}
+
+std::string tr_data(const std::string& text) {
+  const auto& map = index();
+  const auto it = map.find(text);
+  if (it == map.end()) return text;
   return g_lang == Lang::Vi ? it->second->vi : it->second->en;
 }
 

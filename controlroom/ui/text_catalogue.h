@@ -28,6 +28,13 @@ const char* lang_code(Lang lang);
 // catalogue is returned as given and remembered, so a test can show it is never asked for.
 // printf-style keys keep the same conversions, in the same order, in both languages.
 const char* tr(const char* english);
+// tr(english_format), then printf-formatted: the English key is checked against the
+// arguments by the compiler, the Vietnamese one by the catalogue test (same conversions).
+std::string trf(const char* english_format, ...) __attribute__((format(printf, 1, 2)));
+// Text that is data but often one of the catalogue's fixed phrases (a refusal reason, an
+// enum's name): its translation when the catalogue has it, else the text as given (not
+// remembered as missing).
+std::string tr_data(const std::string& text);
 
 // Every entry, in the order of text_catalogue_entries.inc.
 std::span<const CatalogueEntry> catalogue();

@@ -45,6 +45,13 @@ bool write(const std::string& path, const UiMapState& state, const DrawList& lis
   j["picks"] = state.picks;
   j["last_pick"] = state.last_pick;
   j["reason"] = state.reason;
+  j["panel_site"] = state.panel_site;
+  j["view"] = state.view;
+  j["lang"] = state.lang;
+  j["banner"] = state.banner;
+  j["hovered_window"] = state.hovered_window;
+  j["active_item"] = state.active_item;
+  j["free"] = {{"x", state.free[0]}, {"y", state.free[1]}, {"w", state.free[2]}, {"h", state.free[3]}};
   j["width"] = viewport_px.x;
   j["height"] = viewport_px.y;
   nlohmann::json items = nlohmann::json::array();

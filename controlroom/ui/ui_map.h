@@ -35,6 +35,13 @@ struct UiMapState {
   uint64_t picks = 0;               // clicks on the 3D view picked so far
   std::string last_pick;            // what the last one hit ("kind 1 index 42", "nothing")
   std::string reason;               // what the reason box holds
+  std::string panel_site;           // the site the panels work on ("panels for")
+  std::string view;                 // the view shown (m1119, both, wall...)
+  std::string lang;                 // "en" or "vi"
+  bool banner = false;              // a stale or broker-lost banner is shown
+  float free[4] = {};               // the 3D view the panels leave free: x, y, w, h
+  std::string hovered_window;       // the ImGui window under the pointer ("" none)
+  std::string active_item;          // what has the keyboard or the mouse ("" nothing; ImGui's id)
 };
 
 namespace ui_map {

@@ -6,6 +6,7 @@
 #include "controlroom/ui/ui_map.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>  // ImTextCharFromUtf8
 
 #include <algorithm>
 #include <cmath>
@@ -57,7 +58,34 @@ std::string vi_of(const std::string& en) {
 
 ImU32 im(uint32_t rgba8) { return rgba8; }  // engine::rgba8 packs like IM_COL32
 
-ImVec2 text_size(float px, const std::string& t) { return ImGui::GetFont()->CalcTextSizeA(px, 1e9f, 0, t.c_str()); }
+// Whether the font has every character of t (a size class may load only some ranges).
+bool has_glyphs(ImFont* f, const std::string& t) {
+  const char* p = t.c_str();
+  const char* end = p + t.size();
+  while (p < end) {
+    unsigned int c = 0;
+    const int n = ImTextCharFromUtf8(&c, p, end);
+    if (n <= 0) break;
+    p += n;
+    if (c >= 0x20 && !f->FindGlyphNoFallback(static_cast<ImWchar>(c))) return false;
+  }
+  return true;
+}
+
+// The atlas font that draws t best at px: among those with all its glyphs, the smallest at
+// least about px high (scaled down a little rather than blown up), else the largest.
+ImFont* font_for(float px, const std::string& t) {
+  ImFont* best = nullptr;
+  ImFont* largest = nullptr;
+  for (ImFont* f : ImGui::GetIO().Fonts->Fonts) {
+    if (!has_glyphs(f, t)) continue;
+    if (!largest || f->FontSize > largest->FontSize) largest = f;
+    if (f->FontSize >= px * 0.9f && (!best || f->FontSize < best->FontSize)) best = f;
+  }
+  return best ? best : largest ? largest : ImGui::GetFont();
+}
+
+ImVec2 text_size(float px, const std::string& t) { return font_for(px, t)->CalcTextSizeA(px, 1e9f, 0, t.c_str()); }
 
 // Text of size px at (x, y), made smaller until it fits max_w: never clipped.
 float text(ImDrawList* dl, float px, float x, float y, ImU32 col, const std::string& t, float max_w = 1e9f) {
@@ -66,7 +94,7 @@ float text(ImDrawList* dl, float px, float x, float y, ImU32 col, const std::str
     px = std::floor(px * max_w / s.x);
     s = text_size(px, t);
   }
-  dl->AddText(ImGui::GetFont(), px, ImVec2(std::floor(x), std::floor(y)), col, t.c_str());
+  dl->AddText(font_for(px, t), px, ImVec2(std::floor(x), std::floor(y)), col, t.c_str());
   return s.x;
 }
 

@@ -14,6 +14,7 @@
 #include "VkCheck.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -386,18 +387,40 @@ size_t Renderer::buildInstances(FrameData& f, std::vector<std::array<uint32_t, 8
   return total;
 }
 
-// Each label in submission order: above its anchor, else one or two rows higher, placed
-// where its box (text plus padding) overlaps no placed label and no occluder and lies in
-// its view; else dropped.
+std::string Renderer::setUiFonts(const UiFonts& fonts) { return imgui_->setFonts(fonts); }
+const UiFonts& Renderer::uiFonts() const { return imgui_->fonts(); }
+ImFont* Renderer::uiFont(UiFontRole role) const { return imgui_->font(role); }
+std::array<int, 2> Renderer::uiFontAtlasSize() const { return imgui_->atlasSize(); }
+
+// The rectangles of the ImGui windows drawn this frame (panels, popups, tooltips): labels
+// under them are not drawn, since the background draw list shows through a panel's
+// translucent background. A window without a background (ImGuiWindowFlags_NoBackground:
+// a frame or a caption over the view) hides nothing, nor does ImGui's implicit "Debug##Default"
+// window.
+static std::vector<ImRect> windowRects() {
+  std::vector<ImRect> out;
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  for (ImGuiWindow* w : g.Windows)
+    if (w->Active && !w->Hidden && !w->IsFallbackWindow && !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_NoBackground))) out.push_back(w->Rect());
+  return out;
+}
+
+// Each label in submission order: above its anchor, else below it, else a row further up or
+// down, placed where its box (text plus padding) overlaps no placed label, no occluder and
+// no ImGui window drawn this frame (labels never show through a panel) and lies in its
+// view; else dropped (counted as under a panel when a window was what stood in the way).
 void Renderer::emitLabels() {
   stats_.labels = 0;
   stats_.labels_dropped = 0;
+  stats_.labels_under_panels = 0;
   placed_labels_.clear();
+  label_boxes_.clear();
   if (labels_.empty()) return;
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   ImFont* font = imgui_->labelFont();
   const float size = font->FontSize * label_scale_;
   const float pad_x = 4.0f * label_scale_, pad_y = 2.0f * label_scale_, lift = 8.0f * label_scale_;
+  const std::vector<ImRect> panels = windowRects();
   auto overlaps = [](const glm::vec4& a, const glm::vec4& b) {
     return a.x < b.x + b.z && b.x < a.x + a.z && a.y < b.y + b.w && b.y < a.y + a.w;
   };
@@ -414,6 +437,7 @@ void Renderer::emitLabels() {
       const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, l.text.c_str());
       const float x = std::floor(at.x - ts.x * 0.5f);
       std::optional<glm::vec4> box;
+      bool panel_in_way = false;
       // Above the anchor, below it, then a row further up, a row further down.
       const float row = ts.y + 2 * pad_y + 2;
       const float tops[4] = {at.y - ts.y - lift, at.y + lift, at.y - ts.y - lift - row, at.y + lift + row};
@@ -424,10 +448,13 @@ void Renderer::emitLabels() {
                     b.y + b.w <= view.rect.y + view.rect.w;
         for (const glm::vec4& o : occluders_) free = free && !overlaps(b, o);
         for (const PlacedLabel& pl : placed_labels_) free = free && !overlaps(b, pl.rect);
+        for (const ImRect& r : panels)
+          if (free && r.Overlaps(ImRect(b.x, b.y, b.x + b.z, b.y + b.w))) free = false, panel_in_way = true;
         if (free) box = b;
       }
       if (!box) {
         ++stats_.labels_dropped;
+        if (panel_in_way) ++stats_.labels_under_panels;
         continue;
       }
       const float end_y = box->y > at.y ? box->y : box->y + box->w;  // the box's near edge
@@ -435,6 +462,7 @@ void Renderer::emitLabels() {
       dl->AddRectFilled(ImVec2(box->x, box->y), ImVec2(box->x + box->z, box->y + box->w), IM_COL32(20, 24, 30, 190), 3.0f);
       dl->AddText(font, size, ImVec2(box->x + pad_x, box->y + pad_y), l.colour, l.text.c_str());
       placed_labels_.push_back({*box, l.text, static_cast<uint32_t>(v)});
+      label_boxes_.push_back({box->x, box->y, box->x + box->z, box->y + box->w, l.text});
       ++stats_.labels;
     }
   }

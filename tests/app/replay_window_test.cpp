@@ -2,7 +2,9 @@
 // shown in the control room with the timeline; playing moves the shown state to the
 // replay's; after "take over" a command given through the control room's own command path
 // (ControlRoom::submit, what the lane buttons call) reaches the fork and closes the lane in
-// the fork's core only, and the fork-vs-original panel has its rows. The last frame is
+// the fork's core only, and the fork-vs-original panel has its rows; after every seek
+// (forward or back) the KPI plots hold the recording's history from its start up to the
+// moment shown, a sample a minute. The last frame is
 // saved to the build folder (replay_window.png) for a person to look at.
 #include "EngineTestKit.h"
 #include "controlroom/replay/replay_window.h"
@@ -54,6 +56,17 @@ TEST_CASE("replay window: play, take over, a console command drives the fork, co
   REQUIRE(win.frame(16));
   REQUIRE(win.frame(1016));    // one wall second at x60
   CHECK(c.shown_ms() == 2 * twin::kHour + 60'960);   // 16 ms + 1 s of wall time at x60
+  // The plots after the seek to 02:00: the history from 00:00, a sample a minute.
+  auto plots_cover = [&](double from_h, double to_h) {
+    const KpiSeries& s = win.room().room().kpis().sites().at(0);
+    INFO("samples " << s.at_h.size() << " from " << (s.at_h.empty() ? -1.f : s.at_h.front()) << " h to "
+                    << (s.at_h.empty() ? -1.f : s.at_h.back()) << " h");
+    REQUIRE(s.at_h.size() >= static_cast<size_t>((to_h - from_h) * 60 * 0.9));
+    CHECK(s.at_h.front() <= from_h + 0.05);
+    CHECK(s.at_h.back() == Approx(to_h).margin(0.05));
+    CHECK(s.cleared_per_hour.size() >= static_cast<size_t>(to_h) - 1);
+  };
+  plots_cover(0, 2.0 + 61.0 / 3600);
   CHECK(win.room().room().core().state_hash() == c.replay().core().state_hash());
   {
     // What the window drew is the replayed state: every guide vehicle, and trucks that are
@@ -78,10 +91,12 @@ TEST_CASE("replay window: play, take over, a console command drives the fork, co
   // Forward, then back: the KPI panel starts over at the earlier moment (saved for a look).
   REQUIRE_FALSE(c.seek_time(2 * twin::kHour + 30 * twin::kMinute).has_value());
   REQUIRE(win.frame(1100));
+  plots_cover(0, 2.5);
   c.set_playing(false);
   REQUIRE_FALSE(c.seek_time(1 * twin::kHour).has_value());
   REQUIRE(win.frame(1200));
   REQUIRE(win.frame(1300));
+  plots_cover(0, 1.0);
   renderer.finish();
   CHECK(renderer.saveScreenshot(std::string(GATETWIN_BINARY_DIR) + "/replay_window_back.png"));
   const twin::SiteKpis back = twin::compute_kpis(c.replay().core(), 0, twin::kHour);

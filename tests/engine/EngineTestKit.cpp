@@ -115,6 +115,8 @@ GoldenTolerance goldenTolerance(const std::string& name) {
       {"app_guide_vehicles", {2, 16}},
       {"app_wall_1080", {2, 32}},
       {"app_wall_2160", {2, 64}},
+      {"console_en", {2, 24}},
+      {"console_vi", {2, 24}},
   };
   for (const Entry& e : kTable)
     if (name == e.name) return e.tol;

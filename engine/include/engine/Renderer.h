@@ -25,6 +25,7 @@
 #include <engine/Instance.h>
 #include <engine/MeshPool.h>
 #include <engine/Screenshot.h>
+#include <engine/UiFonts.h>
 
 #include <glm/glm.hpp>
 
@@ -34,6 +35,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+struct ImFont;
 
 namespace engine {
 
@@ -93,7 +96,8 @@ struct FrameStats {
   uint32_t instances_lod = 0;   // drawn as a box
   uint32_t instances_culled = 0;
   uint32_t labels = 0;
-  uint32_t labels_dropped = 0;  // decluttered away (overlap, occluder, outside the view)
+  uint32_t labels_dropped = 0;  // decluttered away (overlap, occluder, panel, outside the view)
+  uint32_t labels_under_panels = 0;  // of those, the ones an ImGui window stood in the way of
 };
 
 // A label as drawn in the last frame: its box in target pixels (x, y, w, h) and its view.
@@ -101,6 +105,12 @@ struct PlacedLabel {
   glm::vec4 rect{0};
   std::string text;
   uint32_t view = 0;
+};
+
+// The same box as corners (x0, y0)-(x1, y1), for tests of overlap and occlusion.
+struct LabelBox {
+  float x0, y0, x1, y1;
+  std::string text;
 };
 
 class Renderer {
@@ -133,7 +143,8 @@ class Renderer {
   void drawPolyline(std::span<const glm::vec3> points, float width_m, uint32_t colour,
                     bool closed = false);
   // Text centred above the anchor's projection; hidden when the anchor is behind the eye.
-  // Earlier labels win when two would overlap (submit the important ones first).
+  // Earlier labels win when two would overlap (submit the important ones first); a label
+  // never lies under an ImGui window drawn this frame (it moves or is dropped).
   void drawLabel(glm::vec3 anchor, const std::string& text, uint32_t colour = rgba8(1, 1, 1));
   // Starts a view: the draws after it are drawn with cam into rect_px (x, y, w, h, target
   // pixels). At most kMaxViews a frame. Without it the frame is one view: the whole target
@@ -147,7 +158,19 @@ class Renderer {
   const std::vector<PlacedLabel>& placedLabels() const { return placed_labels_; }
   // Returns false when the frame was dropped (swapchain out of date; it is rebuilt).
   bool endFrame();
+
+  // [SECTION] fonts (ImGui's; engine/UiFonts.h)
+  // The font files and sizes ImGui draws with from the next beginFrame on (the atlas is
+  // rebuilt then, only when they changed). "" when the files can be read, else why not, and
+  // the fonts stay as they were (ImGui's built-in font until a set is accepted).
+  std::string setUiFonts(const UiFonts& fonts);
+  const UiFonts& uiFonts() const;
+  // The font of a size class, for ImGui::PushFont(); labels use UiFontRole::Label.
+  ImFont* uiFont(UiFontRole role) const;
+  std::array<int, 2> uiFontAtlasSize() const;
   const FrameStats& stats() const { return stats_; }
+  // The labels the last frame drew, with their boxes (for tests of overlap and occlusion).
+  const std::vector<LabelBox>& labelBoxes() const { return label_boxes_; }
   // True while ImGui wants the mouse (over a window, dragging a slider): leave the camera be.
   bool uiWantsPointer() const;
   // Waits for all frames and collects their GPU timings.
@@ -217,6 +240,7 @@ class Renderer {
   std::vector<glm::vec4> occluders_;
   std::vector<PlacedLabel> placed_labels_;
   float label_scale_ = 1.0f;
+  std::vector<LabelBox> label_boxes_;
   FrameStats stats_;
 };
 
