@@ -117,7 +117,7 @@ class StandbyTwin {
   void stop_following();
   // The primary is dead and everything it published is applied: why, or nullopt.
   std::optional<std::string> ready_to_take_over();
-  void take_over(const std::string& why);
+  void take_over(const std::string& why, bool new_run = false);
   int fenced();  // 0: a standby again; else the exit code
   void after_follow_apply(const pipeline::SequencedEvent& e);
   void after_lead_apply(const pipeline::SequencedEvent& e);
@@ -160,6 +160,7 @@ class StandbyTwin {
   // The fail-over record (--stats "failover").
   nlohmann::json takeovers_ = nlohmann::json::array();
   uint64_t fences_ = 0;
+  bool started_run_ = false;
   int64_t waiting_logged_ms_ = -1;
   uint32_t epoch_ = 0;           // the epoch this twin leads (0: following)
   uint64_t stream_id_ = 0;
@@ -258,12 +259,12 @@ std::optional<std::string> StandbyTwin::ready_to_take_over() {
   return std::nullopt;
 }
 
-void StandbyTwin::take_over(const std::string& why) {
+void StandbyTwin::take_over(const std::string& why, bool new_run) {
   const int64_t t0_utc = wall_utc_now_ms();
   const connectors::StreamFollowerStats fs = follower_->stats();
-  stream_id_ = fs.stream_id;
+  stream_id_ = new_run ? 0 : fs.stream_id;  // 0: the publisher draws a new run's id
   const uint32_t old_epoch = fs.epoch ? fs.epoch : 1;
-  epoch_ = old_epoch + 1;
+  epoch_ = new_run ? 1 : old_epoch + 1;
   stop_following();
   hold_field_inputs();  // what the link took meanwhile
 
@@ -288,6 +289,7 @@ void StandbyTwin::take_over(const std::string& why) {
   spo.primary = args_.client_id;
   spo.since_utc_ms = t0_utc;
   publisher_ = std::make_unique<connectors::StreamPublisher>(spo, log_line);
+  stream_id_ = publisher_->stream_id();
   stream_log_ = std::make_unique<pipeline::StreamLog>(*publisher_, setup_.recording.get());
   queue_source_ = std::make_unique<pipeline::QueueSource>(link_.queue());
   ticks_ = std::make_unique<pipeline::WallTickSource>(
@@ -316,7 +318,13 @@ void StandbyTwin::take_over(const std::string& why) {
   t["held_inputs_sequenced_by_primary"] = before.sequenced;
   t["first_sequenced_utc_ms"] = nullptr;
   t["first_sequenced_seq"] = nullptr;
-  takeovers_.push_back(t);
+  if (new_run) t["why"] = "started the run (--start-run)";
+  if (!new_run) takeovers_.push_back(t);
+  else started_run_ = true;
+  if (new_run)
+    log_line("no run to follow within " + std::to_string(args_.takeover_after_ms) + " ms (--start-run): this twin starts run " +
+             connectors::hash_hex(stream_id_) + " as its primary (epoch 1)");
+  else
   log_line("FAIL-OVER: this standby takes the run (stream " + connectors::hash_hex(stream_id_) + ") over as epoch " +
            std::to_string(epoch_) + " from seq " + std::to_string(last_seq_ + 1) + ": the primary " + why + "; " +
            std::to_string(handed) + " held inputs the primary had not sequenced go first (" + std::to_string(before.sequenced) +
@@ -356,6 +364,7 @@ nlohmann::json StandbyTwin::failover_json() const {
           {"epoch", epoch_},
           {"takeovers", takeovers_},
           {"fenced", fences_},
+          {"started_run", started_run_},
           {"takeover_after_ms", args_.takeover_after_ms},
           {"buffer", {{"taken", buffer_.stats().taken},
                       {"sequenced_by_primary", buffer_.stats().sequenced},
@@ -386,7 +395,12 @@ int StandbyTwin::run() {
         code = 3;
         break;
       }
-      if (auto why = ready_to_take_over()) take_over(*why);
+      if (auto why = ready_to_take_over()) {
+        take_over(*why);
+      } else if (args_.start_run && !started_run_ && last_seq_ == 0 && now_ms >= args_.takeover_after_ms) {
+        const connectors::StreamFollowerStats fs = follower_->stats();
+        if (fs.stream_id == 0 || fs.primary_status == "stopped") take_over("", /*new_run=*/true);
+      }
     } else if (publisher_->fenced()) {
       if ((code = fenced())) break;
     } else if (publisher_->may_sequence()) {

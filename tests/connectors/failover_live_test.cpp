@@ -610,3 +610,50 @@ TEST_CASE("one of two brokers SIGKILLed mid-run: everyone moves to the other, th
   WARN("broker killed: the primary " << p["messages"].dump() << p["sequencer"].dump() << p["mqtt"].dump() << "; the wall caught up " << w["follow"]["caught_up_events"]
        << " events from the recording");
 }
+
+// Both twins of a pair as standbys (the first starts the run: --start-run): the one that was
+// cut off is fenced when it hears the network again and follows the new primary in the same
+// process, to the run's end.
+TEST_CASE("a pair of standbys: the cut-off primary is fenced and follows again as a standby", "[failover][live][cut]") {
+  REQUIRE_MQTT_PROGRAMS();
+  MosquittoFixture broker(false);
+  REQUIRE(broker.start());
+  FreezableProxy cable(broker.port());
+  const auto ref = testsupport::in_process(0.5, 7);
+  const std::string events = std::to_string(ref.first);
+  const std::string d = broker.dir() + "/";
+  const std::string until = " --run-for 40 --until-applied " + events;
+  Child a(d, "a", twin_cmd(cable.uri(), "--standby --start-run --client-id twin-a --record " + d + "a.db --catch-up " + d + "b.db --stats " + d + "a.json" + until));
+  REQUIRE(a.said("starts run", 15s));
+  Child b(d, "b", twin_cmd(broker.uri(), "--standby --client-id twin-b --record " + d + "b.db --catch-up " + d + "a.db --stats " + d + "b.json" + until));
+  REQUIRE(b.connected(broker.uri(), "twin-b"));
+  REQUIRE(b.said("is up"));
+  REQUIRE(a.connected(cable.uri(), "twin-a"));
+  Child sim(d, "sim", kGatesim + " --hours 0.5 --seed 7 --json --no-progress --speed 300 --broker " + broker.uri());
+  std::this_thread::sleep_for(1500ms);
+  cable.freeze(true);
+  REQUIRE(b.said("FAIL-OVER", 15s));
+  std::this_thread::sleep_for(1000ms);
+  cable.freeze(false);
+  sim.join();
+  a.join();
+  b.join();
+  INFO(a.out);
+  INFO(b.out);
+  REQUIRE(a.rc == 0);
+  REQUIRE(b.rc == 0);
+  CHECK_THAT(a.out, Catch::Contains("follows the new primary as a standby"));
+  auto ja = read_json(d + "a.json"), jb = read_json(d + "b.json");
+  REQUIRE(ja.is_object());
+  REQUIRE(jb.is_object());
+  CHECK(ja["role"] == "standby");  // exactly one primary afterwards
+  CHECK(ja["failover"]["fenced"] == 1);
+  CHECK(ja["failover"]["started_run"] == true);
+  CHECK(jb["role"] == "primary");
+  CHECK(jb["failover"]["epoch"] == 2);
+  CHECK(ja["core"]["state_hash"] == ref.second);
+  CHECK(jb["core"]["state_hash"] == ref.second);
+  auto as = recorded(d + "a.db"), bs = recorded(d + "b.db");
+  REQUIRE(bs.size() == ref.first);
+  CHECK(as == bs);  // the fenced twin's recording: its own events, then the new primary's
+}
