@@ -295,8 +295,8 @@ TEST_CASE("the standby's buffer hands over what the primary had not sequenced, o
   std::vector<FieldMessage> held = buf.take_over(seq);
   std::vector<std::string> order;
   for (const auto& m : held) order.push_back(m.source + ":" + std::to_string(m.source_seq));
-  // By time (sim s*100, wgs s*100+50, commands at 420/430), each source in seq order.
-  CHECK(order == std::vector<std::string>{"wgs:3", "console-a:2", "wgs:4", "sim:7", "sim:8", "sim:9", "sim:10"});
+  // The field's by time (sim s*100, wgs s*100+50), each source in seq order; then the commands.
+  CHECK(order == std::vector<std::string>{"wgs:3", "wgs:4", "sim:7", "sim:8", "sim:9", "sim:10", "console-a:2"});
   CHECK(buf.stats().held == 0);
   std::vector<pipeline::SequencedEvent> ready;
   for (auto& m : held) seq.accept(std::move(m), 0, ready);
@@ -558,6 +558,8 @@ TEST_CASE("the primary cut off past the take-over time and reconnected: fenced, 
   for (const auto* r : {&ps, &ws}) {
     uint64_t expect = 1;
     for (const auto& [seq, bytes] : *r) {
+      INFO((r == &ps ? "the old primary's" : "the wall's") << " recording at seq " << seq << " (the standby took over at "
+           << s["failover"]["takeovers"][0]["from_seq"] << ")");
       CHECK(seq == expect++);
       CHECK(ss[seq] == bytes);
     }
