@@ -135,15 +135,23 @@ std::vector<FieldMessage> StandbyBuffer::take_over(Sequencer& sequencer) {
                    [](const FieldMessage& a, const FieldMessage& b) { return a.time_ms < b.time_ms; });
   commands_.clear();
   if (!commands.items.empty()) queues.push_back(std::move(commands));
-  // Merge by the time of each queue's next input; ties by the queue's order (source name, commands last).
+  // The field's inputs merged by the time of each queue's next input (ties: source name);
+  // the commands typed in the gap after them, by time then name. A cut-off primary that
+  // sequenced some held inputs before its lease ran out took the field's in that order too.
+  const bool has_commands = !queues.empty() && queues.back().name.empty();
+  const size_t field_queues = queues.size() - (has_commands ? 1 : 0);
   std::vector<FieldMessage> out;
   for (;;) {
     Queue* best = nullptr;
-    for (Queue& q : queues)
+    for (size_t i = 0; i < field_queues; ++i) {
+      Queue& q = queues[i];
       if (q.at < q.items.size() && (!best || q.items[q.at].time_ms < best->items[best->at].time_ms)) best = &q;
+    }
     if (!best) break;
     out.push_back(std::move(best->items[best->at++]));
   }
+  if (has_commands)
+    for (FieldMessage& m : queues.back().items) out.push_back(std::move(m));
   held_ = 0;
   stats_.handed_over += out.size();
   return out;

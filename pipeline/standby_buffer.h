@@ -5,8 +5,8 @@
 // origin), or sequenced a later seq of the same source run (the primary's sequencer never
 // goes back). At take-over it primes the standby's sequencer with where each source
 // stands in the primary's order and hands over what the primary had not sequenced, each
-// input once, in one deterministic order: by event time, ties by source name, then seq;
-// commands among them by time, then name. Positions (telemetry, QoS 0) are not held: the
+// input once, in one deterministic order: the field's inputs by event time, ties by source
+// name, each source in seq order; then the commands, by time, then name. Positions (telemetry, QoS 0) are not held: the
 // next report of the vehicle supersedes one lost in the gap. Bounded: past max_held the
 // oldest input is dropped and counted (that input is then lost if the primary dies).
 // It must not apply events or talk to MQTT.

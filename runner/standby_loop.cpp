@@ -26,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <map>
 #include <unordered_map>
 
 using connectors::EventOrigin;
@@ -93,8 +94,27 @@ class Origins {
   std::unordered_map<uint64_t, EventOrigin> by_seq_;
 };
 
+class StandbyTwin;
+
+// A fenced twin's stream source: events at seqs it had sequenced itself (unpublished, in
+// its lease window) are compared with what the newer epoch says there, not applied again.
+class Rechecking final : public pipeline::InputSource {
+ public:
+  Rechecking(connectors::IngestQueue& queue, StandbyTwin& twin) : queue_(queue), twin_(twin) {}
+  size_t drain(std::vector<FieldMessage>& out, size_t max, std::chrono::microseconds wait) override;
+
+ private:
+  connectors::IngestQueue& queue_;
+  StandbyTwin& twin_;
+  std::vector<FieldMessage> got_;
+};
+
 class StandbyTwin {
  public:
+  // Rechecking: true when the stream's event at `seq` is to be applied; false when it is
+  // one this twin sequenced itself (compared: a difference sets fenced_out_).
+  bool take_stream_event(const FieldMessage& m);
+  bool fenced_out() const { return fenced_out_; }
   StandbyTwin(const TwinArgs& args, TwinSetup& setup, connectors::BrokerConfig lead_broker)
       : args_(args),
         setup_(setup),
@@ -113,11 +133,11 @@ class StandbyTwin {
     o.silent = true;  // the primary answers; this twin speaks once it has taken over
     return o;
   }
-  void start_following(uint64_t stream_id, uint32_t epoch);
+  void start_following(uint64_t stream_id, uint32_t epoch, uint64_t first_seq = 0);
   void stop_following();
   // The primary is dead and everything it published is applied: why, or nullopt.
   std::optional<std::string> ready_to_take_over();
-  void take_over(const std::string& why);
+  void take_over(const std::string& why, bool new_run = false);
   int fenced();  // 0: a standby again; else the exit code
   void after_follow_apply(const pipeline::SequencedEvent& e);
   void after_lead_apply(const pipeline::SequencedEvent& e);
@@ -144,6 +164,8 @@ class StandbyTwin {
   std::unique_ptr<connectors::IngestQueue> stream_queue_;
   std::unique_ptr<pipeline::Sequencer> follow_seq_;
   std::unique_ptr<connectors::StreamFollower> follower_;
+  std::unique_ptr<Rechecking> rechecking_;
+  std::unique_ptr<pipeline::LinkSink> follow_sink_;
   std::unique_ptr<pipeline::FrameLoop> follow_loop_;
   nlohmann::json follow_stats_;  // the last follower's counters
   uint64_t from_stream_ = 0;
@@ -160,19 +182,25 @@ class StandbyTwin {
   // The fail-over record (--stats "failover").
   nlohmann::json takeovers_ = nlohmann::json::array();
   uint64_t fences_ = 0;
+  bool started_run_ = false;
+  bool fenced_out_ = false;      // fenced with a state the newer epoch does not share: exiting 5
+  std::map<uint64_t, std::vector<uint8_t>> led_;  // the events this twin sequenced last, encoded
+  uint64_t recheck_until_ = 0;   // fenced: stream events up to this seq are compared, not applied
+  uint64_t rechecked_ = 0;
   int64_t waiting_logged_ms_ = -1;
   uint32_t epoch_ = 0;           // the epoch this twin leads (0: following)
   uint64_t stream_id_ = 0;
 };
 
-void StandbyTwin::start_following(uint64_t stream_id, uint32_t epoch) {
+void StandbyTwin::start_following(uint64_t stream_id, uint32_t epoch, uint64_t first_seq) {
   stream_queue_ = std::make_unique<connectors::IngestQueue>(args_.queue_capacity);
   follow_seq_ = std::make_unique<pipeline::Sequencer>();  // identity: the stream's seqs and times
   follow_seq_->resume(last_seq_ + 1, last_time_);
+  rechecking_ = std::make_unique<Rechecking>(*stream_queue_, *this);
   connectors::StreamFollowerOptions so;
   so.broker = setup_.stream;
   so.verifier = setup_.stream_verifier;
-  so.first_seq = last_seq_ + 1;
+  so.first_seq = first_seq ? first_seq : last_seq_ + 1;
   so.stream_id = stream_id;
   so.epoch = epoch;
   so.on_origin = [this](uint64_t seq, const EventOrigin& o) { origins_.put(seq, o); };
@@ -181,9 +209,40 @@ void StandbyTwin::start_following(uint64_t stream_id, uint32_t epoch) {
   follower_ = std::make_unique<connectors::StreamFollower>(so, *stream_queue_, catch_up, log_line);
   pipeline::FrameLoopOptions fo;
   fo.input_wait = std::chrono::microseconds(2000);
-  follow_loop_ = std::make_unique<pipeline::FrameLoop>(core_, *stream_queue_, *follow_seq_, &link_, setup_.recording.get(), fo);
+  follow_sink_ = std::make_unique<pipeline::LinkSink>(link_);
+  follow_loop_ = std::make_unique<pipeline::FrameLoop>(core_, *rechecking_, *follow_seq_, follow_sink_.get(), setup_.recording.get(), fo);
   follow_loop_->set_after_apply([this](const pipeline::SequencedEvent& e, const twin::Decisions&) { after_follow_apply(e); });
   follower_->start();
+}
+
+size_t Rechecking::drain(std::vector<FieldMessage>& out, size_t max, std::chrono::microseconds wait) {
+  got_.clear();
+  queue_.drain(got_, max, wait);
+  size_t n = 0;
+  for (FieldMessage& m : got_)
+    if (twin_.take_stream_event(m)) {
+      out.push_back(std::move(m));
+      ++n;
+    }
+  return n;
+}
+
+bool StandbyTwin::take_stream_event(const FieldMessage& m) {
+  if (m.source_seq > recheck_until_) return true;
+  auto it = led_.find(m.source_seq);
+  std::vector<uint8_t> bytes;
+  const twin::Event e{m.source_seq, m.time_ms, m.site, m.body};
+  const bool same = it != led_.end() && !connectors::encode_event(e, bytes) && bytes == it->second;
+  origins_.take(m.source_seq);  // its origin was booked when this twin sequenced it
+  if (same) {
+    rechecked_++;
+    return false;
+  }
+  if (!fenced_out_)
+    log_line("fenced: the new primary's seq " + std::to_string(m.source_seq) +
+             " differs from what this twin had sequenced there: its state is not the room's; stopping (exit 5): restart it with --standby and --catch-up");
+  fenced_out_ = true;
+  return false;
 }
 
 void StandbyTwin::stop_following() {
@@ -193,6 +252,8 @@ void StandbyTwin::stop_following() {
   from_stream_ += fs.from_stream;
   follow_stats_ = follower_stats_json(fs);
   follow_loop_.reset();
+  follow_sink_.reset();
+  rechecking_.reset();
   follower_.reset();
   follow_seq_.reset();
   stream_queue_.reset();
@@ -222,6 +283,11 @@ void StandbyTwin::after_follow_apply(const pipeline::SequencedEvent& e) {
 }
 
 void StandbyTwin::after_lead_apply(const pipeline::SequencedEvent& e) {
+  std::vector<uint8_t> bytes;  // kept a while: if fenced, what the newer epoch says at these seqs must match
+  if (!connectors::encode_event(e.event, bytes)) {
+    led_[e.event.seq] = std::move(bytes);
+    while (led_.size() > 65536) led_.erase(led_.begin());
+  }
   last_seq_ = e.event.seq;
   last_time_ = e.event.time_ms;
   applied_++;
@@ -258,12 +324,12 @@ std::optional<std::string> StandbyTwin::ready_to_take_over() {
   return std::nullopt;
 }
 
-void StandbyTwin::take_over(const std::string& why) {
+void StandbyTwin::take_over(const std::string& why, bool new_run) {
   const int64_t t0_utc = wall_utc_now_ms();
   const connectors::StreamFollowerStats fs = follower_->stats();
-  stream_id_ = fs.stream_id;
+  stream_id_ = new_run ? 0 : fs.stream_id;  // 0: the publisher draws a new run's id
   const uint32_t old_epoch = fs.epoch ? fs.epoch : 1;
-  epoch_ = old_epoch + 1;
+  epoch_ = new_run ? 1 : old_epoch + 1;
   stop_following();
   hold_field_inputs();  // what the link took meanwhile
 
@@ -288,6 +354,7 @@ void StandbyTwin::take_over(const std::string& why) {
   spo.primary = args_.client_id;
   spo.since_utc_ms = t0_utc;
   publisher_ = std::make_unique<connectors::StreamPublisher>(spo, log_line);
+  stream_id_ = publisher_->stream_id();
   stream_log_ = std::make_unique<pipeline::StreamLog>(*publisher_, setup_.recording.get());
   queue_source_ = std::make_unique<pipeline::QueueSource>(link_.queue());
   ticks_ = std::make_unique<pipeline::WallTickSource>(
@@ -316,7 +383,13 @@ void StandbyTwin::take_over(const std::string& why) {
   t["held_inputs_sequenced_by_primary"] = before.sequenced;
   t["first_sequenced_utc_ms"] = nullptr;
   t["first_sequenced_seq"] = nullptr;
-  takeovers_.push_back(t);
+  if (new_run) t["why"] = "started the run (--start-run)";
+  if (!new_run) takeovers_.push_back(t);
+  else started_run_ = true;
+  if (new_run)
+    log_line("no run to follow within " + std::to_string(args_.takeover_after_ms) + " ms (--start-run): this twin starts run " +
+             connectors::hash_hex(stream_id_) + " as its primary (epoch 1)");
+  else
   log_line("FAIL-OVER: this standby takes the run (stream " + connectors::hash_hex(stream_id_) + ") over as epoch " +
            std::to_string(epoch_) + " from seq " + std::to_string(last_seq_ + 1) + ": the primary " + why + "; " +
            std::to_string(handed) + " held inputs the primary had not sequenced go first (" + std::to_string(before.sequenced) +
@@ -329,6 +402,14 @@ int StandbyTwin::fenced() {
   link_.set_silent(true);
   publisher_->abandon();  // no "stopped" head over the newer epoch's
   stream_stats_ = stream_stats_json(ps);
+  const uint64_t from = ps.fenced_from > 0 ? ps.fenced_from : last_seq_ + 1;
+  if (from <= last_seq_ && (led_.empty() || led_.begin()->first > from)) {
+    fenced_out_ = true;  // the lead objects stay: the stats at the end read them
+    log_line("fenced by " + ps.fenced_by + " after this twin applied up to seq " + std::to_string(last_seq_) +
+             ": its state is not the room's from seq " + std::to_string(from) +
+             " on; stopping (exit 5): restart it with --standby and --catch-up");
+    return kExitFenced;
+  }
   lead_loop_.reset();
   link_sink_.reset();
   held_first_.reset();
@@ -337,17 +418,21 @@ int StandbyTwin::fenced() {
   stream_log_.reset();
   publisher_.reset();
   lead_seq_.reset();
-  if (ps.fenced_from > 0 && last_seq_ >= ps.fenced_from) {
-    log_line("fenced by " + ps.fenced_by + " after this twin applied up to seq " + std::to_string(last_seq_) +
-             ": its state is not the room's from seq " + std::to_string(ps.fenced_from) +
-             " on; stopping (exit 5): restart it with --standby and --catch-up");
-    return kExitFenced;
-  }
-  log_line("fenced by " + ps.fenced_by + ": this twin stopped sequencing at seq " + std::to_string(last_seq_) +
-           " and follows the new primary as a standby");
   const uint32_t own = epoch_;
   epoch_ = 0;
-  start_following(stream_id_, own);  // the newer epoch is taken; older ones are refused
+  if (from <= last_seq_) {
+    // It sequenced seqs from..last_seq_ in its lease window, unpublished; the newer epoch
+    // sequenced its own there. The same events (one source, one order): no fork, it
+    // follows on; any difference: exit 5 (checked as they come, below).
+    recheck_until_ = last_seq_;
+    log_line("fenced by " + ps.fenced_by + ": this twin had sequenced up to seq " + std::to_string(last_seq_) +
+             " unpublished; it follows the new primary as a standby, checking seqs " + std::to_string(from) + " to " +
+             std::to_string(last_seq_) + " against it");
+  } else {
+    log_line("fenced by " + ps.fenced_by + ": this twin stopped sequencing at seq " + std::to_string(last_seq_) +
+             " and follows the new primary as a standby");
+  }
+  start_following(stream_id_, own, from);  // the newer epoch is taken; older ones are refused
   return 0;
 }
 
@@ -356,6 +441,8 @@ nlohmann::json StandbyTwin::failover_json() const {
           {"epoch", epoch_},
           {"takeovers", takeovers_},
           {"fenced", fences_},
+          {"started_run", started_run_},
+          {"rechecked", rechecked_},
           {"takeover_after_ms", args_.takeover_after_ms},
           {"buffer", {{"taken", buffer_.stats().taken},
                       {"sequenced_by_primary", buffer_.stats().sequenced},
@@ -381,12 +468,21 @@ int StandbyTwin::run() {
     if (!lead_loop_) {
       hold_field_inputs();
       follow_loop_->run_frame(now_ms);
+      if (fenced_out_) {
+        code = kExitFenced;
+        break;
+      }
       if (follower_->stats().primary_changed) {
         log_line(follower_->stats().last_error);
         code = 3;
         break;
       }
-      if (auto why = ready_to_take_over()) take_over(*why);
+      if (auto why = ready_to_take_over()) {
+        take_over(*why);
+      } else if (args_.start_run && !started_run_ && last_seq_ == 0 && now_ms >= args_.takeover_after_ms) {
+        const connectors::StreamFollowerStats fs = follower_->stats();
+        if (fs.stream_id == 0 || fs.primary_status == "stopped") take_over("", /*new_run=*/true);
+      }
     } else if (publisher_->fenced()) {
       if ((code = fenced())) break;
     } else if (publisher_->may_sequence()) {
@@ -438,7 +534,7 @@ int StandbyTwin::run() {
   }
   link_.flush_outbox();
   link_.stop();
-  stats["role"] = epoch_ ? "primary" : "standby";
+  stats["role"] = fenced_out_ ? "fenced" : epoch_ ? "primary" : "standby";
   stats["messages"]["applied"] = applied_;
   stats["failover"] = failover_json();
   stats["follow"] = follow_stats_;

@@ -132,6 +132,10 @@ Fail-over (docs/control-room.md "Fail-over"):
                        a plain primary exits with code 5: restart it with --standby)
   --takeover-after-ms MS  with --standby: the primary silent this long is dead (default 3000;
                        it says "up" each second; its last will is taken at once)
+  --start-run          with --standby: when no run is heard within --takeover-after-ms of
+                       the start (or only a stopped one), start one as its primary (epoch
+                       1): both twins of a pair then run with --standby, and the one that
+                       is fenced follows again in the same process
 
 Environment: GATETWIN_USER and GATETWIN_PASSWORD log the window in (with --accounts);
 GATETWIN_UI_MAP=FILE rewrites FILE after every frame with where each control and truck
@@ -156,6 +160,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
     else if (f == "--no-publish") a.publish_decisions = false;
     else if (f == "--follow") a.follow = true;
     else if (f == "--standby") a.standby = true;
+    else if (f == "--start-run") a.start_run = true;
     else if (f == "--quiet") a.quiet = true;
     else if (f == "--vda5050") a.vda5050 = true;
     else if (f == "--require-account-topics") a.require_account_topics = true;
@@ -230,6 +235,7 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
   if (!a.headless && a.screenshot_path.size()) return bad("--screenshot is for --headless runs");
   if (a.follow && a.client_id == "gatetwin")
     return bad("--follow needs its own --client-id (e.g. console-1-wall: on the shipped broker an id is its account's name, or that name, a dash and more): two clients with one id throw each other off the broker");
+  if (a.start_run && !a.standby) return bad("--start-run is for --standby (a plain gatetwin starts a run anyway)");
   if (a.standby && a.follow) return bad("--standby and --follow: a standby follows already; give one of them");
   if (a.standby && !client_id_given)
     return bad("--standby needs its own --client-id (e.g. gatetwin-b; the old primary, back as a standby, may keep its own): two clients with one id throw each other off the broker");

@@ -63,6 +63,7 @@ struct TwinArgs {
   // Fail-over (docs/control-room.md "Fail-over").
   bool standby = false;            // --standby: follow, hold the field's inputs, take over when the primary dies
   int64_t takeover_after_ms = 3000;  // --takeover-after-ms: the primary silent this long (no head, no batch) is dead
+  bool start_run = false;          // --start-run: with --standby, start a run when none is heard (the first twin of a pair)
 };
 
 // Returns the arguments, or prints why not (or the help) and sets exit_code.

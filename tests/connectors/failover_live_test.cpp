@@ -20,6 +20,7 @@
 #include "connectors/codec/event_binary.h"
 #include "connectors/codec/stream_batch.h"
 #include "connectors/mqtt/ingest_queue.h"
+#include "connectors/mqtt/mqtt_client.h"
 #include "connectors/mqtt/stream_follower.h"
 #include "connectors/mqtt/stream_publisher.h"
 #include "connectors/store/recording_reader.h"
@@ -294,8 +295,8 @@ TEST_CASE("the standby's buffer hands over what the primary had not sequenced, o
   std::vector<FieldMessage> held = buf.take_over(seq);
   std::vector<std::string> order;
   for (const auto& m : held) order.push_back(m.source + ":" + std::to_string(m.source_seq));
-  // By time (sim s*100, wgs s*100+50, commands at 420/430), each source in seq order.
-  CHECK(order == std::vector<std::string>{"wgs:3", "console-a:2", "wgs:4", "sim:7", "sim:8", "sim:9", "sim:10"});
+  // The field's by time (sim s*100, wgs s*100+50), each source in seq order; then the commands.
+  CHECK(order == std::vector<std::string>{"wgs:3", "wgs:4", "sim:7", "sim:8", "sim:9", "sim:10", "console-a:2"});
   CHECK(buf.stats().held == 0);
   std::vector<pipeline::SequencedEvent> ready;
   for (auto& m : held) seq.accept(std::move(m), 0, ready);
@@ -471,6 +472,8 @@ TEST_CASE("the primary SIGKILLed at a random moment, 20 times: the standby takes
   }
 }
 
+// A command sent in the gap (the primary cut off, the standby not yet in charge) is held by
+// the standby and answered once, by it; the old primary, back, answers nothing.
 TEST_CASE("the primary cut off past the take-over time and reconnected: fenced, one primary, no fork", "[failover][live][cut]") {
   REQUIRE_MQTT_PROGRAMS();
   MosquittoFixture broker(false);
@@ -479,7 +482,7 @@ TEST_CASE("the primary cut off past the take-over time and reconnected: fenced, 
   const auto ref = testsupport::in_process(0.5, 7);
   const std::string events = std::to_string(ref.first);
   const std::string d = broker.dir() + "/";
-  const std::string until = " --run-for 40 --until-applied " + events;
+  const std::string until = " --run-for 40 --until-applied " + std::to_string(ref.first + 1);  // + the command
   Child primary(d, "primary", twin_cmd(cable.uri(), "--client-id primary --record " + d + "p.db --stats " + d + "p.json" + until));
   REQUIRE(primary.connected(cable.uri(), "primary-stream"));
   Child standby(d, "standby", twin_cmd(broker.uri(), "--standby --client-id standby --record " + d + "s.db --catch-up " + d + "p.db --stats " + d + "s.json" + until));
@@ -490,12 +493,31 @@ TEST_CASE("the primary cut off past the take-over time and reconnected: fenced, 
   REQUIRE(wall.connected(broker.uri(), "wall-stream"));
   // Paced: the half hour takes 6 s; the cable is cut from 1.5 s to 6 s (past the standby's 3 s).
   Child sim(d, "sim", kGatesim + " --hours 0.5 --seed 7 --json --no-progress --speed 300 --broker " + broker.uri());
+  // Every answer on the command topics, counted by command id.
+  std::mutex mu;
+  std::map<std::string, int> answers;
+  MqttClientOptions listen;
+  listen.broker.uri = broker.uri();
+  listen.broker.client_id = "answers";
+  listen.clean_session = true;
+  listen.subscriptions = {"gatetwin/v1/+/twin/command_result"};
+  MqttClient answers_client(listen, [&](const std::string&, const std::string& payload, const MqttClient::Delivery&) {
+    auto j = nlohmann::json::parse(payload, nullptr, false);
+    if (!j.is_object()) return;
+    std::lock_guard lock(mu);
+    answers[j.value("command_id", std::string())]++;
+  }, nullptr);
+  answers_client.start();
+  REQUIRE(answers_client.wait_connected(10s));
   std::this_thread::sleep_for(1500ms);
   cable.freeze(true);
+  std::this_thread::sleep_for(300ms);  // in the gap: the primary is silent, the standby waits for 3 s of it
+  Child cmd(d, "cmd", kGatetwin + " command --broker " + broker.uri() + " --site m1119 --role supervisor --actor duty-officer --id gap-1 --timeout-s 20 --reason 'in the gap' close_lane E2");
   REQUIRE(standby.said("FAIL-OVER", 15s));
   std::this_thread::sleep_for(1000ms);
   cable.freeze(false);  // the old primary hears the network again
   primary.join(20s);
+  cmd.join(30s);
   sim.join();
   standby.join();
   wall.join();
@@ -506,6 +528,14 @@ TEST_CASE("the primary cut off past the take-over time and reconnected: fenced, 
   CHECK_THAT(primary.out, Catch::Contains("fenced"));
   REQUIRE(standby.rc == 0);
   REQUIRE(wall.rc == 0);
+  INFO(cmd.proc.output());
+  CHECK(cmd.rc == 0);  // accepted
+  std::this_thread::sleep_for(500ms);
+  {
+    std::lock_guard lock(mu);
+    CHECK(answers["gap-1"] == 1);  // answered once, by the new primary
+  }
+  answers_client.stop();
   auto p = read_json(d + "p.json"), s = read_json(d + "s.json"), w = read_json(d + "w.json");
   REQUIRE(p.is_object());
   REQUIRE(s.is_object());
@@ -518,14 +548,18 @@ TEST_CASE("the primary cut off past the take-over time and reconnected: fenced, 
   CHECK(s["failover"]["takeovers"].size() == 1);
   CHECK_THAT(s["failover"]["takeovers"][0]["why"].get<std::string>(), Catch::Contains("silent"));
   CHECK(w["follow"]["epoch"] == 2);
-  CHECK(s["core"]["state_hash"] == ref.second);
-  CHECK(w["core"]["state_hash"] == ref.second);
+  CHECK(s["failover"]["takeovers"][0]["held_inputs_handed"].get<uint64_t>() >= 1);  // the command, at least
+  // The command changes the run: the consoles agree with each other (the in-process run has no command).
+  CHECK(w["core"]["state_hash"] == s["core"]["state_hash"]);
+  CHECK(s["messages"]["applied"] == ref.first + 1);
   // No fork: every recording is a prefix of one sequence (the longest, the standby's).
   auto ps = recorded(d + "p.db"), ss = recorded(d + "s.db"), ws = recorded(d + "w.db");
-  REQUIRE(ss.size() == ref.first);
+  REQUIRE(ss.size() == ref.first + 1);
   for (const auto* r : {&ps, &ws}) {
     uint64_t expect = 1;
     for (const auto& [seq, bytes] : *r) {
+      INFO((r == &ps ? "the old primary's" : "the wall's") << " recording at seq " << seq << " (the standby took over at "
+           << s["failover"]["takeovers"][0]["from_seq"] << ")");
       CHECK(seq == expect++);
       CHECK(ss[seq] == bytes);
     }
@@ -609,4 +643,51 @@ TEST_CASE("one of two brokers SIGKILLed mid-run: everyone moves to the other, th
   CHECK_THAT(sim.out, Catch::Contains("moved to the broker " + second.uri()));
   WARN("broker killed: the primary " << p["messages"].dump() << p["sequencer"].dump() << p["mqtt"].dump() << "; the wall caught up " << w["follow"]["caught_up_events"]
        << " events from the recording");
+}
+
+// Both twins of a pair as standbys (the first starts the run: --start-run): the one that was
+// cut off is fenced when it hears the network again and follows the new primary in the same
+// process, to the run's end.
+TEST_CASE("a pair of standbys: the cut-off primary is fenced and follows again as a standby", "[failover][live][cut]") {
+  REQUIRE_MQTT_PROGRAMS();
+  MosquittoFixture broker(false);
+  REQUIRE(broker.start());
+  FreezableProxy cable(broker.port());
+  const auto ref = testsupport::in_process(0.5, 7);
+  const std::string events = std::to_string(ref.first);
+  const std::string d = broker.dir() + "/";
+  const std::string until = " --run-for 40 --until-applied " + events;
+  Child a(d, "a", twin_cmd(cable.uri(), "--standby --start-run --client-id twin-a --record " + d + "a.db --catch-up " + d + "b.db --stats " + d + "a.json" + until));
+  REQUIRE(a.said("starts run", 15s));
+  Child b(d, "b", twin_cmd(broker.uri(), "--standby --client-id twin-b --record " + d + "b.db --catch-up " + d + "a.db --stats " + d + "b.json" + until));
+  REQUIRE(b.connected(broker.uri(), "twin-b"));
+  REQUIRE(b.said("is up"));
+  REQUIRE(a.connected(cable.uri(), "twin-a"));
+  Child sim(d, "sim", kGatesim + " --hours 0.5 --seed 7 --json --no-progress --speed 300 --broker " + broker.uri());
+  std::this_thread::sleep_for(1500ms);
+  cable.freeze(true);
+  REQUIRE(b.said("FAIL-OVER", 15s));
+  std::this_thread::sleep_for(1000ms);
+  cable.freeze(false);
+  sim.join();
+  a.join();
+  b.join();
+  INFO(a.out);
+  INFO(b.out);
+  REQUIRE(a.rc == 0);
+  REQUIRE(b.rc == 0);
+  CHECK_THAT(a.out, Catch::Contains("follows the new primary as a standby"));
+  auto ja = read_json(d + "a.json"), jb = read_json(d + "b.json");
+  REQUIRE(ja.is_object());
+  REQUIRE(jb.is_object());
+  CHECK(ja["role"] == "standby");  // exactly one primary afterwards
+  CHECK(ja["failover"]["fenced"] == 1);
+  CHECK(ja["failover"]["started_run"] == true);
+  CHECK(jb["role"] == "primary");
+  CHECK(jb["failover"]["epoch"] == 2);
+  CHECK(ja["core"]["state_hash"] == ref.second);
+  CHECK(jb["core"]["state_hash"] == ref.second);
+  auto as = recorded(d + "a.db"), bs = recorded(d + "b.db");
+  REQUIRE(bs.size() == ref.first);
+  CHECK(as == bs);  // the fenced twin's recording: its own events, then the new primary's
 }
