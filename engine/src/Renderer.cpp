@@ -446,10 +446,12 @@ void Renderer::emitLabels() {
         const glm::vec4 b(x - pad_x, y - pad_y, ts.x + 2 * pad_x, ts.y + 2 * pad_y);
         bool free = b.x >= view.rect.x && b.y >= view.rect.y && b.x + b.z <= view.rect.x + view.rect.z &&
                     b.y + b.w <= view.rect.y + view.rect.w;
-        for (const glm::vec4& o : occluders_) free = free && !overlaps(b, o);
+        bool under_panel = false;  // an occluder or an ImGui window: both are panels
+        for (const glm::vec4& o : occluders_) under_panel = under_panel || overlaps(b, o);
+        for (const ImRect& r : panels) under_panel = under_panel || r.Overlaps(ImRect(b.x, b.y, b.x + b.z, b.y + b.w));
         for (const PlacedLabel& pl : placed_labels_) free = free && !overlaps(b, pl.rect);
-        for (const ImRect& r : panels)
-          if (free && r.Overlaps(ImRect(b.x, b.y, b.x + b.z, b.y + b.w))) free = false, panel_in_way = true;
+        panel_in_way = panel_in_way || under_panel;
+        free = free && !under_panel;
         if (free) box = b;
       }
       if (!box) {
