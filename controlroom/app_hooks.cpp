@@ -26,6 +26,11 @@ connectors::Result<ControlRoomOptions> control_room_options(const TwinArgs& args
   o.wall = args.wall || args.view == "wall";
   o.tour = args.tour;
   o.wall_columns = args.wall_columns;
+  ui::Lang lang = ui::Lang::En;
+  if (ui::parse_lang(args.lang, lang)) {
+    o.lang = lang;
+    ui::set_lang(lang);  // the notes below are made in it
+  }
   if (!args.busy_start.empty()) {  // README command 1: the field fast-forwarded to a busy hour
     char note[200];
     std::snprintf(note, sizeof note, ui::tr("Busy start: the day was fast-forwarded (and recorded) from 00:00 to %s"), args.busy_start.c_str());
@@ -41,8 +46,6 @@ connectors::Result<ControlRoomOptions> control_room_options(const TwinArgs& args
   }
   o.inspect_shipment = twin::ShipmentId{args.inspect_shipment};
   o.show_feeds = args.show_feeds;
-  ui::Lang lang = ui::Lang::En;
-  if (ui::parse_lang(args.lang, lang)) o.lang = lang;
   if (const char* map = std::getenv("GATETWIN_UI_MAP")) o.ui_map_path = map;  // tests driving the window (docs/gatetwin.md)
   if (!args.accounts_path.empty()) {
     auto a = connectors::Accounts::load(args.accounts_path);

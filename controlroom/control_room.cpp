@@ -338,7 +338,11 @@ void ControlRoom::draw_top_bar(float width) {
   }
   if (!options_.start_note.empty()) {  // the busy start (README command 1)
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(1.0f, 0.82f, 0.45f, 1.0f), "|  %s", options_.start_note.c_str());
+    // The whole note where it fits, else a short one with the note as its tooltip.
+    const char* note = options_.start_note.c_str();
+    const bool fits = ImGui::CalcTextSize("|  ").x + ImGui::CalcTextSize(note).x <= ImGui::GetContentRegionAvail().x;
+    ImGui::TextColored(ImVec4(1.0f, 0.82f, 0.45f, 1.0f), "|  %s", fits ? note : ui::tr("busy start"));
+    if (!fits && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", note);
   }
   ImGui::PopID();
   free_.y = ImGui::GetWindowHeight();

@@ -3,6 +3,7 @@
 
 #include "controlroom/scene/palette.h"
 #include "controlroom/ui/text_catalogue.h"
+#include "controlroom/ui/alert_text.h"
 #include "controlroom/ui/ui_map.h"
 
 #include <imgui.h>
@@ -314,7 +315,7 @@ void ticker(ImDrawList* dl, const WallLayout& l, const AlertLog& alerts) {
   const float x0 = x, right = r.x + r.w - pad;
   int line = 0;
   for (const Alert* a : shown) {
-    std::string t = std::string("[") + tr(to_string(a->severity)) + "] " + a->text;
+    std::string t = std::string("[") + tr(to_string(a->severity)) + "] " + ui::alert_text(a->text);
     const float w = text_size(l.text_px, t).x;
     if (x + w > right) {
       if (++line >= 2) break;

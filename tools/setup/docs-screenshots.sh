@@ -15,10 +15,10 @@ shoot() {  # name, then gatetwin flags
 }
 shoot screenshot-both --view both
 shoot screenshot-m1119-inspector --view m1119 --inspect 2000
-# The wall as the room sees it: 3840x2160, in Vietnamese; then a replayed moment of that
+# The wall as the room sees it: 3840x2160, in Vietnamese; then the last moment of that
 # run's recording on the wall (the REPLAY marker and the replayed date and time).
 shoot screenshot-wall --wall --size 3840x2160 --lang vi
-"$root/build/tools/gatetwin/gatetwin" --replay "$tmp/screenshot-wall/session.db" --seek 08:10:00 --view wall \
+"$root/build/tools/gatetwin/gatetwin" --headless --replay "$tmp/screenshot-wall/session.db" --view wall \
   --size 1920x1080 --screenshot "$root/docs/screenshot-wall-replay.png" > "$tmp/replay.log" 2>&1
 echo docs/screenshot-wall-replay.png
 # The scenario window (docs/scenarios.md): its test saves the briefing and the score at
