@@ -19,6 +19,7 @@ class WindowHooks : public runner::TwinLoopHooks {
   int start(twin::Core& core, pipeline::FrameLoop& loop, connectors::IngestQueue& queue, connectors::TwinLink& link) override;
   bool frame(int64_t now_ms) override { return room_->frame(now_ms); }
   int finish(int64_t) override;
+  void fail_over(const runner::FailOverNote& f) override { room_->note_fail_over(f.epoch, f.primary, f.since_utc_ms, f.from_seq); }
 
  private:
   const runner::TwinArgs& args_;
@@ -33,6 +34,7 @@ class ScreenshotHooks : public runner::TwinLoopHooks {
   bool frame(int64_t now_ms) override;
   int finish(int64_t now_ms) override;
   std::chrono::microseconds input_wait() const override { return std::chrono::microseconds(2000); }
+  void fail_over(const runner::FailOverNote& f) override { room_->note_fail_over(f.epoch, f.primary, f.since_utc_ms, f.from_seq); }
 
  private:
   const runner::TwinArgs& args_;

@@ -458,10 +458,23 @@ static void split_clock(const std::string& text, std::string& date, std::string&
   if (date.size() > 1 && date[0] == 'd') date = std::string(ui::tr("day")) + " " + date.substr(1);
 }
 
+void ControlRoom::note_fail_over(uint32_t epoch, const std::string& primary, int64_t since_utc_ms, uint64_t from_seq) {
+  const std::string when = since_utc_ms > 0 ? twin::gate_time_text(since_utc_ms, 0) : time_text(core_.state().now_ms);
+  fail_over_note_ = ui::trf("FAIL-OVER at %s: %s sequences the run from seq %llu (epoch %u)", when.c_str(),
+                            primary.empty() ? ui::tr("a standby") : primary.c_str(), static_cast<unsigned long long>(from_seq), epoch);
+  Alert a;
+  a.time_ms = core_.state().now_ms;
+  a.site = panel_site_;
+  a.text = fail_over_note_;
+  a.severity = Severity::Critical;
+  alerts_.add(std::move(a));
+}
+
 void ControlRoom::draw_wall() {
   split_clock(time_text(display_time(wall_ms_)), wall_clock_.date, wall_clock_.time);
   wall_clock_.replay = options_.replay;
   wall_clock_.note = options_.start_note;
+  if (!fail_over_note_.empty()) wall_clock_.note += (wall_clock_.note.empty() ? "" : "   |   ") + fail_over_note_;
   wall_panels(wall_layout_, core_, kpis_, alerts_, wall_clock_);
   const PanelRect& b = wall_layout_.banner;
   status_banner(b, banner_, true);

@@ -74,6 +74,10 @@ class ControlRoom {
   // Replay (tools/gatetwin/replay_app): decisions folded outside the FrameLoop, for the
   // alert log; and extra ImGui drawn after the panels, inside the frame (the timeline).
   void observe(const twin::Decisions& decisions) { alerts_.collect(decisions, core_, layout_); }
+  // The run failed over to a standby (a follower's stream said so): a critical alert, and a
+  // line under the gate's name on the wall for the rest of the run, saying who and when.
+  void note_fail_over(uint32_t epoch, const std::string& primary, int64_t since_utc_ms, uint64_t from_seq);
+  const std::string& fail_over_note() const { return fail_over_note_; }
   void set_overlay(std::function<void()> draw) { overlay_ = std::move(draw); }
   // On the wall: the height of the band under the header kept for the overlay (the replay
   // timeline); the band is wall_layout().controls.
@@ -170,6 +174,7 @@ class ControlRoom {
   int64_t wall_ms_ = 0;
   bool stale_ = false;
   std::string banner_;
+  std::string fail_over_note_;  // the last fail-over, as the wall says it ("" for none)
   std::function<void()> overlay_;
   bool was_left_down_ = false;
   glm::vec2 press_at_{0};

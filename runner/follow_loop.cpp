@@ -117,6 +117,7 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
 
   const RunClock clock;
   int code = 0;
+  uint64_t failovers_shown = 0;  // fail-overs handed to the window
   run_frames(args, loop, hooks, clock, [&](int64_t now_ms) {
     if (broker_unreachable(args, link, now_ms)) {
       code = kExitBrokerUnreachable;
@@ -127,6 +128,10 @@ int run_follower(const TwinArgs& args, TwinLoopHooks* hooks) {
       log_line(fs.last_error);
       code = 3;
       return false;
+    }
+    if (hooks && fs.failovers > failovers_shown) {  // the window says so: an alert and the wall's note
+      failovers_shown = fs.failovers;
+      hooks->fail_over(FailOverNote{fs.epoch, fs.primary, fs.epoch_since_utc_ms, fs.epoch_from});
     }
     if (recording)
       if (std::string alarm = recording->watch(); !alarm.empty()) log_line(alarm);

@@ -10,8 +10,18 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace runner {
+
+// A fail-over a follower saw (docs/control-room.md): the newer epoch, who sequences the run
+// now, since when (Unix ms) and from which seq.
+struct FailOverNote {
+  uint32_t epoch = 0;
+  std::string primary;
+  int64_t since_utc_ms = 0;
+  uint64_t from_seq = 0;
+};
 
 // What the windowed app (or the headless screenshot) adds to the loop. The loop owns the
 // core, the link and the recording; the hooks see them from start() to finish().
@@ -26,6 +36,8 @@ class TwinLoopHooks {
   virtual int finish(int64_t now_ms) = 0;
   // How long a frame may wait for the first input (a window is paced by its display).
   virtual std::chrono::microseconds input_wait() const { return std::chrono::microseconds(0); }
+  // A follower's run failed over to a standby (called once per fail-over, between frames).
+  virtual void fail_over(const FailOverNote&) {}
 };
 
 // Runs the twin: headless, or with hooks (may be null). Returns the process exit code.

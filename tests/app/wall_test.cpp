@@ -8,6 +8,7 @@
 #include "seeded_morning.h"
 #include "EngineTestKit.h"
 #include "controlroom/replay/replay_room.h"
+#include "controlroom/ui/text_catalogue.h"
 #include "controlroom/ui/wall_layout.h"
 
 #include <nlohmann/json.hpp>
@@ -142,4 +143,33 @@ TEST_CASE("wall grids for three and more sites keep every rectangle on screen an
   WallLayoutOptions fixed{4};
   fixed.columns = 4;
   CHECK(wall_layout({3840, 2160}, fixed).columns == 4);
+}
+
+TEST_CASE("a fail-over a follower saw is a critical alert and a line on the wall, in the language shown", "[wall][app][failover]") {
+  engine::Renderer renderer(enginetest::testConfig(1280, 720));
+  ControlRoomOptions o = replay_room_options("wall");
+  o.replay = false;
+  o.start_note = "seeded 2030 morning, 09:00";
+  ReplayRoom room(morning().sites(), renderer, o);
+  room.show(morning(), {});
+  const uint64_t before = room.room().alerts().unacknowledged();
+  REQUIRE(room.room().frame(16));
+  CHECK(room.room().wall_clock().note == "seeded 2030 morning, 09:00");
+  // 2026-11-30 09:00:05 UTC: 16:00:05 at the gate (UTC+7).
+  room.room().note_fail_over(2, "gatetwin-b", 1796029205000, 1234);
+  REQUIRE(room.room().frame(32));
+  const std::string note = room.room().wall_clock().note;
+  INFO(note);
+  CHECK_THAT(note, Catch::StartsWith("seeded 2030 morning, 09:00"));
+  CHECK_THAT(note, Catch::Contains("FAIL-OVER at 2026-11-30 16:00:05"));
+  CHECK_THAT(note, Catch::Contains("gatetwin-b sequences the run from seq 1234 (epoch 2)"));
+  REQUIRE_FALSE(room.room().alerts().items().empty());
+  CHECK(room.room().alerts().items().front().severity == Severity::Critical);
+  CHECK(room.room().alerts().items().front().text == room.room().fail_over_note());
+  CHECK(room.room().alerts().unacknowledged() == before + 1);
+  ui::set_lang(ui::Lang::Vi);
+  room.room().note_fail_over(3, "", 1796029205000, 2000);
+  ui::set_lang(ui::Lang::En);
+  CHECK_THAT(room.room().fail_over_note(), Catch::Contains("CHUYỂN DỰ PHÒNG"));
+  CHECK_THAT(room.room().fail_over_note(), Catch::Contains("máy dự phòng"));
 }
