@@ -191,9 +191,7 @@ bool ControlRoom::frame(int64_t wall_ms) {
     if (overlay_) overlay_();
     renderer_.endFrame();
     ++frames_;
-    if (ui_map::on())
-      ui_map::write(options_.ui_map_path, UiMapState{frames_, session_.user, "", -1, 0, false, picks_, last_pick_, ""}, draw_list_,
-                    camera_, renderer_.viewport());
+    if (ui_map::on()) ui_map::write(options_.ui_map_path, map_state(), draw_list_, camera_, renderer_.viewport());
     return true;
   }
   SceneOptions so;
@@ -211,21 +209,24 @@ bool ControlRoom::frame(int64_t wall_ms) {
   renderer_.endFrame();
   ++frames_;
   resolve_pick();  // draw_list_ is still the one the finished frame drew
-  if (ui_map::on()) {
-    UiMapState ms{frames_, session_.user, session_.logged_in() ? twin::to_string(session_.role) : "", -1, 0,
-                  form_.confirm.has_value(), picks_, last_pick_, form_.reason,
-                  panel_site_ < core_.sites().size() ? core_.sites()[panel_site_].id : "", view_.name, ui::lang_code(ui::lang()),
-                  !banner_.empty(), {free_.x, free_.y, free_.w, free_.h}};
-    const ImGuiContext& g = *ImGui::GetCurrentContext();
-    if (g.HoveredWindow) ms.hovered_window = g.HoveredWindow->Name;
-    if (g.ActiveId) ms.active_item = std::to_string(g.ActiveId);
-    if (selected_.kind == PickKind::Shipment) {
-      ms.selected_site = selected_.site;
-      ms.selected_shipment = selected_shipment_.value;
-    }
-    ui_map::write(options_.ui_map_path, ms, draw_list_, camera_, renderer_.viewport());
-  }
+  if (ui_map::on()) ui_map::write(options_.ui_map_path, map_state(), draw_list_, camera_, renderer_.viewport());
   return true;
+}
+
+// What the UI map says of the window as a whole (GATETWIN_UI_MAP; the console and the wall alike).
+UiMapState ControlRoom::map_state() const {
+  UiMapState ms{frames_, session_.user, session_.logged_in() ? twin::to_string(session_.role) : "", -1, 0,
+                form_.confirm.has_value(), picks_, last_pick_, form_.reason,
+                panel_site_ < core_.sites().size() ? core_.sites()[panel_site_].id : "", view_.name, ui::lang_code(ui::lang()),
+                !banner_.empty(), {free_.x, free_.y, free_.w, free_.h}};
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  if (g.HoveredWindow) ms.hovered_window = g.HoveredWindow->Name;
+  if (g.ActiveId) ms.active_item = std::to_string(g.ActiveId);
+  if (selected_.kind == PickKind::Shipment) {
+    ms.selected_site = selected_.site;
+    ms.selected_shipment = selected_shipment_.value;
+  }
+  return ms;
 }
 
 // [SECTION] input --------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 #include "controlroom/scene/draw_list.h"
 #include "controlroom/ui/kpi_history.h"
 #include "controlroom/ui/operator_session.h"
+#include "controlroom/ui/ui_map.h"
 #include "controlroom/ui/wall_layout.h"
 #include "controlroom/ui/wall_panels.h"
 #include "controlroom/ui/panels.h"
@@ -125,6 +126,7 @@ class ControlRoom {
   void handle_pointer();
   void resolve_pick();
   void draw_panels();
+  UiMapState map_state() const;
   void draw_top_bar(float width);
   void draw_wall();
   void draw_wall_scene(int64_t wall_ms);
