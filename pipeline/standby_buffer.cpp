@@ -125,7 +125,8 @@ std::vector<FieldMessage> StandbyBuffer::take_over(Sequencer& sequencer) {
     std::vector<std::pair<std::string, uint64_t>> keys;
     for (auto& [key, m] : s.held) q.items.push_back(std::move(m));
     // The primary's run first (a source that restarted in the gap: its new run after).
-    std::stable_partition(q.items.begin(), q.items.end(), [&](const FieldMessage& m) { return m.session == s.session; });
+    const auto session = s.session;  // a structured binding: not captured by a lambda in C++20 (clang)
+    std::stable_partition(q.items.begin(), q.items.end(), [session](const FieldMessage& m) { return m.session == session; });
     if (!q.items.empty()) queues.push_back(std::move(q));
     s.held.clear();
   }
