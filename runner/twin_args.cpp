@@ -216,9 +216,8 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else if (f == "--gap-wait-ms") { if (!cli::parse_number(v, n) || n < 0 || n > 600000) return bad("--gap-wait-ms takes 0 to 600000 ms"); a.gap_wait_ms = static_cast<int64_t>(n); }
       else if (f == "--epoch") {
         std::string why;
-        auto t = connectors::parse_rfc3339_ms(v, &why);
-        if (!t) return bad("--epoch takes an RFC 3339 time such as 2026-05-01T00:00:00+07:00: " + why);
-        a.epoch_utc_ms = *t;
+        a.epoch_utc_ms = connectors::parse_epoch_flag(v, &why);
+        if (!a.epoch_utc_ms) return bad(why);
       }
       else if (f == "--max-ahead-ms") { if (!cli::parse_number(v, n) || n < 0 || n > 86400000) return bad("--max-ahead-ms takes 0 to 86400000 ms"); a.max_ahead_ms = static_cast<int64_t>(n); }
       else if (f == "--max-age-s") { if (!cli::parse_number(v, n) || n < 1 || n > 8640000) return bad("--max-age-s takes 1 to 8640000 seconds (100 days)"); a.max_age_s = static_cast<int64_t>(n); }

@@ -97,6 +97,13 @@ std::optional<int64_t> parse_rfc3339_ms(std::string_view s, std::string* why) {
   return utc;
 }
 
+std::optional<int64_t> parse_epoch_flag(std::string_view text, std::string* message) {
+  std::string why;
+  auto t = parse_rfc3339_ms(text, &why);
+  if (!t && message) *message = "--epoch takes an RFC 3339 time such as 2026-05-01T00:00:00+07:00: " + why;
+  return t;
+}
+
 std::string format_rfc3339_ms(int64_t utc_ms, int offset_minutes) {
   const int64_t local = utc_ms + static_cast<int64_t>(offset_minutes) * 60000;
   int64_t days = local / kDayMs, rest = local % kDayMs;

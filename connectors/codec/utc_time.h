@@ -20,6 +20,10 @@ constexpr int64_t kMaxUtcMs = 253402300799999;               // 9999-12-31T23:59
 // 9999. On failure sets *why (when given) to what is wrong, for the log.
 std::optional<int64_t> parse_rfc3339_ms(std::string_view text, std::string* why = nullptr);
 
+// The value of an --epoch flag (run time 0 as an RFC 3339 time), the same for every
+// program; on failure sets *message to the line a user reads.
+std::optional<int64_t> parse_epoch_flag(std::string_view text, std::string* message);
+
 // RFC 3339 with milliseconds at the given offset from UTC: "...Z" for 0, else "+07:00".
 std::string format_rfc3339_ms(int64_t utc_ms, int offset_minutes = 0);
 

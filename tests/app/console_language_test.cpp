@@ -14,7 +14,7 @@
 #include "controlroom/ui/instructor_panel.h"
 #include "controlroom/ui/ui_fonts.h"
 
-#include "connectors/files/site_file.h"
+#include "tests/support/live_twin.h"
 #include "twin/run.h"
 
 #include <catch2/catch.hpp>
@@ -28,15 +28,9 @@ using namespace pipeline;
 
 namespace {
 
-std::vector<twin::SiteSpec> shipped_sites() {
-  auto loaded = connectors::load_sites("all", std::string(GATETWIN_SOURCE_DIR) + "/assets/sites");
-  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(loaded));
-  return std::get<std::vector<twin::SiteSpec>>(loaded);
-}
-
 // The twin's side of one console, fed a seeded stretch of the 2030 load.
 struct Console {
-  twin::Core core{shipped_sites()};
+  twin::Core core{testsupport::shipped_sites()};
   connectors::IngestQueue queue{1 << 17};
   pipeline::Sequencer sequencer{pipeline::SequencerLimits{}};
   FrameLoop loop{core, queue, sequencer, nullptr, nullptr};

@@ -17,6 +17,7 @@
 #include "tests/support/require_programs.h"
 
 #include "connectors/codec/kpi_json.h"
+#include "connectors/codec/utc_time.h"
 #include "connectors/files/site_file.h"
 #include "connectors/store/recording_reader.h"
 #include "connectors/vda5050/fleet_dispatch.h"
@@ -167,17 +168,7 @@ TEST_CASE("the twin dispatches VDA 5050 vehicles and mirrors them, whatever they
                   {"batteryState", {{"batteryCharge", 50.0}, {"charging", false}}}, {"operatingMode", "AUTOMATIC"},
                   {"errors", json::array()}, {"safetyState", {{"eStop", "NONE"}, {"fieldViolation", false}}},
                   {"agvPosition", {{"x", 5000.0}, {"y", 3000.0}, {"theta", 0.0}, {"mapId", map_id}, {"positionInitialized", true}}}});
-  {
-    // A stamp of now, written as the vehicles do.
-    const auto ms = wall_utc_ms();
-    const time_t s = static_cast<time_t>(ms / 1000);
-    struct tm tm {};
-    gmtime_r(&s, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                  tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-    off_map["timestamp"] = buf;
-  }
+  off_map["timestamp"] = connectors::format_rfc3339_ms(wall_utc_ms());  // now, as the vehicles write it
   pub(broker, "uagv/v2/GateFleet/GV-m1119-05/state", off_map.dump());
 
   // Vehicle 3 comes back: a new process, its headerIds from 0 again.

@@ -9,6 +9,7 @@
 #include "capacity_cmd.h"
 #include "scenario_cmd.h"
 #include "sim_args.h"
+#include "vda_fleet_cmd.h"
 #include "twin/clock_text.h"
 
 #include "connectors/codec/kpi_json.h"
@@ -21,8 +22,6 @@
 #include "twin/trace.h"
 
 #include "sessions/closed_loop.h"
-#include "connectors/vda5050/sim_fleet.h"
-#include "connectors/codec/utc_time.h"
 #include "sessions/session_writer.h"
 
 #include <csignal>
@@ -167,36 +166,9 @@ int main(int argc, char** argv) {
   // --guide-protocol vda5050: the guide vehicles report as VDA 5050 vehicles (docs/vda5050.md).
   std::unique_ptr<connectors::vda5050::SimFleet> fleet;
   if (args.guide_protocol == "vda5050") {
-    int64_t epoch = connectors::gate_midnight_utc_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                         std::chrono::system_clock::now().time_since_epoch()).count());
-    if (!args.epoch.empty()) {
-      std::string why;
-      auto t = connectors::parse_rfc3339_ms(args.epoch, &why);
-      if (!t) {
-        std::fprintf(stderr, "gatesim: --epoch takes an RFC 3339 time such as 2026-05-01T00:00:00+07:00: %s\n", why.c_str());
-        return 2;
-      }
-      epoch = *t;
-    }
-    size_t vehicles = 0;
-    for (const auto& s : core.sites()) vehicles += s.vda5050.vehicles.size();
-    if (vehicles == 0) {
-      std::fprintf(stderr, "gatesim: --guide-protocol vda5050: no site file lists VDA 5050 vehicles (a \"vda5050\" section)\n");
-      return 2;
-    }
-    auto cfg = connectors::make_broker_config(args.broker, args.client_id + "-vda5050", args.mqtt_config, connectors::mqtt_environment());
-    if (auto* err = std::get_if<connectors::BrokerConfigError>(&cfg)) {
-      std::fprintf(stderr, "gatesim: %s\n", err->message().c_str());
-      return 2;
-    }
-    fleet = std::make_unique<connectors::vda5050::SimFleet>(core.sites(), std::get<connectors::BrokerConfig>(cfg), epoch,
-                                                            [](const std::string& line) { std::fprintf(stderr, "gatesim: %s\n", line.c_str()); });
-    if (!fleet->start(std::chrono::seconds(10))) {
-      std::fprintf(stderr, "gatesim: no connection to %s within 10 s for the VDA 5050 vehicles\n", args.broker.c_str());
-      return 4;
-    }
-    std::fprintf(stderr, "gatesim: %zu guide vehicles report over VDA 5050 (epoch %s)\n", vehicles,
-                 connectors::format_rfc3339_ms(epoch, connectors::kGateUtcOffsetMinutes).c_str());
+    VdaFleetStart started = start_vda_fleet(args, core);
+    if (!started.fleet) return started.exit_code;
+    fleet = std::move(started.fleet);
   }
   uint64_t last_vda_seq = 0;
   // With the guide vehicles on VDA 5050 their steps leave gatesim's own series: the private

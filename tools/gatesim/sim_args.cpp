@@ -2,6 +2,7 @@
 #include "sim_args.h"
 
 #include "cli/flag_reader.h"
+#include "connectors/codec/utc_time.h"
 #include "twin/clock_text.h"
 
 #include <cstdio>
@@ -122,7 +123,11 @@ std::optional<SimArgs> parse_sim_args(int argc, char** argv, int& exit_code) {
       else if (f == "--broker") a.broker = v;
       else if (f == "--mqtt-config") a.mqtt_config = v;
       else if (f == "--guide-protocol") a.guide_protocol = v;
-      else if (f == "--epoch") a.epoch = v;
+      else if (f == "--epoch") {
+        std::string why;
+        a.epoch_utc_ms = connectors::parse_epoch_flag(v, &why);
+        if (!a.epoch_utc_ms) return bad(why);
+      }
       else if (f == "--source") { a.source = v; if (a.source.empty() || a.source.size() > 64) return bad("--source takes 1 to 64 characters"); }
       else if (f == "--client-id") a.client_id = v;
       else if (f == "--partner-key") a.partner_key = v;

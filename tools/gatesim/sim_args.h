@@ -45,7 +45,7 @@ struct SimArgs {
   bool print_partner_key = false;  // --print-partner-key: print the public key to pin, and exit
   bool closed_loop = false;      // --closed-loop: fold the twin's stream (its commands, its order), in lock-step
   std::string guide_protocol = "private";  // --guide-protocol private|vda5050: how the guide vehicles report (docs/vda5050.md)
-  std::string epoch;             // --epoch RFC3339: run time 0 for UTC stamps (default: the gate's midnight today)
+  std::optional<int64_t> epoch_utc_ms;  // --epoch RFC3339: run time 0 for UTC stamps (default: the gate's midnight today)
   // Scenario runs (docs/scenarios.md): the file, and whether to run its model answer.
   std::string scenario;
   bool with_model_answer = false;
