@@ -20,6 +20,7 @@ class WindowHooks : public runner::TwinLoopHooks {
   bool frame(int64_t now_ms) override { return room_->frame(now_ms); }
   int finish(int64_t) override;
   void fail_over(const runner::FailOverNote& f) override { room_->note_fail_over(f.epoch, f.primary, f.since_utc_ms, f.from_seq); }
+  void messages_lost(const runner::LostMessages& l) override { room_->note_messages_lost(l.source, l.count, l.first, l.last); }
 
  private:
   const runner::TwinArgs& args_;
@@ -35,6 +36,7 @@ class ScreenshotHooks : public runner::TwinLoopHooks {
   int finish(int64_t now_ms) override;
   std::chrono::microseconds input_wait() const override { return std::chrono::microseconds(2000); }
   void fail_over(const runner::FailOverNote& f) override { room_->note_fail_over(f.epoch, f.primary, f.since_utc_ms, f.from_seq); }
+  void messages_lost(const runner::LostMessages& l) override { room_->note_messages_lost(l.source, l.count, l.first, l.last); }
 
  private:
   const runner::TwinArgs& args_;

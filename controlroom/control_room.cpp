@@ -471,6 +471,17 @@ void ControlRoom::note_fail_over(uint32_t epoch, const std::string& primary, int
   alerts_.add(std::move(a));
 }
 
+void ControlRoom::note_messages_lost(const std::string& source, uint64_t count, uint64_t first, uint64_t last) {
+  Alert a;
+  a.time_ms = core_.state().now_ms;
+  a.site = panel_site_;
+  a.text = ui::trf("MESSAGES LOST from %s: %llu never arrived (seq %llu-%llu); the twin may differ from the field",
+                   source.c_str(), static_cast<unsigned long long>(count), static_cast<unsigned long long>(first),
+                   static_cast<unsigned long long>(last));
+  a.severity = Severity::Critical;
+  alerts_.add(std::move(a));
+}
+
 void ControlRoom::draw_wall() {
   split_clock(time_text(display_time(wall_ms_)), wall_clock_.date, wall_clock_.time);
   wall_clock_.replay = options_.replay;

@@ -78,6 +78,9 @@ class ControlRoom {
   // The run failed over to a standby (a follower's stream said so): a critical alert, and a
   // line under the gate's name on the wall for the rest of the run, saying who and when.
   void note_fail_over(uint32_t epoch, const std::string& primary, int64_t since_utc_ms, uint64_t from_seq);
+  // Ordered messages of `source` never arrived (seq first..last, count in all) and the twin
+  // went on without them: a critical alert, in the window's language.
+  void note_messages_lost(const std::string& source, uint64_t count, uint64_t first, uint64_t last);
   const std::string& fail_over_note() const { return fail_over_note_; }
   void set_overlay(std::function<void()> draw) { overlay_ = std::move(draw); }
   // On the wall: the height of the band under the header kept for the overlay (the replay

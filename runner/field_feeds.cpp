@@ -21,8 +21,13 @@ nlohmann::json epoch_json(int64_t epoch_utc_ms, const std::string& source) {
           {"source", source}};
 }
 
-void connect_feeds(pipeline::Sequencer& sequencer, connectors::TwinLink& link, std::function<void(const std::string&)> log) {
+void connect_feeds(pipeline::Sequencer& sequencer, connectors::TwinLink& link, std::function<void(const std::string&)> log,
+                   LostMessagesBook* lost) {
   pipeline::SequencerHooks h;
+  h.gap_skipped = [&link, lost](const pipeline::GapSkipped& g) {
+    link.feed_book().rejected(g.source, {}, "missing", link.wall_utc_ms(), false, g.last - g.first + 1);
+    if (lost) lost->note(g);
+  };
   h.ignored = [&link](const std::string& source, const char* reason, uint64_t n) {
     link.feed_book().rejected(source, {}, reason, link.wall_utc_ms(), false, n);
   };

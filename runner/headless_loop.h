@@ -2,6 +2,7 @@
 // loop until --run-for, --until-applied or a signal; writes --stats at exit. It must not
 // draw anything; the windowed app runs the same FrameLoop and adds drawing.
 #pragma once
+#include "runner/lost_messages.h"
 #include "runner/twin_args.h"
 
 #include "pipeline/frame_loop.h"
@@ -38,6 +39,9 @@ class TwinLoopHooks {
   virtual std::chrono::microseconds input_wait() const { return std::chrono::microseconds(0); }
   // A follower's run failed over to a standby (called once per fail-over, between frames).
   virtual void fail_over(const FailOverNote&) {}
+  // Ordered messages of a source never arrived and were skipped (about once a second at
+  // most per source, between frames): the twin may differ from the field.
+  virtual void messages_lost(const LostMessages&) {}
 };
 
 // Runs the twin: headless, or with hooks (may be null). Returns the process exit code.

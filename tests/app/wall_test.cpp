@@ -173,3 +173,24 @@ TEST_CASE("a fail-over a follower saw is a critical alert and a line on the wall
   CHECK_THAT(room.room().fail_over_note(), Catch::Contains("CHUYỂN DỰ PHÒNG"));
   CHECK_THAT(room.room().fail_over_note(), Catch::Contains("máy dự phòng"));
 }
+
+TEST_CASE("messages of a source that never arrived are a critical alert, in the language shown", "[wall][app][lost]") {
+  engine::Renderer renderer(enginetest::testConfig(1280, 720));
+  ControlRoomOptions o = replay_room_options("both");
+  o.replay = false;
+  ReplayRoom room(morning().sites(), renderer, o);
+  room.show(morning(), {});
+  REQUIRE(room.room().frame(16));
+  const uint64_t before = room.room().alerts().unacknowledged();
+  room.room().note_messages_lost("lane-ctl-7", 4329, 5001, 9329);
+  REQUIRE(room.room().frame(32));
+  REQUIRE_FALSE(room.room().alerts().items().empty());
+  const Alert& a = room.room().alerts().items().front();
+  CHECK(a.severity == Severity::Critical);
+  CHECK(a.text == "MESSAGES LOST from lane-ctl-7: 4329 never arrived (seq 5001-9329); the twin may differ from the field");
+  CHECK(room.room().alerts().unacknowledged() == before + 1);
+  ui::set_lang(ui::Lang::Vi);
+  room.room().note_messages_lost("gnss-2", 3, 4, 6);
+  ui::set_lang(ui::Lang::En);
+  CHECK_THAT(room.room().alerts().items().front().text, Catch::StartsWith("MẤT TIN từ gnss-2: 3 tin không đến"));
+}
