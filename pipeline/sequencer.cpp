@@ -89,7 +89,7 @@ void Sequencer::skip_gap(const std::string& name, Source& s, int64_t now_ms, std
 
 void Sequencer::tell_gap(const std::string& name, const Source& s, uint64_t next_present, bool held_full) {
   if (!hooks_.gap_skipped || next_present <= s.next) return;
-  hooks_.gap_skipped(GapSkipped{name, s.next, next_present - 1, held_full});
+  hooks_.gap_skipped(GapSkipped{name, s.next, next_present - 1, held_full, s.next == 1});
 }
 
 void Sequencer::ignore(const std::string& source, const char* reason, uint64_t& counter, uint64_t n) {

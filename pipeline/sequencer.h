@@ -95,6 +95,10 @@ struct GapSkipped {
   std::string source;
   uint64_t first = 0, last = 0;  // the missing seqs, inclusive
   bool held_full = false;        // skipped because max_held was reached, not after gap_wait
+  // Nothing of the source's run had been released yet: the twin joined a running source
+  // (started late, or the source's new run began above 1), so these were most likely sent
+  // before the twin listened rather than lost on the way.
+  bool before_first = false;
 };
 struct SequencerHooks {
   // A message ignored or refused: reason "stale", "duplicate", "stale_telemetry",

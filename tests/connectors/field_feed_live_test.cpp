@@ -238,6 +238,8 @@ TEST_CASE("ordered messages that never arrived are logged and counted per source
   std::vector<std::string> lossy, whole;
   for (uint64_t s : {1, 2, 3, 7, 8}) lossy.push_back(event("lane-ctl-test", s));
   for (uint64_t s = 1; s <= 5; ++s) whole.push_back(event("scanner-test", s));
+  // A source already running when the twin started listening: joined, not lost.
+  for (uint64_t s : {40, 41}) whole.push_back(event("gate-cam-test", s));
   publish_lines(broker, "gatetwin/v1/m1119/event/handover_completed", lossy, dir + "/lossy.txt");
   publish_lines(broker, "gatetwin/v1/m1119/event/handover_completed", whole, dir + "/whole.txt");
 
@@ -249,12 +251,16 @@ TEST_CASE("ordered messages that never arrived are logged and counted per source
   CHECK_THAT(out, Catch::Contains("source lane-ctl-test: 3 ordered messages never arrived (seq 4-6), skipped after waiting "
                                   "300 ms: the twin may now differ from the field"));
   CHECK_THAT(out, !Catch::Contains("source scanner-test: "));
+  CHECK_THAT(out, Catch::Contains("source gate-cam-test joined at seq 40: its seqs 1-39 were sent before the twin listened"));
+  CHECK_THAT(out, !Catch::Contains("source gate-cam-test: "));
   const json st = read_json(stats);
   REQUIRE(st.is_object());
   CHECK(st["feeds"]["lane-ctl-test"]["rejected"]["missing"] == 3);
   CHECK_FALSE(st["feeds"]["scanner-test"]["rejected"].contains("missing"));
-  CHECK(st["sequencer"]["seqs_skipped"] == 3);
-  // Every message that did arrive was sequenced: 5 + 5, the twin's own ticks aside.
-  CHECK(st["messages"]["received"] == 10);
+  CHECK(st["feeds"]["gate-cam-test"]["rejected"]["before_join"] == 39);
+  CHECK_FALSE(st["feeds"]["gate-cam-test"]["rejected"].contains("missing"));
+  CHECK(st["sequencer"]["seqs_skipped"] == 3 + 39);
+  // Every message that did arrive was sequenced: 5 + 5 + 2, the twin's own ticks aside.
+  CHECK(st["messages"]["received"] == 12);
   CHECK(st["sequencer"]["held"] == 0);
 }
