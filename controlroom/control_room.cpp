@@ -471,6 +471,12 @@ void ControlRoom::note_fail_over(uint32_t epoch, const std::string& primary, int
   alerts_.add(std::move(a));
 }
 
+void ControlRoom::rebuild_history(const std::vector<twin::Event>& events, twin::SimTime up_to_ms) {
+  alerts_ = AlertLog();
+  kpis_.rebuild(core_.sites(), events, up_to_ms,
+                [this](const twin::Core& at, const twin::Decisions& d) { alerts_.collect(d, at, layout_); });
+}
+
 void ControlRoom::note_messages_lost(const std::string& source, uint64_t count, uint64_t first, uint64_t last) {
   Alert a;
   a.time_ms = core_.state().now_ms;

@@ -89,6 +89,9 @@ class ControlRoom {
   // A replay after a seek: the KPI plots' history rebuilt from the recording's events up
   // to the moment shown (KpiHistory::rebuild).
   void rebuild_kpis(const std::vector<twin::Event>& events, twin::SimTime up_to_ms) { kpis_.rebuild(core_.sites(), events, up_to_ms); }
+  // The same fold also rebuilds the alert log as it stood at up_to_ms (a replayed moment
+  // shows the alerts that led to it, not an empty ticker; a seek back drops later ones).
+  void rebuild_history(const std::vector<twin::Event>& events, twin::SimTime up_to_ms);
   const KpiHistory& kpis() const { return kpis_; }
 
   void set_view(const std::string& name);

@@ -194,3 +194,39 @@ TEST_CASE("messages of a source that never arrived are a critical alert, in the 
   ui::set_lang(ui::Lang::En);
   CHECK_THAT(room.room().alerts().items().front().text, Catch::StartsWith("MẤT TIN từ gnss-2: 3 tin không đến"));
 }
+
+TEST_CASE("a replayed moment shows the alerts that led to it, and a seek back drops the later ones", "[wall][app][replay]") {
+  // The recording: the seeded morning's events, and the alerts a live room collected from them.
+  auto loaded = connectors::load_sites("all", std::string(GATETWIN_SOURCE_DIR) + "/assets/sites");
+  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(loaded));
+  twin::Core core(std::get<std::vector<twin::SiteSpec>>(loaded));
+  twin::SimOptions opt;
+  opt.seed = 7;
+  for (const auto& s : core.sites()) opt.vehicles_per_day.push_back(s.arrivals.per_day_2030);
+  twin::Simulator sim(core.sites(), opt);
+  std::vector<twin::Event> events;
+  twin::Decisions all;
+  twin::run_until(core, sim, 9 * twin::kHour, [&](const twin::Event& e, const twin::Decisions& d) {
+    events.push_back(e);
+    all.insert(all.end(), d.begin(), d.end());
+  });
+  engine::Renderer renderer(enginetest::testConfig(1280, 720));
+  ReplayRoom room(core.sites(), renderer, replay_room_options("wall"));
+  room.show(core, {});
+  CHECK(room.room().alerts().items().empty());  // what the replay showed before: an empty ticker
+  room.room().rebuild_history(events, 9 * twin::kHour);
+  const uint64_t at_nine = room.room().alerts().total();
+  ReplayRoom live(core.sites(), renderer, replay_room_options("wall"));
+  live.show(core, all);  // every decision of the morning, as a live room collects them
+  INFO("alerts by 09:00: " << at_nine);
+  CHECK(at_nine > 0);
+  CHECK(at_nine == live.room().alerts().total());
+  REQUIRE_FALSE(room.room().alerts().items().empty());
+  CHECK(room.room().alerts().items().front().text == live.room().alerts().items().front().text);
+  CHECK(room.room().alerts().unacknowledged() == at_nine);
+  REQUIRE(room.room().frame(16));
+  // Back to 07:00: only what was raised by then.
+  room.room().rebuild_history(events, 7 * twin::kHour);
+  CHECK(room.room().alerts().total() < at_nine);
+  for (const Alert& a : room.room().alerts().items()) CHECK(a.time_ms <= 7 * twin::kHour);
+}
