@@ -72,10 +72,22 @@ void Link::push_field(std::vector<FieldMessage>& emitted) {
 void Link::on_message(const std::string& topic, const std::string& payload, bool retained) {
   std::vector<FieldMessage> emitted;
   std::vector<std::string> log;
-  dispatch_.receive(topic, payload, retained, emitted, log);
+  std::vector<OutMessage> out;
+  // The time bounds first (the same FieldClock as every field message): a message outside
+  // them is refused whole, before it changes the vehicle's book.
+  dispatch_.receive(topic, payload, retained, emitted, log, &out, &clock_, wall_utc_ms());
   if (log_)
     for (const std::string& l : log) log_(l);
   push_field(emitted);
+  if (out.empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (OutMessage& m : out) {
+      if (out_.size() >= options_.max_waiting) { ++stats_.dropped; continue; }
+      out_.push_back(std::move(m));
+    }
+  }
+  cv_.notify_one();
 }
 
 void Link::observe(const twin::Event& e, const twin::Decisions& decisions) {

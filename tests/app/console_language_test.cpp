@@ -162,6 +162,18 @@ TEST_CASE("every panel in Vietnamese and in English asks the catalogue for no mi
   ControlRoomOptions o;
   o.stale_after_ms = 30000;
   ControlRoom room(c.core, c.loop, c.queue, nullptr, r, o);
+  // Guide vehicle 0 of m1119 is a VDA 5050 vehicle: its own report in the inspector.
+  room.set_vda5050([](uint8_t s, uint16_t slot) -> std::optional<connectors::vda5050::VehicleView> {
+    if (s != 1 || slot != 0) return std::nullopt;
+    connectors::vda5050::VehicleView v;
+    v.manufacturer = "GateFleet", v.serial_number = "GV-m1119-01", v.site = "m1119";
+    v.connection = "ONLINE", v.has_state = true, v.driving = true, v.battery_charge = 87.5, v.operating_mode = "AUTOMATIC";
+    v.order_id = v.twin_order_id = "m1119-v0-27", v.order_update_id = v.twin_order_update_id = 5;
+    v.last_node_id = "m1119-E4-n04", v.last_node_sequence_id = 8, v.nodes_done = 5, v.edges_done = 4, v.nodes_to_go = 12, v.edges_to_go = 12;
+    v.errors = {{"WARNING", "lidarDirty: clean the front scanner"}};
+    v.e_stop = "AUTOACK";
+    return v;
+  });
   c.feed(9 * twin::kHour);
   int64_t wall_ms = 0;
   room.frame(wall_ms);
@@ -206,6 +218,17 @@ TEST_CASE("every panel in Vietnamese and in English asks the catalogue for no mi
         INFO("label \"" << b.text << "\" at " << b.x0 << "," << b.y0 << " under the window " << w->Name);
         CHECK_FALSE((b.x0 < w->Pos.x + w->Size.x && w->Pos.x < b.x1 && b.y0 < w->Pos.y + w->Size.y && w->Pos.y < b.y1));
       }
+  }
+  // The VDA 5050 vehicle in the inspector, to look at (no golden: the 3D view behind moves).
+  PickTarget guide;
+  guide.kind = PickKind::GuideVehicle;
+  guide.site = 1;
+  for (ui::Lang lang : {ui::Lang::En, ui::Lang::Vi}) {
+    ui::set_lang(lang);
+    room.select(guide);
+    for (int i = 0; i < 3; ++i) room.frame(wall_ms);
+    r.finish();
+    r.saveScreenshot(enginetest::outputDir() + "/console_vda5050_" + ui::lang_code(lang) + "_seen.png");
   }
   ui::set_lang(ui::Lang::En);
 }
