@@ -17,13 +17,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include <pthread.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 namespace bench {
@@ -40,6 +47,30 @@ double cpu_s() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds (user + system) of this process's live threads, by thread name (/proc).
+std::map<std::string, double> thread_cpu_s() {
+  std::map<std::string, double> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream in(e.path() / "stat");
+    const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t l = all.find('('), r = all.rfind(')');
+    if (l == std::string::npos || r == std::string::npos || r + 2 > all.size()) continue;
+    std::istringstream rest(all.substr(r + 2));
+    std::vector<std::string> f;
+    for (std::string x; rest >> x;) f.push_back(x);
+    if (f.size() < 13) continue;  // state is field 3: utime (14) and stime (15) are f[11], f[12]
+    out[all.substr(l + 1, r - l - 1)] += (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
+  return out;
+}
+
+double this_thread_cpu_s() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
 }
 
 struct Car {
@@ -180,9 +211,13 @@ int bench_vda5050(int argc, char** argv) {
     return 1;
   }
   std::atomic<bool> stop{false};
+  double core_cpu = 0;  // the core thread's CPU (drain, sequence, fold, the link's observe)
   std::thread core_thread([&] {
+    pthread_setname_np(pthread_self(), "bench-core");
+    const double c0 = this_thread_cpu_s();
     const int64_t t0 = now_ns();
     while (!stop) loop.run_frame((now_ns() - t0) / 1000000);
+    core_cpu = this_thread_cpu_s() - c0;
   });
 
   // The vehicles: P publishers, each a connection for its share of the cars.
@@ -190,9 +225,11 @@ int bench_vda5050(int argc, char** argv) {
   const double hz_vis = 10 * multiple;  // every car: visualization at 10 Hz and state at 1 Hz, times --multiple
   std::vector<std::thread> pubs;
   const double cpu0 = cpu_s();
+  const std::map<std::string, double> threads0 = thread_cpu_s();
   const int64_t start = now_ns();
   for (int p = 0; p < publishers; ++p)
     pubs.emplace_back([&, p] {
+      pthread_setname_np(pthread_self(), "bench-pub");
       connectors::MqttClientOptions o;
       o.broker.uri = broker.uri();
       o.broker.client_id = "bench-fleet-" + std::to_string(p);
@@ -227,6 +264,9 @@ int bench_vda5050(int argc, char** argv) {
   stop = true;
   core_thread.join();
   const double cpu = cpu_s() - cpu0, wall = (now_ns() - start) / 1e9;
+  std::map<std::string, double> threads1 = thread_cpu_s();
+  const double link_cpu = threads1["vda5050-link"] - (threads0.count("vda5050-link") ? threads0.at("vda5050-link") : 0);
+  const double out_cpu = threads1["vda5050-out"] - (threads0.count("vda5050-out") ? threads0.at("vda5050-out") : 0);
   link.stop();
   const connectors::vda5050::DispatchStats ds = dispatch.stats();
   uint64_t refused = 0;
@@ -253,6 +293,11 @@ int bench_vda5050(int argc, char** argv) {
               validate_us_state, validate_us_vis, parse_us, val_cpu * 100, rate);
   std::printf("  process CPU   %.2f s in %.2f s (%.0f %% of one core: the twin's link and core, the publishers, not the broker)\n", cpu,
               wall, cpu / wall * 100);
+  const double n = ds.received ? static_cast<double>(ds.received) : 1;
+  std::printf("  twin CPU      %.1f us per message received: link thread %.1f us (parse, schema, book, FieldClock, queue), core thread\n"
+              "                %.1f us (drain, sequence, fold, the link's observe), worker %.1f us; %.0f %% of one core\n",
+              (link_cpu + core_cpu + out_cpu) / n * 1e6, link_cpu / n * 1e6, core_cpu / n * 1e6, out_cpu / n * 1e6,
+              (link_cpu + core_cpu + out_cpu) / wall * 100);
   return 0;
 }
 

@@ -81,6 +81,9 @@ FleetDispatch::FleetDispatch(std::vector<twin::SiteSpec> sites, Schemas schemas,
       v.view.serial_number = id.serial_number;
       v.view.site = sites_[s].id;
       v.view.slot = id.slot;
+      v.source = "vda5050/" + id.manufacturer + "/" + id.serial_number;
+      v.pose_source = v.source + "/pose";
+      v.topic_base = sites_[s].vda5050.interface_name + "/" + kMajor + "/" + id.manufacturer + "/" + id.serial_number;
       index_[{id.manufacturer, id.serial_number}] = vehicles_.size();
       vehicles_.push_back(std::move(v));
     }
@@ -119,12 +122,12 @@ void FleetDispatch::refuse(Refusal r, const std::string& topic, const std::strin
 
 FieldMessage FleetDispatch::field_message(Vehicle& v, int64_t utc_ms, twin::EventBody body, MessageClass cls) {
   FieldMessage m;
-  m.source = "vda5050/" + v.view.manufacturer + "/" + v.view.serial_number;
+  m.source = v.source;
   m.source_seq = ++v.field_seq;
   m.site = v.site;
   m.body = std::move(body);
   m.cls = cls;
-  m.topic = sites_[v.site].vda5050.interface_name + "/" + kMajor + "/" + v.view.manufacturer + "/" + v.view.serial_number;
+  m.topic = v.topic_base;
   m.session = session_;
   m.utc = true;
   m.utc_ms = utc_ms;
@@ -167,16 +170,25 @@ void FleetDispatch::set_available(Vehicle& v, int64_t utc_ms, std::vector<FieldM
 
 void FleetDispatch::receive(const std::string& topic, const std::string& payload, bool retained, std::vector<FieldMessage>& emitted,
                             std::vector<std::string>& log, std::vector<OutMessage>* out, const FieldClock* clock, int64_t wall_utc_ms) {
+  // Parse and schema check first, outside the lock (the schemas are read-only): the core's
+  // thread, which takes the lock for each decision it hands over, never waits on them.
+  const std::vector<std::string> level = split(topic, '/');
+  const bool topic_ok =
+      level.size() == 5 && level[1] == kMajor && (level[4] == "state" || level[4] == "visualization" || level[4] == "connection");
+  json doc;
+  std::optional<std::string> bad;
+  if (topic_ok) {
+    doc = json::parse(payload, nullptr, false);
+    const JsonSchema& schema = level[4] == "state" ? schemas_.state : level[4] == "visualization" ? schemas_.visualization : schemas_.connection;
+    if (!doc.is_discarded()) bad = schema.validate(doc);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   ++stats_.received;
-  const std::vector<std::string> level = split(topic, '/');
-  if (level.size() != 5 || level[1] != kMajor || (level[4] != "state" && level[4] != "visualization" && level[4] != "connection"))
+  if (!topic_ok)
     return refuse(Refusal::BadTopic, topic, "expected <interfaceName>/v2/<manufacturer>/<serialNumber>/state|visualization|connection", log);
   const std::string& leaf = level[4];
-  json doc = json::parse(payload, nullptr, false);
   if (doc.is_discarded()) return refuse(Refusal::MalformedJson, topic, "not JSON", log);
-  const JsonSchema& schema = leaf == "state" ? schemas_.state : leaf == "visualization" ? schemas_.visualization : schemas_.connection;
-  if (auto bad = schema.validate(doc)) return refuse(Refusal::SchemaViolation, topic, "VDA 5050 " + leaf + " schema: " + *bad, log);
+  if (bad) return refuse(Refusal::SchemaViolation, topic, "VDA 5050 " + leaf + " schema: " + *bad, log);
   for (auto [key, want] : {std::pair<const char*, const std::string*>{"manufacturer", &level[2]}, {"serialNumber", &level[3]}})
     if (doc.contains(key) && doc[key].get<std::string>() != *want)
       return refuse(Refusal::TopicMismatch, topic, std::string(key) + " \"" + doc[key].get<std::string>() + "\" is not the topic's \"" + *want + "\"", log);
@@ -227,7 +239,7 @@ void FleetDispatch::receive(const std::string& topic, const std::string& payload
     r.position = {static_cast<float>(x), static_cast<float>(y)};
     r.heading_rad = static_cast<float>(p["theta"].get<double>());
     FieldMessage m = field_message(*v, *utc, r, MessageClass::Telemetry);
-    m.source += "/pose";  // positions have their own series: they never hold the ordered ones up
+    m.source = v->pose_source;  // positions have their own series: they never hold the ordered ones up
     m.source_seq = ++v->pose_seq;
     --v->field_seq;
     emitted.push_back(std::move(m));
@@ -442,6 +454,12 @@ int edge_between(const twin::Vda5050Spec& g, int a, int b) {
 
 void FleetDispatch::observe(const twin::Event& e, const twin::Decisions& decisions, int64_t wall_utc_ms, std::vector<OutMessage>& out,
                             std::vector<FieldMessage>& emitted, std::vector<std::string>& log) {
+  // Most applied events (positions) concern no vehicle's order: no lock taken for them.
+  bool concerns = std::holds_alternative<twin::OperatorCommand>(e.body);
+  for (const twin::Decision& d : decisions)
+    concerns = concerns || d.kind == twin::DecisionKind::GuideVehicleLoad || d.kind == twin::DecisionKind::SegmentGranted ||
+               d.kind == twin::DecisionKind::GuideVehicleUnload;
+  if (!concerns) return;
   std::lock_guard<std::mutex> lock(mu_);
   // Operator commands on a guide vehicle, once accepted: the vehicle is held or released.
   if (const auto* cmd = std::get_if<twin::OperatorCommand>(&e.body)) {

@@ -130,6 +130,7 @@ class FleetDispatch {
   struct Vehicle {
     VehicleView view;
     uint8_t site = 0;
+    std::string source, pose_source, topic_base;  // its field messages' source and topic, made once
     // The twin's order in progress.
     std::string order_id;
     std::string order_root;                   // order_id as first made (a resent order is "<root>-r<n>")
