@@ -101,6 +101,7 @@ json vis_of(const Car& c, int64_t header) {
 
 int bench_vda5050(int argc, char** argv) {
   int vehicles = 200, publishers = 8;
+  bool burst = false;  // --burst: every car publishes at the start of each tick (phase-locked fleet)
   double multiple = 1, seconds = 5;
   for (int i = 1; i < argc; ++i) {
     auto next = [&](const char* f) -> const char* {
@@ -114,8 +115,9 @@ int bench_vda5050(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--multiple")) multiple = std::atof(next("--multiple"));
     else if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(next("--seconds"));
     else if (!std::strcmp(argv[i], "--publishers")) publishers = std::atoi(next("--publishers"));
+    else if (!std::strcmp(argv[i], "--burst")) burst = true;
     else {
-      std::fprintf(stderr, "gatebench vda5050: unknown flag %s (--vehicles N --multiple M --seconds S --publishers P)\n", argv[i]);
+      std::fprintf(stderr, "gatebench vda5050: unknown flag %s (--vehicles N --multiple M --seconds S --publishers P --burst)\n", argv[i]);
       return 2;
     }
   }
@@ -240,11 +242,15 @@ int bench_vda5050(int argc, char** argv) {
       client.start();
       client.wait_connected(std::chrono::seconds(10));
       std::vector<int64_t> header(cars.size(), 0), counter(cars.size(), 0);
-      for (int64_t tick = 0;; ++tick) {
-        const int64_t due = start + static_cast<int64_t>(tick * 1e9 / hz_vis);
-        if (due - start > static_cast<int64_t>(seconds * 1e9)) break;
+      // Each car at its own phase within the tick (vehicles are not synchronised), in 20
+      // groups; --burst: all at the tick's start.
+      const int groups = burst ? 1 : 20;
+      for (int64_t tick = 0;; ++tick)
+        for (int g = 0; g < groups; ++g) {
+        const int64_t due = start + static_cast<int64_t>((tick + static_cast<double>(g) / groups) * 1e9 / hz_vis);
+        if (due - start > static_cast<int64_t>(seconds * 1e9)) goto done;
         while (now_ns() < due) std::this_thread::sleep_for(std::chrono::microseconds(200));
-        for (size_t c = static_cast<size_t>(p); c < cars.size(); c += static_cast<size_t>(publishers)) {
+        for (size_t c = static_cast<size_t>(p) + static_cast<size_t>(g * publishers); c < cars.size(); c += static_cast<size_t>(publishers * groups)) {
           const bool state = (tick + static_cast<int64_t>(c)) % 10 == 0;  // 1 in 10: the state, spread over the ticks
           if (state) {
             const int64_t k = counter[c]++ % static_cast<int64_t>(kRing);
@@ -254,7 +260,8 @@ int bench_vda5050(int argc, char** argv) {
           client.publish(cars[c].topic + "visualization", vis_of(cars[c], header[c]++ + 1000000).dump(), 0, false, std::chrono::seconds(5));
           published += state ? 2 : 1;
         }
-      }
+        }
+    done:
       client.wait_delivered(std::chrono::seconds(5));
       client.stop();
     });
@@ -272,15 +279,20 @@ int bench_vda5050(int argc, char** argv) {
   uint64_t refused = 0;
   for (uint64_t r : ds.refused) refused += r;
   const double rate = published / send_s;
-  std::printf("gatebench vda5050: %d vehicles, visualization %.0f Hz + state %.1f Hz each, %.1f s, %d publishers\n", vehicles,
-              hz_vis * 0.9, hz_vis / 10, seconds, publishers);
+  std::printf("gatebench vda5050: %d vehicles, visualization %.0f Hz + state %.1f Hz each, %.1f s, %d publishers, %s\n", vehicles,
+              hz_vis * 0.9, hz_vis / 10, seconds, publishers, burst ? "all at each tick's start (--burst)" : "each at its own phase");
   std::printf("  published     %llu messages (%.0f /s; goal x1: 2,200 /s for 200 vehicles)\n",
               static_cast<unsigned long long>(published.load()), rate);
   std::printf("  received      %llu by the twin's link, %llu accepted (schema-valid), %llu refused\n",
               static_cast<unsigned long long>(ds.received), static_cast<unsigned long long>(ds.accepted),
               static_cast<unsigned long long>(refused));
-  std::printf("  applied       %llu positions to the core (%.0f /s), the rest superseded in the queue (latest wins)\n",
-              static_cast<unsigned long long>(loop.stats().applied_telemetry), loop.stats().applied_telemetry / send_s);
+  const pipeline::SequencerStats ss = sequencer.stats();
+  std::printf("  applied       %llu positions to the core (%.0f /s); %llu superseded in the queue (latest wins), %llu ignored by the\n"
+              "                sequencer (%llu too many sources, %llu stale)\n",
+              static_cast<unsigned long long>(loop.stats().applied_telemetry), loop.stats().applied_telemetry / send_s,
+              static_cast<unsigned long long>(queue.stats().superseded),
+              static_cast<unsigned long long>(ss.too_many_sources + ss.stale_telemetry + ss.stale + ss.seq_jump),
+              static_cast<unsigned long long>(ss.too_many_sources), static_cast<unsigned long long>(ss.stale_telemetry + ss.stale));
   {
     std::lock_guard<std::mutex> lock(lat_mu);
     const size_t n = latencies.size();

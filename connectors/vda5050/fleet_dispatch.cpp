@@ -82,7 +82,6 @@ FleetDispatch::FleetDispatch(std::vector<twin::SiteSpec> sites, Schemas schemas,
       v.view.site = sites_[s].id;
       v.view.slot = id.slot;
       v.source = "vda5050/" + id.manufacturer + "/" + id.serial_number;
-      v.pose_source = v.source + "/pose";
       v.topic_base = sites_[s].vda5050.interface_name + "/" + kMajor + "/" + id.manufacturer + "/" + id.serial_number;
       index_[{id.manufacturer, id.serial_number}] = vehicles_.size();
       vehicles_.push_back(std::move(v));
@@ -239,8 +238,11 @@ void FleetDispatch::receive(const std::string& topic, const std::string& payload
     r.position = {static_cast<float>(x), static_cast<float>(y)};
     r.heading_rad = static_cast<float>(p["theta"].get<double>());
     FieldMessage m = field_message(*v, *utc, r, MessageClass::Telemetry);
-    m.source = v->pose_source;  // positions have their own series: they never hold the ordered ones up
-    m.source_seq = ++v->pose_seq;
+    // Positions have their own series, one for the whole fleet (latest wins per vehicle; the
+    // sequencer's table holds one source for them, not one per vehicle): they never hold
+    // the ordered ones up.
+    m.source = kPoseSource;
+    m.source_seq = ++pose_seq_;
     --v->field_seq;
     emitted.push_back(std::move(m));
     ++stats_.positions;

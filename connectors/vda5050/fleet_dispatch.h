@@ -119,6 +119,7 @@ class FleetDispatch {
   nlohmann::json status_json() const;   // {"stats": {...}, "vehicles": [...]}
 
   static constexpr const char* kMajor = "v2";
+  static constexpr const char* kPoseSource = "vda5050/pose";  // every vehicle's positions: one series
   static constexpr const char* kVersion = "2.0.0";
 
  private:
@@ -130,7 +131,7 @@ class FleetDispatch {
   struct Vehicle {
     VehicleView view;
     uint8_t site = 0;
-    std::string source, pose_source, topic_base;  // its field messages' source and topic, made once
+    std::string source, topic_base;           // its field messages' source and topic, made once
     // The twin's order in progress.
     std::string order_id;
     std::string order_root;                   // order_id as first made (a resent order is "<root>-r<n>")
@@ -149,7 +150,6 @@ class FleetDispatch {
     int64_t out_header = 0;                   // headerIds of our order / instantActions
     int64_t out_ia_header = 0;
     uint64_t field_seq = 0;                   // our field messages' seq (source vda5050/<m>/<s>)
-    uint64_t pose_seq = 0;                    // positions' seq (source vda5050/<m>/<s>/pose)
     int64_t vis_header = -1, conn_header = -1;  // last headerId of visualization / connection
     int64_t last_utc = 0;                     // the last state's timestamp
     bool home = true;                         // on the VN side (its next load is at an export route's start)
@@ -178,6 +178,7 @@ class FleetDispatch {
   std::vector<Vehicle> vehicles_;
   std::map<std::pair<std::string, std::string>, size_t> index_;
   DispatchStats stats_;
+  uint64_t pose_seq_ = 0;  // the positions' series (kPoseSource)
   std::array<uint64_t, static_cast<size_t>(Refusal::Count)> logged_{};
 };
 
