@@ -486,4 +486,38 @@ TEST_CASE("FleetDispatch: the time bounds refuse a state whole; a vehicle back w
   state(1, "m1119-v0-10-r2", "m1119-E4-n02", 0, wall);
   CHECK(steps() == 1);
   CHECK(d.stats().out_invalid == 0);
+
+  // Another vehicle back before its pick finished: the load order again, the pick renamed,
+  // and its FINISHED under the new name is the core's step.
+  FleetDispatch d2({site}, schemas, "test");
+  {
+    twin::Event e;
+    e.seq = 30;
+    twin::Decision dd;
+    dd.kind = twin::DecisionKind::GuideVehicleLoad, dd.resource = 0, dd.cause_seq = 30, dd.shipment = twin::ShipmentId{90004};
+    out.clear();
+    d2.observe(e, {dd}, wall, out, emitted, log);
+    REQUIRE(out.size() == 1);
+  }
+  auto receive2 = [&](const std::string& leaf, const json& j) {
+    out.clear(), emitted.clear(), log.clear();
+    d2.receive("uagv/v2/GateFleet/GV-m1119-01/" + leaf, j.dump(), false, emitted, log, &out, &clock, wall);
+  };
+  json c = {{"headerId", 0}, {"timestamp", connectors::format_rfc3339_ms(wall)}, {"version", "2.0.0"}, {"manufacturer", "GateFleet"},
+            {"serialNumber", "GV-m1119-01"}, {"connectionState", "CONNECTIONBROKEN"}};
+  receive2("connection", c);
+  c["headerId"] = 1, c["connectionState"] = "ONLINE";
+  receive2("connection", c);
+  json idle = valid_state();
+  idle.update({{"serialNumber", "GV-m1119-01"}, {"headerId", 0}, {"timestamp", connectors::format_rfc3339_ms(wall)}, {"orderId", ""},
+               {"lastNodeId", ""}, {"nodeStates", json::array()}, {"edgeStates", json::array()}, {"actionStates", json::array()}});
+  receive2("state", idle);
+  REQUIRE(out.size() == 1);
+  o = json::parse(out[0].payload);
+  CHECK(o["orderId"] == "m1119-v0-30-r1");
+  CHECK(o["nodes"][0]["actions"][0]["actionId"] == "m1119-v0-30-r1-pick");
+  idle.update({{"headerId", 1}, {"orderId", "m1119-v0-30-r1"}, {"lastNodeId", o["nodes"][0]["nodeId"]},
+               {"actionStates", {{{"actionId", "m1119-v0-30-r1-pick"}, {"actionType", "pick"}, {"actionStatus", "FINISHED"}}}}});
+  receive2("state", idle);
+  CHECK(steps() == 1);
 }
