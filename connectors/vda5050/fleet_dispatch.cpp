@@ -385,7 +385,7 @@ void FleetDispatch::resend(Vehicle& v, bool busy, int64_t wall_utc_ms, std::vect
   json& edges = msg["edges"];
   size_t from = 0;
   for (size_t i = 0; i < nodes.size(); ++i)
-    if (nodes[i]["nodeId"] == v.view.last_node_id) from = i;  // the last time it appears
+    if (nodes[i]["nodeId"] == v.view.last_node_id && nodes[i]["released"] == true) from = i;  // the last released one
   if (from > 0) {
     nodes.erase(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(from));
     edges.erase(edges.begin(), edges.begin() + static_cast<std::ptrdiff_t>(std::min(from, edges.size())));
