@@ -59,6 +59,7 @@ static void vda_vehicle(const connectors::vda5050::VehicleView& v) {
       case ui::VdaLine::Tone::Normal: break;
     }
     ImGui::TextColored(c, "%s", l.text.c_str());
+    ui_map::item("vda5050/" + l.text);  // what the inspector says, for tests driving the window
   }
   ImGui::PopTextWrapPos();
 }
