@@ -98,6 +98,7 @@ int WindowHooks::start(twin::Core& core, FrameLoop& loop, connectors::IngestQueu
     return 1;
   }
   room_ = std::make_unique<ControlRoom>(core, loop, queue, &link, *renderer_, std::get<ControlRoomOptions>(std::move(opt)));
+  room_->set_vda5050(vda_);
   if (args_.instructor) add_instructor_overlay(*room_);
   return 0;
 }
@@ -148,6 +149,7 @@ int ScreenshotHooks::start(twin::Core& core, FrameLoop& loop, connectors::Ingest
     return 1;
   }
   room_ = std::make_unique<ControlRoom>(core, loop, queue, &link, *renderer_, std::get<ControlRoomOptions>(std::move(opt)));
+  room_->set_vda5050(vda_);
   if (args_.instructor) add_instructor_overlay(*room_);
   return 0;
 }

@@ -371,7 +371,9 @@ void ControlRoom::draw_panels() {
   y += login_h;
   lane_panel({vp.x - side, y, side, lanes_h}, core_, panel_site_, session_, form_, sink);
   y += lanes_h;
-  inspector_panel({vp.x - side, y, side, vp.y - y}, core_, selected_, session_, form_, sink);
+  std::optional<connectors::vda5050::VehicleView> vda;  // one vehicle's copy under the link's lock, each frame
+  if (vda_lookup_ && selected_.kind == PickKind::GuideVehicle) vda = vda_lookup_(selected_.site, static_cast<uint16_t>(selected_.index));
+  inspector_panel({vp.x - side, y, side, vp.y - y}, core_, selected_, session_, form_, sink, vda ? &*vda : nullptr);
   const float bottom_h = std::clamp(vp.y * 0.34f, 200.0f * em, 460.0f * em);
   alerts_panel({0, vp.y - bottom_h, (vp.x - side) * 0.4f, bottom_h}, alerts_, [this](const Alert& a) {
     engine::CameraPose p = camera_.pose();

@@ -83,6 +83,9 @@ class ControlRoom {
   void note_messages_lost(const std::string& source, uint64_t count, uint64_t first, uint64_t last);
   const std::string& fail_over_note() const { return fail_over_note_; }
   void set_overlay(std::function<void()> draw) { overlay_ = std::move(draw); }
+  // --vda5050: where the inspector reads a VDA 5050 guide vehicle's own report (the link's
+  // book, read-only, docs/vda5050.md); empty: no VDA 5050 vehicles.
+  void set_vda5050(connectors::vda5050::VehicleLookup lookup) { vda_lookup_ = std::move(lookup); }
   // On the wall: the height of the band under the header kept for the overlay (the replay
   // timeline); the band is wall_layout().controls.
   void set_overlay_band(float height_px) { overlay_band_h_ = height_px; }
@@ -146,6 +149,7 @@ class ControlRoom {
   bool show_feeds_ = false;
   connectors::FeedsSnapshot feeds_;   // taken at most twice a second for the Feeds panel
   int64_t feeds_at_ms_ = -1;
+  connectors::vda5050::VehicleLookup vda_lookup_;  // the selected guide vehicle's VDA 5050 view, each frame
   engine::Renderer& renderer_;
   ControlRoomOptions options_;
 

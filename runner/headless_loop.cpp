@@ -140,6 +140,10 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   log_line("mirroring " + site_ids + " from " + args.broker + " as " + setup.field.client_id + "; session epoch " +
            connectors::format_rfc3339_ms(setup.epoch.utc_ms, connectors::kGateUtcOffsetMinutes) + " (" + setup.epoch.source +
            "), wall-clock ticks " + args.wall_clock_ticks);
+  if (hooks && vda_dispatch) {
+    const connectors::vda5050::FleetDispatch* d = vda_dispatch.get();
+    hooks->vda5050([d](uint8_t site, uint16_t slot) { return d->vehicle(site, slot); });
+  }
   if (hooks) {
     if (int code = hooks->start(core, loop, link.queue(), link)) {
       link.stop();

@@ -8,6 +8,7 @@
 #include "pipeline/frame_loop.h"
 
 #include "connectors/mqtt/twin_link.h"
+#include "connectors/vda5050/vehicle_view.h"
 
 #include <chrono>
 #include <cstdint>
@@ -42,6 +43,9 @@ class TwinLoopHooks {
   // Ordered messages of a source never arrived and were skipped (about once a second at
   // most per source, between frames): the twin may differ from the field.
   virtual void messages_lost(const LostMessages&) {}
+  // --vda5050: how to read a VDA 5050 guide vehicle's own report (the link's book; any
+  // thread). Called before start(), only when the link runs.
+  virtual void vda5050(connectors::vda5050::VehicleLookup) {}
 };
 
 // Runs the twin: headless, or with hooks (may be null). Returns the process exit code.
