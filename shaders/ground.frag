@@ -1,11 +1,10 @@
-// ground.frag: lit ground colour with an anti-aliased metre grid and distance fog;
-// pick id 0 (the ground is "nothing").
+// ground.frag: lit ground colour with an anti-aliased metre grid and distance fog. Not
+// drawn when picking (the ground is "nothing", the pick image's clear value).
 #version 450
 #include "frame.glsl"
 
 layout(location = 0) in vec3 v_world;
 layout(location = 0) out vec4 out_colour;
-layout(location = 1) out uint out_id;
 
 void main() {
   float spacing = frame.ground_params.y;
@@ -21,5 +20,4 @@ void main() {
   float d = length(v_world - frame.camera_pos.xyz);
   float f = 1.0 - exp(-frame.fog.w * d);
   out_colour = vec4(mix(c, frame.fog.rgb, f), 1.0);
-  out_id = 0u;
 }

@@ -53,7 +53,7 @@ Renderer::Renderer(const RendererConfig& cfg) : cfg_(cfg) {
   for (VkSampleCountFlagBits s : {VK_SAMPLE_COUNT_2_BIT, VK_SAMPLE_COUNT_4_BIT, VK_SAMPLE_COUNT_8_BIT})
     if (static_cast<uint32_t>(s) <= cfg.msaa_samples && (ok & s)) samples = s;
   target_ = std::make_unique<OffscreenTarget>(*device_, extent, samples);
-  pipelines_ = std::make_unique<PipelineSet>(*device_, target_->scenePass(), samples);
+  pipelines_ = std::make_unique<PipelineSet>(*device_, target_->scenePass(), target_->pickPass(), samples);
   meshes_ = std::make_unique<MeshPool>(*device_);
   picker_ = std::make_unique<Picker>(*device_);
   imgui_ = std::make_unique<ImGuiLayer>(*device_, target_->overlayPass(),
@@ -175,6 +175,7 @@ void Renderer::recreateSwapchain() {
   swapchain_->recreate(fb);  // waits for the device to be idle
   target_->resize(swapchain_->extent());
   has_frame_ = false;
+  picked_frame_ = ~0ull;
   swapchain_dirty_ = false;
 }
 
@@ -470,29 +471,10 @@ void Renderer::emitLabels() {
   }
 }
 
-void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& ranges, int image) {
-  VkCommandBuffer cmd = f.cmd;
-  VK_CHECK(vkResetCommandPool(device_->device(), f.pool, 0));
-  VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-  bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-  VK_CHECK(vkBeginCommandBuffer(cmd, &bi));
-  if (f.queries) {
-    vkCmdResetQueryPool(cmd, f.queries, 0, 2);
-    vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, f.queries, 0);
-  }
-
-  const VkExtent2D e = target_->extent();
-  VkClearValue clears[3]{};
-  clears[0].color = {{cfg_.clear_colour.r, cfg_.clear_colour.g, cfg_.clear_colour.b, 1.0f}};
-  clears[1].color.uint32[0] = kNoPickId.value;
-  clears[2].depthStencil = {1.0f, 0};
-  VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
-  rp.renderPass = target_->scenePass();
-  rp.framebuffer = target_->sceneFramebuffer();
-  rp.renderArea = {{0, 0}, e};
-  rp.clearValueCount = 3;
-  rp.pClearValues = clears;
-  vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+// The views' draws: meshes (each kind and level of detail), lines, then the ground. For a
+// pick (pick = true) the id pipelines, and no ground (its id is the clear value).
+uint32_t Renderer::drawViews(VkCommandBuffer cmd, FrameData& f, const std::vector<std::array<uint32_t, 8>>& ranges,
+                             bool pick) {
   uint32_t draws = 0;
   for (size_t v = 0; v < views_.size(); ++v) {
   const glm::vec4 r = views_[v].rect;
@@ -503,7 +485,7 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
   vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->layout(), 0, 1, &f.sets[v],
                           0, nullptr);
   if (!ranges.empty()) {
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->mesh());
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pick ? pipelines_->meshPick() : pipelines_->mesh());
     for (const auto& [m, first_full, full, first_mid, mid, first_box, boxes, view] : ranges) {
       if (view != v) continue;
       const Mesh& mesh = meshes_->mesh(MeshId{m});
@@ -523,7 +505,7 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
   }
   const size_t line_end = v + 1 < views_.size() ? views_[v + 1].lines : line_vertices_.size();
   if (line_end > views_[v].lines) {
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->line());
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pick ? pipelines_->linePick() : pipelines_->line());
     VkDeviceSize off = 0;
     VkBuffer lb = f.lines.buffer();
     vkCmdBindVertexBuffers(cmd, 0, 1, &lb, &off);
@@ -532,12 +514,38 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
   }
   // The ground goes last: the depth test then skips shading it under everything above it
   // (lines win through their depth bias), which matters on CPU rasterisers.
-  if (cfg_.ground.visible) {
+  if (cfg_.ground.visible && !pick) {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->ground());
     vkCmdDraw(cmd, 6, 1, 0, 0);
     ++draws;
   }
   }
+  return draws;
+}
+
+void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& ranges, int image) {
+  VkCommandBuffer cmd = f.cmd;
+  VK_CHECK(vkResetCommandPool(device_->device(), f.pool, 0));
+  VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  VK_CHECK(vkBeginCommandBuffer(cmd, &bi));
+  if (f.queries) {
+    vkCmdResetQueryPool(cmd, f.queries, 0, 2);
+    vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, f.queries, 0);
+  }
+
+  const VkExtent2D e = target_->extent();
+  VkClearValue clears[2]{};
+  clears[0].color = {{cfg_.clear_colour.r, cfg_.clear_colour.g, cfg_.clear_colour.b, 1.0f}};
+  clears[1].depthStencil = {1.0f, 0};
+  VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+  rp.renderPass = target_->scenePass();
+  rp.framebuffer = target_->sceneFramebuffer();
+  rp.renderArea = {{0, 0}, e};
+  rp.clearValueCount = 2;
+  rp.pClearValues = clears;
+  vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+  const uint32_t draws = drawViews(cmd, f, ranges, false);
   vkCmdEndRenderPass(cmd);
 
   rp.renderPass = target_->overlayPass();
@@ -648,6 +656,7 @@ bool Renderer::endFrame() {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   in_frame_ = false;
   has_frame_ = true;
+  ++frames_finished_;
   frame_index_ = (frame_index_ + 1) % kFramesInFlight;
   return true;
 }
@@ -667,11 +676,34 @@ void Renderer::resize(uint32_t width, uint32_t height) {
   device_->waitIdle();
   target_->resize({width, height});
   has_frame_ = false;
+  picked_frame_ = ~0ull;
 }
 
+// Redraws the last finished frame's meshes and lines into the pick-id image (single sample,
+// with its own depth), from that frame's buffers, which stay untouched until its slot's next
+// beginFrame; then reads one texel. Only on a pick: the frame itself draws no ids.
 std::optional<InstanceId> Renderer::pick(int x, int y) {
   if (!has_frame_ || in_frame_) return std::nullopt;
   device_->waitIdle();
+  if (picked_frame_ != frames_finished_) {
+    FrameData& f = *frames_[(frame_index_ + kFramesInFlight - 1) % kFramesInFlight];
+    VkFramebuffer fb = target_->pickFramebuffer();
+    device_->runOnce([&](VkCommandBuffer cmd) {
+      VkClearValue clears[2]{};
+      clears[0].color.uint32[0] = kNoPickId.value;
+      clears[1].depthStencil = {1.0f, 0};
+      VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+      rp.renderPass = target_->pickPass();
+      rp.framebuffer = fb;
+      rp.renderArea = {{0, 0}, target_->extent()};
+      rp.clearValueCount = 2;
+      rp.pClearValues = clears;
+      vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+      drawViews(cmd, f, ranges_, true);
+      vkCmdEndRenderPass(cmd);
+    });
+    picked_frame_ = frames_finished_;
+  }
   return picker_->pick(*target_, x, y);
 }
 

@@ -191,6 +191,7 @@ class Renderer {
   size_t buildInstances(FrameData& f, std::vector<std::array<uint32_t, 8>>& ranges);
   void emitLabels();
   void record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& ranges, int image);
+  uint32_t drawViews(VkCommandBuffer cmd, FrameData& f, const std::vector<std::array<uint32_t, 8>>& ranges, bool pick);
 
   RendererConfig cfg_;
   std::unique_ptr<Window> window_;
@@ -206,6 +207,8 @@ class Renderer {
   uint32_t frame_index_ = 0;
   bool in_frame_ = false;
   bool has_frame_ = false;  // a finished frame exists in the target
+  uint64_t frames_finished_ = 0;
+  uint64_t picked_frame_ = ~0ull;  // the frame whose ids the pick image holds
   bool swapchain_dirty_ = false;
   VkExtent2D requested_{};  // window framebuffer size the swapchain was last built for
 
