@@ -25,6 +25,10 @@
 
 namespace engine {
 
+// The ground is drawn as kGroundCells x kGroundCells squares (shaders/ground.vert), so that
+// its fog can be computed per vertex.
+constexpr uint32_t kGroundCells = 32;
+
 // [SECTION] construction and shutdown
 
 Renderer::Renderer(const RendererConfig& cfg) : cfg_(cfg) {
@@ -516,7 +520,7 @@ uint32_t Renderer::drawViews(VkCommandBuffer cmd, FrameData& f, const std::vecto
   // (lines win through their depth bias), which matters on CPU rasterisers.
   if (cfg_.ground.visible && !pick) {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->ground());
-    vkCmdDraw(cmd, 6, 1, 0, 0);
+    vkCmdDraw(cmd, 6 * kGroundCells * kGroundCells, 1, 0, 0);
     ++draws;
   }
   }
