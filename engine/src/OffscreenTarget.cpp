@@ -6,8 +6,9 @@
 
 namespace engine {
 
-OffscreenTarget::OffscreenTarget(const Device& dev, VkExtent2D extent, VkSampleCountFlagBits samples)
-    : dev_(dev), extent_(extent), samples_(samples) {
+OffscreenTarget::OffscreenTarget(const Device& dev, VkExtent2D extent, VkSampleCountFlagBits samples,
+                                 uint32_t scene_pixels_max)
+    : dev_(dev), extent_(extent), scene_pixels_max_(scene_pixels_max), samples_(samples) {
   createPasses();
   createImages();
 }
@@ -141,26 +142,38 @@ void OffscreenTarget::createPasses() {
 }
 
 void OffscreenTarget::createImages() {
+  scene_divisor_ = 1;
+  auto scaled = [&](uint32_t k) { return VkExtent2D{(extent_.width + k - 1) / k, (extent_.height + k - 1) / k}; };
+  while (scene_pixels_max_ > 0 && uint64_t(scaled(scene_divisor_).width) * scaled(scene_divisor_).height > scene_pixels_max_)
+    ++scene_divisor_;
+  scene_extent_ = scaled(scene_divisor_);
+  const bool scaled_scene = scene_divisor_ > 1;
   const VkImageUsageFlags attach_copy =
       VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
-  colour_ = GpuImage(dev_, extent_, kColourFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
-  depth_ = GpuImage(dev_, extent_, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
+  colour_ = GpuImage(dev_, extent_, kColourFormat, attach_copy | (scaled_scene ? VK_IMAGE_USAGE_TRANSFER_DST_BIT : 0),
+                     VK_IMAGE_ASPECT_COLOR_BIT);
+  if (scaled_scene) scene_colour_ = GpuImage(dev_, scene_extent_, kColourFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
+  const GpuImage& scene = scaled_scene ? scene_colour_ : colour_;
+  depth_ = GpuImage(dev_, scene_extent_, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
                     VK_IMAGE_ASPECT_DEPTH_BIT, samples_);
   const bool ms = samples_ != VK_SAMPLE_COUNT_1_BIT;
   if (ms) {
     const VkImageUsageFlags transient = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT;
-    ms_colour_ = GpuImage(dev_, extent_, kColourFormat, transient, VK_IMAGE_ASPECT_COLOR_BIT, samples_);
+    ms_colour_ = GpuImage(dev_, scene_extent_, kColourFormat, transient, VK_IMAGE_ASPECT_COLOR_BIT, samples_);
   }
-  VkImageView plain[2] = {colour_.view(), depth_.view()};
-  VkImageView multi[3] = {ms ? ms_colour_.view() : VK_NULL_HANDLE, depth_.view(), colour_.view()};
+  VkImageView plain[2] = {scene.view(), depth_.view()};
+  VkImageView multi[3] = {ms ? ms_colour_.view() : VK_NULL_HANDLE, depth_.view(), scene.view()};
   VkFramebufferCreateInfo fi{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
   fi.renderPass = scene_pass_;
   fi.attachmentCount = ms ? 3 : 2;
   fi.pAttachments = ms ? multi : plain;
-  fi.width = extent_.width;
-  fi.height = extent_.height;
+  fi.width = scene_extent_.width;
+  fi.height = scene_extent_.height;
   fi.layers = 1;
   VK_CHECK(vkCreateFramebuffer(dev_.device(), &fi, nullptr, &scene_fb_));
+  plain[0] = colour_.view();
+  fi.width = extent_.width;
+  fi.height = extent_.height;
   fi.renderPass = overlay_pass_;
   fi.attachmentCount = 1;
   fi.pAttachments = plain;
@@ -194,6 +207,7 @@ void OffscreenTarget::destroyImages() {
   depth_ = GpuImage();
   ms_colour_ = GpuImage();
   pick_depth_ = GpuImage();
+  scene_colour_ = GpuImage();
 }
 
 }  // namespace engine
