@@ -615,16 +615,25 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
   VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
   rp.renderPass = target_->scenePass();
   rp.framebuffer = target_->sceneFramebuffer();
-  rp.renderArea = sceneRect(glm::vec4(scene_area_.offset.x, scene_area_.offset.y, scene_area_.extent.width,
-                                      scene_area_.extent.height));
+  const VkRect2D scene_rect = sceneRect(glm::vec4(scene_area_.offset.x, scene_area_.offset.y, scene_area_.extent.width,
+                                                 scene_area_.extent.height));
+  rp.renderArea = scene_rect;
+  if (target_->sceneDivisor() > 1) {
+    // One more scene pixel around, cleared: the scale-up's linear filter reads it at the edges.
+    const VkExtent2D se = target_->sceneExtent();
+    const int32_t x0 = std::max(scene_rect.offset.x - 1, 0), y0 = std::max(scene_rect.offset.y - 1, 0);
+    const int32_t x1 = std::min(scene_rect.offset.x + int32_t(scene_rect.extent.width) + 1, int32_t(se.width));
+    const int32_t y1 = std::min(scene_rect.offset.y + int32_t(scene_rect.extent.height) + 1, int32_t(se.height));
+    rp.renderArea = {{x0, y0}, {uint32_t(x1 - x0), uint32_t(y1 - y0)}};
+  }
   rp.clearValueCount = 2;
   rp.pClearValues = clears;
   vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
   const uint32_t draws = drawViews(cmd, f, ranges, false);
   vkCmdEndRenderPass(cmd);
   if (target_->sceneDivisor() > 1) {
-    // Scale the scene's render area up into the colour image (the overlay pass clears the rest).
-    const VkRect2D a = rp.renderArea;
+    // Scale the scene's area up into the colour image (the overlay pass clears the rest).
+    const VkRect2D a = scene_rect;
     const uint32_t k = target_->sceneDivisor();
     VkImageMemoryBarrier b[2]{};
     for (VkImageMemoryBarrier& x : b) {
