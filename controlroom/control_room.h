@@ -35,6 +35,11 @@ namespace controlroom {
 // samples (lavapipe offers 1 or 4; 4 makes its frame about 2.6 times slower, gatetwin --msaa 1
 // trades the smoothing for speed there).
 constexpr uint32_t kAppMsaaSamples = 4;
+// Pixel budget of the 3D scene of every control-room renderer (engine::RendererConfig::
+// scene_pixels_max): up to 2560x1440 the scene is drawn at full size; a 3840x2160 wall draws
+// it at 1920x1080 (a 7680x2160 one at 2560x720) and scales it up, its text and tiles at
+// full size (gatebench frame: on lavapipe the wall's frame costs about half as much).
+constexpr uint32_t kAppScenePixelsMax = 2560 * 1440;
 
 struct ControlRoomOptions {
   std::string view = "both";         // m1119 | m1088 | both | wall
