@@ -198,8 +198,12 @@ void FleetDispatch::receive(const std::string& topic, const std::string& payload
   if (retained && leaf != "connection") return refuse(Refusal::Retained, topic, "a retained " + leaf + " is not news", log);
   if (!doc.contains("timestamp")) return refuse(Refusal::BadTime, topic, "no timestamp: the twin cannot place it in time", log);
   std::string why;
-  const std::optional<int64_t> utc = parse_rfc3339_ms(doc["timestamp"].get<std::string>(), &why);
+  std::optional<int64_t> utc = parse_rfc3339_ms(doc["timestamp"].get<std::string>(), &why);
   if (!utc) return refuse(Refusal::BadTime, topic, "timestamp: " + why, log);
+  // A retained connection is the vehicle's state now, however long ago it was said (a
+  // vehicle that died before the twin started left its CONNECTIONBROKEN there): taken at the
+  // twin's clock, never refused as too old. Stamped ahead, it is refused like any message.
+  if (retained && leaf == "connection" && clock && *utc < wall_utc_ms) utc = wall_utc_ms;
   // The time bounds of every UTC field source (docs/mqtt.md "Time"), before anything of the
   // message is taken: a state stamped a century ahead changes neither the core nor the view.
   if (clock) {

@@ -412,6 +412,25 @@ TEST_CASE("FleetDispatch: the time bounds refuse a state whole; a vehicle back w
   CHECK(refused(Refusal::TimeTooOld) == 1);
   CHECK(d.vehicle(0, 0)->battery_charge == 81.5);
   CHECK(d.status_json()["refused"]["time_ahead"] == 1);
+  // A retained last will said two hours ago (before the twin started): the vehicle's state
+  // now, taken at the twin's clock; the core stops planning with it.
+  {
+    json c = {{"headerId", 1}, {"timestamp", connectors::format_rfc3339_ms(wall - 7200000)}, {"version", "2.0.0"},
+              {"manufacturer", "GateFleet"}, {"serialNumber", "GV-m1119-01"}, {"connectionState", "CONNECTIONBROKEN"}};
+    out.clear(), emitted.clear(), log.clear();
+    d.receive("uagv/v2/GateFleet/GV-m1119-01/connection", c.dump(), true, emitted, log, &out, &clock, wall);
+    CHECK(refused(Refusal::TimeTooOld) == 1);
+    CHECK_FALSE(d.vehicle(0, 0)->available);
+    REQUIRE(emitted.size() == 1);
+    CHECK(emitted[0].utc_ms == wall);
+    // Retained and stamped ahead: refused like any message.
+    c["headerId"] = 2, c["timestamp"] = "2126-11-30T08:00:00.000Z", c["connectionState"] = "ONLINE";
+    d.receive("uagv/v2/GateFleet/GV-m1119-01/connection", c.dump(), true, emitted, log, &out, &clock, wall);
+    CHECK(refused(Refusal::TimeAhead) == 2);
+    CHECK_FALSE(d.vehicle(0, 0)->available);
+    connection(3, "ONLINE");  // back, live
+    CHECK(d.vehicle(0, 0)->available);
+  }
 
   // An order and its first block section; the vehicle is killed on the edge and comes back
   // (ONLINE again, a new headerId series) with no order.
