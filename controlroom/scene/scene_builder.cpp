@@ -3,6 +3,7 @@
 #include "controlroom/scene/scene_builder.h"
 
 #include "controlroom/scene/palette.h"
+#include "controlroom/scene/site_roads.h"
 #include "controlroom/ui/text_catalogue.h"
 
 #include "twin/expected_place.h"
@@ -46,7 +47,9 @@ struct Ctx {
   size_t site;
   const SiteSpec& spec;
   const SiteState& s;
+  const SiteRoads& roads;
   ShipmentVector<uint8_t> drawn;  // per shipment: already drawn this frame
+  std::vector<glm::vec2> way_a, way_b, path;  // scratch for routes (no allocation per truck)
 
   SimTime display() const { return opt.motion ? std::max(opt.display_ms, core.state().now_ms) : core.state().now_ms; }
 
@@ -164,27 +167,11 @@ void checkpoints(Ctx& c) {
   }
 }
 
-// The roads that join the stations: a trunk from the holding yard through gate-in and the
-// scanners to the lanes, a loop off it to each station that stands aside, and a spur to each
-// yard. Drawn under the lanes.
+// The roads that join the stations (site_roads.h): a trunk from the holding yard through
+// gate-in and the scanners to the lanes, a loop off it to each station that stands aside, and
+// a spur to each yard. Drawn under the lanes.
 void roads(Ctx& c) {
-  const float trunk_y = 0, x0 = -240, x1 = 390;
-  c.out.ribbons.push_back({ribbon_points(c, {{x0, trunk_y}, {x1, trunk_y}}, 0.02f), 40.0f, palette::kRoad, false});
-  for (const CheckpointSpec& cp : c.spec.checkpoints) {
-    float lo = cp.positions.front().y, hi = lo;
-    for (glm::vec2 p : cp.positions) lo = std::min(lo, p.y), hi = std::max(hi, p.y);
-    if (lo <= 20 && hi >= -20) continue;  // on the trunk
-    const float x = cp.positions.front().x, mid = (lo + hi) / 2, half = (hi - lo) / 2 + 8;
-    const float edge = mid > 0 ? trunk_y + 20 : trunk_y - 20;
-    c.out.ribbons.push_back({ribbon_points(c, {{x - 45, edge}, {x - 20, mid}, {x + 26, mid}, {x + 45, edge}}, 0.025f), 12.0f, palette::kRoad, false});
-    c.out.ribbons.push_back({ribbon_points(c, {{x + 6, mid - half}, {x + 6, mid + half}}, 0.03f), 18.0f, palette::kRoad, false});
-  }
-  for (const YardSpec& y : c.spec.yards) {
-    const float x = (y.min.x + y.max.x) / 2;
-    const float near = std::abs(y.min.y - trunk_y) < std::abs(y.max.y - trunk_y) ? y.min.y : y.max.y;
-    if (near * (y.min.y + y.max.y) <= 0) continue;  // the yard straddles the trunk
-    c.out.ribbons.push_back({ribbon_points(c, {{x, near}, {x, near > 0 ? trunk_y + 20 : trunk_y - 20}}, 0.025f), 12.0f, palette::kRoad, false});
-  }
+  for (const RoadRibbon& r : c.roads.ribbons()) c.out.ribbons.push_back({ribbon_points(c, r.points, r.height_m), r.width_m, palette::kRoad, false});
 }
 
 void yards_and_border(Ctx& c) {
@@ -288,52 +275,180 @@ glm::vec2 lane_entry(const Ctx& c, size_t l, float* yaw) {
 // Where the trucks of a direction wait for a lane when none is usable.
 glm::vec2 staging(const Ctx& c, Direction d) { return d == Direction::Export ? glm::vec2(330, 40) : glm::vec2(820, -40); }
 
+// Columns of a queue as the scene lays it out: long queues (a harvest-season backlog) spread
+// wider so they stay near the gate.
+int queue_columns(size_t n) { return std::clamp(static_cast<int>(std::ceil(std::sqrt(n / 3.0))), 8, 40); }
+
+// The head spot of a checkpoint's queue (where a truck leaves it for a server).
+glm::vec2 checkpoint_queue_head(const Ctx& c, size_t k) {
+  const StationRoads& st = c.roads.station(k);
+  return st.head - st.dir * 20.0f;
+}
+
+// The head spot of a lane's queue.
+glm::vec2 lane_queue_head(const Ctx& c, size_t l) {
+  float yaw = 0;
+  const glm::vec2 entry = lane_entry(c, l, &yaw);
+  return WorldLayout::queue_spot(entry, {std::cos(yaw), std::sin(yaw)}, 0, queue_columns(c.s.lanes[l].queue.size()));
+}
+
+// [SECTION] motion ------------------------------------------------------------------------
+// A truck whose process place changed drives from its last place to the new one along the
+// site's roads (site_roads.h) at the site's truck speed, from the moment of the change: a
+// function of the state and the moment drawn only, so a replay or a seek shows the same.
+// The place it left is read from its phase history: the last phase change before the
+// current one's moment (changes at the same moment are passed through).
+
+constexpr float kLongestRouteM = 3000;  // no route in a site is longer: older changes are not looked at
+
+// The server of checkpoint k a truck left at time t: the one whose truck now began its
+// service at t (the next in the queue takes the server in the same step); else the middle one.
+glm::vec2 server_left_at(const Ctx& c, size_t k, SimTime t) {
+  const CheckpointSpec& cp = c.spec.checkpoints[k];
+  const auto& servers = c.s.checkpoints[k].servers;
+  for (size_t srv = 0; srv < servers.size() && srv < cp.positions.size(); ++srv) {
+    const ShipmentIndex other = servers[srv].shipment;
+    if (other == kNone) continue;
+    const auto& h = c.s.shipments[other].history;
+    if (!h.empty() && h.back().phase == Phase::AtCheckpoint && h.back().where == k && h.back().time_ms == t) return cp.positions[srv];
+  }
+  return cp.positions[cp.positions.size() / 2];
+}
+
+glm::vec2 yard_edge_centre(const YardSpec& y) {
+  const float near = std::abs(y.min.y) < std::abs(y.max.y) ? y.min.y : y.max.y;
+  return {(y.min.x + y.max.x) / 2, near};
+}
+
+enum class Arrival { None, FromWest, FromPartnerSide, Way };
+
+// The way out (to the trunk, site_roads.h) of the place a truck was at before history entry
+// `last` (and the entries at the same moment before it), into c.way_a.
+Arrival origin_way(Ctx& c, const Shipment& sh, size_t last) {
+  const auto& h = sh.history;
+  const SimTime t = h[last].time_ms;
+  size_t i = last;
+  while (i > 0 && h[i - 1].time_ms == t) --i;
+  c.way_a.clear();
+  if (i == 0) return sh.direction == Direction::Export ? Arrival::FromWest : Arrival::FromPartnerSide;
+  const PhaseChange& pc = h[i - 1];
+  switch (pc.phase) {
+    case Phase::Declared:
+      return sh.direction == Direction::Export ? Arrival::FromWest : Arrival::FromPartnerSide;
+    case Phase::QueuedCheckpoint:
+      if (pc.where >= c.spec.checkpoints.size()) return Arrival::None;
+      c.roads.way_of_spot(checkpoint_queue_head(c, pc.where), c.way_a);
+      return Arrival::Way;
+    case Phase::AtCheckpoint:
+      if (pc.where >= c.spec.checkpoints.size()) return Arrival::None;
+      c.roads.way_out_of_server(pc.where, server_left_at(c, pc.where, t), c.way_a);
+      return Arrival::Way;
+    case Phase::WaitingPartnerData:
+      if (c.spec.checkpoints.empty()) return Arrival::None;
+      c.roads.way_of_spot(checkpoint_queue_head(c, 0), c.way_a);
+      return Arrival::Way;
+    case Phase::QueuedLane:
+      c.roads.way_of_spot(sh.lane < c.spec.lanes.size() ? lane_queue_head(c, sh.lane) : staging(c, sh.direction), c.way_a);
+      return Arrival::Way;
+    case Phase::OnLane:
+      if (pc.where >= c.spec.lanes.size()) return Arrival::None;
+      c.roads.way_of_spot(WorldLayout::along(c.spec.lanes[pc.where].polyline, 1, c.lane_reversed(pc.where)).local, c.way_a);
+      return Arrival::Way;
+    case Phase::QueuedYardSlot: {
+      const int y = c.spec.yard_index(YardKind::Transfer);
+      if (y < 0) return Arrival::None;
+      c.roads.way_of_spot(yard_edge_centre(c.spec.yards[y]), c.way_a);
+      return Arrival::Way;
+    }
+    case Phase::Transferring:
+    case Phase::InYard: {
+      if (pc.where >= c.spec.yards.size()) return Arrival::None;
+      const YardSpec& y = c.spec.yards[pc.where];
+      c.roads.way_of_spot(sh.yard == pc.where && sh.slot != kNone16 ? WorldLayout::yard_slot(y, sh.slot) : yard_edge_centre(y), c.way_a);
+      return Arrival::Way;
+    }
+    case Phase::OnGuideVehicle:
+      c.roads.way_of_spot(c.spec.fleet.depot + glm::vec2(5.0f * pc.where, 0), c.way_a);
+      return Arrival::Way;
+    case Phase::Diverted: {
+      const int y = c.spec.yard_index(YardKind::Parking);
+      if (y < 0) return Arrival::None;
+      c.roads.way_of_spot(yard_edge_centre(c.spec.yards[y]), c.way_a);
+      return Arrival::Way;
+    }
+    default:
+      return Arrival::None;
+  }
+}
+
+enum class Dest { Spot, Server, Outside };
+
+// The route into c.path from where a truck was before history entry `last` to `to` (a spot
+// off the roads, a server of checkpoint k, or a point outside the site); false when it came
+// from nowhere in the site.
+bool route_to(Ctx& c, const Shipment& sh, size_t last, glm::vec2 to, Dest dest, size_t k = 0) {
+  c.path.clear();
+  const Arrival from = origin_way(c, sh, last);
+  if (from == Arrival::None) return false;
+  if (from == Arrival::FromPartnerSide) {  // along the lanes from the partner's side
+    const glm::vec2 at = dest == Dest::Server ? checkpoint_queue_head(c, k) : to;
+    c.path.push_back(at + glm::vec2(150, 0));
+    c.path.push_back(at);
+  } else {
+    const glm::vec2 first_stop = dest == Dest::Server ? checkpoint_queue_head(c, k) : to;
+    if (from == Arrival::FromWest) c.way_a.assign(1, glm::vec2(std::min(first_stop.x, SiteRoads::kWestX) - SiteRoads::kOutsideM, SiteRoads::kTrunkY));
+    if (glm::length(c.way_a.front() - first_stop) < 1.0f) {
+      c.path.push_back(first_stop);  // from this very place (a queue's head to its server)
+    } else {
+      c.way_b.clear();
+      if (dest == Dest::Outside) c.way_b.push_back(to);
+      else c.roads.way_of_spot(first_stop, c.way_b);
+      SiteRoads::join(c.way_a, c.way_b, c.path);
+    }
+  }
+  if (dest == Dest::Server) c.roads.way_from_queue_to_server(k, c.path.back(), to, c.path);
+  return true;
+}
+
+// Where a truck is on its way to `to` at the moment drawn; nullopt when it is there (or is
+// placed by the field, or nothing moves: stale data).
+std::optional<Placement> on_the_way(Ctx& c, ShipmentIndex idx, glm::vec2 to, Dest dest, size_t k = 0) {
+  const Shipment& sh = c.s.shipments[idx];
+  if (!c.opt.motion || sh.field.reported() || sh.history.empty()) return std::nullopt;
+  const double speed = std::max(0.1, c.spec.timing.truck_speed_mps);
+  const double driven_m = (c.display() - sh.history.back().time_ms) / 1000.0 * speed;
+  if (driven_m >= kLongestRouteM || driven_m < 0) return std::nullopt;
+  if (!route_to(c, sh, sh.history.size() - 1, to, dest, k)) return std::nullopt;
+  if (driven_m >= polyline_length(c.path)) return std::nullopt;
+  Placement p;
+  p.local = point_along(c.path, static_cast<float>(driven_m), &p.yaw_rad);
+  c.out.moving_vehicles++;
+  return p;
+}
+
 void shipments(Ctx& c) {
   const double handover_s = c.spec.timing.handover.mean();
-  // Queue index per shipment, found by walking the queues once.
+  // A queue of trucks facing dir from head; each truck that has just joined it drives there.
   auto draw_queue = [&](const std::deque<ShipmentIndex>& q, glm::vec2 head, glm::vec2 dir) {
-    // Long queues (a harvest-season backlog) spread wider so they stay near the gate.
-    const int columns = std::clamp(static_cast<int>(std::ceil(std::sqrt(q.size() / 3.0))), 8, 40);
+    const int columns = queue_columns(q.size());
     for (size_t i = 0; i < q.size(); ++i) {
       // A container queued for inspection while it waits in its transfer-yard slot is in the
       // slot: drawn there below, not a second time here.
       if (c.s.shipments[q[i]].yard != kNone16) continue;
-      truck(c, q[i], WorldLayout::queue_spot(head, dir, i, columns), std::atan2(dir.y, dir.x),
-            c.opt.motion ? 0u : engine::kInstanceDim);
+      const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i, columns);
+      if (auto p = on_the_way(c, q[i], spot, Dest::Spot)) truck(c, q[i], p->local, p->yaw_rad);
+      else truck(c, q[i], spot, std::atan2(dir.y, dir.x), c.opt.motion ? 0u : engine::kInstanceDim);
     }
-  };
-  // A truck that has just joined a checkpoint's queue drives there along the road from the
-  // station before it (the previous checkpoint of the site; for the first, the road from the
-  // west), at the site's truck speed: no jump from one station to the next.
-  auto drive_in = [&](size_t k, ShipmentIndex idx, glm::vec2 spot) -> std::optional<Placement> {
-    const Shipment& sh = c.s.shipments[idx];
-    if (!c.opt.motion || sh.queued_since_ms < 0 || sh.field.reported()) return std::nullopt;
-    const glm::vec2 from = k == 0 ? glm::vec2(spot.x - 120, 0) : c.spec.checkpoints[k - 1].positions.front();
-    const std::vector<glm::vec2> road = {from, {from.x + 8, 0}, {spot.x - 8, 0}, spot};
-    float len = 0;
-    for (size_t i = 1; i < road.size(); ++i) len += glm::length(road[i] - road[i - 1]);
-    const float t = c.progress(sh.queued_since_ms, len / std::max(0.1, c.spec.timing.truck_speed_mps));
-    if (t >= 1) return std::nullopt;
-    c.out.moving_vehicles++;
-    return WorldLayout::along(road, t, false);
   };
   for (size_t k = 0; k < c.spec.checkpoints.size(); ++k) {
     const CheckpointSpec& cp = c.spec.checkpoints[k];
-    glm::vec2 head(cp.positions.front().x, 0);
-    for (glm::vec2 p : cp.positions) head.y += p.y / cp.positions.size();
-    const glm::vec2 dir = cp.kind == CheckpointKind::Release ? glm::vec2(-1, 0) : glm::vec2(1, 0);
-    const auto& q = c.s.checkpoints[k].queue;
-    const int columns = std::clamp(static_cast<int>(std::ceil(std::sqrt(q.size() / 3.0))), 8, 40);
-    for (size_t i = 0; i < q.size(); ++i) {
-      if (c.s.shipments[q[i]].yard != kNone16) continue;  // drawn in its yard slot below
-      const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i, columns);
-      if (auto p = drive_in(k, q[i], spot)) truck(c, q[i], p->local, p->yaw_rad);
-      else truck(c, q[i], spot, std::atan2(dir.y, dir.x), c.opt.motion ? 0u : engine::kInstanceDim);
-    }
+    const StationRoads& st = c.roads.station(k);
+    draw_queue(c.s.checkpoints[k].queue, st.head, st.dir);
     for (size_t srv = 0; srv < c.s.checkpoints[k].servers.size() && srv < cp.positions.size(); ++srv) {
       const ShipmentIndex idx = c.s.checkpoints[k].servers[srv].shipment;
       if (idx == kNone) continue;
-      truck(c, idx, cp.positions[srv], 0);
+      if (auto p = on_the_way(c, idx, cp.positions[srv], Dest::Server, k)) truck(c, idx, p->local, p->yaw_rad);
+      else truck(c, idx, cp.positions[srv], 0);
     }
   }
   for (size_t l = 0; l < c.spec.lanes.size(); ++l) {
@@ -342,11 +457,25 @@ void shipments(Ctx& c) {
     draw_queue(c.s.lanes[l].queue, entry, {std::cos(yaw), std::sin(yaw)});
     const ShipmentIndex idx = c.s.lanes[l].on_lane;
     if (idx == kNone) continue;
+    // Crossing: from the head of the lane's queue (or, when it went straight onto the lane,
+    // from its last place) along the lane, over the hand-over and the drive.
     const LaneSpec& lane = c.spec.lanes[l];
-    const double expected_s = handover_s + lane.length_m / c.spec.timing.truck_speed_mps;
+    const Shipment& sh = c.s.shipments[idx];
+    const bool rev = c.lane_reversed(l);
+    c.path.clear();
+    const glm::vec2 head = lane_queue_head(c, l);
+    const auto& h = sh.history;
+    const bool straight_on = c.opt.motion && h.size() >= 2 && h[h.size() - 2].phase == Phase::QueuedLane &&
+                             h[h.size() - 2].time_ms == h.back().time_ms;
+    if (!straight_on || !route_to(c, sh, h.size() - 2, head, Dest::Spot)) c.path.assign(1, head);
+    if (rev) for (auto it = lane.polyline.rbegin(); it != lane.polyline.rend(); ++it) c.path.push_back(*it);
+    else c.path.insert(c.path.end(), lane.polyline.begin(), lane.polyline.end());
+    const float len = polyline_length(c.path);
+    const double expected_s = handover_s + len / c.spec.timing.truck_speed_mps;
     const float t = c.progress(c.s.lanes[l].busy_since_ms, expected_s);
-    Placement p = WorldLayout::along(lane.polyline, t, c.lane_reversed(l));
-    if (c.opt.motion && t > 0 && t < 1 && !c.s.shipments[idx].field.reported()) c.out.moving_vehicles++;
+    Placement p;
+    p.local = point_along(c.path, t * len, &p.yaw_rad);
+    if (c.opt.motion && t > 0 && t < 1 && !sh.field.reported()) c.out.moving_vehicles++;
     truck(c, idx, p.local, p.yaw_rad, c.opt.motion ? 0u : engine::kInstanceDim);
   }
   for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], staging(c, static_cast<Direction>(d)), {d == 0 ? 1.0f : -1.0f, 0});
@@ -358,7 +487,9 @@ void shipments(Ctx& c) {
       const Shipment& sh = c.s.shipments[idx];
       if (sh.phase == Phase::AtCheckpoint || sh.phase == Phase::OnGuideVehicle) continue;  // drawn where it is
       const MeshKind mesh = c.spec.yards[y].kind == YardKind::Transfer ? MeshKind::Reefer : MeshKind::Truck;
-      truck(c, idx, WorldLayout::yard_slot(c.spec.yards[y], slot), kPi / 2, 0, &mesh);
+      const glm::vec2 at = WorldLayout::yard_slot(c.spec.yards[y], slot);
+      if (auto p = on_the_way(c, idx, at, Dest::Spot)) truck(c, idx, p->local, p->yaw_rad, 0, &mesh);
+      else truck(c, idx, at, kPi / 2, 0, &mesh);
     }
   // Import containers waiting on the partner side, at the far end of the unmanned lanes.
   for (size_t l = 0; l < c.spec.lanes.size(); ++l) {
@@ -369,12 +500,39 @@ void shipments(Ctx& c) {
     break;
   }
   // Trucks the process places nowhere in the site (declared, crossed, done, diverted) but
-  // the field still reports: drawn where reported while the report is recent.
+  // the field still reports: drawn where reported while the report is recent. Trucks that
+  // have just left their last place in the site drive out of it: an export truck on from
+  // its lane's far end, an import one released and a diverted one west off the trunk.
+  const SimTime shown = c.display();
   for (ShipmentIndex idx : c.s.shipments.indices()) {
+    if (c.drawn[idx]) continue;
     const Shipment& sh = c.s.shipments[idx];
-    if (c.drawn[idx] || !sh.field.reported() || sh.phase == Phase::OnGuideVehicle) continue;
-    if (c.display() - sh.field.at_ms > kUndeclaredForgetMs) continue;
-    truck(c, idx, sh.field.position, sh.field.heading_rad);
+    if (sh.field.reported()) {
+      if (sh.phase == Phase::OnGuideVehicle || shown - sh.field.at_ms > kUndeclaredForgetMs) continue;
+      truck(c, idx, sh.field.position, sh.field.heading_rad);
+      continue;
+    }
+    const bool leaving = sh.phase == Phase::AwaitingReceipt || sh.phase == Phase::Cleared || sh.phase == Phase::Left;
+    if (!leaving || !c.opt.motion || sh.history.size() < 2) continue;
+    const PhaseChange& last = sh.history.back();
+    const double driven_m = (shown - last.time_ms) / 1000.0 * c.spec.timing.truck_speed_mps;
+    if (driven_m < 0 || driven_m >= kLongestRouteM) continue;
+    const PhaseChange& before = sh.history[sh.history.size() - 2];
+    std::optional<Placement> p;
+    if (sh.direction == Direction::Export && before.phase == Phase::OnLane && before.where < c.spec.lanes.size()) {
+      const Placement end = WorldLayout::along(c.spec.lanes[before.where].polyline, 1, c.lane_reversed(before.where));
+      const glm::vec2 f(std::cos(end.yaw_rad), std::sin(end.yaw_rad));
+      c.path.assign({end.local, end.local + f * 150.0f});
+      if (driven_m < 150) {
+        p = Placement{};
+        p->local = point_along(c.path, static_cast<float>(driven_m), &p->yaw_rad);
+        c.out.moving_vehicles++;
+      }
+    } else if (sh.phase != Phase::AwaitingReceipt && before.phase != Phase::OnGuideVehicle) {
+      const glm::vec2 out(SiteRoads::kWestX - SiteRoads::kOutsideM, SiteRoads::kTrunkY);
+      p = on_the_way(c, idx, out, Dest::Outside);
+    }
+    if (p) truck(c, idx, p->local, p->yaw_rad);
   }
 }
 
@@ -396,26 +554,49 @@ void undeclared_vehicles(Ctx& c) {
   }
 }
 
+// Where a guide vehicle waits off its lanes: at the depot (home) or on the partner's side at
+// the far end of the unmanned import lane, side by side.
+glm::vec2 guide_home(const Ctx& c, size_t v) { return c.spec.fleet.depot + glm::vec2(static_cast<float>(v) * 5.0f, 0); }
+glm::vec2 guide_away(const Ctx& c, size_t v) {
+  for (size_t l = 0; l < c.spec.lanes.size(); ++l)
+    if (c.spec.lanes[l].kind == LaneKind::Unmanned && c.spec.lanes[l].direction == Direction::Import)
+      return WorldLayout::along(c.spec.lanes[l].polyline, 0, false).local + glm::vec2(0, static_cast<float>(v) * 5.0f);
+  return guide_home(c, v);
+}
+
+// The points of a polyline from distance d0 to d1 along it (reversed when asked), appended.
+void polyline_part(const std::vector<glm::vec2>& line, bool reversed, float d0, float d1, std::vector<glm::vec2>& out) {
+  const size_t n = line.size();
+  auto at = [&](size_t i) { return reversed ? line[n - 1 - i] : line[i]; };
+  float walked = 0;
+  out.push_back(point_along(reversed ? std::vector<glm::vec2>(line.rbegin(), line.rend()) : line, d0, nullptr));
+  for (size_t i = 1; i < n; ++i) {
+    walked += glm::length(at(i) - at(i - 1));
+    if (walked > d0 && walked < d1) out.push_back(at(i));
+  }
+  out.push_back(point_along(reversed ? std::vector<glm::vec2>(line.rbegin(), line.rend()) : line, d1, nullptr));
+}
+
 void guide_vehicles(Ctx& c) {
   const FleetSpec& fleet = c.spec.fleet;
   for (size_t v = 0; v < c.s.fleet.size(); ++v) {
     const GuideVehicle& g = c.s.fleet[v];
-    glm::vec2 at = fleet.depot + glm::vec2(static_cast<float>(v) * 5.0f, 0);
+    glm::vec2 at = g.at_home ? guide_home(c, v) : guide_away(c, v);
     float yaw = 0;
     if (g.lane != kNone16 && g.segment >= 0) {
+      // Block section by block section along the lane; onto it from where the vehicle waits
+      // (first section) and off it to where it will wait (last section): no jumps.
       const LaneSpec& lane = c.spec.lanes[g.lane];
-      const double seg_s = lane.length_m / lane.segments / fleet.speed_mps;
-      const float within = g.phase == GuidePhase::Travelling && !g.failed ? c.progress(g.phase_since_ms, seg_s) : 1.0f;
+      const bool rev = c.lane_reversed(g.lane);
+      const float len = polyline_length(lane.polyline), segs = static_cast<float>(std::max(1, lane.segments));
+      c.path.clear();
+      if (g.segment == 0) c.path.push_back(g.at_home ? guide_home(c, v) : guide_away(c, v));
+      polyline_part(lane.polyline, rev, len * g.segment / segs, len * (g.segment + 1) / segs, c.path);
+      if (g.segment + 1 >= lane.segments) c.path.push_back(g.at_home ? guide_away(c, v) : guide_home(c, v));
+      const float path_m = polyline_length(c.path);
+      const float within = g.phase == GuidePhase::Travelling && !g.failed ? c.progress(g.phase_since_ms, path_m / fleet.speed_mps) : 1.0f;
       if (c.opt.motion && within > 0 && within < 1 && !g.field.reported()) c.out.moving_vehicles++;
-      Placement p = WorldLayout::along(lane.polyline, (g.segment + within) / lane.segments, c.lane_reversed(g.lane));
-      at = p.local;
-      yaw = p.yaw_rad;
-    } else if (!g.at_home) {
-      for (size_t l = 0; l < c.spec.lanes.size(); ++l)
-        if (c.spec.lanes[l].kind == LaneKind::Unmanned && c.spec.lanes[l].direction == Direction::Import) {
-          at = WorldLayout::along(c.spec.lanes[l].polyline, 0, false).local + glm::vec2(0, static_cast<float>(v) * 5.0f);
-          break;
-        }
+      at = point_along(c.path, within * path_m, &yaw);
     }
     const uint32_t colour = g.failed ? palette::kFailed : palette::kGuideVehicle;
     uint32_t flags = g.failed ? engine::kInstanceHighlight : (g.phase == GuidePhase::Idle ? engine::kInstanceDim : 0u);
@@ -447,7 +628,8 @@ void build_scene(const Core& core, const WorldLayout& layout, const SceneOptions
   out.clear();
   for (size_t i = 0; i < core.sites().size(); ++i) {
     if (!opt.show_site.empty() && (i >= opt.show_site.size() || !opt.show_site[i])) continue;
-    Ctx c{core, layout, opt, out, i, core.sites()[i], core.state().sites[i], {}};
+    const SiteRoads site_roads(core.sites()[i]);
+    Ctx c{core, layout, opt, out, i, core.sites()[i], core.state().sites[i], site_roads, {}, {}, {}, {}};
     c.drawn = ShipmentVector<uint8_t>(c.s.shipments.size(), 0);
     roads(c);
     yards_and_border(c);
