@@ -50,6 +50,8 @@ struct Ctx {
   const SiteRoads& roads;
   ShipmentVector<uint8_t> drawn;  // per shipment: already drawn this frame
   std::vector<glm::vec2> way_a, way_b, path;  // scratch for routes (no allocation per truck)
+  float exit_m = 0, exit_nominal_m = 0;       // the last route's way out of a server: its length, and the longest
+  float approach_m = 0, approach_nominal_m = 0;  // its way from a queue's head to a server: likewise
 
   SimTime display() const { return opt.motion ? std::max(opt.display_ms, core.state().now_ms) : core.state().now_ms; }
 
@@ -279,206 +281,317 @@ glm::vec2 staging(const Ctx& c, Direction d) { return d == Direction::Export ? g
 // wider so they stay near the gate.
 int queue_columns(size_t n) { return std::clamp(static_cast<int>(std::ceil(std::sqrt(n / 3.0))), 8, 40); }
 
-// The head spot of a checkpoint's queue (where a truck leaves it for a server).
+// The first spot of a checkpoint's queue (where a truck leaves it for a server).
 glm::vec2 checkpoint_queue_head(const Ctx& c, size_t k) {
   const StationRoads& st = c.roads.station(k);
-  return st.head - st.dir * 20.0f;
+  return WorldLayout::queue_spot(st.head, st.dir, 0, queue_columns(c.s.checkpoints[k].queue.size()));
 }
 
-// The head spot of a lane's queue.
+// The first spot of a lane's queue.
 glm::vec2 lane_queue_head(const Ctx& c, size_t l) {
   float yaw = 0;
   const glm::vec2 entry = lane_entry(c, l, &yaw);
   return WorldLayout::queue_spot(entry, {std::cos(yaw), std::sin(yaw)}, 0, queue_columns(c.s.lanes[l].queue.size()));
 }
 
+// A crossing: from the head of the lane's queue along the lane; appended to path.
+void lane_path(const Ctx& c, size_t l, std::vector<glm::vec2>& path) {
+  const auto& line = c.spec.lanes[l].polyline;
+  if (c.lane_reversed(l)) path.insert(path.end(), line.rbegin(), line.rend());
+  else path.insert(path.end(), line.begin(), line.end());
+}
+double crossing_s(const Ctx& c, float path_m) { return c.spec.timing.handover.mean() + path_m / c.spec.timing.truck_speed_mps; }
+
 // [SECTION] motion ------------------------------------------------------------------------
 // A truck whose process place changed drives from its last place to the new one along the
-// site's roads (site_roads.h) at the site's truck speed, from the moment of the change: a
-// function of the state and the moment drawn only, so a replay or a seek shows the same.
-// The place it left is read from its phase history: the last phase change before the
-// current one's moment (changes at the same moment are passed through).
+// site's roads (site_roads.h) at the site's truck speed, from the moment of the change, or
+// from when its drive to the last place ended if that is later (a truck served before it
+// reached the queue drives on into the queue's head, then to the server): a function of the
+// state and the moment drawn only, so a replay or a seek shows the same. The places it left
+// are read from its phase history (changes at the same moment are passed through).
 
-constexpr float kLongestRouteM = 3000;  // no route in a site is longer: older changes are not looked at
+// A place a truck stands at, as the routes need it.
+struct Place {
+  enum class Kind : uint8_t { None, Spot, QueueSpot, Server, Lane, FromWest, FromPartnerSide, OutWest, OutEast } kind = Kind::None;
+  glm::vec2 at{0};
+  size_t k = 0;  // checkpoint (QueueSpot, Server) or lane (Lane)
+};
 
-// The server of checkpoint k a truck left at time t: the one whose truck now began its
-// service at t (the next in the queue takes the server in the same step); else the middle one.
-glm::vec2 server_left_at(const Ctx& c, size_t k, SimTime t) {
+// The server of checkpoint k a truck served from t_began left at t_left (the state keeps a
+// truck's server only while it is served): the idle one whose last service began at t_began,
+// else one whose truck began its service at t_left (the next in the queue takes the server in
+// the same step), else the first one taken after t_left; else the middle one.
+glm::vec2 server_left_at(const Ctx& c, size_t k, SimTime t_began, SimTime t_left) {
   const CheckpointSpec& cp = c.spec.checkpoints[k];
   const auto& servers = c.s.checkpoints[k].servers;
-  for (size_t srv = 0; srv < servers.size() && srv < cp.positions.size(); ++srv) {
-    const ShipmentIndex other = servers[srv].shipment;
-    if (other == kNone) continue;
-    const auto& h = c.s.shipments[other].history;
-    if (!h.empty() && h.back().phase == Phase::AtCheckpoint && h.back().where == k && h.back().time_ms == t) return cp.positions[srv];
-  }
-  return cp.positions[cp.positions.size() / 2];
+  const size_t n = std::min(servers.size(), cp.positions.size());
+  for (size_t srv = 0; srv < n; ++srv)
+    if (servers[srv].shipment == kNone && servers[srv].busy_since_ms == t_began) return cp.positions[srv];
+  size_t best = n;
+  for (size_t srv = 0; srv < n; ++srv)
+    if (servers[srv].shipment != kNone && servers[srv].busy_since_ms >= t_left &&
+        (best == n || servers[srv].busy_since_ms < servers[best].busy_since_ms))
+      best = srv;
+  return cp.positions[best < n ? best : cp.positions.size() / 2];
 }
 
-glm::vec2 yard_edge_centre(const YardSpec& y) {
+glm::vec2 yard_gate(const YardSpec& y) {
   const float near = std::abs(y.min.y) < std::abs(y.max.y) ? y.min.y : y.max.y;
   return {(y.min.x + y.max.x) / 2, near};
 }
 
-enum class Arrival { None, FromWest, FromPartnerSide, Way };
+// The first history entry at the same moment as entry i.
+size_t group_start(const std::vector<PhaseChange>& h, size_t i) {
+  while (i > 0 && h[i - 1].time_ms == h[i].time_ms) --i;
+  return i;
+}
 
-// The way out (to the trunk, site_roads.h) of the place a truck was at before history entry
-// `last` (and the entries at the same moment before it), into c.way_a.
-Arrival origin_way(Ctx& c, const Shipment& sh, size_t last) {
+// Where the truck was while history entry j held (left at t_left). The state keeps a yard
+// slot only while it is held: a container that left its slot starts from the yard's gate.
+Place place_of_entry(const Ctx& c, const Shipment& sh, size_t j, SimTime t_left) {
+  using K = Place::Kind;
   const auto& h = sh.history;
-  const SimTime t = h[last].time_ms;
-  size_t i = last;
-  while (i > 0 && h[i - 1].time_ms == t) --i;
-  c.way_a.clear();
-  if (i == 0) return sh.direction == Direction::Export ? Arrival::FromWest : Arrival::FromPartnerSide;
-  const PhaseChange& pc = h[i - 1];
+  const PhaseChange& pc = h[j];
+  auto slot_or_gate = [&](int y) -> Place {
+    if (y < 0 || static_cast<size_t>(y) >= c.spec.yards.size()) return {};
+    const YardSpec& yard = c.spec.yards[y];
+    if (sh.yard == y && sh.slot != kNone16) return {K::Spot, WorldLayout::yard_slot(yard, sh.slot)};
+    return {K::Spot, yard_gate(yard)};
+  };
   switch (pc.phase) {
-    case Phase::Declared:
-      return sh.direction == Direction::Export ? Arrival::FromWest : Arrival::FromPartnerSide;
+    case Phase::Declared: return {sh.direction == Direction::Export ? K::FromWest : K::FromPartnerSide};
     case Phase::QueuedCheckpoint:
-      if (pc.where >= c.spec.checkpoints.size()) return Arrival::None;
-      c.roads.way_of_spot(checkpoint_queue_head(c, pc.where), c.way_a);
-      return Arrival::Way;
+      if (pc.where >= c.spec.checkpoints.size()) return {};
+      // Queued from a transfer-yard slot it still holds (a container brought in or waiting
+      // there for inspection): it waited in the slot.
+      // (An import brought by a guide vehicle keeps its transfer slot through the checks.)
+      if (const size_t g = group_start(h, j);
+          (sh.unmanned && sh.direction == Direction::Import && sh.crossed) ||
+          (g > 0 && (h[g - 1].phase == Phase::InYard || h[g - 1].phase == Phase::Transferring || h[g - 1].phase == Phase::OnGuideVehicle)))
+        return slot_or_gate(c.spec.yard_index(YardKind::Transfer));
+      return {K::QueueSpot, checkpoint_queue_head(c, pc.where), pc.where};
     case Phase::AtCheckpoint:
-      if (pc.where >= c.spec.checkpoints.size()) return Arrival::None;
-      c.roads.way_out_of_server(pc.where, server_left_at(c, pc.where, t), c.way_a);
-      return Arrival::Way;
+      if (pc.where >= c.spec.checkpoints.size()) return {};
+      return {K::Server, server_left_at(c, pc.where, pc.time_ms, t_left), pc.where};
     case Phase::WaitingPartnerData:
-      if (c.spec.checkpoints.empty()) return Arrival::None;
-      c.roads.way_of_spot(checkpoint_queue_head(c, 0), c.way_a);
-      return Arrival::Way;
-    case Phase::QueuedLane:
-      c.roads.way_of_spot(sh.lane < c.spec.lanes.size() ? lane_queue_head(c, sh.lane) : staging(c, sh.direction), c.way_a);
-      return Arrival::Way;
+      if (c.spec.checkpoints.empty()) return {};
+      return {K::QueueSpot, checkpoint_queue_head(c, 0), 0};
+    case Phase::QueuedLane: return {K::Spot, sh.lane < c.spec.lanes.size() ? lane_queue_head(c, sh.lane) : staging(c, sh.direction)};
     case Phase::OnLane:
-      if (pc.where >= c.spec.lanes.size()) return Arrival::None;
-      c.roads.way_of_spot(WorldLayout::along(c.spec.lanes[pc.where].polyline, 1, c.lane_reversed(pc.where)).local, c.way_a);
-      return Arrival::Way;
-    case Phase::QueuedYardSlot: {
-      const int y = c.spec.yard_index(YardKind::Transfer);
-      if (y < 0) return Arrival::None;
-      c.roads.way_of_spot(yard_edge_centre(c.spec.yards[y]), c.way_a);
-      return Arrival::Way;
-    }
+      if (pc.where >= c.spec.lanes.size()) return {};
+      return {K::Lane, WorldLayout::along(c.spec.lanes[pc.where].polyline, 1, c.lane_reversed(pc.where)).local, pc.where};
+    case Phase::QueuedYardSlot: return slot_or_gate(c.spec.yard_index(YardKind::Transfer));
     case Phase::Transferring:
-    case Phase::InYard: {
-      if (pc.where >= c.spec.yards.size()) return Arrival::None;
-      const YardSpec& y = c.spec.yards[pc.where];
-      c.roads.way_of_spot(sh.yard == pc.where && sh.slot != kNone16 ? WorldLayout::yard_slot(y, sh.slot) : yard_edge_centre(y), c.way_a);
-      return Arrival::Way;
-    }
-    case Phase::OnGuideVehicle:
-      c.roads.way_of_spot(c.spec.fleet.depot + glm::vec2(5.0f * pc.where, 0), c.way_a);
-      return Arrival::Way;
-    case Phase::Diverted: {
-      const int y = c.spec.yard_index(YardKind::Parking);
-      if (y < 0) return Arrival::None;
-      c.roads.way_of_spot(yard_edge_centre(c.spec.yards[y]), c.way_a);
-      return Arrival::Way;
-    }
-    default:
-      return Arrival::None;
+    case Phase::InYard: return slot_or_gate(pc.where);
+    case Phase::OnGuideVehicle: return {K::Spot, c.spec.fleet.depot + glm::vec2(5.0f * pc.where, 0)};
+    case Phase::Diverted: return slot_or_gate(c.spec.yard_index(YardKind::Parking));
+    default: return {};
   }
 }
 
-enum class Dest { Spot, Server, Outside };
+// Where the truck was before history entry i (and the entries at its moment).
+Place place_before(const Ctx& c, const Shipment& sh, size_t i) {
+  const size_t g = group_start(sh.history, i);
+  if (g == 0) return {sh.direction == Direction::Export ? Place::Kind::FromWest : Place::Kind::FromPartnerSide};
+  return place_of_entry(c, sh, g - 1, sh.history[i].time_ms);
+}
 
-// The route into c.path from where a truck was before history entry `last` to `to` (a spot
-// off the roads, a server of checkpoint k, or a point outside the site); false when it came
-// from nowhere in the site.
-bool route_to(Ctx& c, const Shipment& sh, size_t last, glm::vec2 to, Dest dest, size_t k = 0) {
+// A place's way to the trunk (from the place), into way.
+void way_of(const Ctx& c, const Place& p, std::vector<glm::vec2>& way) {
+  using K = Place::Kind;
+  way.clear();
+  switch (p.kind) {
+    case K::Server: c.roads.way_out_of_server(p.k, p.at, way); break;
+    case K::QueueSpot: c.roads.way_of_queue_spot(p.k, p.at, way); break;
+    case K::OutWest:
+    case K::OutEast: way.push_back(p.at); break;
+    default: c.roads.way_of_spot(p.at, way); break;
+  }
+}
+
+// The route from one place to another, into c.path; false when there is none.
+bool route(Ctx& c, const Place& from, const Place& to) {
+  using K = Place::Kind;
   c.path.clear();
-  const Arrival from = origin_way(c, sh, last);
-  if (from == Arrival::None) return false;
-  if (from == Arrival::FromPartnerSide) {  // along the lanes from the partner's side
-    const glm::vec2 at = dest == Dest::Server ? checkpoint_queue_head(c, k) : to;
-    c.path.push_back(at + glm::vec2(150, 0));
-    c.path.push_back(at);
-  } else {
-    const glm::vec2 first_stop = dest == Dest::Server ? checkpoint_queue_head(c, k) : to;
-    if (from == Arrival::FromWest) c.way_a.assign(1, glm::vec2(std::min(first_stop.x, SiteRoads::kWestX) - SiteRoads::kOutsideM, SiteRoads::kTrunkY));
-    if (glm::length(c.way_a.front() - first_stop) < 1.0f) {
-      c.path.push_back(first_stop);  // from this very place (a queue's head to its server)
-    } else {
+  c.exit_m = c.exit_nominal_m = c.approach_m = c.approach_nominal_m = 0;
+  if (from.kind == K::None || to.kind == K::None) return false;
+  const Place stop = to.kind == K::Server ? Place{K::QueueSpot, checkpoint_queue_head(c, to.k), to.k} : to;
+  // To a server: from the queue's head, timed as the longest way from there to a server (the
+  // drives after it must not change when the state stops telling which server it was).
+  auto approach = [&](glm::vec2 head) {
+    const float before = polyline_length(c.path);
+    c.roads.way_from_queue_to_server(to.k, head, to.at, c.path);
+    c.approach_m = polyline_length(c.path) - before;
+    for (glm::vec2 server : c.spec.checkpoints[to.k].positions) {
       c.way_b.clear();
-      if (dest == Dest::Outside) c.way_b.push_back(to);
-      else c.roads.way_of_spot(first_stop, c.way_b);
-      SiteRoads::join(c.way_a, c.way_b, c.path);
+      c.roads.way_from_queue_to_server(to.k, head, server, c.way_b);
+      c.approach_nominal_m = std::max(c.approach_nominal_m, polyline_length(c.way_b));
+    }
+  };
+  if (from.kind == K::QueueSpot && to.kind == K::Server && from.k == to.k) {
+    approach(from.at);
+    return true;
+  }
+  if (to.kind == K::OutEast || from.kind == K::FromPartnerSide) {  // along the lanes, beyond the trunk
+    c.path.push_back(from.kind == K::FromPartnerSide ? stop.at + glm::vec2(150, 0) : from.at);
+    c.path.push_back(stop.at);
+  } else {
+    if (from.kind == K::FromWest) c.way_a.assign(1, glm::vec2(std::min(stop.at.x, SiteRoads::kWestX) - SiteRoads::kOutsideM, SiteRoads::kTrunkY));
+    else way_of(c, from, c.way_a);
+    if (from.kind == K::Server) {  // which server it left the state may stop telling: see leg()
+      c.exit_m = polyline_length(c.way_a);
+      const auto& servers = c.spec.checkpoints[from.k].positions;
+      for (glm::vec2 server : servers) {  // timed as the longest way out: never faster than the truck's speed
+        c.way_b.clear();
+        c.roads.way_out_of_server(from.k, server, c.way_b);
+        c.exit_nominal_m = std::max(c.exit_nominal_m, polyline_length(c.way_b));
+      }
+    }
+    if (glm::length(c.way_a.front() - stop.at) < 1.0f) {
+      c.path.push_back(stop.at);
+    } else {
+      way_of(c, stop, c.way_b);
+      c.roads.join(c.way_a, c.way_b, c.path);
     }
   }
-  if (dest == Dest::Server) c.roads.way_from_queue_to_server(k, c.path.back(), to, c.path);
+  if (to.kind == K::Server) approach(c.path.back());
   return true;
 }
 
+// One drive: its path in c.path; a drive onto a lane ends with the crossing (from the head of
+// the lane's queue, over the hand-over and the drive, as the process times it). A drive out of
+// a server is timed as if from the station's server farthest from the trunk: the state tells
+// which server a truck left only until another truck takes it, and the drive's timing must not
+// change then.
+struct Leg {
+  float drive_m = 0, total_m = 0;      // along the path: the drive, the whole (crossing included)
+  float exit_m = 0, exit_nominal_m = 0, approach_m = 0, approach_nominal_m = 0;
+  double drive_s = 0, total_s = 0;
+
+  // The distance along the path after e seconds at speed v.
+  double at(double e, double v) const {
+    if (e >= drive_s) return drive_m + (total_m - drive_m) * (e - drive_s) / std::max(1e-9, total_s - drive_s);
+    const double dn = e * v, nominal = drive_s * v;
+    if (dn < exit_nominal_m) return dn * exit_m / std::max(1e-6f, exit_nominal_m);
+    if (dn < nominal - approach_nominal_m) return dn - exit_nominal_m + exit_m;
+    return drive_m - approach_m + (dn - (nominal - approach_nominal_m)) * approach_m / std::max(1e-6f, approach_nominal_m);
+  }
+};
+
+bool leg(Ctx& c, const Place& from, const Place& to, Leg& out) {
+  using K = Place::Kind;
+  if (to.kind == K::None || to.kind == K::FromWest || to.kind == K::FromPartnerSide) return false;
+  const double v = std::max(0.1, c.spec.timing.truck_speed_mps);
+  if (!route(c, from, to.kind == K::Lane ? Place{K::Spot, lane_queue_head(c, to.k)} : to)) return false;
+  out.drive_m = polyline_length(c.path);
+  out.exit_m = c.exit_m;
+  out.exit_nominal_m = c.exit_nominal_m;
+  out.approach_m = c.approach_m;
+  out.approach_nominal_m = c.approach_nominal_m;
+  out.drive_s = (out.drive_m - out.exit_m + out.exit_nominal_m - out.approach_m + out.approach_nominal_m) / v;
+  if (to.kind == K::Lane) lane_path(c, to.k, c.path);
+  out.total_m = polyline_length(c.path);
+  out.total_s = out.drive_s + (to.kind == K::Lane ? crossing_s(c, out.total_m - out.drive_m) : 0.0);
+  return true;
+}
+
+constexpr SimTime kDriveWindowMs = 5 * kMinute;  // changes older than this are driven already
+constexpr int kMaxLegs = 6;                        // drives that can still be under way, chained
+
 // Where a truck is on its way to `to` at the moment drawn; nullopt when it is there (or is
-// placed by the field, or nothing moves: stale data).
-std::optional<Placement> on_the_way(Ctx& c, ShipmentIndex idx, glm::vec2 to, Dest dest, size_t k = 0) {
+// placed by the field, or nothing moves: stale data). *arrives: when it got or gets there.
+// The drives of its recent changes are chained: each begins at its change or when the one
+// before it ended, if later.
+std::optional<Placement> on_the_way(Ctx& c, ShipmentIndex idx, const Place& to, SimTime* arrives = nullptr) {
+  using K = Place::Kind;
   const Shipment& sh = c.s.shipments[idx];
   if (!c.opt.motion || sh.field.reported() || sh.history.empty()) return std::nullopt;
-  const double speed = std::max(0.1, c.spec.timing.truck_speed_mps);
-  const double driven_m = (c.display() - sh.history.back().time_ms) / 1000.0 * speed;
-  if (driven_m >= kLongestRouteM || driven_m < 0) return std::nullopt;
-  if (!route_to(c, sh, sh.history.size() - 1, to, dest, k)) return std::nullopt;
-  if (driven_m >= polyline_length(c.path)) return std::nullopt;
-  Placement p;
-  p.local = point_along(c.path, static_cast<float>(driven_m), &p.yaw_rad);
-  c.out.moving_vehicles++;
-  return p;
+  const auto& h = sh.history;
+  const size_t last = h.size() - 1;
+  const SimTime shown = c.display();
+  if (arrives) *arrives = h[last].time_ms;
+  if (shown - h[last].time_ms >= kDriveWindowMs) return std::nullopt;
+  // The changes within the window before the last one (fixed by the state: the same chain
+  // from frame to frame until the next change).
+  size_t groups[kMaxLegs];  // newest first
+  int n = 0;
+  for (size_t g = group_start(h, last);; g = group_start(h, g - 1)) {
+    groups[n++] = g;
+    if (n == kMaxLegs || g == 0 || h[last].time_ms - h[g - 1].time_ms >= kDriveWindowMs) break;
+  }
+  const Place arrival{sh.direction == Direction::Export ? K::FromWest : K::FromPartnerSide};
+  SimTime end = 0;
+  for (int i = n - 1; i >= 0; --i) {
+    const size_t g = groups[i];
+    const Place dest = i == 0 ? to : place_of_entry(c, sh, groups[i - 1] - 1, h[groups[i - 1]].time_ms);
+    const Place from = g == 0 ? arrival : place_of_entry(c, sh, g - 1, h[g].time_ms);
+    const SimTime begin = std::max(h[g].time_ms, end);
+    Leg lg;
+    if (!leg(c, from, dest, lg)) {
+      end = begin;
+      continue;
+    }
+    end = begin + static_cast<SimTime>(lg.total_s * 1000);
+    if (shown >= end) continue;
+    Placement p;
+    p.local = point_along(c.path, static_cast<float>(lg.at((shown - begin) / 1000.0, std::max(0.1, c.spec.timing.truck_speed_mps))), &p.yaw_rad);
+    c.out.moving_vehicles++;
+    if (arrives) *arrives = end;
+    return p;
+  }
+  if (arrives) *arrives = end;
+  return std::nullopt;
 }
 
 void shipments(Ctx& c) {
-  const double handover_s = c.spec.timing.handover.mean();
+  using K = Place::Kind;
   // A queue of trucks facing dir from head; each truck that has just joined it drives there.
-  auto draw_queue = [&](const std::deque<ShipmentIndex>& q, glm::vec2 head, glm::vec2 dir) {
+  auto draw_queue = [&](const std::deque<ShipmentIndex>& q, glm::vec2 head, glm::vec2 dir, int station) {
     const int columns = queue_columns(q.size());
     for (size_t i = 0; i < q.size(); ++i) {
       // A container queued for inspection while it waits in its transfer-yard slot is in the
       // slot: drawn there below, not a second time here.
       if (c.s.shipments[q[i]].yard != kNone16) continue;
       const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i, columns);
-      if (auto p = on_the_way(c, q[i], spot, Dest::Spot)) truck(c, q[i], p->local, p->yaw_rad);
+      const Place to = station >= 0 ? Place{K::QueueSpot, spot, static_cast<size_t>(station)} : Place{K::Spot, spot};
+      if (auto p = on_the_way(c, q[i], to)) truck(c, q[i], p->local, p->yaw_rad);
       else truck(c, q[i], spot, std::atan2(dir.y, dir.x), c.opt.motion ? 0u : engine::kInstanceDim);
     }
   };
   for (size_t k = 0; k < c.spec.checkpoints.size(); ++k) {
     const CheckpointSpec& cp = c.spec.checkpoints[k];
     const StationRoads& st = c.roads.station(k);
-    draw_queue(c.s.checkpoints[k].queue, st.head, st.dir);
+    draw_queue(c.s.checkpoints[k].queue, st.head, st.dir, static_cast<int>(k));
     for (size_t srv = 0; srv < c.s.checkpoints[k].servers.size() && srv < cp.positions.size(); ++srv) {
       const ShipmentIndex idx = c.s.checkpoints[k].servers[srv].shipment;
       if (idx == kNone) continue;
-      if (auto p = on_the_way(c, idx, cp.positions[srv], Dest::Server, k)) truck(c, idx, p->local, p->yaw_rad);
+      if (auto p = on_the_way(c, idx, {K::Server, cp.positions[srv], k})) truck(c, idx, p->local, p->yaw_rad);
       else truck(c, idx, cp.positions[srv], 0);
     }
   }
   for (size_t l = 0; l < c.spec.lanes.size(); ++l) {
     float yaw = 0;
     glm::vec2 entry = lane_entry(c, l, &yaw);
-    draw_queue(c.s.lanes[l].queue, entry, {std::cos(yaw), std::sin(yaw)});
+    draw_queue(c.s.lanes[l].queue, entry, {std::cos(yaw), std::sin(yaw)}, -1);
     const ShipmentIndex idx = c.s.lanes[l].on_lane;
     if (idx == kNone) continue;
-    // Crossing: from the head of the lane's queue (or, when it went straight onto the lane,
-    // from its last place) along the lane, over the hand-over and the drive.
+    // Crossing: from the head of the lane's queue along the lane, over the hand-over and the
+    // drive (a truck that went straight onto the lane drives from its last place first); at the
+    // far end until the process has it across.
     const LaneSpec& lane = c.spec.lanes[l];
-    const Shipment& sh = c.s.shipments[idx];
-    const bool rev = c.lane_reversed(l);
-    c.path.clear();
-    const glm::vec2 head = lane_queue_head(c, l);
-    const auto& h = sh.history;
-    const bool straight_on = c.opt.motion && h.size() >= 2 && h[h.size() - 2].phase == Phase::QueuedLane &&
-                             h[h.size() - 2].time_ms == h.back().time_ms;
-    if (!straight_on || !route_to(c, sh, h.size() - 2, head, Dest::Spot)) c.path.assign(1, head);
-    if (rev) for (auto it = lane.polyline.rbegin(); it != lane.polyline.rend(); ++it) c.path.push_back(*it);
-    else c.path.insert(c.path.end(), lane.polyline.begin(), lane.polyline.end());
-    const float len = polyline_length(c.path);
-    const double expected_s = handover_s + len / c.spec.timing.truck_speed_mps;
-    const float t = c.progress(c.s.lanes[l].busy_since_ms, expected_s);
-    Placement p;
-    p.local = point_along(c.path, t * len, &p.yaw_rad);
-    if (c.opt.motion && t > 0 && t < 1 && !sh.field.reported()) c.out.moving_vehicles++;
+    const Placement end = WorldLayout::along(lane.polyline, 1, c.lane_reversed(l));
+    Placement p = end;
+    if (auto on = on_the_way(c, idx, {K::Lane, end.local, l})) p = *on;
+    else if (!c.opt.motion || c.s.shipments[idx].field.reported() || c.s.shipments[idx].history.empty()) {
+      // Nothing moves (stale data): where the crossing had got to.
+      c.path.assign(1, lane_queue_head(c, l));
+      lane_path(c, l, c.path);
+      const float len = polyline_length(c.path);
+      p.local = point_along(c.path, c.progress(c.s.lanes[l].busy_since_ms, crossing_s(c, len)) * len, &p.yaw_rad);
+    }
     truck(c, idx, p.local, p.yaw_rad, c.opt.motion ? 0u : engine::kInstanceDim);
   }
-  for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], staging(c, static_cast<Direction>(d)), {d == 0 ? 1.0f : -1.0f, 0});
+  for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], staging(c, static_cast<Direction>(d)), {d == 0 ? 1.0f : -1.0f, 0}, -1);
   // Containers in yard slots: transfer, inspection bays, the holding area.
   for (size_t y = 0; y < c.spec.yards.size(); ++y)
     for (size_t slot = 0; slot < c.s.yards[y].slot.size(); ++slot) {
@@ -488,7 +601,7 @@ void shipments(Ctx& c) {
       if (sh.phase == Phase::AtCheckpoint || sh.phase == Phase::OnGuideVehicle) continue;  // drawn where it is
       const MeshKind mesh = c.spec.yards[y].kind == YardKind::Transfer ? MeshKind::Reefer : MeshKind::Truck;
       const glm::vec2 at = WorldLayout::yard_slot(c.spec.yards[y], slot);
-      if (auto p = on_the_way(c, idx, at, Dest::Spot)) truck(c, idx, p->local, p->yaw_rad, 0, &mesh);
+      if (auto p = on_the_way(c, idx, {K::Spot, at})) truck(c, idx, p->local, p->yaw_rad, 0, &mesh);
       else truck(c, idx, at, kPi / 2, 0, &mesh);
     }
   // Import containers waiting on the partner side, at the far end of the unmanned lanes.
@@ -496,7 +609,7 @@ void shipments(Ctx& c) {
     if (c.spec.lanes[l].kind != LaneKind::Unmanned || c.s.lanes[l].direction != Direction::Import) continue;
     float yaw = 0;
     glm::vec2 entry = lane_entry(c, l, &yaw);
-    draw_queue(c.s.import_partner_waiting, entry, {std::cos(yaw), std::sin(yaw)});
+    draw_queue(c.s.import_partner_waiting, entry, {std::cos(yaw), std::sin(yaw)}, -1);
     break;
   }
   // Trucks the process places nowhere in the site (declared, crossed, done, diverted) but
@@ -512,27 +625,20 @@ void shipments(Ctx& c) {
       truck(c, idx, sh.field.position, sh.field.heading_rad);
       continue;
     }
-    const bool leaving = sh.phase == Phase::AwaitingReceipt || sh.phase == Phase::Cleared || sh.phase == Phase::Left;
-    if (!leaving || !c.opt.motion || sh.history.size() < 2) continue;
-    const PhaseChange& last = sh.history.back();
-    const double driven_m = (shown - last.time_ms) / 1000.0 * c.spec.timing.truck_speed_mps;
-    if (driven_m < 0 || driven_m >= kLongestRouteM) continue;
-    const PhaseChange& before = sh.history[sh.history.size() - 2];
-    std::optional<Placement> p;
-    if (sh.direction == Direction::Export && before.phase == Phase::OnLane && before.where < c.spec.lanes.size()) {
-      const Placement end = WorldLayout::along(c.spec.lanes[before.where].polyline, 1, c.lane_reversed(before.where));
-      const glm::vec2 f(std::cos(end.yaw_rad), std::sin(end.yaw_rad));
-      c.path.assign({end.local, end.local + f * 150.0f});
-      if (driven_m < 150) {
-        p = Placement{};
-        p->local = point_along(c.path, static_cast<float>(driven_m), &p->yaw_rad);
-        c.out.moving_vehicles++;
-      }
-    } else if (sh.phase != Phase::AwaitingReceipt && before.phase != Phase::OnGuideVehicle) {
-      const glm::vec2 out(SiteRoads::kWestX - SiteRoads::kOutsideM, SiteRoads::kTrunkY);
-      p = on_the_way(c, idx, out, Dest::Outside);
+    const bool gone = sh.phase == Phase::AwaitingReceipt || sh.phase == Phase::Cleared || sh.phase == Phase::Left;
+    if (!gone || !c.opt.motion || sh.history.size() < 2) continue;
+    if (shown - sh.history.back().time_ms >= kDriveWindowMs) continue;
+    const Place from = place_before(c, sh, sh.history.size() - 1);
+    Place to;
+    if (from.kind == K::Lane && sh.direction == Direction::Export) {
+      const Placement end = WorldLayout::along(c.spec.lanes[from.k].polyline, 1, c.lane_reversed(from.k));
+      to = {K::OutEast, end.local + glm::vec2(std::cos(end.yaw_rad), std::sin(end.yaw_rad)) * 150.0f};
+    } else if (from.kind != K::None && sh.phase != Phase::AwaitingReceipt && sh.history[sh.history.size() - 2].phase != Phase::OnGuideVehicle) {
+      to = {K::OutWest, {SiteRoads::kWestX - SiteRoads::kOutsideM, SiteRoads::kTrunkY}};
+    } else {
+      continue;
     }
-    if (p) truck(c, idx, p->local, p->yaw_rad);
+    if (auto p = on_the_way(c, idx, to)) truck(c, idx, p->local, p->yaw_rad);
   }
 }
 
@@ -594,7 +700,8 @@ void guide_vehicles(Ctx& c) {
       polyline_part(lane.polyline, rev, len * g.segment / segs, len * (g.segment + 1) / segs, c.path);
       if (g.segment + 1 >= lane.segments) c.path.push_back(g.at_home ? guide_away(c, v) : guide_home(c, v));
       const float path_m = polyline_length(c.path);
-      const float within = g.phase == GuidePhase::Travelling && !g.failed ? c.progress(g.phase_since_ms, path_m / fleet.speed_mps) : 1.0f;
+      // In the section's time (the process's), the way on or off the lane included.
+      const float within = g.phase == GuidePhase::Travelling && !g.failed ? c.progress(g.phase_since_ms, len / segs / fleet.speed_mps) : 1.0f;
       if (c.opt.motion && within > 0 && within < 1 && !g.field.reported()) c.out.moving_vehicles++;
       at = point_along(c.path, within * path_m, &yaw);
     }

@@ -18,7 +18,8 @@ void push(std::vector<glm::vec2>& out, glm::vec2 p) {
 
 SiteRoads::SiteRoads(const twin::SiteSpec& spec) : spec_(spec) {
   const float t = kTrunkY;
-  ribbons_.push_back({{{kWestX, t}, {kEastX, t}}, 2 * kTrunkHalfWidth, 0.02f});
+  // The trunk, and the road it continues as to the west (where trucks come from and go to).
+  ribbons_.push_back({{{kWestX - kOutsideM, t}, {kEastX, t}}, 2 * kTrunkHalfWidth, 0.02f});
   for (const twin::CheckpointSpec& cp : spec.checkpoints) {
     StationRoads st;
     st.x = cp.positions.empty() ? 0 : cp.positions.front().x;
@@ -30,6 +31,16 @@ SiteRoads::SiteRoads(const twin::SiteSpec& spec) : spec_(spec) {
     if (cp.positions.size() > 1) st.spacing = (st.hi - st.lo) / static_cast<float>(cp.positions.size() - 1);
     st.dir = cp.kind == twin::CheckpointKind::Release ? glm::vec2(-1, 0) : glm::vec2(1, 0);
     st.on_trunk = st.lo <= kTrunkHalfWidth && st.hi >= -kTrunkHalfWidth;
+    st.booths = cp.kind != twin::CheckpointKind::Scanner;
+    // The free line between the booths nearest the trunk's centre line.
+    std::vector<float> ys;
+    for (glm::vec2 p : cp.positions) ys.push_back(p.y);
+    std::sort(ys.begin(), ys.end());
+    st.pass_y = ys.empty() ? 0 : ys.front() - st.spacing / 2;
+    for (size_t i = 0; i <= ys.size() && !ys.empty(); ++i) {
+      const float y = i == ys.size() ? ys.back() + st.spacing / 2 : i == 0 ? ys.front() - st.spacing / 2 : (ys[i - 1] + ys[i]) / 2;
+      if (std::abs(y - kTrunkY) < std::abs(st.pass_y - kTrunkY)) st.pass_y = y;
+    }
     st.edge = st.mid > 0 ? t + kTrunkHalfWidth : t - kTrunkHalfWidth;
     if (!st.on_trunk) {
       const float x = st.x, mid = st.mid, half = (st.hi - st.lo) / 2 + 8;
@@ -109,8 +120,32 @@ void SiteRoads::way_of_spot(glm::vec2 p, std::vector<glm::vec2>& out) const {
   push(out, {p.x, kTrunkY});
 }
 
-void SiteRoads::join(const std::vector<glm::vec2>& a, const std::vector<glm::vec2>& b, std::vector<glm::vec2>& out) {
+void SiteRoads::way_of_queue_spot(size_t k, glm::vec2 p, std::vector<glm::vec2>& out) const {
+  const StationRoads& st = stations_[k];
+  if (st.on_trunk) return way_of_spot(p, out);
+  // Along the loop's side towards the queue: its corner by the station, its end at the trunk.
+  const float corner = st.dir.x > 0 ? st.x - 20 : st.x + 26, end = st.dir.x > 0 ? st.x - 45 : st.x + 45;
+  push(out, p);
+  push(out, {corner, st.mid});
+  push(out, {end, st.edge});
+  push(out, {end, kTrunkY});
+}
+
+void SiteRoads::join(const std::vector<glm::vec2>& a, const std::vector<glm::vec2>& b, std::vector<glm::vec2>& out) const {
   for (glm::vec2 p : a) push(out, p);
+  if (!a.empty() && !b.empty()) {
+    // Along the trunk from a's join to b's: past each station standing across it with booths,
+    // through the free line between them.
+    const float x0 = a.back().x, x1 = b.back().x, dir = x1 >= x0 ? 1.0f : -1.0f;
+    std::vector<const StationRoads*> passed;
+    for (const StationRoads& st : stations_)
+      if (st.on_trunk && st.booths && (st.x + 6 - x0) * dir > 8 && (x1 - (st.x + 6)) * dir > 12) passed.push_back(&st);
+    std::sort(passed.begin(), passed.end(), [&](const StationRoads* p, const StationRoads* q) { return (p->x - q->x) * dir < 0; });
+    for (const StationRoads* st : passed) {
+      push(out, {st->x + 6 - 8 * dir, st->pass_y});
+      push(out, {st->x + 6 + 8 * dir, st->pass_y});
+    }
+  }
   for (auto it = b.rbegin(); it != b.rend(); ++it) push(out, *it);
 }
 

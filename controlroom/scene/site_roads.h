@@ -29,6 +29,8 @@ struct StationRoads {
   glm::vec2 head{0};             // the queue's head, as the scene draws it
   glm::vec2 dir{1, 0};           // the way its queue faces (release: west)
   float edge = 20;               // the trunk's edge on the station's side (loops start there)
+  bool booths = false;           // a booth stands 6 m ahead of each server (all but scanner portals)
+  float pass_y = 0;              // on the trunk: where a truck passes the station between its booths
 };
 
 class SiteRoads {
@@ -47,10 +49,13 @@ class SiteRoads {
   void way_out_of_server(size_t k, glm::vec2 server, std::vector<glm::vec2>& out) const;
   void way_from_queue_to_server(size_t k, glm::vec2 spot, glm::vec2 server, std::vector<glm::vec2>& out) const;
   void way_of_spot(glm::vec2 spot, std::vector<glm::vec2>& out) const;  // a queue spot, staging, yard slot, lane end
+  // A spot of checkpoint k's queue: by the station's loop when it stands aside.
+  void way_of_queue_spot(size_t k, glm::vec2 spot, std::vector<glm::vec2>& out) const;
 
   // The route from a place to another (each given by its way to the trunk, from the place
-  // outwards): a's way, the trunk between the two joins, b's way reversed. Appended to out.
-  static void join(const std::vector<glm::vec2>& a_way, const std::vector<glm::vec2>& b_way, std::vector<glm::vec2>& out);
+  // outwards): a's way, the trunk between the two joins (passing a station that stands across
+  // it between its booths), b's way reversed. Appended to out.
+  void join(const std::vector<glm::vec2>& a_way, const std::vector<glm::vec2>& b_way, std::vector<glm::vec2>& out) const;
 
  private:
   const twin::SiteSpec& spec_;
