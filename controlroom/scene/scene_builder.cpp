@@ -52,6 +52,8 @@ struct Ctx {
   std::vector<glm::vec2> way_a, way_b, path;  // scratch for routes (no allocation per truck)
   float exit_m = 0, exit_nominal_m = 0;       // the last route's way out of a server: its length, and the longest
   float approach_m = 0, approach_nominal_m = 0;  // its way from a queue's head to a server: likewise
+  std::vector<float> longest_exit, longest_approach;  // per checkpoint, this frame (< 0: not yet known)
+  std::vector<glm::vec2> approach_head;                // the queue's head longest_approach was found from
 
   SimTime display() const { return opt.motion ? std::max(opt.display_ms, core.state().now_ms) : core.state().now_ms; }
 
@@ -422,11 +424,17 @@ bool route(Ctx& c, const Place& from, const Place& to) {
     const float before = polyline_length(c.path);
     c.roads.way_from_queue_to_server(to.k, head, to.at, c.path);
     c.approach_m = polyline_length(c.path) - before;
-    for (glm::vec2 server : c.spec.checkpoints[to.k].positions) {
-      c.way_b.clear();
-      c.roads.way_from_queue_to_server(to.k, head, server, c.way_b);
-      c.approach_nominal_m = std::max(c.approach_nominal_m, polyline_length(c.way_b));
+    float& longest = c.longest_approach[to.k];
+    if (longest < 0 || c.approach_head[to.k] != head) {
+      longest = 0;
+      c.approach_head[to.k] = head;
+      for (glm::vec2 server : c.spec.checkpoints[to.k].positions) {
+        c.way_b.clear();
+        c.roads.way_from_queue_to_server(to.k, head, server, c.way_b);
+        longest = std::max(longest, polyline_length(c.way_b));
+      }
     }
+    c.approach_nominal_m = longest;
   };
   if (from.kind == K::QueueSpot && to.kind == K::Server && from.k == to.k) {
     approach(from.at);
@@ -441,11 +449,16 @@ bool route(Ctx& c, const Place& from, const Place& to) {
     if (from.kind == K::Server) {  // which server it left the state may stop telling: see leg()
       c.exit_m = polyline_length(c.way_a);
       const auto& servers = c.spec.checkpoints[from.k].positions;
-      for (glm::vec2 server : servers) {  // timed as the longest way out: never faster than the truck's speed
-        c.way_b.clear();
-        c.roads.way_out_of_server(from.k, server, c.way_b);
-        c.exit_nominal_m = std::max(c.exit_nominal_m, polyline_length(c.way_b));
+      float& longest = c.longest_exit[from.k];
+      if (longest < 0) {  // timed as the longest way out: never faster than the truck's speed
+        longest = 0;
+        for (glm::vec2 server : servers) {
+          c.way_b.clear();
+          c.roads.way_out_of_server(from.k, server, c.way_b);
+          longest = std::max(longest, polyline_length(c.way_b));
+        }
       }
+      c.exit_nominal_m = longest;
     }
     if (glm::length(c.way_a.front() - stop.at) < 1.0f) {
       c.path.push_back(stop.at);
@@ -545,6 +558,7 @@ std::optional<Placement> on_the_way(Ctx& c, ShipmentIndex idx, const Place& to, 
 
 void shipments(Ctx& c) {
   using K = Place::Kind;
+  const SimTime shown = c.display();
   // A queue of trucks facing dir from head; each truck that has just joined it drives there.
   auto draw_queue = [&](const std::deque<ShipmentIndex>& q, glm::vec2 head, glm::vec2 dir, int station) {
     const int columns = queue_columns(q.size());
@@ -554,7 +568,10 @@ void shipments(Ctx& c) {
       if (c.s.shipments[q[i]].yard != kNone16) continue;
       const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i, columns);
       const Place to = station >= 0 ? Place{K::QueueSpot, spot, static_cast<size_t>(station)} : Place{K::Spot, spot};
-      if (auto p = on_the_way(c, q[i], to)) truck(c, q[i], p->local, p->yaw_rad);
+      // A truck's last change is when it joined its queue: most have been there a while (and
+      // their history need not be read; a harvest backlog is thousands of trucks).
+      const bool recent = shown - c.s.shipments[q[i]].queued_since_ms < kDriveWindowMs;
+      if (auto p = recent ? on_the_way(c, q[i], to) : std::nullopt) truck(c, q[i], p->local, p->yaw_rad);
       else truck(c, q[i], spot, std::atan2(dir.y, dir.x), c.opt.motion ? 0u : engine::kInstanceDim);
     }
   };
@@ -616,7 +633,6 @@ void shipments(Ctx& c) {
   // the field still reports: drawn where reported while the report is recent. Trucks that
   // have just left their last place in the site drive out of it: an export truck on from
   // its lane's far end, an import one released and a diverted one west off the trunk.
-  const SimTime shown = c.display();
   for (ShipmentIndex idx : c.s.shipments.indices()) {
     if (c.drawn[idx]) continue;
     const Shipment& sh = c.s.shipments[idx];
@@ -738,6 +754,9 @@ void build_scene(const Core& core, const WorldLayout& layout, const SceneOptions
     const SiteRoads site_roads(core.sites()[i]);
     Ctx c{core, layout, opt, out, i, core.sites()[i], core.state().sites[i], site_roads, {}, {}, {}, {}};
     c.drawn = ShipmentVector<uint8_t>(c.s.shipments.size(), 0);
+    c.longest_exit.assign(c.spec.checkpoints.size(), -1.0f);
+    c.longest_approach.assign(c.spec.checkpoints.size(), -1.0f);
+    c.approach_head.assign(c.spec.checkpoints.size(), glm::vec2(0));
     roads(c);
     yards_and_border(c);
     lanes(c);
