@@ -323,11 +323,12 @@ void ControlRoom::draw_top_bar(float width) {
     if (ImGui::Button(label.c_str())) set_view(v.name);
     ui_map::item("view/" + v.name);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip(ui::tr("Show this view (key F%d)"), n);
+    ImGui::SameLine(0, 1);
+    for (size_t i = 0; i < core_.sites().size(); ++i)  // a site's view: the arrow beside it opens its camera presets
+      if (core_.sites()[i].id == v.name) draw_camera_menu(static_cast<uint8_t>(i));
     ImGui::SameLine();
   }
   ImGui::PopID();
-  draw_camera_menu();
-  ImGui::SameLine();
   if (ImGui::Button((std::string(ui::tr("wall")) + " [F11]##wall").c_str())) set_wall(true);  // i18n: a key's name
   ui_map::item("view/wall");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui::tr("The wall display: large type, no editing; F11 again returns to the console"));
@@ -367,21 +368,22 @@ void ControlRoom::draw_top_bar(float width) {
   ImGui::End();
 }
 
-// The Camera menu: each site's presets; those of the site the panels work on with their keys.
-void ControlRoom::draw_camera_menu() {
-  if (ImGui::Button((std::string(ui::tr("Camera")) + " [F5-F8]##camera").c_str())) ImGui::OpenPopup("##camera_menu");  // i18n: keys' names
-  ui_map::item("camera");
+// A site's camera presets: a small arrow beside its view button opens them (with their keys
+// F5-F8 when the panels work on that site).
+void ControlRoom::draw_camera_menu(uint8_t site) {
+  const std::string id = core_.sites()[site].id;
+  const float h = ImGui::GetFrameHeight();  // narrow: the top bar is full in Vietnamese
+  if (ImGui::ArrowButtonEx(("##camera_" + id).c_str(), ImGuiDir_Down, ImVec2(std::round(h * 0.6f), h)))
+    ImGui::OpenPopup(("##camera_menu_" + id).c_str());
+  ui_map::item("camera/" + id);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui::tr("Camera presets: F5 overview, F6 gate-in and lanes, F7 inspection, F8 yards, of the site the panels work on"));
-  if (!ImGui::BeginPopup("##camera_menu")) return;
-  for (size_t i = 0; i < core_.sites().size(); ++i) {
-    if (i > 0) ImGui::Separator();
-    ImGui::TextDisabled("%s", core_.sites()[i].id.c_str());
-    for (int p = 0; p < kSitePresets; ++p) {
-      const std::string item = std::string(ui::tr(site_preset_name(static_cast<SitePreset>(p)))) + "##" + core_.sites()[i].id + std::to_string(p);
-      const std::string key = i == panel_site_ ? "F" + std::to_string(5 + p) : "";  // i18n: a key's name
-      if (ImGui::MenuItem(item.c_str(), key.c_str())) set_site_preset(static_cast<uint8_t>(i), static_cast<SitePreset>(p));
-      ui_map::item("camera/" + core_.sites()[i].id + "/" + std::to_string(p));
-    }
+  if (!ImGui::BeginPopup(("##camera_menu_" + id).c_str())) return;
+  ImGui::TextDisabled("%s  %s", ui::tr("Camera"), id.c_str());
+  for (int p = 0; p < kSitePresets; ++p) {
+    const std::string item = std::string(ui::tr(site_preset_name(static_cast<SitePreset>(p)))) + "##" + id + std::to_string(p);
+    const std::string key = site == panel_site_ ? "F" + std::to_string(5 + p) : "";  // i18n: a key's name
+    if (ImGui::MenuItem(item.c_str(), key.c_str())) set_site_preset(site, static_cast<SitePreset>(p));
+    ui_map::item("camera/" + id + "/" + std::to_string(p));
   }
   ImGui::EndPopup();
 }

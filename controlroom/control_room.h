@@ -92,8 +92,8 @@ class ControlRoom {
   // The wall display on or off from the window (the F11 key): on shows the "wall" view.
   void set_wall(bool on);
   bool wall() const { return options_.wall; }
-  // A site's camera preset (keys F5-F8 for the site the panels work on, and the top bar's
-  // Camera menu): that site's view, the camera framing the preset's stations in the part of
+  // A site's camera preset (keys F5-F8 for the site the panels work on, and the arrow beside
+  // the site's view button in the top bar): that site's view, the camera framing the preset's stations in the part of
   // the window the panels leave free (docs/gatetwin.md).
   void set_site_preset(uint8_t site, SitePreset preset);
   const engine::Camera& camera() const { return camera_; }
@@ -137,7 +137,7 @@ class ControlRoom {
   void draw_wall();
   void draw_wall_scene(int64_t wall_ms);
   void handle_keys();
-  void draw_camera_menu();
+  void draw_camera_menu(uint8_t site);
   twin::SimTime display_time(int64_t wall_ms) const;
 
   twin::Core& core_;

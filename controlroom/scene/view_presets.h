@@ -47,7 +47,7 @@ std::vector<glm::vec2> site_extent(const twin::SiteSpec& spec);
 engine::CameraPose site_overview_pose(const WorldLayout& layout, const twin::SiteSpec& spec, size_t site, float aspect,
                                       float fov_y_deg = 45.0f);
 
-// [SECTION] camera presets (the console's keys F5-F8 and its Camera menu)
+// [SECTION] camera presets (the console's keys F5-F8 and the arrow beside each site's view button)
 
 enum class SitePreset : uint8_t { Overview = 0, GateAndLanes, Inspection, Yards, Count };
 constexpr int kSitePresets = static_cast<int>(SitePreset::Count);

@@ -211,7 +211,7 @@ TEST_CASE("every panel in Vietnamese and in English asks the catalogue for no mi
 }
 
 // Issue 14, camera presets: in the console at 1920x1080, each site's four presets (the
-// keys F5-F8 and the Camera menu call set_site_preset) show that site alone and put the
+// keys F5-F8 and the arrow beside a site's view button call set_site_preset) show that site alone and put the
 // stations the preset names inside the part of the window the panels leave free, through
 // the room's own camera; each preset's picture is written to the test output to look at.
 TEST_CASE("each site's camera presets frame its stations in the console's free 3D area", "[presets]") {
