@@ -17,13 +17,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include <pthread.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 namespace bench {
@@ -40,6 +47,30 @@ double cpu_s() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds (user + system) of this process's live threads, by thread name (/proc).
+std::map<std::string, double> thread_cpu_s() {
+  std::map<std::string, double> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream in(e.path() / "stat");
+    const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t l = all.find('('), r = all.rfind(')');
+    if (l == std::string::npos || r == std::string::npos || r + 2 > all.size()) continue;
+    std::istringstream rest(all.substr(r + 2));
+    std::vector<std::string> f;
+    for (std::string x; rest >> x;) f.push_back(x);
+    if (f.size() < 13) continue;  // state is field 3: utime (14) and stime (15) are f[11], f[12]
+    out[all.substr(l + 1, r - l - 1)] += (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
+  return out;
+}
+
+double this_thread_cpu_s() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
 }
 
 struct Car {
@@ -70,6 +101,7 @@ json vis_of(const Car& c, int64_t header) {
 
 int bench_vda5050(int argc, char** argv) {
   int vehicles = 200, publishers = 8;
+  bool burst = false;  // --burst: every car publishes at the start of each tick (phase-locked fleet)
   double multiple = 1, seconds = 5;
   for (int i = 1; i < argc; ++i) {
     auto next = [&](const char* f) -> const char* {
@@ -83,8 +115,9 @@ int bench_vda5050(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--multiple")) multiple = std::atof(next("--multiple"));
     else if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(next("--seconds"));
     else if (!std::strcmp(argv[i], "--publishers")) publishers = std::atoi(next("--publishers"));
+    else if (!std::strcmp(argv[i], "--burst")) burst = true;
     else {
-      std::fprintf(stderr, "gatebench vda5050: unknown flag %s (--vehicles N --multiple M --seconds S --publishers P)\n", argv[i]);
+      std::fprintf(stderr, "gatebench vda5050: unknown flag %s (--vehicles N --multiple M --seconds S --publishers P --burst)\n", argv[i]);
       return 2;
     }
   }
@@ -180,9 +213,13 @@ int bench_vda5050(int argc, char** argv) {
     return 1;
   }
   std::atomic<bool> stop{false};
+  double core_cpu = 0;  // the core thread's CPU (drain, sequence, fold, the link's observe)
   std::thread core_thread([&] {
+    pthread_setname_np(pthread_self(), "bench-core");
+    const double c0 = this_thread_cpu_s();
     const int64_t t0 = now_ns();
     while (!stop) loop.run_frame((now_ns() - t0) / 1000000);
+    core_cpu = this_thread_cpu_s() - c0;
   });
 
   // The vehicles: P publishers, each a connection for its share of the cars.
@@ -190,9 +227,11 @@ int bench_vda5050(int argc, char** argv) {
   const double hz_vis = 10 * multiple;  // every car: visualization at 10 Hz and state at 1 Hz, times --multiple
   std::vector<std::thread> pubs;
   const double cpu0 = cpu_s();
+  const std::map<std::string, double> threads0 = thread_cpu_s();
   const int64_t start = now_ns();
   for (int p = 0; p < publishers; ++p)
     pubs.emplace_back([&, p] {
+      pthread_setname_np(pthread_self(), "bench-pub");
       connectors::MqttClientOptions o;
       o.broker.uri = broker.uri();
       o.broker.client_id = "bench-fleet-" + std::to_string(p);
@@ -203,11 +242,15 @@ int bench_vda5050(int argc, char** argv) {
       client.start();
       client.wait_connected(std::chrono::seconds(10));
       std::vector<int64_t> header(cars.size(), 0), counter(cars.size(), 0);
-      for (int64_t tick = 0;; ++tick) {
-        const int64_t due = start + static_cast<int64_t>(tick * 1e9 / hz_vis);
-        if (due - start > static_cast<int64_t>(seconds * 1e9)) break;
+      // Each car at its own phase within the tick (vehicles are not synchronised), in 20
+      // groups; --burst: all at the tick's start.
+      const int groups = burst ? 1 : 20;
+      for (int64_t tick = 0;; ++tick)
+        for (int g = 0; g < groups; ++g) {
+        const int64_t due = start + static_cast<int64_t>((tick + static_cast<double>(g) / groups) * 1e9 / hz_vis);
+        if (due - start > static_cast<int64_t>(seconds * 1e9)) goto done;
         while (now_ns() < due) std::this_thread::sleep_for(std::chrono::microseconds(200));
-        for (size_t c = static_cast<size_t>(p); c < cars.size(); c += static_cast<size_t>(publishers)) {
+        for (size_t c = static_cast<size_t>(p) + static_cast<size_t>(g * publishers); c < cars.size(); c += static_cast<size_t>(publishers * groups)) {
           const bool state = (tick + static_cast<int64_t>(c)) % 10 == 0;  // 1 in 10: the state, spread over the ticks
           if (state) {
             const int64_t k = counter[c]++ % static_cast<int64_t>(kRing);
@@ -217,7 +260,8 @@ int bench_vda5050(int argc, char** argv) {
           client.publish(cars[c].topic + "visualization", vis_of(cars[c], header[c]++ + 1000000).dump(), 0, false, std::chrono::seconds(5));
           published += state ? 2 : 1;
         }
-      }
+        }
+    done:
       client.wait_delivered(std::chrono::seconds(5));
       client.stop();
     });
@@ -227,20 +271,28 @@ int bench_vda5050(int argc, char** argv) {
   stop = true;
   core_thread.join();
   const double cpu = cpu_s() - cpu0, wall = (now_ns() - start) / 1e9;
+  std::map<std::string, double> threads1 = thread_cpu_s();
+  const double link_cpu = threads1["vda5050-link"] - (threads0.count("vda5050-link") ? threads0.at("vda5050-link") : 0);
+  const double out_cpu = threads1["vda5050-out"] - (threads0.count("vda5050-out") ? threads0.at("vda5050-out") : 0);
   link.stop();
   const connectors::vda5050::DispatchStats ds = dispatch.stats();
   uint64_t refused = 0;
   for (uint64_t r : ds.refused) refused += r;
   const double rate = published / send_s;
-  std::printf("gatebench vda5050: %d vehicles, visualization %.0f Hz + state %.1f Hz each, %.1f s, %d publishers\n", vehicles,
-              hz_vis * 0.9, hz_vis / 10, seconds, publishers);
+  std::printf("gatebench vda5050: %d vehicles, visualization %.0f Hz + state %.1f Hz each, %.1f s, %d publishers, %s\n", vehicles,
+              hz_vis * 0.9, hz_vis / 10, seconds, publishers, burst ? "all at each tick's start (--burst)" : "each at its own phase");
   std::printf("  published     %llu messages (%.0f /s; goal x1: 2,200 /s for 200 vehicles)\n",
               static_cast<unsigned long long>(published.load()), rate);
   std::printf("  received      %llu by the twin's link, %llu accepted (schema-valid), %llu refused\n",
               static_cast<unsigned long long>(ds.received), static_cast<unsigned long long>(ds.accepted),
               static_cast<unsigned long long>(refused));
-  std::printf("  applied       %llu positions to the core (%.0f /s), the rest superseded in the queue (latest wins)\n",
-              static_cast<unsigned long long>(loop.stats().applied_telemetry), loop.stats().applied_telemetry / send_s);
+  const pipeline::SequencerStats ss = sequencer.stats();
+  std::printf("  applied       %llu positions to the core (%.0f /s); %llu superseded in the queue (latest wins), %llu ignored by the\n"
+              "                sequencer (%llu too many sources, %llu stale)\n",
+              static_cast<unsigned long long>(loop.stats().applied_telemetry), loop.stats().applied_telemetry / send_s,
+              static_cast<unsigned long long>(queue.stats().superseded),
+              static_cast<unsigned long long>(ss.too_many_sources + ss.stale_telemetry + ss.stale + ss.seq_jump),
+              static_cast<unsigned long long>(ss.too_many_sources), static_cast<unsigned long long>(ss.stale_telemetry + ss.stale));
   {
     std::lock_guard<std::mutex> lock(lat_mu);
     const size_t n = latencies.size();
@@ -253,6 +305,11 @@ int bench_vda5050(int argc, char** argv) {
               validate_us_state, validate_us_vis, parse_us, val_cpu * 100, rate);
   std::printf("  process CPU   %.2f s in %.2f s (%.0f %% of one core: the twin's link and core, the publishers, not the broker)\n", cpu,
               wall, cpu / wall * 100);
+  const double n = ds.received ? static_cast<double>(ds.received) : 1;
+  std::printf("  twin CPU      %.1f us per message received: link thread %.1f us (parse, schema, book, FieldClock, queue), core thread\n"
+              "                %.1f us (drain, sequence, fold, the link's observe), worker %.1f us; %.0f %% of one core\n",
+              (link_cpu + core_cpu + out_cpu) / n * 1e6, link_cpu / n * 1e6, core_cpu / n * 1e6, out_cpu / n * 1e6,
+              (link_cpu + core_cpu + out_cpu) / wall * 100);
   return 0;
 }
 

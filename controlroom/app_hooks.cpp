@@ -70,6 +70,7 @@ static engine::RendererConfig renderer_config(const TwinArgs& args, bool windowe
   rc.windowed = windowed;
   rc.title = args.wall ? "Gate Twin - wall" : "Gate Twin - control room";
   rc.msaa_samples = static_cast<uint32_t>(args.msaa);
+  rc.scene_pixels_max = kAppScenePixelsMax;
   return rc;
 }
 
@@ -98,6 +99,7 @@ int WindowHooks::start(twin::Core& core, FrameLoop& loop, connectors::IngestQueu
     return 1;
   }
   room_ = std::make_unique<ControlRoom>(core, loop, queue, &link, *renderer_, std::get<ControlRoomOptions>(std::move(opt)));
+  room_->set_vda5050(vda_);
   if (args_.instructor) add_instructor_overlay(*room_);
   return 0;
 }
@@ -148,6 +150,7 @@ int ScreenshotHooks::start(twin::Core& core, FrameLoop& loop, connectors::Ingest
     return 1;
   }
   room_ = std::make_unique<ControlRoom>(core, loop, queue, &link, *renderer_, std::get<ControlRoomOptions>(std::move(opt)));
+  room_->set_vda5050(vda_);
   if (args_.instructor) add_instructor_overlay(*room_);
   return 0;
 }

@@ -20,11 +20,14 @@ class WindowHooks : public runner::TwinLoopHooks {
   bool frame(int64_t now_ms) override { return room_->frame(now_ms); }
   int finish(int64_t) override;
   void fail_over(const runner::FailOverNote& f) override { room_->note_fail_over(f.epoch, f.primary, f.since_utc_ms, f.from_seq); }
+  void messages_lost(const runner::LostMessages& l) override { room_->note_messages_lost(l.source, l.count, l.first, l.last); }
+  void vda5050(connectors::vda5050::VehicleLookup l) override { vda_ = std::move(l); }
 
  private:
   const runner::TwinArgs& args_;
   std::unique_ptr<engine::Renderer> renderer_;
   std::unique_ptr<ControlRoom> room_;
+  connectors::vda5050::VehicleLookup vda_;  // --vda5050: the inspector's VDA 5050 view
 };
 
 class ScreenshotHooks : public runner::TwinLoopHooks {
@@ -35,11 +38,14 @@ class ScreenshotHooks : public runner::TwinLoopHooks {
   int finish(int64_t now_ms) override;
   std::chrono::microseconds input_wait() const override { return std::chrono::microseconds(2000); }
   void fail_over(const runner::FailOverNote& f) override { room_->note_fail_over(f.epoch, f.primary, f.since_utc_ms, f.from_seq); }
+  void messages_lost(const runner::LostMessages& l) override { room_->note_messages_lost(l.source, l.count, l.first, l.last); }
+  void vda5050(connectors::vda5050::VehicleLookup l) override { vda_ = std::move(l); }
 
  private:
   const runner::TwinArgs& args_;
   std::unique_ptr<engine::Renderer> renderer_;
   std::unique_ptr<ControlRoom> room_;
+  connectors::vda5050::VehicleLookup vda_;  // --vda5050: the inspector's VDA 5050 view
 };
 
 // Headless without a renderer: runs the loop and, at the end, writes --scene-json.

@@ -409,7 +409,9 @@ void ControlRoom::draw_panels() {
   y += login_h;
   lane_panel({vp.x - side, y, side, lanes_h}, core_, panel_site_, session_, form_, sink);
   y += lanes_h;
-  inspector_panel({vp.x - side, y, side, vp.y - y}, core_, selected_, session_, form_, sink);
+  std::optional<connectors::vda5050::VehicleView> vda;  // one vehicle's copy under the link's lock, each frame
+  if (vda_lookup_ && selected_.kind == PickKind::GuideVehicle) vda = vda_lookup_(selected_.site, static_cast<uint16_t>(selected_.index));
+  inspector_panel({vp.x - side, y, side, vp.y - y}, core_, selected_, session_, form_, sink, vda ? &*vda : nullptr);
   const float bottom_h = std::clamp(vp.y * 0.34f, 200.0f * em, 460.0f * em);
   alerts_panel({0, vp.y - bottom_h, (vp.x - side) * 0.4f, bottom_h}, alerts_, [this](const Alert& a) {
     engine::CameraPose p = camera_.pose();
@@ -509,6 +511,23 @@ void ControlRoom::note_fail_over(uint32_t epoch, const std::string& primary, int
   a.time_ms = core_.state().now_ms;
   a.site = panel_site_;
   a.text = fail_over_note_;
+  a.severity = Severity::Critical;
+  alerts_.add(std::move(a));
+}
+
+void ControlRoom::rebuild_history(const std::vector<twin::Event>& events, twin::SimTime up_to_ms) {
+  alerts_ = AlertLog();
+  kpis_.rebuild(core_.sites(), events, up_to_ms,
+                [this](const twin::Core& at, const twin::Decisions& d) { alerts_.collect(d, at, layout_); });
+}
+
+void ControlRoom::note_messages_lost(const std::string& source, uint64_t count, uint64_t first, uint64_t last) {
+  Alert a;
+  a.time_ms = core_.state().now_ms;
+  a.site = panel_site_;
+  a.text = ui::trf("MESSAGES LOST from %s: %llu never arrived (seq %llu-%llu); the twin may differ from the field",
+                   source.c_str(), static_cast<unsigned long long>(count), static_cast<unsigned long long>(first),
+                   static_cast<unsigned long long>(last));
   a.severity = Severity::Critical;
   alerts_.add(std::move(a));
 }

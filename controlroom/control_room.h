@@ -35,6 +35,11 @@ namespace controlroom {
 // samples (lavapipe offers 1 or 4; 4 makes its frame about 2.6 times slower, gatetwin --msaa 1
 // trades the smoothing for speed there).
 constexpr uint32_t kAppMsaaSamples = 4;
+// Pixel budget of the 3D scene of every control-room renderer (engine::RendererConfig::
+// scene_pixels_max): up to 2560x1440 the scene is drawn at full size; a 3840x2160 wall draws
+// it at 1920x1080 (a 7680x2160 one at 2560x720) and scales it up, its text and tiles at
+// full size (gatebench frame: on lavapipe the wall's frame costs about half as much).
+constexpr uint32_t kAppScenePixelsMax = 2560 * 1440;
 
 struct ControlRoomOptions {
   std::string view = "both";         // m1119 | m1088 | both | wall
@@ -78,14 +83,23 @@ class ControlRoom {
   // The run failed over to a standby (a follower's stream said so): a critical alert, and a
   // line under the gate's name on the wall for the rest of the run, saying who and when.
   void note_fail_over(uint32_t epoch, const std::string& primary, int64_t since_utc_ms, uint64_t from_seq);
+  // Ordered messages of `source` never arrived (seq first..last, count in all) and the twin
+  // went on without them: a critical alert, in the window's language.
+  void note_messages_lost(const std::string& source, uint64_t count, uint64_t first, uint64_t last);
   const std::string& fail_over_note() const { return fail_over_note_; }
   void set_overlay(std::function<void()> draw) { overlay_ = std::move(draw); }
+  // --vda5050: where the inspector reads a VDA 5050 guide vehicle's own report (the link's
+  // book, read-only, docs/vda5050.md); empty: no VDA 5050 vehicles.
+  void set_vda5050(connectors::vda5050::VehicleLookup lookup) { vda_lookup_ = std::move(lookup); }
   // On the wall: the height of the band under the header kept for the overlay (the replay
   // timeline); the band is wall_layout().controls.
   void set_overlay_band(float height_px) { overlay_band_h_ = height_px; }
   // A replay after a seek: the KPI plots' history rebuilt from the recording's events up
   // to the moment shown (KpiHistory::rebuild).
   void rebuild_kpis(const std::vector<twin::Event>& events, twin::SimTime up_to_ms) { kpis_.rebuild(core_.sites(), events, up_to_ms); }
+  // The same fold also rebuilds the alert log as it stood at up_to_ms (a replayed moment
+  // shows the alerts that led to it, not an empty ticker; a seek back drops later ones).
+  void rebuild_history(const std::vector<twin::Event>& events, twin::SimTime up_to_ms);
   const KpiHistory& kpis() const { return kpis_; }
 
   void set_view(const std::string& name);
@@ -147,6 +161,7 @@ class ControlRoom {
   bool show_feeds_ = false;
   connectors::FeedsSnapshot feeds_;   // taken at most twice a second for the Feeds panel
   int64_t feeds_at_ms_ = -1;
+  connectors::vda5050::VehicleLookup vda_lookup_;  // the selected guide vehicle's VDA 5050 view, each frame
   engine::Renderer& renderer_;
   ControlRoomOptions options_;
 

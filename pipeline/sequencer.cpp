@@ -76,14 +76,20 @@ void Sequencer::flush(Source& s, int64_t now_ms, std::vector<SequencedEvent>& re
   else if (s.next != before) s.gap_since_ms = now_ms;
 }
 
-void Sequencer::skip_gap(Source& s, int64_t now_ms, std::vector<SequencedEvent>& ready) {
+void Sequencer::skip_gap(const std::string& name, Source& s, int64_t now_ms, std::vector<SequencedEvent>& ready) {
   if (s.held.empty()) return;
   const uint64_t first = s.held.begin()->first;
   stats_.gaps_skipped++;
   stats_.seqs_skipped += first - s.next;
+  tell_gap(name, s, first, held_ >= limits_.max_held);
   s.next = first;
   s.gap_since_ms = -1;
   flush(s, now_ms, ready);
+}
+
+void Sequencer::tell_gap(const std::string& name, const Source& s, uint64_t next_present, bool held_full) {
+  if (!hooks_.gap_skipped || next_present <= s.next) return;
+  hooks_.gap_skipped(GapSkipped{name, s.next, next_present - 1, held_full, s.next == 1});
 }
 
 void Sequencer::ignore(const std::string& source, const char* reason, uint64_t& counter, uint64_t n) {
@@ -231,9 +237,10 @@ void Sequencer::accept(FieldMessage m, int64_t now_ms, std::vector<SequencedEven
     if (s.held.empty() || m.source_seq < s.held.begin()->first) {
       stats_.gaps_skipped++;
       stats_.seqs_skipped += m.source_seq - s.next;
+      tell_gap(m.source, s, m.source_seq, true);
       s.next = m.source_seq;
     } else {
-      skip_gap(s, now_ms, ready);
+      skip_gap(m.source, s, now_ms, ready);
     }
     if (m.source_seq < s.next) {  // the skip passed it
       ignore(m.source, "stale", stats_.stale);
@@ -259,7 +266,7 @@ void Sequencer::poll(int64_t now_ms, std::vector<SequencedEvent>& ready) {
   std::map<std::string, Source*> due;
   for (auto& [name, s] : sources_)
     if (!s.held.empty() && s.gap_since_ms >= 0 && now_ms - s.gap_since_ms >= limits_.gap_wait_ms) due[name] = &s;
-  for (auto& [name, s] : due) skip_gap(*s, now_ms, ready);
+  for (auto& [name, s] : due) skip_gap(name, *s, now_ms, ready);
   stats_.held = held_;
 }
 

@@ -16,7 +16,8 @@
 // answers one whose id was seen already).
 // The clock is an input (now_ms), so the sequencer is deterministic for given inputs.
 // It must not apply events or know about MQTT; what it ignores and each restart are told
-// to hooks (the runner books them per source and logs the restart).
+// to hooks (the runner books them per source and logs the restart), and so is every gap
+// it gives up on (messages that never arrived: the runner logs and alerts).
 #pragma once
 #include "connectors/codec/field_message.h"
 #include "twin/event.h"
@@ -87,11 +88,24 @@ struct SourceRestart {
   size_t dropped = 0;                    // its held messages, dropped
 };
 
+// Ordered messages of a source that never arrived: the twin gave up waiting for seqs
+// first..last (after gap_wait, or at once when the held limit was reached) and went on.
+// The twin may now differ from the field (what they said is missing from the fold).
+struct GapSkipped {
+  std::string source;
+  uint64_t first = 0, last = 0;  // the missing seqs, inclusive
+  bool held_full = false;        // skipped because max_held was reached, not after gap_wait
+  // Nothing of the source's run had been released yet: the twin joined a running source
+  // (started late, or the source's new run began above 1), so these were most likely sent
+  // before the twin listened rather than lost on the way.
+  bool before_first = false;
+};
 struct SequencerHooks {
   // A message ignored or refused: reason "stale", "duplicate", "stale_telemetry",
   // "too_many_sources", "seq_jump", "restart_dropped"; n messages of that source.
   std::function<void(const std::string& source, const char* reason, uint64_t n)> ignored;
   std::function<void(const SourceRestart&)> restarted;
+  std::function<void(const GapSkipped&)> gap_skipped;
 };
 
 class Sequencer {
@@ -153,7 +167,9 @@ class Sequencer {
   void emit(FieldMessage&& m, twin::SimTime time_ms, std::vector<SequencedEvent>& ready);  // next twin seq
   void release(FieldMessage&& m, std::vector<SequencedEvent>& ready);                       // at the clock
   void flush(Source& s, int64_t now_ms, std::vector<SequencedEvent>& ready);
-  void skip_gap(Source& s, int64_t now_ms, std::vector<SequencedEvent>& ready);
+  void skip_gap(const std::string& name, Source& s, int64_t now_ms, std::vector<SequencedEvent>& ready);
+  // Tells hooks_.gap_skipped that s's seqs from s.next up to next_present were given up on.
+  void tell_gap(const std::string& name, const Source& s, uint64_t next_present, bool held_full);
 
   SequencerLimits limits_;
   std::unordered_map<std::string, Source> sources_;

@@ -21,12 +21,24 @@ nlohmann::json epoch_json(int64_t epoch_utc_ms, const std::string& source) {
           {"source", source}};
 }
 
-void connect_feeds(pipeline::Sequencer& sequencer, connectors::TwinLink& link, std::function<void(const std::string&)> log) {
+void connect_feeds(pipeline::Sequencer& sequencer, connectors::TwinLink& link, std::function<void(const std::string&)> log,
+                   LostMessagesBook* lost) {
   pipeline::SequencerHooks h;
+  h.gap_skipped = [&link, lost, log](const pipeline::GapSkipped& g) {
+    if (g.before_first) {  // joined a running source: said once, not an alarm
+      link.feed_book().rejected(g.source, {}, "before_join", link.wall_utc_ms(), false, g.last - g.first + 1);
+      if (log)
+        log("source " + g.source + " joined at seq " + std::to_string(g.last + 1) + ": its seqs " + std::to_string(g.first) + "-" +
+            std::to_string(g.last) + " were sent before the twin listened (or lost), and are not waited for");
+      return;
+    }
+    link.feed_book().rejected(g.source, {}, "missing", link.wall_utc_ms(), false, g.last - g.first + 1);
+    if (lost) lost->note(g);
+  };
   h.ignored = [&link](const std::string& source, const char* reason, uint64_t n) {
     link.feed_book().rejected(source, {}, reason, link.wall_utc_ms(), false, n);
   };
-  h.restarted = [&link, log = std::move(log)](const pipeline::SourceRestart& r) {
+  h.restarted = [&link, log](const pipeline::SourceRestart& r) {
     link.feed_book().restarted(r.source, r.to_session);
     if (!log) return;
     std::string line = "source " + r.source + " restarted (";

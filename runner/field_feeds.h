@@ -5,6 +5,7 @@
 // rate-limited feed summaries, and the feeds as JSON for --stats and the health topic.
 // It must not decide what is accepted (codec, FieldClock and Sequencer do).
 #pragma once
+#include "runner/lost_messages.h"
 #include "runner/twin_args.h"
 
 #include "connectors/mqtt/feed_book.h"
@@ -31,8 +32,11 @@ SessionEpoch session_epoch(const TwinArgs& args, int64_t wall_utc_ms);
 nlohmann::json epoch_json(int64_t epoch_utc_ms, const std::string& source);
 
 // The sequencer's ignored messages and restarts go to the link's feeds; each restart is
-// logged: "source X restarted (session A -> B)".
-void connect_feeds(pipeline::Sequencer& sequencer, connectors::TwinLink& link, std::function<void(const std::string&)> log);
+// logged: "source X restarted (session A -> B)". Each gap given up on is counted in the
+// source's feed as "missing" (one per seq) and noted in `lost` (may be null), whose owner
+// logs it and tells the window (lost_messages.h).
+void connect_feeds(pipeline::Sequencer& sequencer, connectors::TwinLink& link, std::function<void(const std::string&)> log,
+                   LostMessagesBook* lost = nullptr);
 // Logs the link's rate-limited feed summaries (call about once a second; final: at the
 // end, everything not yet said).
 void log_feed_summaries(connectors::TwinLink& link, const std::function<void(const std::string&)>& log, bool final = false);

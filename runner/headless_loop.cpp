@@ -79,7 +79,8 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   sl.max_seq_jump = args.max_seq_jump;
   sl.restart_after_ms = args.restart_after_ms;
   pipeline::Sequencer sequencer(sl);
-  connect_feeds(sequencer, link, log_line);  // ignored messages per source; restarts logged
+  LostMessagesBook lost;  // ordered messages that never arrived: logged and shown, below
+  connect_feeds(sequencer, link, log_line, &lost);  // ignored messages per source; restarts logged
   // The control room's event stream: followers fold what this primary applies (docs/control-room.md).
   connectors::StreamPublisherOptions spo;
   spo.broker = setup.stream;
@@ -139,6 +140,10 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   log_line("mirroring " + site_ids + " from " + args.broker + " as " + setup.field.client_id + "; session epoch " +
            connectors::format_rfc3339_ms(setup.epoch.utc_ms, connectors::kGateUtcOffsetMinutes) + " (" + setup.epoch.source +
            "), wall-clock ticks " + args.wall_clock_ticks);
+  if (hooks && vda_dispatch) {
+    const connectors::vda5050::FleetDispatch* d = vda_dispatch.get();
+    hooks->vda5050([d](uint8_t site, uint16_t slot) { return d->vehicle(site, slot); });
+  }
   if (hooks) {
     if (int code = hooks->start(core, loop, link.queue(), link)) {
       link.stop();
@@ -159,6 +164,10 @@ int run_headless(const TwinArgs& args, TwinLoopHooks* hooks) {
   run_frames(args, loop, hooks ? hooks : &lease, clock, [&](int64_t now_ms) {
     if ((unreachable = broker_unreachable(args, link, now_ms))) return false;
     log_feed_summaries(link, log_line);  // rejections per source, at most one line per source per 10 s
+    for (const LostMessages& l : lost.take()) {  // never silent: the log, and the window's alerts
+      log_line(lost_messages_line(l, args.gap_wait_ms));
+      if (hooks) hooks->messages_lost(l);
+    }
     nlohmann::json h = twin_stats_json(core, &link, sequencer, loop, now_ms / 1000.0, &time_info);
     cap_health_feeds(h);  // the --stats file keeps every source; the health message the busiest 64
     if (vda) h["vda5050"] = vda->status_json();

@@ -2,11 +2,13 @@
 // loop until --run-for, --until-applied or a signal; writes --stats at exit. It must not
 // draw anything; the windowed app runs the same FrameLoop and adds drawing.
 #pragma once
+#include "runner/lost_messages.h"
 #include "runner/twin_args.h"
 
 #include "pipeline/frame_loop.h"
 
 #include "connectors/mqtt/twin_link.h"
+#include "connectors/vda5050/vehicle_view.h"
 
 #include <chrono>
 #include <cstdint>
@@ -38,6 +40,12 @@ class TwinLoopHooks {
   virtual std::chrono::microseconds input_wait() const { return std::chrono::microseconds(0); }
   // A follower's run failed over to a standby (called once per fail-over, between frames).
   virtual void fail_over(const FailOverNote&) {}
+  // Ordered messages of a source never arrived and were skipped (about once a second at
+  // most per source, between frames): the twin may differ from the field.
+  virtual void messages_lost(const LostMessages&) {}
+  // --vda5050: how to read a VDA 5050 guide vehicle's own report (the link's book; any
+  // thread). Called before start(), only when the link runs.
+  virtual void vda5050(connectors::vda5050::VehicleLookup) {}
 };
 
 // Runs the twin: headless, or with hooks (may be null). Returns the process exit code.

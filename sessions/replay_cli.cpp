@@ -303,7 +303,8 @@ int run_replay_cli(const ReplayArgs& a, ReplayView* view) {
       char name[64];
       std::snprintf(name, sizeof name, "frame-%04d.png", n);
       const std::string path = (std::filesystem::path(a.frames_dir) / name).string();
-      if (auto why = view->render(replay.core(), recent, replay.time_ms(), path)) {
+      // The first frame shows the alerts that led to it; later ones add the window's.
+      if (auto why = view->render(replay.core(), recent, replay.time_ms(), path, n == 0 ? &replay.events() : nullptr)) {
         std::fprintf(stderr, "gatetwin: %s\n", why->message().c_str());
         return 1;
       }
@@ -333,7 +334,7 @@ int run_replay_cli(const ReplayArgs& a, ReplayView* view) {
     }
   }
   if (!a.screenshot_path.empty()) {
-    if (auto why = view->render(replay.core(), {}, replay.time_ms(), a.screenshot_path)) {
+    if (auto why = view->render(replay.core(), {}, replay.time_ms(), a.screenshot_path, &replay.events())) {
       std::fprintf(stderr, "gatetwin: %s\n", why->message().c_str());
       return 1;
     }

@@ -8,6 +8,7 @@
 #include "twin/decision.h"
 
 #include <string>
+#include <vector>
 
 namespace sessions {
 
@@ -15,9 +16,11 @@ class ReplayView {
  public:
   virtual ~ReplayView() = default;
   // Draws `core` as the control room shows it at `time_ms` (recent: decisions for the alert
-  // log since the last call) and saves a PNG; what went wrong, or nothing.
+  // log since the last call) and saves a PNG; what went wrong, or nothing. history (may be
+  // null): the recording's events; the alerts and plots are then rebuilt from them up to
+  // time_ms (a moment reached by a seek), and recent is not needed.
   virtual connectors::Status render(const twin::Core& core, const twin::Decisions& recent, twin::SimTime time_ms,
-                             const std::string& png_path) = 0;
+                                    const std::string& png_path, const std::vector<twin::Event>* history = nullptr) = 0;
 };
 
 }  // namespace sessions

@@ -1,25 +1,19 @@
-// ground.frag: lit ground colour with an anti-aliased metre grid and distance fog;
-// pick id 0 (the ground is "nothing").
+// ground.frag: the lit ground colour (from ground.vert) with an anti-aliased grid, faded
+// where it would alias, under the distance fog (per vertex). Kept small: on a CPU rasteriser
+// the ground is most of the frame's pixels. Not drawn when picking (the ground is "nothing",
+// the pick image's clear value).
 #version 450
 #include "frame.glsl"
 
-layout(location = 0) in vec3 v_world;
+layout(location = 0) in vec2 v_grid;
+layout(location = 1) in float v_fog;
+layout(location = 2) flat in vec3 v_lit;
 layout(location = 0) out vec4 out_colour;
-layout(location = 1) out uint out_id;
 
 void main() {
-  float spacing = frame.ground_params.y;
-  vec2 p = v_world.xz / spacing;
-  vec2 w = fwidth(p) + vec2(frame.ground_params.z / spacing);
-  vec2 g = abs(fract(p - 0.5) - 0.5) / w;
-  float line = 1.0 - min(min(g.x, g.y), 1.0);
-  // Fade the grid where it would alias (far away).
-  line *= clamp(1.0 - max(fwidth(p).x, fwidth(p).y) * 2.0, 0.0, 1.0);
-  float diffuse = max(-frame.light_dir.y, 0.0);
-  vec3 base = frame.ground_colour.rgb * (frame.ambient.rgb + frame.light_colour.rgb * frame.light_colour.w * diffuse);
-  vec3 c = base * (1.0 - frame.ground_colour.w * line);
-  float d = length(v_world - frame.camera_pos.xyz);
-  float f = 1.0 - exp(-frame.fog.w * d);
-  out_colour = vec4(mix(c, frame.fog.rgb, f), 1.0);
-  out_id = 0u;
+  vec2 fw = fwidth(v_grid);
+  vec2 g = abs(fract(v_grid - 0.5) - 0.5) / (fw + vec2(frame.ground_params.z / frame.ground_params.y));
+  float line = (1.0 - min(min(g.x, g.y), 1.0)) * clamp(1.0 - max(fw.x, fw.y) * 2.0, 0.0, 1.0);
+  vec3 c = v_lit * (1.0 - frame.ground_colour.w * line);
+  out_colour = vec4(mix(c, frame.fog.rgb, v_fog), 1.0);
 }

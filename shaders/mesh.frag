@@ -1,5 +1,5 @@
 // mesh.frag: directional + ambient light, state-flag tints, distance fog; writes the colour
-// and the instance's pick id. It must not discard (picking relies on every covered pixel).
+// (the pick id is drawn by mesh_pick.frag, only when a pick asks). It must not discard.
 #version 450
 #include "frame.glsl"
 
@@ -9,7 +9,6 @@ layout(location = 2) in vec3 v_colour;
 layout(location = 3) flat in uvec2 v_flags_id;  // x: flags, y: pick id
 
 layout(location = 0) out vec4 out_colour;
-layout(location = 1) out uint out_id;
 
 const uint FLAG_HIGHLIGHT = 1u;
 const uint FLAG_DIM = 2u;
@@ -25,5 +24,4 @@ void main() {
   float d = length(v_world - frame.camera_pos.xyz);
   float f = 1.0 - exp(-frame.fog.w * d);
   out_colour = vec4(mix(lit, frame.fog.rgb, f), 1.0);
-  out_id = v_flags_id.y;
 }

@@ -24,6 +24,8 @@ const char* to_string(Refusal r) {
     case Refusal::Duplicate: return "duplicate";
     case Refusal::BadTime: return "bad_time";
     case Refusal::Retained: return "retained";
+    case Refusal::TimeAhead: return "time_ahead";
+    case Refusal::TimeTooOld: return "time_too_old";
     case Refusal::Count: break;
   }
   return "?";
@@ -79,6 +81,8 @@ FleetDispatch::FleetDispatch(std::vector<twin::SiteSpec> sites, Schemas schemas,
       v.view.serial_number = id.serial_number;
       v.view.site = sites_[s].id;
       v.view.slot = id.slot;
+      v.source = "vda5050/" + id.manufacturer + "/" + id.serial_number;
+      v.topic_base = sites_[s].vda5050.interface_name + "/" + kMajor + "/" + id.manufacturer + "/" + id.serial_number;
       index_[{id.manufacturer, id.serial_number}] = vehicles_.size();
       vehicles_.push_back(std::move(v));
     }
@@ -117,12 +121,12 @@ void FleetDispatch::refuse(Refusal r, const std::string& topic, const std::strin
 
 FieldMessage FleetDispatch::field_message(Vehicle& v, int64_t utc_ms, twin::EventBody body, MessageClass cls) {
   FieldMessage m;
-  m.source = "vda5050/" + v.view.manufacturer + "/" + v.view.serial_number;
+  m.source = v.source;
   m.source_seq = ++v.field_seq;
   m.site = v.site;
   m.body = std::move(body);
   m.cls = cls;
-  m.topic = sites_[v.site].vda5050.interface_name + "/" + kMajor + "/" + v.view.manufacturer + "/" + v.view.serial_number;
+  m.topic = v.topic_base;
   m.session = session_;
   m.utc = true;
   m.utc_ms = utc_ms;
@@ -164,17 +168,26 @@ void FleetDispatch::set_available(Vehicle& v, int64_t utc_ms, std::vector<FieldM
 }
 
 void FleetDispatch::receive(const std::string& topic, const std::string& payload, bool retained, std::vector<FieldMessage>& emitted,
-                            std::vector<std::string>& log) {
+                            std::vector<std::string>& log, std::vector<OutMessage>* out, const FieldClock* clock, int64_t wall_utc_ms) {
+  // Parse and schema check first, outside the lock (the schemas are read-only): the core's
+  // thread, which takes the lock for each decision it hands over, never waits on them.
+  const std::vector<std::string> level = split(topic, '/');
+  const bool topic_ok =
+      level.size() == 5 && level[1] == kMajor && (level[4] == "state" || level[4] == "visualization" || level[4] == "connection");
+  json doc;
+  std::optional<std::string> bad;
+  if (topic_ok) {
+    doc = json::parse(payload, nullptr, false);
+    const JsonSchema& schema = level[4] == "state" ? schemas_.state : level[4] == "visualization" ? schemas_.visualization : schemas_.connection;
+    if (!doc.is_discarded()) bad = schema.validate(doc);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   ++stats_.received;
-  const std::vector<std::string> level = split(topic, '/');
-  if (level.size() != 5 || level[1] != kMajor || (level[4] != "state" && level[4] != "visualization" && level[4] != "connection"))
+  if (!topic_ok)
     return refuse(Refusal::BadTopic, topic, "expected <interfaceName>/v2/<manufacturer>/<serialNumber>/state|visualization|connection", log);
   const std::string& leaf = level[4];
-  json doc = json::parse(payload, nullptr, false);
   if (doc.is_discarded()) return refuse(Refusal::MalformedJson, topic, "not JSON", log);
-  const JsonSchema& schema = leaf == "state" ? schemas_.state : leaf == "visualization" ? schemas_.visualization : schemas_.connection;
-  if (auto bad = schema.validate(doc)) return refuse(Refusal::SchemaViolation, topic, "VDA 5050 " + leaf + " schema: " + *bad, log);
+  if (bad) return refuse(Refusal::SchemaViolation, topic, "VDA 5050 " + leaf + " schema: " + *bad, log);
   for (auto [key, want] : {std::pair<const char*, const std::string*>{"manufacturer", &level[2]}, {"serialNumber", &level[3]}})
     if (doc.contains(key) && doc[key].get<std::string>() != *want)
       return refuse(Refusal::TopicMismatch, topic, std::string(key) + " \"" + doc[key].get<std::string>() + "\" is not the topic's \"" + *want + "\"", log);
@@ -187,12 +200,22 @@ void FleetDispatch::receive(const std::string& topic, const std::string& payload
   std::string why;
   const std::optional<int64_t> utc = parse_rfc3339_ms(doc["timestamp"].get<std::string>(), &why);
   if (!utc) return refuse(Refusal::BadTime, topic, "timestamp: " + why, log);
+  // The time bounds of every UTC field source (docs/mqtt.md "Time"), before anything of the
+  // message is taken: a state stamped a century ahead changes neither the core nor the view.
+  if (clock) {
+    FieldMessage probe;
+    probe.utc = true;
+    probe.utc_ms = *utc;
+    if (auto err = clock->stamp(probe, wall_utc_ms))
+      return refuse(err->reason == RejectReason::TimeAhead ? Refusal::TimeAhead : Refusal::TimeTooOld, topic, err->detail, log);
+  }
   if (doc.contains("headerId")) {
     const int64_t h = doc["headerId"].get<int64_t>();
     int64_t& last = leaf == "state" ? v->view.last_header_id : leaf == "visualization" ? v->vis_header : v->conn_header;
     if (last >= 0 && h == last) return refuse(Refusal::Duplicate, topic, "headerId " + std::to_string(h) + " again", log);
     if (last >= 0 && h < last) {
       ++v->view.header_restarts;
+      if (leaf == "state") v->reconnected = true;
       log.push_back("vda5050: vehicle " + v->view.manufacturer + "/" + v->view.serial_number + " started a new headerId series on " + leaf +
                     " (" + std::to_string(last) + " -> " + std::to_string(h) + "): taken as a restart");
     }
@@ -215,15 +238,20 @@ void FleetDispatch::receive(const std::string& topic, const std::string& payload
     r.position = {static_cast<float>(x), static_cast<float>(y)};
     r.heading_rad = static_cast<float>(p["theta"].get<double>());
     FieldMessage m = field_message(*v, *utc, r, MessageClass::Telemetry);
-    m.source += "/pose";  // positions have their own series: they never hold the ordered ones up
-    m.source_seq = ++v->pose_seq;
+    // Positions have their own series, one for the whole fleet (latest wins per vehicle; the
+    // sequencer's table holds one source for them, not one per vehicle): they never hold
+    // the ordered ones up.
+    m.source = kPoseSource;
+    m.source_seq = ++pose_seq_;
     --v->field_seq;
     emitted.push_back(std::move(m));
     ++stats_.positions;
   };
 
   if (leaf == "connection") {
+    const bool was_lost = v->view.connection == "OFFLINE" || v->view.connection == "CONNECTIONBROKEN";
     v->view.connection = doc["connectionState"].get<std::string>();
+    if (was_lost && v->view.connection == "ONLINE") v->reconnected = true;
     v->online = v->view.connection == "ONLINE";
     set_available(*v, *utc, emitted, log);
     return;
@@ -274,6 +302,14 @@ void FleetDispatch::receive(const std::string& topic, const std::string& payload
   w.errors = std::move(errors);
   v->fatal = fatal;
   v->rejected = rejected;
+  // Back (ONLINE again, or a new headerId series) without the order the core still waits on
+  // a step of: the order is sent again, as a new order from where the vehicle stands.
+  if (v->reconnected) {
+    v->reconnected = false;
+    if (out && v->awaited.kind != Awaited::None && !v->order_id.empty() && w.order_id != v->order_id && !v->last_order.is_null() &&
+        !fatal && !rejected)
+      resend(*v, w.nodes_to_go > 0 || w.edges_to_go > 0, wall_utc_ms, *out, log);
+  }
   // Progress on the twin's current order.
   if (!v->order_id.empty() && w.order_id == v->order_id) {
     if (v->progress_order != v->order_id) {
@@ -332,6 +368,55 @@ void FleetDispatch::emit_order(Vehicle& v, json msg, bool update, std::vector<Ou
   v.view.twin_order_id = v.order_id;
   v.view.twin_order_update_id = v.update_id;
   out.push_back({topic(v, "order"), msg.dump(), true});
+  v.last_order = std::move(msg);
+}
+
+// The vehicle is back without the order the core waits on (docs/vda5050.md "A vehicle back
+// without its order"). To a vehicle that has lost it any order is new (VDA 5050 2.x, the
+// order acceptance flow: a new orderId from where it stands; an update would have to stitch
+// onto an order it no longer has), so the last order sent goes out again under a new
+// orderId "<root>-r<n>", orderUpdateId 0, starting at the vehicle's last node when that is
+// on it (what lies before is dropped), sequenceIds from 0, its actions renamed to the new
+// orderId. The twin's book follows: the awaited step and later updates use the new ids. A
+// vehicle busy with another order gets cancelOrder first.
+void FleetDispatch::resend(Vehicle& v, bool busy, int64_t wall_utc_ms, std::vector<OutMessage>& out, std::vector<std::string>& log) {
+  json msg = v.last_order;
+  json& nodes = msg["nodes"];
+  json& edges = msg["edges"];
+  size_t from = 0;
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (nodes[i]["nodeId"] == v.view.last_node_id && nodes[i]["released"] == true) from = i;  // the last released one
+  if (from > 0) {
+    nodes.erase(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(from));
+    edges.erase(edges.begin(), edges.begin() + static_cast<std::ptrdiff_t>(std::min(from, edges.size())));
+  }
+  if (nodes.empty()) return;
+  const int64_t shift = nodes[0]["sequenceId"].get<int64_t>();
+  const std::string old_id = v.order_id, new_id = v.order_root + "-r" + std::to_string(++v.view.orders_resent);
+  auto renamed = [&](const std::string& id) { return id.rfind(old_id, 0) == 0 ? new_id + id.substr(old_id.size()) : id; };
+  for (json& n : nodes) {
+    n["sequenceId"] = n["sequenceId"].get<int64_t>() - shift;
+    for (json& a : n["actions"]) a["actionId"] = renamed(a["actionId"].get<std::string>());
+  }
+  for (json& e : edges) e["sequenceId"] = e["sequenceId"].get<int64_t>() - shift;
+  if (busy) emit_instant(v, "cancelOrder", wall_utc_ms, static_cast<uint64_t>(wall_utc_ms), out, log);
+  v.order_id = new_id;
+  v.update_id = 0;
+  v.seq_base -= static_cast<int>(shift);
+  if (v.awaited.kind == Awaited::Action) v.awaited.action_id = renamed(v.awaited.action_id);
+  if (v.awaited.kind == Awaited::Node) v.awaited.node_sequence -= shift;
+  v.progress_order.clear();
+  v.reached_sequence = -1;
+  v.finished_actions.clear();
+  json head = header(v, true, wall_utc_ms);
+  for (auto it = head.begin(); it != head.end(); ++it) msg[it.key()] = it.value();
+  msg["orderId"] = new_id;
+  msg["orderUpdateId"] = 0;
+  ++stats_.orders_resent;
+  log.push_back("vda5050: vehicle " + v.view.manufacturer + "/" + v.view.serial_number + " (" + v.view.site + " guide vehicle " +
+                std::to_string(v.view.slot) + ") is back without order " + old_id + " (it reports \"" + printable(v.view.order_id) +
+                "\"): sent again as " + new_id + " from node " + nodes[0]["nodeId"].get<std::string>());
+  emit_order(v, std::move(msg), false, out, log);
 }
 
 void FleetDispatch::emit_instant(Vehicle& v, const std::string& type, int64_t wall_utc_ms, uint64_t cause, std::vector<OutMessage>& out,
@@ -371,6 +456,12 @@ int edge_between(const twin::Vda5050Spec& g, int a, int b) {
 
 void FleetDispatch::observe(const twin::Event& e, const twin::Decisions& decisions, int64_t wall_utc_ms, std::vector<OutMessage>& out,
                             std::vector<FieldMessage>& emitted, std::vector<std::string>& log) {
+  // Most applied events (positions) concern no vehicle's order: no lock taken for them.
+  bool concerns = std::holds_alternative<twin::OperatorCommand>(e.body);
+  for (const twin::Decision& d : decisions)
+    concerns = concerns || d.kind == twin::DecisionKind::GuideVehicleLoad || d.kind == twin::DecisionKind::SegmentGranted ||
+               d.kind == twin::DecisionKind::GuideVehicleUnload;
+  if (!concerns) return;
   std::lock_guard<std::mutex> lock(mu_);
   // Operator commands on a guide vehicle, once accepted: the vehicle is held or released.
   if (const auto* cmd = std::get_if<twin::OperatorCommand>(&e.body)) {
@@ -398,6 +489,7 @@ void FleetDispatch::observe(const twin::Event& e, const twin::Decisions& decisio
     auto new_order = [&](const twin::LaneRoute& route) {
       if (v->awaited.kind != Awaited::None && !v->order_id.empty()) emit_instant(*v, "cancelOrder", wall_utc_ms, d.cause_seq, out, log);
       v->order_id = fresh_id;
+      v->order_root = fresh_id;
       v->update_id = 0;
       v->awaited = {};
       v->route = nullptr;
@@ -509,6 +601,13 @@ DispatchStats FleetDispatch::stats() const {
   return stats_;
 }
 
+std::optional<VehicleView> FleetDispatch::vehicle(uint8_t site, uint16_t slot) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const Vehicle& v : vehicles_)
+    if (v.site == site && v.view.slot == slot) return v.view;
+  return std::nullopt;
+}
+
 std::vector<VehicleView> FleetDispatch::vehicles() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<VehicleView> out;
@@ -528,7 +627,7 @@ json FleetDispatch::status_json() const {
               {"steps_reported", s.steps_reported}, {"positions", s.positions}, {"availability_changes", s.availability_changes},
               {"orders", s.orders}, {"order_updates", s.order_updates}, {"instant_actions", s.instant_actions},
               {"out_invalid", s.out_invalid}, {"no_route", s.no_route}, {"order_rejections", s.order_rejections},
-              {"errors_warning", s.warnings}, {"errors_fatal", s.fatals}};
+              {"errors_warning", s.warnings}, {"errors_fatal", s.fatals}, {"orders_resent", s.orders_resent}};
   json vehicles = json::array();
   for (const VehicleView& v : this->vehicles()) {
     json errors = json::array();
@@ -542,7 +641,8 @@ json FleetDispatch::status_json() const {
                         {"battery_charge", v.battery_charge}, {"charging", v.charging}, {"operating_mode", v.operating_mode},
                         {"e_stop", v.e_stop}, {"field_violation", v.field_violation}, {"errors", errors},
                         {"header_restarts", v.header_restarts}, {"states", v.states}, {"visualizations", v.visualizations},
-                        {"twin_order_id", v.twin_order_id}, {"twin_order_update_id", v.twin_order_update_id}});
+                        {"twin_order_id", v.twin_order_id}, {"twin_order_update_id", v.twin_order_update_id},
+                        {"orders_resent", v.orders_resent}});
   }
   out["vehicles"] = vehicles;
   return out;

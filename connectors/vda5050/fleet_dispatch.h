@@ -19,7 +19,9 @@
 // caller passes the wall time for the timestamps of what it sends).
 #pragma once
 #include "connectors/codec/field_message.h"
+#include "connectors/mqtt/field_clock.h"
 #include "connectors/vda5050/json_schema.h"
+#include "connectors/vda5050/vehicle_view.h"
 #include "twin/decision.h"
 #include "twin/event.h"
 #include "twin/site.h"
@@ -58,6 +60,8 @@ enum class Refusal : uint8_t {
   Duplicate,         // the same headerId again (a broker's redelivery)
   BadTime,           // the timestamp could not be read (or the link's FieldClock refused it)
   Retained,          // a retained state / visualization (only connection is sent retained)
+  TimeAhead,         // stamped more than --max-ahead-ms ahead of the twin's clock (FieldClock)
+  TimeTooOld,        // stamped older than --max-age-s, or before the session epoch (FieldClock)
   Count
 };
 const char* to_string(Refusal r);
@@ -71,34 +75,6 @@ struct OutMessage {
   bool order = true;   // false: instantActions
 };
 
-// What the inspector shows of one vehicle (and --stats writes).
-struct VehicleView {
-  std::string manufacturer, serial_number, site;
-  uint16_t slot = 0;
-  std::string connection = "UNKNOWN";   // ONLINE / OFFLINE / CONNECTIONBROKEN / UNKNOWN (never heard)
-  bool available = true;                // what the core was last told
-  std::string unavailable_why;
-  bool has_state = false;
-  std::string order_id;                 // the vehicle's (state.orderId)
-  int64_t order_update_id = 0;
-  std::string last_node_id;
-  int64_t last_node_sequence_id = 0;
-  int nodes_to_go = 0, edges_to_go = 0; // state.nodeStates / edgeStates
-  int nodes_done = 0, edges_done = 0;   // of the twin's current order, reached
-  bool driving = false, paused = false;
-  double battery_charge = -1;           // percent; -1 not reported
-  bool charging = false;
-  std::string operating_mode;
-  std::string e_stop = "NONE";
-  bool field_violation = false;
-  std::vector<std::pair<std::string, std::string>> errors;  // (level, type: description)
-  int64_t last_header_id = -1;
-  int64_t header_restarts = 0;          // headerId went back: a new series (a restart)
-  int64_t states = 0, visualizations = 0;
-  std::string twin_order_id;            // the twin's current order for it ("" none)
-  int64_t twin_order_update_id = -1;
-};
-
 struct DispatchStats {
   std::array<uint64_t, static_cast<size_t>(Refusal::Count)> refused{};
   uint64_t received = 0, accepted = 0;
@@ -110,6 +86,7 @@ struct DispatchStats {
   uint64_t no_route = 0;                // a block section on a lane without a route in the graph
   uint64_t order_rejections = 0;        // vehicles' errors naming an order of ours
   uint64_t warnings = 0, fatals = 0;    // vehicle errors that appeared, by level
+  uint64_t orders_resent = 0;           // orders sent again to a vehicle that came back without them
 };
 
 class FleetDispatch {
@@ -119,9 +96,14 @@ class FleetDispatch {
   FleetDispatch(std::vector<twin::SiteSpec> sites, Schemas schemas, std::string session);
 
   // MQTT thread: one message from a vehicle. Appends the field messages it makes (UTC
-  // stamped: the caller maps them to run time) and the log lines it wants said.
+  // stamped: the caller maps them to run time) and the log lines it wants said. With a
+  // clock, a message stamped outside its bounds (FieldClock: too far ahead of wall_utc_ms,
+  // too old, before the epoch) is refused whole, before it changes anything. With out, the
+  // orders it sends (a vehicle back without the order it had: sent again) go there,
+  // stamped wall_utc_ms.
   void receive(const std::string& topic, const std::string& payload, bool retained, std::vector<FieldMessage>& emitted,
-               std::vector<std::string>& log);
+               std::vector<std::string>& log, std::vector<OutMessage>* out = nullptr, const FieldClock* clock = nullptr,
+               int64_t wall_utc_ms = 0);
   // Core thread: an applied event and its decisions. Appends the orders and instant
   // actions to send (validated) and the field messages that progress already reported
   // completes; wall_utc_ms stamps them.
@@ -132,9 +114,12 @@ class FleetDispatch {
   std::vector<std::string> subscriptions() const;
   DispatchStats stats() const;
   std::vector<VehicleView> vehicles() const;
+  // The vehicle in a fleet slot of a site (index in the sites given), if one is mapped there.
+  std::optional<VehicleView> vehicle(uint8_t site, uint16_t slot) const;
   nlohmann::json status_json() const;   // {"stats": {...}, "vehicles": [...]}
 
   static constexpr const char* kMajor = "v2";
+  static constexpr const char* kPoseSource = "vda5050/pose";  // every vehicle's positions: one series
   static constexpr const char* kVersion = "2.0.0";
 
  private:
@@ -146,9 +131,13 @@ class FleetDispatch {
   struct Vehicle {
     VehicleView view;
     uint8_t site = 0;
+    std::string source, topic_base;           // its field messages' source and topic, made once
     // The twin's order in progress.
     std::string order_id;
+    std::string order_root;                   // order_id as first made (a resent order is "<root>-r<n>")
     int64_t update_id = -1;
+    nlohmann::json last_order;                // the last order message sent (to send again)
+    bool reconnected = false;                 // back ONLINE, or a new headerId series: check its next state
     const twin::LaneRoute* route = nullptr;  // the lane of the order's travel (null: load only)
     int released_to = -1;                     // the last released node's index on the route (-1: station only)
     std::string station_node;                 // where the order starts (the load's node)
@@ -161,7 +150,6 @@ class FleetDispatch {
     int64_t out_header = 0;                   // headerIds of our order / instantActions
     int64_t out_ia_header = 0;
     uint64_t field_seq = 0;                   // our field messages' seq (source vda5050/<m>/<s>)
-    uint64_t pose_seq = 0;                    // positions' seq (source vda5050/<m>/<s>/pose)
     int64_t vis_header = -1, conn_header = -1;  // last headerId of visualization / connection
     int64_t last_utc = 0;                     // the last state's timestamp
     bool home = true;                         // on the VN side (its next load is at an export route's start)
@@ -172,6 +160,7 @@ class FleetDispatch {
   Vehicle* by_slot(uint8_t site, uint16_t slot);
   FieldMessage field_message(Vehicle& v, int64_t utc_ms, twin::EventBody body, MessageClass cls = MessageClass::Ordered);
   void check_awaited(Vehicle& v, int64_t utc_ms, std::vector<FieldMessage>& emitted);
+  void resend(Vehicle& v, bool busy, int64_t wall_utc_ms, std::vector<OutMessage>& out, std::vector<std::string>& log);
   void set_available(Vehicle& v, int64_t utc_ms, std::vector<FieldMessage>& emitted, std::vector<std::string>& log);
   bool outside_map(const twin::SiteSpec& s, double x, double y) const;
   std::string topic(const Vehicle& v, const char* leaf) const;
@@ -189,6 +178,7 @@ class FleetDispatch {
   std::vector<Vehicle> vehicles_;
   std::map<std::pair<std::string, std::string>, size_t> index_;
   DispatchStats stats_;
+  uint64_t pose_seq_ = 0;  // the positions' series (kPoseSource)
   std::array<uint64_t, static_cast<size_t>(Refusal::Count)> logged_{};
 };
 

@@ -16,7 +16,8 @@ class OffscreenReplayView : public sessions::ReplayView {
                       std::optional<int64_t> epoch_utc_ms = {})
       : sites_(std::move(sites)), view_(std::move(view)), width_(width), height_(height), epoch_utc_ms_(epoch_utc_ms) {}
   ~OffscreenReplayView() override;
-  connectors::Status render(const twin::Core& core, const twin::Decisions& recent, twin::SimTime time_ms, const std::string& png_path) override;
+  connectors::Status render(const twin::Core& core, const twin::Decisions& recent, twin::SimTime time_ms, const std::string& png_path,
+                            const std::vector<twin::Event>* history = nullptr) override;
 
  private:
   std::vector<twin::SiteSpec> sites_;

@@ -47,7 +47,7 @@ bool ReplayWindow::frame(int64_t wall_ms) {
     const bool first = shown_version_ == UINT64_MAX;
     room_.show(controller_.shown(), controller_.recent());
     shown_version_ = controller_.version();
-    // At the start and after a seek the plots show the recording's history up to the moment
+    // At the start and after a seek the plots and the alerts show the recording's history up to the moment
     // shown (not from the moment on); after take-over the fork's run goes on from there. A
     // seek is the timeline's, or any move that playing does not explain (back, or further on
     // than the speed carries it in this frame, with a minute to spare).
@@ -55,7 +55,7 @@ bool ReplayWindow::frame(int64_t wall_ms) {
     const double carried_ms = controller_.playing() ? dt_s_ * controller_.speed() * 1000.0 : 0.0;
     const bool jumped = shown < shown_ms_ || static_cast<double>(shown - shown_ms_) > carried_ms + twin::kMinute;
     if ((first || ui_.seeked || jumped) && !controller_.forked())
-      room_.room().rebuild_kpis(controller_.replay().events(), shown);
+      room_.room().rebuild_history(controller_.replay().events(), shown);
     shown_ms_ = shown;
     ui_.seeked = false;
   }
@@ -112,6 +112,7 @@ int run_replay_main(int argc, char** argv) {
   rc.height = args->height;
   rc.windowed = true;
   rc.msaa_samples = kAppMsaaSamples;
+  rc.scene_pixels_max = kAppScenePixelsMax;
   rc.title = "Gate Twin - replay " + args->replay_path;
   std::unique_ptr<engine::Renderer> renderer;
   try {

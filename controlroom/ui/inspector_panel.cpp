@@ -1,5 +1,6 @@
 // The vehicle inspector. See panels.h.
 #include "controlroom/ui/panel_common.h"
+#include "controlroom/ui/vda_vehicle_text.h"
 
 #include "twin/clock_text.h"
 #include "twin/expected_place.h"
@@ -44,7 +45,26 @@ static void field_vehicle(const Core& core, const PickTarget& t) {
   where(core, spec, v.track, nullptr);
 }
 
-static void guide_vehicle(const Core& core, const PickTarget& t) {
+// A VDA 5050 vehicle's own report (docs/vda5050.md "For the inspector"), coloured by tone.
+static void vda_vehicle(const connectors::vda5050::VehicleView& v) {
+  ImGui::Separator();
+  ImGui::PushTextWrapPos(0.0f);
+  for (const ui::VdaLine& l : ui::vda_vehicle_lines(v)) {
+    ImVec4 c(1, 1, 1, 1);
+    switch (l.tone) {
+      case ui::VdaLine::Tone::Good: c = ImVec4(0.5f, 0.9f, 0.5f, 1); break;
+      case ui::VdaLine::Tone::Warn: c = ImVec4(1, 0.8f, 0.35f, 1); break;
+      case ui::VdaLine::Tone::Alarm: c = ImVec4(1, 0.45f, 0.35f, 1); break;
+      case ui::VdaLine::Tone::Muted: c = ImVec4(0.65f, 0.65f, 0.65f, 1); break;
+      case ui::VdaLine::Tone::Normal: break;
+    }
+    ImGui::TextColored(c, "%s", l.text.c_str());
+    ui_map::item("vda5050/" + l.text);  // what the inspector says, for tests driving the window
+  }
+  ImGui::PopTextWrapPos();
+}
+
+static void guide_vehicle(const Core& core, const PickTarget& t, const connectors::vda5050::VehicleView* vda) {
   const GuideVehicle& g = core.state().sites[t.site].fleet[t.index];
   ImGui::TextUnformatted(ui::trf("Unmanned guide vehicle %u at %s", t.index + 1, core.sites()[t.site].id.c_str()).c_str());
   ImGui::TextUnformatted(ui::trf("state: %s%s, %s side", ui::tr_data(to_string(g.phase)).c_str(), g.failed ? ui::tr(" (FAILED)") : "",
@@ -54,14 +74,15 @@ static void guide_vehicle(const Core& core, const PickTarget& t) {
                                    core.sites()[t.site].lanes[g.lane].segments).c_str());
   if (g.cargo != kNone) ImGui::TextUnformatted(ui::trf("carrying shipment %u", core.state().sites[t.site].shipments[g.cargo].id.value).c_str());
   ImGui::TextUnformatted(ui::trf("trips: %lld", static_cast<long long>(g.trips)).c_str());
+  if (vda) vda_vehicle(*vda);
   where(core, core.sites()[t.site], g.field, nullptr);
 }
 
 void inspector_panel(const PanelRect& r, const Core& core, const PickTarget& t, const OperatorSession& who, CommandForm& form,
-                     const CommandSink& sink) {
+                     const CommandSink& sink, const connectors::vda5050::VehicleView* vda) {
   if (ui::begin_fixed(ui::window_title("Vehicle", "vehicle").c_str(), r)) {
     if (t.kind == PickKind::GuideVehicle && t.site < core.sites().size()) {
-      guide_vehicle(core, t);
+      guide_vehicle(core, t, vda);
     } else if (t.kind == PickKind::FieldVehicle && t.site < core.sites().size() &&
                t.index < core.state().sites[t.site].undeclared.size()) {
       field_vehicle(core, t);

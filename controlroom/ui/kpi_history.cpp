@@ -38,7 +38,8 @@ void KpiHistory::sample(const twin::Core& core, twin::SimTime now, twin::SimTime
   hour_ = hour;
 }
 
-void KpiHistory::rebuild(const std::vector<twin::SiteSpec>& sites, const std::vector<twin::Event>& events, twin::SimTime up_to) {
+void KpiHistory::rebuild(const std::vector<twin::SiteSpec>& sites, const std::vector<twin::Event>& events, twin::SimTime up_to,
+                         const Folded& each) {
   *this = KpiHistory();
   twin::Core core(sites);
   twin::Decisions scratch;
@@ -46,6 +47,7 @@ void KpiHistory::rebuild(const std::vector<twin::SiteSpec>& sites, const std::ve
     if (e.time_ms > up_to) break;
     scratch.clear();
     core.apply(e, scratch);
+    if (each) each(core, scratch);
     sample(core, core.state().now_ms, 0);
   }
   sample(core, up_to, 0);

@@ -4,6 +4,7 @@
 #pragma once
 #include "twin/kpi.h"
 
+#include <functional>
 #include <vector>
 
 namespace controlroom {
@@ -24,8 +25,11 @@ class KpiHistory {
   twin::SimTime last_sample_ms() const { return last_ms_; }
   // The history a recording had at up_to_ms: its events folded from the start into a
   // fresh core, sampled as the live run was (after a seek in a replay, the plots show
-  // what led to the moment shown). Events after up_to_ms are not read.
-  void rebuild(const std::vector<twin::SiteSpec>& sites, const std::vector<twin::Event>& events, twin::SimTime up_to_ms);
+  // what led to the moment shown). Events after up_to_ms are not read. each (may be empty)
+  // sees every folded event's decisions with the core they were made in (the alert log).
+  using Folded = std::function<void(const twin::Core&, const twin::Decisions&)>;
+  void rebuild(const std::vector<twin::SiteSpec>& sites, const std::vector<twin::Event>& events, twin::SimTime up_to_ms,
+               const Folded& each = {});
 
  private:
   std::vector<KpiSeries> sites_;

@@ -9,6 +9,7 @@
 
 #include "connectors/accounts/accounts.h"
 #include "connectors/mqtt/feed_book.h"
+#include "connectors/vda5050/vehicle_view.h"
 #include "twin/core.h"
 
 #include <functional>
@@ -22,9 +23,11 @@ struct PanelRect {
 };
 
 // The selected vehicle: shipment, declarations (own and partner), channel, every step with
-// its time, dwell so far; buttons for vehicle commands.
+// its time, dwell so far; buttons for vehicle commands. A guide vehicle that is a VDA 5050
+// vehicle (vda: its view, taken by the caller from the VDA 5050 link) also shows its own
+// report: connection, driving, battery, mode, safety, errors, its order's progress.
 void inspector_panel(const PanelRect& r, const twin::Core& core, const PickTarget& selected, const OperatorSession& who,
-                     CommandForm& form, const CommandSink& sink);
+                     CommandForm& form, const CommandSink& sink, const connectors::vda5050::VehicleView* vda = nullptr);
 // Lanes of a site: state, queue, throughput, and every lane and equipment command.
 void lane_panel(const PanelRect& r, const twin::Core& core, uint8_t site, const OperatorSession& who, CommandForm& form,
                 const CommandSink& sink);

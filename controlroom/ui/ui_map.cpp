@@ -68,6 +68,14 @@ bool write(const std::string& path, const UiMapState& state, const DrawList& lis
     trucks.push_back({{"site", v.site}, {"shipment", v.id}, {"x", p->x}, {"y", p->y}});
   }
   j["trucks"] = std::move(trucks);
+  nlohmann::json guides = nlohmann::json::array();  // the guide vehicles drawn (to click one and inspect it)
+  for (const DrawnVehicle& v : list.vehicles) {
+    if (v.kind != DrawnVehicle::Kind::GuideVehicle || guides.size() >= kMaxTrucks) continue;
+    auto p = camera.project(v.world + glm::vec3(0, 1.0f, 0), viewport_px);
+    if (!p || p->x < 0 || p->y < 0 || p->x >= viewport_px.x || p->y >= viewport_px.y) continue;
+    guides.push_back({{"site", v.site}, {"vehicle", v.index}, {"x", p->x}, {"y", p->y}});
+  }
+  j["guides"] = std::move(guides);
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -53,7 +53,7 @@ bool on();
 void item(const std::string& id, bool enabled = true, const std::string& why = {});
 // Notes a drawn thing that is no ImGui item (the wall's REPLAY marker, its tiles) under id.
 void rect(const std::string& id, float x0, float y0, float x1, float y1);
-// Writes the frame's notes, the state and every truck drawn (its pixel, from the camera)
+// Writes the frame's notes, the state, every truck and guide vehicle drawn (its pixel, from the camera)
 // to path; false when the file cannot be written.
 bool write(const std::string& path, const UiMapState& state, const DrawList& list, const engine::Camera& camera,
            glm::vec2 viewport_px);

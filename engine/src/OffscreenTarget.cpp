@@ -6,8 +6,9 @@
 
 namespace engine {
 
-OffscreenTarget::OffscreenTarget(const Device& dev, VkExtent2D extent, VkSampleCountFlagBits samples)
-    : dev_(dev), extent_(extent), samples_(samples) {
+OffscreenTarget::OffscreenTarget(const Device& dev, VkExtent2D extent, VkSampleCountFlagBits samples,
+                                 uint32_t scene_pixels_max)
+    : dev_(dev), extent_(extent), scene_pixels_max_(scene_pixels_max), samples_(samples) {
   createPasses();
   createImages();
 }
@@ -16,6 +17,7 @@ OffscreenTarget::~OffscreenTarget() {
   destroyImages();
   vkDestroyRenderPass(dev_.device(), scene_pass_, nullptr);
   vkDestroyRenderPass(dev_.device(), overlay_pass_, nullptr);
+  vkDestroyRenderPass(dev_.device(), pick_pass_, nullptr);
 }
 
 void OffscreenTarget::resize(VkExtent2D extent) {
@@ -25,10 +27,9 @@ void OffscreenTarget::resize(VkExtent2D extent) {
 }
 
 void OffscreenTarget::createPasses() {
-  // Scene: clear colour, id and depth; colour stays an attachment for the overlay pass,
-  // ids end ready for picking copies.
+  // Scene: clear colour and depth; colour stays an attachment for the overlay pass.
   const bool ms = samples_ != VK_SAMPLE_COUNT_1_BIT;
-  VkAttachmentDescription att[5]{};
+  VkAttachmentDescription att[3]{};
   att[0].format = kColourFormat;
   att[0].samples = VK_SAMPLE_COUNT_1_BIT;
   att[0].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
@@ -38,34 +39,27 @@ void OffscreenTarget::createPasses() {
   att[0].initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
   att[0].finalLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
   att[1] = att[0];
-  att[1].format = kIdFormat;
-  att[1].finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
-  att[2] = att[0];
-  att[2].format = kDepthFormat;
-  att[2].storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-  att[2].finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
-  if (ms) {  // 0-2 multisampled and not kept; 3, 4 the resolved colour and ids
-    att[3] = att[0];
-    att[4] = att[1];
-    for (int i = 0; i < 3; ++i) {
+  att[1].format = kDepthFormat;
+  att[1].storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+  att[1].finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
+  if (ms) {  // 0, 1 multisampled and not kept; 2 the resolved colour
+    att[2] = att[0];
+    att[2].loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+    for (int i = 0; i < 2; ++i) {
       att[i].samples = samples_;
       att[i].storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-      att[i].finalLayout = i == 2 ? VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
     }
-    att[3].loadOp = att[4].loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
   }
 
-  VkAttachmentReference colour_refs[2] = {{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL},
-                                          {1, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL}};
-  VkAttachmentReference depth_ref{2, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
+  VkAttachmentReference colour_ref{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
+  VkAttachmentReference depth_ref{1, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
   VkSubpassDescription sub{};
   sub.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
-  sub.colorAttachmentCount = 2;
-  sub.pColorAttachments = colour_refs;
+  sub.colorAttachmentCount = 1;
+  sub.pColorAttachments = &colour_ref;
   sub.pDepthStencilAttachment = &depth_ref;
-  VkAttachmentReference resolve_refs[2] = {{3, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL},
-                                           {4, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL}};
-  if (ms) sub.pResolveAttachments = resolve_refs;
+  VkAttachmentReference resolve_ref{2, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
+  if (ms) sub.pResolveAttachments = &resolve_ref;
 
   // The images are shared by both frames in flight: the previous frame's copies out and
   // attachment writes must finish before this frame writes them again.
@@ -90,7 +84,7 @@ void OffscreenTarget::createPasses() {
                           VK_ACCESS_TRANSFER_READ_BIT;
 
   VkRenderPassCreateInfo ci{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
-  ci.attachmentCount = ms ? 5 : 3;
+  ci.attachmentCount = ms ? 3 : 2;
   ci.pAttachments = att;
   ci.subpassCount = 1;
   ci.pSubpasses = &sub;
@@ -99,14 +93,14 @@ void OffscreenTarget::createPasses() {
   VK_CHECK(vkCreateRenderPass(dev_.device(), &ci, nullptr, &scene_pass_));
 
   // Overlay: load the scene's colour, draw labels and ImGui, end ready to be copied.
-  VkAttachmentDescription o = att[ms ? 3 : 0];
+  VkAttachmentDescription o = att[ms ? 2 : 0];
   o.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
   o.initialLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
   o.finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
   VkSubpassDescription osub{};
   osub.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
   osub.colorAttachmentCount = 1;
-  osub.pColorAttachments = &colour_refs[0];
+  osub.pColorAttachments = &colour_ref;
   VkSubpassDependency odeps[2]{};
   odeps[0].srcSubpass = VK_SUBPASS_EXTERNAL;
   odeps[0].dstSubpass = 0;
@@ -128,47 +122,92 @@ void OffscreenTarget::createPasses() {
   oci.dependencyCount = 2;
   oci.pDependencies = odeps;
   VK_CHECK(vkCreateRenderPass(dev_.device(), &oci, nullptr, &overlay_pass_));
+
+  // Pick: clear ids and depth (single sample), draw, end with the ids ready to be copied.
+  VkAttachmentDescription pa[2] = {att[0], att[0]};
+  pa[0].format = kIdFormat;
+  pa[0].samples = pa[1].samples = VK_SAMPLE_COUNT_1_BIT;
+  pa[0].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+  pa[0].finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+  pa[1].format = kDepthFormat;
+  pa[1].storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+  pa[1].finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
+  VkSubpassDescription psub = sub;
+  psub.pResolveAttachments = nullptr;
+  VkRenderPassCreateInfo pci = ci;
+  pci.attachmentCount = 2;
+  pci.pAttachments = pa;
+  pci.pSubpasses = &psub;
+  VK_CHECK(vkCreateRenderPass(dev_.device(), &pci, nullptr, &pick_pass_));
 }
 
 void OffscreenTarget::createImages() {
+  scene_divisor_ = 1;
+  auto scaled = [&](uint32_t k) { return VkExtent2D{(extent_.width + k - 1) / k, (extent_.height + k - 1) / k}; };
+  while (scene_pixels_max_ > 0 && uint64_t(scaled(scene_divisor_).width) * scaled(scene_divisor_).height > scene_pixels_max_)
+    ++scene_divisor_;
+  scene_extent_ = scaled(scene_divisor_);
+  const bool scaled_scene = scene_divisor_ > 1;
   const VkImageUsageFlags attach_copy =
       VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
-  colour_ = GpuImage(dev_, extent_, kColourFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
-  ids_ = GpuImage(dev_, extent_, kIdFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
-  depth_ = GpuImage(dev_, extent_, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
+  colour_ = GpuImage(dev_, extent_, kColourFormat, attach_copy | (scaled_scene ? VK_IMAGE_USAGE_TRANSFER_DST_BIT : 0),
+                     VK_IMAGE_ASPECT_COLOR_BIT);
+  if (scaled_scene) scene_colour_ = GpuImage(dev_, scene_extent_, kColourFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
+  const GpuImage& scene = scaled_scene ? scene_colour_ : colour_;
+  depth_ = GpuImage(dev_, scene_extent_, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
                     VK_IMAGE_ASPECT_DEPTH_BIT, samples_);
   const bool ms = samples_ != VK_SAMPLE_COUNT_1_BIT;
   if (ms) {
     const VkImageUsageFlags transient = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT;
-    ms_colour_ = GpuImage(dev_, extent_, kColourFormat, transient, VK_IMAGE_ASPECT_COLOR_BIT, samples_);
-    ms_ids_ = GpuImage(dev_, extent_, kIdFormat, transient, VK_IMAGE_ASPECT_COLOR_BIT, samples_);
+    ms_colour_ = GpuImage(dev_, scene_extent_, kColourFormat, transient, VK_IMAGE_ASPECT_COLOR_BIT, samples_);
   }
-  VkImageView plain[3] = {colour_.view(), ids_.view(), depth_.view()};
-  VkImageView multi[5] = {ms ? ms_colour_.view() : VK_NULL_HANDLE, ms ? ms_ids_.view() : VK_NULL_HANDLE, depth_.view(),
-                          colour_.view(), ids_.view()};
+  VkImageView plain[2] = {scene.view(), depth_.view()};
+  VkImageView multi[3] = {ms ? ms_colour_.view() : VK_NULL_HANDLE, depth_.view(), scene.view()};
   VkFramebufferCreateInfo fi{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
   fi.renderPass = scene_pass_;
-  fi.attachmentCount = ms ? 5 : 3;
+  fi.attachmentCount = ms ? 3 : 2;
   fi.pAttachments = ms ? multi : plain;
-  fi.width = extent_.width;
-  fi.height = extent_.height;
+  fi.width = scene_extent_.width;
+  fi.height = scene_extent_.height;
   fi.layers = 1;
   VK_CHECK(vkCreateFramebuffer(dev_.device(), &fi, nullptr, &scene_fb_));
+  plain[0] = colour_.view();
+  fi.width = extent_.width;
+  fi.height = extent_.height;
   fi.renderPass = overlay_pass_;
   fi.attachmentCount = 1;
   fi.pAttachments = plain;
   VK_CHECK(vkCreateFramebuffer(dev_.device(), &fi, nullptr, &overlay_fb_));
 }
 
+VkFramebuffer OffscreenTarget::pickFramebuffer() {
+  if (pick_fb_) return pick_fb_;
+  ids_ = GpuImage(dev_, extent_, kIdFormat, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                  VK_IMAGE_ASPECT_COLOR_BIT);
+  pick_depth_ = GpuImage(dev_, extent_, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT);
+  VkImageView views[2] = {ids_.view(), pick_depth_.view()};
+  VkFramebufferCreateInfo fi{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
+  fi.renderPass = pick_pass_;
+  fi.attachmentCount = 2;
+  fi.pAttachments = views;
+  fi.width = extent_.width;
+  fi.height = extent_.height;
+  fi.layers = 1;
+  VK_CHECK(vkCreateFramebuffer(dev_.device(), &fi, nullptr, &pick_fb_));
+  return pick_fb_;
+}
+
 void OffscreenTarget::destroyImages() {
   vkDestroyFramebuffer(dev_.device(), scene_fb_, nullptr);
   vkDestroyFramebuffer(dev_.device(), overlay_fb_, nullptr);
-  scene_fb_ = overlay_fb_ = VK_NULL_HANDLE;
+  vkDestroyFramebuffer(dev_.device(), pick_fb_, nullptr);
+  scene_fb_ = overlay_fb_ = pick_fb_ = VK_NULL_HANDLE;
   colour_ = GpuImage();
   ids_ = GpuImage();
   depth_ = GpuImage();
   ms_colour_ = GpuImage();
-  ms_ids_ = GpuImage();
+  pick_depth_ = GpuImage();
+  scene_colour_ = GpuImage();
 }
 
 }  // namespace engine

@@ -1,11 +1,17 @@
 // OffscreenTarget: where every frame is drawn, windowed or not: a colour image (RGBA8),
-// a pick-id image (R32_UINT), a depth image, the two render passes that use them (scene:
-// colour+id+depth; overlay: colour only, for labels and ImGui) and their framebuffers.
-// After a frame the colour and id images are in TRANSFER_SRC layout, ready to be copied
-// to a swapchain image, a screenshot or a pick. With more than one sample (anti-aliasing)
-// the scene pass draws into multisampled colour, id and depth images and resolves colour
-// and ids into the single-sample images at its end (ids: one sample's value, as integer
-// images resolve). It must not record draws. Private to the engine (engine/src).
+// a depth image, the two render passes that use them (scene: colour+depth; overlay: colour
+// only, for labels and ImGui) and their framebuffers; and, made on the first pick only, the
+// pick pass: a pick-id image (R32_UINT) and its own single-sample depth, into which a pick
+// redraws the last frame's meshes (ids are not drawn every frame: on a CPU rasteriser a
+// second multisampled attachment, its clear and its resolve cost about a third of the frame).
+// After a frame the colour image is in TRANSFER_SRC layout, ready to be copied to a
+// swapchain image or a screenshot; after a pick pass the id image is. With more than one
+// sample (anti-aliasing) the scene pass draws into multisampled colour and depth images and
+// resolves colour into the single-sample image at its end. It must not record draws.
+// With a pixel budget for the scene (scene_pixels_max), a large target's scene is drawn
+// at 1/k of its size (k the smallest whole number that fits the budget) into a scene colour
+// image, which the frame scales up into the colour image before the overlay; labels and
+// ImGui stay at full size. Private to the engine (engine/src).
 #pragma once
 
 #include "GpuImage.h"
@@ -22,7 +28,8 @@ class OffscreenTarget {
   static constexpr VkFormat kIdFormat = VK_FORMAT_R32_UINT;
   static constexpr VkFormat kDepthFormat = VK_FORMAT_D32_SFLOAT;
 
-  OffscreenTarget(const Device& dev, VkExtent2D extent, VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT);
+  OffscreenTarget(const Device& dev, VkExtent2D extent, VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT,
+                  uint32_t scene_pixels_max = 0);
   VkSampleCountFlagBits samples() const { return samples_; }
   ~OffscreenTarget();
   OffscreenTarget(const OffscreenTarget&) = delete;
@@ -36,8 +43,16 @@ class OffscreenTarget {
   VkRenderPass overlayPass() const { return overlay_pass_; }
   VkFramebuffer sceneFramebuffer() const { return scene_fb_; }
   VkFramebuffer overlayFramebuffer() const { return overlay_fb_; }
+  VkRenderPass pickPass() const { return pick_pass_; }
+  // The pick pass's framebuffer; makes its images on first use (and after a resize).
+  VkFramebuffer pickFramebuffer();
   const GpuImage& colour() const { return colour_; }
-  const GpuImage& ids() const { return ids_; }
+  // The scene's size and divisor (1: the scene is drawn into colour() at full size; k > 1:
+  // into sceneColour() at 1/k, to be scaled up).
+  VkExtent2D sceneExtent() const { return scene_extent_; }
+  uint32_t sceneDivisor() const { return scene_divisor_; }
+  const GpuImage& sceneColour() const { return scene_divisor_ > 1 ? scene_colour_ : colour_; }
+  const GpuImage& ids() const { return ids_; }  // empty before the first pickFramebuffer()
 
  private:
   void createPasses();
@@ -45,13 +60,20 @@ class OffscreenTarget {
   void destroyImages();
   const Device& dev_;
   VkExtent2D extent_;
+  uint32_t scene_pixels_max_ = 0;
+  uint32_t scene_divisor_ = 1;
+  VkExtent2D scene_extent_{};
   VkRenderPass scene_pass_ = VK_NULL_HANDLE;
   VkRenderPass overlay_pass_ = VK_NULL_HANDLE;
+  VkRenderPass pick_pass_ = VK_NULL_HANDLE;
   VkSampleCountFlagBits samples_;
   GpuImage colour_, ids_, depth_;
-  GpuImage ms_colour_, ms_ids_;  // multisampled (samples_ > 1 only); depth_ is then multisampled
+  GpuImage ms_colour_;  // multisampled (samples_ > 1 only); depth_ is then multisampled
+  GpuImage pick_depth_;  // single-sample, with ids_ (pick pass only)
+  GpuImage scene_colour_;  // the scene at 1/k (scene_divisor_ > 1 only)
   VkFramebuffer scene_fb_ = VK_NULL_HANDLE;
   VkFramebuffer overlay_fb_ = VK_NULL_HANDLE;
+  VkFramebuffer pick_fb_ = VK_NULL_HANDLE;
 };
 
 }  // namespace engine

@@ -1,7 +1,7 @@
-// Picker: answers "which instance is under this pixel?" by reading one texel of the last
-// finished frame's pick-id image (every mesh pixel writes its instance id; ground, lines
-// and empty space write 0). It must not render or keep per-frame state. Private to the
-// engine (engine/src): apps call Renderer::pick.
+// Picker: answers "which instance is under this pixel?" by reading one texel of the pick-id
+// image, which Renderer::pick has just drawn from the last finished frame (every mesh pixel
+// holds its instance id; ground, lines and empty space 0). It must not render or keep
+// per-frame state. Private to the engine (engine/src): apps call Renderer::pick.
 #pragma once
 
 #include <engine/GpuBuffer.h>

@@ -74,13 +74,12 @@ VkPipeline build(VkDevice dev, VkRenderPass pass, VkPipelineLayout layout, const
   ds.depthWriteEnable = d.depth_write ? VK_TRUE : VK_FALSE;
   ds.depthCompareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
 
-  VkPipelineColorBlendAttachmentState blend[2]{};
-  blend[0].colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
-                            VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
-  blend[1] = blend[0];  // identical states: independentBlend is not required
+  VkPipelineColorBlendAttachmentState blend{};
+  blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
+                         VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
   VkPipelineColorBlendStateCreateInfo cb{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
-  cb.attachmentCount = 2;
-  cb.pAttachments = blend;
+  cb.attachmentCount = 1;  // the scene's colour, or the pick pass's ids
+  cb.pAttachments = &blend;
 
   VkDynamicState dyn[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
   VkPipelineDynamicStateCreateInfo dy{VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO};
@@ -119,7 +118,8 @@ VkShaderModule PipelineSet::module(const char* name) {
   return m;
 }
 
-PipelineSet::PipelineSet(const Device& dev, VkRenderPass scene_pass, VkSampleCountFlagBits samples) : dev_(dev) {
+PipelineSet::PipelineSet(const Device& dev, VkRenderPass scene_pass, VkRenderPass pick_pass, VkSampleCountFlagBits samples)
+    : dev_(dev) {
   VkDevice d = dev.device();
   VkDescriptorSetLayoutBinding b{};
   b.binding = 0;
@@ -138,6 +138,7 @@ PipelineSet::PipelineSet(const Device& dev, VkRenderPass scene_pass, VkSampleCou
   VkShaderModule mv = module("mesh.vert.spv"), mf = module("mesh.frag.spv");
   VkShaderModule lv = module("line.vert.spv"), lf = module("line.frag.spv");
   VkShaderModule gv = module("ground.vert.spv"), gf = module("ground.frag.spv");
+  VkShaderModule mp = module("mesh_pick.frag.spv"), lp = module("line_pick.frag.spv");
 
   PipelineDesc mesh{mv, mf};
   mesh.bindings = {{0, sizeof(MeshVertex), VK_VERTEX_INPUT_RATE_VERTEX},
@@ -154,6 +155,10 @@ PipelineSet::PipelineSet(const Device& dev, VkRenderPass scene_pass, VkSampleCou
   };
   mesh.samples = samples;
   mesh_ = build(d, scene_pass, layout_, mesh);
+  PipelineDesc mesh_pick = mesh;
+  mesh_pick.frag = mp;
+  mesh_pick.samples = VK_SAMPLE_COUNT_1_BIT;
+  mesh_pick_ = build(d, pick_pass, layout_, mesh_pick);
 
   PipelineDesc line{lv, lf};
   line.bindings = {{0, sizeof(LineVertexLayout), VK_VERTEX_INPUT_RATE_VERTEX}};
@@ -163,18 +168,22 @@ PipelineSet::PipelineSet(const Device& dev, VkRenderPass scene_pass, VkSampleCou
   line.depth_bias = true;  // lines lie on the ground: pull them in front of it
   line.samples = samples;
   line_ = build(d, scene_pass, layout_, line);
+  PipelineDesc line_pick = line;
+  line_pick.frag = lp;
+  line_pick.samples = VK_SAMPLE_COUNT_1_BIT;
+  line_pick_ = build(d, pick_pass, layout_, line_pick);
 
   PipelineDesc ground{gv, gf};
   ground.cull = VK_CULL_MODE_NONE;
   ground.samples = samples;
   ground_ = build(d, scene_pass, layout_, ground);
 
-  for (VkShaderModule m : {mv, mf, lv, lf, gv, gf}) vkDestroyShaderModule(d, m, nullptr);
+  for (VkShaderModule m : {mv, mf, lv, lf, gv, gf, mp, lp}) vkDestroyShaderModule(d, m, nullptr);
 }
 
 PipelineSet::~PipelineSet() {
   VkDevice d = dev_.device();
-  for (VkPipeline p : {mesh_, line_, ground_}) vkDestroyPipeline(d, p, nullptr);
+  for (VkPipeline p : {mesh_, line_, ground_, mesh_pick_, line_pick_}) vkDestroyPipeline(d, p, nullptr);
   vkDestroyPipelineLayout(d, layout_, nullptr);
   vkDestroyDescriptorSetLayout(d, set_layout_, nullptr);
 }

@@ -25,6 +25,10 @@
 
 namespace engine {
 
+// The ground is drawn as kGroundCells x kGroundCells squares (shaders/ground.vert), so that
+// its fog can be computed per vertex.
+constexpr uint32_t kGroundCells = 32;
+
 // [SECTION] construction and shutdown
 
 Renderer::Renderer(const RendererConfig& cfg) : cfg_(cfg) {
@@ -52,8 +56,8 @@ Renderer::Renderer(const RendererConfig& cfg) : cfg_(cfg) {
   VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
   for (VkSampleCountFlagBits s : {VK_SAMPLE_COUNT_2_BIT, VK_SAMPLE_COUNT_4_BIT, VK_SAMPLE_COUNT_8_BIT})
     if (static_cast<uint32_t>(s) <= cfg.msaa_samples && (ok & s)) samples = s;
-  target_ = std::make_unique<OffscreenTarget>(*device_, extent, samples);
-  pipelines_ = std::make_unique<PipelineSet>(*device_, target_->scenePass(), samples);
+  target_ = std::make_unique<OffscreenTarget>(*device_, extent, samples, cfg.scene_pixels_max);
+  pipelines_ = std::make_unique<PipelineSet>(*device_, target_->scenePass(), target_->pickPass(), samples);
   meshes_ = std::make_unique<MeshPool>(*device_);
   picker_ = std::make_unique<Picker>(*device_);
   imgui_ = std::make_unique<ImGuiLayer>(*device_, target_->overlayPass(),
@@ -175,6 +179,7 @@ void Renderer::recreateSwapchain() {
   swapchain_->recreate(fb);  // waits for the device to be idle
   target_->resize(swapchain_->extent());
   has_frame_ = false;
+  picked_frame_ = ~0ull;
   swapchain_dirty_ = false;
 }
 
@@ -470,40 +475,90 @@ void Renderer::emitLabels() {
   }
 }
 
-void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& ranges, int image) {
-  VkCommandBuffer cmd = f.cmd;
-  VK_CHECK(vkResetCommandPool(device_->device(), f.pool, 0));
-  VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-  bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-  VK_CHECK(vkBeginCommandBuffer(cmd, &bi));
-  if (f.queries) {
-    vkCmdResetQueryPool(cmd, f.queries, 0, 2);
-    vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, f.queries, 0);
+// Each view's parts not under a panel (an ImGui window with a background, drawn this frame,
+// or an occluder): the scene is drawn only there, and the scene pass (its clears, its
+// multisample resolve) only covers their bounds. A CPU rasteriser pays for every pixel, and
+// a console's panels cover most of the target. A panel's background hides the scene under
+// it (labels already never show through one); a window that holds other windows is taken
+// for a host with a clear background and hides nothing. Each view is cut into at most 8
+// parts (past that the remaining panels are ignored); parts under 2 px wide are dropped.
+void Renderer::settleVisibleParts() {
+  const std::vector<ImRect> windows = windowRects();
+  std::vector<glm::vec4> panels(occluders_.begin(), occluders_.end());
+  for (const ImRect& w : windows) {
+    // A window that holds another is a host for panels (its background is often clear): skip it.
+    bool host = false;
+    for (const ImRect& o : windows)
+      host = host || (&o != &w && w.Contains(o) && (o.GetWidth() < w.GetWidth() || o.GetHeight() < w.GetHeight()));
+    if (!host) panels.push_back({w.Min.x, w.Min.y, w.Max.x - w.Min.x, w.Max.y - w.Min.y});
   }
+  const glm::vec2 t = viewport();
+  glm::vec2 lo(t), hi(0.0f);
+  std::vector<glm::vec4> next;
+  for (ViewSlot& v : views_) {
+    v.visible.assign(1, v.rect);
+    for (const glm::vec4& p : panels) {
+      // Whole pixels the panel covers, less one on each side (ImGui may leave a window's
+      // last row or column undrawn; a part's edges stay on pixel borders).
+      const float px0 = std::ceil(p.x), py0 = std::ceil(p.y), px1 = std::floor(p.x + p.z), py1 = std::floor(p.y + p.w);
+      if (px1 <= px0 || py1 <= py0) continue;
+      next.clear();
+      for (const glm::vec4& r : v.visible) {
+        const float x0 = r.x, y0 = r.y, x1 = r.x + r.z, y1 = r.y + r.w;
+        const float ix0 = std::max(x0, px0), iy0 = std::max(y0, py0), ix1 = std::min(x1, px1), iy1 = std::min(y1, py1);
+        if (ix1 <= ix0 || iy1 <= iy0) {
+          next.push_back(r);
+          continue;
+        }
+        if (iy0 > y0) next.push_back({x0, y0, x1 - x0, iy0 - y0});     // above the panel
+        if (iy1 < y1) next.push_back({x0, iy1, x1 - x0, y1 - iy1});     // below it
+        if (ix0 > x0) next.push_back({x0, iy0, ix0 - x0, iy1 - iy0});   // left of it
+        if (ix1 < x1) next.push_back({ix1, iy0, x1 - ix1, iy1 - iy0});  // right of it
+      }
+      // A sliver of one pixel between panels is not worth a part (it shows the clear colour).
+      next.erase(std::remove_if(next.begin(), next.end(), [](const glm::vec4& r) { return r.z < 2 || r.w < 2; }), next.end());
+      if (next.size() > 8) break;
+      v.visible.swap(next);
+    }
+    for (const glm::vec4& r : v.visible) {
+      lo = glm::min(lo, glm::vec2(r.x, r.y));
+      hi = glm::max(hi, glm::vec2(r.x + r.z, r.y + r.w));
+    }
+  }
+  if (hi.x <= lo.x || hi.y <= lo.y) lo = glm::vec2(0.0f), hi = glm::vec2(1.0f);  // nothing visible: one pixel
+  scene_area_ = {{int32_t(lo.x), int32_t(lo.y)}, {uint32_t(hi.x - lo.x), uint32_t(hi.y - lo.y)}};
+  stats_.scene_area_share = float(scene_area_.extent.width) * float(scene_area_.extent.height) / (t.x * t.y);
+  stats_.scene_divisor = target_->sceneDivisor();
+}
 
-  const VkExtent2D e = target_->extent();
-  VkClearValue clears[3]{};
-  clears[0].color = {{cfg_.clear_colour.r, cfg_.clear_colour.g, cfg_.clear_colour.b, 1.0f}};
-  clears[1].color.uint32[0] = kNoPickId.value;
-  clears[2].depthStencil = {1.0f, 0};
-  VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
-  rp.renderPass = target_->scenePass();
-  rp.framebuffer = target_->sceneFramebuffer();
-  rp.renderArea = {{0, 0}, e};
-  rp.clearValueCount = 3;
-  rp.pClearValues = clears;
-  vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+VkRect2D Renderer::sceneRect(glm::vec4 r) const {
+  const float k = float(target_->sceneDivisor());
+  const VkExtent2D se = target_->sceneExtent();
+  const float x0 = std::floor(r.x / k), y0 = std::floor(r.y / k);
+  const float x1 = std::min(std::ceil((r.x + r.z) / k), float(se.width)), y1 = std::min(std::ceil((r.y + r.w) / k), float(se.height));
+  return {{int32_t(x0), int32_t(y0)}, {uint32_t(std::max(x1 - x0, 1.0f)), uint32_t(std::max(y1 - y0, 1.0f))}};
+}
+
+// The views' draws: meshes (each kind and level of detail), lines, then the ground. For a
+// pick (pick = true) the id pipelines, and no ground (its id is the clear value).
+uint32_t Renderer::drawViews(VkCommandBuffer cmd, FrameData& f, const std::vector<std::array<uint32_t, 8>>& ranges,
+                             bool pick) {
   uint32_t draws = 0;
+  const float k = pick ? 1.0f : float(target_->sceneDivisor());  // the pick pass is full size
   for (size_t v = 0; v < views_.size(); ++v) {
   const glm::vec4 r = views_[v].rect;
-  VkViewport vp{r.x, r.y, r.z, r.w, 0.0f, 1.0f};
-  VkRect2D sc{{int32_t(r.x), int32_t(r.y)}, {uint32_t(r.z), uint32_t(r.w)}};
+  VkViewport vp{r.x / k, r.y / k, r.z / k, r.w / k, 0.0f, 1.0f};
   vkCmdSetViewport(cmd, 0, 1, &vp);
+  // A pick draws the whole view; a frame each of its visible parts (settleVisibleParts).
+  const size_t parts = pick ? 1 : views_[v].visible.size();
+  for (size_t part = 0; part < parts; ++part) {
+  const glm::vec4 s = pick ? r : views_[v].visible[part];
+  const VkRect2D sc = pick ? VkRect2D{{int32_t(s.x), int32_t(s.y)}, {uint32_t(s.z), uint32_t(s.w)}} : sceneRect(s);
   vkCmdSetScissor(cmd, 0, 1, &sc);
   vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->layout(), 0, 1, &f.sets[v],
                           0, nullptr);
   if (!ranges.empty()) {
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->mesh());
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pick ? pipelines_->meshPick() : pipelines_->mesh());
     for (const auto& [m, first_full, full, first_mid, mid, first_box, boxes, view] : ranges) {
       if (view != v) continue;
       const Mesh& mesh = meshes_->mesh(MeshId{m});
@@ -523,7 +578,7 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
   }
   const size_t line_end = v + 1 < views_.size() ? views_[v + 1].lines : line_vertices_.size();
   if (line_end > views_[v].lines) {
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->line());
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pick ? pipelines_->linePick() : pipelines_->line());
     VkDeviceSize off = 0;
     VkBuffer lb = f.lines.buffer();
     vkCmdBindVertexBuffers(cmd, 0, 1, &lb, &off);
@@ -532,19 +587,115 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
   }
   // The ground goes last: the depth test then skips shading it under everything above it
   // (lines win through their depth bias), which matters on CPU rasterisers.
-  if (cfg_.ground.visible) {
+  if (cfg_.ground.visible && !pick) {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelines_->ground());
-    vkCmdDraw(cmd, 6, 1, 0, 0);
+    vkCmdDraw(cmd, 6 * kGroundCells * kGroundCells, 1, 0, 0);
     ++draws;
   }
   }
+  }
+  return draws;
+}
+
+void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& ranges, int image) {
+  VkCommandBuffer cmd = f.cmd;
+  VK_CHECK(vkResetCommandPool(device_->device(), f.pool, 0));
+  VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  VK_CHECK(vkBeginCommandBuffer(cmd, &bi));
+  if (f.queries) {
+    vkCmdResetQueryPool(cmd, f.queries, 0, 2);
+    vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, f.queries, 0);
+  }
+
+  const VkExtent2D e = target_->extent();
+  VkClearValue clears[2]{};
+  clears[0].color = {{cfg_.clear_colour.r, cfg_.clear_colour.g, cfg_.clear_colour.b, 1.0f}};
+  clears[1].depthStencil = {1.0f, 0};
+  VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+  rp.renderPass = target_->scenePass();
+  rp.framebuffer = target_->sceneFramebuffer();
+  const VkRect2D scene_rect = sceneRect(glm::vec4(scene_area_.offset.x, scene_area_.offset.y, scene_area_.extent.width,
+                                                 scene_area_.extent.height));
+  rp.renderArea = scene_rect;
+  if (target_->sceneDivisor() > 1) {
+    // One more scene pixel around, cleared: the scale-up's linear filter reads it at the edges.
+    const VkExtent2D se = target_->sceneExtent();
+    const int32_t x0 = std::max(scene_rect.offset.x - 1, 0), y0 = std::max(scene_rect.offset.y - 1, 0);
+    const int32_t x1 = std::min(scene_rect.offset.x + int32_t(scene_rect.extent.width) + 1, int32_t(se.width));
+    const int32_t y1 = std::min(scene_rect.offset.y + int32_t(scene_rect.extent.height) + 1, int32_t(se.height));
+    rp.renderArea = {{x0, y0}, {uint32_t(x1 - x0), uint32_t(y1 - y0)}};
+  }
+  rp.clearValueCount = 2;
+  rp.pClearValues = clears;
+  vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+  const uint32_t draws = drawViews(cmd, f, ranges, false);
   vkCmdEndRenderPass(cmd);
+  if (target_->sceneDivisor() > 1) {
+    // Scale the scene's area up into the colour image (the overlay pass clears the rest).
+    const VkRect2D a = scene_rect;
+    const uint32_t k = target_->sceneDivisor();
+    VkImageMemoryBarrier b[2]{};
+    for (VkImageMemoryBarrier& x : b) {
+      x = {VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+      x.srcQueueFamilyIndex = x.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+      x.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+    }
+    b[0].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+    b[0].dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    b[0].oldLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+    b[0].newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    b[0].image = target_->sceneColour().image();
+    b[1].srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT;  // the previous frame's copies out
+    b[1].dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    b[1].oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    b[1].newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+    b[1].image = target_->colour().image();
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                         VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, 2, b);
+    VkImageBlit blit{};
+    blit.srcSubresource = blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    blit.srcOffsets[0] = {a.offset.x, a.offset.y, 0};
+    blit.srcOffsets[1] = {a.offset.x + int32_t(a.extent.width), a.offset.y + int32_t(a.extent.height), 1};
+    blit.dstOffsets[0] = {a.offset.x * int32_t(k), a.offset.y * int32_t(k), 0};
+    blit.dstOffsets[1] = {std::min(blit.srcOffsets[1].x * int32_t(k), int32_t(e.width)),
+                          std::min(blit.srcOffsets[1].y * int32_t(k), int32_t(e.height)), 1};
+    vkCmdBlitImage(cmd, target_->sceneColour().image(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, target_->colour().image(),
+                   VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_LINEAR);
+    b[1].srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    b[1].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+    b[1].oldLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+    b[1].newLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, 0, 0,
+                         nullptr, 0, nullptr, 1, &b[1]);
+  }
 
   rp.renderPass = target_->overlayPass();
   rp.framebuffer = target_->overlayFramebuffer();
+  rp.renderArea = {{0, 0}, e};
   rp.clearValueCount = 0;
   rp.pClearValues = nullptr;
   vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+  {
+    // Outside the scene's render area (under panels) the target still holds an older
+    // frame: clear it, so that panels are drawn over the clear colour.
+    const VkRect2D a = scene_area_;
+    const int32_t ax1 = a.offset.x + int32_t(a.extent.width), ay1 = a.offset.y + int32_t(a.extent.height);
+    VkClearRect bands[4]{};
+    uint32_t n = 0;
+    auto band = [&](int32_t x0, int32_t y0, int32_t x1, int32_t y1) {
+      if (x1 > x0 && y1 > y0) bands[n++] = {{{x0, y0}, {uint32_t(x1 - x0), uint32_t(y1 - y0)}}, 0, 1};
+    };
+    band(0, 0, int32_t(e.width), a.offset.y);           // above
+    band(0, ay1, int32_t(e.width), int32_t(e.height));  // below
+    band(0, a.offset.y, a.offset.x, ay1);               // left
+    band(ax1, a.offset.y, int32_t(e.width), ay1);       // right
+    if (n) {
+      VkClearAttachment ca{VK_IMAGE_ASPECT_COLOR_BIT, 0, {}};
+      ca.clearValue.color = clears[0].color;
+      vkCmdClearAttachments(cmd, 1, &ca, n, bands);
+    }
+  }
   stats_.imgui_draw_calls = static_cast<uint32_t>(imgui_->render(cmd));
   vkCmdEndRenderPass(cmd);
   stats_.draw_calls = draws;
@@ -610,6 +761,7 @@ bool Renderer::endFrame() {
     std::memcpy(f.lines.mapped(), line_vertices_.data(), line_vertices_.size() * sizeof(LineVertex));
   fillUniforms(f);
   emitLabels();
+  settleVisibleParts();
   record(f, ranges, image);
 
   VK_CHECK(vkResetFences(d, 1, &f.fence));
@@ -648,6 +800,7 @@ bool Renderer::endFrame() {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   in_frame_ = false;
   has_frame_ = true;
+  ++frames_finished_;
   frame_index_ = (frame_index_ + 1) % kFramesInFlight;
   return true;
 }
@@ -667,11 +820,34 @@ void Renderer::resize(uint32_t width, uint32_t height) {
   device_->waitIdle();
   target_->resize({width, height});
   has_frame_ = false;
+  picked_frame_ = ~0ull;
 }
 
+// Redraws the last finished frame's meshes and lines into the pick-id image (single sample,
+// with its own depth), from that frame's buffers, which stay untouched until its slot's next
+// beginFrame; then reads one texel. Only on a pick: the frame itself draws no ids.
 std::optional<InstanceId> Renderer::pick(int x, int y) {
   if (!has_frame_ || in_frame_) return std::nullopt;
   device_->waitIdle();
+  if (picked_frame_ != frames_finished_) {
+    FrameData& f = *frames_[(frame_index_ + kFramesInFlight - 1) % kFramesInFlight];
+    VkFramebuffer fb = target_->pickFramebuffer();
+    device_->runOnce([&](VkCommandBuffer cmd) {
+      VkClearValue clears[2]{};
+      clears[0].color.uint32[0] = kNoPickId.value;
+      clears[1].depthStencil = {1.0f, 0};
+      VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+      rp.renderPass = target_->pickPass();
+      rp.framebuffer = fb;
+      rp.renderArea = {{0, 0}, target_->extent()};
+      rp.clearValueCount = 2;
+      rp.pClearValues = clears;
+      vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+      drawViews(cmd, f, ranges_, true);
+      vkCmdEndRenderPass(cmd);
+    });
+    picked_frame_ = frames_finished_;
+  }
   return picker_->pick(*target_, x, y);
 }
 

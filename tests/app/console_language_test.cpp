@@ -13,6 +13,7 @@
 #include "controlroom/replay/scenario_panel.h"
 #include "controlroom/ui/instructor_panel.h"
 #include "controlroom/ui/ui_fonts.h"
+#include "connectors/vda5050/fleet_dispatch.h"
 
 #include "tests/support/live_twin.h"
 #include "twin/run.h"
@@ -162,6 +163,34 @@ TEST_CASE("every panel in Vietnamese and in English asks the catalogue for no mi
   ControlRoomOptions o;
   o.stale_after_ms = 30000;
   ControlRoom room(c.core, c.loop, c.queue, nullptr, r, o);
+  // Guide vehicle 0 of m1119 is a VDA 5050 vehicle: its own report in the inspector, read
+  // from the VDA 5050 book (FleetDispatch, both sites, as gatetwin --vda5050 makes it) after
+  // a state message written as the specification says.
+  auto schemas = connectors::vda5050::load_schemas(connectors::vda5050::default_schemas_dir());
+  REQUIRE(std::holds_alternative<connectors::vda5050::Schemas>(schemas));
+  connectors::vda5050::FleetDispatch vda(c.core.sites(), std::get<connectors::vda5050::Schemas>(schemas), "test");
+  {
+    const nlohmann::json state = {
+        {"headerId", 7}, {"timestamp", "2026-11-30T08:02:15.000Z"}, {"version", "2.0.0"}, {"manufacturer", "GateFleet"},
+        {"serialNumber", "GV-m1119-01"}, {"orderId", "m1119-v0-27"}, {"orderUpdateId", 5}, {"lastNodeId", "m1119-E4-n04"},
+        {"lastNodeSequenceId", 8}, {"nodeStates", nlohmann::json::array({{{"nodeId", "m1119-E4-n05"}, {"sequenceId", 10}, {"released", true}}})},
+        {"edgeStates", nlohmann::json::array({{{"edgeId", "m1119-E4-e04"}, {"sequenceId", 9}, {"released", true}}})},
+        {"driving", true}, {"actionStates", nlohmann::json::array()}, {"batteryState", {{"batteryCharge", 87.5}, {"charging", false}}},
+        {"operatingMode", "AUTOMATIC"},
+        {"errors", nlohmann::json::array({{{"errorType", "lidarDirty"}, {"errorLevel", "WARNING"}, {"errorDescription", "clean the front scanner"}}})},
+        {"safetyState", {{"eStop", "AUTOACK"}, {"fieldViolation", false}}}};
+    std::vector<connectors::FieldMessage> emitted;
+    std::vector<std::string> log;
+    vda.receive("uagv/v2/GateFleet/GV-m1119-01/state", state.dump(), false, emitted, log);
+    REQUIRE(vda.stats().accepted == 1);
+  }
+  REQUIRE(vda.vehicle(1, 0).has_value());
+  CHECK(vda.vehicle(1, 0)->battery_charge == 87.5);
+  REQUIRE(vda.vehicle(0, 0).has_value());  // m1088's slot 0: another vehicle, never heard
+  CHECK(vda.vehicle(0, 0)->serial_number == "GV-m1088-01");
+  CHECK_FALSE(vda.vehicle(0, 0)->has_state);
+  CHECK_FALSE(vda.vehicle(1, 40).has_value());  // a slot no vehicle is mapped to
+  room.set_vda5050([&vda](uint8_t s, uint16_t slot) { return vda.vehicle(s, slot); });
   c.feed(9 * twin::kHour);
   int64_t wall_ms = 0;
   room.frame(wall_ms);
@@ -206,6 +235,17 @@ TEST_CASE("every panel in Vietnamese and in English asks the catalogue for no mi
         INFO("label \"" << b.text << "\" at " << b.x0 << "," << b.y0 << " under the window " << w->Name);
         CHECK_FALSE((b.x0 < w->Pos.x + w->Size.x && w->Pos.x < b.x1 && b.y0 < w->Pos.y + w->Size.y && w->Pos.y < b.y1));
       }
+  }
+  // The VDA 5050 vehicle in the inspector, to look at (no golden: the 3D view behind moves).
+  PickTarget guide;
+  guide.kind = PickKind::GuideVehicle;
+  guide.site = 1;
+  for (ui::Lang lang : {ui::Lang::En, ui::Lang::Vi}) {
+    ui::set_lang(lang);
+    room.select(guide);
+    for (int i = 0; i < 3; ++i) room.frame(wall_ms);
+    r.finish();
+    r.saveScreenshot(enginetest::outputDir() + "/console_vda5050_" + ui::lang_code(lang) + "_seen.png");
   }
   ui::set_lang(ui::Lang::En);
 }

@@ -9,6 +9,7 @@
 // language set with their data kept. No engine, no display; never skips.
 #include "controlroom/ui/alert_text.h"
 #include "controlroom/ui/text_catalogue.h"
+#include "controlroom/ui/vda_vehicle_text.h"
 
 #include <catch2/catch.hpp>
 
@@ -176,4 +177,77 @@ TEST_CASE("the core's alerts are shown in the language set, their data kept") {
   set_lang(Lang::En);
   CHECK(alert_text("m1119: queue at scanner over 30") == "m1119: queue at scanner over 30");
   CHECK(missing_keys().empty());
+}
+
+// The inspector's report of a VDA 5050 guide vehicle (docs/vda5050.md "For the inspector"):
+// connection and planning, driving / paused, battery, operating mode, safety, errors by
+// level (the worst first), the order's ids and progress; in both languages from the
+// catalogue (no key missing), the vehicle's data kept as sent.
+TEST_CASE("a VDA 5050 vehicle's report in the inspector, in both languages") {
+  connectors::vda5050::VehicleView v;
+  v.manufacturer = "GateFleet", v.serial_number = "GV-m1119-02", v.site = "m1119", v.slot = 1;
+  v.connection = "ONLINE";
+  v.available = false, v.unavailable_why = "a FATAL error";
+  v.has_state = true;
+  v.order_id = "m1119-v1-31", v.order_update_id = 3, v.twin_order_id = "m1119-v1-31", v.twin_order_update_id = 4;
+  v.last_node_id = "m1119-E4-n03", v.last_node_sequence_id = 6;
+  v.nodes_done = 4, v.edges_done = 3, v.nodes_to_go = 13, v.edges_to_go = 13;
+  v.driving = true, v.paused = true;
+  v.battery_charge = 87.5, v.charging = false;
+  v.operating_mode = "SEMIAUTOMATIC";
+  v.e_stop = "REMOTE", v.field_violation = true;
+  v.errors = {{"WARNING", "lidarDirty: clean me"}, {"FATAL", "localizationLost: no position"}};
+  auto text = [](const std::vector<VdaLine>& lines) {
+    std::string all;
+    for (const VdaLine& l : lines) all += l.text + "\n";
+    return all;
+  };
+  auto tone_of = [](const std::vector<VdaLine>& lines, const std::string& part) {
+    for (const VdaLine& l : lines)
+      if (l.text.find(part) != std::string::npos) return l.tone;
+    FAIL("no line with " << part);
+    return VdaLine::Tone::Normal;
+  };
+  set_lang(Lang::En);
+  const auto before = missing_keys().size();
+  auto en = vda_vehicle_lines(v);
+  const std::string e = text(en);
+  INFO(e);
+  CHECK_THAT(e, Catch::Contains("VDA 5050 vehicle GateFleet / GV-m1119-02"));
+  CHECK_THAT(e, Catch::Contains("connection: ONLINE"));
+  CHECK_THAT(e, Catch::Contains("NOT PLANNED WITH: a FATAL error"));
+  CHECK_THAT(e, Catch::Contains("motion: driving, PAUSED"));
+  CHECK_THAT(e, Catch::Contains("battery: 88 %"));
+  CHECK_THAT(e, Catch::Contains("operating mode: SEMIAUTOMATIC"));
+  CHECK_THAT(e, Catch::Contains("E-STOP: REMOTE"));
+  CHECK_THAT(e, Catch::Contains("PROTECTIVE FIELD VIOLATED"));
+  CHECK_THAT(e, Catch::Contains("errors: 1 fatal, 1 warning"));
+  CHECK(e.find("FATAL: localizationLost: no position") < e.find("WARNING: lidarDirty: clean me"));  // the worst first
+  CHECK_THAT(e, Catch::Contains("vehicle's order: m1119-v1-31, update 3"));
+  CHECK_THAT(e, Catch::Contains("twin's order: m1119-v1-31, update 4"));
+  CHECK_THAT(e, Catch::Contains("nodes: 4 done, 13 to go   edges: 3 done, 13 to go"));
+  CHECK_THAT(e, Catch::Contains("last node: m1119-E4-n03 (sequence 6)"));
+  CHECK(tone_of(en, "E-STOP") == VdaLine::Tone::Alarm);
+  CHECK(tone_of(en, "PROTECTIVE") == VdaLine::Tone::Alarm);
+  CHECK(tone_of(en, "NOT PLANNED") == VdaLine::Tone::Alarm);
+  CHECK(tone_of(en, "connection") == VdaLine::Tone::Good);
+  set_lang(Lang::Vi);
+  const std::string vi = text(vda_vehicle_lines(v));
+  INFO(vi);
+  CHECK_THAT(vi, Catch::Contains("kết nối: TRỰC TUYẾN"));
+  CHECK_THAT(vi, Catch::Contains("pin: 88 %"));
+  CHECK_THAT(vi, Catch::Contains("DỪNG KHẨN CẤP: TỪ XA"));
+  CHECK_THAT(vi, Catch::Contains("NGHIÊM TRỌNG: localizationLost: no position"));
+  CHECK_THAT(vi, Catch::Contains("m1119-v1-31"));
+  CHECK(vi.find("battery") == std::string::npos);
+  // Safe and sound, and a vehicle never heard: the other lines.
+  v.e_stop = "NONE", v.field_violation = false, v.errors.clear(), v.paused = false, v.available = true;
+  const std::string fine = text(vda_vehicle_lines(v));
+  CHECK_THAT(fine, Catch::Contains("vùng bảo vệ trống"));
+  CHECK_THAT(fine, Catch::Contains("lỗi: không có"));
+  connectors::vda5050::VehicleView never;
+  const std::string none = text(vda_vehicle_lines(never));
+  CHECK_THAT(none, Catch::Contains("chưa nhận được trạng thái"));
+  set_lang(Lang::En);
+  CHECK(missing_keys().size() == before);
 }

@@ -53,6 +53,7 @@ void check_panels(const WallLayout& l, glm::vec2 size) {
 void wall_frame(uint32_t w, uint32_t h, const std::string& golden) {
   engine::RendererConfig rc = enginetest::testConfig(w, h);
   rc.msaa_samples = kAppMsaaSamples;  // as the app draws: anti-aliased, on lavapipe too
+  rc.scene_pixels_max = kAppScenePixelsMax;  // and a 4K wall's scene at 1920x1080, scaled up
   engine::Renderer renderer(rc);
   CHECK(renderer.msaaSamples() == kAppMsaaSamples);
   ControlRoomOptions o = replay_room_options("wall");
@@ -172,4 +173,61 @@ TEST_CASE("a fail-over a follower saw is a critical alert and a line on the wall
   ui::set_lang(ui::Lang::En);
   CHECK_THAT(room.room().fail_over_note(), Catch::Contains("CHUYỂN DỰ PHÒNG"));
   CHECK_THAT(room.room().fail_over_note(), Catch::Contains("máy dự phòng"));
+}
+
+TEST_CASE("messages of a source that never arrived are a critical alert, in the language shown", "[wall][app][lost]") {
+  engine::Renderer renderer(enginetest::testConfig(1280, 720));
+  ControlRoomOptions o = replay_room_options("both");
+  o.replay = false;
+  ReplayRoom room(morning().sites(), renderer, o);
+  room.show(morning(), {});
+  REQUIRE(room.room().frame(16));
+  const uint64_t before = room.room().alerts().unacknowledged();
+  room.room().note_messages_lost("lane-ctl-7", 4329, 5001, 9329);
+  REQUIRE(room.room().frame(32));
+  REQUIRE_FALSE(room.room().alerts().items().empty());
+  const Alert& a = room.room().alerts().items().front();
+  CHECK(a.severity == Severity::Critical);
+  CHECK(a.text == "MESSAGES LOST from lane-ctl-7: 4329 never arrived (seq 5001-9329); the twin may differ from the field");
+  CHECK(room.room().alerts().unacknowledged() == before + 1);
+  ui::set_lang(ui::Lang::Vi);
+  room.room().note_messages_lost("gnss-2", 3, 4, 6);
+  ui::set_lang(ui::Lang::En);
+  CHECK_THAT(room.room().alerts().items().front().text, Catch::StartsWith("MẤT TIN từ gnss-2: 3 tin không đến"));
+}
+
+TEST_CASE("a replayed moment shows the alerts that led to it, and a seek back drops the later ones", "[wall][app][replay]") {
+  // The recording: the seeded morning's events, and the alerts a live room collected from them.
+  auto loaded = connectors::load_sites("all", std::string(GATETWIN_SOURCE_DIR) + "/assets/sites");
+  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(loaded));
+  twin::Core core(std::get<std::vector<twin::SiteSpec>>(loaded));
+  twin::SimOptions opt;
+  opt.seed = 7;
+  for (const auto& s : core.sites()) opt.vehicles_per_day.push_back(s.arrivals.per_day_2030);
+  twin::Simulator sim(core.sites(), opt);
+  std::vector<twin::Event> events;
+  twin::Decisions all;
+  twin::run_until(core, sim, 9 * twin::kHour, [&](const twin::Event& e, const twin::Decisions& d) {
+    events.push_back(e);
+    all.insert(all.end(), d.begin(), d.end());
+  });
+  engine::Renderer renderer(enginetest::testConfig(1280, 720));
+  ReplayRoom room(core.sites(), renderer, replay_room_options("wall"));
+  room.show(core, {});
+  CHECK(room.room().alerts().items().empty());  // what the replay showed before: an empty ticker
+  room.room().rebuild_history(events, 9 * twin::kHour);
+  const uint64_t at_nine = room.room().alerts().total();
+  ReplayRoom live(core.sites(), renderer, replay_room_options("wall"));
+  live.show(core, all);  // every decision of the morning, as a live room collects them
+  INFO("alerts by 09:00: " << at_nine);
+  CHECK(at_nine > 0);
+  CHECK(at_nine == live.room().alerts().total());
+  REQUIRE_FALSE(room.room().alerts().items().empty());
+  CHECK(room.room().alerts().items().front().text == live.room().alerts().items().front().text);
+  CHECK(room.room().alerts().unacknowledged() == at_nine);
+  REQUIRE(room.room().frame(16));
+  // Back to 07:00: only what was raised by then.
+  room.room().rebuild_history(events, 7 * twin::kHour);
+  CHECK(room.room().alerts().total() < at_nine);
+  for (const Alert& a : room.room().alerts().items()) CHECK(a.time_ms <= 7 * twin::kHour);
 }

@@ -214,3 +214,53 @@ TEST_CASE("an outside field with UTC time, WGS84 positions and plates is drawn w
   CHECK(st["field"]["m1119"]["undeclared_now"] == 36);
   CHECK(connectors::hash_hex(refold.state_hash()) == st["core"]["state_hash"].get<std::string>());
 }
+
+// Messages lost on the way (a broker that dropped a slow subscriber's queue, a gateway that
+// skipped seqs): the twin waits --gap-wait-ms, goes on without them, and says so: a log line
+// naming the source and the seqs, "missing" in the source's feed, and the rest flows.
+TEST_CASE("ordered messages that never arrived are logged and counted per source, and the rest flows", "[live][field][lost]") {
+  REQUIRE_MQTT_PROGRAMS();
+  MosquittoFixture broker;
+  REQUIRE(broker.start());
+  const std::string dir = broker.dir(), stats = dir + "/stats.json";
+  ChildProcess twin_proc;
+  REQUIRE(twin_proc.start(testsupport::gatetwin_path(),
+                          {"gatetwin", "--headless", "--broker", broker.uri(), "--site", "m1119", "--run-for", "5",
+                           "--gap-wait-ms", "300", "--stats", stats},
+                          dir + "/twin.out"));
+  const bool connected = twin_proc.wait_for_output("mqtt: connected to " + broker.uri() + " as gatetwin\n", 15s);
+  INFO(twin_proc.output());
+  REQUIRE(connected);
+  auto event = [](const std::string& src, uint64_t seq) {
+    return json{{"v", 1}, {"src", src}, {"seq", seq}, {"t_ms", 1000}, {"shipment", 90000 + seq}}.dump();
+  };
+  // lane-ctl-test's seqs 4-6 never reach the broker; scanner-test's all do.
+  std::vector<std::string> lossy, whole;
+  for (uint64_t s : {1, 2, 3, 7, 8}) lossy.push_back(event("lane-ctl-test", s));
+  for (uint64_t s = 1; s <= 5; ++s) whole.push_back(event("scanner-test", s));
+  // A source already running when the twin started listening: joined, not lost.
+  for (uint64_t s : {40, 41}) whole.push_back(event("gate-cam-test", s));
+  publish_lines(broker, "gatetwin/v1/m1119/event/handover_completed", lossy, dir + "/lossy.txt");
+  publish_lines(broker, "gatetwin/v1/m1119/event/handover_completed", whole, dir + "/whole.txt");
+
+  for (int i = 0; i < 1000 && twin_proc.alive(); ++i) std::this_thread::sleep_for(25ms);
+  REQUIRE_FALSE(twin_proc.alive());
+  std::ifstream out_file(dir + "/twin.out");
+  const std::string out((std::istreambuf_iterator<char>(out_file)), std::istreambuf_iterator<char>());
+  INFO(out);
+  CHECK_THAT(out, Catch::Contains("source lane-ctl-test: 3 ordered messages never arrived (seq 4-6), skipped after waiting "
+                                  "300 ms: the twin may now differ from the field"));
+  CHECK_THAT(out, !Catch::Contains("source scanner-test: "));
+  CHECK_THAT(out, Catch::Contains("source gate-cam-test joined at seq 40: its seqs 1-39 were sent before the twin listened"));
+  CHECK_THAT(out, !Catch::Contains("source gate-cam-test: "));
+  const json st = read_json(stats);
+  REQUIRE(st.is_object());
+  CHECK(st["feeds"]["lane-ctl-test"]["rejected"]["missing"] == 3);
+  CHECK_FALSE(st["feeds"]["scanner-test"]["rejected"].contains("missing"));
+  CHECK(st["feeds"]["gate-cam-test"]["rejected"]["before_join"] == 39);
+  CHECK_FALSE(st["feeds"]["gate-cam-test"]["rejected"].contains("missing"));
+  CHECK(st["sequencer"]["seqs_skipped"] == 3 + 39);
+  // Every message that did arrive was sequenced: 5 + 5 + 2, the twin's own ticks aside.
+  CHECK(st["messages"]["received"] == 12);
+  CHECK(st["sequencer"]["held"] == 0);
+}

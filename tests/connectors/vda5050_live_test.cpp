@@ -7,8 +7,10 @@
 // startPause / stopPause), and finishes it: the core records every step, the shipment
 // crosses, the recording refolds to the twin's hash. Meanwhile hostile and faulty vehicles:
 // one takes its order and refuses its first update (orderUpdateError), one is killed mid-edge (its last will) and comes back
-// with a new headerId series, a schema-invalid state, an unknown serial number, a pose off
-// the map: each handled as docs/vda5050.md says, nothing else disturbed. Every order and
+// with a new headerId series and without its order (the twin sends it again, as a new
+// order from where it stands, and it drives on), a schema-invalid state, an unknown serial
+// number, a pose off the map, a state stamped a century ahead (refused whole: time_ahead,
+// the vehicle's book unchanged): each handled as docs/vda5050.md says, nothing else disturbed. Every order and
 // instant action the twin sent validates against the shipped schemas, and its orders keep
 // orderUpdateId and the stitching node as the specification says.
 #include "tests/support/child_process.h"
@@ -170,10 +172,21 @@ TEST_CASE("the twin dispatches VDA 5050 vehicles and mirrors them, whatever they
                   {"agvPosition", {{"x", 5000.0}, {"y", 3000.0}, {"theta", 0.0}, {"mapId", map_id}, {"positionInitialized", true}}}});
   off_map["timestamp"] = connectors::format_rfc3339_ms(wall_utc_ms());  // now, as the vehicles write it
   pub(broker, "uagv/v2/GateFleet/GV-m1119-05/state", off_map.dump());
+  // A century ahead, no position, from a vehicle that sends nothing else: refused whole.
+  json ahead = off_map;
+  ahead["serialNumber"] = "GV-m1119-06";
+  ahead["timestamp"] = "2126-11-30T08:00:00.000Z";
+  ahead["batteryState"]["batteryCharge"] = 12.5;
+  ahead.erase("agvPosition");
+  pub(broker, "uagv/v2/GateFleet/GV-m1119-06/state", ahead.dump());
 
   // Vehicle 3 comes back: a new process, its headerIds from 0 again.
   ChildProcess v3b;
   vehicle(v3b, "GV-m1119-02");
+  // It has no order: the twin sends its order again (a new orderId, from update 0), and it
+  // drives the section the core had granted it to its end.
+  wait(v3b, "-r1 update 0 accepted", 10s);
+  wait(v3b, "node m1119-E4-n03 reached", 10s);
 
   // Vehicle 1 finishes its crossing: the drop at the partner yard.
   wait(v1, "-drop finished", 40s);
@@ -194,6 +207,8 @@ TEST_CASE("the twin dispatches VDA 5050 vehicles and mirrors them, whatever they
   CHECK(vs["refused"]["outside_map"].get<int>() >= 1);
   CHECK(vs["out_invalid"] == 0);
   CHECK(vs["order_rejections"].get<int>() >= 1);
+  CHECK(vs["refused"]["time_ahead"] == 1);
+  CHECK(vs["orders_resent"] == 1);
   CHECK(vs["steps_reported"].get<int>() >= 18);  // vehicle 1: pick, 16 block sections, drop
   std::map<int, json> by_slot;
   for (const json& v : vs["vehicles"]) by_slot[v["slot"].get<int>()] = v;
@@ -207,6 +222,11 @@ TEST_CASE("the twin dispatches VDA 5050 vehicles and mirrors them, whatever they
   CHECK(by_slot[1]["connection"] == "ONLINE");  // back after its last will
   CHECK(by_slot[1]["available"] == true);
   CHECK(by_slot[1]["header_restarts"].get<int>() >= 1);
+  CHECK(by_slot[1]["orders_resent"] == 1);
+  CHECK(by_slot[5]["has_state"] == false);  // the century-ahead state changed nothing
+  CHECK(by_slot[5]["battery_charge"] == -1);
+  CHECK(out.find("(time_ahead)") != std::string::npos);
+  CHECK(out.find("is back without order") != std::string::npos);
   CHECK(out.find("CONNECTIONBROKEN") != std::string::npos);
   CHECK(out.find("refused an order") != std::string::npos);
 

@@ -231,6 +231,7 @@ TEST_CASE("site files: the lane graph, map id and fleet identities", "[vda5050][
 
 // [SECTION] FleetDispatch without a broker -------------------------------------------------------
 
+#include "connectors/codec/utc_time.h"
 #include "connectors/vda5050/fleet_dispatch.h"
 #include "twin/site_plan.h"
 
@@ -338,4 +339,185 @@ TEST_CASE("FleetDispatch: the core's decisions become orders; a vehicle's state 
     CHECK(json::parse(out[0].payload)["actions"][0]["actionType"] == "startPause");
   }
   CHECK(d.stats().out_invalid == 0);
+}
+
+// The time bounds (docs/vda5050.md "What the twin reads"): a state stamped a century ahead,
+// or before the session epoch, is refused whole with the field's time reason, before it
+// changes the vehicle's book (its battery, its headerId). A vehicle back without the order
+// the core waits on gets it again as a new order from where it stands ("A vehicle back
+// without its order"); the book follows the new ids.
+TEST_CASE("FleetDispatch: the time bounds refuse a state whole; a vehicle back without its order gets it again", "[vda5050][dispatch]") {
+  using namespace connectors::vda5050;
+  auto r = connectors::load_sites("m1119", connectors::default_sites_dir());
+  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
+  const twin::SiteSpec site = twin::with_plan(std::get<std::vector<twin::SiteSpec>>(r)[0], twin::LanePlan::Expanded, twin::UnmannedPlan::On);
+  auto sc = load_schemas(default_schemas_dir());
+  REQUIRE(std::holds_alternative<Schemas>(sc));
+  const Schemas& schemas = std::get<Schemas>(sc);
+  FleetDispatch d({site}, schemas, "test");
+  const int64_t wall = 1796000000000;  // 2026-11-30
+  connectors::FieldClockOptions fo;
+  fo.epoch_utc_ms = wall - 3600000;
+  const connectors::FieldClock clock(fo);
+  std::vector<OutMessage> out;
+  std::vector<connectors::FieldMessage> emitted;
+  std::vector<std::string> log;
+  auto receive = [&](const std::string& leaf, const json& j) {
+    out.clear(), emitted.clear(), log.clear();
+    d.receive("uagv/v2/GateFleet/GV-m1119-01/" + leaf, j.dump(), false, emitted, log, &out, &clock, wall);
+  };
+  auto state = [&](int header, const std::string& order, const std::string& node, int64_t seq, int64_t utc_ms, double battery = 81.5) {
+    json s = valid_state();
+    s["serialNumber"] = "GV-m1119-01";
+    s["headerId"] = header;
+    s["timestamp"] = connectors::format_rfc3339_ms(utc_ms);
+    s.update({{"orderId", order}, {"orderUpdateId", 0}, {"lastNodeId", node}, {"lastNodeSequenceId", seq}, {"actionStates", json::array()},
+              {"nodeStates", json::array()}, {"edgeStates", json::array()}});
+    s["batteryState"]["batteryCharge"] = battery;
+    s["agvPosition"]["x"] = 360.0, s["agvPosition"]["y"] = -100.0;
+    receive("state", s);
+  };
+  auto connection = [&](int header, const char* what) {
+    json c = {{"headerId", header}, {"timestamp", connectors::format_rfc3339_ms(wall)}, {"version", "2.0.0"}, {"manufacturer", "GateFleet"},
+              {"serialNumber", "GV-m1119-01"}, {"connectionState", what}};
+    receive("connection", c);
+  };
+  auto steps = [&] {
+    int n = 0;
+    for (const auto& m : emitted) n += std::holds_alternative<twin::GuideVehicleStepCompleted>(m.body);
+    return n;
+  };
+  auto refused = [&](Refusal why) { return d.stats().refused[static_cast<size_t>(why)]; };
+
+  // In bounds: taken. A century ahead, no position: refused as time_ahead, nothing taken.
+  state(1, "", "", 0, wall);
+  CHECK(d.vehicle(0, 0)->battery_charge == 81.5);
+  const uint64_t accepted = d.stats().accepted;
+  json ahead = valid_state();
+  ahead["serialNumber"] = "GV-m1119-01";
+  ahead["headerId"] = 2;
+  ahead["timestamp"] = "2126-11-30T08:00:00.000Z";
+  ahead["batteryState"]["batteryCharge"] = 12.5;
+  ahead.erase("agvPosition");
+  receive("state", ahead);
+  CHECK(refused(Refusal::TimeAhead) == 1);
+  CHECK(emitted.empty());
+  REQUIRE(log.size() == 1);
+  CHECK_THAT(log[0], Catch::Contains("(time_ahead)") && Catch::Contains("ahead of the twin's clock"));
+  CHECK(d.stats().accepted == accepted);
+  CHECK(d.vehicle(0, 0)->battery_charge == 81.5);
+  CHECK(d.vehicle(0, 0)->last_header_id == 1);
+  // Before the session epoch: time_too_old, nothing taken.
+  state(3, "", "", 0, wall - 7200000, 13.5);
+  CHECK(refused(Refusal::TimeTooOld) == 1);
+  CHECK(d.vehicle(0, 0)->battery_charge == 81.5);
+  CHECK(d.status_json()["refused"]["time_ahead"] == 1);
+
+  // An order and its first block section; the vehicle is killed on the edge and comes back
+  // (ONLINE again, a new headerId series) with no order.
+  auto decide = [&](twin::DecisionKind k, uint16_t unit, int64_t value, uint64_t cause) {
+    twin::Event e;
+    e.seq = cause;
+    twin::Decision dd;
+    dd.kind = k, dd.resource = 0, dd.unit = unit, dd.value = value, dd.cause_seq = cause, dd.shipment = twin::ShipmentId{90003};
+    out.clear(), emitted.clear(), log.clear();
+    d.observe(e, {dd}, wall, out, emitted, log);
+  };
+  decide(twin::DecisionKind::GuideVehicleLoad, 0, 0, 10);
+  REQUIRE(out.size() == 1);
+  json s = valid_state();
+  s.update({{"serialNumber", "GV-m1119-01"}, {"headerId", 4}, {"timestamp", connectors::format_rfc3339_ms(wall)}, {"orderId", "m1119-v0-10"},
+            {"lastNodeId", "m1119-E4-n00"}, {"lastNodeSequenceId", 0},
+            {"actionStates", {{{"actionId", "m1119-v0-10-pick"}, {"actionType", "pick"}, {"actionStatus", "FINISHED"}}}}});
+  receive("state", s);
+  CHECK(steps() == 1);
+  const uint16_t e4 = static_cast<uint16_t>(site.lane_index("E4"));
+  decide(twin::DecisionKind::SegmentGranted, e4, 0, 12);
+  REQUIRE(out.size() == 1);
+  connection(1, "CONNECTIONBROKEN");
+  CHECK(out.empty());
+  connection(0, "ONLINE");
+  CHECK(out.empty());  // its state says whether it still has the order
+  state(0, "", "", 0, wall);
+  REQUIRE(out.size() == 1);
+  json o = json::parse(out[0].payload);
+  INFO(o.dump());
+  CHECK_FALSE(schemas.order.validate(o).has_value());
+  CHECK(o["orderId"] == "m1119-v0-10-r1");
+  CHECK(o["orderUpdateId"] == 0);
+  CHECK(o["nodes"][0]["nodeId"] == "m1119-E4-n00");
+  CHECK(o["nodes"][0]["sequenceId"] == 0);
+  CHECK(o["nodes"][1]["released"] == true);
+  CHECK(o["nodes"][2]["released"] == false);
+  CHECK(o["edges"][0]["edgeId"] == "m1119-E4-e00");
+  CHECK(d.stats().orders_resent == 1);
+  CHECK(d.vehicle(0, 0)->twin_order_id == "m1119-v0-10-r1");
+  // Its next state, still without the order (it has not taken it yet): not sent again.
+  state(1, "", "", 0, wall);
+  CHECK(out.empty());
+  // It drives the resent order: the section's end reached is the core's step.
+  state(2, "m1119-v0-10-r1", "m1119-E4-n01", 2, wall);
+  CHECK(steps() == 1);
+  // The next section: an update of the resent order, stitching at node 1.
+  decide(twin::DecisionKind::SegmentGranted, e4, 1, 14);
+  REQUIRE(out.size() == 1);
+  o = json::parse(out[0].payload);
+  CHECK(o["orderId"] == "m1119-v0-10-r1");
+  CHECK(o["orderUpdateId"] == 1);
+  CHECK(o["nodes"][0]["nodeId"] == "m1119-E4-n01");
+  CHECK(o["nodes"][0]["sequenceId"] == 2);
+  // Back again, busy with an order of someone else's, standing on node 2: cancelOrder, then
+  // the order from node 2 (what lies before dropped).
+  connection(2, "OFFLINE");
+  connection(3, "ONLINE");
+  json busy = valid_state();
+  busy.update({{"serialNumber", "GV-m1119-01"}, {"headerId", 0}, {"timestamp", connectors::format_rfc3339_ms(wall)}, {"orderId", "other-7"},
+               {"lastNodeId", "m1119-E4-n02"}, {"lastNodeSequenceId", 0}});
+  receive("state", busy);
+  REQUIRE(out.size() == 2);
+  CHECK(json::parse(out[0].payload)["actions"][0]["actionType"] == "cancelOrder");
+  o = json::parse(out[1].payload);
+  CHECK(o["orderId"] == "m1119-v0-10-r2");
+  CHECK(o["nodes"][0]["nodeId"] == "m1119-E4-n02");
+  CHECK(o["nodes"][0]["sequenceId"] == 0);
+  CHECK(o["edges"][0]["startNodeId"] == "m1119-E4-n02");
+  CHECK_FALSE(schemas.order.validate(o).has_value());
+  // Node 2 was the section's end: its state on the resent order is the step.
+  state(1, "m1119-v0-10-r2", "m1119-E4-n02", 0, wall);
+  CHECK(steps() == 1);
+  CHECK(d.stats().out_invalid == 0);
+
+  // Another vehicle back before its pick finished: the load order again, the pick renamed,
+  // and its FINISHED under the new name is the core's step.
+  FleetDispatch d2({site}, schemas, "test");
+  {
+    twin::Event e;
+    e.seq = 30;
+    twin::Decision dd;
+    dd.kind = twin::DecisionKind::GuideVehicleLoad, dd.resource = 0, dd.cause_seq = 30, dd.shipment = twin::ShipmentId{90004};
+    out.clear();
+    d2.observe(e, {dd}, wall, out, emitted, log);
+    REQUIRE(out.size() == 1);
+  }
+  auto receive2 = [&](const std::string& leaf, const json& j) {
+    out.clear(), emitted.clear(), log.clear();
+    d2.receive("uagv/v2/GateFleet/GV-m1119-01/" + leaf, j.dump(), false, emitted, log, &out, &clock, wall);
+  };
+  json c = {{"headerId", 0}, {"timestamp", connectors::format_rfc3339_ms(wall)}, {"version", "2.0.0"}, {"manufacturer", "GateFleet"},
+            {"serialNumber", "GV-m1119-01"}, {"connectionState", "CONNECTIONBROKEN"}};
+  receive2("connection", c);
+  c["headerId"] = 1, c["connectionState"] = "ONLINE";
+  receive2("connection", c);
+  json idle = valid_state();
+  idle.update({{"serialNumber", "GV-m1119-01"}, {"headerId", 0}, {"timestamp", connectors::format_rfc3339_ms(wall)}, {"orderId", ""},
+               {"lastNodeId", ""}, {"nodeStates", json::array()}, {"edgeStates", json::array()}, {"actionStates", json::array()}});
+  receive2("state", idle);
+  REQUIRE(out.size() == 1);
+  o = json::parse(out[0].payload);
+  CHECK(o["orderId"] == "m1119-v0-30-r1");
+  CHECK(o["nodes"][0]["actions"][0]["actionId"] == "m1119-v0-30-r1-pick");
+  idle.update({{"headerId", 1}, {"orderId", "m1119-v0-30-r1"}, {"lastNodeId", o["nodes"][0]["nodeId"]},
+               {"actionStates", {{{"actionId", "m1119-v0-30-r1-pick"}, {"actionType", "pick"}, {"actionStatus", "FINISHED"}}}}});
+  receive2("state", idle);
+  CHECK(steps() == 1);
 }

@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <imgui.h>
+
+#include <array>
 #include <cmath>
 
 using namespace enginetest;
@@ -109,4 +112,48 @@ TEST_CASE("lod: draw calls do not grow with the instance count", "[engine][lod]"
     }
   }
   CHECK(draws[2] <= draws[1]);
+}
+
+TEST_CASE("pick: with MSAA x4, the scene drawn at half size and a panel over half the view", "[engine][pick]") {
+  // The frame draws no ids (a pick redraws the last frame at full size), the scene is drawn
+  // at 1/2 size (scene_pixels_max) and not under the panel (render area, scissors).
+  engine::Device::resetValidationMessageCount();
+  {
+    engine::RendererConfig cfg = testConfig(640, 360);
+    cfg.msaa_samples = 4;
+    cfg.scene_pixels_max = 320 * 180;
+    engine::Renderer r(cfg);
+    MeshScene s = loadMeshScene(r);
+    for (int frame = 0; frame < 2; ++frame) {  // the second pick reads the newer frame
+      REQUIRE(r.beginFrame());
+      drawMeshScene(r, s);
+      ImGui::SetNextWindowPos(ImVec2(400, 0));
+      ImGui::SetNextWindowSize(ImVec2(240, 360));
+      ImGui::Begin("panel", nullptr, ImGuiWindowFlags_NoDecoration);
+      ImGui::Text("over the scene");
+      ImGui::End();
+      REQUIRE(r.endFrame());
+      CHECK(r.stats().scene_divisor == 2);
+      CHECK(r.stats().scene_area_share < 0.66f);  // 400 of 640 columns, and a pixel's margin
+      const glm::vec2 vp = r.viewport();
+      int picked = 0;
+      for (const Placed& p : s.placed) {
+        auto px = s.camera.project(p.probe, vp);
+        REQUIRE(px);
+        INFO(p.mesh << " id " << p.instance.id << " probe at pixel " << px->x << "," << px->y);
+        auto id = r.pick(int(px->x), int(px->y));
+        REQUIRE(id);
+        CHECK(*id == p.instance.id);
+        ++picked;
+      }
+      CHECK(picked == int(s.placed.size()));
+    }
+    // Under the panel the scene is not drawn: the panel's pixels are its background over the
+    // clear colour, the same in every row (the scene would vary them).
+    const engine::RgbaImage img = r.screenshot();
+    REQUIRE(img.width == 640);
+    auto at = [&](int x, int y) { return std::array<uint8_t, 3>{img.pixels[(y * 640 + x) * 4], img.pixels[(y * 640 + x) * 4 + 1], img.pixels[(y * 640 + x) * 4 + 2]}; };
+    for (int y = 60; y < 360; y += 20) CHECK(at(600, y) == at(600, 340));
+  }
+  CHECK(engine::Device::validationMessageCount() == 0);
 }

@@ -102,6 +102,40 @@ TEST_CASE("sequencer gives up on a gap after the gap wait, and only then", "[mqt
   CHECK(s.expected("late") == 501);
 }
 
+TEST_CASE("sequencer tells each gap it gives up on: which seqs, why, and whether the source had begun", "[mqtt][sequencer]") {
+  SequencerLimits lim;
+  lim.gap_wait_ms = 500;
+  lim.max_held = 4;
+  Sequencer s(lim);
+  std::vector<GapSkipped> told;
+  SequencerHooks h;
+  h.gap_skipped = [&](const GapSkipped& g) { told.push_back(g); };
+  s.set_hooks(h);
+  std::vector<SequencedEvent> ready;
+  for (uint64_t q : {1, 2, 6, 7}) s.accept(ordered("a", q, 10), 1000, ready);
+  s.poll(1500, ready);
+  REQUIRE(told.size() == 1);
+  CHECK(told[0].source == "a");
+  CHECK(told[0].first == 3);
+  CHECK(told[0].last == 5);
+  CHECK_FALSE(told[0].held_full);
+  CHECK_FALSE(told[0].before_first);
+  // A source first heard at seq 40: its 1-39 were before the twin listened.
+  s.accept(ordered("late", 40, 10), 1600, ready);
+  s.poll(2100, ready);
+  REQUIRE(told.size() == 2);
+  CHECK(told[1].first == 1);
+  CHECK(told[1].last == 39);
+  CHECK(told[1].before_first);
+  // The held limit full: the gap is given up at once.
+  for (uint64_t q : {10, 11, 12, 13, 14}) s.accept(ordered("a", q, 10), 2200, ready);
+  REQUIRE(told.size() == 3);
+  CHECK(told[2].first == 8);
+  CHECK(told[2].last == 9);
+  CHECK(told[2].held_full);
+  CHECK(s.stats().seqs_skipped == 3 + 39 + 2);
+}
+
 TEST_CASE("sequencer bounds what it holds and keeps time from going back", "[mqtt][sequencer]") {
   SequencerLimits lim;
   lim.max_held = 8;

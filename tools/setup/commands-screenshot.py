@@ -155,7 +155,7 @@ try:
     env = dict(os.environ, DISPLAY=display, GATETWIN_UI_MAP=os.path.join(tmp, "map.json"))
     port = free_port()
     with open(os.path.join(tmp, "mosquitto.conf"), "w") as f:
-        f.write("listener %d 127.0.0.1\nallow_anonymous true\n" % port)
+        f.write("listener %d 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n" % port)
     start(["mosquitto", "-c", os.path.join(tmp, "mosquitto.conf")], "mosquitto.log")
     broker = "tcp://127.0.0.1:%d" % port
     accounts = os.path.join(tmp, "accounts.json")

@@ -33,6 +33,12 @@ if [[ -z "$broker" ]]; then
 listener $port 127.0.0.1
 allow_anonymous true
 persistence false
+# Never drop QoS 1 messages queued for a subscriber that is briefly slower than the field
+# (mosquitto's default drops beyond 1,000 per client: a twin whose window was starting up
+# lost part of a fast-forwarded burst; docs/mqtt.md "Broker settings").
+max_queued_messages 0
+max_inflight_messages 0
+set_tcp_nodelay true
 CONF
   /usr/sbin/mosquitto -c "$out/mosquitto.conf" > "$out/mosquitto.log" 2>&1 &
   pids+=($!)

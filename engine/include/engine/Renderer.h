@@ -81,6 +81,12 @@ struct RendererConfig {
   // Anti-aliasing: samples per pixel of the scene (1, 2, 4 or 8; lowered to what the
   // device supports for colour, integer ids and depth). Labels and ImGui are drawn after.
   uint32_t msaa_samples = 1;
+  // Pixel budget of the 3D scene (0: none). A target larger than this draws its scene at
+  // 1/k of its size (k the smallest whole number that fits: a 3840x2160 target with a
+  // budget of 2560x1440 draws it at 1920x1080) and scales it up (linear filter); labels
+  // and ImGui are drawn after, at full size. On a CPU rasteriser the scene's cost follows
+  // its pixels (and samples); text and panels are what must stay sharp on a large wall.
+  uint32_t scene_pixels_max = 0;
   Lighting lighting;
   GroundStyle ground;
 };
@@ -98,6 +104,8 @@ struct FrameStats {
   uint32_t labels = 0;
   uint32_t labels_dropped = 0;  // decluttered away (overlap, occluder, panel, outside the view)
   uint32_t labels_under_panels = 0;  // of those, the ones an ImGui window stood in the way of
+  float scene_area_share = 1.0f;  // the scene pass's render area / the target (panels cut it)
+  uint32_t scene_divisor = 1;     // the scene drawn at 1/scene_divisor of the target's size
 };
 
 // A label as drawn in the last frame: its box in target pixels (x, y, w, h) and its view.
@@ -190,7 +198,10 @@ class Renderer {
   void settleViews();
   size_t buildInstances(FrameData& f, std::vector<std::array<uint32_t, 8>>& ranges);
   void emitLabels();
+  void settleVisibleParts();
   void record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& ranges, int image);
+  uint32_t drawViews(VkCommandBuffer cmd, FrameData& f, const std::vector<std::array<uint32_t, 8>>& ranges, bool pick);
+  VkRect2D sceneRect(glm::vec4 rect_px) const;  // a target rectangle in scene pixels, rounded outwards
 
   RendererConfig cfg_;
   std::unique_ptr<Window> window_;
@@ -206,6 +217,8 @@ class Renderer {
   uint32_t frame_index_ = 0;
   bool in_frame_ = false;
   bool has_frame_ = false;  // a finished frame exists in the target
+  uint64_t frames_finished_ = 0;
+  uint64_t picked_frame_ = ~0ull;  // the frame whose ids the pick image holds
   bool swapchain_dirty_ = false;
   VkExtent2D requested_{};  // window framebuffer size the swapchain was last built for
 
@@ -235,7 +248,10 @@ class Renderer {
     Camera camera;
     glm::vec4 rect;
     size_t submissions = 0, lines = 0, labels = 0;
+    // The parts of rect not under a panel (x, y, w, h): the scene is drawn only there.
+    std::vector<glm::vec4> visible;
   };
+  VkRect2D scene_area_{};  // the scene pass's render area: the views' visible parts' bounds
   std::vector<ViewSlot> views_;
   std::vector<glm::vec4> occluders_;
   std::vector<PlacedLabel> placed_labels_;
