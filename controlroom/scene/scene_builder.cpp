@@ -642,7 +642,11 @@ void shipments(Ctx& c) {
       continue;
     }
     const bool gone = sh.phase == Phase::AwaitingReceipt || sh.phase == Phase::Cleared || sh.phase == Phase::Left;
-    if (!gone || !c.opt.motion || sh.history.size() < 2) continue;
+    if (!gone || !c.opt.motion) continue;
+    // Long gone (most of the day's retained shipments): its history need not be read.
+    const SimTime gone_at = sh.phase == Phase::Cleared ? sh.done_ms : sh.phase == Phase::AwaitingReceipt ? sh.handed_over_ms : -1;
+    if (gone_at >= 0 && shown - gone_at >= kDriveWindowMs) continue;
+    if (sh.history.size() < 2) continue;
     if (shown - sh.history.back().time_ms >= kDriveWindowMs) continue;
     const Place from = place_before(c, sh, sh.history.size() - 1);
     Place to;
