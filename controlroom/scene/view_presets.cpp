@@ -118,6 +118,9 @@ std::vector<glm::vec2> site_preset_points(const twin::SiteSpec& spec, SitePreset
     case SitePreset::Overview: return site_extent(spec);
     case SitePreset::GateAndLanes:
       stations({CheckpointKind::GateIn, CheckpointKind::Scanner});
+      for (const twin::CheckpointSpec& cp : spec.checkpoints)  // and the first rows of gate-in's queue
+        if (cp.kind == CheckpointKind::GateIn)
+          for (glm::vec2 q : cp.positions) pts.push_back(q - glm::vec2(60, 0));
       for (const twin::LaneSpec& l : spec.lanes)
         if (l.kind == twin::LaneKind::Manned)
           for (glm::vec2 q : l.polyline) pts.push_back({std::min(q.x, border_x), q.y});

@@ -53,8 +53,9 @@ enum class SitePreset : uint8_t { Overview = 0, GateAndLanes, Inspection, Yards,
 constexpr int kSitePresets = static_cast<int>(SitePreset::Count);
 // Its name in English (the text catalogue's key: show it through ui::tr).
 const char* site_preset_name(SitePreset p);
-// The points the preset frames (site metres): Overview the site_extent; GateAndLanes gate-in,
-// the scanners and the lanes to the border; Inspection the booths, inspection, quarantine and
+// The points the preset frames (site metres): Overview the site_extent; GateAndLanes gate-in
+// (and its queue's first rows), the scanners and the lanes to the border; Inspection the
+// booths, inspection, quarantine and
 // the inspection yard; Yards every yard and the guide vehicles' depot.
 std::vector<glm::vec2> site_preset_points(const twin::SiteSpec& spec, SitePreset p);
 // The preset's pose framed in rect (pixels) of a viewport.
