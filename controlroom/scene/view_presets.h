@@ -55,8 +55,8 @@ constexpr int kSitePresets = static_cast<int>(SitePreset::Count);
 const char* site_preset_name(SitePreset p);
 // The points the preset frames (site metres): Overview the site_extent; GateAndLanes gate-in
 // (and its queue's first rows), the scanners and the lanes to the border; Inspection the
-// booths, inspection, quarantine and
-// the inspection yard; Yards every yard and the guide vehicles' depot.
+// booths, inspection, quarantine and the inspection yard; Yards every yard and the guide
+// vehicles' depot.
 std::vector<glm::vec2> site_preset_points(const twin::SiteSpec& spec, SitePreset p);
 // The preset's pose framed in rect (pixels) of a viewport.
 engine::CameraPose site_preset_pose(const WorldLayout& layout, const twin::SiteSpec& spec, size_t site, SitePreset p,
