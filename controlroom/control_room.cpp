@@ -63,6 +63,16 @@ void ControlRoom::set_view(const std::string& name) {
     if (view_.show_site[i] && std::count(view_.show_site.begin(), view_.show_site.end(), true) == 1) panel_site_ = static_cast<uint8_t>(i);
 }
 
+void ControlRoom::set_site_preset(uint8_t site, SitePreset preset) {
+  if (site >= core_.sites().size()) return;
+  if (options_.wall) set_wall(false);
+  set_view(core_.sites()[site].id);
+  panel_site_ = site;
+  const glm::vec2 vp = renderer_.viewport();
+  camera_.setPose(site_preset_pose(layout_, core_.sites()[site], site, preset, vp, glm::vec4(free_.x, free_.y, free_.w, free_.h),
+                                   camera_.fovYDeg()));
+}
+
 void ControlRoom::set_wall(bool on) {
   if (on == options_.wall) return;
   if (on) view_before_wall_ = view_.name;
@@ -232,21 +242,24 @@ UiMapState ControlRoom::map_state() const {
 // [SECTION] input --------------------------------------------------------------------------
 
 // Function keys (never typed into a name or a reason; not while a text box has the
-// keyboard either): F1, F2, F3... the views in the top bar's order, F11 the wall display
-// on / off, F12 the language (docs/gatetwin.md). GLFW's key codes, which ImGui's GLFW
-// backend uses for its key array.
+// keyboard either): F1, F2, F3 (F4)... the views in the top bar's order, F5-F8 the camera
+// presets of the site the panels work on (overview, gate-in and lanes, inspection, yards),
+// F11 the wall display on / off, F12 the language (docs/gatetwin.md). GLFW's key codes,
+// which ImGui's GLFW backend uses for its key array.
 void ControlRoom::handle_keys() {
-  constexpr int kF1 = 290, kF11 = 300, kF12 = 301;  // GLFW_KEY_F1, _F11, _F12
+  constexpr int kF1 = 290, kF5 = 294, kF11 = 300, kF12 = 301;  // GLFW_KEY_F1, _F5, _F11, _F12
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || !renderer_.window()) return;
   int n = 0;
   for (const View& v : views_) {
     if (v.name == "wall") continue;
-    if (++n <= 9 && ImGui::IsKeyPressed(kF1 + n - 1, false)) {
+    if (++n <= 4 && ImGui::IsKeyPressed(kF1 + n - 1, false)) {
       if (options_.wall) set_wall(false);
       set_view(v.name);
     }
   }
+  for (int p = 0; p < kSitePresets; ++p)
+    if (ImGui::IsKeyPressed(kF5 + p, false)) set_site_preset(panel_site_, static_cast<SitePreset>(p));
   if (ImGui::IsKeyPressed(kF11, false)) set_wall(!options_.wall);
   if (ImGui::IsKeyPressed(kF12, false)) ui::set_lang(ui::lang() == ui::Lang::Vi ? ui::Lang::En : ui::Lang::Vi);
 }
@@ -304,10 +317,15 @@ void ControlRoom::draw_top_bar(float width) {
   int n = 0;
   for (const View& v : views_) {
     if (v.name == "wall") continue;
-    const std::string label = (v.name == "both" ? std::string(ui::tr("both")) : v.name) + " [F" + std::to_string(++n) + "]##" + v.name;
+    ++n;
+    const std::string key = n <= 4 ? " [F" + std::to_string(n) + "]" : "";  // i18n: a key's name
+    const std::string label = (v.name == "both" ? std::string(ui::tr("both")) : v.name) + key + "##" + v.name;
     if (ImGui::Button(label.c_str())) set_view(v.name);
     ui_map::item("view/" + v.name);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip(ui::tr("Show this view (key F%d)"), n);
+    ImGui::SameLine(0, 1);
+    for (size_t i = 0; i < core_.sites().size(); ++i)  // a site's view: the arrow beside it opens its camera presets
+      if (core_.sites()[i].id == v.name) draw_camera_menu(static_cast<uint8_t>(i));
     ImGui::SameLine();
   }
   ImGui::PopID();
@@ -348,6 +366,26 @@ void ControlRoom::draw_top_bar(float width) {
   ImGui::PopID();
   free_.y = ImGui::GetWindowHeight();
   ImGui::End();
+}
+
+// A site's camera presets: a small arrow beside its view button opens them (with their keys
+// F5-F8 when the panels work on that site).
+void ControlRoom::draw_camera_menu(uint8_t site) {
+  const std::string id = core_.sites()[site].id;
+  const float h = ImGui::GetFrameHeight();  // narrow: the top bar is full in Vietnamese
+  if (ImGui::ArrowButtonEx(("##camera_" + id).c_str(), ImGuiDir_Down, ImVec2(std::round(h * 0.6f), h)))
+    ImGui::OpenPopup(("##camera_menu_" + id).c_str());
+  ui_map::item("camera/" + id);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui::tr("Camera presets: F5 overview, F6 gate-in and lanes, F7 inspection, F8 yards, of the site the panels work on"));
+  if (!ImGui::BeginPopup(("##camera_menu_" + id).c_str())) return;
+  ImGui::TextDisabled("%s  %s", ui::tr("Camera"), id.c_str());
+  for (int p = 0; p < kSitePresets; ++p) {
+    const std::string item = std::string(ui::tr(site_preset_name(static_cast<SitePreset>(p)))) + "##" + id + std::to_string(p);
+    const std::string key = site == panel_site_ ? "F" + std::to_string(5 + p) : "";  // i18n: a key's name
+    if (ImGui::MenuItem(item.c_str(), key.c_str())) set_site_preset(site, static_cast<SitePreset>(p));
+    ui_map::item("camera/" + id + "/" + std::to_string(p));
+  }
+  ImGui::EndPopup();
 }
 
 void ControlRoom::draw_panels() {
@@ -429,7 +467,11 @@ void ControlRoom::draw_wall_scene(int64_t wall_ms) {
   for (size_t i = 0; i < n && i < wall_layout_.sites.size(); ++i) {
     const PanelRect& r = wall_layout_.sites[i].view;
     engine::Camera cam;
-    cam.setPose(site_overview_pose(layout_, i, r.w / std::max(1.0f, r.h), cam.fovYDeg()));
+    // Framed to fill the site's viewport; found again only when the viewport's size changes.
+    wall_poses_.resize(n, {glm::vec2(-1), engine::CameraPose{}});
+    if (wall_poses_[i].first != glm::vec2(r.w, r.h))
+      wall_poses_[i] = {glm::vec2(r.w, r.h), site_overview_pose(layout_, core_.sites()[i], i, r.w / std::max(1.0f, r.h), cam.fovYDeg())};
+    cam.setPose(wall_poses_[i].second);
     if (options_.tour) cam.orbit(static_cast<float>(std::fmod(wall_ms * 0.002, 360.0)), 0.0f);
     SceneOptions so;
     so.show_site.assign(n, false);

@@ -106,6 +106,12 @@ class ControlRoom {
   // The wall display on or off from the window (the F11 key): on shows the "wall" view.
   void set_wall(bool on);
   bool wall() const { return options_.wall; }
+  // A site's camera preset (keys F5-F8 for the site the panels work on, and the arrow beside
+  // the site's view button in the top bar): that site's view, the camera framing the preset's stations in the part of
+  // the window the panels leave free (docs/gatetwin.md).
+  void set_site_preset(uint8_t site, SitePreset preset);
+  const engine::Camera& camera() const { return camera_; }
+  const View& view() const { return view_; }
   // The part of the 3D view the console's panels leave free (under the top bar, left of
   // the right column, above the bottom band) as of the last frame: where overlays go.
   const PanelRect& free_area() const { return free_; }
@@ -145,6 +151,7 @@ class ControlRoom {
   void draw_wall();
   void draw_wall_scene(int64_t wall_ms);
   void handle_keys();
+  void draw_camera_menu(uint8_t site);
   twin::SimTime display_time(int64_t wall_ms) const;
 
   twin::Core& core_;
@@ -166,6 +173,7 @@ class ControlRoom {
   std::vector<engine::MeshId> meshes_;
   DrawList draw_list_;
   std::vector<DrawList> wall_lists_;   // the wall: one per site view
+  std::vector<std::pair<glm::vec2, engine::CameraPose>> wall_poses_;  // per site: its view's size and the overview framed in it
   WallLayout wall_layout_;
   WallClock wall_clock_;
   float overlay_band_h_ = 0;

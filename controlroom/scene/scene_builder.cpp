@@ -3,6 +3,7 @@
 #include "controlroom/scene/scene_builder.h"
 
 #include "controlroom/scene/palette.h"
+#include "controlroom/scene/site_roads.h"
 #include "controlroom/ui/text_catalogue.h"
 
 #include "twin/expected_place.h"
@@ -46,7 +47,13 @@ struct Ctx {
   size_t site;
   const SiteSpec& spec;
   const SiteState& s;
+  const SiteRoads& roads;
   ShipmentVector<uint8_t> drawn;  // per shipment: already drawn this frame
+  std::vector<glm::vec2> way_a, way_b, path;  // scratch for routes (no allocation per truck)
+  float exit_m = 0, exit_nominal_m = 0;       // the last route's way out of a server: its length, and the longest
+  float approach_m = 0, approach_nominal_m = 0;  // its way from a queue's head to a server: likewise
+  std::vector<float> longest_exit, longest_approach;  // per checkpoint, this frame (< 0: not yet known)
+  std::vector<glm::vec2> approach_head;                // the queue's head longest_approach was found from
 
   SimTime display() const { return opt.motion ? std::max(opt.display_ms, core.state().now_ms) : core.state().now_ms; }
 
@@ -164,27 +171,11 @@ void checkpoints(Ctx& c) {
   }
 }
 
-// The roads that join the stations: a trunk from the holding yard through gate-in and the
-// scanners to the lanes, a loop off it to each station that stands aside, and a spur to each
-// yard. Drawn under the lanes.
+// The roads that join the stations (site_roads.h): a trunk from the holding yard through
+// gate-in and the scanners to the lanes, a loop off it to each station that stands aside, and
+// a spur to each yard. Drawn under the lanes.
 void roads(Ctx& c) {
-  const float trunk_y = 0, x0 = -240, x1 = 390;
-  c.out.ribbons.push_back({ribbon_points(c, {{x0, trunk_y}, {x1, trunk_y}}, 0.02f), 40.0f, palette::kRoad, false});
-  for (const CheckpointSpec& cp : c.spec.checkpoints) {
-    float lo = cp.positions.front().y, hi = lo;
-    for (glm::vec2 p : cp.positions) lo = std::min(lo, p.y), hi = std::max(hi, p.y);
-    if (lo <= 20 && hi >= -20) continue;  // on the trunk
-    const float x = cp.positions.front().x, mid = (lo + hi) / 2, half = (hi - lo) / 2 + 8;
-    const float edge = mid > 0 ? trunk_y + 20 : trunk_y - 20;
-    c.out.ribbons.push_back({ribbon_points(c, {{x - 45, edge}, {x - 20, mid}, {x + 26, mid}, {x + 45, edge}}, 0.025f), 12.0f, palette::kRoad, false});
-    c.out.ribbons.push_back({ribbon_points(c, {{x + 6, mid - half}, {x + 6, mid + half}}, 0.03f), 18.0f, palette::kRoad, false});
-  }
-  for (const YardSpec& y : c.spec.yards) {
-    const float x = (y.min.x + y.max.x) / 2;
-    const float near = std::abs(y.min.y - trunk_y) < std::abs(y.max.y - trunk_y) ? y.min.y : y.max.y;
-    if (near * (y.min.y + y.max.y) <= 0) continue;  // the yard straddles the trunk
-    c.out.ribbons.push_back({ribbon_points(c, {{x, near}, {x, near > 0 ? trunk_y + 20 : trunk_y - 20}}, 0.025f), 12.0f, palette::kRoad, false});
-  }
+  for (const RoadRibbon& r : c.roads.ribbons()) c.out.ribbons.push_back({ribbon_points(c, r.points, r.height_m), r.width_m, palette::kRoad, false});
 }
 
 void yards_and_border(Ctx& c) {
@@ -288,68 +279,336 @@ glm::vec2 lane_entry(const Ctx& c, size_t l, float* yaw) {
 // Where the trucks of a direction wait for a lane when none is usable.
 glm::vec2 staging(const Ctx& c, Direction d) { return d == Direction::Export ? glm::vec2(330, 40) : glm::vec2(820, -40); }
 
+// Columns of a queue as the scene lays it out: long queues (a harvest-season backlog) spread
+// wider so they stay near the gate.
+int queue_columns(size_t n) { return std::clamp(static_cast<int>(std::ceil(std::sqrt(n / 3.0))), 8, 40); }
+
+// The first spot of a checkpoint's queue (where a truck leaves it for a server).
+glm::vec2 checkpoint_queue_head(const Ctx& c, size_t k) {
+  const StationRoads& st = c.roads.station(k);
+  return WorldLayout::queue_spot(st.head, st.dir, 0, queue_columns(c.s.checkpoints[k].queue.size()));
+}
+
+// The first spot of a lane's queue.
+glm::vec2 lane_queue_head(const Ctx& c, size_t l) {
+  float yaw = 0;
+  const glm::vec2 entry = lane_entry(c, l, &yaw);
+  return WorldLayout::queue_spot(entry, {std::cos(yaw), std::sin(yaw)}, 0, queue_columns(c.s.lanes[l].queue.size()));
+}
+
+// A crossing: from the head of the lane's queue along the lane; appended to path.
+void lane_path(const Ctx& c, size_t l, std::vector<glm::vec2>& path) {
+  const auto& line = c.spec.lanes[l].polyline;
+  if (c.lane_reversed(l)) path.insert(path.end(), line.rbegin(), line.rend());
+  else path.insert(path.end(), line.begin(), line.end());
+}
+double crossing_s(const Ctx& c, float path_m) { return c.spec.timing.handover.mean() + path_m / c.spec.timing.truck_speed_mps; }
+
+// [SECTION] motion ------------------------------------------------------------------------
+// A truck whose process place changed drives from its last place to the new one along the
+// site's roads (site_roads.h) at the site's truck speed, from the moment of the change, or
+// from when its drive to the last place ended if that is later (a truck served before it
+// reached the queue drives on into the queue's head, then to the server): a function of the
+// state and the moment drawn only, so a replay or a seek shows the same. The places it left
+// are read from its phase history (changes at the same moment are passed through).
+
+// A place a truck stands at, as the routes need it.
+struct Place {
+  enum class Kind : uint8_t { None, Spot, QueueSpot, Server, Lane, FromWest, FromPartnerSide, OutWest, OutEast } kind = Kind::None;
+  glm::vec2 at{0};
+  size_t k = 0;  // checkpoint (QueueSpot, Server) or lane (Lane)
+};
+
+// The server of checkpoint k a truck served from t_began left at t_left (the state keeps a
+// truck's server only while it is served): the idle one whose last service began at t_began,
+// else one whose truck began its service at t_left (the next in the queue takes the server in
+// the same step), else the first one taken after t_left; else the middle one.
+glm::vec2 server_left_at(const Ctx& c, size_t k, SimTime t_began, SimTime t_left) {
+  const CheckpointSpec& cp = c.spec.checkpoints[k];
+  const auto& servers = c.s.checkpoints[k].servers;
+  const size_t n = std::min(servers.size(), cp.positions.size());
+  for (size_t srv = 0; srv < n; ++srv)
+    if (servers[srv].shipment == kNone && servers[srv].busy_since_ms == t_began) return cp.positions[srv];
+  size_t best = n;
+  for (size_t srv = 0; srv < n; ++srv)
+    if (servers[srv].shipment != kNone && servers[srv].busy_since_ms >= t_left &&
+        (best == n || servers[srv].busy_since_ms < servers[best].busy_since_ms))
+      best = srv;
+  return cp.positions[best < n ? best : cp.positions.size() / 2];
+}
+
+glm::vec2 yard_gate(const YardSpec& y) {
+  const float near = std::abs(y.min.y) < std::abs(y.max.y) ? y.min.y : y.max.y;
+  return {(y.min.x + y.max.x) / 2, near};
+}
+
+// The first history entry at the same moment as entry i.
+size_t group_start(const std::vector<PhaseChange>& h, size_t i) {
+  while (i > 0 && h[i - 1].time_ms == h[i].time_ms) --i;
+  return i;
+}
+
+// Where the truck was while history entry j held (left at t_left). The state keeps a yard
+// slot only while it is held: a container that left its slot starts from the yard's gate.
+Place place_of_entry(const Ctx& c, const Shipment& sh, size_t j, SimTime t_left) {
+  using K = Place::Kind;
+  const auto& h = sh.history;
+  const PhaseChange& pc = h[j];
+  auto slot_or_gate = [&](int y) -> Place {
+    if (y < 0 || static_cast<size_t>(y) >= c.spec.yards.size()) return {};
+    const YardSpec& yard = c.spec.yards[y];
+    if (sh.yard == y && sh.slot != kNone16) return {K::Spot, WorldLayout::yard_slot(yard, sh.slot)};
+    return {K::Spot, yard_gate(yard)};
+  };
+  switch (pc.phase) {
+    case Phase::Declared: return {sh.direction == Direction::Export ? K::FromWest : K::FromPartnerSide};
+    case Phase::QueuedCheckpoint:
+      if (pc.where >= c.spec.checkpoints.size()) return {};
+      // Queued from a transfer-yard slot it still holds (a container brought in or waiting
+      // there for inspection): it waited in the slot.
+      // (An import brought by a guide vehicle keeps its transfer slot through the checks.)
+      if (const size_t g = group_start(h, j);
+          (sh.unmanned && sh.direction == Direction::Import && sh.crossed) ||
+          (g > 0 && (h[g - 1].phase == Phase::InYard || h[g - 1].phase == Phase::Transferring || h[g - 1].phase == Phase::OnGuideVehicle)))
+        return slot_or_gate(c.spec.yard_index(YardKind::Transfer));
+      return {K::QueueSpot, checkpoint_queue_head(c, pc.where), pc.where};
+    case Phase::AtCheckpoint:
+      if (pc.where >= c.spec.checkpoints.size()) return {};
+      return {K::Server, server_left_at(c, pc.where, pc.time_ms, t_left), pc.where};
+    case Phase::WaitingPartnerData:
+      if (c.spec.checkpoints.empty()) return {};
+      return {K::QueueSpot, checkpoint_queue_head(c, 0), 0};
+    case Phase::QueuedLane: return {K::Spot, sh.lane < c.spec.lanes.size() ? lane_queue_head(c, sh.lane) : staging(c, sh.direction)};
+    case Phase::OnLane:
+      if (pc.where >= c.spec.lanes.size()) return {};
+      return {K::Lane, WorldLayout::along(c.spec.lanes[pc.where].polyline, 1, c.lane_reversed(pc.where)).local, pc.where};
+    case Phase::QueuedYardSlot: return slot_or_gate(c.spec.yard_index(YardKind::Transfer));
+    case Phase::Transferring:
+    case Phase::InYard: return slot_or_gate(pc.where);
+    case Phase::OnGuideVehicle: return {K::Spot, c.spec.fleet.depot + glm::vec2(5.0f * pc.where, 0)};
+    case Phase::Diverted: return slot_or_gate(c.spec.yard_index(YardKind::Parking));
+    default: return {};
+  }
+}
+
+// Where the truck was before history entry i (and the entries at its moment).
+Place place_before(const Ctx& c, const Shipment& sh, size_t i) {
+  const size_t g = group_start(sh.history, i);
+  if (g == 0) return {sh.direction == Direction::Export ? Place::Kind::FromWest : Place::Kind::FromPartnerSide};
+  return place_of_entry(c, sh, g - 1, sh.history[i].time_ms);
+}
+
+// A place's way to the trunk (from the place), into way.
+void way_of(const Ctx& c, const Place& p, std::vector<glm::vec2>& way) {
+  using K = Place::Kind;
+  way.clear();
+  switch (p.kind) {
+    case K::Server: c.roads.way_out_of_server(p.k, p.at, way); break;
+    case K::QueueSpot: c.roads.way_of_queue_spot(p.k, p.at, way); break;
+    case K::OutWest:
+    case K::OutEast: way.push_back(p.at); break;
+    default: c.roads.way_of_spot(p.at, way); break;
+  }
+}
+
+// The route from one place to another, into c.path; false when there is none.
+bool route(Ctx& c, const Place& from, const Place& to) {
+  using K = Place::Kind;
+  c.path.clear();
+  c.exit_m = c.exit_nominal_m = c.approach_m = c.approach_nominal_m = 0;
+  if (from.kind == K::None || to.kind == K::None) return false;
+  const Place stop = to.kind == K::Server ? Place{K::QueueSpot, checkpoint_queue_head(c, to.k), to.k} : to;
+  // To a server: from the queue's head, timed as the longest way from there to a server (the
+  // drives after it must not change when the state stops telling which server it was).
+  auto approach = [&](glm::vec2 head) {
+    const float before = polyline_length(c.path);
+    c.roads.way_from_queue_to_server(to.k, head, to.at, c.path);
+    c.approach_m = polyline_length(c.path) - before;
+    float& longest = c.longest_approach[to.k];
+    if (longest < 0 || c.approach_head[to.k] != head) {
+      longest = 0;
+      c.approach_head[to.k] = head;
+      for (glm::vec2 server : c.spec.checkpoints[to.k].positions) {
+        c.way_b.clear();
+        c.roads.way_from_queue_to_server(to.k, head, server, c.way_b);
+        longest = std::max(longest, polyline_length(c.way_b));
+      }
+    }
+    c.approach_nominal_m = longest;
+  };
+  if (from.kind == K::QueueSpot && to.kind == K::Server && from.k == to.k) {
+    approach(from.at);
+    return true;
+  }
+  if (to.kind == K::OutEast || from.kind == K::FromPartnerSide) {  // along the lanes, beyond the trunk
+    c.path.push_back(from.kind == K::FromPartnerSide ? stop.at + glm::vec2(150, 0) : from.at);
+    c.path.push_back(stop.at);
+  } else {
+    if (from.kind == K::FromWest) c.way_a.assign(1, glm::vec2(std::min(stop.at.x, SiteRoads::kWestX) - SiteRoads::kOutsideM, SiteRoads::kTrunkY));
+    else way_of(c, from, c.way_a);
+    if (from.kind == K::Server) {  // which server it left the state may stop telling: see leg()
+      c.exit_m = polyline_length(c.way_a);
+      const auto& servers = c.spec.checkpoints[from.k].positions;
+      float& longest = c.longest_exit[from.k];
+      if (longest < 0) {  // timed as the longest way out: never faster than the truck's speed
+        longest = 0;
+        for (glm::vec2 server : servers) {
+          c.way_b.clear();
+          c.roads.way_out_of_server(from.k, server, c.way_b);
+          longest = std::max(longest, polyline_length(c.way_b));
+        }
+      }
+      c.exit_nominal_m = longest;
+    }
+    if (glm::length(c.way_a.front() - stop.at) < 1.0f) {
+      c.path.push_back(stop.at);
+    } else {
+      way_of(c, stop, c.way_b);
+      c.roads.join(c.way_a, c.way_b, c.path);
+    }
+  }
+  if (to.kind == K::Server) approach(c.path.back());
+  return true;
+}
+
+// One drive: its path in c.path; a drive onto a lane ends with the crossing (from the head of
+// the lane's queue, over the hand-over and the drive, as the process times it). A drive out of
+// a server is timed as if from the station's server farthest from the trunk: the state tells
+// which server a truck left only until another truck takes it, and the drive's timing must not
+// change then.
+struct Leg {
+  float drive_m = 0, total_m = 0;      // along the path: the drive, the whole (crossing included)
+  float exit_m = 0, exit_nominal_m = 0, approach_m = 0, approach_nominal_m = 0;
+  double drive_s = 0, total_s = 0;
+
+  // The distance along the path after e seconds at speed v.
+  double at(double e, double v) const {
+    if (e >= drive_s) return drive_m + (total_m - drive_m) * (e - drive_s) / std::max(1e-9, total_s - drive_s);
+    const double dn = e * v, nominal = drive_s * v;
+    if (dn < exit_nominal_m) return dn * exit_m / std::max(1e-6f, exit_nominal_m);
+    if (dn < nominal - approach_nominal_m) return dn - exit_nominal_m + exit_m;
+    return drive_m - approach_m + (dn - (nominal - approach_nominal_m)) * approach_m / std::max(1e-6f, approach_nominal_m);
+  }
+};
+
+bool leg(Ctx& c, const Place& from, const Place& to, Leg& out) {
+  using K = Place::Kind;
+  if (to.kind == K::None || to.kind == K::FromWest || to.kind == K::FromPartnerSide) return false;
+  const double v = std::max(0.1, c.spec.timing.truck_speed_mps);
+  if (!route(c, from, to.kind == K::Lane ? Place{K::Spot, lane_queue_head(c, to.k)} : to)) return false;
+  out.drive_m = polyline_length(c.path);
+  out.exit_m = c.exit_m;
+  out.exit_nominal_m = c.exit_nominal_m;
+  out.approach_m = c.approach_m;
+  out.approach_nominal_m = c.approach_nominal_m;
+  out.drive_s = (out.drive_m - out.exit_m + out.exit_nominal_m - out.approach_m + out.approach_nominal_m) / v;
+  if (to.kind == K::Lane) lane_path(c, to.k, c.path);
+  out.total_m = polyline_length(c.path);
+  out.total_s = out.drive_s + (to.kind == K::Lane ? crossing_s(c, out.total_m - out.drive_m) : 0.0);
+  return true;
+}
+
+constexpr SimTime kDriveWindowMs = 5 * kMinute;  // changes older than this are driven already
+constexpr int kMaxLegs = 6;                        // drives that can still be under way, chained
+
+// Where a truck is on its way to `to` at the moment drawn; nullopt when it is there (or is
+// placed by the field, or nothing moves: stale data). *arrives: when it got or gets there.
+// The drives of its recent changes are chained: each begins at its change or when the one
+// before it ended, if later.
+std::optional<Placement> on_the_way(Ctx& c, ShipmentIndex idx, const Place& to, SimTime* arrives = nullptr) {
+  using K = Place::Kind;
+  const Shipment& sh = c.s.shipments[idx];
+  if (!c.opt.motion || sh.field.reported() || sh.history.empty()) return std::nullopt;
+  const auto& h = sh.history;
+  const size_t last = h.size() - 1;
+  const SimTime shown = c.display();
+  if (arrives) *arrives = h[last].time_ms;
+  if (shown - h[last].time_ms >= kDriveWindowMs) return std::nullopt;
+  // The changes within the window before the last one (fixed by the state: the same chain
+  // from frame to frame until the next change).
+  size_t groups[kMaxLegs];  // newest first
+  int n = 0;
+  for (size_t g = group_start(h, last);; g = group_start(h, g - 1)) {
+    groups[n++] = g;
+    if (n == kMaxLegs || g == 0 || h[last].time_ms - h[g - 1].time_ms >= kDriveWindowMs) break;
+  }
+  const Place arrival{sh.direction == Direction::Export ? K::FromWest : K::FromPartnerSide};
+  SimTime end = 0;
+  for (int i = n - 1; i >= 0; --i) {
+    const size_t g = groups[i];
+    const Place dest = i == 0 ? to : place_of_entry(c, sh, groups[i - 1] - 1, h[groups[i - 1]].time_ms);
+    const Place from = g == 0 ? arrival : place_of_entry(c, sh, g - 1, h[g].time_ms);
+    const SimTime begin = std::max(h[g].time_ms, end);
+    Leg lg;
+    if (!leg(c, from, dest, lg)) {
+      end = begin;
+      continue;
+    }
+    end = begin + static_cast<SimTime>(lg.total_s * 1000);
+    if (shown >= end) continue;
+    Placement p;
+    p.local = point_along(c.path, static_cast<float>(lg.at((shown - begin) / 1000.0, std::max(0.1, c.spec.timing.truck_speed_mps))), &p.yaw_rad);
+    c.out.moving_vehicles++;
+    if (arrives) *arrives = end;
+    return p;
+  }
+  if (arrives) *arrives = end;
+  return std::nullopt;
+}
+
 void shipments(Ctx& c) {
-  const double handover_s = c.spec.timing.handover.mean();
-  // Queue index per shipment, found by walking the queues once.
-  auto draw_queue = [&](const std::deque<ShipmentIndex>& q, glm::vec2 head, glm::vec2 dir) {
-    // Long queues (a harvest-season backlog) spread wider so they stay near the gate.
-    const int columns = std::clamp(static_cast<int>(std::ceil(std::sqrt(q.size() / 3.0))), 8, 40);
+  using K = Place::Kind;
+  const SimTime shown = c.display();
+  // A queue of trucks facing dir from head; each truck that has just joined it drives there.
+  auto draw_queue = [&](const std::deque<ShipmentIndex>& q, glm::vec2 head, glm::vec2 dir, int station) {
+    const int columns = queue_columns(q.size());
     for (size_t i = 0; i < q.size(); ++i) {
       // A container queued for inspection while it waits in its transfer-yard slot is in the
       // slot: drawn there below, not a second time here.
       if (c.s.shipments[q[i]].yard != kNone16) continue;
-      truck(c, q[i], WorldLayout::queue_spot(head, dir, i, columns), std::atan2(dir.y, dir.x),
-            c.opt.motion ? 0u : engine::kInstanceDim);
+      const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i, columns);
+      const Place to = station >= 0 ? Place{K::QueueSpot, spot, static_cast<size_t>(station)} : Place{K::Spot, spot};
+      // A truck's last change is when it joined its queue: most have been there a while (and
+      // their history need not be read; a harvest backlog is thousands of trucks).
+      const bool recent = shown - c.s.shipments[q[i]].queued_since_ms < kDriveWindowMs;
+      if (auto p = recent ? on_the_way(c, q[i], to) : std::nullopt) truck(c, q[i], p->local, p->yaw_rad);
+      else truck(c, q[i], spot, std::atan2(dir.y, dir.x), c.opt.motion ? 0u : engine::kInstanceDim);
     }
-  };
-  // A truck that has just joined a checkpoint's queue drives there along the road from the
-  // station before it (the previous checkpoint of the site; for the first, the road from the
-  // west), at the site's truck speed: no jump from one station to the next.
-  auto drive_in = [&](size_t k, ShipmentIndex idx, glm::vec2 spot) -> std::optional<Placement> {
-    const Shipment& sh = c.s.shipments[idx];
-    if (!c.opt.motion || sh.queued_since_ms < 0 || sh.field.reported()) return std::nullopt;
-    const glm::vec2 from = k == 0 ? glm::vec2(spot.x - 120, 0) : c.spec.checkpoints[k - 1].positions.front();
-    const std::vector<glm::vec2> road = {from, {from.x + 8, 0}, {spot.x - 8, 0}, spot};
-    float len = 0;
-    for (size_t i = 1; i < road.size(); ++i) len += glm::length(road[i] - road[i - 1]);
-    const float t = c.progress(sh.queued_since_ms, len / std::max(0.1, c.spec.timing.truck_speed_mps));
-    if (t >= 1) return std::nullopt;
-    c.out.moving_vehicles++;
-    return WorldLayout::along(road, t, false);
   };
   for (size_t k = 0; k < c.spec.checkpoints.size(); ++k) {
     const CheckpointSpec& cp = c.spec.checkpoints[k];
-    glm::vec2 head(cp.positions.front().x, 0);
-    for (glm::vec2 p : cp.positions) head.y += p.y / cp.positions.size();
-    const glm::vec2 dir = cp.kind == CheckpointKind::Release ? glm::vec2(-1, 0) : glm::vec2(1, 0);
-    const auto& q = c.s.checkpoints[k].queue;
-    const int columns = std::clamp(static_cast<int>(std::ceil(std::sqrt(q.size() / 3.0))), 8, 40);
-    for (size_t i = 0; i < q.size(); ++i) {
-      if (c.s.shipments[q[i]].yard != kNone16) continue;  // drawn in its yard slot below
-      const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i, columns);
-      if (auto p = drive_in(k, q[i], spot)) truck(c, q[i], p->local, p->yaw_rad);
-      else truck(c, q[i], spot, std::atan2(dir.y, dir.x), c.opt.motion ? 0u : engine::kInstanceDim);
-    }
+    const StationRoads& st = c.roads.station(k);
+    draw_queue(c.s.checkpoints[k].queue, st.head, st.dir, static_cast<int>(k));
     for (size_t srv = 0; srv < c.s.checkpoints[k].servers.size() && srv < cp.positions.size(); ++srv) {
       const ShipmentIndex idx = c.s.checkpoints[k].servers[srv].shipment;
       if (idx == kNone) continue;
-      truck(c, idx, cp.positions[srv], 0);
+      if (auto p = on_the_way(c, idx, {K::Server, cp.positions[srv], k})) truck(c, idx, p->local, p->yaw_rad);
+      else truck(c, idx, cp.positions[srv], 0);
     }
   }
   for (size_t l = 0; l < c.spec.lanes.size(); ++l) {
     float yaw = 0;
     glm::vec2 entry = lane_entry(c, l, &yaw);
-    draw_queue(c.s.lanes[l].queue, entry, {std::cos(yaw), std::sin(yaw)});
+    draw_queue(c.s.lanes[l].queue, entry, {std::cos(yaw), std::sin(yaw)}, -1);
     const ShipmentIndex idx = c.s.lanes[l].on_lane;
     if (idx == kNone) continue;
+    // Crossing: from the head of the lane's queue along the lane, over the hand-over and the
+    // drive (a truck that went straight onto the lane drives from its last place first); at the
+    // far end until the process has it across.
     const LaneSpec& lane = c.spec.lanes[l];
-    const double expected_s = handover_s + lane.length_m / c.spec.timing.truck_speed_mps;
-    const float t = c.progress(c.s.lanes[l].busy_since_ms, expected_s);
-    Placement p = WorldLayout::along(lane.polyline, t, c.lane_reversed(l));
-    if (c.opt.motion && t > 0 && t < 1 && !c.s.shipments[idx].field.reported()) c.out.moving_vehicles++;
+    const Placement end = WorldLayout::along(lane.polyline, 1, c.lane_reversed(l));
+    Placement p = end;
+    if (auto on = on_the_way(c, idx, {K::Lane, end.local, l})) p = *on;
+    else if (!c.opt.motion || c.s.shipments[idx].field.reported() || c.s.shipments[idx].history.empty()) {
+      // Nothing moves (stale data): where the crossing had got to.
+      c.path.assign(1, lane_queue_head(c, l));
+      lane_path(c, l, c.path);
+      const float len = polyline_length(c.path);
+      p.local = point_along(c.path, c.progress(c.s.lanes[l].busy_since_ms, crossing_s(c, len)) * len, &p.yaw_rad);
+    }
     truck(c, idx, p.local, p.yaw_rad, c.opt.motion ? 0u : engine::kInstanceDim);
   }
-  for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], staging(c, static_cast<Direction>(d)), {d == 0 ? 1.0f : -1.0f, 0});
+  for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], staging(c, static_cast<Direction>(d)), {d == 0 ? 1.0f : -1.0f, 0}, -1);
   // Containers in yard slots: transfer, inspection bays, the holding area.
   for (size_t y = 0; y < c.spec.yards.size(); ++y)
     for (size_t slot = 0; slot < c.s.yards[y].slot.size(); ++slot) {
@@ -358,23 +617,48 @@ void shipments(Ctx& c) {
       const Shipment& sh = c.s.shipments[idx];
       if (sh.phase == Phase::AtCheckpoint || sh.phase == Phase::OnGuideVehicle) continue;  // drawn where it is
       const MeshKind mesh = c.spec.yards[y].kind == YardKind::Transfer ? MeshKind::Reefer : MeshKind::Truck;
-      truck(c, idx, WorldLayout::yard_slot(c.spec.yards[y], slot), kPi / 2, 0, &mesh);
+      const glm::vec2 at = WorldLayout::yard_slot(c.spec.yards[y], slot);
+      if (auto p = on_the_way(c, idx, {K::Spot, at})) truck(c, idx, p->local, p->yaw_rad, 0, &mesh);
+      else truck(c, idx, at, kPi / 2, 0, &mesh);
     }
   // Import containers waiting on the partner side, at the far end of the unmanned lanes.
   for (size_t l = 0; l < c.spec.lanes.size(); ++l) {
     if (c.spec.lanes[l].kind != LaneKind::Unmanned || c.s.lanes[l].direction != Direction::Import) continue;
     float yaw = 0;
     glm::vec2 entry = lane_entry(c, l, &yaw);
-    draw_queue(c.s.import_partner_waiting, entry, {std::cos(yaw), std::sin(yaw)});
+    draw_queue(c.s.import_partner_waiting, entry, {std::cos(yaw), std::sin(yaw)}, -1);
     break;
   }
   // Trucks the process places nowhere in the site (declared, crossed, done, diverted) but
-  // the field still reports: drawn where reported while the report is recent.
+  // the field still reports: drawn where reported while the report is recent. Trucks that
+  // have just left their last place in the site drive out of it: an export truck on from
+  // its lane's far end, an import one released and a diverted one west off the trunk.
   for (ShipmentIndex idx : c.s.shipments.indices()) {
+    if (c.drawn[idx]) continue;
     const Shipment& sh = c.s.shipments[idx];
-    if (c.drawn[idx] || !sh.field.reported() || sh.phase == Phase::OnGuideVehicle) continue;
-    if (c.display() - sh.field.at_ms > kUndeclaredForgetMs) continue;
-    truck(c, idx, sh.field.position, sh.field.heading_rad);
+    if (sh.field.reported()) {
+      if (sh.phase == Phase::OnGuideVehicle || shown - sh.field.at_ms > kUndeclaredForgetMs) continue;
+      truck(c, idx, sh.field.position, sh.field.heading_rad);
+      continue;
+    }
+    const bool gone = sh.phase == Phase::AwaitingReceipt || sh.phase == Phase::Cleared || sh.phase == Phase::Left;
+    if (!gone || !c.opt.motion) continue;
+    // Long gone (most of the day's retained shipments): its history need not be read.
+    const SimTime gone_at = sh.phase == Phase::Cleared ? sh.done_ms : sh.phase == Phase::AwaitingReceipt ? sh.handed_over_ms : -1;
+    if (gone_at >= 0 && shown - gone_at >= kDriveWindowMs) continue;
+    if (sh.history.size() < 2) continue;
+    if (shown - sh.history.back().time_ms >= kDriveWindowMs) continue;
+    const Place from = place_before(c, sh, sh.history.size() - 1);
+    Place to;
+    if (from.kind == K::Lane && sh.direction == Direction::Export) {
+      const Placement end = WorldLayout::along(c.spec.lanes[from.k].polyline, 1, c.lane_reversed(from.k));
+      to = {K::OutEast, end.local + glm::vec2(std::cos(end.yaw_rad), std::sin(end.yaw_rad)) * 150.0f};
+    } else if (from.kind != K::None && sh.phase != Phase::AwaitingReceipt && sh.history[sh.history.size() - 2].phase != Phase::OnGuideVehicle) {
+      to = {K::OutWest, {SiteRoads::kWestX - SiteRoads::kOutsideM, SiteRoads::kTrunkY}};
+    } else {
+      continue;
+    }
+    if (auto p = on_the_way(c, idx, to)) truck(c, idx, p->local, p->yaw_rad);
   }
 }
 
@@ -396,26 +680,50 @@ void undeclared_vehicles(Ctx& c) {
   }
 }
 
+// Where a guide vehicle waits off its lanes: at the depot (home) or on the partner's side at
+// the far end of the unmanned import lane, side by side.
+glm::vec2 guide_home(const Ctx& c, size_t v) { return c.spec.fleet.depot + glm::vec2(static_cast<float>(v) * 5.0f, 0); }
+glm::vec2 guide_away(const Ctx& c, size_t v) {
+  for (size_t l = 0; l < c.spec.lanes.size(); ++l)
+    if (c.spec.lanes[l].kind == LaneKind::Unmanned && c.spec.lanes[l].direction == Direction::Import)
+      return WorldLayout::along(c.spec.lanes[l].polyline, 0, false).local + glm::vec2(0, static_cast<float>(v) * 5.0f);
+  return guide_home(c, v);
+}
+
+// The points of a polyline from distance d0 to d1 along it (reversed when asked), appended.
+void polyline_part(const std::vector<glm::vec2>& line, bool reversed, float d0, float d1, std::vector<glm::vec2>& out) {
+  const size_t n = line.size();
+  auto at = [&](size_t i) { return reversed ? line[n - 1 - i] : line[i]; };
+  float walked = 0;
+  out.push_back(point_along(reversed ? std::vector<glm::vec2>(line.rbegin(), line.rend()) : line, d0, nullptr));
+  for (size_t i = 1; i < n; ++i) {
+    walked += glm::length(at(i) - at(i - 1));
+    if (walked > d0 && walked < d1) out.push_back(at(i));
+  }
+  out.push_back(point_along(reversed ? std::vector<glm::vec2>(line.rbegin(), line.rend()) : line, d1, nullptr));
+}
+
 void guide_vehicles(Ctx& c) {
   const FleetSpec& fleet = c.spec.fleet;
   for (size_t v = 0; v < c.s.fleet.size(); ++v) {
     const GuideVehicle& g = c.s.fleet[v];
-    glm::vec2 at = fleet.depot + glm::vec2(static_cast<float>(v) * 5.0f, 0);
+    glm::vec2 at = g.at_home ? guide_home(c, v) : guide_away(c, v);
     float yaw = 0;
     if (g.lane != kNone16 && g.segment >= 0) {
+      // Block section by block section along the lane; onto it from where the vehicle waits
+      // (first section) and off it to where it will wait (last section): no jumps.
       const LaneSpec& lane = c.spec.lanes[g.lane];
-      const double seg_s = lane.length_m / lane.segments / fleet.speed_mps;
-      const float within = g.phase == GuidePhase::Travelling && !g.failed ? c.progress(g.phase_since_ms, seg_s) : 1.0f;
+      const bool rev = c.lane_reversed(g.lane);
+      const float len = polyline_length(lane.polyline), segs = static_cast<float>(std::max(1, lane.segments));
+      c.path.clear();
+      if (g.segment == 0) c.path.push_back(g.at_home ? guide_home(c, v) : guide_away(c, v));
+      polyline_part(lane.polyline, rev, len * g.segment / segs, len * (g.segment + 1) / segs, c.path);
+      if (g.segment + 1 >= lane.segments) c.path.push_back(g.at_home ? guide_away(c, v) : guide_home(c, v));
+      const float path_m = polyline_length(c.path);
+      // In the section's time (the process's), the way on or off the lane included.
+      const float within = g.phase == GuidePhase::Travelling && !g.failed ? c.progress(g.phase_since_ms, len / segs / fleet.speed_mps) : 1.0f;
       if (c.opt.motion && within > 0 && within < 1 && !g.field.reported()) c.out.moving_vehicles++;
-      Placement p = WorldLayout::along(lane.polyline, (g.segment + within) / lane.segments, c.lane_reversed(g.lane));
-      at = p.local;
-      yaw = p.yaw_rad;
-    } else if (!g.at_home) {
-      for (size_t l = 0; l < c.spec.lanes.size(); ++l)
-        if (c.spec.lanes[l].kind == LaneKind::Unmanned && c.spec.lanes[l].direction == Direction::Import) {
-          at = WorldLayout::along(c.spec.lanes[l].polyline, 0, false).local + glm::vec2(0, static_cast<float>(v) * 5.0f);
-          break;
-        }
+      at = point_along(c.path, within * path_m, &yaw);
     }
     const uint32_t colour = g.failed ? palette::kFailed : palette::kGuideVehicle;
     uint32_t flags = g.failed ? engine::kInstanceHighlight : (g.phase == GuidePhase::Idle ? engine::kInstanceDim : 0u);
@@ -447,8 +755,12 @@ void build_scene(const Core& core, const WorldLayout& layout, const SceneOptions
   out.clear();
   for (size_t i = 0; i < core.sites().size(); ++i) {
     if (!opt.show_site.empty() && (i >= opt.show_site.size() || !opt.show_site[i])) continue;
-    Ctx c{core, layout, opt, out, i, core.sites()[i], core.state().sites[i], {}};
+    const SiteRoads site_roads(core.sites()[i]);
+    Ctx c{core, layout, opt, out, i, core.sites()[i], core.state().sites[i], site_roads, {}, {}, {}, {}};
     c.drawn = ShipmentVector<uint8_t>(c.s.shipments.size(), 0);
+    c.longest_exit.assign(c.spec.checkpoints.size(), -1.0f);
+    c.longest_approach.assign(c.spec.checkpoints.size(), -1.0f);
+    c.approach_head.assign(c.spec.checkpoints.size(), glm::vec2(0));
     roads(c);
     yards_and_border(c);
     lanes(c);

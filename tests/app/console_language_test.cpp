@@ -249,3 +249,40 @@ TEST_CASE("every panel in Vietnamese and in English asks the catalogue for no mi
   }
   ui::set_lang(ui::Lang::En);
 }
+
+// Issue 14, camera presets: in the console at 1920x1080, each site's four presets (the
+// keys F5-F8 and the arrow beside a site's view button call set_site_preset) show that site alone and put the
+// stations the preset names inside the part of the window the panels leave free, through
+// the room's own camera; each preset's picture is written to the test output to look at.
+TEST_CASE("each site's camera presets frame its stations in the console's free 3D area", "[presets]") {
+  require_fonts();
+  Console c;
+  engine::Renderer r(enginetest::testConfig(1920, 1080));
+  ControlRoomOptions o;
+  o.stale_after_ms = 30000;
+  ControlRoom room(c.core, c.loop, c.queue, nullptr, r, o);
+  c.feed(9 * twin::kHour);
+  int64_t wall_ms = 0;
+  room.frame(wall_ms);  // the panels lay out the free area
+  for (uint8_t site = 0; site < c.core.sites().size(); ++site)
+    for (int p = 0; p < kSitePresets; ++p) {
+      const auto preset = static_cast<SitePreset>(p);
+      room.set_site_preset(site, preset);
+      room.frame(wall_ms);
+      const twin::SiteSpec& spec = c.core.sites()[site];
+      INFO(spec.id << " " << site_preset_name(preset));
+      CHECK(room.view().name == spec.id);  // that site alone
+      r.finish();
+      r.saveScreenshot(enginetest::outputDir() + "/preset_" + spec.id + "_" + std::to_string(p) + ".png");
+      const PanelRect f = room.free_area();
+      const WorldLayout layout(c.core.sites().size());
+      int inside = 0, outside = 0;
+      for (glm::vec2 q : site_preset_points(spec, preset)) {
+        const auto px = room.camera().project(layout.world(site, q), r.viewport());
+        const bool in = px && px->x >= f.x && px->x <= f.x + f.w && px->y >= f.y && px->y <= f.y + f.h;
+        (in ? inside : outside)++;
+      }
+      CHECK(inside > 0);
+      CHECK(outside == 0);
+    }
+}
