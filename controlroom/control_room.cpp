@@ -357,11 +357,21 @@ void ControlRoom::draw_top_bar(float width) {
   }
   if (!options_.start_note.empty()) {  // the busy start (README command 1)
     ImGui::SameLine();
-    // The whole note where it fits, else a short one with the note as its tooltip.
+    // The whole note where it fits, else a short one with the note as its tooltip; where
+    // not even that fits (the bar is full, in Vietnamese say), the whole note on a line of
+    // its own under the bar (the 3D view starts below it): never cut off.
     const char* note = options_.start_note.c_str();
-    const bool fits = ImGui::CalcTextSize("|  ").x + ImGui::CalcTextSize(note).x <= ImGui::GetContentRegionAvail().x;
-    ImGui::TextColored(ImVec4(1.0f, 0.82f, 0.45f, 1.0f), "|  %s", fits ? note : ui::tr("busy start"));
-    if (!fits && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", note);
+    const char* brief = ui::tr("busy start");
+    const float avail = ImGui::GetContentRegionAvail().x, bar = ImGui::CalcTextSize("|  ").x;
+    const bool fits = bar + ImGui::CalcTextSize(note).x <= avail, brief_fits = bar + ImGui::CalcTextSize(brief).x <= avail;
+    if (!fits && !brief_fits) ImGui::NewLine();
+    const ImVec4 amber(1.0f, 0.82f, 0.45f, 1.0f);
+    ImGui::PushTextWrapPos(0.0f);  // on a line of its own, it wraps at the bar's edge
+    if (fits || !brief_fits) ImGui::TextColored(amber, fits ? "|  %s" : "%s", note);
+    else ImGui::TextColored(amber, "|  %s", brief);
+    ImGui::PopTextWrapPos();
+    ui_map::item(fits ? "top/start_note" : brief_fits ? "top/start_note_brief" : "top/start_note_own_line");
+    if (!fits && brief_fits && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", note);
   }
   ImGui::PopID();
   free_.y = ImGui::GetWindowHeight();

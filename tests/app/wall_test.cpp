@@ -231,3 +231,40 @@ TEST_CASE("a replayed moment shows the alerts that led to it, and a seek back dr
   CHECK(room.room().alerts().total() < at_nine);
   for (const Alert& a : room.room().alerts().items()) CHECK(a.time_ms <= 7 * twin::kHour);
 }
+
+TEST_CASE("the console's busy-start note is never cut off by the panels, in either language", "[app][console]") {
+  engine::Renderer renderer(enginetest::testConfig(1920, 1080));
+  const std::string map_path = enginetest::outputDir() + "/console_top_ui_map.json";
+  auto note_at = [&](ui::Lang lang, const std::string& note, std::string& id, glm::vec4& free) {
+    ui::set_lang(lang);
+    ControlRoomOptions o = replay_room_options("both");
+    o.replay = false;
+    o.start_note = note;
+    o.ui_map_path = map_path;
+    ReplayRoom room(morning().sites(), renderer, o);
+    room.show(morning(), {});
+    REQUIRE(room.room().frame(16));
+    REQUIRE(room.room().frame(32));
+    ui::set_lang(ui::Lang::En);
+    std::ifstream in(map_path);
+    const nlohmann::json j = nlohmann::json::parse(in);
+    free = {j["free"]["x"].get<float>(), j["free"]["y"].get<float>(), j["free"]["w"].get<float>(), j["free"]["h"].get<float>()};
+    for (const auto& item : j["items"])
+      if (item["id"].get<std::string>().rfind("top/start_note", 0) == 0) {
+        id = item["id"];
+        return glm::vec4(item["x0"].get<float>(), item["y0"].get<float>(), item["x1"].get<float>(), item["y1"].get<float>());
+      }
+    FAIL("no start note in the UI map");
+    return glm::vec4(0);
+  };
+  const std::string long_note = "busy start: the day was fast-forwarded (and recorded) from 00:00 to 08:00";
+  for (ui::Lang lang : {ui::Lang::En, ui::Lang::Vi}) {
+    std::string id;
+    glm::vec4 free;
+    const glm::vec4 r = note_at(lang, long_note, id, free);
+    INFO(ui::lang_code(lang) << ": " << id << " from x " << r.x << " to " << r.z << "; the 3D view from x " << free.x << " to "
+                             << free.x + free.z << ", from y " << free.y);
+    CHECK(r.z <= free.x + free.z + 1);  // its right edge: left of the panels' column
+    if (id == "top/start_note_own_line") CHECK(r.w <= free.y + 1);  // a line of its own: above the 3D view
+  }
+}
