@@ -280,7 +280,7 @@ int bench_vda5050(int argc, char** argv) {
   for (uint64_t r : ds.refused) refused += r;
   const double rate = published / send_s;
   std::printf("gatebench vda5050: %d vehicles, visualization %.0f Hz + state %.1f Hz each, %.1f s, %d publishers, %s\n", vehicles,
-              hz_vis * 0.9, hz_vis / 10, seconds, publishers, burst ? "all at each tick's start (--burst)" : "each at its own phase");
+              hz_vis, hz_vis / 10, seconds, publishers, burst ? "all at each tick's start (--burst)" : "each at its own phase");
   std::printf("  published     %llu messages (%.0f /s; goal x1: 2,200 /s for 200 vehicles)\n",
               static_cast<unsigned long long>(published.load()), rate);
   std::printf("  received      %llu by the twin's link, %llu accepted (schema-valid), %llu refused\n",
