@@ -171,6 +171,7 @@ class StandbyTwin {
   uint64_t from_stream_ = 0;
   // Leading.
   std::unique_ptr<pipeline::Sequencer> lead_seq_;
+  LostMessagesBook lost_;  // the lead sequencer's skipped gaps, said once a second
   std::unique_ptr<connectors::StreamPublisher> publisher_;
   std::unique_ptr<pipeline::StreamLog> stream_log_;
   std::unique_ptr<pipeline::QueueSource> queue_source_;
@@ -339,7 +340,7 @@ void StandbyTwin::take_over(const std::string& why, bool new_run) {
   sl.restart_after_ms = args_.restart_after_ms;
   lead_seq_ = std::make_unique<pipeline::Sequencer>(sl);
   lead_seq_->resume(last_seq_ + 1, last_time_);
-  connect_feeds(*lead_seq_, link_, log_line);
+  connect_feeds(*lead_seq_, link_, log_line, &lost_);  // messages that never arrived: logged each second
   const pipeline::StandbyBufferStats before = buffer_.stats();
   std::vector<FieldMessage> held = buffer_.take_over(*lead_seq_);
 
@@ -501,6 +502,7 @@ int StandbyTwin::run() {
         if (std::string alarm = setup_.recording->watch(); !alarm.empty()) log_line(alarm);
       if (lead_loop_) {
         log_feed_summaries(link_, log_line);
+        for (const LostMessages& l : lost_.take()) log_line(lost_messages_line(l, args_.gap_wait_ms));
         nlohmann::json h = twin_stats_json(core_, &link_, sequencer(), loop(), now_ms / 1000.0);
         cap_health_feeds(h);
         h["v"] = 1;
