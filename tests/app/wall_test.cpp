@@ -198,16 +198,9 @@ TEST_CASE("messages of a source that never arrived are a critical alert, in the 
 
 TEST_CASE("a replayed moment shows the alerts that led to it, and a seek back drops the later ones", "[wall][app][replay]") {
   // The recording: the seeded morning's events, and the alerts a live room collected from them.
-  auto loaded = connectors::load_sites("all", std::string(GATETWIN_SOURCE_DIR) + "/assets/sites");
-  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(loaded));
-  twin::Core core(std::get<std::vector<twin::SiteSpec>>(loaded));
-  twin::SimOptions opt;
-  opt.seed = 7;
-  for (const auto& s : core.sites()) opt.vehicles_per_day.push_back(s.arrivals.per_day_2030);
-  twin::Simulator sim(core.sites(), opt);
   std::vector<twin::Event> events;
   twin::Decisions all;
-  twin::run_until(core, sim, 9 * twin::kHour, [&](const twin::Event& e, const twin::Decisions& d) {
+  const twin::Core core = morning_core(9 * twin::kHour, [&](const twin::Event& e, const twin::Decisions& d) {
     events.push_back(e);
     all.insert(all.end(), d.begin(), d.end());
   });
