@@ -59,23 +59,20 @@ bool write(const std::string& path, const UiMapState& state, const DrawList& lis
     items.push_back({{"id", i.id}, {"x0", i.x0}, {"y0", i.y0}, {"x1", i.x1}, {"y1", i.y1}, {"enabled", i.enabled}, {"why", i.why},
                      {"visible", i.visible}});
   j["items"] = std::move(items);
-  nlohmann::json trucks = nlohmann::json::array();
-  for (const DrawnVehicle& v : list.vehicles) {
-    if (v.kind != DrawnVehicle::Kind::Truck || trucks.size() >= kMaxTrucks) continue;
-    // The middle of the cab and box, about 1.5 m above the road.
-    auto p = camera.project(v.world + glm::vec3(0, 1.5f, 0), viewport_px);
-    if (!p || p->x < 0 || p->y < 0 || p->x >= viewport_px.x || p->y >= viewport_px.y) continue;
-    trucks.push_back({{"site", v.site}, {"shipment", v.id}, {"x", p->x}, {"y", p->y}});
-  }
-  j["trucks"] = std::move(trucks);
-  nlohmann::json guides = nlohmann::json::array();  // the guide vehicles drawn (to click one and inspect it)
-  for (const DrawnVehicle& v : list.vehicles) {
-    if (v.kind != DrawnVehicle::Kind::GuideVehicle || guides.size() >= kMaxTrucks) continue;
-    auto p = camera.project(v.world + glm::vec3(0, 1.0f, 0), viewport_px);
-    if (!p || p->x < 0 || p->y < 0 || p->x >= viewport_px.x || p->y >= viewport_px.y) continue;
-    guides.push_back({{"site", v.site}, {"vehicle", v.index}, {"x", p->x}, {"y", p->y}});
-  }
-  j["guides"] = std::move(guides);
+  // The vehicles of one kind drawn on screen, at their pixel `lift` metres above the road
+  // (trucks: the middle of the cab and box; guide vehicles: to click one and inspect it).
+  auto drawn = [&](DrawnVehicle::Kind kind, float lift, const char* id_key, bool by_index) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const DrawnVehicle& v : list.vehicles) {
+      if (v.kind != kind || out.size() >= kMaxTrucks) continue;
+      auto p = camera.project(v.world + glm::vec3(0, lift, 0), viewport_px);
+      if (!p || p->x < 0 || p->y < 0 || p->x >= viewport_px.x || p->y >= viewport_px.y) continue;
+      out.push_back({{"site", v.site}, {id_key, by_index ? nlohmann::json(v.index) : nlohmann::json(v.id)}, {"x", p->x}, {"y", p->y}});
+    }
+    return out;
+  };
+  j["trucks"] = drawn(DrawnVehicle::Kind::Truck, 1.5f, "shipment", false);
+  j["guides"] = drawn(DrawnVehicle::Kind::GuideVehicle, 1.0f, "vehicle", true);
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -235,14 +235,27 @@ TEST_CASE("site files: the lane graph, map id and fleet identities", "[vda5050][
 #include "connectors/vda5050/fleet_dispatch.h"
 #include "twin/site_plan.h"
 
-TEST_CASE("FleetDispatch: the core's decisions become orders; a vehicle's state becomes its steps", "[vda5050][dispatch]") {
-  using namespace connectors::vda5050;
+namespace {
+// What each FleetDispatch case starts from: m1119 with its unmanned lanes, and the shipped schemas.
+struct DispatchStart {
+  twin::SiteSpec site;
+  connectors::vda5050::Schemas schemas;
+};
+DispatchStart dispatch_start() {
   auto r = connectors::load_sites("m1119", connectors::default_sites_dir());
   REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
-  const twin::SiteSpec site = twin::with_plan(std::get<std::vector<twin::SiteSpec>>(r)[0], twin::LanePlan::Expanded, twin::UnmannedPlan::On);
-  auto sc = load_schemas(default_schemas_dir());
-  REQUIRE(std::holds_alternative<Schemas>(sc));
-  FleetDispatch d({site}, std::get<Schemas>(sc), "test");
+  auto sc = connectors::vda5050::load_schemas(connectors::vda5050::default_schemas_dir());
+  REQUIRE(std::holds_alternative<connectors::vda5050::Schemas>(sc));
+  return {twin::with_plan(std::get<std::vector<twin::SiteSpec>>(r)[0], twin::LanePlan::Expanded, twin::UnmannedPlan::On),
+          std::get<connectors::vda5050::Schemas>(std::move(sc))};
+}
+}  // namespace
+
+TEST_CASE("FleetDispatch: the core's decisions become orders; a vehicle's state becomes its steps", "[vda5050][dispatch]") {
+  using namespace connectors::vda5050;
+  const DispatchStart start = dispatch_start();
+  const twin::SiteSpec& site = start.site;
+  FleetDispatch d({site}, start.schemas, "test");
   std::vector<OutMessage> out;
   std::vector<connectors::FieldMessage> emitted;
   std::vector<std::string> log;
@@ -348,12 +361,9 @@ TEST_CASE("FleetDispatch: the core's decisions become orders; a vehicle's state 
 // without its order"); the book follows the new ids.
 TEST_CASE("FleetDispatch: the time bounds refuse a state whole; a vehicle back without its order gets it again", "[vda5050][dispatch]") {
   using namespace connectors::vda5050;
-  auto r = connectors::load_sites("m1119", connectors::default_sites_dir());
-  REQUIRE(std::holds_alternative<std::vector<twin::SiteSpec>>(r));
-  const twin::SiteSpec site = twin::with_plan(std::get<std::vector<twin::SiteSpec>>(r)[0], twin::LanePlan::Expanded, twin::UnmannedPlan::On);
-  auto sc = load_schemas(default_schemas_dir());
-  REQUIRE(std::holds_alternative<Schemas>(sc));
-  const Schemas& schemas = std::get<Schemas>(sc);
+  const DispatchStart start = dispatch_start();
+  const twin::SiteSpec& site = start.site;
+  const Schemas& schemas = start.schemas;
   FleetDispatch d({site}, schemas, "test");
   const int64_t wall = 1796000000000;  // 2026-11-30
   connectors::FieldClockOptions fo;

@@ -13,6 +13,25 @@
 
 using namespace enginetest;
 
+namespace {
+// Each placed instance's id at the pixel where its probe point projects; returns how many
+// were checked.
+int check_picks(engine::Renderer& r, const MeshScene& s) {
+  const glm::vec2 vp = r.viewport();
+  int picked = 0;
+  for (const Placed& p : s.placed) {
+    auto px = s.camera.project(p.probe, vp);
+    REQUIRE(px);
+    INFO(p.mesh << " id " << p.instance.id << " probe at pixel " << px->x << "," << px->y);
+    auto id = r.pick(int(px->x), int(px->y));
+    REQUIRE(id);
+    CHECK(*id == p.instance.id);
+    ++picked;
+  }
+  return picked;
+}
+}  // namespace
+
 TEST_CASE("pick: each instance's id at its pixel, none on empty ground", "[engine][pick]") {
   engine::Device::resetValidationMessageCount();
   {
@@ -22,14 +41,7 @@ TEST_CASE("pick: each instance's id at its pixel, none on empty ground", "[engin
     drawMeshScene(r, s);
     REQUIRE(r.endFrame());
     const glm::vec2 vp = r.viewport();
-    for (const Placed& p : s.placed) {
-      auto px = s.camera.project(p.probe, vp);
-      REQUIRE(px);
-      INFO(p.mesh << " id " << p.instance.id << " probe at pixel " << px->x << "," << px->y);
-      auto id = r.pick(int(px->x), int(px->y));
-      REQUIRE(id);
-      CHECK(*id == p.instance.id);
-    }
+    check_picks(r, s);
     // Empty ground: pixels near the corners, whose ground point is far from every instance.
     for (glm::vec2 px : {glm::vec2(20, 340), glm::vec2(620, 340), glm::vec2(610, 60), glm::vec2(30, 60)}) {
       auto g = s.camera.groundPoint(px, vp);
@@ -135,18 +147,7 @@ TEST_CASE("pick: with MSAA x4, the scene drawn at half size and a panel over hal
       REQUIRE(r.endFrame());
       CHECK(r.stats().scene_divisor == 2);
       CHECK(r.stats().scene_area_share < 0.66f);  // 400 of 640 columns, and a pixel's margin
-      const glm::vec2 vp = r.viewport();
-      int picked = 0;
-      for (const Placed& p : s.placed) {
-        auto px = s.camera.project(p.probe, vp);
-        REQUIRE(px);
-        INFO(p.mesh << " id " << p.instance.id << " probe at pixel " << px->x << "," << px->y);
-        auto id = r.pick(int(px->x), int(px->y));
-        REQUIRE(id);
-        CHECK(*id == p.instance.id);
-        ++picked;
-      }
-      CHECK(picked == int(s.placed.size()));
+      CHECK(check_picks(r, s) == int(s.placed.size()));
     }
     // Under the panel the scene is not drawn: the panel's pixels are its background over the
     // clear colour, the same in every row (the scene would vary them).
