@@ -26,13 +26,13 @@ void connect_feeds(pipeline::Sequencer& sequencer, connectors::TwinLink& link, s
   pipeline::SequencerHooks h;
   h.gap_skipped = [&link, lost, log](const pipeline::GapSkipped& g) {
     if (g.before_first) {  // joined a running source: said once, not an alarm
-      link.feed_book().rejected(g.source, {}, "before_join", link.wall_utc_ms(), false, g.last - g.first + 1);
+      link.feed_book().never_arrived(g.source, "before_join", g.last - g.first + 1);
       if (log)
         log("source " + g.source + " joined at seq " + std::to_string(g.last + 1) + ": its seqs " + std::to_string(g.first) + "-" +
             std::to_string(g.last) + " were sent before the twin listened (or lost), and are not waited for");
       return;
     }
-    link.feed_book().rejected(g.source, {}, "missing", link.wall_utc_ms(), false, g.last - g.first + 1);
+    link.feed_book().never_arrived(g.source, "missing", g.last - g.first + 1);
     if (lost) lost->note(g);
   };
   h.ignored = [&link](const std::string& source, const char* reason, uint64_t n) {
@@ -67,6 +67,8 @@ nlohmann::json feeds_json(const connectors::FeedsSnapshot& feeds) {
     j["rate_per_s"] = f.rate_per_s;
     j["rejected"] = f.rejected;
     j["rejected_total"] = f.rejected_total;
+    j["never_arrived"] = f.never_arrived;
+    j["never_arrived_total"] = f.never_arrived_total;
     j["clock_offset_ms"] = f.has_clock_offset ? nlohmann::json(f.clock_offset_ms) : nlohmann::json(nullptr);
     j["session"] = f.session;
     j["account"] = f.account;
@@ -85,8 +87,8 @@ void cap_health_feeds(nlohmann::json& health, size_t max_sources) {
   }
   std::vector<std::pair<std::string, const nlohmann::json*>> order;
   for (auto f = it->begin(); f != it->end(); ++f) order.emplace_back(f.key(), &f.value());
-  auto rank = [](const nlohmann::json& f) {  // rejections first, then the most recently heard
-    const bool rejected = f.value("rejected_total", uint64_t{0}) > 0;
+  auto rank = [](const nlohmann::json& f) {  // rejections or lost messages first, then the most recently heard
+    const bool rejected = f.value("rejected_total", uint64_t{0}) > 0 || f.contains("never_arrived") && f["never_arrived"].contains("missing");
     const int64_t age = f.value("age_ms", int64_t{-1});
     return std::make_pair(rejected ? 0 : 1, age < 0 ? INT64_MAX : age);
   };

@@ -42,10 +42,10 @@ void connect_feeds(pipeline::Sequencer& sequencer, connectors::TwinLink& link, s
 void log_feed_summaries(connectors::TwinLink& link, const std::function<void(const std::string&)>& log, bool final = false);
 
 // {"<src>": {messages, last_utc, age_ms, rate_per_s, rejected: {...}, rejected_total,
-// clock_offset_ms, session, account, restarts, by_topic}}.
+// never_arrived: {missing, before_join}, never_arrived_total, clock_offset_ms, session, account, restarts, by_topic}}.
 nlohmann::json feeds_json(const connectors::FeedsSnapshot& feeds);
 // The health message's feeds: at most max_sources entries of a feeds_json object, those with
-// rejections first, then the most recently heard; "feeds_omitted" in `health` says how many
+// rejections or missing messages first, then the most recently heard; "feeds_omitted" in `health` says how many
 // were left out (the --stats file keeps them all). A thousand sources would otherwise make
 // every health message hundreds of KiB.
 void cap_health_feeds(nlohmann::json& health, size_t max_sources = 64);

@@ -59,6 +59,13 @@ void FeedBook::rejected(std::string_view source, std::string_view topic, std::st
   e.pending[std::string(reason)] += n;
 }
 
+void FeedBook::never_arrived(std::string_view source, std::string_view why, uint64_t n) {
+  std::lock_guard lock(mu_);
+  Entry& e = entry(source, {});
+  e.status.never_arrived[std::string(why)] += n;
+  e.status.never_arrived_total += n;
+}
+
 void FeedBook::restarted(std::string_view source, std::string_view session) {
   std::lock_guard lock(mu_);
   Entry& e = entry(source, {});

@@ -33,6 +33,11 @@ struct FeedStatus {
   double rate_per_s = 0;       // messages per second over the last 10 s
   std::map<std::string, uint64_t> rejected;  // by reason
   uint64_t rejected_total = 0;
+  // Seqs of its ordered series that never reached the twin (the sequencer stopped waiting
+  // for them), by why: "missing" (lost on the way: the twin may differ from the field) or
+  // "before_join" (sent before the twin listened). Not rejections: nothing was refused.
+  std::map<std::string, uint64_t> never_arrived;
+  uint64_t never_arrived_total = 0;
   bool has_clock_offset = false;
   int64_t clock_offset_ms = 0; // its last UTC stamp minus the twin's wall clock (negative: behind)
   uint64_t restarts = 0;
@@ -55,6 +60,9 @@ class FeedBook {
   // one position of a batch, or what the sequencer ignored of an already counted message.
   void rejected(std::string_view source, std::string_view topic, std::string_view reason, int64_t wall_ms, bool whole_message,
                 uint64_t n = 1);
+  // Seqs of the source's ordered series the sequencer stopped waiting for (why: "missing"
+  // or "before_join"). Not in the rejection summaries: the caller logs these itself.
+  void never_arrived(std::string_view source, std::string_view why, uint64_t n);
   // The sequencer saw the source restart (a new session, or seq 1 after a silence).
   void restarted(std::string_view source, std::string_view session);
 

@@ -1,7 +1,7 @@
 // The Feeds panel: what each field source has sent the twin (docs/mqtt.md "Feeds"): last
 // message, rate, rejections by reason, clock offset, session and restarts; and per site the
 // field against the process (undeclared vehicles, off-plan alerts, divergences) and the
-// partner link. Reads a snapshot the caller takes from the TwinLink; commands nothing.
+// partner link. Messages that never arrived have their own column: nothing refused them. Reads a snapshot the caller takes from the TwinLink; commands nothing.
 #include "controlroom/ui/panel_common.h"
 
 #include <cstdio>
@@ -25,6 +25,15 @@ std::string reasons_text(const connectors::FeedStatus& f) {
   return out;
 }
 
+// "missing 3, before_join 39": the seqs the twin stopped waiting for, by why.
+std::string never_arrived_text(const connectors::FeedStatus& f) {
+  std::string out;
+  for (const auto& [why, n] : f.never_arrived)
+    out += (out.empty() ? "" : ", ") + std::string(why == "missing" ? ui::tr("missing") : ui::tr("before the twin listened")) + " " +
+           std::to_string(n);
+  return out;
+}
+
 }  // namespace
 
 void feeds_panel(const PanelRect& r, const connectors::FeedsSnapshot& feeds, const twin::Core& core, bool* open) {
@@ -45,15 +54,16 @@ void feeds_panel(const PanelRect& r, const connectors::FeedsSnapshot& feeds, con
     if (feeds.sources.empty()) ImGui::TextDisabled("%s", ui::tr("No field messages yet."));
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                                   ImGuiTableFlags_SizingStretchProp;
-    if (!feeds.sources.empty() && ImGui::BeginTable("feeds", 8, flags)) {
+    if (!feeds.sources.empty() && ImGui::BeginTable("feeds", 9, flags)) {
       ImGui::TableSetupScrollFreeze(0, 1);
-      for (const char* h : {"source", "account", "session", "messages", "per s", "last", "clock", "rejected"})
+      for (const char* h : {"source", "account", "session", "messages", "per s", "last", "clock", "rejected", "never arrived"})
         ImGui::TableSetupColumn(ui::tr(h));
       ImGui::TableHeadersRow();
       for (const connectors::FeedStatus& f : feeds.sources) {
         ImGui::TableNextRow();
         const bool quiet = f.age_ms > 10000;
-        const ImVec4 text = f.rejected_total ? ImVec4(1, 0.6f, 0.4f, 1) : quiet ? ImVec4(0.65f, 0.65f, 0.65f, 1) : ImVec4(1, 1, 1, 1);
+        const bool lost = f.never_arrived.count("missing") > 0;
+        const ImVec4 text = f.rejected_total || lost ? ImVec4(1, 0.6f, 0.4f, 1) : quiet ? ImVec4(0.65f, 0.65f, 0.65f, 1) : ImVec4(1, 1, 1, 1);
         ImGui::TableSetColumnIndex(0);
         ImGui::TextColored(text, "%s", f.name.c_str());
         ImGui::TableSetColumnIndex(1);
@@ -73,6 +83,10 @@ void feeds_panel(const PanelRect& r, const connectors::FeedsSnapshot& feeds, con
         ImGui::TableSetColumnIndex(7);
         if (f.rejected_total) ImGui::TextColored(ImVec4(1, 0.6f, 0.4f, 1), "%llu: %s", static_cast<unsigned long long>(f.rejected_total),
                                                  reasons_text(f).c_str());
+        else ImGui::TextDisabled("0");
+        ImGui::TableSetColumnIndex(8);
+        if (lost) ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s", never_arrived_text(f).c_str());
+        else if (f.never_arrived_total) ImGui::TextDisabled("%s", never_arrived_text(f).c_str());
         else ImGui::TextDisabled("0");
       }
       ImGui::EndTable();

@@ -94,8 +94,19 @@ void draw_everything(ControlRoom& room, engine::Renderer& r, Console& c, int64_t
   InstructorForm instructor;
   ScenarioBarUi bar;
   bool feeds_open = true;
+  connectors::FeedsSnapshot feeds;  // one source with every column filled
+  connectors::FeedStatus lossy;
+  lossy.name = "lane-ctl-7";
+  lossy.messages = 9;
+  lossy.restarts = 1;
+  lossy.rejected = {{"time_ahead", 1}};
+  lossy.rejected_total = 1;
+  lossy.never_arrived = {{"missing", 3}, {"before_join", 39}};
+  lossy.never_arrived_total = 42;
+  feeds.sources.push_back(lossy);
   room.set_overlay([&] {
     feeds_panel({0, 60, 900, 300}, connectors::FeedsSnapshot{}, c.core, &feeds_open);
+    feeds_panel({0, 60, 900, 300}, feeds, c.core, &feeds_open);
     instructor_panel({0, 380, 600, 140}, c.core, site, room.session(), instructor);
     briefing_panel(1920, 1080, sc, 60);
     scenario_bar(0, 540, 900, 90, sc, twin::kHour, bar);

@@ -255,10 +255,15 @@ TEST_CASE("ordered messages that never arrived are logged and counted per source
   CHECK_THAT(out, !Catch::Contains("source gate-cam-test: "));
   const json st = read_json(stats);
   REQUIRE(st.is_object());
-  CHECK(st["feeds"]["lane-ctl-test"]["rejected"]["missing"] == 3);
-  CHECK_FALSE(st["feeds"]["scanner-test"]["rejected"].contains("missing"));
-  CHECK(st["feeds"]["gate-cam-test"]["rejected"]["before_join"] == 39);
-  CHECK_FALSE(st["feeds"]["gate-cam-test"]["rejected"].contains("missing"));
+  // Never arrived, apart from the rejections: nothing refused them.
+  CHECK(st["feeds"]["lane-ctl-test"]["never_arrived"]["missing"] == 3);
+  CHECK(st["feeds"]["lane-ctl-test"]["never_arrived_total"] == 3);
+  CHECK(st["feeds"]["lane-ctl-test"]["rejected_total"] == 0);
+  CHECK_THAT(out, !Catch::Contains("feed lane-ctl-test: "));  // not in the rejection summaries: said above
+  CHECK(st["feeds"]["scanner-test"]["never_arrived_total"] == 0);
+  CHECK(st["feeds"]["gate-cam-test"]["never_arrived"]["before_join"] == 39);
+  CHECK_FALSE(st["feeds"]["gate-cam-test"]["never_arrived"].contains("missing"));
+  CHECK(st["feeds"]["gate-cam-test"]["rejected_total"] == 0);
   CHECK(st["sequencer"]["seqs_skipped"] == 3 + 39);
   // Every message that did arrive was sequenced: 5 + 5 + 2, the twin's own ticks aside.
   CHECK(st["messages"]["received"] == 12);

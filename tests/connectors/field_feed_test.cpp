@@ -455,6 +455,29 @@ TEST_CASE("feed summaries: one line per source per interval, every rejection sai
   CHECK(seen == std::map<std::string, uint64_t>{{"a", 5}, {"b", 1}, {FeedBook::kOtherSources, 2}, {"topic:x", 1}, {FeedBook::kOtherTopics, 1}});
 }
 
+TEST_CASE("messages that never arrived are counted apart from rejections, and left out of the rejection summaries",
+          "[mqtt][feeds][lost]") {
+  FeedBook b;
+  b.never_arrived("lane-ctl-7", "missing", 3);
+  b.never_arrived("lane-ctl-7", "missing", 2);
+  b.never_arrived("gate-cam-7", "before_join", 39);
+  std::map<std::string, FeedStatus> by;
+  for (auto& s : b.snapshot(1000).sources) by[s.name] = s;
+  CHECK(by["lane-ctl-7"].never_arrived == std::map<std::string, uint64_t>{{"missing", 5}});
+  CHECK(by["lane-ctl-7"].never_arrived_total == 5);
+  CHECK(by["lane-ctl-7"].rejected_total == 0);
+  CHECK(by["gate-cam-7"].never_arrived.at("before_join") == 39);
+  CHECK(b.summaries(1000).empty());  // the sequencer's hook logs these itself (runner/lost_messages.h)
+  nlohmann::json j = runner::feeds_json(b.snapshot(1000));
+  CHECK(j["lane-ctl-7"]["never_arrived"]["missing"] == 5);
+  CHECK(j["lane-ctl-7"]["rejected_total"] == 0);
+  // The health topic keeps a source that lost messages before quiet ones.
+  nlohmann::json health{{"feeds", j}};
+  health["feeds"]["quiet-1"] = {{"age_ms", 10}, {"rejected_total", 0}};
+  runner::cap_health_feeds(health, 1);
+  CHECK(health["feeds"].contains("lane-ctl-7"));
+}
+
 TEST_CASE("a restart with and without a session, and a seq near 2^63, through the sequencer into the feeds",
           "[mqtt][feeds][sources]") {
   Link l;
