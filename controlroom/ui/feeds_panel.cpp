@@ -56,8 +56,12 @@ void feeds_panel(const PanelRect& r, const connectors::FeedsSnapshot& feeds, con
                                   ImGuiTableFlags_SizingStretchProp;
     if (!feeds.sources.empty() && ImGui::BeginTable("feeds", 9, flags)) {
       ImGui::TableSetupScrollFreeze(0, 1);
-      for (const char* h : {"source", "account", "session", "messages", "per s", "last", "clock", "rejected", "never arrived"})
-        ImGui::TableSetupColumn(ui::tr(h));
+      // Numbers fit their content (and header); names and reasons share the rest.
+      const std::pair<const char*, float> columns[] = {{"source", 1.2f}, {"account", 1.0f},      {"session", 1.8f},
+                                                       {"messages", 0},  {"per s", 0},           {"last", 0},
+                                                       {"clock", 0},     {"rejected", 1.5f},     {"never arrived", 1.3f}};
+      for (const auto& [h, weight] : columns)
+        ImGui::TableSetupColumn(ui::tr(h), weight > 0 ? ImGuiTableColumnFlags_WidthStretch : ImGuiTableColumnFlags_WidthFixed, weight);
       ImGui::TableHeadersRow();
       for (const connectors::FeedStatus& f : feeds.sources) {
         ImGui::TableNextRow();
@@ -69,7 +73,7 @@ void feeds_panel(const PanelRect& r, const connectors::FeedsSnapshot& feeds, con
         ImGui::TableSetColumnIndex(1);
         ImGui::TextUnformatted(f.account.empty() ? "-" : f.account.c_str());
         ImGui::TableSetColumnIndex(2);
-        ImGui::Text("%s%s", f.session.empty() ? "-" : f.session.c_str(),
+        ImGui::TextWrapped("%s%s", f.session.empty() ? "-" : f.session.c_str(),  // a long session id wraps: the restarts stay seen
                     f.restarts ? ui::trf(" (%d restarts)", static_cast<int>(f.restarts)).c_str() : "");
         ImGui::TableSetColumnIndex(3);
         ImGui::Text("%llu", static_cast<unsigned long long>(f.messages));
