@@ -6,6 +6,7 @@
 #include <engine/Window.h>
 
 #include "FrameData.h"
+#include "FxaaPass.h"
 #include "ImGuiLayer.h"
 #include "OffscreenTarget.h"
 #include "Picker.h"
@@ -56,8 +57,12 @@ Renderer::Renderer(const RendererConfig& cfg) : cfg_(cfg) {
   VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
   for (VkSampleCountFlagBits s : {VK_SAMPLE_COUNT_2_BIT, VK_SAMPLE_COUNT_4_BIT, VK_SAMPLE_COUNT_8_BIT})
     if (static_cast<uint32_t>(s) <= cfg.msaa_samples && (ok & s)) samples = s;
-  target_ = std::make_unique<OffscreenTarget>(*device_, extent, samples, cfg.scene_pixels_max);
+  target_ = std::make_unique<OffscreenTarget>(*device_, extent, samples, cfg.scene_pixels_max, cfg.fxaa);
   pipelines_ = std::make_unique<PipelineSet>(*device_, target_->scenePass(), target_->pickPass(), samples);
+  if (cfg.fxaa) {
+    fxaa_ = std::make_unique<FxaaPass>(*device_, target_->aaPass());
+    fxaa_->setSource(target_->sceneColour().view());
+  }
   meshes_ = std::make_unique<MeshPool>(*device_);
   picker_ = std::make_unique<Picker>(*device_);
   imgui_ = std::make_unique<ImGuiLayer>(*device_, target_->overlayPass(),
@@ -134,6 +139,7 @@ Renderer::~Renderer() {
   imgui_.reset();
   picker_.reset();
   meshes_.reset();
+  fxaa_.reset();
   pipelines_.reset();
   target_.reset();
   swapchain_.reset();
@@ -178,6 +184,7 @@ void Renderer::recreateSwapchain() {
   requested_ = fb;
   swapchain_->recreate(fb);  // waits for the device to be idle
   target_->resize(swapchain_->extent());
+  if (fxaa_) fxaa_->setSource(target_->sceneColour().view());
   has_frame_ = false;
   picked_frame_ = ~0ull;
   swapchain_dirty_ = false;
@@ -631,6 +638,27 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
   vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
   const uint32_t draws = drawViews(cmd, f, ranges, false);
   vkCmdEndRenderPass(cmd);
+  if (fxaa_) {
+    // Anti-aliasing: filter the scene's render area (its cleared border included) from the
+    // scene colour into the colour image, or into the scene-size image the scale-up reads.
+    VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+    b.srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+    b.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
+    b.oldLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+    b.newLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+    b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    b.image = target_->sceneColour().image();
+    b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, 0, 0,
+                         nullptr, 0, nullptr, 1, &b);
+    VkRenderPassBeginInfo ap{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+    ap.renderPass = target_->aaPass();
+    ap.framebuffer = target_->aaFramebuffer();
+    ap.renderArea = rp.renderArea;
+    vkCmdBeginRenderPass(cmd, &ap, VK_SUBPASS_CONTENTS_INLINE);
+    fxaa_->record(cmd, rp.renderArea, target_->sceneExtent());
+    vkCmdEndRenderPass(cmd);
+  }
   if (target_->sceneDivisor() > 1) {
     // Scale the scene's area up into the colour image (the overlay pass clears the rest).
     const VkRect2D a = scene_rect;
@@ -645,7 +673,7 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
     b[0].dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
     b[0].oldLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
     b[0].newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
-    b[0].image = target_->sceneColour().image();
+    b[0].image = target_->sceneOutput().image();
     b[1].srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT;  // the previous frame's copies out
     b[1].dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
     b[1].oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
@@ -660,7 +688,7 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
     blit.dstOffsets[0] = {a.offset.x * int32_t(k), a.offset.y * int32_t(k), 0};
     blit.dstOffsets[1] = {std::min(blit.srcOffsets[1].x * int32_t(k), int32_t(e.width)),
                           std::min(blit.srcOffsets[1].y * int32_t(k), int32_t(e.height)), 1};
-    vkCmdBlitImage(cmd, target_->sceneColour().image(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, target_->colour().image(),
+    vkCmdBlitImage(cmd, target_->sceneOutput().image(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, target_->colour().image(),
                    VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_LINEAR);
     b[1].srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
     b[1].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
@@ -819,6 +847,7 @@ void Renderer::resize(uint32_t width, uint32_t height) {
   if (width == 0 || height == 0) throw std::invalid_argument("engine: resize to zero size");
   device_->waitIdle();
   target_->resize({width, height});
+  if (fxaa_) fxaa_->setSource(target_->sceneColour().view());
   has_frame_ = false;
   picked_frame_ = ~0ull;
 }

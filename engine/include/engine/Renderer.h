@@ -45,6 +45,7 @@ class Swapchain;
 class OffscreenTarget;
 class PipelineSet;
 class ImGuiLayer;
+class FxaaPass;
 class Picker;
 struct FrameData;
 
@@ -81,6 +82,11 @@ struct RendererConfig {
   // Anti-aliasing: samples per pixel of the scene (1, 2, 4 or 8; lowered to what the
   // device supports for colour, integer ids and depth). Labels and ImGui are drawn after.
   uint32_t msaa_samples = 1;
+  // Post-process anti-aliasing (FXAA, shaders/fxaa.frag): after the scene pass (and its MSAA
+  // resolve, if any) one full-screen pass over the scene's render area only, at the scene's
+  // size (before a scaled scene's scale-up), smooths the 3D scene's edges. Labels, ImGui and
+  // pick ids are not filtered. On lavapipe it costs a fraction of MSAA x4.
+  bool fxaa = false;
   // Pixel budget of the 3D scene (0: none). A target larger than this draws its scene at
   // 1/k of its size (k the smallest whole number that fits: a 3840x2160 target with a
   // budget of 2560x1440 draws it at 1920x1080) and scales it up (linear filter); labels
@@ -136,6 +142,7 @@ class Renderer {
   Window* window() { return window_.get(); }  // null offscreen
   VkExtent2D extent() const;
   uint32_t msaaSamples() const;  // as used (after the device's limits)
+  bool fxaa() const { return cfg_.fxaa; }
   glm::vec2 viewport() const;
 
   // [SECTION] the frame
@@ -209,6 +216,7 @@ class Renderer {
   std::unique_ptr<Swapchain> swapchain_;
   std::unique_ptr<OffscreenTarget> target_;
   std::unique_ptr<PipelineSet> pipelines_;
+  std::unique_ptr<FxaaPass> fxaa_;  // null without post-process anti-aliasing
   std::unique_ptr<MeshPool> meshes_;
   std::unique_ptr<ImGuiLayer> imgui_;
   std::unique_ptr<Picker> picker_;
