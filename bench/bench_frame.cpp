@@ -83,6 +83,7 @@ int frame_case(const std::string& view, int width, int height, int frames, int q
   engine::Renderer renderer(rc);
   ControlRoomOptions ro;
   ro.view = view;
+  ro.wall = view == "wall";  // as gatetwin (controlroom/app_hooks.cpp): the wall display
   ControlRoom room(core, loop, queue, nullptr, renderer, ro);
   auto feed_until = [&](twin::SimTime t) {
     twin::run_until(field, sim, t, [&](const twin::Event& e, const twin::Decisions&) {

@@ -1,12 +1,11 @@
-// fxaa.frag: post-process anti-aliasing of the 3D scene, after FXAA's idea, cut down to what a
-// CPU rasteriser affords (written for this engine): five unfiltered texel reads (the pixel and
-// its four side neighbours; filtered reads cost lavapipe about twice as much). Where their
-// luma spread passes a threshold, the edge's direction is taken perpendicular to the luma
-// gradient and the pixel is blended with its neighbours along that direction (the mean of
-// two samples a sixth of a span each way, at most a texel; the samples interpolated linearly
-// along each axis between the pixel and its side neighbours). A staircase edge's steps then
-// take up to half the colour across the edge; flat areas and straight axis-aligned edges
-// keep their colour.
+// fxaa.frag: post-process anti-aliasing of the 3D scene, after FXAA's sub-pixel idea, cut
+// down to what a CPU rasteriser affords (written for this engine): five unfiltered texel
+// reads (the pixel and its four side neighbours; filtered reads cost lavapipe about twice as
+// much). Where their luma spread passes a threshold (an edge), the pixel is blended with the
+// neighbour across the edge (the one whose luma differs most) by how far the pixel stands out
+// of its neighbours' mean: a staircase's corner pixels (two neighbours across) by a half, the
+// pixels along a run of the edge (one across) by an eighth, flat areas not at all. The
+// steps of a slanted edge then turn into in-between shades on both sides.
 // Source and target have the same size (the scene's); push.clamp_uv keeps every read inside
 // the scene's render area, so pixels outside it (under panels, stale) never bleed in.
 // It must not read anything but the scene's colour.
@@ -21,8 +20,6 @@ layout(location = 0) out vec4 out_colour;
 
 const float kEdgeMin = 1.0 / 16.0;   // below this luma spread: no edge
 const float kEdgeRel = 1.0 / 8.0;    // ... nor below this share of the local maximum
-const float kReduceMin = 1.0 / 128.0;
-const float kSpanMax = 6.0;          // texels along the edge, at most (a sixth of it is used)
 
 float luma(vec3 c) { return dot(c, vec3(0.299, 0.587, 0.114)); }
 
@@ -38,13 +35,16 @@ void main() {
   float lm = luma(m), ln = luma(n), ls = luma(s), lw = luma(w), le = luma(e);
   float lmin = min(lm, min(min(ln, ls), min(lw, le)));
   float lmax = max(lm, max(max(ln, ls), max(lw, le)));
-  // Along the edge: perpendicular to the luma gradient (e - w, s - n).
-  vec2 dir = vec2(ls - ln, lw - le);
-  float scale = 1.0 / (min(abs(dir.x), abs(dir.y)) + max((ln + ls + lw + le) * (0.25 / 8.0), kReduceMin));
-  vec2 d = abs(clamp(dir * scale, vec2(-kSpanMax), vec2(kSpanMax))) * (1.0 / 6.0);
-  d /= max(d.x + d.y, 1.0);  // the weights below stay within 0..1
-  // The mean of the samples at +d and -d, each interpolated along x and y from m, n, s, w, e.
-  vec3 a = m * (1.0 - d.x - d.y) + 0.5 * (d.x * (w + e) + d.y * (n + s));
-  bool edge = lmax - lmin >= max(kEdgeMin, lmax * kEdgeRel);
-  out_colour = vec4(edge ? a : m, 1.0);
+  float range = lmax - lmin;
+  // The neighbour across the edge: the one whose luma differs most from the pixel's.
+  vec3 across = n;
+  float most = abs(ln - lm);
+  if (abs(ls - lm) > most) { across = s; most = abs(ls - lm); }
+  if (abs(lw - lm) > most) { across = w; most = abs(lw - lm); }
+  if (abs(le - lm) > most) { across = e; }
+  // How far the pixel stands out of its neighbours' mean: 1/4 along a run, 1/2 at a corner.
+  float stand_out = abs(0.25 * (ln + ls + lw + le) - lm) / max(range, 1e-4);
+  float blend = clamp(stand_out * 1.5 - 0.25, 0.0, 0.5);
+  bool edge = range >= max(kEdgeMin, lmax * kEdgeRel);
+  out_colour = vec4(edge ? mix(m, across, blend) : m, 1.0);
 }

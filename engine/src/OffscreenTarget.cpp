@@ -165,12 +165,13 @@ void OffscreenTarget::createImages() {
   const bool scaled_scene = scene_divisor_ > 1;
   const VkImageUsageFlags attach_copy =
       VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
-  colour_ = GpuImage(dev_, extent_, kColourFormat, attach_copy | (scaled_scene ? VK_IMAGE_USAGE_TRANSFER_DST_BIT : 0),
-                     VK_IMAGE_ASPECT_COLOR_BIT);
+  colour_ = GpuImage(dev_, extent_, kColourFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
+  // Sampled: read by the AA pass (fxaa) or the scale-up (a scaled scene).
   if (scaled_scene || fxaa_)
-    scene_colour_ = GpuImage(dev_, scene_extent_, kColourFormat, attach_copy | (fxaa_ ? VK_IMAGE_USAGE_SAMPLED_BIT : 0),
+    scene_colour_ = GpuImage(dev_, scene_extent_, kColourFormat, attach_copy | VK_IMAGE_USAGE_SAMPLED_BIT,
                              VK_IMAGE_ASPECT_COLOR_BIT);
-  if (scaled_scene && fxaa_) aa_colour_ = GpuImage(dev_, scene_extent_, kColourFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
+  if (scaled_scene && fxaa_)
+    aa_colour_ = GpuImage(dev_, scene_extent_, kColourFormat, attach_copy | VK_IMAGE_USAGE_SAMPLED_BIT, VK_IMAGE_ASPECT_COLOR_BIT);
   const GpuImage& scene = sceneColour();
   depth_ = GpuImage(dev_, scene_extent_, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
                     VK_IMAGE_ASPECT_DEPTH_BIT, samples_);

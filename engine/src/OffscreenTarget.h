@@ -10,8 +10,8 @@
 // resolves colour into the single-sample image at its end. It must not record draws.
 // With a pixel budget for the scene (scene_pixels_max), a large target's scene is drawn
 // at 1/k of its size (k the smallest whole number that fits the budget) into a scene colour
-// image, which the frame scales up into the colour image before the overlay; labels and
-// ImGui stay at full size.
+// image (sampled), which the overlay pass's first draw scales up into the colour image;
+// labels and ImGui stay at full size.
 // With post-process anti-aliasing (fxaa), the scene is drawn (or resolved) into the scene
 // colour image, which the AA pass reads (sampled) and filters into the colour image (full
 // size) or, for a scaled scene, into a second scene-size image that is then scaled up.

@@ -1,5 +1,5 @@
-// FxaaPass: pipeline, sampler and descriptor of the anti-aliasing pass; records one draw.
-#include "FxaaPass.h"
+// ImagePass: pipeline, sampler and descriptor of a full-screen pass over one image; records one draw.
+#include "ImagePass.h"
 
 #include <engine/Device.h>
 #include "VkCheck.h"
@@ -35,7 +35,7 @@ VkShaderModule shaderModule(VkDevice d, const char* name) {
 
 }  // namespace
 
-FxaaPass::FxaaPass(const Device& dev, VkRenderPass pass) : dev_(dev) {
+ImagePass::ImagePass(const Device& dev, VkRenderPass pass, const char* fragment) : dev_(dev) {
   VkDevice d = dev.device();
   VkSamplerCreateInfo si{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
   si.magFilter = si.minFilter = VK_FILTER_LINEAR;
@@ -72,7 +72,7 @@ FxaaPass::FxaaPass(const Device& dev, VkRenderPass pass) : dev_(dev) {
   pli.pPushConstantRanges = &pr;
   VK_CHECK(vkCreatePipelineLayout(d, &pli, nullptr, &layout_));
 
-  VkShaderModule vert = shaderModule(d, "fxaa.vert.spv"), frag = shaderModule(d, "fxaa.frag.spv");
+  VkShaderModule vert = shaderModule(d, "fxaa.vert.spv"), frag = shaderModule(d, fragment);
   VkPipelineShaderStageCreateInfo stages[2]{};
   stages[0] = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
   stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
@@ -121,7 +121,7 @@ FxaaPass::FxaaPass(const Device& dev, VkRenderPass pass) : dev_(dev) {
   vkDestroyShaderModule(d, frag, nullptr);
 }
 
-FxaaPass::~FxaaPass() {
+ImagePass::~ImagePass() {
   VkDevice d = dev_.device();
   vkDestroyPipeline(d, pipeline_, nullptr);
   vkDestroyPipelineLayout(d, layout_, nullptr);
@@ -130,8 +130,8 @@ FxaaPass::~FxaaPass() {
   vkDestroySampler(d, sampler_, nullptr);
 }
 
-void FxaaPass::setSource(VkImageView scene_colour) {
-  VkDescriptorImageInfo ii{sampler_, scene_colour, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+void ImagePass::setSource(VkImageView source) {
+  VkDescriptorImageInfo ii{sampler_, source, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
   VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
   w.dstSet = set_;
   w.dstBinding = 0;
@@ -141,7 +141,7 @@ void FxaaPass::setSource(VkImageView scene_colour) {
   vkUpdateDescriptorSets(dev_.device(), 1, &w, 0, nullptr);
 }
 
-void FxaaPass::record(VkCommandBuffer cmd, VkRect2D area, VkExtent2D extent) const {
+void ImagePass::record(VkCommandBuffer cmd, VkRect2D area, VkExtent2D extent) const {
   const float tx = 1.0f / float(extent.width), ty = 1.0f / float(extent.height);
   Push p{{(float(area.offset.x) + 0.5f) * tx, (float(area.offset.y) + 0.5f) * ty,
           (float(area.offset.x + int32_t(area.extent.width)) - 0.5f) * tx,
