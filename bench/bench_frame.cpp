@@ -5,7 +5,8 @@
 // per second, frame time p50 / p99, the CPU time to build a frame (this thread's CPU in
 // the frame: scene, panels, culling, recording; not the rasteriser's threads), and the
 // longest input step (the part that would block on MQTT or SQLite if anything did: both
-// sit behind bounded queues).
+// sit behind bounded queues). Anti-aliasing as the app draws (kAppFxaa, kAppMsaaSamples)
+// unless --aa fxaa|msaa|off / --msaa N say otherwise (as gatetwin's flags).
 #include "bench/benches.h"
 
 #include "controlroom/control_room.h"
@@ -45,7 +46,7 @@ double process_cpu_ms() {
 }
 
 int frame_case(const std::string& view, int width, int height, int frames, int queue_trucks, uint32_t msaa,
-               uint32_t scene_pixels_max) {
+               bool fxaa, uint32_t scene_pixels_max) {
   auto loaded = connectors::load_sites("all", connectors::default_sites_dir());
   if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {
     std::fprintf(stderr, "gatebench: %s\n", err->message().c_str());
@@ -77,10 +78,12 @@ int frame_case(const std::string& view, int width, int height, int frames, int q
   rc.width = width;
   rc.height = height;
   rc.msaa_samples = msaa;
+  rc.fxaa = fxaa;
   rc.scene_pixels_max = scene_pixels_max;
   engine::Renderer renderer(rc);
   ControlRoomOptions ro;
   ro.view = view;
+  ro.wall = view == "wall";  // as gatetwin (controlroom/app_hooks.cpp): the wall display
   ControlRoom room(core, loop, queue, nullptr, renderer, ro);
   auto feed_until = [&](twin::SimTime t) {
     twin::run_until(field, sim, t, [&](const twin::Event& e, const twin::Decisions&) {
@@ -123,8 +126,9 @@ int frame_case(const std::string& view, int width, int height, int frames, int q
     for (const auto& cp : s.checkpoints) queued += cp.queue.size();
   for (const auto& v : room.draw_list().instances) vehicles += v.size();
   if (room.wall()) vehicles = renderer.stats().instances_submitted;
-  std::printf("bench frame: %dx%d offscreen (%s, MSAA x%u), view %s, %d frames, both sites at 2030 load + %d queued trucks\n", width,
-              height, renderer.device().name().c_str(), renderer.msaaSamples(), view.c_str(), frames, queue_trucks);
+  std::printf("bench frame: %dx%d offscreen (%s, MSAA x%u, FXAA %s), view %s, %d frames, both sites at 2030 load + %d queued trucks\n",
+              width, height, renderer.device().name().c_str(), renderer.msaaSamples(), renderer.fxaa() ? "on" : "off",
+              view.c_str(), frames, queue_trucks);
   std::printf("  instances drawn    %zu (checkpoint queues now %zu vehicles)\n", vehicles, queued);
   std::printf("  frames per second  %.1f\n", frames / total_s);
   std::printf("  frame time         p50 %.1f ms  p99 %.1f ms  (whole frame, update included)\n", pct(frame_ms, 0.5), pct(frame_ms, 0.99));
@@ -150,6 +154,9 @@ int frame_case(const std::string& view, int width, int height, int frames, int q
 int bench_frame(int argc, char** argv) {
   int frames = 0, width = 0, height = 0, queue_trucks = 3000;
   uint32_t msaa = kAppMsaaSamples;
+  bool fxaa = kAppFxaa;
+  std::string aa;
+  int msaa_given = 0;
   uint32_t scene_pixels_max = kAppScenePixelsMax;
   std::string view;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -157,19 +164,30 @@ int bench_frame(int argc, char** argv) {
     if (f == "--frames") frames = std::atoi(argv[i + 1]);
     else if (f == "--queue") queue_trucks = std::atoi(argv[i + 1]);
     else if (f == "--view") view = argv[i + 1];
-    else if (f == "--msaa") msaa = static_cast<uint32_t>(std::atoi(argv[i + 1]));
+    else if (f == "--msaa") msaa_given = std::atoi(argv[i + 1]);
+    else if (f == "--aa") aa = argv[i + 1];
     else if (f == "--scene-pixels") scene_pixels_max = static_cast<uint32_t>(std::atol(argv[i + 1]));
     else if (f == "--size" && std::sscanf(argv[i + 1], "%dx%d", &width, &height) != 2) {
       std::fprintf(stderr, "gatebench frame: --size takes WxH\n");
       return 2;
     }
   }
+  // As gatetwin: --aa picks the method, --msaa N alone means --aa msaa with N samples.
+  if (!aa.empty() && aa != "fxaa" && aa != "msaa" && aa != "off") {
+    std::fprintf(stderr, "gatebench frame: --aa takes fxaa, msaa or off\n");
+    return 2;
+  }
+  if (aa.empty() && msaa_given) aa = "msaa";
+  if (!aa.empty()) {
+    fxaa = aa == "fxaa";
+    msaa = aa == "off" ? 1 : msaa_given ? uint32_t(msaa_given) : aa == "msaa" ? 4 : 1;
+  }
   if (!view.empty())
     return frame_case(view, width ? width : view == "wall" ? 3840 : 1920, height ? height : view == "wall" ? 2160 : 1080,
-                      frames ? frames : 300, queue_trucks, msaa, scene_pixels_max);
+                      frames ? frames : 300, queue_trucks, msaa, fxaa, scene_pixels_max);
   // The issue's two cases (issue 14): the console at 1920x1080, the wall at 3840x2160.
-  int code = frame_case("both", 1920, 1080, frames ? frames : 300, queue_trucks, msaa, scene_pixels_max);
-  return code ? code : frame_case("wall", 3840, 2160, frames ? frames : 150, queue_trucks, msaa, scene_pixels_max);
+  int code = frame_case("both", 1920, 1080, frames ? frames : 300, queue_trucks, msaa, fxaa, scene_pixels_max);
+  return code ? code : frame_case("wall", 3840, 2160, frames ? frames : 150, queue_trucks, msaa, fxaa, scene_pixels_max);
 }
 
 }  // namespace bench

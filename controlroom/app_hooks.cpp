@@ -70,6 +70,7 @@ static engine::RendererConfig renderer_config(const TwinArgs& args, bool windowe
   rc.windowed = windowed;
   rc.title = args.wall ? "Gate Twin - wall" : "Gate Twin - control room";
   rc.msaa_samples = static_cast<uint32_t>(args.msaa);
+  rc.fxaa = args.fxaa;
   rc.scene_pixels_max = kAppScenePixelsMax;
   return rc;
 }

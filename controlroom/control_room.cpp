@@ -547,7 +547,9 @@ void ControlRoom::draw_wall() {
   wall_clock_.replay = options_.replay;
   wall_clock_.note = options_.start_note;
   if (!fail_over_note_.empty()) wall_clock_.note += (wall_clock_.note.empty() ? "" : "   |   ") + fail_over_note_;
-  wall_panels(wall_layout_, core_, kpis_, alerts_, wall_clock_);
+  wall_panels(wall_layout_, core_, kpis_, alerts_, wall_clock_, [this](const PanelRect& r, uint32_t colour) {
+    renderer_.fillRect(glm::vec4(r.x, r.y, r.w, r.h), colour);
+  });
   const PanelRect& b = wall_layout_.banner;
   status_banner(b, banner_, true);
 }

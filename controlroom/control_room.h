@@ -31,10 +31,11 @@
 
 namespace controlroom {
 
-// Anti-aliasing of every control-room renderer (window, screenshots, replay, bench): 4
-// samples (lavapipe offers 1 or 4; 4 makes its frame about 2.6 times slower, gatetwin --msaa 1
-// trades the smoothing for speed there).
-constexpr uint32_t kAppMsaaSamples = 4;
+// Anti-aliasing of every control-room renderer (window, screenshots, replay, bench): the
+// post-process pass (engine::RendererConfig::fxaa) and no MSAA. On lavapipe MSAA x4 made the
+// frame about 2.6 times slower; FXAA costs a few ms (gatetwin --aa / --msaa choose others).
+constexpr uint32_t kAppMsaaSamples = 1;
+constexpr bool kAppFxaa = true;
 // Pixel budget of the 3D scene of every control-room renderer (engine::RendererConfig::
 // scene_pixels_max): up to 2560x1440 the scene is drawn at full size; a 3840x2160 wall draws
 // it at 1920x1080 (a 7680x2160 one at 2560x720) and scales it up, its text and tiles at

@@ -44,8 +44,12 @@ decisions, command results and its own health (topics: docs/mqtt.md).
   --wall-columns N     site cells per row on the wall (default: from the site count and
                        the display's aspect)
   --tour               with --wall: a slow camera tour
-  --msaa N             anti-aliasing samples of the 3D view: 1 (off), 2, 4 (default) or 8,
-                       as the device allows (lavapipe: 1 or 4; 4 costs it about 2.6x)
+  --aa fxaa|msaa|off   anti-aliasing of the 3D view: fxaa (default: a post-process pass
+                       over the scene's edges, labels and panels stay sharp), msaa
+                       (4 samples unless --msaa N), off
+  --msaa N             MSAA samples of the 3D view: 1 (off), 2, 4 or 8, as the device
+                       allows (lavapipe: 1 or 4; 4 costs it about 2.6x); alone it means
+                       --aa msaa (so --msaa 1 turns anti-aliasing off); with --aa fxaa both
   --busy-start HH:MM   the field was fast-forwarded to HH:MM (gatesim --fast-until): the
                        window says so (README command 1 starts at 08:00)
   --accounts FILE      local accounts file (login with a role; see docs/gatetwin.md)
@@ -149,6 +153,8 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
   exit_code = 2;
   cli::FlagReader r(argc, argv, "gatetwin", "gatetwin --help", kHelp);
   auto bad = [&](const std::string& why) { return r.refuse(why); };
+  int msaa_given = 0;  // --msaa N's N (0: not given)
+  bool aa_given = false;
   while (r.next()) {
     const std::string& f = r.flag();
     if (r.help_here(exit_code)) return std::nullopt;
@@ -196,7 +202,12 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       }
       else if (f == "--msaa") {
         if (v != "1" && v != "2" && v != "4" && v != "8") return bad("--msaa takes 1, 2, 4 or 8");
-        a.msaa = std::atoi(v.c_str());
+        msaa_given = std::atoi(v.c_str());
+      }
+      else if (f == "--aa") {
+        if (v != "fxaa" && v != "msaa" && v != "off") return bad("--aa takes fxaa, msaa or off");
+        a.aa = v;
+        aa_given = true;
       }
       else if (f == "--wall-columns") {
         double n = 0;
@@ -229,6 +240,11 @@ std::optional<TwinArgs> parse_twin_args(int argc, char** argv, int& exit_code) {
       else return bad("unknown flag " + f);
     }
   }
+  // Anti-aliasing: --aa picks the method; --msaa N alone is --aa msaa with N samples.
+  if (msaa_given && !aa_given) a.aa = "msaa";
+  if (a.aa == "off" && msaa_given > 1) return bad("--aa off and --msaa " + std::to_string(msaa_given) + " contradict each other: give one of them");
+  a.fxaa = a.aa == "fxaa";
+  a.msaa = a.aa == "off" ? 1 : msaa_given ? msaa_given : a.aa == "msaa" ? 4 : 1;
   if (!a.audit_key_path.empty() && a.record_path.empty()) return bad("--audit-key signs a recording's audit chain: give --record FILE too");
   if (a.broker.empty()) return bad("gatetwin needs --broker tcp://host:port (tools/setup/run-twin.sh starts a local one)");
   if (!a.headless && a.screenshot_path.size()) return bad("--screenshot is for --headless runs");

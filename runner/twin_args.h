@@ -52,7 +52,10 @@ struct TwinArgs {
   bool tour = false;               // wall: slow camera tour
   std::string busy_start;          // --busy-start HH:MM: the field was fast-forwarded to it (said on screen)
   int wall_columns = 0;            // --wall-columns N: site cells per row on the wall (0: automatic)
-  int msaa = 4;                    // --msaa N: anti-aliasing samples of the window / screenshot (1: off)
+  // Anti-aliasing of the 3D view (window / screenshot), as resolved from --aa and --msaa:
+  std::string aa = "fxaa";         // --aa fxaa | msaa | off (--msaa N alone means --aa msaa)
+  int msaa = 1;                    // MSAA samples (1: none); --msaa N, or 4 for a bare --aa msaa
+  bool fxaa = true;                // the post-process pass (--aa fxaa)
   std::string accounts_path;       // local accounts (login with a role)
   double stale_after_s = 5;        // no input this long: the banner says the data is stale
   uint32_t inspect_shipment = 0;   // open the vehicle inspector on this shipment

@@ -20,6 +20,7 @@ connectors::Status OffscreenReplayView::render(const twin::Core& core, const twi
     rc.height = height_;
     rc.windowed = false;
     rc.msaa_samples = kAppMsaaSamples;
+    rc.fxaa = kAppFxaa;
     rc.scene_pixels_max = kAppScenePixelsMax;
     try {
       renderer_ = std::make_unique<engine::Renderer>(rc);

@@ -112,6 +112,7 @@ int run_replay_main(int argc, char** argv) {
   rc.height = args->height;
   rc.windowed = true;
   rc.msaa_samples = kAppMsaaSamples;
+  rc.fxaa = kAppFxaa;
   rc.scene_pixels_max = kAppScenePixelsMax;
   rc.title = "Gate Twin - replay " + args->replay_path;
   std::unique_ptr<engine::Renderer> renderer;

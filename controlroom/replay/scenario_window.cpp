@@ -153,6 +153,7 @@ int run_scenario_window(const ReplayArgs& args) {
   rc.height = args.height;
   rc.windowed = true;
   rc.msaa_samples = kAppMsaaSamples;
+  rc.fxaa = kAppFxaa;
   rc.scene_pixels_max = kAppScenePixelsMax;
   rc.title = "Gate Twin - scenario " + run.scenario().id;
   std::unique_ptr<engine::Renderer> renderer;

@@ -109,8 +109,12 @@ std::string thousands(double v) {
   return n < 0 ? "-" + out : out;
 }
 
+// Where square-cornered opaque backgrounds go while wall_panels() draws (null: ImGui).
+const PanelFill* g_fill = nullptr;
+
 void panel(ImDrawList* dl, const PanelRect& r, ImU32 fill, float rounding = 0) {
-  dl->AddRectFilled(ImVec2(r.x, r.y), ImVec2(r.x + r.w, r.y + r.h), fill, rounding);
+  if (g_fill && rounding == 0 && (fill >> IM_COL32_A_SHIFT) == 255) (*g_fill)(r, fill);
+  else dl->AddRectFilled(ImVec2(r.x, r.y), ImVec2(r.x + r.w, r.y + r.h), fill, rounding);
 }
 
 // [SECTION] header --------------------------------------------------------------------------
@@ -184,12 +188,13 @@ void site_cell(ImDrawList* dl, const WallLayout& l, const WallSiteCell& c, const
                const KpiHistory& kpis) {
   const twin::SiteSpec& spec = core.sites()[i];
   const float border = std::max(2.0f, std::round(3 * l.scale)), pad = 10 * l.scale;
-  dl->AddRect(ImVec2(c.frame.x + border / 2, c.frame.y + border / 2), ImVec2(c.frame.x + c.frame.w - border / 2, c.frame.y + c.frame.h - border / 2),
-              kFrame, 0, 0, border);
-  // The tiles' band and the title share the cell's background.
+  // The tiles' band and the title share the cell's background; the frame goes over them
+  // (backgrounds first: they may be fills made before every ImGui draw).
   panel(dl, c.title, kPanel);
   if (!c.tiles.empty())
     panel(dl, {c.title.x, c.tiles.front().y - 8 * l.scale, c.title.w, c.frame.y + c.frame.h - border - (c.tiles.front().y - 8 * l.scale)}, kPanel);
+  dl->AddRect(ImVec2(c.frame.x + border / 2, c.frame.y + border / 2), ImVec2(c.frame.x + c.frame.w - border / 2, c.frame.y + c.frame.h - border / 2),
+              kFrame, 0, 0, border);
   tr(spec.name.c_str());  // the site's name is a catalogue key: its Vietnamese is there
   text(dl, l.title_px, c.title.x + pad, c.title.y + pad * 0.6f, kText, vi_of(spec.name), c.title.w - 2 * pad);
   text(dl, l.text_px, c.title.x + pad, c.title.y + pad * 0.6f + l.title_px * 1.05f, kDim, spec.name + "   (" + spec.id + ")", c.title.w - 2 * pad);
@@ -332,12 +337,14 @@ void ticker(ImDrawList* dl, const WallLayout& l, const AlertLog& alerts) {
 void legend_strip(const PanelRect& r, float text_px) { legend(ImGui::GetBackgroundDrawList(), r, text_px); }
 
 void wall_panels(const WallLayout& l, const twin::Core& core, const KpiHistory& kpis, const AlertLog& alerts,
-                 const WallClock& clock) {
+                 const WallClock& clock, const PanelFill& fill) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  g_fill = fill ? &fill : nullptr;
   header(dl, l, clock);
   for (size_t i = 0; i < l.sites.size() && i < core.sites().size(); ++i) site_cell(dl, l, l.sites[i], core, i, kpis);
   legend(dl, l.legend, l.text_px);
   ticker(dl, l, alerts);
+  g_fill = nullptr;
 }
 
 }  // namespace controlroom

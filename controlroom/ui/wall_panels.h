@@ -10,6 +10,7 @@
 #include "twin/core.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace controlroom {
@@ -32,7 +33,11 @@ TileStatus rate_status(double per_day, double target_min);
 // when the line would not fit): the wall's band, and the console's strip over the 3D view.
 void legend_strip(const PanelRect& r, float text_px);
 
+// Square-cornered opaque backgrounds go to fill (when given: engine::Renderer::fillRect, a
+// clear before ImGui, the same pixels for a fraction of the cost on a CPU rasteriser), the
+// rest to ImGui's background draw list.
+using PanelFill = std::function<void(const PanelRect&, uint32_t colour)>;
 void wall_panels(const WallLayout& layout, const twin::Core& core, const KpiHistory& kpis, const AlertLog& alerts,
-                 const WallClock& clock);
+                 const WallClock& clock, const PanelFill& fill = {});
 
 }  // namespace controlroom

@@ -7,8 +7,8 @@
 namespace engine {
 
 OffscreenTarget::OffscreenTarget(const Device& dev, VkExtent2D extent, VkSampleCountFlagBits samples,
-                                 uint32_t scene_pixels_max)
-    : dev_(dev), extent_(extent), scene_pixels_max_(scene_pixels_max), samples_(samples) {
+                                 uint32_t scene_pixels_max, bool fxaa)
+    : dev_(dev), extent_(extent), scene_pixels_max_(scene_pixels_max), fxaa_(fxaa), samples_(samples) {
   createPasses();
   createImages();
 }
@@ -18,6 +18,7 @@ OffscreenTarget::~OffscreenTarget() {
   vkDestroyRenderPass(dev_.device(), scene_pass_, nullptr);
   vkDestroyRenderPass(dev_.device(), overlay_pass_, nullptr);
   vkDestroyRenderPass(dev_.device(), pick_pass_, nullptr);
+  vkDestroyRenderPass(dev_.device(), aa_pass_, nullptr);
 }
 
 void OffscreenTarget::resize(VkExtent2D extent) {
@@ -66,7 +67,8 @@ void OffscreenTarget::createPasses() {
   VkSubpassDependency deps[2]{};
   deps[0].srcSubpass = VK_SUBPASS_EXTERNAL;
   deps[0].dstSubpass = 0;
-  deps[0].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT |
+  // (and the previous frame's AA pass reads of the scene colour: fragment shader).
+  deps[0].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT |
                          VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
   deps[0].dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT |
                          VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT;
@@ -139,6 +141,19 @@ void OffscreenTarget::createPasses() {
   pci.pAttachments = pa;
   pci.pSubpasses = &psub;
   VK_CHECK(vkCreateRenderPass(dev_.device(), &pci, nullptr, &pick_pass_));
+
+  if (!fxaa_) return;
+  // AA: every pixel of its area is written, so nothing is loaded; it ends as the scene pass
+  // does (colour attachment), for the overlay pass or the scale-up.
+  VkAttachmentDescription a = att[ms ? 2 : 0];
+  a.samples = VK_SAMPLE_COUNT_1_BIT;
+  a.loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
+  VkSubpassDescription asub = osub;
+  VkRenderPassCreateInfo aci = ci;
+  aci.attachmentCount = 1;
+  aci.pAttachments = &a;
+  aci.pSubpasses = &asub;
+  VK_CHECK(vkCreateRenderPass(dev_.device(), &aci, nullptr, &aa_pass_));
 }
 
 void OffscreenTarget::createImages() {
@@ -150,10 +165,14 @@ void OffscreenTarget::createImages() {
   const bool scaled_scene = scene_divisor_ > 1;
   const VkImageUsageFlags attach_copy =
       VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
-  colour_ = GpuImage(dev_, extent_, kColourFormat, attach_copy | (scaled_scene ? VK_IMAGE_USAGE_TRANSFER_DST_BIT : 0),
-                     VK_IMAGE_ASPECT_COLOR_BIT);
-  if (scaled_scene) scene_colour_ = GpuImage(dev_, scene_extent_, kColourFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
-  const GpuImage& scene = scaled_scene ? scene_colour_ : colour_;
+  colour_ = GpuImage(dev_, extent_, kColourFormat, attach_copy, VK_IMAGE_ASPECT_COLOR_BIT);
+  // Sampled: read by the AA pass (fxaa) or the scale-up (a scaled scene).
+  if (scaled_scene || fxaa_)
+    scene_colour_ = GpuImage(dev_, scene_extent_, kColourFormat, attach_copy | VK_IMAGE_USAGE_SAMPLED_BIT,
+                             VK_IMAGE_ASPECT_COLOR_BIT);
+  if (scaled_scene && fxaa_)
+    aa_colour_ = GpuImage(dev_, scene_extent_, kColourFormat, attach_copy | VK_IMAGE_USAGE_SAMPLED_BIT, VK_IMAGE_ASPECT_COLOR_BIT);
+  const GpuImage& scene = sceneColour();
   depth_ = GpuImage(dev_, scene_extent_, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
                     VK_IMAGE_ASPECT_DEPTH_BIT, samples_);
   const bool ms = samples_ != VK_SAMPLE_COUNT_1_BIT;
@@ -178,6 +197,12 @@ void OffscreenTarget::createImages() {
   fi.attachmentCount = 1;
   fi.pAttachments = plain;
   VK_CHECK(vkCreateFramebuffer(dev_.device(), &fi, nullptr, &overlay_fb_));
+  if (!fxaa_) return;
+  plain[0] = scaled_scene ? aa_colour_.view() : colour_.view();
+  fi.width = scene_extent_.width;
+  fi.height = scene_extent_.height;
+  fi.renderPass = aa_pass_;
+  VK_CHECK(vkCreateFramebuffer(dev_.device(), &fi, nullptr, &aa_fb_));
 }
 
 VkFramebuffer OffscreenTarget::pickFramebuffer() {
@@ -201,13 +226,15 @@ void OffscreenTarget::destroyImages() {
   vkDestroyFramebuffer(dev_.device(), scene_fb_, nullptr);
   vkDestroyFramebuffer(dev_.device(), overlay_fb_, nullptr);
   vkDestroyFramebuffer(dev_.device(), pick_fb_, nullptr);
-  scene_fb_ = overlay_fb_ = pick_fb_ = VK_NULL_HANDLE;
+  vkDestroyFramebuffer(dev_.device(), aa_fb_, nullptr);
+  scene_fb_ = overlay_fb_ = pick_fb_ = aa_fb_ = VK_NULL_HANDLE;
   colour_ = GpuImage();
   ids_ = GpuImage();
   depth_ = GpuImage();
   ms_colour_ = GpuImage();
   pick_depth_ = GpuImage();
   scene_colour_ = GpuImage();
+  aa_colour_ = GpuImage();
 }
 
 }  // namespace engine

@@ -10,8 +10,12 @@
 // resolves colour into the single-sample image at its end. It must not record draws.
 // With a pixel budget for the scene (scene_pixels_max), a large target's scene is drawn
 // at 1/k of its size (k the smallest whole number that fits the budget) into a scene colour
-// image, which the frame scales up into the colour image before the overlay; labels and
-// ImGui stay at full size. Private to the engine (engine/src).
+// image (sampled), which the overlay pass's first draw scales up into the colour image;
+// labels and ImGui stay at full size.
+// With post-process anti-aliasing (fxaa), the scene is drawn (or resolved) into the scene
+// colour image, which the AA pass reads (sampled) and filters into the colour image (full
+// size) or, for a scaled scene, into a second scene-size image that is then scaled up.
+// Private to the engine (engine/src).
 #pragma once
 
 #include "GpuImage.h"
@@ -29,7 +33,7 @@ class OffscreenTarget {
   static constexpr VkFormat kDepthFormat = VK_FORMAT_D32_SFLOAT;
 
   OffscreenTarget(const Device& dev, VkExtent2D extent, VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT,
-                  uint32_t scene_pixels_max = 0);
+                  uint32_t scene_pixels_max = 0, bool fxaa = false);
   VkSampleCountFlagBits samples() const { return samples_; }
   ~OffscreenTarget();
   OffscreenTarget(const OffscreenTarget&) = delete;
@@ -44,6 +48,10 @@ class OffscreenTarget {
   VkFramebuffer sceneFramebuffer() const { return scene_fb_; }
   VkFramebuffer overlayFramebuffer() const { return overlay_fb_; }
   VkRenderPass pickPass() const { return pick_pass_; }
+  // The AA pass (fxaa only; else null): one colour attachment, its inside not loaded.
+  bool fxaa() const { return fxaa_; }
+  VkRenderPass aaPass() const { return aa_pass_; }
+  VkFramebuffer aaFramebuffer() const { return aa_fb_; }
   // The pick pass's framebuffer; makes its images on first use (and after a resize).
   VkFramebuffer pickFramebuffer();
   const GpuImage& colour() const { return colour_; }
@@ -51,7 +59,10 @@ class OffscreenTarget {
   // into sceneColour() at 1/k, to be scaled up).
   VkExtent2D sceneExtent() const { return scene_extent_; }
   uint32_t sceneDivisor() const { return scene_divisor_; }
-  const GpuImage& sceneColour() const { return scene_divisor_ > 1 ? scene_colour_ : colour_; }
+  // The image the scene pass draws (or resolves) into; the AA pass reads it.
+  const GpuImage& sceneColour() const { return scene_divisor_ > 1 || fxaa_ ? scene_colour_ : colour_; }
+  // The finished scene at scene size (what a scaled scene's scale-up reads).
+  const GpuImage& sceneOutput() const { return fxaa_ && scene_divisor_ > 1 ? aa_colour_ : sceneColour(); }
   const GpuImage& ids() const { return ids_; }  // empty before the first pickFramebuffer()
 
  private:
@@ -62,18 +73,22 @@ class OffscreenTarget {
   VkExtent2D extent_;
   uint32_t scene_pixels_max_ = 0;
   uint32_t scene_divisor_ = 1;
+  bool fxaa_ = false;
   VkExtent2D scene_extent_{};
   VkRenderPass scene_pass_ = VK_NULL_HANDLE;
   VkRenderPass overlay_pass_ = VK_NULL_HANDLE;
   VkRenderPass pick_pass_ = VK_NULL_HANDLE;
+  VkRenderPass aa_pass_ = VK_NULL_HANDLE;
   VkSampleCountFlagBits samples_;
   GpuImage colour_, ids_, depth_;
   GpuImage ms_colour_;  // multisampled (samples_ > 1 only); depth_ is then multisampled
   GpuImage pick_depth_;  // single-sample, with ids_ (pick pass only)
-  GpuImage scene_colour_;  // the scene at 1/k (scene_divisor_ > 1 only)
+  GpuImage scene_colour_;  // the scene at 1/k (scene_divisor_ > 1), or at full size to be filtered (fxaa_)
+  GpuImage aa_colour_;     // the filtered scene at 1/k (fxaa_ and scene_divisor_ > 1 only)
   VkFramebuffer scene_fb_ = VK_NULL_HANDLE;
   VkFramebuffer overlay_fb_ = VK_NULL_HANDLE;
   VkFramebuffer pick_fb_ = VK_NULL_HANDLE;
+  VkFramebuffer aa_fb_ = VK_NULL_HANDLE;
 };
 
 }  // namespace engine

@@ -6,6 +6,7 @@
 #include <engine/Window.h>
 
 #include "FrameData.h"
+#include "ImagePass.h"
 #include "ImGuiLayer.h"
 #include "OffscreenTarget.h"
 #include "Picker.h"
@@ -56,8 +57,11 @@ Renderer::Renderer(const RendererConfig& cfg) : cfg_(cfg) {
   VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
   for (VkSampleCountFlagBits s : {VK_SAMPLE_COUNT_2_BIT, VK_SAMPLE_COUNT_4_BIT, VK_SAMPLE_COUNT_8_BIT})
     if (static_cast<uint32_t>(s) <= cfg.msaa_samples && (ok & s)) samples = s;
-  target_ = std::make_unique<OffscreenTarget>(*device_, extent, samples, cfg.scene_pixels_max);
+  target_ = std::make_unique<OffscreenTarget>(*device_, extent, samples, cfg.scene_pixels_max, cfg.fxaa);
   pipelines_ = std::make_unique<PipelineSet>(*device_, target_->scenePass(), target_->pickPass(), samples);
+  if (cfg.fxaa) fxaa_ = std::make_unique<ImagePass>(*device_, target_->aaPass(), "fxaa.frag.spv");
+  upscale_ = std::make_unique<ImagePass>(*device_, target_->overlayPass(), "upscale.frag.spv");
+  bindImagePasses();
   meshes_ = std::make_unique<MeshPool>(*device_);
   picker_ = std::make_unique<Picker>(*device_);
   imgui_ = std::make_unique<ImGuiLayer>(*device_, target_->overlayPass(),
@@ -134,12 +138,19 @@ Renderer::~Renderer() {
   imgui_.reset();
   picker_.reset();
   meshes_.reset();
+  fxaa_.reset();
+  upscale_.reset();
   pipelines_.reset();
   target_.reset();
   swapchain_.reset();
   if (window_) window_->destroySurface(device_->instance());
   device_.reset();
   window_.reset();
+}
+
+void Renderer::bindImagePasses() {
+  if (fxaa_) fxaa_->setSource(target_->sceneColour().view());
+  if (target_->sceneDivisor() > 1) upscale_->setSource(target_->sceneOutput().view());
 }
 
 VkExtent2D Renderer::extent() const { return target_->extent(); }
@@ -178,6 +189,7 @@ void Renderer::recreateSwapchain() {
   requested_ = fb;
   swapchain_->recreate(fb);  // waits for the device to be idle
   target_->resize(swapchain_->extent());
+  bindImagePasses();
   has_frame_ = false;
   picked_frame_ = ~0ull;
   swapchain_dirty_ = false;
@@ -202,6 +214,7 @@ bool Renderer::beginFrame() {
   labels_.clear();
   views_.clear();
   occluders_.clear();
+  fills_.clear();
   imgui_->newFrame(target_->extent());
   in_frame_ = true;
   return true;
@@ -270,6 +283,15 @@ void Renderer::settleViews() {
     const float x1 = std::clamp(std::floor(v.rect.x + v.rect.z), x0 + 1, t.x), y1 = std::clamp(std::floor(v.rect.y + v.rect.w), y0 + 1, t.y);
     v.rect = glm::vec4(x0, y0, x1 - x0, y1 - y0);
   }
+}
+
+void Renderer::fillRect(glm::vec4 r, uint32_t colour) {
+  // Pixel i is inside when its centre i + 0.5 lies in [x, x + w): i from ceil(x - 0.5).
+  const glm::vec2 t = viewport();
+  const float x0 = std::clamp(std::ceil(r.x - 0.5f), 0.0f, t.x), y0 = std::clamp(std::ceil(r.y - 0.5f), 0.0f, t.y);
+  const float x1 = std::clamp(std::ceil(r.x + r.z - 0.5f), 0.0f, t.x), y1 = std::clamp(std::ceil(r.y + r.w - 0.5f), 0.0f, t.y);
+  if (x1 <= x0 || y1 <= y0) return;
+  fills_.push_back({{{{int32_t(x0), int32_t(y0)}, {uint32_t(x1 - x0), uint32_t(y1 - y0)}}, 0, 1}, colour});
 }
 
 void Renderer::drawLabel(glm::vec3 anchor, const std::string& text, uint32_t colour) {
@@ -631,10 +653,31 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
   vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
   const uint32_t draws = drawViews(cmd, f, ranges, false);
   vkCmdEndRenderPass(cmd);
+  if (fxaa_) {
+    // Anti-aliasing: filter the scene's render area (its cleared border included) from the
+    // scene colour into the colour image, or into the scene-size image the scale-up reads.
+    // The overlay pass's scale-up draw sets its own viewport and scissor.
+    VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+    b.srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+    b.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
+    b.oldLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+    b.newLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+    b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    b.image = target_->sceneColour().image();
+    b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, 0, 0,
+                         nullptr, 0, nullptr, 1, &b);
+    VkRenderPassBeginInfo ap{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+    ap.renderPass = target_->aaPass();
+    ap.framebuffer = target_->aaFramebuffer();
+    ap.renderArea = rp.renderArea;
+    vkCmdBeginRenderPass(cmd, &ap, VK_SUBPASS_CONTENTS_INLINE);
+    fxaa_->record(cmd, rp.renderArea, target_->sceneExtent());
+    vkCmdEndRenderPass(cmd);
+  }
   if (target_->sceneDivisor() > 1) {
-    // Scale the scene's area up into the colour image (the overlay pass clears the rest).
-    const VkRect2D a = scene_rect;
-    const uint32_t k = target_->sceneDivisor();
+    // The scaled scene is read by the scale-up in the overlay pass; the colour image is all
+    // written there (scale-up, then clears around the scene's area), so its contents go.
     VkImageMemoryBarrier b[2]{};
     for (VkImageMemoryBarrier& x : b) {
       x = {VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
@@ -642,32 +685,18 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
       x.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
     }
     b[0].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
-    b[0].dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    b[0].dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
     b[0].oldLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
-    b[0].newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
-    b[0].image = target_->sceneColour().image();
+    b[0].newLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+    b[0].image = target_->sceneOutput().image();
     b[1].srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT;  // the previous frame's copies out
-    b[1].dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    b[1].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
     b[1].oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-    b[1].newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+    b[1].newLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
     b[1].image = target_->colour().image();
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
-                         VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, 2, b);
-    VkImageBlit blit{};
-    blit.srcSubresource = blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
-    blit.srcOffsets[0] = {a.offset.x, a.offset.y, 0};
-    blit.srcOffsets[1] = {a.offset.x + int32_t(a.extent.width), a.offset.y + int32_t(a.extent.height), 1};
-    blit.dstOffsets[0] = {a.offset.x * int32_t(k), a.offset.y * int32_t(k), 0};
-    blit.dstOffsets[1] = {std::min(blit.srcOffsets[1].x * int32_t(k), int32_t(e.width)),
-                          std::min(blit.srcOffsets[1].y * int32_t(k), int32_t(e.height)), 1};
-    vkCmdBlitImage(cmd, target_->sceneColour().image(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, target_->colour().image(),
-                   VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_LINEAR);
-    b[1].srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-    b[1].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
-    b[1].oldLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
-    b[1].newLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, 0, 0,
-                         nullptr, 0, nullptr, 1, &b[1]);
+                         VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, 0, 0,
+                         nullptr, 0, nullptr, 2, b);
   }
 
   rp.renderPass = target_->overlayPass();
@@ -676,6 +705,16 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
   rp.clearValueCount = 0;
   rp.pClearValues = nullptr;
   vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+  if (target_->sceneDivisor() > 1) {
+    // Scale the scene's area up: a draw over its k-times rectangle (cheaper than a blit on
+    // lavapipe), each pixel one linear read of the scene at 1/k.
+    const uint32_t k = target_->sceneDivisor();
+    const VkExtent2D se = target_->sceneExtent();
+    const int32_t x0 = scene_rect.offset.x * int32_t(k), y0 = scene_rect.offset.y * int32_t(k);
+    const int32_t x1 = std::min((scene_rect.offset.x + int32_t(scene_rect.extent.width)) * int32_t(k), int32_t(e.width));
+    const int32_t y1 = std::min((scene_rect.offset.y + int32_t(scene_rect.extent.height)) * int32_t(k), int32_t(e.height));
+    upscale_->record(cmd, {{x0, y0}, {uint32_t(x1 - x0), uint32_t(y1 - y0)}}, {se.width * k, se.height * k});
+  }
   {
     // Outside the scene's render area (under panels) the target still holds an older
     // frame: clear it, so that panels are drawn over the clear colour.
@@ -695,6 +734,11 @@ void Renderer::record(FrameData& f, const std::vector<std::array<uint32_t, 8>>& 
       ca.clearValue.color = clears[0].color;
       vkCmdClearAttachments(cmd, 1, &ca, n, bands);
     }
+  }
+  for (const Fill& fill : fills_) {  // panels' backgrounds, in the order given
+    VkClearAttachment ca{VK_IMAGE_ASPECT_COLOR_BIT, 0, {}};
+    for (int c = 0; c < 4; ++c) ca.clearValue.color.float32[c] = float((fill.colour >> (8 * c)) & 0xff) / 255.0f;
+    vkCmdClearAttachments(cmd, 1, &ca, 1, &fill.rect);
   }
   stats_.imgui_draw_calls = static_cast<uint32_t>(imgui_->render(cmd));
   vkCmdEndRenderPass(cmd);
@@ -819,6 +863,7 @@ void Renderer::resize(uint32_t width, uint32_t height) {
   if (width == 0 || height == 0) throw std::invalid_argument("engine: resize to zero size");
   device_->waitIdle();
   target_->resize({width, height});
+  bindImagePasses();
   has_frame_ = false;
   picked_frame_ = ~0ull;
 }

@@ -53,6 +53,7 @@ void check_panels(const WallLayout& l, glm::vec2 size) {
 void wall_frame(uint32_t w, uint32_t h, const std::string& golden) {
   engine::RendererConfig rc = enginetest::testConfig(w, h);
   rc.msaa_samples = kAppMsaaSamples;  // as the app draws: anti-aliased, on lavapipe too
+  rc.fxaa = kAppFxaa;
   rc.scene_pixels_max = kAppScenePixelsMax;  // and a 4K wall's scene at 1920x1080, scaled up
   engine::Renderer renderer(rc);
   CHECK(renderer.msaaSamples() == kAppMsaaSamples);

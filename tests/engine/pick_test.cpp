@@ -126,13 +126,14 @@ TEST_CASE("lod: draw calls do not grow with the instance count", "[engine][lod]"
   CHECK(draws[2] <= draws[1]);
 }
 
-TEST_CASE("pick: with MSAA x4, the scene drawn at half size and a panel over half the view", "[engine][pick]") {
+TEST_CASE("pick: with MSAA x4 and FXAA, the scene drawn at half size and a panel over half the view", "[engine][pick]") {
   // The frame draws no ids (a pick redraws the last frame at full size), the scene is drawn
   // at 1/2 size (scene_pixels_max) and not under the panel (render area, scissors).
   engine::Device::resetValidationMessageCount();
   {
     engine::RendererConfig cfg = testConfig(640, 360);
     cfg.msaa_samples = 4;
+    cfg.fxaa = true;  // the AA pass filters the frame's colour only, never the ids
     cfg.scene_pixels_max = 320 * 180;
     engine::Renderer r(cfg);
     MeshScene s = loadMeshScene(r);

@@ -2,7 +2,7 @@
 // errors, whole runs from creation to clean shutdown produce zero messages: offscreen
 // (frames, resize, pick, screenshot) and windowed under an Xvfb the test starts itself
 // (frames, a window resize that rebuilds the swapchain, minimise/restore under twm, which
-// the test also starts). A canary first proves the counter sees a deliberate mistake. The
+// the test also starts; with FXAA and a scaled scene). A canary first proves the counter sees a deliberate mistake. The
 // windowed case skips (with a message) only when Xvfb is not installed; twm missing, or
 // installed but not working (it exits at once without X fonts, or never manages the root
 // window), fails at once with the reason, in one line.
@@ -111,6 +111,10 @@ TEST_CASE("validation: windowed under Xvfb with a resize, zero messages", "[engi
     engine::RendererConfig cfg = testConfig(640, 360);
     cfg.windowed = true;
     cfg.title = "engine validation test";
+    // The post-process anti-aliasing and a scaled scene (1/2 at 640x360, 1/3 at 800x500):
+    // their images, passes and descriptors are remade with the swapchain.
+    cfg.fxaa = true;
+    cfg.scene_pixels_max = 320 * 180;
     engine::Renderer r(cfg);
     REQUIRE(r.window());
     MeshScene s = loadMeshScene(r);
@@ -124,6 +128,7 @@ TEST_CASE("validation: windowed under Xvfb with a resize, zero messages", "[engi
     int drawn = 0;
     for (int i = 0; i < 4; ++i) drawn += frame();
     CHECK(drawn >= 3);
+    CHECK(r.stats().scene_divisor == 2);
     CHECK(r.extent().width == 640);
     CHECK(r.extent().height == 360);
 
@@ -136,6 +141,7 @@ TEST_CASE("validation: windowed under Xvfb with a resize, zero messages", "[engi
     CHECK(r.extent().width == 800);
     CHECK(r.extent().height == 500);
     REQUIRE(frame());
+    CHECK(r.stats().scene_divisor == 3);
     CHECK(r.screenshot().width == 800);
     // Picking works the same in a window.
     const Placed& truck = s.placed.front();

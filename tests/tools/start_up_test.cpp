@@ -82,10 +82,25 @@ TEST_CASE("gatetwin's flags: one reader, the same refusals and exit codes") {
   CHECK(w.wall_columns == 3);
   CHECK(w.busy_start == "08:00");
   CHECK(w.msaa == 1);
+  CHECK_FALSE(w.fxaa);  // --msaa N alone: MSAA with N samples, as before (1: no anti-aliasing)
+  // Anti-aliasing: FXAA by default; --aa picks the method; --msaa N sets MSAA's samples.
+  auto d = twin_args({"gatetwin", "--broker", "tcp://h:1"});
+  CHECK(d.fxaa);
+  CHECK(d.msaa == 1);
+  auto m4 = twin_args({"gatetwin", "--broker", "tcp://h:1", "--msaa", "4"});
+  CHECK((!m4.fxaa && m4.msaa == 4 && m4.aa == "msaa"));
+  auto am = twin_args({"gatetwin", "--broker", "tcp://h:1", "--aa", "msaa"});
+  CHECK((!am.fxaa && am.msaa == 4));
+  auto both = twin_args({"gatetwin", "--broker", "tcp://h:1", "--aa", "fxaa", "--msaa", "4"});
+  CHECK((both.fxaa && both.msaa == 4));
+  auto off = twin_args({"gatetwin", "--broker", "tcp://h:1", "--aa", "off"});
+  CHECK((!off.fxaa && off.msaa == 1));
   for (std::vector<std::string> bad : {std::vector<std::string>{"gatetwin", "--broker", "tcp://h:1", "--size", "10x10"},
                                        {"gatetwin", "--broker", "tcp://h:1", "--busy-start", "8:00"},
                                        {"gatetwin", "--broker", "tcp://h:1", "--wall-columns", "0"},
                                        {"gatetwin", "--broker", "tcp://h:1", "--msaa", "3"},
+                                       {"gatetwin", "--broker", "tcp://h:1", "--aa", "smaa"},
+                                       {"gatetwin", "--broker", "tcp://h:1", "--aa", "off", "--msaa", "4"},
                                        {"gatetwin", "--broker"},
                                        {"gatetwin", "--broker", "tcp://h:1", "--nonsense"},
                                        {"gatetwin", "--run-for", "5"},

@@ -45,6 +45,7 @@ class Swapchain;
 class OffscreenTarget;
 class PipelineSet;
 class ImGuiLayer;
+class ImagePass;
 class Picker;
 struct FrameData;
 
@@ -81,10 +82,15 @@ struct RendererConfig {
   // Anti-aliasing: samples per pixel of the scene (1, 2, 4 or 8; lowered to what the
   // device supports for colour, integer ids and depth). Labels and ImGui are drawn after.
   uint32_t msaa_samples = 1;
+  // Post-process anti-aliasing (FXAA, shaders/fxaa.frag): after the scene pass (and its MSAA
+  // resolve, if any) one full-screen pass over the scene's render area only, at the scene's
+  // size (before a scaled scene's scale-up), smooths the 3D scene's edges. Labels, ImGui and
+  // pick ids are not filtered. On lavapipe it costs a fraction of MSAA x4.
+  bool fxaa = false;
   // Pixel budget of the 3D scene (0: none). A target larger than this draws its scene at
   // 1/k of its size (k the smallest whole number that fits: a 3840x2160 target with a
-  // budget of 2560x1440 draws it at 1920x1080) and scales it up (linear filter); labels
-  // and ImGui are drawn after, at full size. On a CPU rasteriser the scene's cost follows
+  // budget of 2560x1440 draws it at 1920x1080) and scales it up (linear filter, a draw at
+  // the start of the overlay pass); labels and ImGui are drawn after, at full size. On a CPU rasteriser the scene's cost follows
   // its pixels (and samples); text and panels are what must stay sharp on a large wall.
   uint32_t scene_pixels_max = 0;
   Lighting lighting;
@@ -136,6 +142,7 @@ class Renderer {
   Window* window() { return window_.get(); }  // null offscreen
   VkExtent2D extent() const;
   uint32_t msaaSamples() const;  // as used (after the device's limits)
+  bool fxaa() const { return cfg_.fxaa; }
   glm::vec2 viewport() const;
 
   // [SECTION] the frame
@@ -158,6 +165,12 @@ class Renderer {
   // pixels). At most kMaxViews a frame. Without it the frame is one view: the whole target
   // with setCamera()'s camera (draws made before the first beginView also go there).
   void beginView(const Camera& cam, glm::vec4 rect_px);
+  // An opaque rectangle (x, y, w, h, target pixels) filled with colour (rgba8) at the start
+  // of the overlay pass, before ImGui and labels: a clear, the cheapest fill there is (no
+  // shading, no blending; on a CPU rasteriser a 4K wall's panel backgrounds cost about 17 ms
+  // a frame as ImGui rectangles). Fills the pixels whose centres lie inside, as ImGui fills a
+  // rectangle, so the picture is the same. Panels' backgrounds under their ImGui text.
+  void fillRect(glm::vec4 rect_px, uint32_t colour);
   // A rectangle (x, y, w, h) that labels must not cover this frame (a panel over the scene).
   void addLabelOccluder(glm::vec4 rect_px) { occluders_.push_back(rect_px); }
   // Label text size as a multiple of the label font's size (a wall reads from afar).
@@ -192,6 +205,7 @@ class Renderer {
 
  private:
   void recreateSwapchain();
+  void bindImagePasses();  // after the target's images were (re)made
   void collectTimings(FrameData& f);
   void ensureCapacity(FrameData& f, size_t instance_bytes, size_t line_bytes);
   void fillUniforms(FrameData& f);
@@ -209,6 +223,8 @@ class Renderer {
   std::unique_ptr<Swapchain> swapchain_;
   std::unique_ptr<OffscreenTarget> target_;
   std::unique_ptr<PipelineSet> pipelines_;
+  std::unique_ptr<ImagePass> fxaa_;     // null without post-process anti-aliasing
+  std::unique_ptr<ImagePass> upscale_;  // a scaled scene's scale-up (overlay pass)
   std::unique_ptr<MeshPool> meshes_;
   std::unique_ptr<ImGuiLayer> imgui_;
   std::unique_ptr<Picker> picker_;
@@ -254,6 +270,11 @@ class Renderer {
   VkRect2D scene_area_{};  // the scene pass's render area: the views' visible parts' bounds
   std::vector<ViewSlot> views_;
   std::vector<glm::vec4> occluders_;
+  struct Fill {
+    VkClearRect rect;
+    uint32_t colour;
+  };
+  std::vector<Fill> fills_;  // fillRect this frame
   std::vector<PlacedLabel> placed_labels_;
   float label_scale_ = 1.0f;
   std::vector<LabelBox> label_boxes_;
