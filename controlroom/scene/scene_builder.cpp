@@ -556,29 +556,74 @@ std::optional<Placement> on_the_way(Ctx& c, ShipmentIndex idx, const Place& to, 
   return std::nullopt;
 }
 
+constexpr SimTime kMoveUpWindowMs = kMinute;  // moves up a queue older than this are driven already
+constexpr int kMaxMovesUp = 16;                 // moves up that can still be under way, chained
+
+// A queued truck's recent moves up its queue (the trucks ahead that left), newest first: when
+// each came and the index it had before; walked back from its index now through the queue's
+// log (state.h, QueueLeaves), so fixed by the state. Stops at its joining the queue.
+int moves_up(const QueueLeaves& log, size_t i, SimTime joined, SimTime shown, SimTime* at, uint32_t* from) {
+  int n = 0;
+  size_t idx = i;
+  for (auto it = log.recent.rbegin(); it != log.recent.rend() && n < kMaxMovesUp; ++it) {
+    if (shown - it->at_ms >= kMoveUpWindowMs || it->at_ms < joined) break;
+    if (it->pos > idx) continue;  // one behind it left
+    if (idx + 1 >= it->size_before) break;  // it was not in the queue yet
+    at[n] = it->at_ms;
+    from[n++] = static_cast<uint32_t>(++idx);
+  }
+  return n;
+}
+
 void shipments(Ctx& c) {
   using K = Place::Kind;
   const SimTime shown = c.display();
-  // A queue of trucks facing dir from head; each truck that has just joined it drives there.
-  auto draw_queue = [&](const std::deque<ShipmentIndex>& q, glm::vec2 head, glm::vec2 dir, int station) {
+  const double speed = std::max(0.1, c.spec.timing.truck_speed_mps);
+  // A queue of trucks facing dir from head; each truck that has just joined it drives to the
+  // spot it joined at, then up the queue spot by spot as the trucks ahead leave (each move
+  // begins when the truck ahead left, or when its last move ended if later).
+  auto draw_queue = [&](const std::deque<ShipmentIndex>& q, const QueueLeaves& log, glm::vec2 head, glm::vec2 dir, int station) {
     const int columns = queue_columns(q.size());
+    const float facing = std::atan2(dir.y, dir.x);
+    const bool quiet = log.recent.empty() || shown - log.recent.back().at_ms >= kMoveUpWindowMs;
+    SimTime at[kMaxMovesUp];
+    uint32_t from[kMaxMovesUp];
     for (size_t i = 0; i < q.size(); ++i) {
       // A container queued for inspection while it waits in its transfer-yard slot is in the
       // slot: drawn there below, not a second time here.
-      if (c.s.shipments[q[i]].yard != kNone16) continue;
+      const Shipment& sh = c.s.shipments[q[i]];
+      if (sh.yard != kNone16) continue;
       const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i, columns);
-      const Place to = station >= 0 ? Place{K::QueueSpot, spot, static_cast<size_t>(station)} : Place{K::Spot, spot};
+      const int n = quiet || !c.opt.motion || sh.field.reported() ? 0 : moves_up(log, i, sh.queued_since_ms, shown, at, from);
+      const glm::vec2 joined = n ? WorldLayout::queue_spot(head, dir, from[n - 1], columns) : spot;
+      const Place to = station >= 0 ? Place{K::QueueSpot, joined, static_cast<size_t>(station)} : Place{K::Spot, joined};
       // A truck's last change is when it joined its queue: most have been there a while (and
       // their history need not be read; a harvest backlog is thousands of trucks).
-      const bool recent = shown - c.s.shipments[q[i]].queued_since_ms < kDriveWindowMs;
-      if (auto p = recent ? on_the_way(c, q[i], to) : std::nullopt) truck(c, q[i], p->local, p->yaw_rad);
-      else truck(c, q[i], spot, std::atan2(dir.y, dir.x), c.opt.motion ? 0u : engine::kInstanceDim);
+      const bool recent = shown - sh.queued_since_ms < kDriveWindowMs;
+      SimTime end = 0;
+      if (auto p = recent ? on_the_way(c, q[i], to, &end) : std::nullopt) {
+        truck(c, q[i], p->local, p->yaw_rad);
+        continue;
+      }
+      bool drawn_moving = false;
+      for (int m = n - 1; m >= 0 && !drawn_moving; --m) {
+        const glm::vec2 a = WorldLayout::queue_spot(head, dir, from[m], columns);
+        const glm::vec2 b = m ? WorldLayout::queue_spot(head, dir, from[m - 1], columns) : spot;
+        const SimTime begin = std::max(at[m], end);
+        end = begin + static_cast<SimTime>(glm::length(b - a) / speed * 1000.0);
+        if (shown >= end) continue;
+        const float f = static_cast<float>(shown - begin) / static_cast<float>(std::max<SimTime>(1, end - begin));
+        c.out.moving_vehicles++;
+        truck(c, q[i], a + (b - a) * std::clamp(f, 0.0f, 1.0f), facing);
+        drawn_moving = true;
+      }
+      if (!drawn_moving) truck(c, q[i], spot, facing, c.opt.motion ? 0u : engine::kInstanceDim);
     }
   };
   for (size_t k = 0; k < c.spec.checkpoints.size(); ++k) {
     const CheckpointSpec& cp = c.spec.checkpoints[k];
     const StationRoads& st = c.roads.station(k);
-    draw_queue(c.s.checkpoints[k].queue, st.head, st.dir, static_cast<int>(k));
+    draw_queue(c.s.checkpoints[k].queue, c.s.checkpoints[k].left, st.head, st.dir, static_cast<int>(k));
     for (size_t srv = 0; srv < c.s.checkpoints[k].servers.size() && srv < cp.positions.size(); ++srv) {
       const ShipmentIndex idx = c.s.checkpoints[k].servers[srv].shipment;
       if (idx == kNone) continue;
@@ -589,7 +634,7 @@ void shipments(Ctx& c) {
   for (size_t l = 0; l < c.spec.lanes.size(); ++l) {
     float yaw = 0;
     glm::vec2 entry = lane_entry(c, l, &yaw);
-    draw_queue(c.s.lanes[l].queue, entry, {std::cos(yaw), std::sin(yaw)}, -1);
+    draw_queue(c.s.lanes[l].queue, c.s.lanes[l].left, entry, {std::cos(yaw), std::sin(yaw)}, -1);
     const ShipmentIndex idx = c.s.lanes[l].on_lane;
     if (idx == kNone) continue;
     // Crossing: from the head of the lane's queue along the lane, over the hand-over and the
@@ -608,7 +653,7 @@ void shipments(Ctx& c) {
     }
     truck(c, idx, p.local, p.yaw_rad, c.opt.motion ? 0u : engine::kInstanceDim);
   }
-  for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], staging(c, static_cast<Direction>(d)), {d == 0 ? 1.0f : -1.0f, 0}, -1);
+  for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], c.s.lane_waiting_left[d], staging(c, static_cast<Direction>(d)), {d == 0 ? 1.0f : -1.0f, 0}, -1);
   // Containers in yard slots: transfer, inspection bays, the holding area.
   for (size_t y = 0; y < c.spec.yards.size(); ++y)
     for (size_t slot = 0; slot < c.s.yards[y].slot.size(); ++slot) {
@@ -626,7 +671,7 @@ void shipments(Ctx& c) {
     if (c.spec.lanes[l].kind != LaneKind::Unmanned || c.s.lanes[l].direction != Direction::Import) continue;
     float yaw = 0;
     glm::vec2 entry = lane_entry(c, l, &yaw);
-    draw_queue(c.s.import_partner_waiting, entry, {std::cos(yaw), std::sin(yaw)}, -1);
+    draw_queue(c.s.import_partner_waiting, c.s.import_partner_left, entry, {std::cos(yaw), std::sin(yaw)}, -1);
     break;
   }
   // Trucks the process places nowhere in the site (declared, crossed, done, diverted) but
@@ -690,40 +735,72 @@ glm::vec2 guide_away(const Ctx& c, size_t v) {
   return guide_home(c, v);
 }
 
-// The points of a polyline from distance d0 to d1 along it (reversed when asked), appended.
-void polyline_part(const std::vector<glm::vec2>& line, bool reversed, float d0, float d1, std::vector<glm::vec2>& out) {
-  const size_t n = line.size();
-  auto at = [&](size_t i) { return reversed ? line[n - 1 - i] : line[i]; };
-  float walked = 0;
-  out.push_back(point_along(reversed ? std::vector<glm::vec2>(line.rbegin(), line.rend()) : line, d0, nullptr));
-  for (size_t i = 1; i < n; ++i) {
-    walked += glm::length(at(i) - at(i - 1));
-    if (walked > d0 && walked < d1) out.push_back(at(i));
-  }
-  out.push_back(point_along(reversed ? std::vector<glm::vec2>(line.rbegin(), line.rend()) : line, d1, nullptr));
+// A guide vehicle's trip (state.h, GuideTrip) as the scene drives it: from where the vehicle
+// waited onto the lane (approach_m), along the lane the way it went (lane_m), off it to where it
+// waits after; the path in c.path.
+struct TripDrive {
+  float approach_m = 0, lane_m = 0, total_m = 0;
+};
+TripDrive trip_path(Ctx& c, size_t v, const GuideTrip& t) {
+  const LaneSpec& lane = c.spec.lanes[t.lane];
+  const bool rev = (t.from_home ? Direction::Export : Direction::Import) != lane.direction;
+  c.path.clear();
+  c.path.push_back(t.from_home ? guide_home(c, v) : guide_away(c, v));
+  if (rev) c.path.insert(c.path.end(), lane.polyline.rbegin(), lane.polyline.rend());
+  else c.path.insert(c.path.end(), lane.polyline.begin(), lane.polyline.end());
+  c.path.push_back(t.from_home ? guide_away(c, v) : guide_home(c, v));
+  TripDrive d;
+  d.approach_m = glm::length(c.path[1] - c.path[0]);
+  d.lane_m = polyline_length(lane.polyline);
+  d.total_m = polyline_length(c.path);
+  return d;
+}
+
+// When the vehicle, driving trip t from `begin` at speed v, gets to where it waits after it
+// (t has ended): never before the process has it at the lane's far end, then the way off.
+SimTime trip_arrival(const TripDrive& d, const GuideTrip& t, SimTime begin, double v) {
+  return std::max(begin + static_cast<SimTime>(d.total_m / v * 1000.0), t.end_ms + static_cast<SimTime>((d.total_m - d.approach_m - d.lane_m) / v * 1000.0));
 }
 
 void guide_vehicles(Ctx& c) {
   const FleetSpec& fleet = c.spec.fleet;
+  const SimTime shown = c.display();
+  const double v_mps = std::max(0.1, static_cast<double>(fleet.speed_mps));
   for (size_t v = 0; v < c.s.fleet.size(); ++v) {
     const GuideVehicle& g = c.s.fleet[v];
     glm::vec2 at = g.at_home ? guide_home(c, v) : guide_away(c, v);
     float yaw = 0;
-    if (g.lane != kNone16 && g.segment >= 0) {
-      // Block section by block section along the lane; onto it from where the vehicle waits
-      // (first section) and off it to where it will wait (last section): no jumps.
-      const LaneSpec& lane = c.spec.lanes[g.lane];
-      const bool rev = c.lane_reversed(g.lane);
-      const float len = polyline_length(lane.polyline), segs = static_cast<float>(std::max(1, lane.segments));
-      c.path.clear();
-      if (g.segment == 0) c.path.push_back(g.at_home ? guide_home(c, v) : guide_away(c, v));
-      polyline_part(lane.polyline, rev, len * g.segment / segs, len * (g.segment + 1) / segs, c.path);
-      if (g.segment + 1 >= lane.segments) c.path.push_back(g.at_home ? guide_away(c, v) : guide_home(c, v));
-      const float path_m = polyline_length(c.path);
-      // In the section's time (the process's), the way on or off the lane included.
-      const float within = g.phase == GuidePhase::Travelling && !g.failed ? c.progress(g.phase_since_ms, len / segs / fleet.speed_mps) : 1.0f;
-      if (c.opt.motion && within > 0 && within < 1 && !g.field.reported()) c.out.moving_vehicles++;
-      at = point_along(c.path, within * path_m, &yaw);
+    // Its trip (the current or last one) at its speed: from where it waited (once its last
+    // trip's drive has got there), onto the lane, section by section but never ahead of the
+    // process's section, and off to where it waits after; no jumps.
+    const GuideTrip* trip = g.trip.lane < c.spec.lanes.size() && g.trip.start_ms >= 0 ? &g.trip : nullptr;
+    if (trip && c.opt.motion) {
+      SimTime begin = trip->start_ms;
+      const GuideTrip& last = g.last_trip;
+      if (last.lane < c.spec.lanes.size() && last.start_ms >= 0 && last.end_ms >= 0) {
+        const TripDrive d = trip_path(c, v, last);
+        const SimTime last_arrival = trip_arrival(d, last, last.start_ms, v_mps);
+        if (shown < last_arrival) trip = &last, begin = last.start_ms;  // still on its way there
+        else begin = std::max(begin, last_arrival);
+      }
+      const TripDrive d = trip_path(c, v, *trip);
+      // Where the process has it along the path.
+      float process_m = d.total_m;
+      if (trip->end_ms >= 0) {
+        process_m = d.approach_m + d.lane_m + static_cast<float>(std::max<SimTime>(0, shown - trip->end_ms) / 1000.0 * v_mps);
+      } else if (g.lane == trip->lane && g.segment >= 0) {
+        const float segs = static_cast<float>(std::max(1, c.spec.lanes[g.lane].segments)), section = d.lane_m / segs;
+        const float within = g.phase == GuidePhase::Travelling && !g.failed ? c.progress(g.phase_since_ms, section / v_mps) : 1.0f;
+        process_m = d.approach_m + section * (static_cast<float>(g.segment) + within);
+      }
+      const float driven = static_cast<float>(std::max<SimTime>(0, shown - begin) / 1000.0 * v_mps);
+      const float along = std::clamp(std::min(driven, process_m), 0.0f, d.total_m);
+      if (along > 0 && along < d.total_m && !g.field.reported()) c.out.moving_vehicles++;
+      at = point_along(c.path, along, &yaw);
+    } else if (trip && g.lane != kNone16 && g.segment >= 0) {  // nothing moves (stale data): where the process has it
+      const TripDrive d = trip_path(c, v, *trip);
+      const float section = d.lane_m / static_cast<float>(std::max(1, c.spec.lanes[g.lane].segments));
+      at = point_along(c.path, d.approach_m + section * static_cast<float>(g.segment + 1), &yaw);
     }
     const uint32_t colour = g.failed ? palette::kFailed : palette::kGuideVehicle;
     uint32_t flags = g.failed ? engine::kInstanceHighlight : (g.phase == GuidePhase::Idle ? engine::kInstanceDim : 0u);
