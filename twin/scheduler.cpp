@@ -44,7 +44,7 @@ void requeue_lane(Ctx& c, uint16_t l) {
   LaneState& lane = c.s.lanes[l];
   while (!lane.queue.empty()) {
     ShipmentIndex idx = lane.queue.front();
-    lane.queue.pop_front();
+    leave_queue(c, lane.queue, 0, lane.left);
     Shipment& sh = c.ship(idx);
     sh.lane = kNone16;
     c.s.lane_waiting[static_cast<int>(sh.direction)].push_back(idx);
@@ -77,6 +77,12 @@ static void assign_waiting_trucks(Ctx& c) {
       }
       if (best < 0) break;  // no usable lane in this direction: they wait
       ShipmentIndex idx = waiting.front();
+      // Presentation: when it left the staging area, and from which place there (those that
+      // left it at this moment stood ahead of it).
+      uint16_t ahead = 0;
+      for (auto it = c.s.lane_waiting_left[d].recent.rbegin(); it != c.s.lane_waiting_left[d].recent.rend() && it->at_ms == c.now(); ++it) ++ahead;
+      c.ship(idx).lane_assigned_ms = c.now();
+      c.ship(idx).staged_spot = ahead;
       leave_queue(c, waiting, 0, c.s.lane_waiting_left[d]);
       c.s.lanes[best].queue.push_back(idx);
       c.ship(idx).lane = static_cast<uint16_t>(best);
@@ -143,6 +149,8 @@ static void take_slot(Ctx& c, ShipmentIndex idx, int yard, int slot) {
 void free_yard_slot(Ctx& c, Shipment& sh) {
   if (sh.yard == kNone16) return;
   c.s.yards[sh.yard].slot[sh.slot] = kNone;
+  sh.left_yard = sh.yard;
+  sh.left_slot = sh.slot;
   sh.yard = kNone16;
   sh.slot = kNone16;
 }

@@ -124,6 +124,9 @@ struct Shipment {
   uint16_t lane = kNone16;
   uint16_t yard = kNone16;
   uint16_t slot = kNone16;
+  uint16_t left_yard = kNone16;    // the yard slot it last left (presentation: where the scene
+  uint16_t left_slot = kNone16;    // drives it from; not in the state hash)
+  uint16_t staged_spot = 0;        // its place in the staging area when a lane was assigned (presentation, not hashed)
   uint16_t vehicle = kNone16;      // guide vehicle carrying it
   bool unmanned = false;           // crossing by guide vehicle
 
@@ -140,6 +143,7 @@ struct Shipment {
   SimTime arrived_ms = -1;         // entered the area (gate, border, or partner yard)
   SimTime handed_over_ms = -1;     // export: crossed the border; import: released
   SimTime queued_since_ms = -1;    // joined the current queue
+  SimTime lane_assigned_ms = -1;   // given a lane after waiting for one in the staging area (presentation, not hashed)
   SimTime done_ms = -1;            // cleared
   std::vector<PhaseChange> history;
 };

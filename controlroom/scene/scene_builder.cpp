@@ -348,8 +348,8 @@ size_t group_start(const std::vector<PhaseChange>& h, size_t i) {
   return i;
 }
 
-// Where the truck was while history entry j held (left at t_left). The state keeps a yard
-// slot only while it is held: a container that left its slot starts from the yard's gate.
+// Where the truck was while history entry j held (left at t_left). A yard slot: the one it
+// holds, else the one it last left (the state keeps both), else the yard's gate.
 Place place_of_entry(const Ctx& c, const Shipment& sh, size_t j, SimTime t_left) {
   using K = Place::Kind;
   const auto& h = sh.history;
@@ -358,6 +358,7 @@ Place place_of_entry(const Ctx& c, const Shipment& sh, size_t j, SimTime t_left)
     if (y < 0 || static_cast<size_t>(y) >= c.spec.yards.size()) return {};
     const YardSpec& yard = c.spec.yards[y];
     if (sh.yard == y && sh.slot != kNone16) return {K::Spot, WorldLayout::yard_slot(yard, sh.slot)};
+    if (sh.left_yard == y && sh.left_slot != kNone16) return {K::Spot, WorldLayout::yard_slot(yard, sh.left_slot)};  // the slot it left
     return {K::Spot, yard_gate(yard)};
   };
   switch (pc.phase) {
@@ -522,38 +523,52 @@ std::optional<Placement> on_the_way(Ctx& c, ShipmentIndex idx, const Place& to, 
   const auto& h = sh.history;
   const size_t last = h.size() - 1;
   const SimTime shown = c.display();
-  if (arrives) *arrives = h[last].time_ms;
-  if (shown - h[last].time_ms >= kDriveWindowMs) return std::nullopt;
+  // A lane given to it while it waited in the staging area (no change of phase): a drive of
+  // its own, from its place there, at that moment.
+  const bool staged = h[last].phase == Phase::QueuedLane && sh.lane != kNone16 && sh.lane_assigned_ms > h[last].time_ms;
+  const SimTime latest = staged ? sh.lane_assigned_ms : h[last].time_ms;
+  if (arrives) *arrives = latest;
+  if (shown - latest >= kDriveWindowMs) return std::nullopt;
   // The changes within the window before the last one (fixed by the state: the same chain
   // from frame to frame until the next change).
   size_t groups[kMaxLegs];  // newest first
   int n = 0;
   for (size_t g = group_start(h, last);; g = group_start(h, g - 1)) {
     groups[n++] = g;
-    if (n == kMaxLegs || g == 0 || h[last].time_ms - h[g - 1].time_ms >= kDriveWindowMs) break;
+    if (n == kMaxLegs || g == 0 || latest - h[g - 1].time_ms >= kDriveWindowMs) break;
   }
   const Place arrival{sh.direction == Direction::Export ? K::FromWest : K::FromPartnerSide};
   SimTime end = 0;
+  std::optional<Placement> p;
+  // One drive, from `begin` or when the last one ended if later; p when it is under way.
+  auto drive = [&](const Place& from, const Place& dest, SimTime begin) {
+    begin = std::max(begin, end);
+    Leg lg;
+    if (!leg(c, from, dest, lg)) {
+      end = begin;
+      return false;
+    }
+    end = begin + static_cast<SimTime>(lg.total_s * 1000);
+    if (shown >= end) return false;
+    p.emplace();
+    p->local = point_along(c.path, static_cast<float>(lg.at((shown - begin) / 1000.0, std::max(0.1, c.spec.timing.truck_speed_mps))), &p->yaw_rad);
+    return true;
+  };
   for (int i = n - 1; i >= 0; --i) {
     const size_t g = groups[i];
     const Place dest = i == 0 ? to : place_of_entry(c, sh, groups[i - 1] - 1, h[groups[i - 1]].time_ms);
     const Place from = g == 0 ? arrival : place_of_entry(c, sh, g - 1, h[g].time_ms);
-    const SimTime begin = std::max(h[g].time_ms, end);
-    Leg lg;
-    if (!leg(c, from, dest, lg)) {
-      end = begin;
+    if (i == 0 && staged) {  // to the staging area, then from there to its lane
+      const glm::vec2 dir = sh.direction == Direction::Export ? glm::vec2(1, 0) : glm::vec2(-1, 0);
+      const Place stage{K::Spot, WorldLayout::queue_spot(staging(c, sh.direction), dir, sh.staged_spot, queue_columns(sh.staged_spot + 1u))};
+      if (drive(from, stage, h[g].time_ms) || drive(stage, dest, sh.lane_assigned_ms)) break;
       continue;
     }
-    end = begin + static_cast<SimTime>(lg.total_s * 1000);
-    if (shown >= end) continue;
-    Placement p;
-    p.local = point_along(c.path, static_cast<float>(lg.at((shown - begin) / 1000.0, std::max(0.1, c.spec.timing.truck_speed_mps))), &p.yaw_rad);
-    c.out.moving_vehicles++;
-    if (arrives) *arrives = end;
-    return p;
+    if (drive(from, dest, h[g].time_ms)) break;
   }
+  if (p) c.out.moving_vehicles++;
   if (arrives) *arrives = end;
-  return std::nullopt;
+  return p;
 }
 
 constexpr SimTime kMoveUpWindowMs = kMinute;  // moves up a queue older than this are driven already
@@ -599,7 +614,7 @@ void shipments(Ctx& c) {
       const Place to = station >= 0 ? Place{K::QueueSpot, joined, static_cast<size_t>(station)} : Place{K::Spot, joined};
       // A truck's last change is when it joined its queue: most have been there a while (and
       // their history need not be read; a harvest backlog is thousands of trucks).
-      const bool recent = shown - sh.queued_since_ms < kDriveWindowMs;
+      const bool recent = shown - std::max(sh.queued_since_ms, sh.lane_assigned_ms) < kDriveWindowMs;
       SimTime end = 0;
       if (auto p = recent ? on_the_way(c, q[i], to, &end) : std::nullopt) {
         truck(c, q[i], p->local, p->yaw_rad);
