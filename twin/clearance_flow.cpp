@@ -26,7 +26,7 @@ static void enqueue_checkpoint(Ctx& c, ShipmentIndex idx, int cp) {
   Shipment& sh = c.ship(idx);
   sh.checkpoint = static_cast<uint16_t>(cp);
   sh.queued_since_ms = c.now();
-  c.s.checkpoints[cp].queue.push_back(idx);
+  join_queue(c, c.s.checkpoints[cp].queue, idx);
   set_phase(c, idx, Phase::QueuedCheckpoint, sh.checkpoint);
 }
 
@@ -84,7 +84,7 @@ static void begin_crossing(Ctx& c, ShipmentIndex idx) {
       sh.queued_since_ms = c.now();
       set_phase(c, idx, Phase::QueuedYardSlot);
     } else {
-      c.s.import_partner_waiting.push_back(idx);
+      join_queue(c, c.s.import_partner_waiting, idx);
       sh.queued_since_ms = c.now();
       set_phase(c, idx, Phase::AtPartnerYard);
     }
@@ -93,7 +93,7 @@ static void begin_crossing(Ctx& c, ShipmentIndex idx) {
   sh.unmanned = false;
   sh.lane = kNone16;
   sh.queued_since_ms = c.now();
-  c.s.lane_waiting[static_cast<int>(d)].push_back(idx);  // the scheduler picks the lane
+  join_queue(c, c.s.lane_waiting[static_cast<int>(d)], idx);  // the scheduler picks the lane
   set_phase(c, idx, Phase::QueuedLane);
 }
 

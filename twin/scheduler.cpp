@@ -31,6 +31,11 @@ int truck_lanes_usable(const Ctx& c, Direction d) {
   return n;
 }
 
+void join_queue(Ctx& c, std::deque<ShipmentIndex>& q, ShipmentIndex idx) {
+  c.ship(idx).joined_at_spot = static_cast<uint32_t>(q.size());
+  q.push_back(idx);
+}
+
 void leave_queue(Ctx& c, std::deque<ShipmentIndex>& q, size_t i, QueueLeaves& log) {
   TWIN_REQUIRE(i < q.size(), "a truck left a queue from past its end");
   auto& recent = log.recent;
@@ -47,7 +52,7 @@ void requeue_lane(Ctx& c, uint16_t l) {
     leave_queue(c, lane.queue, 0, lane.left);
     Shipment& sh = c.ship(idx);
     sh.lane = kNone16;
-    c.s.lane_waiting[static_cast<int>(sh.direction)].push_back(idx);
+    join_queue(c, c.s.lane_waiting[static_cast<int>(sh.direction)], idx);
   }
 }
 
@@ -84,7 +89,7 @@ static void assign_waiting_trucks(Ctx& c) {
       c.ship(idx).lane_assigned_ms = c.now();
       c.ship(idx).staged_spot = ahead;
       leave_queue(c, waiting, 0, c.s.lane_waiting_left[d]);
-      c.s.lanes[best].queue.push_back(idx);
+      join_queue(c, c.s.lanes[best].queue, idx);
       c.ship(idx).lane = static_cast<uint16_t>(best);
       c.decide(DecisionKind::LaneAssigned, c.ship(idx).id, static_cast<uint16_t>(best));
     }

@@ -610,7 +610,10 @@ void shipments(Ctx& c) {
       if (sh.yard != kNone16) continue;
       const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i, columns);
       const int n = quiet || !c.opt.motion || sh.field.reported() ? 0 : moves_up(log, i, sh.queued_since_ms, shown, at, from);
-      const glm::vec2 joined = n ? WorldLayout::queue_spot(head, dir, from[n - 1], columns) : spot;
+      // It drove to the spot it joined at (the state keeps it), then moved up: the moves older
+      // than the window in one (driven already, unless it arrived late), then each recent one.
+      const size_t first = n ? from[n - 1] : i, joined_at = std::max<size_t>(first, sh.joined_at_spot);
+      const glm::vec2 joined = WorldLayout::queue_spot(head, dir, joined_at, columns);
       const Place to = station >= 0 ? Place{K::QueueSpot, joined, static_cast<size_t>(station)} : Place{K::Spot, joined};
       // A truck's last change is when it joined its queue: most have been there a while (and
       // their history need not be read; a harvest backlog is thousands of trucks).
@@ -621,10 +624,11 @@ void shipments(Ctx& c) {
         continue;
       }
       bool drawn_moving = false;
-      for (int m = n - 1; m >= 0 && !drawn_moving; --m) {
-        const glm::vec2 a = WorldLayout::queue_spot(head, dir, from[m], columns);
+      for (int m = n; m >= 0 && !drawn_moving; --m) {
+        if (m == n && joined_at == first) continue;
+        const glm::vec2 a = m == n ? joined : WorldLayout::queue_spot(head, dir, from[m], columns);
         const glm::vec2 b = m ? WorldLayout::queue_spot(head, dir, from[m - 1], columns) : spot;
-        const SimTime begin = std::max(at[m], end);
+        const SimTime begin = m == n ? end : std::max(at[m], end);
         end = begin + static_cast<SimTime>(glm::length(b - a) / speed * 1000.0);
         if (shown >= end) continue;
         const float f = static_cast<float>(shown - begin) / static_cast<float>(std::max<SimTime>(1, end - begin));

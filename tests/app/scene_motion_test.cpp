@@ -182,6 +182,91 @@ TEST_CASE("trucks move up their queues at their speed, guide vehicles drive at t
   CHECK(moves_up > 20);  // queues moved up: the check is not vacuous
 }
 
+TEST_CASE("trucks that waited in the staging area for a lane drive from there to the lane they are given",
+          "[app][scene][motion]") {
+  // A supervisor closes every export truck lane of m1088 at 10:00 for 4 minutes: the export
+  // trucks that reach the lanes wait in the staging area; when the lanes reopen, each is given
+  // a lane (no change of phase) and drives there from its place in the staging area: frame by
+  // frame at 250 ms, never more than its speed allows (plus 0.5 m).
+  constexpr twin::SimTime kFineMs = 250, kClosedMs = 4 * twin::kMinute;
+  Field f;
+  f.run_to(10 * twin::kHour);
+  const uint8_t site = 0;
+  const twin::SiteSpec& spec = f.core.sites()[site];
+  std::vector<uint16_t> closed;
+  for (uint16_t l = 0; l < spec.lanes.size(); ++l)
+    if (spec.lanes[l].kind == twin::LaneKind::Manned && f.core.state().sites[site].lanes[l].direction == twin::Direction::Export) closed.push_back(l);
+  REQUIRE_FALSE(closed.empty());
+  for (const bool close : {true, false})
+    for (uint16_t l : closed) {
+      twin::Command cmd;
+      cmd.kind = close ? twin::CommandKind::CloseLane : twin::CommandKind::OpenLane;
+      cmd.lane = l;
+      f.sim.inject(f.t + (close ? 1000 : kClosedMs), site, twin::OperatorCommand{"tester", twin::Role::Supervisor, "scene motion test", cmd});
+    }
+  f.run_to(f.t + kClosedMs - 2000);
+  REQUIRE(!f.core.state().sites[site].lane_waiting[0].empty());  // trucks wait for a lane
+  const WorldLayout layout(f.core.sites().size());
+  auto before = drawn(f.core, layout, f.t, true);
+  auto places_before = queue_places(f.core);
+  // queue_places' numbers: the lanes' queues from lanes_first, then lane_waiting[0].
+  const int lanes_first = static_cast<int>(spec.checkpoints.size()), staging = lanes_first + static_cast<int>(spec.lanes.size());
+  size_t assigned = 0, checked = 0, too_far = 0, seek_compared = 0;
+  for (int frame = 0; frame < 240; ++frame) {
+    std::map<Key, size_t> hist_before;
+    for (const auto& [k, v] : before) hist_before[k] = history_size(f.core, k);
+    f.run_to(f.t + kFineMs);
+    const auto now_drawn = drawn(f.core, layout, f.t, true);
+    const auto places = queue_places(f.core);
+    for (const auto& [k, v] : now_drawn) {
+      const auto& [s, kind, index] = k;
+      const auto was = before.find(k);
+      const auto p0 = places_before.find(k);
+      const auto p1 = places.find(k);
+      if (kind != 0 || s != site || was == before.end() || p0 == places_before.end() || p1 == places.end()) continue;
+      if (history_size(f.core, k) != hist_before[k]) continue;  // changes of phase: the test above
+      if (p0->second.first < lanes_first || p1->second.first < lanes_first) continue;  // the lanes' queues and the staging areas
+      const bool given_lane = p0->second.first == staging && p1->second.first != staging;
+      assigned += given_lane ? 1 : 0;
+      ++checked;
+      const float step = glm::length(v.local - was->second.local), bound = static_cast<float>(spec.timing.truck_speed_mps) * kFineMs / 1000.0f + 0.5f;
+      INFO("truck " << index << " at frame " << frame << ": from (" << was->second.local.x << ", " << was->second.local.y << ") to ("
+           << v.local.x << ", " << v.local.y << ")" << (given_lane ? ", given a lane" : ""));
+      too_far += step <= bound ? 0 : 1;
+      CHECK(step <= bound);
+    }
+    if (frame == 16) {  // 2 s after the lanes reopened: a seek draws the trucks given a lane where the live twin does
+      Field seek;
+      seek.run_to(10 * twin::kHour);
+      for (const bool close : {true, false})
+        for (uint16_t l : closed) {
+          twin::Command cmd;
+          cmd.kind = close ? twin::CommandKind::CloseLane : twin::CommandKind::OpenLane;
+          cmd.lane = l;
+          seek.sim.inject(seek.t + (close ? 1000 : kClosedMs), site, twin::OperatorCommand{"tester", twin::Role::Supervisor, "scene motion test", cmd});
+        }
+      seek.run_to(f.t);
+      REQUIRE(seek.core.state().last_seq == f.core.state().last_seq);
+      for (twin::SimTime ahead : {0, 700}) {
+        const auto a = drawn(f.core, layout, f.t + ahead, true), b = drawn(seek.core, layout, f.t + ahead, true);
+        REQUIRE(a.size() == b.size());
+        for (const auto& [k, v] : a) {
+          const auto it = b.find(k);
+          REQUIRE(it != b.end());
+          CHECK(glm::length(it->second.local - v.local) < 1e-4f);
+          seek_compared++;
+        }
+      }
+    }
+    before = now_drawn;
+    places_before = places;
+  }
+  CHECK(seek_compared > 0);
+  std::printf("scene motion: lanes reopened: %zu trucks given a lane from the staging area, %zu truck-frames in lane queues or staging checked, %zu too far\n",
+              assigned, checked, too_far);
+  CHECK(assigned >= 2);
+}
+
 TEST_CASE("a vehicle whose process place changes drives there along the roads: bounded steps, never through a booth",
           "[app][scene][motion]") {
   Field f;
