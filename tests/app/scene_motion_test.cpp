@@ -3,9 +3,11 @@
 // steps of 2 s of field time (x60 at 30 frames a second) with a frame built after each step.
 // Every truck whose process place changes drives from where it was drawn to its new place:
 // never more than the site's truck speed allows per frame (plus 3 m), on the site's roads
-// (site_roads.h), never through a booth; guide vehicles likewise at their fleet's speed. A
-// seek (a core folded to the same moment in one go, as the replay does) draws every vehicle
-// where the live one does. Pure CPU: the scene builder, no renderer; no sleeps.
+// (site_roads.h), never through a booth; guide vehicles likewise at their fleet's speed. At
+// 250 ms frames: trucks move up their queues, and trucks given a lane after waiting in the
+// staging area drive there, at their speed. A seek (a core folded to the same moment in one
+// go, as the replay does) draws every vehicle where the live one does. Pure CPU: the scene
+// builder, no renderer; no sleeps.
 #include "seeded_morning.h"
 #include "controlroom/scene/scene_builder.h"
 #include "controlroom/scene/site_roads.h"
