@@ -601,6 +601,11 @@ void shipments(Ctx& c) {
     const int columns = queue_columns(q.size());
     const float facing = std::atan2(dir.y, dir.x);
     const bool quiet = log.recent.empty() || shown - log.recent.back().at_ms >= kMoveUpWindowMs;
+    // A move up one spot: along its row, or from the end of a row straight into the one ahead.
+    const auto move_ms = [&](size_t a, size_t b) {
+      return static_cast<SimTime>(glm::length(WorldLayout::queue_spot(head, dir, a, columns) - WorldLayout::queue_spot(head, dir, b, columns)) / speed * 1000.0);
+    };
+    const SimTime along_row_ms = move_ms(1, 0), to_next_row_ms = move_ms(static_cast<size_t>(columns), static_cast<size_t>(columns) - 1);
     SimTime at[kMaxMovesUp];
     uint32_t from[kMaxMovesUp];
     for (size_t i = 0; i < q.size(); ++i) {
@@ -613,30 +618,39 @@ void shipments(Ctx& c) {
       // It drove to the spot it joined at (the state keeps it), then moved up: the moves older
       // than the window in one (driven already, unless it arrived late), then each recent one.
       const size_t first = n ? from[n - 1] : i, joined_at = std::max<size_t>(first, sh.joined_at_spot);
-      const glm::vec2 joined = WorldLayout::queue_spot(head, dir, joined_at, columns);
-      const Place to = station >= 0 ? Place{K::QueueSpot, joined, static_cast<size_t>(station)} : Place{K::Spot, joined};
       // A truck's last change is when it joined its queue: most have been there a while (and
       // their history need not be read; a harvest backlog is thousands of trucks).
       const bool recent = shown - std::max(sh.queued_since_ms, sh.lane_assigned_ms) < kDriveWindowMs;
-      SimTime end = 0;
-      if (auto p = recent ? on_the_way(c, q[i], to, &end) : std::nullopt) {
-        truck(c, q[i], p->local, p->yaw_rad);
-        continue;
+      SimTime end = 0, begin = 0;
+      size_t leg_from = i, leg_to = i;  // the move under way, if any
+      if (recent) {
+        const glm::vec2 joined = WorldLayout::queue_spot(head, dir, joined_at, columns);
+        const Place to = station >= 0 ? Place{K::QueueSpot, joined, static_cast<size_t>(station)} : Place{K::Spot, joined};
+        if (auto p = on_the_way(c, q[i], to, &end)) {
+          truck(c, q[i], p->local, p->yaw_rad);
+          continue;
+        }
+        // The moves older than the window, in one, once it got there (no geometry when it
+        // surely got there: a straight move is no longer than the rows it crosses).
+        if (joined_at != first && shown - end < static_cast<SimTime>(joined_at - first) * to_next_row_ms) {
+          begin = end;
+          end = begin + move_ms(joined_at, first);
+          if (shown < end) leg_from = joined_at, leg_to = first;
+        }
       }
-      bool drawn_moving = false;
-      for (int m = n; m >= 0 && !drawn_moving; --m) {
-        if (m == n && joined_at == first) continue;
-        const glm::vec2 a = m == n ? joined : WorldLayout::queue_spot(head, dir, from[m], columns);
-        const glm::vec2 b = m ? WorldLayout::queue_spot(head, dir, from[m - 1], columns) : spot;
-        const SimTime begin = m == n ? end : std::max(at[m], end);
-        end = begin + static_cast<SimTime>(glm::length(b - a) / speed * 1000.0);
-        if (shown >= end) continue;
+      for (int m = n - 1; m >= 0 && leg_from == leg_to; --m) {  // each recent move: no geometry unless under way
+        begin = std::max(at[m], end);
+        end = begin + (from[m] % static_cast<size_t>(columns) == 0 ? to_next_row_ms : along_row_ms);
+        if (shown < end) leg_from = from[m], leg_to = from[m] - 1;
+      }
+      if (leg_from != leg_to) {
+        const glm::vec2 a = WorldLayout::queue_spot(head, dir, leg_from, columns), b = WorldLayout::queue_spot(head, dir, leg_to, columns);
         const float f = static_cast<float>(shown - begin) / static_cast<float>(std::max<SimTime>(1, end - begin));
         c.out.moving_vehicles++;
         truck(c, q[i], a + (b - a) * std::clamp(f, 0.0f, 1.0f), facing);
-        drawn_moving = true;
+      } else {
+        truck(c, q[i], spot, facing, c.opt.motion ? 0u : engine::kInstanceDim);
       }
-      if (!drawn_moving) truck(c, q[i], spot, facing, c.opt.motion ? 0u : engine::kInstanceDim);
     }
   };
   for (size_t k = 0; k < c.spec.checkpoints.size(); ++k) {
