@@ -828,8 +828,10 @@ void guide_vehicles(Ctx& c) {
       }
       const float driven = static_cast<float>(std::max<SimTime>(0, shown - begin) / 1000.0 * v_mps);
       const float along = std::clamp(std::min(driven, process_m), 0.0f, d.total_m);
-      if (along > 0 && along < d.total_m && !g.field.reported()) c.out.moving_vehicles++;
+      const bool on_its_way = along > 0 && along < d.total_m;
+      if (on_its_way && !g.field.reported()) c.out.moving_vehicles++;
       at = point_along(c.path, along, &yaw);
+      if (!on_its_way) yaw = 0;  // waiting: lined up side by side
     } else if (trip && g.lane != kNone16 && g.segment >= 0) {  // nothing moves (stale data): where the process has it
       const TripDrive d = trip_path(c, v, *trip);
       const float section = d.lane_m / static_cast<float>(std::max(1, c.spec.lanes[g.lane].segments));
