@@ -199,6 +199,8 @@ static void start_services(Ctx& c) {
       server.shipment = idx;
       server.busy_since_ms = c.now();
       sh.server = srv;
+      sh.served_cp = {k, sh.served_cp[0]};
+      sh.served_server = {srv, sh.served_server[0]};
       set_phase(c, idx, Phase::AtCheckpoint, k);
       c.decide(DecisionKind::ServiceStarted, sh.id, k, srv);
     }

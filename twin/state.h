@@ -127,7 +127,10 @@ struct Shipment {
   uint16_t left_yard = kNone16;    // the yard slot it last left (presentation: where the scene
   uint16_t left_slot = kNone16;    // drives it from; not in the state hash)
   uint32_t joined_at_spot = 0;     // its index in its queue when it joined it (presentation, not hashed)
-  uint16_t staged_spot = 0;        // its place in the staging area when a lane was assigned (presentation, not hashed)
+  uint16_t staged_spot = 0;
+  // Its last two services, newest first: checkpoint and server (presentation: the scene drives
+  // it out of the server it really used after the state stopped telling; not hashed).
+  std::array<uint16_t, 2> served_cp{kNone16, kNone16}, served_server{kNone16, kNone16};        // its place in the staging area when a lane was assigned (presentation, not hashed)
   uint16_t vehicle = kNone16;      // guide vehicle carrying it
   bool unmanned = false;           // crossing by guide vehicle
 

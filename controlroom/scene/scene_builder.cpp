@@ -375,6 +375,10 @@ Place place_of_entry(const Ctx& c, const Shipment& sh, size_t j, SimTime t_left)
       return {K::QueueSpot, checkpoint_queue_head(c, pc.where), pc.where};
     case Phase::AtCheckpoint:
       if (pc.where >= c.spec.checkpoints.size()) return {};
+      // The server it used, while the state keeps it (its last two services), else inferred.
+      for (int s = 0; s < 2; ++s)
+        if (sh.served_cp[s] == pc.where && sh.served_server[s] < c.spec.checkpoints[pc.where].positions.size())
+          return {K::Server, c.spec.checkpoints[pc.where].positions[sh.served_server[s]], pc.where};
       return {K::Server, server_left_at(c, pc.where, pc.time_ms, t_left), pc.where};
     case Phase::WaitingPartnerData:
       if (c.spec.checkpoints.empty()) return {};
