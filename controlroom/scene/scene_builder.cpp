@@ -635,8 +635,9 @@ void shipments(Ctx& c) {
           continue;
         }
         // The moves older than the window, in one, once it got there (no geometry when it
-        // surely got there: a straight move is no longer than the rows it crosses).
-        if (joined_at != first && shown - end < static_cast<SimTime>(joined_at - first) * to_next_row_ms) {
+        // surely got there and no recent move waits on it: a straight move is no longer than
+        // the rows it crosses).
+        if (joined_at != first && (n > 0 || shown - end < static_cast<SimTime>(joined_at - first) * to_next_row_ms)) {
           begin = end;
           end = begin + move_ms(joined_at, first);
           if (shown < end) leg_from = joined_at, leg_to = first;
