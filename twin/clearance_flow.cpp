@@ -26,7 +26,7 @@ static void enqueue_checkpoint(Ctx& c, ShipmentIndex idx, int cp) {
   Shipment& sh = c.ship(idx);
   sh.checkpoint = static_cast<uint16_t>(cp);
   sh.queued_since_ms = c.now();
-  c.s.checkpoints[cp].queue.push_back(idx);
+  join_queue(c, c.s.checkpoints[cp].queue, idx);
   set_phase(c, idx, Phase::QueuedCheckpoint, sh.checkpoint);
 }
 
@@ -84,7 +84,7 @@ static void begin_crossing(Ctx& c, ShipmentIndex idx) {
       sh.queued_since_ms = c.now();
       set_phase(c, idx, Phase::QueuedYardSlot);
     } else {
-      c.s.import_partner_waiting.push_back(idx);
+      join_queue(c, c.s.import_partner_waiting, idx);
       sh.queued_since_ms = c.now();
       set_phase(c, idx, Phase::AtPartnerYard);
     }
@@ -93,7 +93,7 @@ static void begin_crossing(Ctx& c, ShipmentIndex idx) {
   sh.unmanned = false;
   sh.lane = kNone16;
   sh.queued_since_ms = c.now();
-  c.s.lane_waiting[static_cast<int>(d)].push_back(idx);  // the scheduler picks the lane
+  join_queue(c, c.s.lane_waiting[static_cast<int>(d)], idx);  // the scheduler picks the lane
   set_phase(c, idx, Phase::QueuedLane);
 }
 
@@ -373,20 +373,21 @@ void on_partner_link(Ctx& c, bool up) {
 
 bool pull_from_queue(Ctx& c, ShipmentIndex idx) {
   Shipment& sh = c.ship(idx);
-  auto drop = [idx](std::deque<ShipmentIndex>& q) {
+  auto drop = [idx, &c](std::deque<ShipmentIndex>& q, QueueLeaves* log) {
     auto it = std::find(q.begin(), q.end(), idx);
     if (it == q.end()) return false;
-    q.erase(it);
+    if (log) leave_queue(c, q, static_cast<size_t>(it - q.begin()), *log);
+    else q.erase(it);
     return true;
   };
   switch (sh.phase) {
-    case Phase::QueuedCheckpoint: return drop(c.s.checkpoints[sh.checkpoint].queue);
+    case Phase::QueuedCheckpoint: return drop(c.s.checkpoints[sh.checkpoint].queue, &c.s.checkpoints[sh.checkpoint].left);
     case Phase::QueuedLane:
-      return sh.lane == kNone16 ? drop(c.s.lane_waiting[static_cast<int>(sh.direction)])
-                                : drop(c.s.lanes[sh.lane].queue);
-    case Phase::QueuedYardSlot: return drop(c.s.yard_slot_queue);
+      return sh.lane == kNone16 ? drop(c.s.lane_waiting[static_cast<int>(sh.direction)], &c.s.lane_waiting_left[static_cast<int>(sh.direction)])
+                                : drop(c.s.lanes[sh.lane].queue, &c.s.lanes[sh.lane].left);
+    case Phase::QueuedYardSlot: return drop(c.s.yard_slot_queue, nullptr);
     case Phase::InYard:
-      if (!drop(c.s.export_yard_waiting)) return false;
+      if (!drop(c.s.export_yard_waiting, nullptr)) return false;
       free_yard_slot(c, sh);
       return true;
     default: return false;

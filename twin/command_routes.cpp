@@ -60,7 +60,7 @@ std::string carry_out_route_command(Ctx& c, const Command& cmd) {
       pull_from_queue(c, idx);  // out of the lane's queue, or of the trucks with no lane yet
       Shipment& sh = c.ship(idx);
       sh.lane = cmd.lane;
-      c.s.lanes[cmd.lane].queue.push_back(idx);
+      join_queue(c, c.s.lanes[cmd.lane].queue, idx);
       c.decide(DecisionKind::LaneAssigned, sh.id, cmd.lane);
       return "shipment " + to_string(cmd.shipment) + " re-routed to " + lane_name(c, cmd.lane);
     }

@@ -51,6 +51,10 @@ bool truck_lane_usable(const Ctx& c, uint16_t lane, Direction d);
 bool guide_lane_usable(const Ctx& c, uint16_t lane, Direction d);
 int truck_lanes_usable(const Ctx& c, Direction d);
 void requeue_lane(Ctx& c, uint16_t lane);
+// Puts idx at the end of a queue the scene draws, noting where it joined (Shipment::joined_at_spot).
+void join_queue(Ctx& c, std::deque<ShipmentIndex>& q, ShipmentIndex idx);
+// Takes q[i] out of a queue the scene draws, noting it in the queue's log (state.h, QueueLeaves).
+void leave_queue(Ctx& c, std::deque<ShipmentIndex>& q, size_t i, QueueLeaves& log);
 void on_guide_step_completed(Ctx& c, const GuideVehicleStepCompleted& e);
 void set_guide_phase(Ctx& c, uint16_t v, GuidePhase phase);
 void free_yard_slot(Ctx& c, Shipment& sh);

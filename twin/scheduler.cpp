@@ -31,15 +31,28 @@ int truck_lanes_usable(const Ctx& c, Direction d) {
   return n;
 }
 
+void join_queue(Ctx& c, std::deque<ShipmentIndex>& q, ShipmentIndex idx) {
+  c.ship(idx).joined_at_spot = static_cast<uint32_t>(q.size());
+  q.push_back(idx);
+}
+
+void leave_queue(Ctx& c, std::deque<ShipmentIndex>& q, size_t i, QueueLeaves& log) {
+  TWIN_REQUIRE(i < q.size(), "a truck left a queue from past its end");
+  auto& recent = log.recent;
+  while (!recent.empty() && (recent.size() >= kQueueLeavesKept || c.now() - recent.front().at_ms > kQueueLeavesKeepMs)) recent.pop_front();
+  recent.push_back({c.now(), static_cast<uint32_t>(i), static_cast<uint32_t>(q.size())});
+  q.erase(q.begin() + static_cast<std::ptrdiff_t>(i));
+}
+
 // Trucks queued on a lane that can no longer take them go back to be re-assigned.
 void requeue_lane(Ctx& c, uint16_t l) {
   LaneState& lane = c.s.lanes[l];
   while (!lane.queue.empty()) {
     ShipmentIndex idx = lane.queue.front();
-    lane.queue.pop_front();
+    leave_queue(c, lane.queue, 0, lane.left);
     Shipment& sh = c.ship(idx);
     sh.lane = kNone16;
-    c.s.lane_waiting[static_cast<int>(sh.direction)].push_back(idx);
+    join_queue(c, c.s.lane_waiting[static_cast<int>(sh.direction)], idx);
   }
 }
 
@@ -69,8 +82,14 @@ static void assign_waiting_trucks(Ctx& c) {
       }
       if (best < 0) break;  // no usable lane in this direction: they wait
       ShipmentIndex idx = waiting.front();
-      waiting.pop_front();
-      c.s.lanes[best].queue.push_back(idx);
+      // Presentation: when it left the staging area, and from which place there (those that
+      // left it at this moment stood ahead of it).
+      uint16_t ahead = 0;
+      for (auto it = c.s.lane_waiting_left[d].recent.rbegin(); it != c.s.lane_waiting_left[d].recent.rend() && it->at_ms == c.now(); ++it) ++ahead;
+      c.ship(idx).lane_assigned_ms = c.now();
+      c.ship(idx).staged_spot = ahead;
+      leave_queue(c, waiting, 0, c.s.lane_waiting_left[d]);
+      join_queue(c, c.s.lanes[best].queue, idx);
       c.ship(idx).lane = static_cast<uint16_t>(best);
       c.decide(DecisionKind::LaneAssigned, c.ship(idx).id, static_cast<uint16_t>(best));
     }
@@ -86,6 +105,7 @@ static void start_crossings(Ctx& c) {
     LaneState& lane = c.s.lanes[l];
     if (lane.on_lane != kNone || !truck_lane_usable(c, l, lane.direction)) continue;
     std::deque<ShipmentIndex>* from = &lane.queue;
+    QueueLeaves* from_log = &lane.left;
     int i = pick(c, lane.queue);
     if (i < 0) {  // idle lane: take work from the longest queue of its direction
       size_t longest = 0;
@@ -93,12 +113,12 @@ static void start_crossings(Ctx& c) {
         // An empty queue has nothing to give (pick() is -1): skipped before the lane checks.
         if (o == l || c.s.lanes[o].queue.empty() || !truck_lane_usable(c, o, lane.direction)) continue;
         int j = pick(c, c.s.lanes[o].queue);
-        if (j >= 0 && c.s.lanes[o].queue.size() > longest) { longest = c.s.lanes[o].queue.size(); from = &c.s.lanes[o].queue; i = j; }
+        if (j >= 0 && c.s.lanes[o].queue.size() > longest) { longest = c.s.lanes[o].queue.size(); from = &c.s.lanes[o].queue; from_log = &c.s.lanes[o].left; i = j; }
       }
       if (i < 0) continue;
     }
     ShipmentIndex idx = (*from)[i];
-    from->erase(from->begin() + i);
+    leave_queue(c, *from, static_cast<size_t>(i), *from_log);
     Shipment& sh = c.ship(idx);
     sh.lane = l;
     lane.on_lane = idx;
@@ -134,6 +154,8 @@ static void take_slot(Ctx& c, ShipmentIndex idx, int yard, int slot) {
 void free_yard_slot(Ctx& c, Shipment& sh) {
   if (sh.yard == kNone16) return;
   c.s.yards[sh.yard].slot[sh.slot] = kNone;
+  sh.left_yard = sh.yard;
+  sh.left_slot = sh.slot;
   sh.yard = kNone16;
   sh.slot = kNone16;
 }
@@ -170,13 +192,15 @@ static void start_services(Ctx& c) {
         free_yard_slot(c, c.ship(idx));  // a container waiting in a transfer slot moves to the bay
         take_slot(c, idx, inspection_yard, slot);
       }
-      cp.queue.erase(cp.queue.begin() + i);
+      leave_queue(c, cp.queue, static_cast<size_t>(i), cp.left);
       Shipment& sh = c.ship(idx);
       cp.wait_ms_sum += c.now() - sh.queued_since_ms;
       cp.served++;
       server.shipment = idx;
       server.busy_since_ms = c.now();
       sh.server = srv;
+      sh.served_cp = {k, sh.served_cp[0]};
+      sh.served_server = {srv, sh.served_server[0]};
       set_phase(c, idx, Phase::AtCheckpoint, k);
       c.decide(DecisionKind::ServiceStarted, sh.id, k, srv);
     }
@@ -236,6 +260,10 @@ static void try_advance(Ctx& c, uint16_t v) {
   if (g.segment >= 0) lane.segment[g.segment] = kNone16;
   lane.segment[next] = v;
   g.segment = static_cast<int16_t>(next);
+  if (next == 0) {  // a trip begins (presentation: the scene drives it from where the vehicle waits)
+    g.last_trip = g.trip;
+    g.trip = {g.lane, g.at_home, c.now(), -1};
+  }
   set_guide_phase(c, v, GuidePhase::Travelling);
   c.decide(DecisionKind::SegmentGranted, g.cargo == kNone ? ShipmentId{} : c.ship(g.cargo).id, v, g.lane, next);
 }
@@ -292,7 +320,7 @@ static void dispatch_fleet(Ctx& c) {
       ShipmentIndex idx = c.s.import_partner_waiting[i];
       int slot = free_slot(c, transfer, c.ship(idx).reefer);
       if (slot >= 0) {
-        c.s.import_partner_waiting.erase(c.s.import_partner_waiting.begin() + i);
+        leave_queue(c, c.s.import_partner_waiting, static_cast<size_t>(i), c.s.import_partner_left);
         take_slot(c, idx, transfer, slot);
         load(c, v, idx);
         continue;
@@ -326,6 +354,7 @@ void on_guide_step_completed(Ctx& c, const GuideVehicleStepCompleted& e) {
         break;
       }
       lane.segment[g.segment] = kNone16;  // arrived at the far end of the lane
+      g.trip.end_ms = c.now();
       g.segment = -1;
       g.lane = kNone16;
       g.at_home = !g.at_home;

@@ -124,6 +124,13 @@ struct Shipment {
   uint16_t lane = kNone16;
   uint16_t yard = kNone16;
   uint16_t slot = kNone16;
+  uint16_t left_yard = kNone16;    // the yard slot it last left (presentation: where the scene
+  uint16_t left_slot = kNone16;    // drives it from; not in the state hash)
+  uint32_t joined_at_spot = 0;     // its index in its queue when it joined it (presentation, not hashed)
+  uint16_t staged_spot = 0;
+  // Its last two services, newest first: checkpoint and server (presentation: the scene drives
+  // it out of the server it really used after the state stopped telling; not hashed).
+  std::array<uint16_t, 2> served_cp{kNone16, kNone16}, served_server{kNone16, kNone16};        // its place in the staging area when a lane was assigned (presentation, not hashed)
   uint16_t vehicle = kNone16;      // guide vehicle carrying it
   bool unmanned = false;           // crossing by guide vehicle
 
@@ -140,6 +147,7 @@ struct Shipment {
   SimTime arrived_ms = -1;         // entered the area (gate, border, or partner yard)
   SimTime handed_over_ms = -1;     // export: crossed the border; import: released
   SimTime queued_since_ms = -1;    // joined the current queue
+  SimTime lane_assigned_ms = -1;   // given a lane after waiting for one in the staging area (presentation, not hashed)
   SimTime done_ms = -1;            // cleared
   std::vector<PhaseChange> history;
 };
@@ -150,8 +158,24 @@ struct CheckpointServer {
   SimTime busy_since_ms = 0;
 };
 
+// Who left a queue lately, and from where: what the scene needs to move the trucks behind
+// up to their new spots at their speed (a replay or a seek the same). Presentation facts,
+// folded like the rest, kept for kQueueLeavesKeepMs (at most kQueueLeavesKept); not in the
+// state hash (a function of the hashed queues' history).
+struct QueueLeave {
+  SimTime at_ms = 0;
+  uint32_t pos = 0;          // index in the queue it left from
+  uint32_t size_before = 0;  // the queue's length before it left
+};
+constexpr SimTime kQueueLeavesKeepMs = 2 * kMinute;
+constexpr size_t kQueueLeavesKept = 48;
+struct QueueLeaves {
+  std::deque<QueueLeave> recent;  // oldest first
+};
+
 struct CheckpointState {
   std::deque<ShipmentIndex> queue;  // arrival order
+  QueueLeaves left;                 // who left the queue lately (presentation)
   std::vector<CheckpointServer> servers;
   int64_t busy_ms = 0;          // summed service time
   int64_t wait_ms_sum = 0;      // summed queue wait of served shipments
@@ -166,6 +190,7 @@ struct LaneState {
   bool reserved_unmanned = false;
   bool barrier_failed = false;
   std::deque<ShipmentIndex> queue; // trucks assigned, waiting
+  QueueLeaves left;                // who left the queue lately (presentation)
   ShipmentIndex on_lane = kNone;   // truck crossing now
   std::vector<uint16_t> segment;   // guide vehicle per block section, kNone16 = free
   int64_t busy_ms = 0;
@@ -184,6 +209,16 @@ struct YardState {
 enum class GuidePhase : uint8_t { Idle = 0, Loading, Travelling, WaitingSegment, Unloading, Count };
 const char* to_string(GuidePhase p);
 
+// A guide vehicle's trip over a lane, as the scene needs it to drive the vehicle at its speed
+// from where it waits, along the lane, to where it will wait (presentation; not in the state
+// hash: a function of the hashed phases' history).
+struct GuideTrip {
+  uint16_t lane = 0xFFFF;   // none yet
+  bool from_home = true;    // from the depot (export) or from the partner side
+  SimTime start_ms = -1;    // its first block section granted
+  SimTime end_ms = -1;      // its last one done (the far end reached); -1 while on the lane
+};
+
 struct GuideVehicle {
   GuidePhase phase = GuidePhase::Idle;
   bool at_home = true;             // VN side (depot) or partner side
@@ -196,6 +231,7 @@ struct GuideVehicle {
   int64_t busy_ms = 0;
   int64_t trips = 0;
   FieldTrack field;                // the field's reports of where the vehicle is
+  GuideTrip trip, last_trip;       // the current (or last) trip and the one before (presentation)
 };
 
 struct Counters {
@@ -280,6 +316,8 @@ struct SiteState {
   std::deque<ShipmentIndex> export_yard_waiting;   // export containers in yard, waiting for a vehicle
   std::deque<ShipmentIndex> import_partner_waiting;// import containers at the partner yard
   std::array<std::deque<ShipmentIndex>, 2> lane_waiting;  // trucks with no usable lane yet, by direction
+  QueueLeaves import_partner_left;            // who left these queues lately (presentation)
+  std::array<QueueLeaves, 2> lane_waiting_left;
   int priority_goods = -1;                    // goods class served first, -1 none
   Counters counters;
   std::vector<uint8_t> queue_alerted;         // per checkpoint, to alert once per crossing

@@ -348,8 +348,8 @@ size_t group_start(const std::vector<PhaseChange>& h, size_t i) {
   return i;
 }
 
-// Where the truck was while history entry j held (left at t_left). The state keeps a yard
-// slot only while it is held: a container that left its slot starts from the yard's gate.
+// Where the truck was while history entry j held (left at t_left). A yard slot: the one it
+// holds, else the one it last left (the state keeps both), else the yard's gate.
 Place place_of_entry(const Ctx& c, const Shipment& sh, size_t j, SimTime t_left) {
   using K = Place::Kind;
   const auto& h = sh.history;
@@ -358,6 +358,7 @@ Place place_of_entry(const Ctx& c, const Shipment& sh, size_t j, SimTime t_left)
     if (y < 0 || static_cast<size_t>(y) >= c.spec.yards.size()) return {};
     const YardSpec& yard = c.spec.yards[y];
     if (sh.yard == y && sh.slot != kNone16) return {K::Spot, WorldLayout::yard_slot(yard, sh.slot)};
+    if (sh.left_yard == y && sh.left_slot != kNone16) return {K::Spot, WorldLayout::yard_slot(yard, sh.left_slot)};  // the slot it left
     return {K::Spot, yard_gate(yard)};
   };
   switch (pc.phase) {
@@ -374,6 +375,10 @@ Place place_of_entry(const Ctx& c, const Shipment& sh, size_t j, SimTime t_left)
       return {K::QueueSpot, checkpoint_queue_head(c, pc.where), pc.where};
     case Phase::AtCheckpoint:
       if (pc.where >= c.spec.checkpoints.size()) return {};
+      // The server it used, while the state keeps it (its last two services), else inferred.
+      for (int s = 0; s < 2; ++s)
+        if (sh.served_cp[s] == pc.where && sh.served_server[s] < c.spec.checkpoints[pc.where].positions.size())
+          return {K::Server, c.spec.checkpoints[pc.where].positions[sh.served_server[s]], pc.where};
       return {K::Server, server_left_at(c, pc.where, pc.time_ms, t_left), pc.where};
     case Phase::WaitingPartnerData:
       if (c.spec.checkpoints.empty()) return {};
@@ -522,63 +527,141 @@ std::optional<Placement> on_the_way(Ctx& c, ShipmentIndex idx, const Place& to, 
   const auto& h = sh.history;
   const size_t last = h.size() - 1;
   const SimTime shown = c.display();
-  if (arrives) *arrives = h[last].time_ms;
-  if (shown - h[last].time_ms >= kDriveWindowMs) return std::nullopt;
+  // A lane given to it while it waited in the staging area (no change of phase): a drive of
+  // its own, from its place there, at that moment.
+  const bool staged = h[last].phase == Phase::QueuedLane && sh.lane != kNone16 && sh.lane_assigned_ms > h[last].time_ms;
+  const SimTime latest = staged ? sh.lane_assigned_ms : h[last].time_ms;
+  if (arrives) *arrives = latest;
+  if (shown - latest >= kDriveWindowMs) return std::nullopt;
   // The changes within the window before the last one (fixed by the state: the same chain
   // from frame to frame until the next change).
   size_t groups[kMaxLegs];  // newest first
   int n = 0;
   for (size_t g = group_start(h, last);; g = group_start(h, g - 1)) {
     groups[n++] = g;
-    if (n == kMaxLegs || g == 0 || h[last].time_ms - h[g - 1].time_ms >= kDriveWindowMs) break;
+    if (n == kMaxLegs || g == 0 || latest - h[g - 1].time_ms >= kDriveWindowMs) break;
   }
   const Place arrival{sh.direction == Direction::Export ? K::FromWest : K::FromPartnerSide};
   SimTime end = 0;
+  std::optional<Placement> p;
+  // One drive, from `begin` or when the last one ended if later; p when it is under way.
+  auto drive = [&](const Place& from, const Place& dest, SimTime begin) {
+    begin = std::max(begin, end);
+    Leg lg;
+    if (!leg(c, from, dest, lg)) {
+      end = begin;
+      return false;
+    }
+    end = begin + static_cast<SimTime>(lg.total_s * 1000);
+    if (shown >= end) return false;
+    p.emplace();
+    p->local = point_along(c.path, static_cast<float>(lg.at((shown - begin) / 1000.0, std::max(0.1, c.spec.timing.truck_speed_mps))), &p->yaw_rad);
+    return true;
+  };
   for (int i = n - 1; i >= 0; --i) {
     const size_t g = groups[i];
     const Place dest = i == 0 ? to : place_of_entry(c, sh, groups[i - 1] - 1, h[groups[i - 1]].time_ms);
     const Place from = g == 0 ? arrival : place_of_entry(c, sh, g - 1, h[g].time_ms);
-    const SimTime begin = std::max(h[g].time_ms, end);
-    Leg lg;
-    if (!leg(c, from, dest, lg)) {
-      end = begin;
+    if (i == 0 && staged) {  // to the staging area, then from there to its lane
+      const glm::vec2 dir = sh.direction == Direction::Export ? glm::vec2(1, 0) : glm::vec2(-1, 0);
+      const Place stage{K::Spot, WorldLayout::queue_spot(staging(c, sh.direction), dir, sh.staged_spot, queue_columns(sh.staged_spot + 1u))};
+      if (drive(from, stage, h[g].time_ms) || drive(stage, dest, sh.lane_assigned_ms)) break;
       continue;
     }
-    end = begin + static_cast<SimTime>(lg.total_s * 1000);
-    if (shown >= end) continue;
-    Placement p;
-    p.local = point_along(c.path, static_cast<float>(lg.at((shown - begin) / 1000.0, std::max(0.1, c.spec.timing.truck_speed_mps))), &p.yaw_rad);
-    c.out.moving_vehicles++;
-    if (arrives) *arrives = end;
-    return p;
+    if (drive(from, dest, h[g].time_ms)) break;
   }
+  if (p) c.out.moving_vehicles++;
   if (arrives) *arrives = end;
-  return std::nullopt;
+  return p;
+}
+
+constexpr SimTime kMoveUpWindowMs = kMinute;  // moves up a queue older than this are driven already
+constexpr int kMaxMovesUp = 16;                 // moves up that can still be under way, chained
+
+// A queued truck's recent moves up its queue (the trucks ahead that left), newest first: when
+// each came and the index it had before; walked back from its index now through the queue's
+// log (state.h, QueueLeaves), so fixed by the state. Stops at its joining the queue.
+int moves_up(const QueueLeaves& log, size_t i, SimTime joined, SimTime shown, SimTime* at, uint32_t* from) {
+  int n = 0;
+  size_t idx = i;
+  for (auto it = log.recent.rbegin(); it != log.recent.rend() && n < kMaxMovesUp; ++it) {
+    if (shown - it->at_ms >= kMoveUpWindowMs || it->at_ms < joined) break;
+    if (it->pos > idx) continue;  // one behind it left
+    if (idx + 1 >= it->size_before) break;  // it was not in the queue yet
+    at[n] = it->at_ms;
+    from[n++] = static_cast<uint32_t>(++idx);
+  }
+  return n;
 }
 
 void shipments(Ctx& c) {
   using K = Place::Kind;
   const SimTime shown = c.display();
-  // A queue of trucks facing dir from head; each truck that has just joined it drives there.
-  auto draw_queue = [&](const std::deque<ShipmentIndex>& q, glm::vec2 head, glm::vec2 dir, int station) {
+  const double speed = std::max(0.1, c.spec.timing.truck_speed_mps);
+  // A queue of trucks facing dir from head; each truck that has just joined it drives to the
+  // spot it joined at, then up the queue spot by spot as the trucks ahead leave (each move
+  // begins when the truck ahead left, or when its last move ended if later).
+  auto draw_queue = [&](const std::deque<ShipmentIndex>& q, const QueueLeaves& log, glm::vec2 head, glm::vec2 dir, int station) {
     const int columns = queue_columns(q.size());
+    const float facing = std::atan2(dir.y, dir.x);
+    const bool quiet = log.recent.empty() || shown - log.recent.back().at_ms >= kMoveUpWindowMs;
+    // A move up one spot: along its row, or from the end of a row straight into the one ahead.
+    const auto move_ms = [&](size_t a, size_t b) {
+      return static_cast<SimTime>(glm::length(WorldLayout::queue_spot(head, dir, a, columns) - WorldLayout::queue_spot(head, dir, b, columns)) / speed * 1000.0);
+    };
+    const SimTime along_row_ms = move_ms(1, 0), to_next_row_ms = move_ms(static_cast<size_t>(columns), static_cast<size_t>(columns) - 1);
+    SimTime at[kMaxMovesUp];
+    uint32_t from[kMaxMovesUp];
     for (size_t i = 0; i < q.size(); ++i) {
       // A container queued for inspection while it waits in its transfer-yard slot is in the
       // slot: drawn there below, not a second time here.
-      if (c.s.shipments[q[i]].yard != kNone16) continue;
+      const Shipment& sh = c.s.shipments[q[i]];
+      if (sh.yard != kNone16) continue;
       const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i, columns);
-      const Place to = station >= 0 ? Place{K::QueueSpot, spot, static_cast<size_t>(station)} : Place{K::Spot, spot};
+      const int n = quiet || !c.opt.motion || sh.field.reported() ? 0 : moves_up(log, i, sh.queued_since_ms, shown, at, from);
+      // It drove to the spot it joined at (the state keeps it), then moved up: the moves older
+      // than the window in one (driven already, unless it arrived late), then each recent one.
+      const size_t first = n ? from[n - 1] : i, joined_at = std::max<size_t>(first, sh.joined_at_spot);
       // A truck's last change is when it joined its queue: most have been there a while (and
       // their history need not be read; a harvest backlog is thousands of trucks).
-      const bool recent = shown - c.s.shipments[q[i]].queued_since_ms < kDriveWindowMs;
-      if (auto p = recent ? on_the_way(c, q[i], to) : std::nullopt) truck(c, q[i], p->local, p->yaw_rad);
-      else truck(c, q[i], spot, std::atan2(dir.y, dir.x), c.opt.motion ? 0u : engine::kInstanceDim);
+      const bool recent = shown - std::max(sh.queued_since_ms, sh.lane_assigned_ms) < kDriveWindowMs;
+      SimTime end = 0, begin = 0;
+      size_t leg_from = i, leg_to = i;  // the move under way, if any
+      if (recent) {
+        const glm::vec2 joined = WorldLayout::queue_spot(head, dir, joined_at, columns);
+        const Place to = station >= 0 ? Place{K::QueueSpot, joined, static_cast<size_t>(station)} : Place{K::Spot, joined};
+        if (auto p = on_the_way(c, q[i], to, &end)) {
+          truck(c, q[i], p->local, p->yaw_rad);
+          continue;
+        }
+        // The moves older than the window, in one, once it got there (no geometry when it
+        // surely got there and no recent move waits on it: a straight move is no longer than
+        // the rows it crosses).
+        if (joined_at != first && (n > 0 || shown - end < static_cast<SimTime>(joined_at - first) * to_next_row_ms)) {
+          begin = end;
+          end = begin + move_ms(joined_at, first);
+          if (shown < end) leg_from = joined_at, leg_to = first;
+        }
+      }
+      for (int m = n - 1; m >= 0 && leg_from == leg_to; --m) {  // each recent move: no geometry unless under way
+        begin = std::max(at[m], end);
+        end = begin + (from[m] % static_cast<size_t>(columns) == 0 ? to_next_row_ms : along_row_ms);
+        if (shown < end) leg_from = from[m], leg_to = from[m] - 1;
+      }
+      if (leg_from != leg_to) {
+        const glm::vec2 a = WorldLayout::queue_spot(head, dir, leg_from, columns), b = WorldLayout::queue_spot(head, dir, leg_to, columns);
+        const float f = static_cast<float>(shown - begin) / static_cast<float>(std::max<SimTime>(1, end - begin));
+        c.out.moving_vehicles++;
+        truck(c, q[i], a + (b - a) * std::clamp(f, 0.0f, 1.0f), facing);
+      } else {
+        truck(c, q[i], spot, facing, c.opt.motion ? 0u : engine::kInstanceDim);
+      }
     }
   };
   for (size_t k = 0; k < c.spec.checkpoints.size(); ++k) {
     const CheckpointSpec& cp = c.spec.checkpoints[k];
     const StationRoads& st = c.roads.station(k);
-    draw_queue(c.s.checkpoints[k].queue, st.head, st.dir, static_cast<int>(k));
+    draw_queue(c.s.checkpoints[k].queue, c.s.checkpoints[k].left, st.head, st.dir, static_cast<int>(k));
     for (size_t srv = 0; srv < c.s.checkpoints[k].servers.size() && srv < cp.positions.size(); ++srv) {
       const ShipmentIndex idx = c.s.checkpoints[k].servers[srv].shipment;
       if (idx == kNone) continue;
@@ -589,7 +672,7 @@ void shipments(Ctx& c) {
   for (size_t l = 0; l < c.spec.lanes.size(); ++l) {
     float yaw = 0;
     glm::vec2 entry = lane_entry(c, l, &yaw);
-    draw_queue(c.s.lanes[l].queue, entry, {std::cos(yaw), std::sin(yaw)}, -1);
+    draw_queue(c.s.lanes[l].queue, c.s.lanes[l].left, entry, {std::cos(yaw), std::sin(yaw)}, -1);
     const ShipmentIndex idx = c.s.lanes[l].on_lane;
     if (idx == kNone) continue;
     // Crossing: from the head of the lane's queue along the lane, over the hand-over and the
@@ -608,7 +691,7 @@ void shipments(Ctx& c) {
     }
     truck(c, idx, p.local, p.yaw_rad, c.opt.motion ? 0u : engine::kInstanceDim);
   }
-  for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], staging(c, static_cast<Direction>(d)), {d == 0 ? 1.0f : -1.0f, 0}, -1);
+  for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], c.s.lane_waiting_left[d], staging(c, static_cast<Direction>(d)), {d == 0 ? 1.0f : -1.0f, 0}, -1);
   // Containers in yard slots: transfer, inspection bays, the holding area.
   for (size_t y = 0; y < c.spec.yards.size(); ++y)
     for (size_t slot = 0; slot < c.s.yards[y].slot.size(); ++slot) {
@@ -626,7 +709,7 @@ void shipments(Ctx& c) {
     if (c.spec.lanes[l].kind != LaneKind::Unmanned || c.s.lanes[l].direction != Direction::Import) continue;
     float yaw = 0;
     glm::vec2 entry = lane_entry(c, l, &yaw);
-    draw_queue(c.s.import_partner_waiting, entry, {std::cos(yaw), std::sin(yaw)}, -1);
+    draw_queue(c.s.import_partner_waiting, c.s.import_partner_left, entry, {std::cos(yaw), std::sin(yaw)}, -1);
     break;
   }
   // Trucks the process places nowhere in the site (declared, crossed, done, diverted) but
@@ -690,40 +773,74 @@ glm::vec2 guide_away(const Ctx& c, size_t v) {
   return guide_home(c, v);
 }
 
-// The points of a polyline from distance d0 to d1 along it (reversed when asked), appended.
-void polyline_part(const std::vector<glm::vec2>& line, bool reversed, float d0, float d1, std::vector<glm::vec2>& out) {
-  const size_t n = line.size();
-  auto at = [&](size_t i) { return reversed ? line[n - 1 - i] : line[i]; };
-  float walked = 0;
-  out.push_back(point_along(reversed ? std::vector<glm::vec2>(line.rbegin(), line.rend()) : line, d0, nullptr));
-  for (size_t i = 1; i < n; ++i) {
-    walked += glm::length(at(i) - at(i - 1));
-    if (walked > d0 && walked < d1) out.push_back(at(i));
-  }
-  out.push_back(point_along(reversed ? std::vector<glm::vec2>(line.rbegin(), line.rend()) : line, d1, nullptr));
+// A guide vehicle's trip (state.h, GuideTrip) as the scene drives it: from where the vehicle
+// waited onto the lane (approach_m), along the lane the way it went (lane_m), off it to where it
+// waits after; the path in c.path.
+struct TripDrive {
+  float approach_m = 0, lane_m = 0, total_m = 0;
+};
+TripDrive trip_path(Ctx& c, size_t v, const GuideTrip& t) {
+  const LaneSpec& lane = c.spec.lanes[t.lane];
+  const bool rev = (t.from_home ? Direction::Export : Direction::Import) != lane.direction;
+  c.path.clear();
+  c.path.push_back(t.from_home ? guide_home(c, v) : guide_away(c, v));
+  if (rev) c.path.insert(c.path.end(), lane.polyline.rbegin(), lane.polyline.rend());
+  else c.path.insert(c.path.end(), lane.polyline.begin(), lane.polyline.end());
+  c.path.push_back(t.from_home ? guide_away(c, v) : guide_home(c, v));
+  TripDrive d;
+  d.approach_m = glm::length(c.path[1] - c.path[0]);
+  d.lane_m = polyline_length(lane.polyline);
+  d.total_m = polyline_length(c.path);
+  return d;
+}
+
+// When the vehicle, driving trip t from `begin` at speed v, gets to where it waits after it
+// (t has ended): never before the process has it at the lane's far end, then the way off.
+SimTime trip_arrival(const TripDrive& d, const GuideTrip& t, SimTime begin, double v) {
+  return std::max(begin + static_cast<SimTime>(d.total_m / v * 1000.0), t.end_ms + static_cast<SimTime>((d.total_m - d.approach_m - d.lane_m) / v * 1000.0));
 }
 
 void guide_vehicles(Ctx& c) {
   const FleetSpec& fleet = c.spec.fleet;
+  const SimTime shown = c.display();
+  const double v_mps = std::max(0.1, static_cast<double>(fleet.speed_mps));
   for (size_t v = 0; v < c.s.fleet.size(); ++v) {
     const GuideVehicle& g = c.s.fleet[v];
     glm::vec2 at = g.at_home ? guide_home(c, v) : guide_away(c, v);
     float yaw = 0;
-    if (g.lane != kNone16 && g.segment >= 0) {
-      // Block section by block section along the lane; onto it from where the vehicle waits
-      // (first section) and off it to where it will wait (last section): no jumps.
-      const LaneSpec& lane = c.spec.lanes[g.lane];
-      const bool rev = c.lane_reversed(g.lane);
-      const float len = polyline_length(lane.polyline), segs = static_cast<float>(std::max(1, lane.segments));
-      c.path.clear();
-      if (g.segment == 0) c.path.push_back(g.at_home ? guide_home(c, v) : guide_away(c, v));
-      polyline_part(lane.polyline, rev, len * g.segment / segs, len * (g.segment + 1) / segs, c.path);
-      if (g.segment + 1 >= lane.segments) c.path.push_back(g.at_home ? guide_away(c, v) : guide_home(c, v));
-      const float path_m = polyline_length(c.path);
-      // In the section's time (the process's), the way on or off the lane included.
-      const float within = g.phase == GuidePhase::Travelling && !g.failed ? c.progress(g.phase_since_ms, len / segs / fleet.speed_mps) : 1.0f;
-      if (c.opt.motion && within > 0 && within < 1 && !g.field.reported()) c.out.moving_vehicles++;
-      at = point_along(c.path, within * path_m, &yaw);
+    // Its trip (the current or last one) at its speed: from where it waited (once its last
+    // trip's drive has got there), onto the lane, section by section but never ahead of the
+    // process's section, and off to where it waits after; no jumps.
+    const GuideTrip* trip = g.trip.lane < c.spec.lanes.size() && g.trip.start_ms >= 0 ? &g.trip : nullptr;
+    if (trip && c.opt.motion) {
+      SimTime begin = trip->start_ms;
+      const GuideTrip& last = g.last_trip;
+      if (last.lane < c.spec.lanes.size() && last.start_ms >= 0 && last.end_ms >= 0) {
+        const TripDrive d = trip_path(c, v, last);
+        const SimTime last_arrival = trip_arrival(d, last, last.start_ms, v_mps);
+        if (shown < last_arrival) trip = &last, begin = last.start_ms;  // still on its way there
+        else begin = std::max(begin, last_arrival);
+      }
+      const TripDrive d = trip_path(c, v, *trip);
+      // Where the process has it along the path.
+      float process_m = d.total_m;
+      if (trip->end_ms >= 0) {
+        process_m = d.approach_m + d.lane_m + static_cast<float>(std::max<SimTime>(0, shown - trip->end_ms) / 1000.0 * v_mps);
+      } else if (g.lane == trip->lane && g.segment >= 0) {
+        const float segs = static_cast<float>(std::max(1, c.spec.lanes[g.lane].segments)), section = d.lane_m / segs;
+        const float within = g.phase == GuidePhase::Travelling && !g.failed ? c.progress(g.phase_since_ms, section / v_mps) : 1.0f;
+        process_m = d.approach_m + section * (static_cast<float>(g.segment) + within);
+      }
+      const float driven = static_cast<float>(std::max<SimTime>(0, shown - begin) / 1000.0 * v_mps);
+      const float along = std::clamp(std::min(driven, process_m), 0.0f, d.total_m);
+      const bool on_its_way = along > 0 && along < d.total_m;
+      if (on_its_way && !g.field.reported()) c.out.moving_vehicles++;
+      at = point_along(c.path, along, &yaw);
+      if (!on_its_way) yaw = 0;  // waiting: lined up side by side
+    } else if (trip && g.lane != kNone16 && g.segment >= 0) {  // nothing moves (stale data): where the process has it
+      const TripDrive d = trip_path(c, v, *trip);
+      const float section = d.lane_m / static_cast<float>(std::max(1, c.spec.lanes[g.lane].segments));
+      at = point_along(c.path, d.approach_m + section * static_cast<float>(g.segment + 1), &yaw);
     }
     const uint32_t colour = g.failed ? palette::kFailed : palette::kGuideVehicle;
     uint32_t flags = g.failed ? engine::kInstanceHighlight : (g.phase == GuidePhase::Idle ? engine::kInstanceDim : 0u);

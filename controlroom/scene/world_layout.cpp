@@ -30,7 +30,10 @@ Placement WorldLayout::along(const std::vector<glm::vec2>& line, float t, bool r
 
 glm::vec2 WorldLayout::queue_spot(glm::vec2 head, glm::vec2 dir, size_t n, int columns) {
   const glm::vec2 side(-dir.y, dir.x);
-  const float row = static_cast<float>(n / columns), col = static_cast<float>(n % columns);
+  // Rows run back and forth (a snake): moving up one place is a step along the row or
+  // straight ahead into the row in front, never across the queue.
+  const size_t r = n / columns, k = n % columns;
+  const float row = static_cast<float>(r), col = static_cast<float>(r % 2 == 0 ? k : columns - 1 - k);
   return head - dir * (20.0f + row * 17.0f) + side * ((col - (columns - 1) / 2.0f) * 4.5f);
 }
 

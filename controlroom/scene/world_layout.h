@@ -30,7 +30,8 @@ class WorldLayout {
 
   // A point a fraction t (0..1) along a polyline, and the heading there.
   static Placement along(const std::vector<glm::vec2>& line, float t, bool reversed);
-  // The n-th place in a queue that forms upstream of `head`, facing `dir` (unit vector).
+  // The n-th place in a queue that forms upstream of `head`, facing `dir` (unit vector): rows
+  // of `columns` across, back and forth.
   static glm::vec2 queue_spot(glm::vec2 head, glm::vec2 dir, size_t n, int columns = 8);
   // Slot n of a yard's rectangle, in rows of parked containers.
   static glm::vec2 yard_slot(const twin::YardSpec& yard, size_t n);
