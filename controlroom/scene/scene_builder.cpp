@@ -2,6 +2,9 @@
 // yards, border), vehicles (shipments by phase), guide vehicles.
 #include "controlroom/scene/scene_builder.h"
 
+#include <initializer_list>
+#include <span>
+
 #include "controlroom/scene/palette.h"
 #include "controlroom/scene/site_roads.h"
 #include "controlroom/ui/text_catalogue.h"
@@ -73,10 +76,13 @@ struct Ctx {
   }
 };
 
-std::vector<glm::vec3> ribbon_points(const Ctx& c, const std::vector<glm::vec2>& pts, float h) {
-  std::vector<glm::vec3> out;
-  for (glm::vec2 p : pts) out.push_back(c.w(p, h));
-  return out;
+// A ribbon through site points pts at height h (its storage reused from earlier frames).
+void ribbon(Ctx& c, std::span<const glm::vec2> pts, float h, float width_m, uint32_t colour, bool closed = false) {
+  Ribbon& r = c.out.add_ribbon(width_m, colour, closed);
+  for (glm::vec2 p : pts) r.points.push_back(c.w(p, h));
+}
+void ribbon(Ctx& c, std::initializer_list<glm::vec2> pts, float h, float width_m, uint32_t colour, bool closed = false) {
+  ribbon(c, std::span<const glm::vec2>(pts.begin(), pts.size()), h, width_m, colour, closed);
 }
 
 // [SECTION] furniture -------------------------------------------------------------------
@@ -89,7 +95,7 @@ void lanes(Ctx& c) {
     if (lane.kind == LaneKind::Unmanned || st.reserved_unmanned) colour = palette::kLaneUnmanned;
     if (c.lane_reversed(l)) colour = palette::kLaneReversed;
     if (!st.open || st.barrier_failed) colour = palette::kLaneClosed;
-    c.out.ribbons.push_back({ribbon_points(c, lane.polyline, 0.05f), 3.4f, colour, false});
+    ribbon(c, lane.polyline, 0.05f, 3.4f, colour);
     // Direction arrows every 40 m, pointing the way traffic goes now.
     const bool rev = c.lane_reversed(l);
     const int arrows = std::max(1, static_cast<int>(lane.length_m / 40));
@@ -97,8 +103,7 @@ void lanes(Ctx& c) {
       for (int a = 0; a < arrows; ++a) {
         Placement p = WorldLayout::along(lane.polyline, (a + 0.5f) / arrows, rev);
         const glm::vec2 f(std::cos(p.yaw_rad), std::sin(p.yaw_rad)), side(-f.y, f.x);
-        std::vector<glm::vec2> chevron = {p.local - f * 1.6f + side * 1.2f, p.local + f * 0.6f, p.local - f * 1.6f - side * 1.2f};
-        c.out.ribbons.push_back({ribbon_points(c, chevron, 0.1f), 0.45f, palette::kArrow, false});
+        ribbon(c, {p.local - f * 1.6f + side * 1.2f, p.local + f * 0.6f, p.local - f * 1.6f - side * 1.2f}, 0.1f, 0.45f, palette::kArrow);
       }
     // The barrier at the lane's entry, and the lane signal before it on the ground: a green
     // arrow the way traffic goes, an orange one on a reversed tidal lane, a red cross when closed.
@@ -108,12 +113,12 @@ void lanes(Ctx& c) {
       const glm::vec2 f(std::cos(entry.yaw_rad), std::sin(entry.yaw_rad)), side(-f.y, f.x);
       const glm::vec2 at = entry.local - f * 9.0f;
       if (down) {
-        c.out.ribbons.push_back({ribbon_points(c, {at - f * 2.2f - side * 1.6f, at + f * 2.2f + side * 1.6f}, 0.3f), 1.0f, palette::kSignalStop, false});
-        c.out.ribbons.push_back({ribbon_points(c, {at - f * 2.2f + side * 1.6f, at + f * 2.2f - side * 1.6f}, 0.3f), 1.0f, palette::kSignalStop, false});
+        ribbon(c, {at - f * 2.2f - side * 1.6f, at + f * 2.2f + side * 1.6f}, 0.3f, 1.0f, palette::kSignalStop);
+        ribbon(c, {at - f * 2.2f + side * 1.6f, at + f * 2.2f - side * 1.6f}, 0.3f, 1.0f, palette::kSignalStop);
       } else {
         const uint32_t sc = rev ? palette::kLaneReversed : palette::kSignalGo;
-        c.out.ribbons.push_back({ribbon_points(c, {at - f * 3.0f, at + f * 1.0f}, 0.3f), 1.0f, sc, false});
-        c.out.ribbons.push_back({ribbon_points(c, {at + f * 0.2f + side * 1.7f, at + f * 3.0f, at + f * 0.2f - side * 1.7f}, 0.3f), 1.0f, sc, false});
+        ribbon(c, {at - f * 3.0f, at + f * 1.0f}, 0.3f, 1.0f, sc);
+        ribbon(c, {at + f * 0.2f + side * 1.7f, at + f * 3.0f, at + f * 0.2f - side * 1.7f}, 0.3f, 1.0f, sc);
       }
     }
     c.put(MeshKind::Barrier, entry.local, entry.yaw_rad, down ? palette::kFailed : palette::kEquipmentIdle,
@@ -175,16 +180,15 @@ void checkpoints(Ctx& c) {
 // gate-in and the scanners to the lanes, a loop off it to each station that stands aside, and
 // a spur to each yard. Drawn under the lanes.
 void roads(Ctx& c) {
-  for (const RoadRibbon& r : c.roads.ribbons()) c.out.ribbons.push_back({ribbon_points(c, r.points, r.height_m), r.width_m, palette::kRoad, false});
+  for (const RoadRibbon& r : c.roads.ribbons()) ribbon(c, r.points, r.height_m, r.width_m, palette::kRoad);
 }
 
 void yards_and_border(Ctx& c) {
   for (const YardSpec& y : c.spec.yards) {
-    std::vector<glm::vec2> rect = {y.min, {y.max.x, y.min.y}, y.max, {y.min.x, y.max.y}};
-    c.out.ribbons.push_back({ribbon_points(c, rect, 0.06f), 0.8f, palette::kYardOutline, true});
+    ribbon(c, {y.min, {y.max.x, y.min.y}, y.max, {y.min.x, y.max.y}}, 0.06f, 0.8f, palette::kYardOutline, true);
     if (c.opt.lane_labels) c.out.labels.push_back({c.w({(y.min.x + y.max.x) / 2, y.min.y - 6}, 3), ui::tr_data(y.id), palette::kLabel, 3});
   }
-  c.out.ribbons.push_back({ribbon_points(c, c.spec.border_line, 0.12f), 2.0f, palette::kBorder, false});
+  ribbon(c, c.spec.border_line, 0.12f, 2.0f, palette::kBorder);
   if (c.opt.labels && c.spec.border_line.size() >= 2) {
     c.out.labels.push_back({c.w(c.spec.border_line.front(), 6), ui::trf("marker %s", c.spec.markers.c_str()), palette::kLabelAlert, 1});
     c.out.labels.push_back({c.w({c.spec.border_line.front().x + 60, c.spec.border_line.back().y - 10}, 20), ui::tr_data(c.spec.name), palette::kLabel, 3});
@@ -260,7 +264,7 @@ void truck(Ctx& c, ShipmentIndex idx, glm::vec2 local, float yaw, uint32_t flags
     v.off_plan_m = sh.field.off_plan_m;
     if (sh.field.off_plan_m > 0) {
       const ExpectedPlace place = expected_place(c.spec, c.s, sh);
-      if (place.known()) c.out.ribbons.push_back({ribbon_points(c, {local, place.anchor}, 0.3f), 0.5f, palette::kOffPlan, false});
+      if (place.known()) ribbon(c, {local, place.anchor}, 0.3f, 0.5f, palette::kOffPlan);
       if (c.opt.labels && sh.field.off_plan_alerted)
         c.out.labels.push_back({c.w(local, 6), ui::trf("%s off plan: %s", to_string(sh.id).c_str(), place.what().c_str()), palette::kLabelAlert, 0});
     }
