@@ -249,7 +249,10 @@ void record(Ctx& c, DrawnVehicle v) {
 void truck(Ctx& c, ShipmentIndex idx, glm::vec2 local, float yaw, uint32_t flags = 0, const MeshKind* mesh = nullptr) {
   if (c.drawn.contains(idx)) c.drawn[idx] = 1;
   const Shipment& sh = c.s.shipments[idx];
-  DrawnVehicle v{DrawnVehicle::Kind::Truck};
+  // Built in place in the draw list (a frame draws thousands of trucks), site and world set
+  // as record() does.
+  DrawnVehicle& v = c.out.vehicles.emplace_back();
+  v.kind = DrawnVehicle::Kind::Truck;
   v.index = idx.value;
   v.id = sh.id.value;
   v.plate = sh.plate;
@@ -271,7 +274,8 @@ void truck(Ctx& c, ShipmentIndex idx, glm::vec2 local, float yaw, uint32_t flags
   }
   c.put(mesh ? *mesh : sh.reefer ? MeshKind::Reefer : MeshKind::Truck, local, yaw, v.colour,
         PickTarget::of_shipment(static_cast<uint8_t>(c.site), idx), flags);
-  record(c, std::move(v));
+  v.site = static_cast<uint8_t>(c.site);
+  v.world = c.w(v.local);
 }
 
 glm::vec2 lane_entry(const Ctx& c, size_t l, float* yaw) {
