@@ -74,7 +74,7 @@ void feeds_panel(const PanelRect& r, const connectors::FeedsSnapshot& feeds, con
         ImGui::TextUnformatted(f.account.empty() ? "-" : f.account.c_str());
         ImGui::TableSetColumnIndex(2);
         ImGui::TextWrapped("%s%s", f.session.empty() ? "-" : f.session.c_str(),  // a long session id wraps: the restarts stay seen
-                    f.restarts ? ui::trf(" (%d restarts)", static_cast<int>(f.restarts)).c_str() : "");
+                    f.restarts ? ui::trf(" (restarts: %d)", static_cast<int>(f.restarts)).c_str() : "");
         ImGui::TableSetColumnIndex(3);
         ImGui::Text("%llu", static_cast<unsigned long long>(f.messages));
         ImGui::TableSetColumnIndex(4);
