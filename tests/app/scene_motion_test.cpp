@@ -149,6 +149,35 @@ void close_lanes(Field& f, uint8_t site, const std::vector<uint16_t>& lanes, twi
     }
 }
 
+// Runs `frames` frames of step_ms of field time each and shows every vehicle drawn in two
+// frames in a row to visit(frame, key, now, was, place_before, place_now, same_phase): its
+// drawing now and in the frame before, its queue place (queue_places) before and now (null
+// when it had none), and whether its history kept its length (no change of phase); then
+// after_frame(frame).
+template <class Visit, class AfterFrame>
+void fine_frames(Field& f, const WorldLayout& layout, int frames, twin::SimTime step_ms, Visit visit, AfterFrame after_frame) {
+  auto before = drawn(f.core, layout, f.t, true);
+  auto places_before = queue_places(f.core);
+  for (int frame = 0; frame < frames; ++frame) {
+    std::map<Key, size_t> hist_before;
+    for (const auto& [k, v] : before) hist_before[k] = history_size(f.core, k);
+    f.run_to(f.t + step_ms);
+    const auto now_drawn = drawn(f.core, layout, f.t, true);
+    const auto places = queue_places(f.core);
+    for (const auto& [k, v] : now_drawn) {
+      const auto was = before.find(k);
+      if (was == before.end()) continue;
+      const auto p0 = places_before.find(k);
+      const auto p1 = places.find(k);
+      visit(frame, k, v, was->second, p0 == places_before.end() ? nullptr : &p0->second, p1 == places.end() ? nullptr : &p1->second,
+            history_size(f.core, k) == hist_before[k]);
+    }
+    after_frame(frame);
+    before = now_drawn;
+    places_before = places;
+  }
+}
+
 }  // namespace
 
 TEST_CASE("trucks move up their queues at their speed, guide vehicles drive at theirs: frame by frame at 250 ms",
@@ -160,39 +189,23 @@ TEST_CASE("trucks move up their queues at their speed, guide vehicles drive at t
   Field f;
   f.run_to(10 * twin::kHour);
   const WorldLayout layout(f.core.sites().size());
-  auto before = drawn(f.core, layout, f.t, true);
-  auto places_before = queue_places(f.core);
   size_t moves_up = 0, checked = 0, too_far = 0, guide_checked = 0;
-  for (int frame = 0; frame < 240; ++frame) {
-    std::map<Key, size_t> hist_before;
-    for (const auto& [k, v] : before) hist_before[k] = history_size(f.core, k);
-    f.run_to(f.t + kFineMs);
-    const auto now_drawn = drawn(f.core, layout, f.t, true);
-    const auto places = queue_places(f.core);
-    for (const auto& [k, v] : now_drawn) {
-      const auto& [site, kind, index] = k;
-      const auto was = before.find(k);
-      if (was == before.end()) continue;
-      const twin::SiteSpec& spec = f.core.sites()[site];
-      const float speed = kind == 0 ? static_cast<float>(spec.timing.truck_speed_mps) : static_cast<float>(spec.fleet.speed_mps);
-      const float step = glm::length(v.local - was->second.local), bound = speed * kFineMs / 1000.0f + 0.5f;
-      const auto p0 = places_before.find(k);
-      const auto p1 = places.find(k);
-      const bool moved_up = kind == 0 && p0 != places_before.end() && p1 != places.end() && p0->second.first == p1->second.first &&
-                            p1->second.second < p0->second.second && history_size(f.core, k) == hist_before[k];
-      moves_up += moved_up ? 1 : 0;
-      if (kind == 0 && !moved_up && !(p0 != places_before.end() && p1 != places.end() && p0->second == p1->second)) continue;
-      // Trucks: those that stayed in their queue (moving up it or not); guide vehicles: all.
-      (kind == 0 ? checked : guide_checked)++;
-      INFO((kind == 0 ? "truck " : "guide vehicle ") << index << " of " << spec.id << " at frame " << frame << ": from ("
-           << was->second.local.x << ", " << was->second.local.y << ") to (" << v.local.x << ", " << v.local.y << ")"
-           << (moved_up ? ", moved up its queue" : ""));
-      too_far += step <= bound ? 0 : 1;
-      CHECK(step <= bound);
-    }
-    before = now_drawn;
-    places_before = places;
-  }
+  fine_frames(f, layout, 240, kFineMs, [&](int frame, const Key& k, const DrawnVehicle& v, const DrawnVehicle& was,
+                                           const std::pair<int, size_t>* p0, const std::pair<int, size_t>* p1, bool same_phase) {
+    const auto& [site, kind, index] = k;
+    const twin::SiteSpec& spec = f.core.sites()[site];
+    const float speed = kind == 0 ? static_cast<float>(spec.timing.truck_speed_mps) : static_cast<float>(spec.fleet.speed_mps);
+    const float step = glm::length(v.local - was.local), bound = speed * kFineMs / 1000.0f + 0.5f;
+    const bool moved_up = kind == 0 && p0 && p1 && p0->first == p1->first && p1->second < p0->second && same_phase;
+    moves_up += moved_up ? 1 : 0;
+    if (kind == 0 && !moved_up && !(p0 && p1 && *p0 == *p1)) return;
+    // Trucks: those that stayed in their queue (moving up it or not); guide vehicles: all.
+    (kind == 0 ? checked : guide_checked)++;
+    INFO((kind == 0 ? "truck " : "guide vehicle ") << index << " of " << spec.id << " at frame " << frame << ": from (" << was.local.x
+         << ", " << was.local.y << ") to (" << v.local.x << ", " << v.local.y << ")" << (moved_up ? ", moved up its queue" : ""));
+    too_far += step <= bound ? 0 : 1;
+    CHECK(step <= bound);
+  }, [](int) {});
   std::printf("scene motion at 250 ms: %zu queued truck-frames checked (%zu moves up a queue), %zu guide vehicle-frames, %zu too far\n",
               checked, moves_up, guide_checked, too_far);
   CHECK(moves_up > 20);  // queues moved up: the check is not vacuous
@@ -218,53 +231,40 @@ TEST_CASE("trucks that waited in the staging area for a lane drive from there to
   f.run_to(f.t + kClosedMs - 2000);
   REQUIRE(!f.core.state().sites[site].lane_waiting[0].empty());  // trucks wait for a lane
   const WorldLayout layout(f.core.sites().size());
-  auto before = drawn(f.core, layout, f.t, true);
-  auto places_before = queue_places(f.core);
   // queue_places' number for lane_waiting[0]: after the checkpoints' and the lanes' queues.
   const int staging = static_cast<int>(spec.checkpoints.size() + spec.lanes.size());
   size_t assigned = 0, checked = 0, too_far = 0, seek_compared = 0;
-  for (int frame = 0; frame < 240; ++frame) {
-    std::map<Key, size_t> hist_before;
-    for (const auto& [k, v] : before) hist_before[k] = history_size(f.core, k);
-    f.run_to(f.t + kFineMs);
-    const auto now_drawn = drawn(f.core, layout, f.t, true);
-    const auto places = queue_places(f.core);
-    for (const auto& [k, v] : now_drawn) {
-      const auto& [s, kind, index] = k;
-      const auto was = before.find(k);
-      const auto p0 = places_before.find(k);
-      const auto p1 = places.find(k);
-      if (kind != 0 || s != site || was == before.end() || p0 == places_before.end() || p1 == places.end()) continue;
-      if (history_size(f.core, k) != hist_before[k]) continue;  // changes of phase: the test above
-      const bool given_lane = p0->second.first == staging && p1->second.first != staging;
-      assigned += given_lane ? 1 : 0;
-      ++checked;
-      const float step = glm::length(v.local - was->second.local), bound = static_cast<float>(spec.timing.truck_speed_mps) * kFineMs / 1000.0f + 0.5f;
-      INFO("truck " << index << " at frame " << frame << ": from (" << was->second.local.x << ", " << was->second.local.y << ") to ("
-           << v.local.x << ", " << v.local.y << ")" << (given_lane ? ", given a lane" : ""));
-      too_far += step <= bound ? 0 : 1;
-      CHECK(step <= bound);
-    }
-    if (frame == 16) {  // 2 s after the lanes reopened: a seek draws the trucks given a lane where the live twin does
-      Field seek;
-      seek.run_to(10 * twin::kHour);
-      close_lanes(seek, site, closed, kClosedMs);
-      seek.run_to(f.t);
-      REQUIRE(seek.core.state().last_seq == f.core.state().last_seq);
-      for (twin::SimTime ahead : {0, 700}) {
-        const auto a = drawn(f.core, layout, f.t + ahead, true), b = drawn(seek.core, layout, f.t + ahead, true);
-        REQUIRE(a.size() == b.size());
-        for (const auto& [k, v] : a) {
-          const auto it = b.find(k);
-          REQUIRE(it != b.end());
-          CHECK(glm::length(it->second.local - v.local) < 1e-4f);
-          seek_compared++;
-        }
+  fine_frames(f, layout, 240, kFineMs, [&](int frame, const Key& k, const DrawnVehicle& v, const DrawnVehicle& was,
+                                           const std::pair<int, size_t>* p0, const std::pair<int, size_t>* p1, bool same_phase) {
+    const auto& [s, kind, index] = k;
+    if (kind != 0 || s != site || !p0 || !p1) return;
+    if (!same_phase) return;  // changes of phase: the test above
+    const bool given_lane = p0->first == staging && p1->first != staging;
+    assigned += given_lane ? 1 : 0;
+    ++checked;
+    const float step = glm::length(v.local - was.local), bound = static_cast<float>(spec.timing.truck_speed_mps) * kFineMs / 1000.0f + 0.5f;
+    INFO("truck " << index << " at frame " << frame << ": from (" << was.local.x << ", " << was.local.y << ") to (" << v.local.x << ", "
+         << v.local.y << ")" << (given_lane ? ", given a lane" : ""));
+    too_far += step <= bound ? 0 : 1;
+    CHECK(step <= bound);
+  }, [&](int frame) {
+    if (frame != 16) return;  // 2 s after the lanes reopened: a seek draws the trucks given a lane where the live twin does
+    Field seek;
+    seek.run_to(10 * twin::kHour);
+    close_lanes(seek, site, closed, kClosedMs);
+    seek.run_to(f.t);
+    REQUIRE(seek.core.state().last_seq == f.core.state().last_seq);
+    for (twin::SimTime ahead : {0, 700}) {
+      const auto a = drawn(f.core, layout, f.t + ahead, true), b = drawn(seek.core, layout, f.t + ahead, true);
+      REQUIRE(a.size() == b.size());
+      for (const auto& [k, v] : a) {
+        const auto it = b.find(k);
+        REQUIRE(it != b.end());
+        CHECK(glm::length(it->second.local - v.local) < 1e-4f);
+        seek_compared++;
       }
     }
-    before = now_drawn;
-    places_before = places;
-  }
+  });
   CHECK(seek_compared > 0);
   std::printf("scene motion: lanes reopened: %zu trucks given a lane from the staging area, %zu queued truck-frames checked, %zu too far\n",
               assigned, checked, too_far);
