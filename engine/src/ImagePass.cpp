@@ -2,6 +2,7 @@
 #include "ImagePass.h"
 
 #include <engine/Device.h>
+#include "GraphicsPipeline.h"
 #include "VkCheck.h"
 
 #include <cstddef>
@@ -11,9 +12,6 @@
 
 namespace engine {
 
-// Defined in the generated shaders/spirv_embedded.cpp.
-const std::uint32_t* spirvModule(const char* name, std::size_t* size_bytes);
-
 namespace {
 
 struct Push {
@@ -21,17 +19,6 @@ struct Push {
   float texel[2];
 };
 
-VkShaderModule shaderModule(VkDevice d, const char* name) {
-  std::size_t size = 0;
-  const std::uint32_t* code = spirvModule(name, &size);
-  if (!code) throw std::runtime_error(std::string("engine: shader not embedded: ") + name);
-  VkShaderModuleCreateInfo ci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
-  ci.codeSize = size;
-  ci.pCode = code;
-  VkShaderModule m = VK_NULL_HANDLE;
-  VK_CHECK(vkCreateShaderModule(d, &ci, nullptr, &m));
-  return m;
-}
 
 }  // namespace
 
@@ -73,50 +60,10 @@ ImagePass::ImagePass(const Device& dev, VkRenderPass pass, const char* fragment)
   VK_CHECK(vkCreatePipelineLayout(d, &pli, nullptr, &layout_));
 
   VkShaderModule vert = shaderModule(d, "fxaa.vert.spv"), frag = shaderModule(d, fragment);
-  VkPipelineShaderStageCreateInfo stages[2]{};
-  stages[0] = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
-  stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
-  stages[0].module = vert;
-  stages[0].pName = "main";
-  stages[1] = stages[0];
-  stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
-  stages[1].module = frag;
-  VkPipelineVertexInputStateCreateInfo vi{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-  VkPipelineInputAssemblyStateCreateInfo ia{VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
-  ia.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
-  VkPipelineViewportStateCreateInfo vp{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
-  vp.viewportCount = vp.scissorCount = 1;
-  VkPipelineRasterizationStateCreateInfo rs{VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
-  rs.polygonMode = VK_POLYGON_MODE_FILL;
-  rs.cullMode = VK_CULL_MODE_NONE;
-  rs.lineWidth = 1.0f;
-  VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
-  ms.rasterizationSamples = VK_SAMPLE_COUNT_1_BIT;
-  VkPipelineDepthStencilStateCreateInfo ds{VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO};
-  VkPipelineColorBlendAttachmentState blend{};
-  blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT | VK_COLOR_COMPONENT_B_BIT |
-                         VK_COLOR_COMPONENT_A_BIT;
-  VkPipelineColorBlendStateCreateInfo cb{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
-  cb.attachmentCount = 1;
-  cb.pAttachments = &blend;
-  VkDynamicState dyn[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
-  VkPipelineDynamicStateCreateInfo dy{VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO};
-  dy.dynamicStateCount = 2;
-  dy.pDynamicStates = dyn;
-  VkGraphicsPipelineCreateInfo ci{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
-  ci.stageCount = 2;
-  ci.pStages = stages;
-  ci.pVertexInputState = &vi;
-  ci.pInputAssemblyState = &ia;
-  ci.pViewportState = &vp;
-  ci.pRasterizationState = &rs;
-  ci.pMultisampleState = &ms;
-  ci.pDepthStencilState = &ds;
-  ci.pColorBlendState = &cb;
-  ci.pDynamicState = &dy;
-  ci.layout = layout_;
-  ci.renderPass = pass;
-  VK_CHECK(vkCreateGraphicsPipelines(d, VK_NULL_HANDLE, 1, &ci, nullptr, &pipeline_));
+  PipelineDesc desc{vert, frag, {}, {}};  // no vertex buffer: one triangle from gl_VertexIndex
+  desc.cull = VK_CULL_MODE_NONE;
+  desc.depth_test = desc.depth_write = false;
+  pipeline_ = buildPipeline(d, pass, layout_, desc);
   vkDestroyShaderModule(d, vert, nullptr);
   vkDestroyShaderModule(d, frag, nullptr);
 }
