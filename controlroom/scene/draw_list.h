@@ -50,13 +50,14 @@ struct Label {
 
 // A vehicle as drawn, for the inspector, tests and outside displays (--scene-json): who it
 // is, where it was drawn (site metres and world), in which colour, and where that place
-// came from (the field's report, or the process when there is no report).
+// came from (the field's report, or the process when there is no report). Its plate,
+// container and name are not copied (a frame draws thousands of trucks): scene_json.h's
+// drawn_names() reads them from the state the list was built from.
 struct DrawnVehicle {
   enum class Kind : uint8_t { Truck = 0, GuideVehicle, Undeclared } kind = Kind::Truck;
   uint8_t site = 0;
   uint32_t index = 0;           // shipment index, fleet index, or undeclared-vehicle index
   uint32_t id = 0;              // shipment id (trucks), fleet index (guide vehicles)
-  std::string plate, container, name;
   glm::vec2 local{0};           // site metres
   glm::vec3 world{0};
   float yaw_rad = 0;

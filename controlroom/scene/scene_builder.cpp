@@ -255,8 +255,6 @@ void truck(Ctx& c, ShipmentIndex idx, glm::vec2 local, float yaw, uint32_t flags
   v.kind = DrawnVehicle::Kind::Truck;
   v.index = idx.value;
   v.id = sh.id.value;
-  v.plate = sh.plate;
-  v.container = sh.container;
   v.colour = shipment_colour(sh);
   v.local = local;
   v.yaw_rad = yaw;
@@ -602,6 +600,21 @@ int moves_up(const QueueLeaves& log, size_t i, SimTime joined, SimTime shown, Si
   return n;
 }
 
+// A harvest backlog is thousands of queued trucks whose records (twin::Shipment, several
+// cache lines each) a frame reads once, in queue order, and the rasteriser's threads evict
+// between frames: the reads of a truck a few places ahead are started early, so that the
+// memory's latency overlaps the work on the trucks before it.
+constexpr size_t kPrefetchAhead = 8;
+void prefetch_queued(const Shipment& sh) {
+  // The parts draw_queue() and truck() read: ids and flags, phase to channel, the field's
+  // report, the queue and staging times.
+  __builtin_prefetch(&sh.id);
+  __builtin_prefetch(&sh.phase);
+  __builtin_prefetch(&sh.field);
+  __builtin_prefetch(&sh.queued_since_ms);
+  __builtin_prefetch(&sh.lane_assigned_ms);
+}
+
 void shipments(Ctx& c) {
   using K = Place::Kind;
   const SimTime shown = c.display();
@@ -621,6 +634,7 @@ void shipments(Ctx& c) {
     SimTime at[kMaxMovesUp];
     uint32_t from[kMaxMovesUp];
     for (size_t i = 0; i < q.size(); ++i) {
+      if (i + kPrefetchAhead < q.size()) prefetch_queued(c.s.shipments[q[i + kPrefetchAhead]]);
       // A container queued for inspection while it waits in its transfer-yard slot is in the
       // slot: drawn there below, not a second time here.
       const Shipment& sh = c.s.shipments[q[i]];
@@ -725,6 +739,12 @@ void shipments(Ctx& c) {
   // have just left their last place in the site drive out of it: an export truck on from
   // its lane's far end, an import one released and a diverted one west off the trunk.
   for (ShipmentIndex idx : c.s.shipments.indices()) {
+    // Most are long gone: their phase, report and done time are all that is read (early).
+    if (const ShipmentIndex ahead{idx.value + static_cast<uint32_t>(kPrefetchAhead)}; c.s.shipments.contains(ahead)) {
+      __builtin_prefetch(&c.s.shipments[ahead].phase);
+      __builtin_prefetch(&c.s.shipments[ahead].field);
+      __builtin_prefetch(&c.s.shipments[ahead].done_ms);
+    }
     if (c.drawn[idx]) continue;
     const Shipment& sh = c.s.shipments[idx];
     if (sh.field.reported()) {
@@ -759,9 +779,6 @@ void undeclared_vehicles(Ctx& c) {
     DrawnVehicle v{DrawnVehicle::Kind::Undeclared};
     v.index = i;
     v.id = fv.id.value;
-    v.plate = fv.plate;
-    v.container = fv.container;
-    v.name = fv.name;
     v.colour = palette::kUndeclared;
     const bool stale = follow_field(c, fv.track, v).stale;
     c.put(MeshKind::Truck, v.local, v.yaw_rad, v.colour, {PickKind::FieldVehicle, static_cast<uint8_t>(c.site), i, 0},

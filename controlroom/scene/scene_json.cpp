@@ -28,6 +28,23 @@ std::string colour_hex(uint32_t rgba) {  // engine::rgba8 packs r in the low byt
 
 }  // namespace
 
+DrawnNames drawn_names(const twin::Core& core, const DrawnVehicle& v) {
+  if (v.site >= core.state().sites.size()) return {};
+  const twin::SiteState& s = core.state().sites[v.site];
+  if (v.kind == DrawnVehicle::Kind::Truck) {
+    if (!s.shipments.contains(v.shipment())) return {};
+    const twin::Shipment& sh = s.shipments[v.shipment()];
+    if (sh.id != v.shipment_id()) return {};  // retired since, its index taken by another
+    return {sh.plate, sh.container, {}};
+  }
+  if (v.kind == DrawnVehicle::Kind::Undeclared && v.index < s.undeclared.size()) {
+    const twin::FieldVehicle& fv = s.undeclared[v.index];
+    if (fv.id.value != v.id) return {};
+    return {fv.plate, fv.container, fv.name};
+  }
+  return {};
+}
+
 std::string scene_json(const twin::Core& core, const DrawList& list) {
   using nlohmann::json;
   json j;
@@ -55,9 +72,10 @@ std::string scene_json(const twin::Core& core, const DrawList& list) {
            {"report_age_ms", v.report_age_ms}};
     if (v.kind == DrawnVehicle::Kind::GuideVehicle) o["vehicle"] = v.id;
     else if (v.kind == DrawnVehicle::Kind::Truck) o["shipment"] = v.id;
-    if (!v.plate.empty()) o["plate"] = v.plate;
-    if (!v.container.empty()) o["container"] = v.container;
-    if (!v.name.empty()) o["name"] = v.name;
+    const DrawnNames names = drawn_names(core, v);
+    if (!names.plate.empty()) o["plate"] = names.plate;
+    if (!names.container.empty()) o["container"] = names.container;
+    if (!names.name.empty()) o["name"] = names.name;
     if (v.off_plan_m > 0) o["off_plan_m"] = v.off_plan_m;
     if (spec && spec->geo) {
       const twin::LatLon ll = twin::wgs84_from_site(*spec->geo, glm::dvec2(v.local));

@@ -8,17 +8,18 @@ namespace controlroom {
 
 Placement WorldLayout::along(const std::vector<glm::vec2>& line, float t, bool reversed) {
   Placement p;
-  if (line.size() < 2) return p;
-  std::vector<glm::vec2> pts = line;
-  if (reversed) std::reverse(pts.begin(), pts.end());
+  const size_t n = line.size();
+  if (n < 2) return p;
+  // The line's points in the order walked (no copy: the scene asks this hundreds of times a frame).
+  const auto pts = [&](size_t i) { return reversed ? line[n - 1 - i] : line[i]; };
   float total = 0;
-  for (size_t i = 1; i < pts.size(); ++i) total += glm::length(pts[i] - pts[i - 1]);
+  for (size_t i = 1; i < n; ++i) total += glm::length(pts(i) - pts(i - 1));
   float want = std::clamp(t, 0.0f, 1.0f) * total;
-  for (size_t i = 1; i < pts.size(); ++i) {
-    const glm::vec2 d = pts[i] - pts[i - 1];
+  for (size_t i = 1; i < n; ++i) {
+    const glm::vec2 d = pts(i) - pts(i - 1);
     const float len = glm::length(d);
-    if (want <= len || i + 1 == pts.size()) {
-      const glm::vec2 at = pts[i - 1] + (len > 0 ? d * (std::min(want, len) / len) : d);
+    if (want <= len || i + 1 == n) {
+      const glm::vec2 at = pts(i - 1) + (len > 0 ? d * (std::min(want, len) / len) : d);
       p.local = at;
       p.yaw_rad = std::atan2(d.y, d.x);
       return p;

@@ -235,34 +235,40 @@ void Renderer::drawPolyline(std::span<const glm::vec3> pts, float width_m, uint3
   size_t n = pts.size();
   if (n < 2) return;
   const float half = width_m * 0.5f;
-  // Horizontal unit normal of segment i (from pts[i] to pts[i+1]).
-  auto side = [&](size_t i) {
+  // Horizontal unit normal of each segment i (from pts[i] to pts[i+1], the last one back to
+  // pts[0]), once each: the scene sends some 400 polylines a frame. Scratch kept between calls.
+  std::vector<glm::vec3>& sides = polyline_sides_;
+  sides.resize(n);
+  for (size_t i = 0; i < n; ++i) {
     glm::vec3 d = pts[(i + 1) % n] - pts[i];
     glm::vec3 s(-d.z, 0.0f, d.x);
     float len = glm::length(s);
-    return len > 1e-6f ? s / len : glm::vec3(1, 0, 0);
-  };
+    sides[i] = len > 1e-6f ? s / len : glm::vec3(1, 0, 0);
+  }
   size_t segments = closed ? n : n - 1;
   // Offsets at each point: mitred between neighbouring segments, limited to 4x the width.
-  std::vector<glm::vec3>& offset = polyline_offsets_;  // scratch kept between calls
+  std::vector<glm::vec3>& offset = polyline_offsets_;
   offset.resize(closed ? n + 1 : n);
   for (size_t i = 0; i < offset.size(); ++i) {
     size_t p = i % n;
     bool has_prev = closed || i > 0;
     bool has_next = closed || i + 1 < n;
-    glm::vec3 s_prev = has_prev ? side((p + n - 1) % n) : side(p);
-    glm::vec3 s_next = has_next ? side(p) : s_prev;
+    glm::vec3 s_prev = has_prev ? sides[(p + n - 1) % n] : sides[p];
+    glm::vec3 s_next = has_next ? sides[p] : s_prev;
     glm::vec3 m = s_prev + s_next;
     float ml = glm::length(m);
     m = ml > 1e-6f ? m / ml : s_next;
     float scale = 1.0f / std::max(glm::dot(m, s_next), 0.25f);
     offset[i] = m * half * scale;
   }
+  const size_t first = line_vertices_.size();
+  line_vertices_.resize(first + 6 * segments);
+  LineVertex* out = line_vertices_.data() + first;
   for (size_t i = 0; i < segments; ++i) {
     glm::vec3 a = pts[i], b = pts[(i + 1) % n];
     glm::vec3 oa = offset[i], ob = offset[i + 1];
-    LineVertex q[4] = {{a - oa, colour}, {a + oa, colour}, {b + ob, colour}, {b - ob, colour}};
-    for (int k : {0, 1, 2, 0, 2, 3}) line_vertices_.push_back(q[k]);
+    const LineVertex q[4] = {{a - oa, colour}, {a + oa, colour}, {b + ob, colour}, {b - ob, colour}};
+    for (int k : {0, 1, 2, 0, 2, 3}) *out++ = q[k];
   }
 }
 

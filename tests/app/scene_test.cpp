@@ -8,6 +8,7 @@
 #include "EngineTestKit.h"
 #include "controlroom/scene/palette.h"
 #include "controlroom/scene/scene_builder.h"
+#include "controlroom/scene/scene_json.h"
 #include "controlroom/scene/view_presets.h"
 
 #include "connectors/files/site_file.h"
@@ -203,7 +204,7 @@ TEST_CASE("an undeclared vehicle is drawn in its own colour with a label") {
   for (const DrawnVehicle& x : dl.vehicles)
     if (x.kind == DrawnVehicle::Kind::Undeclared) v = &x;
   REQUIRE(v);
-  CHECK(v->name == "29H-99999");
+  CHECK(drawn_names(core, *v).name == "29H-99999");
   CHECK(v->colour == palette::kUndeclared);
   CHECK(v->local.x == Approx(500));
   bool labelled = false;

@@ -13,6 +13,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -150,6 +152,24 @@ TEST_CASE("tr() answers in the language set; --lang takes vi and en") {
   CHECK(tr_data("E4") == "E4");  // data the catalogue does not know stays as it is
   set_lang(Lang::En);
   CHECK(std::string(tr("Alerts")) == "Alerts");
+  CHECK(missing_keys().empty());
+}
+
+// tr() remembers what it found by the address of the text asked for (a frame asks for the
+// same literals hundreds of times); an address that holds other text now must not get the
+// entry found for the old one.
+TEST_CASE("tr() asked at an address that now holds other text answers for that text") {
+  set_lang(Lang::Vi);
+  char text[64];
+  std::strcpy(text, "Alerts");
+  CHECK(std::string(tr(text)) == "Cảnh báo");
+  CHECK(std::string(tr(text)) == "Cảnh báo");  // remembered
+  std::strcpy(text, "log in to command");
+  CHECK(std::string(tr(text)) == "đăng nhập để ra lệnh");
+  std::strcpy(text, "Alerts");
+  CHECK(std::string(tr(text)) == "Cảnh báo");
+  set_lang(Lang::En);
+  CHECK(std::string(tr(text)) == "Alerts");
   CHECK(missing_keys().empty());
 }
 

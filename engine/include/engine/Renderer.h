@@ -246,7 +246,7 @@ class Renderer {
   std::vector<Submission> submissions_;
   std::vector<uint32_t> per_mesh_;  // instance count per mesh kind this frame
   std::vector<std::array<uint32_t, 8>> ranges_;  // draw ranges this frame
-  std::vector<glm::vec3> polyline_offsets_;      // drawPolyline scratch
+  std::vector<glm::vec3> polyline_offsets_, polyline_sides_;  // drawPolyline scratch
   struct LineVertex {
     glm::vec3 pos;
     uint32_t colour;
