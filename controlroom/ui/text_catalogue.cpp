@@ -56,8 +56,9 @@ const CatalogueEntry* recently_found(const char* english) {
     const char* key = nullptr;
     const CatalogueEntry* entry = nullptr;
   };
-  thread_local Slot slots[256];
-  Slot& slot = slots[(reinterpret_cast<uintptr_t>(english) >> 3) & 255];
+  thread_local Slot slots[1024];
+  // Literals lie close together: a multiplicative hash of the address spreads them.
+  Slot& slot = slots[(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(english)) * 0x9E3779B97F4A7C15ull) >> 54];
   if (slot.key == english && std::strcmp(slot.entry->en, english) == 0) return slot.entry;
   const auto& map = index();
   const auto it = map.find(english);
