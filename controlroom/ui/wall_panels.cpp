@@ -90,12 +90,14 @@ ImVec2 text_size(float px, const std::string& t) { return font_for(px, t)->CalcT
 
 // Text of size px at (x, y), made smaller until it fits max_w: never clipped.
 float text(ImDrawList* dl, float px, float x, float y, ImU32 col, const std::string& t, float max_w = 1e9f) {
-  ImVec2 s = text_size(px, t);
+  ImFont* font = font_for(px, t);  // once per size: it checks the text's glyphs in every font
+  ImVec2 s = font->CalcTextSizeA(px, 1e9f, 0, t.c_str());
   if (s.x > max_w && s.x > 0) {
     px = std::floor(px * max_w / s.x);
-    s = text_size(px, t);
+    font = font_for(px, t);
+    s = font->CalcTextSizeA(px, 1e9f, 0, t.c_str());
   }
-  dl->AddText(font_for(px, t), px, ImVec2(std::floor(x), std::floor(y)), col, t.c_str());
+  dl->AddText(font, px, ImVec2(std::floor(x), std::floor(y)), col, t.c_str());
   return s.x;
 }
 
