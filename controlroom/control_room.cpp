@@ -31,6 +31,7 @@ ControlRoom::ControlRoom(twin::Core& core, FrameLoop& loop, connectors::IngestQu
       layout_(core.sites().size()) {
   std::vector<std::string> ids;
   for (const auto& s : core.sites()) ids.push_back(s.id);
+  for (const auto& s : core.sites()) roads_.emplace_back(s);
   views_ = standard_views(ids, layout_);
   for (const View& v : views_) camera_.setPreset(v.name, v.pose);
   set_view(options_.wall ? "wall" : options_.view);
@@ -210,6 +211,7 @@ bool ControlRoom::frame(int64_t wall_ms) {
   so.display_ms = display_time(wall_ms);
   so.motion = !stale_;
   so.selected = selected_;
+  so.roads = &roads_;
   build_scene(core_, layout_, so, draw_list_);
   for (size_t k = 0; k < draw_list_.instances.size(); ++k) renderer_.drawInstances(meshes_[k], draw_list_.instances[k]);
   for (const Ribbon& rb : draw_list_.ribbons) renderer_.drawPolyline(rb.points, rb.width_m, rb.colour, rb.closed);
@@ -489,6 +491,7 @@ void ControlRoom::draw_wall_scene(int64_t wall_ms) {
     so.lane_labels = true;
     so.display_ms = display_time(wall_ms);
     so.motion = !stale_;
+    so.roads = &roads_;
     build_scene(core_, layout_, so, wall_lists_[i]);
     renderer_.beginView(cam, glm::vec4(r.x, r.y, r.w, r.h));
     const DrawList& dl = wall_lists_[i];

@@ -9,6 +9,7 @@
 
 #include "controlroom/ui/alert_log.h"
 #include "controlroom/scene/draw_list.h"
+#include "controlroom/scene/site_roads.h"
 #include "controlroom/ui/kpi_history.h"
 #include "controlroom/ui/operator_session.h"
 #include "controlroom/ui/ui_map.h"
@@ -167,6 +168,7 @@ class ControlRoom {
   ControlRoomOptions options_;
 
   WorldLayout layout_;
+  std::vector<SiteRoads> roads_;  // per site, for every scene this room builds (SceneOptions::roads)
   std::vector<View> views_;
   View view_;
   engine::Camera camera_;

@@ -897,7 +897,9 @@ void build_scene(const Core& core, const WorldLayout& layout, const SceneOptions
   out.clear();
   for (size_t i = 0; i < core.sites().size(); ++i) {
     if (!opt.show_site.empty() && (i >= opt.show_site.size() || !opt.show_site[i])) continue;
-    const SiteRoads site_roads(core.sites()[i]);
+    std::optional<SiteRoads> built;
+    const bool kept = opt.roads && i < opt.roads->size() && &(*opt.roads)[i].spec() == &core.sites()[i];  // of this core
+    const SiteRoads& site_roads = kept ? (*opt.roads)[i] : built.emplace(core.sites()[i]);
     Ctx c{core, layout, opt, out, i, core.sites()[i], core.state().sites[i], site_roads, {}, {}, {}, {}};
     c.drawn = ShipmentVector<uint8_t>(c.s.shipments.size(), 0);
     c.longest_exit.assign(c.spec.checkpoints.size(), -1.0f);

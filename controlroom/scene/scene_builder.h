@@ -7,6 +7,7 @@
 // nothing; knows no Vulkan.
 #pragma once
 #include "controlroom/scene/draw_list.h"
+#include "controlroom/scene/site_roads.h"
 #include "controlroom/scene/world_layout.h"
 
 #include "twin/core.h"
@@ -25,6 +26,9 @@ struct SceneOptions {
   PickTarget selected;           // highlighted
   bool labels = true;             // site, checkpoints with queues, alerts
   bool lane_labels = true;        // one per lane: for views of one site
+  // The sites' roads (site_roads.h), one per core.sites(), when the caller keeps them from
+  // frame to frame (they depend on the site files only); null: built for this call.
+  const std::vector<SiteRoads>* roads = nullptr;
 };
 
 void build_scene(const twin::Core& core, const WorldLayout& layout, const SceneOptions& opt, DrawList& out);

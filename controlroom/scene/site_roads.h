@@ -41,6 +41,7 @@ class SiteRoads {
   explicit SiteRoads(const twin::SiteSpec& spec);
 
   const std::vector<RoadRibbon>& ribbons() const { return ribbons_; }
+  const twin::SiteSpec& spec() const { return spec_; }  // the site these roads were built for
   const StationRoads& station(size_t k) const { return stations_[k]; }
 
   // The ways between a place and the trunk, both written from the place to a point on the
