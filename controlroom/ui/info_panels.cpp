@@ -21,8 +21,9 @@ void alerts_panel(const PanelRect& r, const AlertLog& alerts, const std::functio
       ImGui::PushID(i++);
       std::string line = (time_text ? time_text(a.time_ms) : twin::clock_text(a.time_ms, twin::ClockStyle::DayAndTime)) + "  " + ui::alert_text(a.text);
       ImGui::PushTextWrapPos(0.0f);  // a long alert wraps inside the panel, never cut at its edge
-      const ImVec2 size(0, ImGui::CalcTextSize(line.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x).y);
-      if (!ImGui::IsRectVisible(ImVec2(ImGui::GetContentRegionAvail().x, size.y))) {
+      const float width = ImGui::GetContentRegionAvail().x;
+      const ImVec2 size(0, ImGui::CalcTextSize(line.c_str(), nullptr, false, width).y);
+      if (!ImGui::IsRectVisible(ImVec2(width, size.y))) {
         ImGui::Dummy(size);  // scrolled out of sight: its place only (up to 500 alerts a frame)
       } else {
         if (ImGui::Selectable(("##alert" + std::to_string(i)).c_str(), false, 0, size) && fly_to) fly_to(a);
