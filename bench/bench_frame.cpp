@@ -6,7 +6,8 @@
 // the frame: scene, panels, culling, recording; not the rasteriser's threads), and the
 // longest input step (the part that would block on MQTT or SQLite if anything did: both
 // sit behind bounded queues). Anti-aliasing as the app draws (kAppFxaa, kAppMsaaSamples)
-// unless --aa fxaa|msaa|off / --msaa N say otherwise (as gatetwin's flags).
+// unless --aa fxaa|msaa|off / --msaa N say otherwise (as gatetwin's flags). --screenshot
+// FILE.png writes each case's last frame to FILE-<view>.png, to see what was measured.
 #include "bench/benches.h"
 
 #include "controlroom/control_room.h"
@@ -45,8 +46,15 @@ double process_cpu_ms() {
   return ms(ru.ru_utime) + ms(ru.ru_stime);
 }
 
+// FILE.png -> FILE-<view>.png (empty: none).
+std::string screenshot_path(const std::string& given, const std::string& view) {
+  if (given.empty()) return {};
+  const std::string stem = given.size() > 4 && given.compare(given.size() - 4, 4, ".png") == 0 ? given.substr(0, given.size() - 4) : given;
+  return stem + "-" + view + ".png";
+}
+
 int frame_case(const std::string& view, int width, int height, int frames, int queue_trucks, uint32_t msaa,
-               bool fxaa, uint32_t scene_pixels_max) {
+               bool fxaa, uint32_t scene_pixels_max, const std::string& screenshot) {
   auto loaded = connectors::load_sites("all", connectors::default_sites_dir());
   if (auto* err = std::get_if<connectors::SiteFileError>(&loaded)) {
     std::fprintf(stderr, "gatebench: %s\n", err->message().c_str());
@@ -146,6 +154,13 @@ int frame_case(const std::string& view, int width, int height, int frames, int q
   std::printf("  scene pixels       %ux%u (1/%u of the target's size), render area %.0f %% of the target (panels cut out)\n",
               (width + st.scene_divisor - 1) / st.scene_divisor, (height + st.scene_divisor - 1) / st.scene_divisor,
               st.scene_divisor, 100.0 * st.scene_area_share);
+  if (!screenshot.empty()) {
+    if (!renderer.saveScreenshot(screenshot)) {
+      std::fprintf(stderr, "gatebench frame: could not write the screenshot %s\n", screenshot.c_str());
+      return 1;
+    }
+    std::printf("  screenshot         %s (the last frame)\n", screenshot.c_str());
+  }
   return 0;
 }
 
@@ -158,7 +173,7 @@ int bench_frame(int argc, char** argv) {
   std::string aa;
   int msaa_given = 0;
   uint32_t scene_pixels_max = kAppScenePixelsMax;
-  std::string view;
+  std::string view, screenshot;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string f = argv[i];
     if (f == "--frames") frames = std::atoi(argv[i + 1]);
@@ -167,6 +182,7 @@ int bench_frame(int argc, char** argv) {
     else if (f == "--msaa") msaa_given = std::atoi(argv[i + 1]);
     else if (f == "--aa") aa = argv[i + 1];
     else if (f == "--scene-pixels") scene_pixels_max = static_cast<uint32_t>(std::atol(argv[i + 1]));
+    else if (f == "--screenshot") screenshot = argv[i + 1];
     else if (f == "--size" && std::sscanf(argv[i + 1], "%dx%d", &width, &height) != 2) {
       std::fprintf(stderr, "gatebench frame: --size takes WxH\n");
       return 2;
@@ -184,10 +200,11 @@ int bench_frame(int argc, char** argv) {
   }
   if (!view.empty())
     return frame_case(view, width ? width : view == "wall" ? 3840 : 1920, height ? height : view == "wall" ? 2160 : 1080,
-                      frames ? frames : 300, queue_trucks, msaa, fxaa, scene_pixels_max);
+                      frames ? frames : 300, queue_trucks, msaa, fxaa, scene_pixels_max, screenshot_path(screenshot, view));
   // The issue's two cases (issue 14): the console at 1920x1080, the wall at 3840x2160.
-  int code = frame_case("both", 1920, 1080, frames ? frames : 300, queue_trucks, msaa, fxaa, scene_pixels_max);
-  return code ? code : frame_case("wall", 3840, 2160, frames ? frames : 150, queue_trucks, msaa, fxaa, scene_pixels_max);
+  int code = frame_case("both", 1920, 1080, frames ? frames : 300, queue_trucks, msaa, fxaa, scene_pixels_max, screenshot_path(screenshot, "both"));
+  return code ? code : frame_case("wall", 3840, 2160, frames ? frames : 150, queue_trucks, msaa, fxaa, scene_pixels_max,
+                                  screenshot_path(screenshot, "wall"));
 }
 
 }  // namespace bench

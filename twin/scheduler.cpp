@@ -44,13 +44,28 @@ void leave_queue(Ctx& c, std::deque<ShipmentIndex>& q, size_t i, QueueLeaves& lo
   q.erase(q.begin() + static_cast<std::ptrdiff_t>(i));
 }
 
+// Presentation: the spot a truck now at the head of a queue stood at when this moment began
+// (those that left the queue at this moment stood ahead of it).
+static uint32_t spot_at_moment_start(const Ctx& c, const QueueLeaves& log) {
+  uint32_t ahead = 0;
+  for (auto it = log.recent.rbegin(); it != log.recent.rend() && it->at_ms == c.now(); ++it) ++ahead;
+  return ahead;
+}
+
 // Trucks queued on a lane that can no longer take them go back to be re-assigned.
 void requeue_lane(Ctx& c, uint16_t l) {
   LaneState& lane = c.s.lanes[l];
   while (!lane.queue.empty()) {
     ShipmentIndex idx = lane.queue.front();
-    leave_queue(c, lane.queue, 0, lane.left);
+    // Presentation: when it was sent back, and from which place in the lane's queue; one that
+    // came from the staging area at this very moment never left it.
     Shipment& sh = c.ship(idx);
+    if (sh.moved_ms != c.now()) {
+      sh.moved_ms = c.now();
+      sh.moved_from_lane = l;
+      sh.moved_from_spot = spot_at_moment_start(c, lane.left);
+    }
+    leave_queue(c, lane.queue, 0, lane.left);
     sh.lane = kNone16;
     join_queue(c, c.s.lane_waiting[static_cast<int>(sh.direction)], idx);
   }
@@ -82,12 +97,13 @@ static void assign_waiting_trucks(Ctx& c) {
       }
       if (best < 0) break;  // no usable lane in this direction: they wait
       ShipmentIndex idx = waiting.front();
-      // Presentation: when it left the staging area, and from which place there (those that
-      // left it at this moment stood ahead of it).
-      uint16_t ahead = 0;
-      for (auto it = c.s.lane_waiting_left[d].recent.rbegin(); it != c.s.lane_waiting_left[d].recent.rend() && it->at_ms == c.now(); ++it) ++ahead;
-      c.ship(idx).lane_assigned_ms = c.now();
-      c.ship(idx).staged_spot = ahead;
+      // Presentation: when it left the staging area, and from which place there; one sent
+      // back from a lane at this very moment never got there: it drives from that lane.
+      if (Shipment& sh = c.ship(idx); sh.moved_ms != c.now()) {
+        sh.moved_ms = c.now();
+        sh.moved_from_lane = kNone16;
+        sh.moved_from_spot = spot_at_moment_start(c, c.s.lane_waiting_left[d]);
+      }
       leave_queue(c, waiting, 0, c.s.lane_waiting_left[d]);
       join_queue(c, c.s.lanes[best].queue, idx);
       c.ship(idx).lane = static_cast<uint16_t>(best);

@@ -127,10 +127,16 @@ struct Shipment {
   uint16_t left_yard = kNone16;    // the yard slot it last left (presentation: where the scene
   uint16_t left_slot = kNone16;    // drives it from; not in the state hash)
   uint32_t joined_at_spot = 0;     // its index in its queue when it joined it (presentation, not hashed)
-  uint16_t staged_spot = 0;
   // Its last two services, newest first: checkpoint and server (presentation: the scene drives
   // it out of the server it really used after the state stopped telling; not hashed).
-  std::array<uint16_t, 2> served_cp{kNone16, kNone16}, served_server{kNone16, kNone16};        // its place in the staging area when a lane was assigned (presentation, not hashed)
+  std::array<uint16_t, 2> served_cp{kNone16, kNone16}, served_server{kNone16, kNone16};
+  // Its last move between the lanes' queues and the staging area, which changes no phase:
+  // given a lane after waiting in the staging area, or sent back there from a lane that can
+  // no longer take it. When, and where it stood: the queue of lane moved_from_lane, or the
+  // staging area (kNone16), at spot moved_from_spot (presentation, not hashed).
+  SimTime moved_ms = -1;
+  uint16_t moved_from_lane = kNone16;
+  uint32_t moved_from_spot = 0;
   uint16_t vehicle = kNone16;      // guide vehicle carrying it
   bool unmanned = false;           // crossing by guide vehicle
 
@@ -147,7 +153,6 @@ struct Shipment {
   SimTime arrived_ms = -1;         // entered the area (gate, border, or partner yard)
   SimTime handed_over_ms = -1;     // export: crossed the border; import: released
   SimTime queued_since_ms = -1;    // joined the current queue
-  SimTime lane_assigned_ms = -1;   // given a lane after waiting for one in the staging area (presentation, not hashed)
   SimTime done_ms = -1;            // cleared
   std::vector<PhaseChange> history;
 };

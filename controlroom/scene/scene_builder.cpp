@@ -284,22 +284,29 @@ glm::vec2 lane_entry(const Ctx& c, size_t l, float* yaw) {
 
 // Where the trucks of a direction wait for a lane when none is usable.
 glm::vec2 staging(const Ctx& c, Direction d) { return d == Direction::Export ? glm::vec2(330, 40) : glm::vec2(820, -40); }
-
-// Columns of a queue as the scene lays it out: long queues (a harvest-season backlog) spread
-// wider so they stay near the gate.
-int queue_columns(size_t n) { return std::clamp(static_cast<int>(std::ceil(std::sqrt(n / 3.0))), 8, 40); }
+glm::vec2 staging_dir(Direction d) { return d == Direction::Export ? glm::vec2(1, 0) : glm::vec2(-1, 0); }
 
 // The first spot of a checkpoint's queue (where a truck leaves it for a server).
 glm::vec2 checkpoint_queue_head(const Ctx& c, size_t k) {
   const StationRoads& st = c.roads.station(k);
-  return WorldLayout::queue_spot(st.head, st.dir, 0, queue_columns(c.s.checkpoints[k].queue.size()));
+  return WorldLayout::queue_spot(st.head, st.dir, 0);
 }
 
 // The first spot of a lane's queue.
 glm::vec2 lane_queue_head(const Ctx& c, size_t l) {
   float yaw = 0;
   const glm::vec2 entry = lane_entry(c, l, &yaw);
-  return WorldLayout::queue_spot(entry, {std::cos(yaw), std::sin(yaw)}, 0, queue_columns(c.s.lanes[l].queue.size()));
+  return WorldLayout::queue_spot(entry, {std::cos(yaw), std::sin(yaw)}, 0);
+}
+
+// Where a truck stood before its last move between the lanes' queues and the staging area
+// (Shipment::moved_ms): its spot in a lane's queue or in the staging area.
+glm::vec2 moved_from(const Ctx& c, const Shipment& sh) {
+  if (sh.moved_from_lane >= c.spec.lanes.size())
+    return WorldLayout::queue_spot(staging(c, sh.direction), staging_dir(sh.direction), sh.moved_from_spot);
+  float yaw = 0;
+  const glm::vec2 entry = lane_entry(c, sh.moved_from_lane, &yaw);
+  return WorldLayout::queue_spot(entry, {std::cos(yaw), std::sin(yaw)}, sh.moved_from_spot);
 }
 
 // A crossing: from the head of the lane's queue along the lane; appended to path.
@@ -533,10 +540,11 @@ std::optional<Placement> on_the_way(Ctx& c, ShipmentIndex idx, const Place& to, 
   const auto& h = sh.history;
   const size_t last = h.size() - 1;
   const SimTime shown = c.display();
-  // A lane given to it while it waited in the staging area (no change of phase): a drive of
-  // its own, from its place there, at that moment.
-  const bool staged = h[last].phase == Phase::QueuedLane && sh.lane != kNone16 && sh.lane_assigned_ms > h[last].time_ms;
-  const SimTime latest = staged ? sh.lane_assigned_ms : h[last].time_ms;
+  // A lane given to it while it waited in the staging area, or sent back there from a lane
+  // that could no longer take it (no change of phase): a drive of its own, from where it
+  // stood, at that moment.
+  const bool moved = h[last].phase == Phase::QueuedLane && sh.moved_ms > h[last].time_ms;
+  const SimTime latest = moved ? sh.moved_ms : h[last].time_ms;
   if (arrives) *arrives = latest;
   if (shown - latest >= kDriveWindowMs) return std::nullopt;
   // The changes within the window before the last one (fixed by the state: the same chain
@@ -568,10 +576,9 @@ std::optional<Placement> on_the_way(Ctx& c, ShipmentIndex idx, const Place& to, 
     const size_t g = groups[i];
     const Place dest = i == 0 ? to : place_of_entry(c, sh, groups[i - 1] - 1, h[groups[i - 1]].time_ms);
     const Place from = g == 0 ? arrival : place_of_entry(c, sh, g - 1, h[g].time_ms);
-    if (i == 0 && staged) {  // to the staging area, then from there to its lane
-      const glm::vec2 dir = sh.direction == Direction::Export ? glm::vec2(1, 0) : glm::vec2(-1, 0);
-      const Place stage{K::Spot, WorldLayout::queue_spot(staging(c, sh.direction), dir, sh.staged_spot, queue_columns(sh.staged_spot + 1u))};
-      if (drive(from, stage, h[g].time_ms) || drive(stage, dest, sh.lane_assigned_ms)) break;
+    if (i == 0 && moved) {  // to where it stood, then from there to where it was moved
+      const Place stood{K::Spot, moved_from(c, sh)};
+      if (drive(from, stood, h[g].time_ms) || drive(stood, dest, sh.moved_ms)) break;
       continue;
     }
     if (drive(from, dest, h[g].time_ms)) break;
@@ -612,7 +619,7 @@ void prefetch_queued(const Shipment& sh) {
   __builtin_prefetch(&sh.phase);
   __builtin_prefetch(&sh.field);
   __builtin_prefetch(&sh.queued_since_ms);
-  __builtin_prefetch(&sh.lane_assigned_ms);
+  __builtin_prefetch(&sh.moved_ms);
 }
 
 void shipments(Ctx& c) {
@@ -623,14 +630,14 @@ void shipments(Ctx& c) {
   // spot it joined at, then up the queue spot by spot as the trucks ahead leave (each move
   // begins when the truck ahead left, or when its last move ended if later).
   auto draw_queue = [&](const std::deque<ShipmentIndex>& q, const QueueLeaves& log, glm::vec2 head, glm::vec2 dir, int station) {
-    const int columns = queue_columns(q.size());
     const float facing = std::atan2(dir.y, dir.x);
     const bool quiet = log.recent.empty() || shown - log.recent.back().at_ms >= kMoveUpWindowMs;
-    // A move up one spot: along its row, or from the end of a row straight into the one ahead.
+    // A straight move from spot a to spot b; a move up from spot a to the one ahead.
     const auto move_ms = [&](size_t a, size_t b) {
-      return static_cast<SimTime>(glm::length(WorldLayout::queue_spot(head, dir, a, columns) - WorldLayout::queue_spot(head, dir, b, columns)) / speed * 1000.0);
+      return static_cast<SimTime>(glm::length(WorldLayout::queue_spot(head, dir, a) - WorldLayout::queue_spot(head, dir, b)) / speed * 1000.0);
     };
-    const SimTime along_row_ms = move_ms(1, 0), to_next_row_ms = move_ms(static_cast<size_t>(columns), static_cast<size_t>(columns) - 1);
+    const auto step_ms = [&](size_t a) { return static_cast<SimTime>(WorldLayout::queue_step_m(a) / speed * 1000.0); };
+    const SimTime row_ms = static_cast<SimTime>(WorldLayout::queue_longest_step_m() / speed * 1000.0) + 1;
     SimTime at[kMaxMovesUp];
     uint32_t from[kMaxMovesUp];
     for (size_t i = 0; i < q.size(); ++i) {
@@ -639,18 +646,18 @@ void shipments(Ctx& c) {
       // slot: drawn there below, not a second time here.
       const Shipment& sh = c.s.shipments[q[i]];
       if (sh.yard != kNone16) continue;
-      const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i, columns);
-      const int n = quiet || !c.opt.motion || sh.field.reported() ? 0 : moves_up(log, i, sh.queued_since_ms, shown, at, from);
+      const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i);
+      const int n = quiet || !c.opt.motion || sh.field.reported() ? 0 : moves_up(log, i, std::max(sh.queued_since_ms, sh.moved_ms), shown, at, from);
       // It drove to the spot it joined at (the state keeps it), then moved up: the moves older
       // than the window in one (driven already, unless it arrived late), then each recent one.
       const size_t first = n ? from[n - 1] : i, joined_at = std::max<size_t>(first, sh.joined_at_spot);
       // A truck's last change is when it joined its queue: most have been there a while (and
       // their history need not be read; a harvest backlog is thousands of trucks).
-      const bool recent = shown - std::max(sh.queued_since_ms, sh.lane_assigned_ms) < kDriveWindowMs;
+      const bool recent = shown - std::max(sh.queued_since_ms, sh.moved_ms) < kDriveWindowMs;
       SimTime end = 0, begin = 0;
       size_t leg_from = i, leg_to = i;  // the move under way, if any
       if (recent) {
-        const glm::vec2 joined = WorldLayout::queue_spot(head, dir, joined_at, columns);
+        const glm::vec2 joined = WorldLayout::queue_spot(head, dir, joined_at);
         const Place to = station >= 0 ? Place{K::QueueSpot, joined, static_cast<size_t>(station)} : Place{K::Spot, joined};
         if (auto p = on_the_way(c, q[i], to, &end)) {
           truck(c, q[i], p->local, p->yaw_rad);
@@ -658,8 +665,8 @@ void shipments(Ctx& c) {
         }
         // The moves older than the window, in one, once it got there (no geometry when it
         // surely got there and no recent move waits on it: a straight move is no longer than
-        // the rows it crosses).
-        if (joined_at != first && (n > 0 || shown - end < static_cast<SimTime>(joined_at - first) * to_next_row_ms)) {
+        // the spots it passes, each no longer than a row).
+        if (joined_at != first && (n > 0 || shown - end < static_cast<SimTime>(joined_at - first) * row_ms)) {
           begin = end;
           end = begin + move_ms(joined_at, first);
           if (shown < end) leg_from = joined_at, leg_to = first;
@@ -667,11 +674,11 @@ void shipments(Ctx& c) {
       }
       for (int m = n - 1; m >= 0 && leg_from == leg_to; --m) {  // each recent move: no geometry unless under way
         begin = std::max(at[m], end);
-        end = begin + (from[m] % static_cast<size_t>(columns) == 0 ? to_next_row_ms : along_row_ms);
+        end = begin + step_ms(from[m]);
         if (shown < end) leg_from = from[m], leg_to = from[m] - 1;
       }
       if (leg_from != leg_to) {
-        const glm::vec2 a = WorldLayout::queue_spot(head, dir, leg_from, columns), b = WorldLayout::queue_spot(head, dir, leg_to, columns);
+        const glm::vec2 a = WorldLayout::queue_spot(head, dir, leg_from), b = WorldLayout::queue_spot(head, dir, leg_to);
         const float f = static_cast<float>(shown - begin) / static_cast<float>(std::max<SimTime>(1, end - begin));
         c.out.moving_vehicles++;
         truck(c, q[i], a + (b - a) * std::clamp(f, 0.0f, 1.0f), facing);
@@ -713,7 +720,7 @@ void shipments(Ctx& c) {
     }
     truck(c, idx, p.local, p.yaw_rad, c.opt.motion ? 0u : engine::kInstanceDim);
   }
-  for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], c.s.lane_waiting_left[d], staging(c, static_cast<Direction>(d)), {d == 0 ? 1.0f : -1.0f, 0}, -1);
+  for (int d = 0; d < 2; ++d) draw_queue(c.s.lane_waiting[d], c.s.lane_waiting_left[d], staging(c, static_cast<Direction>(d)), staging_dir(static_cast<Direction>(d)), -1);
   // Containers in yard slots: transfer, inspection bays, the holding area.
   for (size_t y = 0; y < c.spec.yards.size(); ++y)
     for (size_t slot = 0; slot < c.s.yards[y].slot.size(); ++slot) {

@@ -2,6 +2,7 @@
 #include "controlroom/scene/world_layout.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace controlroom {
@@ -29,13 +30,59 @@ Placement WorldLayout::along(const std::vector<glm::vec2>& line, float t, bool r
   return p;
 }
 
-glm::vec2 WorldLayout::queue_spot(glm::vec2 head, glm::vec2 dir, size_t n, int columns) {
+namespace {
+
+constexpr float kQueueRowM = 17.0f, kQueueColumnM = 4.5f, kQueueHeadM = 20.0f;
+constexpr size_t kNarrowRows = 24, kNarrowWidth = 8, kWidestRow = 40, kWidestWidth = 40;
+
+struct QueueRow {
+  size_t row, first, width;  // the row, its first spot, its spots
+};
+
+// The first spot of each widening row (24-39) and of row 40.
+constexpr std::array<size_t, kWidestRow - kNarrowRows + 1> kWideningFirst = [] {
+  std::array<size_t, kWidestRow - kNarrowRows + 1> first{};
+  first[0] = kNarrowRows * kNarrowWidth;  // 192
+  for (size_t i = 1; i < first.size(); ++i) first[i] = first[i - 1] + kNarrowWidth + 2 * i;
+  return first;
+}();
+
+// The row of queue spot n: rows 0-23 are 8 wide, row r of 24-39 is 8 + 2 (r - 23) wide,
+// every row from 40 on is 40 wide (the scene asks this for thousands of trucks a frame:
+// no loop but over the 16 widening rows).
+QueueRow queue_row(size_t n) {
+  if (n < kWideningFirst.front()) return {n / kNarrowWidth, n / kNarrowWidth * kNarrowWidth, kNarrowWidth};
+  if (n >= kWideningFirst.back()) {
+    const size_t beyond = (n - kWideningFirst.back()) / kWidestWidth;
+    return {kWidestRow + beyond, kWideningFirst.back() + beyond * kWidestWidth, kWidestWidth};
+  }
+  size_t i = 0;
+  while (n >= kWideningFirst[i + 1]) ++i;
+  return {kNarrowRows + i, kWideningFirst[i], kNarrowWidth + 2 * (i + 1)};
+}
+
+}  // namespace
+
+glm::vec2 WorldLayout::queue_spot(glm::vec2 head, glm::vec2 dir, size_t n) {
   const glm::vec2 side(-dir.y, dir.x);
-  // Rows run back and forth (a snake): moving up one place is a step along the row or
-  // straight ahead into the row in front, never across the queue.
-  const size_t r = n / columns, k = n % columns;
-  const float row = static_cast<float>(r), col = static_cast<float>(r % 2 == 0 ? k : columns - 1 - k);
-  return head - dir * (20.0f + row * 17.0f) + side * ((col - (columns - 1) / 2.0f) * 4.5f);
+  // Rows run back and forth (a snake): moving up one place is a step along the row, or from
+  // a row's first spot into the last spot of the row ahead (straight ahead where the two rows
+  // are as wide, slightly aside where the row behind is wider), never across the queue.
+  const QueueRow r = queue_row(n);
+  const size_t k = n - r.first;
+  const float col = static_cast<float>(r.row % 2 == 0 ? k : r.width - 1 - k);
+  return head - dir * (kQueueHeadM + static_cast<float>(r.row) * kQueueRowM) +
+         side * ((col - static_cast<float>(r.width - 1) / 2.0f) * kQueueColumnM);
+}
+
+float WorldLayout::queue_longest_step_m() { return std::sqrt(kQueueRowM * kQueueRowM + kQueueColumnM * kQueueColumnM); }
+
+float WorldLayout::queue_step_m(size_t n) {
+  if (n == 0) return 0;
+  const QueueRow r = queue_row(n);
+  if (n != r.first) return kQueueColumnM;
+  const float aside = static_cast<float>(r.width - queue_row(n - 1).width) / 2.0f * kQueueColumnM;
+  return std::sqrt(kQueueRowM * kQueueRowM + aside * aside);
 }
 
 glm::vec2 WorldLayout::yard_slot(const twin::YardSpec& yard, size_t n) {

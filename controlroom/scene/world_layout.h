@@ -31,8 +31,15 @@ class WorldLayout {
   // A point a fraction t (0..1) along a polyline, and the heading there.
   static Placement along(const std::vector<glm::vec2>& line, float t, bool reversed);
   // The n-th place in a queue that forms upstream of `head`, facing `dir` (unit vector): rows
-  // of `columns` across, back and forth.
-  static glm::vec2 queue_spot(glm::vec2 head, glm::vec2 dir, size_t n, int columns = 8);
+  // across, back and forth (a snake), 8 wide for the first 24 rows (192 trucks), then each
+  // row 2 wider up to 40 (a harvest backlog stays near the gate). A place depends on n
+  // only, never on the queue's length: a truck's spot does not move as the queue grows.
+  static glm::vec2 queue_spot(glm::vec2 head, glm::vec2 dir, size_t n);
+  // The length of the move up from queue spot n to spot n - 1 (n > 0): along its row, or
+  // from the start of a row into the end of the row ahead.
+  static float queue_step_m(size_t n);
+  // No move up is longer: a row ahead, and aside where the row behind is two wider.
+  static float queue_longest_step_m();
   // Slot n of a yard's rectangle, in rows of parked containers.
   static glm::vec2 yard_slot(const twin::YardSpec& yard, size_t n);
 

@@ -14,9 +14,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
+#include <string>
 
 using namespace controlroom;
 
@@ -269,6 +271,139 @@ TEST_CASE("trucks that waited in the staging area for a lane drive from there to
   std::printf("scene motion: lanes reopened: %zu trucks given a lane from the staging area, %zu queued truck-frames checked, %zu too far\n",
               assigned, checked, too_far);
   CHECK(assigned >= 2);
+}
+
+TEST_CASE("trucks sent back from lanes that can no longer take them drive from their place there",
+          "[app][scene][motion]") {
+  // At the 2030 load, once trucks queue on a site's manned lanes of one direction, a
+  // supervisor closes the lane with the longest queue (its trucks are given the other lanes
+  // at once), then 20 s later every other lane of that direction (their trucks go back to the
+  // staging area). No change of phase: each truck drives from its spot in the lane's queue to
+  // its new place, frame by frame at 250 ms, never more than its speed allows (plus 0.5 m);
+  // a seek draws them where the live twin does.
+  constexpr twin::SimTime kFineMs = 250;
+  Field f;
+  f.run_to(10 * twin::kHour);
+  // A site and direction with trucks queued on its lanes (the busiest within the hour).
+  uint8_t site = 0;
+  std::vector<uint16_t> lanes;  // that direction's manned lanes, the longest queue first
+  for (int tries = 0; tries < 120 && lanes.empty(); ++tries) {
+    for (uint8_t s = 0; s < f.core.sites().size() && lanes.empty(); ++s)
+      for (const twin::Direction d : {twin::Direction::Export, twin::Direction::Import}) {
+        const auto& st = f.core.state().sites[s];
+        std::vector<uint16_t> of_d;
+        size_t queued = 0;
+        for (uint16_t l = 0; l < st.lanes.size(); ++l)
+          if (f.core.sites()[s].lanes[l].kind == twin::LaneKind::Manned && st.lanes[l].direction == d && st.lanes[l].open) {
+            of_d.push_back(l);
+            queued += st.lanes[l].queue.size();
+          }
+        if (of_d.size() < 2 || queued < 3) continue;
+        std::stable_sort(of_d.begin(), of_d.end(), [&](uint16_t a, uint16_t b) { return st.lanes[a].queue.size() > st.lanes[b].queue.size(); });
+        site = s;
+        lanes = of_d;
+        break;
+      }
+    if (lanes.empty()) f.run_to(f.t + 30 * twin::kSecond);
+  }
+  REQUIRE_FALSE(lanes.empty());
+  const twin::SiteSpec& spec = f.core.sites()[site];
+  const twin::SimTime start = f.t;
+  auto inject = [&](twin::SimTime at, uint16_t l, bool close) {
+    twin::OperatorCommand cmd;
+    cmd.actor = "tester";
+    cmd.role = twin::Role::Supervisor;
+    cmd.reason = "scene motion test";
+    cmd.command.kind = close ? twin::CommandKind::CloseLane : twin::CommandKind::OpenLane;
+    cmd.command.lane = l;
+    return std::make_pair(at, cmd);
+  };
+  std::vector<std::pair<twin::SimTime, twin::OperatorCommand>> commands{inject(start + 1000, lanes[0], true)};
+  for (size_t i = 1; i < lanes.size(); ++i) commands.push_back(inject(start + 21000, lanes[i], true));
+  for (const auto& [at, cmd] : commands) f.sim.inject(at, site, cmd);
+  const WorldLayout layout(f.core.sites().size());
+  const int first_lane = static_cast<int>(spec.checkpoints.size()), staging = first_lane + static_cast<int>(spec.lanes.size());
+  const auto is_lane_queue = [&](int q) { return q >= first_lane && q < staging; };
+  size_t to_lane = 0, to_staging = 0, checked = 0, too_far = 0, seek_compared = 0;
+  fine_frames(f, layout, 160, kFineMs, [&](int frame, const Key& k, const DrawnVehicle& v, const DrawnVehicle& was,
+                                           const std::pair<int, size_t>* p0, const std::pair<int, size_t>* p1, bool same_phase) {
+    const auto& [s, kind, index] = k;
+    if (kind != 0 || s != site || !p0 || !p1 || !same_phase) return;
+    const bool sent_back = is_lane_queue(p0->first) && p1->first != p0->first;
+    to_lane += sent_back && is_lane_queue(p1->first) ? 1 : 0;
+    to_staging += sent_back && !is_lane_queue(p1->first) ? 1 : 0;
+    ++checked;
+    const float step = glm::length(v.local - was.local), bound = static_cast<float>(spec.timing.truck_speed_mps) * kFineMs / 1000.0f + 0.5f;
+    INFO("truck " << index << " at frame " << frame << ": from (" << was.local.x << ", " << was.local.y << ") to (" << v.local.x << ", "
+         << v.local.y << ")" << (sent_back ? ", sent back from its lane" : ""));
+    too_far += step <= bound ? 0 : 1;
+    CHECK(step <= bound);
+  }, [&](int frame) {
+    if (frame != 90) return;  // 1.5 s after every lane closed: a seek draws them where the live twin does
+    Field seek;
+    seek.run_to(start);
+    for (const auto& [at, cmd] : commands) seek.sim.inject(at, site, cmd);
+    seek.run_to(f.t);
+    REQUIRE(seek.core.state().last_seq == f.core.state().last_seq);
+    for (twin::SimTime ahead : {0, 700}) {
+      const auto a = drawn(f.core, layout, f.t + ahead, true), b = drawn(seek.core, layout, f.t + ahead, true);
+      REQUIRE(a.size() == b.size());
+      for (const auto& [k, v] : a) {
+        const auto it = b.find(k);
+        REQUIRE(it != b.end());
+        CHECK(glm::length(it->second.local - v.local) < 1e-4f);
+        seek_compared++;
+      }
+    }
+  });
+  std::printf("scene motion: lanes closed at %s: %zu trucks sent to another lane, %zu back to the staging area, %zu truck-frames checked, %zu too far\n",
+              spec.id.c_str(), to_lane, to_staging, checked, too_far);
+  CHECK(to_lane >= 1);
+  CHECK(to_staging >= 1);
+  CHECK(seek_compared > 0);
+}
+
+TEST_CASE("a queue that grows past 192 trucks leaves every truck where it stands", "[app][scene][motion]") {
+  // 400 export trucks arrive at m1119's gate-in within 40 s of 10:00: its queue grows from a
+  // few to hundreds, into the wider rows behind the first 192 spots. Frame by frame at 250 ms,
+  // no truck that kept its place in the queue (or moved up it) moves more than its speed
+  // allows (plus 0.5 m): the queue's growth moves nobody.
+  constexpr twin::SimTime kFineMs = 250;
+  constexpr int kTrucks = 400;
+  Field f;
+  const uint8_t site = static_cast<uint8_t>(f.core.sites().size() - 1);
+  const twin::SiteSpec& spec = f.core.sites()[site];
+  REQUIRE(spec.id == "m1119");
+  const uint16_t goods = static_cast<uint16_t>(std::max(0, spec.goods_index("fruit")));
+  for (int i = 0; i < kTrucks; ++i) {
+    const twin::ShipmentId id{static_cast<uint32_t>(6000000 + i)};
+    const std::string plate = "QT-" + std::to_string(i), container = "QTRU" + std::to_string(2000000 + i);
+    const twin::SimTime t = 10 * twin::kHour + i * 100;
+    f.sim.inject(t - 20 * twin::kMinute, site, twin::DeclarationFiled{id, twin::Direction::Export, goods, true, true, plate, container});
+    f.sim.inject(t - 20 * twin::kMinute, site, twin::PartnerDeclarationReceived{id, goods, plate, container});
+    f.sim.inject(t, site, twin::VehicleArrived{twin::Direction::Export, plate, container});
+  }
+  f.run_to(10 * twin::kHour - 2000);
+  const WorldLayout layout(f.core.sites().size());
+  size_t checked = 0, beyond_192 = 0, too_far = 0, longest = 0;
+  fine_frames(f, layout, 240, kFineMs, [&](int frame, const Key& k, const DrawnVehicle& v, const DrawnVehicle& was,
+                                           const std::pair<int, size_t>* p0, const std::pair<int, size_t>* p1, bool same_phase) {
+    const auto& [s, kind, index] = k;
+    if (kind != 0 || s != site || !p0 || !p1 || p0->first != p1->first || p1->second > p0->second || !same_phase) return;
+    ++checked;
+    beyond_192 += p1->second >= 192 ? 1 : 0;
+    const float step = glm::length(v.local - was.local), bound = static_cast<float>(spec.timing.truck_speed_mps) * kFineMs / 1000.0f + 0.5f;
+    INFO("truck " << index << " at spot " << p1->second << " (was " << p0->second << ") of queue " << p1->first << " at frame " << frame
+         << ": from (" << was.local.x << ", " << was.local.y << ") to (" << v.local.x << ", " << v.local.y << ")");
+    too_far += step <= bound ? 0 : 1;
+    CHECK(step <= bound);
+  }, [&](int) {
+    for (const auto& cp : f.core.state().sites[site].checkpoints) longest = std::max(longest, cp.queue.size());
+  });
+  std::printf("scene motion: a queue grew to %zu trucks: %zu truck-frames checked (%zu beyond spot 192), %zu too far\n", longest,
+              checked, beyond_192, too_far);
+  CHECK(longest > 300);
+  CHECK(beyond_192 > 1000);
 }
 
 TEST_CASE("a vehicle whose process place changes drives there along the roads: bounded steps, never through a booth",

@@ -22,7 +22,7 @@ const Bench kBenches[] = {
     {"store", "recorder events/s through the writer thread into SQLite, and bytes per event", bench::bench_store},
     {"mqtt", "broker to applied core state: messages/s and publish-to-applied p50/p99 (own mosquitto)", bench::bench_mqtt},
 #ifdef GATEBENCH_HAS_FRAME
-    {"frame", "the console at 1920x1080 and the wall at 3840x2160 on lavapipe, 2030 load + 3,000 queued trucks: fps, frame build CPU, process CPU per frame [--view V --size WxH --frames N --aa fxaa|msaa|off --msaa N --scene-pixels N]", bench::bench_frame},
+    {"frame", "the console at 1920x1080 and the wall at 3840x2160 on lavapipe, 2030 load + 3,000 queued trucks: fps, frame build CPU, process CPU per frame [--view V --size WxH --frames N --aa fxaa|msaa|off --msaa N --scene-pixels N --queue N --screenshot FILE.png]", bench::bench_frame},
 #endif
     {"replay", "24 h recording at 2030 load: seek p50/p99 to random moments, replay events/s, MiB per hour", bench::bench_replay},
     {"sweep", "capacity sweeps on every core: gatesim --sensitivity m1119 2030, 10 seeds x a week of both sites", bench::bench_sweep},
