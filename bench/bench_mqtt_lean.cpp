@@ -10,7 +10,10 @@
 //      received / applied, and their ratios;
 //   2. paced (--seconds > 0): lines written into mosquitto_pub's stdin at M x the 2030
 //      peak, the twin's frame loop at --frame-hz; publish-to-applied and publish-to-drawn
-//      latency (drawn: the display refresh after the frame that applied the position).
+//      latency (drawn: the display refresh after the frame that applied the position). The
+//      publishers send without Nagle (--nodelay) and the clock starts once each is
+//      connected and reading its stdin, so that neither their start nor Nagle's wait for
+//      the broker's delayed ACK is counted as the twin's latency.
 // The twin is TwinLink -> IngestQueue -> Sequencer -> FrameLoop -> Core, as gatetwin runs it.
 #include "bench/benches.h"
 #include "bench/lean_field.h"
@@ -65,24 +68,31 @@ int64_t publish_files(const LeanPlan& plan, const std::vector<std::string>& file
   std::vector<pid_t> pids;
   for (size_t p = 0; p < files.size(); ++p) {
     const int fd = open(files[p].c_str(), O_RDONLY);
-    pids.push_back(spawn(mosquitto_pub_argv(plan, p, port), fd, -1));
+    pids.push_back(spawn(mosquitto_pub_argv(plan, p, port, false), fd, -1));  // throughput: Nagle as by default
     close(fd);
   }
   for (pid_t pid : pids) waitpid(pid, nullptr, 0);
   return now_ns();
 }
 
-// Writes each publisher's lines into its mosquitto_pub's stdin when due (line i at
-// p0 + i / rate), noting in sent[slot] when each was written; returns when all have exited.
-int64_t publish_paced(const LeanPlan& plan, int port, double rate, int64_t p0_ns, std::atomic<int64_t>* sent) {
+// Starts every publisher's mosquitto_pub and waits until each is connected and reading,
+// then (*p0_ns: that moment) writes each publisher's lines into its stdin when due (line i
+// at p0 + i / rate), noting in sent[slot] when each was written; returns when all have exited.
+int64_t publish_paced(const LeanPlan& plan, int port, double rate, int64_t* p0_ns, std::atomic<int64_t>* sent) {
   std::vector<pid_t> pids;
-  std::vector<std::thread> writers;
+  std::vector<int> stdins;
   for (size_t p = 0; p < plan.topics.size(); ++p) {
     int fds[2];
     if (pipe(fds) != 0) continue;
-    pids.push_back(spawn(mosquitto_pub_argv(plan, p, port), fds[0], -1));
+    pids.push_back(spawn(mosquitto_pub_argv(plan, p, port, true), fds[0], -1));  // latency: no Nagle
     close(fds[0]);
-    writers.emplace_back([&, p, fd = fds[1]] {
+    stdins.push_back(fds[1]);
+  }
+  for (pid_t pid : pids) wait_reading_stdin(pid, 5000);  // connected and reading: the latency starts at p0
+  const int64_t p0 = *p0_ns = now_ns();
+  std::vector<std::thread> writers;
+  for (size_t p = 0; p < stdins.size(); ++p) {
+    writers.emplace_back([&, p, p0_ns = p0, fd = stdins[p]] {
       const auto& idx = plan.line_index[p];
       size_t k = 0, from = 0;
       while (k < idx.size()) {
@@ -164,7 +174,7 @@ TwinRun run_twin(const std::vector<twin::SiteSpec>& sites, const twin::SimOption
     }
   });
   r.first_publish_ns = now_ns();
-  r.publish_end_ns = publish(r.first_publish_ns);
+  r.publish_end_ns = publish(&r.first_publish_ns);
   // Let the twin take what the broker still holds (up to 20 s after the last publish).
   const int64_t until = now_ns() + 20'000'000'000;
   while (now_ns() < until) {
@@ -226,8 +236,8 @@ PacedRef run_reference_paced(const Broker& broker, const LeanPlan& paced, double
     return r;
   }
   std::unique_ptr<std::atomic<int64_t>[]> sent(new std::atomic<int64_t>[paced.slots]());
-  const int64_t p0 = now_ns();
-  const int64_t end = publish_paced(paced, broker.port(), rate, p0, sent.get());
+  int64_t p0 = now_ns();
+  const int64_t end = publish_paced(paced, broker.port(), rate, &p0, sent.get());
   sub.wait_for(paced.messages, 20);
   r.received = sub.count();
   r.publish_s = (end - p0) / 1e9;
@@ -353,7 +363,7 @@ int bench_mqtt_lean(int argc, char** argv) {
   const double decode_full = decode_rate(sites, plan, false), decode_fast = decode_rate(sites, plan, true);
   const SubRun ref1 = run_reference(broker, plan, files);
   const TwinRun tw = run_twin(sites, opt, peak.at_ms, broker, plan, 0, nullptr,
-                              [&](int64_t) { return publish_files(plan, files, broker.port()); });
+                              [&](int64_t*) { return publish_files(plan, files, broker.port()); });
   const SubRun alone = run_client_alone<connectors::MosquittoClient>(broker, sites, plan, files);
   const SubRun paho = run_client_alone<connectors::MqttClient>(broker, sites, plan, files);
   const SubRun ref2 = run_reference(broker, plan, files);
@@ -408,7 +418,7 @@ int bench_mqtt_lean(int argc, char** argv) {
   const PacedRef pref = run_reference_paced(broker, paced, paced_rate);
   std::unique_ptr<std::atomic<int64_t>[]> sent(new std::atomic<int64_t>[paced.slots]());
   TwinRun pr = run_twin(sites, opt, peak.at_ms, broker, paced, o.frame_hz, sent.get(),
-                        [&](int64_t p0) { return publish_paced(paced, broker.port(), paced_rate, p0, sent.get()); });
+                        [&](int64_t* p0) { return publish_paced(paced, broker.port(), paced_rate, p0, sent.get()); });
   const double publish_s = (pr.publish_end_ns - pr.first_publish_ns) / 1e9;
   std::printf("  paced              %.0f positions/s for %.1f s = %zu messages (publishing took %.2f s); received %llu, applied %llu, "
               "superseded %llu, stale %llu\n",

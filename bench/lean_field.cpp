@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <cmath>
 
 namespace bench {
@@ -67,9 +68,27 @@ LeanPlan make_lean_plan(const std::vector<twin::SiteSpec>& sites, const std::vec
   return plan;
 }
 
-std::vector<std::string> mosquitto_pub_argv(const LeanPlan& plan, size_t p, int port) {
-  return {"/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(port), "-i", "gatebench-lean-" + std::to_string(p),
-          "-q", "0", "-t", plan.topics[p], "-l"};
+std::vector<std::string> mosquitto_pub_argv(const LeanPlan& plan, size_t p, int port, bool nodelay) {
+  std::vector<std::string> argv{"/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(port), "-i",
+                                "gatebench-lean-" + std::to_string(p), "-q", "0", "-t", plan.topics[p], "-l"};
+  if (nodelay) argv.push_back("--nodelay");
+  return argv;
+}
+
+bool wait_reading_stdin(pid_t pid, int timeout_ms) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  const std::string path = "/proc/" + std::to_string(pid) + "/wchan";
+  do {
+    std::string wchan;
+    std::getline(std::ifstream(path), wchan);
+    if (wchan.find("pipe_read") != std::string::npos) return true;  // anon_pipe_read, pipe_read
+    if (wchan == "0") {  // the kernel hides it: mosquitto_pub's 100 ms poll and a margin
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  } while (std::chrono::steady_clock::now() < until);
+  return false;
 }
 
 bool SubCounter::start(int port) {

@@ -35,7 +35,17 @@ LeanPlan make_lean_plan(const std::vector<twin::SiteSpec>& sites, const std::vec
                         size_t publishers, size_t messages, twin::SimTime t0_ms, double rate);
 
 // mosquitto_pub -l for publisher p of the plan: client id gatebench-lean-<p>, QoS 0.
-std::vector<std::string> mosquitto_pub_argv(const LeanPlan& plan, size_t p, int port);
+// nodelay: without Nagle's algorithm (--nodelay), as a field gateway that reports in real
+// time should send (docs/mqtt.md): with it, a small publish can wait up to 40 ms for the
+// broker's delayed ACK, which is the publisher's latency, not the twin's.
+std::vector<std::string> mosquitto_pub_argv(const LeanPlan& plan, size_t p, int port, bool nodelay);
+
+// Waits until mosquitto_pub (process pid) waits for a line on its stdin pipe (its wchan in
+// /proc), up to timeout_ms. mosquitto_pub -l reads no line before its broker acknowledged it,
+// and polls for that every 100 ms: a paced line written before then would wait out the
+// process's start, connect and poll, which is not the twin's latency. Where the kernel does
+// not tell (wchan "0"), waits 200 ms and returns false.
+bool wait_reading_stdin(pid_t pid, int timeout_ms);
 
 // mosquitto_sub on every site's telemetry/position, printing one short line per message
 // into a pipe that a thread counts. start() returns once a probe message has come through
