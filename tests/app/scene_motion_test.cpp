@@ -4,8 +4,9 @@
 // Every truck whose process place changes drives from where it was drawn to its new place:
 // never more than the site's truck speed allows per frame (plus 3 m), on the site's roads
 // (site_roads.h), never through a booth; guide vehicles likewise at their fleet's speed. At
-// 250 ms frames: trucks move up their queues, and trucks given a lane after waiting in the
-// staging area drive there, at their speed. A seek (a core folded to the same moment in one
+// 250 ms frames: trucks move up their queues, trucks given a lane after waiting in the
+// staging area drive there, trucks sent back from a closed lane drive from their spot in its
+// queue, and a queue that grows past 192 trucks moves nobody, all at their speed. A seek (a core folded to the same moment in one
 // go, as the replay does) draws every vehicle where the live one does. Pure CPU: the scene
 // builder, no renderer; no sleeps.
 #include "seeded_morning.h"
@@ -137,18 +138,51 @@ std::map<Key, std::pair<int, size_t>> queue_places(const twin::Core& core) {
   return out;
 }
 
+// A seek (the same events folded to the same moment in one go): every vehicle is drawn where
+// the live twin draws it, now and 700 ms on; returns how many were compared.
+size_t same_as_seek(const Field& live, const Field& seek, const WorldLayout& layout) {
+  REQUIRE(seek.core.state().last_seq == live.core.state().last_seq);
+  size_t compared = 0;
+  for (twin::SimTime ahead : {0, 700}) {
+    const auto a = drawn(live.core, layout, live.t + ahead, true), b = drawn(seek.core, layout, live.t + ahead, true);
+    REQUIRE(a.size() == b.size());
+    for (const auto& [k, v] : a) {
+      const auto it = b.find(k);
+      REQUIRE(it != b.end());
+      CHECK(glm::length(it->second.local - v.local) < 1e-4f);
+      compared++;
+    }
+  }
+  return compared;
+}
+
+// Checks that truck `index`, drawn at `was` and, step_ms later (at frame `frame`), at `now`,
+// moved no more than its speed allows (plus 0.5 m); note says why it was checked. Returns
+// whether it held.
+bool check_truck_step(const twin::SiteSpec& spec, uint32_t index, int frame, const DrawnVehicle& was, const DrawnVehicle& now,
+                      twin::SimTime step_ms, const std::string& note) {
+  INFO("truck " << index << " at frame " << frame << ": from (" << was.local.x << ", " << was.local.y << ") to (" << now.local.x << ", "
+       << now.local.y << ")" << note);
+  const bool ok = glm::length(now.local - was.local) <= static_cast<float>(spec.timing.truck_speed_mps) * step_ms / 1000.0f + 0.5f;
+  CHECK(ok);
+  return ok;
+}
+
+// A supervisor's order to close (or open) lane l.
+twin::OperatorCommand lane_order(uint16_t l, bool close) {
+  twin::OperatorCommand cmd;
+  cmd.actor = "tester";
+  cmd.role = twin::Role::Supervisor;
+  cmd.reason = "scene motion test";
+  cmd.command.kind = close ? twin::CommandKind::CloseLane : twin::CommandKind::OpenLane;
+  cmd.command.lane = l;
+  return cmd;
+}
+
 // A supervisor closes the lanes 1 s after the field's time and opens them again closed_ms after it.
 void close_lanes(Field& f, uint8_t site, const std::vector<uint16_t>& lanes, twin::SimTime closed_ms) {
   for (const bool close : {true, false})
-    for (uint16_t l : lanes) {
-      twin::OperatorCommand cmd;
-      cmd.actor = "tester";
-      cmd.role = twin::Role::Supervisor;
-      cmd.reason = "scene motion test";
-      cmd.command.kind = close ? twin::CommandKind::CloseLane : twin::CommandKind::OpenLane;
-      cmd.command.lane = l;
-      f.sim.inject(f.t + (close ? 1000 : closed_ms), site, cmd);
-    }
+    for (uint16_t l : lanes) f.sim.inject(f.t + (close ? 1000 : closed_ms), site, lane_order(l, close));
 }
 
 // Runs `frames` frames of step_ms of field time each and shows every vehicle drawn in two
@@ -244,28 +278,14 @@ TEST_CASE("trucks that waited in the staging area for a lane drive from there to
     const bool given_lane = p0->first == staging && p1->first != staging;
     assigned += given_lane ? 1 : 0;
     ++checked;
-    const float step = glm::length(v.local - was.local), bound = static_cast<float>(spec.timing.truck_speed_mps) * kFineMs / 1000.0f + 0.5f;
-    INFO("truck " << index << " at frame " << frame << ": from (" << was.local.x << ", " << was.local.y << ") to (" << v.local.x << ", "
-         << v.local.y << ")" << (given_lane ? ", given a lane" : ""));
-    too_far += step <= bound ? 0 : 1;
-    CHECK(step <= bound);
+    too_far += check_truck_step(spec, index, frame, was, v, kFineMs, given_lane ? ", given a lane" : "") ? 0 : 1;
   }, [&](int frame) {
     if (frame != 16) return;  // 2 s after the lanes reopened: a seek draws the trucks given a lane where the live twin does
     Field seek;
     seek.run_to(10 * twin::kHour);
     close_lanes(seek, site, closed, kClosedMs);
     seek.run_to(f.t);
-    REQUIRE(seek.core.state().last_seq == f.core.state().last_seq);
-    for (twin::SimTime ahead : {0, 700}) {
-      const auto a = drawn(f.core, layout, f.t + ahead, true), b = drawn(seek.core, layout, f.t + ahead, true);
-      REQUIRE(a.size() == b.size());
-      for (const auto& [k, v] : a) {
-        const auto it = b.find(k);
-        REQUIRE(it != b.end());
-        CHECK(glm::length(it->second.local - v.local) < 1e-4f);
-        seek_compared++;
-      }
-    }
+    seek_compared += same_as_seek(f, seek, layout);
   });
   CHECK(seek_compared > 0);
   std::printf("scene motion: lanes reopened: %zu trucks given a lane from the staging area, %zu queued truck-frames checked, %zu too far\n",
@@ -309,17 +329,8 @@ TEST_CASE("trucks sent back from lanes that can no longer take them drive from t
   REQUIRE_FALSE(lanes.empty());
   const twin::SiteSpec& spec = f.core.sites()[site];
   const twin::SimTime start = f.t;
-  auto inject = [&](twin::SimTime at, uint16_t l, bool close) {
-    twin::OperatorCommand cmd;
-    cmd.actor = "tester";
-    cmd.role = twin::Role::Supervisor;
-    cmd.reason = "scene motion test";
-    cmd.command.kind = close ? twin::CommandKind::CloseLane : twin::CommandKind::OpenLane;
-    cmd.command.lane = l;
-    return std::make_pair(at, cmd);
-  };
-  std::vector<std::pair<twin::SimTime, twin::OperatorCommand>> commands{inject(start + 1000, lanes[0], true)};
-  for (size_t i = 1; i < lanes.size(); ++i) commands.push_back(inject(start + 21000, lanes[i], true));
+  std::vector<std::pair<twin::SimTime, twin::OperatorCommand>> commands{{start + 1000, lane_order(lanes[0], true)}};
+  for (size_t i = 1; i < lanes.size(); ++i) commands.push_back({start + 21000, lane_order(lanes[i], true)});
   for (const auto& [at, cmd] : commands) f.sim.inject(at, site, cmd);
   const WorldLayout layout(f.core.sites().size());
   const int first_lane = static_cast<int>(spec.checkpoints.size()), staging = first_lane + static_cast<int>(spec.lanes.size());
@@ -333,28 +344,14 @@ TEST_CASE("trucks sent back from lanes that can no longer take them drive from t
     to_lane += sent_back && is_lane_queue(p1->first) ? 1 : 0;
     to_staging += sent_back && !is_lane_queue(p1->first) ? 1 : 0;
     ++checked;
-    const float step = glm::length(v.local - was.local), bound = static_cast<float>(spec.timing.truck_speed_mps) * kFineMs / 1000.0f + 0.5f;
-    INFO("truck " << index << " at frame " << frame << ": from (" << was.local.x << ", " << was.local.y << ") to (" << v.local.x << ", "
-         << v.local.y << ")" << (sent_back ? ", sent back from its lane" : ""));
-    too_far += step <= bound ? 0 : 1;
-    CHECK(step <= bound);
+    too_far += check_truck_step(spec, index, frame, was, v, kFineMs, sent_back ? ", sent back from its lane" : "") ? 0 : 1;
   }, [&](int frame) {
     if (frame != 90) return;  // 1.5 s after every lane closed: a seek draws them where the live twin does
     Field seek;
     seek.run_to(start);
     for (const auto& [at, cmd] : commands) seek.sim.inject(at, site, cmd);
     seek.run_to(f.t);
-    REQUIRE(seek.core.state().last_seq == f.core.state().last_seq);
-    for (twin::SimTime ahead : {0, 700}) {
-      const auto a = drawn(f.core, layout, f.t + ahead, true), b = drawn(seek.core, layout, f.t + ahead, true);
-      REQUIRE(a.size() == b.size());
-      for (const auto& [k, v] : a) {
-        const auto it = b.find(k);
-        REQUIRE(it != b.end());
-        CHECK(glm::length(it->second.local - v.local) < 1e-4f);
-        seek_compared++;
-      }
-    }
+    seek_compared += same_as_seek(f, seek, layout);
   });
   std::printf("scene motion: lanes closed at %s: %zu trucks sent to another lane, %zu back to the staging area, %zu truck-frames checked, %zu too far\n",
               spec.id.c_str(), to_lane, to_staging, checked, too_far);
@@ -392,11 +389,9 @@ TEST_CASE("a queue that grows past 192 trucks leaves every truck where it stands
     if (kind != 0 || s != site || !p0 || !p1 || p0->first != p1->first || p1->second > p0->second || !same_phase) return;
     ++checked;
     beyond_192 += p1->second >= 192 ? 1 : 0;
-    const float step = glm::length(v.local - was.local), bound = static_cast<float>(spec.timing.truck_speed_mps) * kFineMs / 1000.0f + 0.5f;
-    INFO("truck " << index << " at spot " << p1->second << " (was " << p0->second << ") of queue " << p1->first << " at frame " << frame
-         << ": from (" << was.local.x << ", " << was.local.y << ") to (" << v.local.x << ", " << v.local.y << ")");
-    too_far += step <= bound ? 0 : 1;
-    CHECK(step <= bound);
+    too_far += check_truck_step(spec, index, frame, was, v, kFineMs,
+                                ", at spot " + std::to_string(p1->second) + " (was " + std::to_string(p0->second) + ") of queue " + std::to_string(p1->first))
+                   ? 0 : 1;
   }, [&](int) {
     for (const auto& cp : f.core.state().sites[site].checkpoints) longest = std::max(longest, cp.queue.size());
   });
