@@ -75,6 +75,8 @@ int64_t publish_files(const LeanPlan& plan, const std::vector<std::string>& file
   return now_ns();
 }
 
+constexpr int64_t kPaceQuantumNs = 1'000'000;  // paced lines are written at most once a millisecond per publisher
+
 // Starts every publisher's mosquitto_pub and waits until each is connected and reading,
 // then (*p0_ns: that moment) writes each publisher's lines into its stdin when due (line i
 // at p0 + i / rate), noting in sent[slot] when each was written; returns when all have exited.
@@ -95,13 +97,17 @@ int64_t publish_paced(const LeanPlan& plan, int port, double rate, int64_t* p0_n
     writers.emplace_back([&, p, p0_ns = p0, fd = stdins[p]] {
       const auto& idx = plan.line_index[p];
       size_t k = 0, from = 0;
+      int64_t last_write = 0;
       while (k < idx.size()) {
-        const int64_t due = p0_ns + static_cast<int64_t>(idx[k] * 1e9 / rate);
+        // The next line when due, but at most one write a millisecond: a sleep and a write per
+        // line (tens of thousands a second) would cost the cores the broker and the twin need.
+        const int64_t due = std::max(p0_ns + static_cast<int64_t>(idx[k] * 1e9 / rate), last_write + kPaceQuantumNs);
         const int64_t now = now_ns();
         if (due > now) {
           std::this_thread::sleep_for(std::chrono::nanoseconds(due - now));
           continue;
         }
+        last_write = now;
         size_t j = k;  // every line due by now, in one write
         while (j < idx.size() && p0_ns + static_cast<int64_t>(idx[j] * 1e9 / rate) <= now) sent[plan.line_slot[p][j++]] = now;
         const size_t to = plan.line_end[p][j - 1];
