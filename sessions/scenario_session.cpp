@@ -54,14 +54,7 @@ connectors::Result<std::unique_ptr<SessionWriter>> open_scenario_recording(const
   cfg.scenario_id = std::filesystem::path(a.scenario_path).stem().string();
   cfg.scenario_json = s.text;
   cfg.model_answer = a.with_model_answer;
-  connectors::SessionInfo info;
-  for (const auto& site : s.loaded.sites) info.sites += (info.sites.empty() ? "" : ",") + site.id;
-  info.seed = sc.seed;
-  info.source = connectors::SessionSource::Sim;
-  info.notes = cfg.to_notes();
-  auto w = SessionWriter::open(a.record_path, info);
-  if (auto* e = std::get_if<connectors::Failure>(&w)) return connectors::Failure{"cannot record: " + e->message()};
-  return std::move(std::get<std::unique_ptr<SessionWriter>>(w));
+  return SessionWriter::open_sim(a.record_path, cfg, s.loaded.sites);
 }
 
 std::string scenario_score_json(const ReplayArgs& a, const twin::ScenarioRun& run, const twin::ScenarioScore& score,

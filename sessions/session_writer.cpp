@@ -14,6 +14,18 @@ connectors::Result<std::unique_ptr<SessionWriter>> SessionWriter::open(const std
   return w;
 }
 
+connectors::Result<std::unique_ptr<SessionWriter>> SessionWriter::open_sim(const std::string& path, const SimConfig& config,
+                                                                                   const std::vector<twin::SiteSpec>& sites) {
+  connectors::SessionInfo info;
+  for (const auto& site : sites) info.sites += (info.sites.empty() ? "" : ",") + site.id;
+  info.seed = config.seed;
+  info.source = connectors::SessionSource::Sim;
+  info.notes = config.to_notes();
+  auto w = open(path, info);
+  if (auto* e = std::get_if<connectors::Failure>(&w)) return connectors::Failure{"cannot record: " + e->message()};
+  return w;
+}
+
 void SessionWriter::append(const twin::Event& e, const twin::Decisions& d, const twin::Core& core) {
   // Snapshots sit between events: the state after every event before this one's time. Over
   // a gap of more than 1,000 intervals (all the same state) only the last is taken: a

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace sessions {
 
@@ -21,6 +22,11 @@ class SessionWriter {
   // An error message a person can act on, or the writer (a new session in the file).
   static connectors::Result<std::unique_ptr<SessionWriter>> open(const std::string& path, const connectors::SessionInfo& info,
                                                                          twin::SimTime snapshot_every_ms = 5 * 60 * 1000);
+  // The recording of an in-process simulator run (gatesim --record, gatetwin --scenario
+  // --record): a session of source Sim over these sites, with config's seed, and config in
+  // its notes. Its error message begins "cannot record: ".
+  static connectors::Result<std::unique_ptr<SessionWriter>> open_sim(const std::string& path, const SimConfig& config,
+                                                                             const std::vector<twin::SiteSpec>& sites);
   // After core.apply(e, d). Waits for the writer thread only when its queue is full (a batch
   // run is faster than the disk), so nothing is dropped.
   void append(const twin::Event& e, const twin::Decisions& d, const twin::Core& core);

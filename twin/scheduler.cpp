@@ -44,12 +44,18 @@ void leave_queue(Ctx& c, std::deque<ShipmentIndex>& q, size_t i, QueueLeaves& lo
   q.erase(q.begin() + static_cast<std::ptrdiff_t>(i));
 }
 
-// Presentation: the spot a truck now at the head of a queue stood at when this moment began
-// (those that left the queue at this moment stood ahead of it).
-static uint32_t spot_at_moment_start(const Ctx& c, const QueueLeaves& log) {
+// Presentation (Shipment::moved_ms): the truck at the head of a queue (lane from_lane's, or
+// the staging area's: kNone16) moves between the two without a change of phase. Notes when,
+// and the spot it stood at when this moment began (those that left the queue at this moment
+// stood ahead of it); a second move in the same moment keeps the first one's place, where
+// the truck still stands.
+static void note_move(const Ctx& c, Shipment& sh, uint16_t from_lane, const QueueLeaves& log) {
+  if (sh.moved_ms == c.now()) return;
   uint32_t ahead = 0;
   for (auto it = log.recent.rbegin(); it != log.recent.rend() && it->at_ms == c.now(); ++it) ++ahead;
-  return ahead;
+  sh.moved_ms = c.now();
+  sh.moved_from_lane = from_lane;
+  sh.moved_from_spot = ahead;
 }
 
 // Trucks queued on a lane that can no longer take them go back to be re-assigned.
@@ -57,14 +63,8 @@ void requeue_lane(Ctx& c, uint16_t l) {
   LaneState& lane = c.s.lanes[l];
   while (!lane.queue.empty()) {
     ShipmentIndex idx = lane.queue.front();
-    // Presentation: when it was sent back, and from which place in the lane's queue; one that
-    // came from the staging area at this very moment never left it.
     Shipment& sh = c.ship(idx);
-    if (sh.moved_ms != c.now()) {
-      sh.moved_ms = c.now();
-      sh.moved_from_lane = l;
-      sh.moved_from_spot = spot_at_moment_start(c, lane.left);
-    }
+    note_move(c, sh, l, lane.left);
     leave_queue(c, lane.queue, 0, lane.left);
     sh.lane = kNone16;
     join_queue(c, c.s.lane_waiting[static_cast<int>(sh.direction)], idx);
@@ -97,13 +97,7 @@ static void assign_waiting_trucks(Ctx& c) {
       }
       if (best < 0) break;  // no usable lane in this direction: they wait
       ShipmentIndex idx = waiting.front();
-      // Presentation: when it left the staging area, and from which place there; one sent
-      // back from a lane at this very moment never got there: it drives from that lane.
-      if (Shipment& sh = c.ship(idx); sh.moved_ms != c.now()) {
-        sh.moved_ms = c.now();
-        sh.moved_from_lane = kNone16;
-        sh.moved_from_spot = spot_at_moment_start(c, c.s.lane_waiting_left[d]);
-      }
+      note_move(c, c.ship(idx), kNone16, c.s.lane_waiting_left[d]);
       leave_queue(c, waiting, 0, c.s.lane_waiting_left[d]);
       join_queue(c, c.s.lanes[best].queue, idx);
       c.ship(idx).lane = static_cast<uint16_t>(best);

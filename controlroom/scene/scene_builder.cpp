@@ -285,6 +285,7 @@ glm::vec2 lane_entry(const Ctx& c, size_t l, float* yaw) {
 // Where the trucks of a direction wait for a lane when none is usable.
 glm::vec2 staging(const Ctx& c, Direction d) { return d == Direction::Export ? glm::vec2(330, 40) : glm::vec2(820, -40); }
 glm::vec2 staging_dir(Direction d) { return d == Direction::Export ? glm::vec2(1, 0) : glm::vec2(-1, 0); }
+glm::vec2 staging_spot(const Ctx& c, Direction d, size_t n) { return WorldLayout::queue_spot(staging(c, d), staging_dir(d), n); }
 
 // The first spot of a checkpoint's queue (where a truck leaves it for a server).
 glm::vec2 checkpoint_queue_head(const Ctx& c, size_t k) {
@@ -292,21 +293,19 @@ glm::vec2 checkpoint_queue_head(const Ctx& c, size_t k) {
   return WorldLayout::queue_spot(st.head, st.dir, 0);
 }
 
-// The first spot of a lane's queue.
-glm::vec2 lane_queue_head(const Ctx& c, size_t l) {
+// Spot n of a lane's queue; its first spot.
+glm::vec2 lane_queue_spot(const Ctx& c, size_t l, size_t n) {
   float yaw = 0;
   const glm::vec2 entry = lane_entry(c, l, &yaw);
-  return WorldLayout::queue_spot(entry, {std::cos(yaw), std::sin(yaw)}, 0);
+  return WorldLayout::queue_spot(entry, {std::cos(yaw), std::sin(yaw)}, n);
 }
+glm::vec2 lane_queue_head(const Ctx& c, size_t l) { return lane_queue_spot(c, l, 0); }
 
 // Where a truck stood before its last move between the lanes' queues and the staging area
 // (Shipment::moved_ms): its spot in a lane's queue or in the staging area.
 glm::vec2 moved_from(const Ctx& c, const Shipment& sh) {
-  if (sh.moved_from_lane >= c.spec.lanes.size())
-    return WorldLayout::queue_spot(staging(c, sh.direction), staging_dir(sh.direction), sh.moved_from_spot);
-  float yaw = 0;
-  const glm::vec2 entry = lane_entry(c, sh.moved_from_lane, &yaw);
-  return WorldLayout::queue_spot(entry, {std::cos(yaw), std::sin(yaw)}, sh.moved_from_spot);
+  return sh.moved_from_lane < c.spec.lanes.size() ? lane_queue_spot(c, sh.moved_from_lane, sh.moved_from_spot)
+                                                  : staging_spot(c, sh.direction, sh.moved_from_spot);
 }
 
 // A crossing: from the head of the lane's queue along the lane; appended to path.
@@ -647,13 +646,14 @@ void shipments(Ctx& c) {
       const Shipment& sh = c.s.shipments[q[i]];
       if (sh.yard != kNone16) continue;
       const glm::vec2 spot = WorldLayout::queue_spot(head, dir, i);
-      const int n = quiet || !c.opt.motion || sh.field.reported() ? 0 : moves_up(log, i, std::max(sh.queued_since_ms, sh.moved_ms), shown, at, from);
+      const SimTime joined_ms = std::max(sh.queued_since_ms, sh.moved_ms);  // joined this queue
+      const int n = quiet || !c.opt.motion || sh.field.reported() ? 0 : moves_up(log, i, joined_ms, shown, at, from);
       // It drove to the spot it joined at (the state keeps it), then moved up: the moves older
       // than the window in one (driven already, unless it arrived late), then each recent one.
       const size_t first = n ? from[n - 1] : i, joined_at = std::max<size_t>(first, sh.joined_at_spot);
       // A truck's last change is when it joined its queue: most have been there a while (and
       // their history need not be read; a harvest backlog is thousands of trucks).
-      const bool recent = shown - std::max(sh.queued_since_ms, sh.moved_ms) < kDriveWindowMs;
+      const bool recent = shown - joined_ms < kDriveWindowMs;
       SimTime end = 0, begin = 0;
       size_t leg_from = i, leg_to = i;  // the move under way, if any
       if (recent) {

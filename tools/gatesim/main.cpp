@@ -222,14 +222,9 @@ int main(int argc, char** argv) {
     rc.load = args.load;
     rc.lanes = args.lanes;
     rc.unmanned = args.unmanned;
-    connectors::SessionInfo info;
-    for (const auto& s : sites) info.sites += (info.sites.empty() ? "" : ",") + s.id;
-    info.seed = args.seed;
-    info.source = connectors::SessionSource::Sim;
-    info.notes = rc.to_notes();
-    auto w = sessions::SessionWriter::open(args.record_path, info);
+    auto w = sessions::SessionWriter::open_sim(args.record_path, rc, sites);
     if (auto* e = std::get_if<connectors::Failure>(&w)) {
-      std::fprintf(stderr, "gatesim: cannot record: %s\n", e->message().c_str());
+      std::fprintf(stderr, "gatesim: %s\n", e->message().c_str());
       return 1;
     }
     recording = std::move(std::get<std::unique_ptr<sessions::SessionWriter>>(w));
