@@ -184,20 +184,23 @@ int main(int argc, char** argv) {
     return private_count;
   };
   const auto pace_start = std::chrono::steady_clock::now();
+  // With --speed, waits until the wall time an event is due at: simulated time at
+  // --fast-speed before --fast-until, at --speed from there.
+  auto wait_until_due = [&](const twin::Event& e) {
+    if (args.speed <= 0) return;
+    const double fast = static_cast<double>(std::min(e.time_ms, args.fast_until_ms)) / args.fast_speed;
+    const double paced = static_cast<double>(std::max<int64_t>(0, e.time_ms - args.fast_until_ms)) / args.speed;
+    std::this_thread::sleep_until(pace_start + std::chrono::microseconds(static_cast<int64_t>((fast + paced) * 1000.0)));
+  };
   bool told_fast = false;
   auto publish = [&](const twin::Event& e) {
     if (publish_failed) return;
-    if (args.speed > 0) {  // wall time this event is due at: simulated time / speed
-      // Before --fast-until at --fast-speed, then at --speed from there.
-      const double fast = static_cast<double>(std::min(e.time_ms, args.fast_until_ms)) / args.fast_speed;
-      const double paced = static_cast<double>(std::max<int64_t>(0, e.time_ms - args.fast_until_ms)) / args.speed;
-      if (args.fast_until_ms > 0 && e.time_ms >= args.fast_until_ms && !told_fast) {
-        told_fast = true;
-        std::fprintf(stderr, "gatesim: fast-forwarded to %s (%llu messages); now at x%g\n", twin::clock_text(args.fast_until_ms).c_str(),
-                     static_cast<unsigned long long>(published), args.speed);
-      }
-      std::this_thread::sleep_until(pace_start + std::chrono::microseconds(static_cast<int64_t>((fast + paced) * 1000.0)));
+    if (args.speed > 0 && args.fast_until_ms > 0 && e.time_ms >= args.fast_until_ms && !told_fast) {
+      told_fast = true;
+      std::fprintf(stderr, "gatesim: fast-forwarded to %s (%llu messages); now at x%g\n", twin::clock_text(args.fast_until_ms).c_str(),
+                   static_cast<unsigned long long>(published), args.speed);
     }
+    wait_until_due(e);
     for (int tries = 0;; ++tries) {
       connectors::PublishStatus st = publisher->publish(e, private_seq(e));
       if (st == connectors::PublishStatus::Ok) break;
@@ -258,8 +261,7 @@ int main(int argc, char** argv) {
         return !publish_failed;
       }
       if (e.seq == last_vda_seq) return true;  // the loop's resend: the state went at QoS 1 already
-      if (args.speed > 0)
-        std::this_thread::sleep_until(pace_start + std::chrono::microseconds(static_cast<int64_t>(e.time_ms * 1000.0 / args.speed)));
+      wait_until_due(e);  // as every other event (it ignored --fast-until before)
       const twin::GuidePhase phase = core.state().sites[e.site].fleet[g->vehicle].phase;
       if (auto why = fleet->step(e.site, g->vehicle, phase, e.time_ms, std::chrono::seconds(10))) {
         std::fprintf(stderr, "gatesim: --guide-protocol vda5050: %s\n", why->c_str());
