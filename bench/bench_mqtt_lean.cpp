@@ -210,15 +210,19 @@ TwinRun run_twin(const std::vector<twin::SiteSpec>& sites, const twin::SimOption
 struct SubRun {
   size_t received = 0;
   double per_s = 0;
+  double broker_cpu_s = -1;  // the broker's CPU over the run (mosquitto_sub runs only)
   bool ok = false;
 };
 SubRun run_reference(const Broker& broker, const LeanPlan& plan, const std::vector<std::string>& files) {
   SubRun r;
   SubCounter sub;
   if (!sub.start(broker.port())) return r;
+  const double cpu0 = broker.cpu_seconds();
   const int64_t t0 = now_ns();
   publish_files(plan, files, broker.port());
   sub.wait_for(plan.messages, 20);
+  const double cpu1 = broker.cpu_seconds();
+  if (cpu0 >= 0 && cpu1 >= 0) r.broker_cpu_s = cpu1 - cpu0;
   r.received = sub.count();
   r.per_s = r.received / std::max(1e-9, (sub.last_ns() - t0) / 1e9);
   r.ok = true;
@@ -232,6 +236,7 @@ SubRun run_reference(const Broker& broker, const LeanPlan& plan, const std::vect
 struct PacedRef {
   size_t received = 0;
   double publish_s = 0, lag_ms = 0;
+  double broker_cpu_s = -1, span_s = 0;  // the broker's CPU, and first publish to last message read
   bool ok = false;
 };
 PacedRef run_reference_paced(const Broker& broker, const LeanPlan& paced, double rate) {
@@ -242,9 +247,13 @@ PacedRef run_reference_paced(const Broker& broker, const LeanPlan& paced, double
     return r;
   }
   std::unique_ptr<std::atomic<int64_t>[]> sent(new std::atomic<int64_t>[paced.slots]());
+  const double cpu0 = broker.cpu_seconds();
   int64_t p0 = now_ns();
   const int64_t end = publish_paced(paced, broker.port(), rate, &p0, sent.get());
   sub.wait_for(paced.messages, 20);
+  const double cpu1 = broker.cpu_seconds();
+  if (cpu0 >= 0 && cpu1 >= 0) r.broker_cpu_s = cpu1 - cpu0;
+  r.span_s = (sub.last_ns() - p0) / 1e9;
   r.received = sub.count();
   r.publish_s = (end - p0) / 1e9;
   r.lag_ms = (sub.last_ns() - end) / 1e6;
@@ -308,6 +317,21 @@ std::string lat_line(std::vector<double>& v) {
   char buf[160];
   std::snprintf(buf, sizeof buf, "p50 %.2f ms  p99 %.2f ms  max %.2f ms (%zu positions)", percentile(v, 0.50), percentile(v, 0.99),
                 *std::max_element(v.begin(), v.end()), v.size());
+  return buf;
+}
+
+// The broker's own cost while mosquitto_sub alone read: its CPU per message, and the rate
+// its one network thread could reach at that cost with all of one core (0: not known).
+double broker_ceiling(double cpu_s, size_t messages) { return cpu_s > 0 && messages > 0 ? messages / cpu_s : 0; }
+
+std::string broker_line(double cpu_s, size_t messages, double span_s) {
+  if (broker_ceiling(cpu_s, messages) <= 0) return "the broker's CPU time could not be read (/proc)";
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "%.1f us of mosquitto's CPU per message (%.2f s for %zu; %.0f %% of one core over %.2f s): its one\n"
+                "                     network thread forwards at most ~%.0f msg/s to one reader on this machine",
+                1e6 * cpu_s / messages, cpu_s, messages, 100 * cpu_s / std::max(1e-9, span_s), span_s,
+                broker_ceiling(cpu_s, messages));
   return buf;
 }
 
@@ -395,6 +419,10 @@ int bench_mqtt_lean(int argc, char** argv) {
               plan.messages, bytes / 1048576.0);
   std::printf("  mosquitto_sub      %.0f msg/s before the twin, %.0f after (%zu and %zu of %zu received); mean %.0f msg/s\n", ref1.per_s,
               ref2.per_s, ref1.received, ref2.received, plan.messages, ref);
+  std::printf("  broker             %s\n",
+              broker_line(ref1.broker_cpu_s + ref2.broker_cpu_s, ref1.received + ref2.received,
+                          ref1.received / std::max(1.0, ref1.per_s) + ref2.received / std::max(1.0, ref2.per_s))
+                  .c_str());
   std::printf("  twin               %.0f msg/s taken (applied %llu + superseded %llu) from first publish to last applied "
               "(%.2f s; publishers done at %.2f s)\n",
               taken_per_s, static_cast<unsigned long long>(tw.applied), static_cast<unsigned long long>(tw.superseded), span_s,
@@ -435,6 +463,7 @@ int bench_mqtt_lean(int argc, char** argv) {
     std::printf("  paced, sub alone   mosquitto_sub alone on the same paced lines: received %zu of %zu, publishing took %.2f s, its last\n"
                 "                     message %.0f ms after the publishers exited (the machine and broker at this rate, no twin)\n",
                 pref.received, paced.messages, pref.publish_s, pref.lag_ms);
+  if (pref.ok) std::printf("  paced, broker      %s\n", broker_line(pref.broker_cpu_s, pref.received, pref.span_s).c_str());
   std::printf("  to applied         %s (line written to mosquitto_pub -> folded by the core)\n", lat_line(pr.to_applied_ms).c_str());
   if (o.frame_hz > 0)
     std::printf("  to drawn           %s (on screen at the %.0f Hz refresh after the frame that applied it; goal p99 < 50 ms)\n",
@@ -442,11 +471,17 @@ int bench_mqtt_lean(int argc, char** argv) {
   // Whether the figures above measure the twin or a machine that cannot carry the rate: when
   // mosquitto_pub alone (no twin) needs more than a tenth longer than the lines' span, the
   // lines wait in its pipe and the latency above is mostly that wait.
-  if (pref.ok && pref.publish_s > 1.1 * o.seconds)
+  if (pref.ok && pref.publish_s > 1.1 * o.seconds) {
     std::printf("  verdict            NOT A MEASURE OF THE TWIN: this machine and broker do not carry %.0f positions/s even without\n"
                 "                     the twin (mosquitto_pub alone took %.2f s to send %.1f s of lines): the latency above is\n"
                 "                     their backlog; compare at a rate they carry (--multiple)\n",
                 paced_rate, pref.publish_s, o.seconds);
+    const double ceiling = broker_ceiling(pref.broker_cpu_s, pref.received);
+    if (ceiling > 0 && ceiling < paced_rate)
+      std::printf("                     the broker is the limit: at %.1f us of CPU a message it cannot forward %.0f/s here\n"
+                  "                     (docs/mqtt.md, Throughput: what a machine needs for the 10x figure)\n",
+                  1e6 * pref.broker_cpu_s / pref.received, paced_rate);
+  }
   return 0;
 }
 

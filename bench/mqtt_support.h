@@ -27,6 +27,10 @@ class Broker {
   ~Broker();
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   int port() const { return port_; }
+  // CPU time (user + system) the broker process has used so far, from /proc/<pid>/stat;
+  // negative where that cannot be read. mosquitto runs its network loop on one thread, so
+  // its CPU seconds per message bound what it can forward on this machine.
+  double cpu_seconds() const;
 
  private:
   std::string dir_;
