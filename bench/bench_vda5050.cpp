@@ -8,6 +8,7 @@
 // compare, never pass/fail. The core starts empty: it dispatches nothing here (its orders
 // are measured by test_vda5050_live and gatesim --guide-protocol vda5050, not for speed).
 #include "bench/benches.h"
+#include "bench/proc_stat.h"
 #include "bench/mqtt_support.h"
 
 #include "connectors/codec/utc_time.h"
@@ -54,15 +55,9 @@ std::map<std::string, double> thread_cpu_s() {
   std::map<std::string, double> out;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/proc/self/task", ec)) {
-    std::ifstream in(e.path() / "stat");
-    const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const size_t l = all.find('('), r = all.rfind(')');
-    if (l == std::string::npos || r == std::string::npos || r + 2 > all.size()) continue;
-    std::istringstream rest(all.substr(r + 2));
-    std::vector<std::string> f;
-    for (std::string x; rest >> x;) f.push_back(x);
-    if (f.size() < 13) continue;  // state is field 3: utime (14) and stime (15) are f[11], f[12]
-    out[all.substr(l + 1, r - l - 1)] += (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    std::string name;
+    const double s = stat_file_cpu_seconds((e.path() / "stat").string(), &name);
+    if (s >= 0) out[name] += s;
   }
   return out;
 }

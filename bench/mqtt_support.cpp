@@ -1,5 +1,6 @@
 // gatebench's shared MQTT bench pieces (mqtt_support.h): broker, peak, child processes.
 #include "bench/mqtt_support.h"
+#include "bench/proc_stat.h"
 
 #include "connectors/files/site_file.h"
 #include "twin/run.h"
@@ -21,7 +22,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 namespace bench {
@@ -75,22 +75,7 @@ Broker::~Broker() {
 }
 
 double Broker::cpu_seconds() const {
-  if (pid_ <= 0) return -1;
-  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
-  std::string stat;
-  if (!std::getline(in, stat)) return -1;
-  // The command name (field 2) is in parentheses and may hold spaces: count from its end.
-  const size_t close = stat.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream rest(stat.substr(close + 1));
-  std::string field;
-  unsigned long long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i) {
-    if (i == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
-    if (i == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
-  }
-  const long tick = sysconf(_SC_CLK_TCK);
-  return tick > 0 ? static_cast<double>(utime + stime) / static_cast<double>(tick) : -1;
+  return pid_ > 0 ? stat_file_cpu_seconds("/proc/" + std::to_string(pid_) + "/stat") : -1;
 }
 
 std::vector<Entity> vehicles_in_area(const twin::Core& core) {
